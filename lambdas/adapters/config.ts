@@ -1,0 +1,32 @@
+/**
+ * Environment read once at cold start and validated, so a misconfigured
+ * function fails at start with a clear message instead of at the first request.
+ * The same variables are set by the CDK stack on AWS and by the local platform.
+ */
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+
+export const configSchema = z.object({
+  /** `local` allows loopback origins and local-only conveniences; `aws` is production. */
+  PARLEY_STAGE: z.enum(['local', 'aws']).default('aws'),
+  PARLEY_TABLE: z.string().min(3),
+  PARLEY_BUCKET: z.string().min(3),
+  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  /** Endpoint overrides used by the local platform (DynamoDB Local, the S3 emulator). */
+  PARLEY_DYNAMODB_ENDPOINT: optionalUrl,
+  PARLEY_S3_ENDPOINT: optionalUrl,
+  PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid Parley configuration: ${problems}`);
+  }
+  return parsed.data;
+};

@@ -1,0 +1,42 @@
+/**
+ * The HTTP route table: one source for the CDK API (routes and authorizers),
+ * the local platform's router, and the handlers' dispatch on `event.routeKey`.
+ */
+
+/** The Lambda function that serves a route; one entry file each in lambdas/handlers. */
+export type FunctionName = 'admin-api' | 'widget-api' | 'chat-stream';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway path template, parameters in braces: `/v1/bots/{botId}`. */
+  readonly path: string;
+  readonly fn: FunctionName;
+  /** `jwt`: behind the Cognito JWT authorizer (admin). `public`: origin-checked widget routes. */
+  readonly auth: 'jwt' | 'public';
+}
+
+const admin = (method: HttpMethod, path: string): Route => ({ method, path, fn: 'admin-api', auth: 'jwt' });
+
+export const routes: readonly Route[] = [
+  admin('POST', '/v1/account'),
+  admin('GET', '/v1/account'),
+  admin('GET', '/v1/bots'),
+  admin('POST', '/v1/bots'),
+  admin('GET', '/v1/bots/{botId}'),
+  admin('PATCH', '/v1/bots/{botId}'),
+  admin('DELETE', '/v1/bots/{botId}'),
+  admin('GET', '/v1/bots/{botId}/documents'),
+  admin('POST', '/v1/bots/{botId}/documents'),
+  admin('GET', '/v1/bots/{botId}/documents/{docId}'),
+  admin('DELETE', '/v1/bots/{botId}/documents/{docId}'),
+  { method: 'GET', path: '/widget/v1/{publicId}/config', fn: 'widget-api', auth: 'public' },
+  { method: 'POST', path: '/widget/v1/{publicId}/chat', fn: 'chat-stream', auth: 'public' },
+];
+
+/** `"GET /v1/bots/{botId}"`, the form API Gateway puts in `event.routeKey`. */
+export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+/** Functions whose response is streamed (Lambda response streaming behind a function URL on AWS). */
+export const streamingFunctions: ReadonlySet<FunctionName> = new Set(['chat-stream']);
