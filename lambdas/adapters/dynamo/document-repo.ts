@@ -1,0 +1,66 @@
+/** Document records under the account partition: `DOC#<bot>#<doc>`. */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentRecord } from '../../core/model.ts';
+import type { DocumentRepository } from '../../core/ports.ts';
+import { keys } from '../../core/tenancy.ts';
+import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
+
+const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
+
+export const createDocumentRepository = (db: DynamoDBDocumentClient, table: string): DocumentRepository => ({
+  async create(tenant, doc) {
+    await db.send(new PutCommand({
+      TableName: table,
+      Item: { pk: keys.account(tenant), sk: sk(doc.botId, doc.docId), ...doc },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  },
+
+  async get(tenant, botId, docId) {
+    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
+    const [item] = live(out.Item ? [out.Item] : []);
+    return item ? withoutKeys<DocumentRecord>(item) : null;
+  },
+
+  async list(tenant, botId) {
+    const items = await queryAll(db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': `DOC#${botId}#` },
+    });
+    return items.map((i) => withoutKeys<DocumentRecord>(i));
+  },
+
+  async update(tenant, botId, docId, patch) {
+    const sets: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      sets.push(`#${k} = :${k}`);
+      names[`#${k}`] = k;
+      values[`:${k}`] = v;
+    }
+    // A reason belongs only to a failed document.
+    const remove = patch.status && patch.status !== 'failed' ? ' REMOVE #error' : '';
+    if (remove) names['#error'] = 'error';
+    try {
+      await db.send(new UpdateCommand({
+        TableName: table,
+        Key: { pk: keys.account(tenant), sk: sk(botId, docId) },
+        UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  },
+
+  async delete(tenant, botId, docId) {
+    await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
+  },
+});

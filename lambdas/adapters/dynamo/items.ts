@@ -1,0 +1,76 @@
+/** Helpers shared by the repositories: paging, batch writes, expiry, error translation. */
+import {
+  BatchWriteCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+
+export type Item = Record<string, unknown>;
+
+/**
+ * Drops items whose `expiresAt` (epoch seconds) has passed: DynamoDB Local never
+ * deletes them and AWS deletes them only eventually, so every read path filters.
+ */
+export const live = <T extends Item>(items: readonly T[], now: Date = new Date()): T[] => {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  return items.filter((i) => typeof i.expiresAt !== 'number' || i.expiresAt > nowSeconds);
+};
+
+/** Strips the storage keys from an item before it becomes a record. */
+export const withoutKeys = <T>(item: Item): T => {
+  const { pk: _pk, sk: _sk, expiresAt: _e, ...rest } = item;
+  return rest as T;
+};
+
+/** All pages of a query. */
+export const queryAll = async (db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> => {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return live(items);
+};
+
+const MAX_BATCH = 25;
+const MAX_ATTEMPTS = 8;
+
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
+
+/** Batch writes in groups of 25, retrying unprocessed items with exponential backoff and jitter. */
+export const batchWrite = async (db: DynamoDBDocumentClient, table: string, requests: readonly WriteRequest[]): Promise<void> => {
+  for (let i = 0; i < requests.length; i += MAX_BATCH) {
+    let pending: WriteRequest[] = requests.slice(i, i + MAX_BATCH);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after ${MAX_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+    }
+  }
+};
+
+/** Deletes every item of a partition whose sort key starts with `prefix` (all of it when empty). */
+export const deleteByPrefix = async (db: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<void> => {
+  const keys = await queryAll(db, {
+    TableName: table,
+    KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+    ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
+    ProjectionExpression: 'pk, sk',
+  });
+  await batchWrite(db, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+};
+
+/** True for the error DynamoDB gives when a condition (or a transaction's condition) fails. */
+export const isConditionFailure = (err: unknown): boolean => {
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'ConditionalCheckFailedException') return true;
+  if (name === 'TransactionCanceledException') {
+    const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+};

@@ -1,0 +1,72 @@
+/**
+ * Documents in S3 under `accounts/<accountId>/`: the prefix is added here from the
+ * TenantContext, never taken from a caller.
+ */
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ObjectStore } from '../../core/ports.ts';
+import { keys, type TenantContext } from '../../core/tenancy.ts';
+
+export interface S3Options {
+  readonly region: string;
+  /** Endpoint override for the local S3 emulator (path-style, emulator credentials). */
+  readonly endpoint?: string | undefined;
+}
+
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+export const createS3Client = (opts: S3Options): S3Client =>
+  new S3Client({
+    region: opts.region,
+    // Checksums only where S3 requires them: the emulator cannot decode aws-chunked
+    // uploads with trailing checksums, and presigned browser uploads carry none.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
+  });
+
+export class ObjectTooLarge extends Error {}
+
+const fullKey = (tenant: TenantContext, path: string): string => {
+  if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '.')) {
+    throw new Error('object path must be relative and plain');
+  }
+  return keys.objectPrefix(tenant) + path;
+};
+
+export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => ({
+  async presignPut(tenant, path, contentType, size, ttlSeconds) {
+    const command = new PutObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), ContentType: contentType, ContentLength: size });
+    // Content type and length are signed headers: S3 refuses an upload of any other type or size.
+    const url = await getSignedUrl(s3, command, {
+      expiresIn: ttlSeconds,
+      signableHeaders: new Set(['content-type', 'content-length']),
+    });
+    return { url, headers: { 'content-type': contentType } };
+  },
+
+  async get(tenant, path, maxBytes) {
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path) }));
+      if ((out.ContentLength ?? 0) > maxBytes) {
+        out.Body?.transformToWebStream().cancel().catch(() => undefined);
+        throw new ObjectTooLarge(`object is larger than ${maxBytes} bytes`);
+      }
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchKey') return null;
+      throw err;
+    }
+  },
+
+  async deletePrefix(tenant, path) {
+    const Prefix = fullKey(tenant, path);
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken: token }));
+      const objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+      if (objects.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+      token = page.NextContinuationToken;
+    } while (token);
+  },
+});

@@ -1,0 +1,45 @@
+/**
+ * The composition root: adapters chosen once per cold start from configuration
+ * (endpoint overrides locally, the defaults on AWS). Handlers ask for `getDeps()`
+ * and never ask where they run.
+ */
+import type { Deps } from '../core/ports.ts';
+import { readConfig, type Config } from './config.ts';
+import { createAccountRepository } from './dynamo/account-repo.ts';
+import { createBotRepository } from './dynamo/bot-repo.ts';
+import { createChunkRepository } from './dynamo/chunk-repo.ts';
+import { createDocumentClient } from './dynamo/client.ts';
+import { createDocumentRepository } from './dynamo/document-repo.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createExtractiveAnswerer } from './models/extractive-answerer.ts';
+import { createLocalEmbedder } from './models/local-embedder.ts';
+import { createDocumentParser } from './parsers/document-parser.ts';
+import { createObjectStore, createS3Client } from './s3/object-store.ts';
+
+export const buildDeps = (config: Config): Deps => {
+  const db = createDocumentClient({ region: config.AWS_REGION, endpoint: config.PARLEY_DYNAMODB_ENDPOINT });
+  const s3 = createS3Client({ region: config.AWS_REGION, endpoint: config.PARLEY_S3_ENDPOINT });
+  return {
+    accounts: createAccountRepository(db, config.PARLEY_TABLE),
+    bots: createBotRepository(db, config.PARLEY_TABLE),
+    documents: createDocumentRepository(db, config.PARLEY_TABLE),
+    chunks: createChunkRepository(db, config.PARLEY_TABLE),
+    objects: createObjectStore(s3, config.PARLEY_BUCKET),
+    parser: createDocumentParser(),
+    embedder: createLocalEmbedder(),
+    answerer: createExtractiveAnswerer(),
+    clock: { now: () => new Date() },
+    stage: config.PARLEY_STAGE,
+  };
+};
+
+let cached: { deps: Deps; logger: Logger } | undefined;
+
+/** Deps and logger for this execution environment, built on first use. */
+export const getRuntime = (): { deps: Deps; logger: Logger } => {
+  if (!cached) {
+    const config = readConfig();
+    cached = { deps: buildDeps(config), logger: createLogger(config.PARLEY_LOG_LEVEL) };
+  }
+  return cached;
+};

@@ -1,0 +1,52 @@
+/** Accounts and who may act for them. */
+import { AppError } from './errors.ts';
+import { newId } from './ids.ts';
+import type { Account } from './model.ts';
+import type { Deps } from './ports.ts';
+import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
+
+/** A user as the JWT authorizer verified it. */
+export interface VerifiedUser {
+  readonly userId: string;
+  readonly email: string;
+}
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+/** Creates the caller's account with the caller as owner (first sign-in). */
+export const createAccount = async (deps: Deps, user: VerifiedUser, input: { name?: string | undefined }): Promise<Account> => {
+  const memberships = await deps.accounts.membershipsOf(user.userId);
+  if (memberships.some((m) => m.role === 'owner')) throw new AppError('conflict', 'You already have an account.');
+  const account: Account = {
+    accountId: newId(),
+    name: input.name ?? 'My account',
+    createdAt: deps.clock.now().toISOString(),
+    retentionDays: DEFAULT_RETENTION_DAYS,
+    byokOnly: false,
+    status: 'active',
+  };
+  await deps.accounts.create({ account, userId: user.userId, email: user.email });
+  return account;
+};
+
+/** The tenant a verified user acts for: found only through their membership, never from the request. */
+export const tenantForUser = async (deps: Deps, user: VerifiedUser): Promise<TenantContext> => {
+  const [membership] = await deps.accounts.membershipsOf(user.userId);
+  if (!membership) throw new AppError('forbidden', 'You have no Parley account yet: create one first (POST /v1/account).');
+  return tenantForMember(membership);
+};
+
+export const getAccount = async (deps: Deps, tenant: TenantContext): Promise<Account> => {
+  const account = await deps.accounts.get(tenant);
+  if (!account) throw new AppError('not_found', 'account not found');
+  return account;
+};
+
+const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
+
+/** Throws `forbidden` unless the acting member has at least `role`. Visitors and system events never pass. */
+export const requireRole = (tenant: TenantContext, role: Role): void => {
+  if (tenant.actor.kind !== 'user' || RANK[tenant.actor.role] < RANK[role]) {
+    throw new AppError('forbidden', `This needs the ${role} role.`);
+  }
+};

@@ -1,0 +1,92 @@
+/** Bots: create, read, change, delete — always within one tenant. */
+import { requireRole } from './accounts.ts';
+import { AppError, notFound } from './errors.ts';
+import { isId, newId } from './ids.ts';
+import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
+import type { Bot } from './model.ts';
+import type { Deps } from './ports.ts';
+import type { TenantContext } from './tenancy.ts';
+
+export interface BotSettings {
+  readonly name: string;
+  readonly instructions: string;
+  readonly welcomeMessage: string;
+  readonly allowedOrigins: readonly string[];
+}
+
+export const DEFAULT_INSTRUCTIONS = 'Answer questions using only the documents provided. If they do not contain the answer, say so.';
+export const DEFAULT_WELCOME = 'Hi! Ask me anything about our documentation.';
+
+/**
+ * An allowed origin is exactly `scheme://host[:port]`: https anywhere, http only
+ * for loopback hosts (which the widget accepts only on the local platform).
+ */
+export const normaliseOrigin = (value: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AppError('invalid_request', `"${value}" is not a website origin such as https://www.example.com`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  const okScheme = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+  if (!okScheme || url.origin === 'null' || url.origin !== value.replace(/\/$/, '')) {
+    throw new AppError('invalid_request', `"${value}" is not a website origin such as https://www.example.com (https, no path)`);
+  }
+  return url.origin;
+};
+
+export const getBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<Bot> => {
+  const bot = isId(botId) ? await deps.bots.get(tenant, botId) : null;
+  if (!bot) throw notFound('bot');
+  return bot;
+};
+
+export const listBots = (deps: Deps, tenant: TenantContext): Promise<Bot[]> => deps.bots.list(tenant);
+
+export const createBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
+  requireRole(tenant, 'admin');
+  const existing = await deps.bots.list(tenant);
+  if (existing.length >= MAX_BOTS_PER_ACCOUNT) {
+    throw new AppError('conflict', `An account can have at most ${MAX_BOTS_PER_ACCOUNT} bots.`);
+  }
+  const now = deps.clock.now().toISOString();
+  const bot: Bot = {
+    botId: newId(),
+    publicId: newId(),
+    name: input.name,
+    instructions: input.instructions ?? DEFAULT_INSTRUCTIONS,
+    welcomeMessage: input.welcomeMessage ?? DEFAULT_WELCOME,
+    allowedOrigins: (input.allowedOrigins ?? []).map(normaliseOrigin),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.bots.create(tenant, bot);
+  return bot;
+};
+
+export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string, patch: Partial<BotSettings>): Promise<Bot> => {
+  requireRole(tenant, 'admin');
+  const bot = await getBot(deps, tenant, botId);
+  const next: Bot = {
+    ...bot,
+    ...patch,
+    ...(patch.allowedOrigins ? { allowedOrigins: patch.allowedOrigins.map(normaliseOrigin) } : {}),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  const saved = await deps.bots.update(tenant, next);
+  if (!saved) throw notFound('bot');
+  return saved;
+};
+
+/** Deletes the bot with its documents, chunks and stored files. */
+export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+  requireRole(tenant, 'admin');
+  const bot = await getBot(deps, tenant, botId);
+  // The public id goes first, so the widget stops answering at once.
+  await deps.bots.delete(tenant, bot);
+  const docs = await deps.documents.list(tenant, botId);
+  await deps.chunks.deleteForBot(tenant, botId);
+  await Promise.all(docs.map((d) => deps.documents.delete(tenant, botId, d.docId)));
+  await deps.objects.deletePrefix(tenant, `bots/${botId}/`);
+};

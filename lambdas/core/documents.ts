@@ -1,0 +1,87 @@
+/** Training documents: upload requests, listing, deletion. */
+import { requireRole } from './accounts.ts';
+import { getBot } from './bots.ts';
+import { AppError, notFound } from './errors.ts';
+import { isId, newId } from './ids.ts';
+import { MAX_UPLOAD_BYTES, UPLOAD_TYPES, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
+import type { DocumentRecord } from './model.ts';
+import type { Deps } from './ports.ts';
+import type { TenantContext } from './tenancy.ts';
+
+export interface UploadRequest {
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+export interface UploadTicket {
+  readonly document: DocumentRecord;
+  readonly upload: { readonly method: 'PUT'; readonly url: string; readonly headers: Record<string, string>; readonly expiresAt: string };
+}
+
+const MB = 1024 * 1024;
+
+/** A file name safe in an object key: letters, digits, dot, dash and underscore. */
+export const objectNameFor = (name: string): string => {
+  const cleaned = name.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(-100);
+  return cleaned || 'document';
+};
+
+/** The object path of a document, relative to the account's prefix. */
+export const documentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId' | 'objectName'>): string =>
+  `bots/${doc.botId}/docs/${doc.docId}/${doc.objectName}`;
+
+/** Checks type and size, records the document, and returns a URL signed for exactly that upload. */
+export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  const type = UPLOAD_TYPES[req.contentType];
+  if (!type) {
+    throw new AppError('unsupported_media_type', `Files of type ${req.contentType} cannot be used yet. Accepted: ${Object.keys(UPLOAD_TYPES).join(', ')}.`);
+  }
+  const lower = req.name.toLowerCase();
+  if (!type.extensions.some((ext) => lower.endsWith(ext))) {
+    throw new AppError('unsupported_media_type', `"${req.name}" does not look like ${req.contentType}: expected a name ending in ${type.extensions.join(' or ')}.`);
+  }
+  if (req.size === 0) throw new AppError('invalid_request', 'The file is empty.');
+  if (req.size > MAX_UPLOAD_BYTES) {
+    throw new AppError('payload_too_large', `The file is larger than ${MAX_UPLOAD_BYTES / MB} MB.`);
+  }
+  const now = deps.clock.now();
+  const document: DocumentRecord = {
+    docId: newId(now.getTime()),
+    botId,
+    name: req.name,
+    contentType: req.contentType,
+    size: req.size,
+    status: 'awaiting_upload',
+    chunkCount: 0,
+    objectName: objectNameFor(req.name),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.documents.create(tenant, document);
+  const { url, headers } = await deps.objects.presignPut(tenant, documentPath(document), req.contentType, req.size, UPLOAD_URL_TTL_SECONDS);
+  const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString();
+  return { document, upload: { method: 'PUT', url, headers, expiresAt } };
+};
+
+export const listDocuments = async (deps: Deps, tenant: TenantContext, botId: string): Promise<DocumentRecord[]> => {
+  await getBot(deps, tenant, botId);
+  return deps.documents.list(tenant, botId);
+};
+
+export const getDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
+  const doc = isId(botId) && isId(docId) ? await deps.documents.get(tenant, botId, docId) : null;
+  if (!doc) throw notFound('document');
+  return doc;
+};
+
+/** Removes the document from answers at once, then its chunks and stored file. */
+export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<void> => {
+  requireRole(tenant, 'admin');
+  const doc = await getDocument(deps, tenant, botId, docId);
+  await deps.documents.delete(tenant, botId, docId);
+  await deps.chunks.deleteForDocument(tenant, botId, docId);
+  await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
+};

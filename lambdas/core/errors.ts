@@ -1,0 +1,58 @@
+/**
+ * Domain errors. Core throws these; the HTTP layer turns them into
+ * `{"error":{"code","message"}}` with the status. Anything else is a 500 whose
+ * message never leaves the handler.
+ */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Extra fields safe to show the caller (for example which field was invalid). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.details = details;
+  }
+}
+
+/** The one "not found": another account's resource answers exactly like a missing one. */
+export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
+
+export const invalid = (message: string, details?: Record<string, unknown>): AppError =>
+  new AppError('invalid_request', message, details);
+
+/** A document that cannot be used; `message` is shown to the owner as the reason. */
+export class UnreadableDocument extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'UnreadableDocument';
+  }
+}

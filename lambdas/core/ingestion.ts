@@ -1,0 +1,73 @@
+/**
+ * Ingestion: an uploaded object becomes chunks with vectors under the bot's
+ * partition. Failures an owner can act on end as `failed` with a reason;
+ * infrastructure failures are thrown so the queue retries the message.
+ */
+import { documentPath } from './documents.ts';
+import { UnreadableDocument } from './errors.ts';
+import { chunkDocument } from './chunking.ts';
+import { MAX_UPLOAD_BYTES } from './limits.ts';
+import type { Chunk, ParsedDocument } from './model.ts';
+import type { Deps } from './ports.ts';
+import { parseDocumentObjectKey, tenantForSystem } from './tenancy.ts';
+
+export type IngestOutcome =
+  | { readonly outcome: 'ready'; readonly chunkCount: number }
+  | { readonly outcome: 'failed'; readonly reason: string }
+  | { readonly outcome: 'ignored'; readonly reason: string };
+
+/** Text given to the embedder: the title and section give a passage its context. */
+export const embeddingText = (title: string, section: string, text: string): string =>
+  [title, section, text].filter(Boolean).join('\n');
+
+export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promise<IngestOutcome> => {
+  const ref = parseDocumentObjectKey(objectKey);
+  if (!ref) return { outcome: 'ignored', reason: 'not a document key' };
+  const tenant = tenantForSystem(ref.accountId);
+  const doc = await deps.documents.get(tenant, ref.botId, ref.docId);
+  // Only objects our server issued an upload for are ingested.
+  if (!doc || doc.objectName !== ref.name) return { outcome: 'ignored', reason: 'no such document' };
+
+  const now = () => deps.clock.now().toISOString();
+  const fail = async (reason: string): Promise<IngestOutcome> => {
+    await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'failed', error: reason, chunkCount: 0, updatedAt: now() });
+    await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
+    return { outcome: 'failed', reason };
+  };
+
+  if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', updatedAt: now() }))) {
+    return { outcome: 'ignored', reason: 'document deleted' };
+  }
+  const bytes = await deps.objects.get(tenant, documentPath(doc), MAX_UPLOAD_BYTES);
+  if (!bytes) return fail('The uploaded file could not be found. Please upload it again.');
+  if (bytes.byteLength !== doc.size) {
+    return fail(`The uploaded file has ${bytes.byteLength} bytes but ${doc.size} were announced. Please upload it again.`);
+  }
+  if (bytes.byteLength === 0) return fail('The file is empty.');
+
+  let parsed: ParsedDocument;
+  try {
+    parsed = deps.parser.parse(bytes, doc.contentType, doc.name);
+  } catch (err) {
+    if (err instanceof UnreadableDocument) return fail(err.message);
+    throw err;
+  }
+  const drafts = chunkDocument(parsed);
+  if (drafts.length === 0) return fail('No text was found in this file.');
+
+  const vectors = await deps.embedder.embed(drafts.map((d) => embeddingText(parsed.title, d.section, d.text)));
+  const chunks: Chunk[] = drafts.map((d, i) => ({ ...d, docId: doc.docId, vector: vectors[i]! }));
+  await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
+  await deps.chunks.put(tenant, doc.botId, chunks);
+  const stillThere = await deps.documents.update(tenant, doc.botId, doc.docId, {
+    status: 'ready',
+    chunkCount: chunks.length,
+    updatedAt: now(),
+  });
+  if (!stillThere) {
+    // Deleted while we worked: leave nothing behind.
+    await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
+    return { outcome: 'ignored', reason: 'document deleted during ingestion' };
+  }
+  return { outcome: 'ready', chunkCount: chunks.length };
+};

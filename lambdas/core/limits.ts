@@ -1,0 +1,28 @@
+/** Every limit is a named constant, and each answers with a clear error when crossed. */
+
+/** Largest document an owner may upload. */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
+/** Document types accepted for upload in this release, by declared content type. */
+export const UPLOAD_TYPES: Readonly<Record<string, { readonly kind: 'markdown' | 'text'; readonly extensions: readonly string[] }>> = {
+  'text/markdown': { kind: 'markdown', extensions: ['.md', '.markdown'] },
+  'text/plain': { kind: 'text', extensions: ['.txt', '.text'] },
+};
+
+/** How long a presigned upload URL stays valid. */
+export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
+
+/** Longest visitor question. */
+export const MAX_QUESTION_CHARS = 2_000;
+
+/** Longest JSON request body any admin or widget route reads. */
+export const MAX_JSON_BODY_BYTES = 256 * 1024;
+
+export const MAX_BOT_NAME_CHARS = 80;
+export const MAX_INSTRUCTIONS_CHARS = 4_000;
+export const MAX_DOCUMENT_NAME_CHARS = 200;
+export const MAX_BOTS_PER_ACCOUNT = 50;
+
+/** Passages handed to the answerer, and the least score a passage needs to count. */
+export const RETRIEVAL_TOP_K = 5;
+export const MIN_PASSAGE_SCORE = 0.05;

@@ -1,0 +1,95 @@
+/** The records core works with. Storage shapes live in the adapters. */
+import type { Role } from './tenancy.ts';
+
+export interface Account {
+  readonly accountId: string;
+  readonly name: string;
+  readonly createdAt: string;
+  /** Days a conversation is kept; 0 means conversations are not stored. */
+  readonly retentionDays: number;
+  /** Never use the platform's provider keys for this account. */
+  readonly byokOnly: boolean;
+  readonly status: 'active' | 'locked';
+}
+
+export interface Membership {
+  readonly accountId: string;
+  readonly userId: string;
+  readonly role: Role;
+}
+
+export interface Bot {
+  readonly botId: string;
+  /** The id the widget uses on the owner's site; resolved server-side to account and bot. */
+  readonly publicId: string;
+  readonly name: string;
+  readonly instructions: string;
+  readonly welcomeMessage: string;
+  /** Exact origins (scheme://host[:port]) whose pages may use the widget. */
+  readonly allowedOrigins: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'failed';
+
+export interface DocumentRecord {
+  readonly docId: string;
+  readonly botId: string;
+  readonly name: string;
+  readonly contentType: string;
+  /** Declared size in bytes; the upload URL is signed for exactly this size. */
+  readonly size: number;
+  readonly status: DocumentStatus;
+  /** Why it failed, in words an owner can act on. */
+  readonly error?: string;
+  readonly chunkCount: number;
+  /** File name part of the object key (sanitised). */
+  readonly objectName: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A structural piece of a parsed document, with offsets into the document text. */
+export interface Block {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** Headings above this block, outermost first. */
+  readonly headings: readonly string[];
+  readonly page?: number;
+  readonly kind: 'heading' | 'paragraph' | 'code';
+}
+
+export interface ParsedDocument {
+  readonly title: string;
+  readonly text: string;
+  readonly blocks: readonly Block[];
+}
+
+export interface ChunkDraft {
+  readonly seq: number;
+  readonly text: string;
+  /** Heading path joined with " › ", or "" at top level. */
+  readonly section: string;
+  readonly page?: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Chunk extends ChunkDraft {
+  readonly docId: string;
+  readonly vector: Float32Array;
+}
+
+/** A retrieved passage with what a citation needs. */
+export interface Passage {
+  readonly docId: string;
+  readonly documentName: string;
+  readonly section: string;
+  readonly page?: number;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly score: number;
+}

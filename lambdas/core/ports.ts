@@ -1,0 +1,100 @@
+/**
+ * Ports: what core needs from the outside world. Adapters in lambdas/adapters
+ * implement them (DynamoDB, S3, model providers, parsers); tests may fake them.
+ * Every tenant-data port takes a TenantContext and builds its keys itself.
+ */
+import type { Account, Bot, Chunk, DocumentRecord, Membership, ParsedDocument, Passage } from './model.ts';
+import type { TenantContext } from './tenancy.ts';
+
+export interface AccountRepository {
+  /** Creates account, owner membership and user lookup at once; `conflict` if the user already owns one. */
+  create(input: { account: Account; userId: string; email: string }): Promise<void>;
+  /** Memberships of a verified user id (the JWT `sub`). */
+  membershipsOf(userId: string): Promise<Membership[]>;
+  get(tenant: TenantContext): Promise<Account | null>;
+}
+
+export interface BotRepository {
+  /** Creates the bot and its public-id lookup together. */
+  create(tenant: TenantContext, bot: Bot): Promise<void>;
+  get(tenant: TenantContext, botId: string): Promise<Bot | null>;
+  list(tenant: TenantContext): Promise<Bot[]>;
+  /** Replaces the bot's settings; returns null when the bot does not exist in this account. */
+  update(tenant: TenantContext, bot: Bot): Promise<Bot | null>;
+  delete(tenant: TenantContext, bot: Bot): Promise<void>;
+  /** Server-side lookup of a widget's public id: the only way a visitor reaches an account. */
+  resolvePublicId(publicId: string): Promise<{ accountId: string; botId: string } | null>;
+}
+
+export interface DocumentRepository {
+  create(tenant: TenantContext, doc: DocumentRecord): Promise<void>;
+  get(tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | null>;
+  list(tenant: TenantContext, botId: string): Promise<DocumentRecord[]>;
+  /** Applies `patch` if the document still exists (never resurrects a deleted one); returns whether it did. */
+  update(tenant: TenantContext, botId: string, docId: string, patch: Partial<Pick<DocumentRecord, 'status' | 'error' | 'chunkCount' | 'updatedAt'>>): Promise<boolean>;
+  delete(tenant: TenantContext, botId: string, docId: string): Promise<void>;
+}
+
+export interface ChunkRepository {
+  /** Writes all chunks of a document (batched, with retries of unprocessed items). */
+  put(tenant: TenantContext, botId: string, chunks: readonly Chunk[]): Promise<void>;
+  listForBot(tenant: TenantContext, botId: string): Promise<Chunk[]>;
+  deleteForDocument(tenant: TenantContext, botId: string, docId: string): Promise<void>;
+  deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
+}
+
+/** Object storage; paths are relative to the account's prefix `accounts/<accountId>/`. */
+export interface ObjectStore {
+  /** A URL the browser PUTs to, signed for exactly this content type and size. */
+  presignPut(tenant: TenantContext, path: string, contentType: string, size: number, ttlSeconds: number): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Reads an object, refusing more than `maxBytes`; null when absent. */
+  get(tenant: TenantContext, path: string, maxBytes: number): Promise<Uint8Array | null>;
+  deletePrefix(tenant: TenantContext, path: string): Promise<void>;
+}
+
+export interface DocumentParser {
+  /** Parses bytes whose type was declared as `contentType`; throws `UnreadableDocument` with an owner-readable reason. */
+  parse(bytes: Uint8Array, contentType: string, name: string): ParsedDocument;
+}
+
+export interface Embedder {
+  readonly model: string;
+  readonly dimensions: number;
+  /** Unit-length vectors, one per text, in order. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+export interface ChatRequest {
+  readonly instructions: string;
+  readonly question: string;
+  readonly passages: readonly Passage[];
+}
+
+export type ChatModelEvent =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'usage'; readonly inputTokens: number; readonly outputTokens: number };
+
+export interface ChatModel {
+  readonly provider: string;
+  readonly model: string;
+  stream(request: ChatRequest, options: { signal?: AbortSignal }): AsyncIterable<ChatModelEvent>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Everything core's use cases need, wired once per cold start. */
+export interface Deps {
+  readonly accounts: AccountRepository;
+  readonly bots: BotRepository;
+  readonly documents: DocumentRepository;
+  readonly chunks: ChunkRepository;
+  readonly objects: ObjectStore;
+  readonly parser: DocumentParser;
+  readonly embedder: Embedder;
+  readonly answerer: ChatModel;
+  readonly clock: Clock;
+  /** `local` allows loopback widget origins. */
+  readonly stage: 'local' | 'aws';
+}

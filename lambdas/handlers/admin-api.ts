@@ -1,0 +1,26 @@
+/** The admin API function: every `/v1` route, behind the JWT authorizer. */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AppError } from '../core/errors.ts';
+import { getRuntime } from '../adapters/wiring.ts';
+import { httpErrorHandler } from '../http/error-handler.ts';
+import { verifiedUser } from '../http/request.ts';
+import type { HttpResult } from '../http/responses.ts';
+import { securityHeaders } from '../http/security-headers.ts';
+import { accountRoutes } from './admin/account-routes.ts';
+import { botRoutes } from './admin/bot-routes.ts';
+import { adminContext, type AdminRoute } from './admin/context.ts';
+import { documentRoutes } from './admin/document-routes.ts';
+
+const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes };
+
+const { deps, logger } = getRuntime();
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(securityHeaders())
+  .use(httpErrorHandler({ logger }))
+  .handler(async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new AppError('not_found', 'No such route.');
+    return route(adminContext(event, deps, verifiedUser(event)));
+  });

@@ -1,0 +1,21 @@
+/** What an admin route gets: the event, deps, the verified user, and its tenant on demand. */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { tenantForUser, type VerifiedUser } from '../../core/accounts.ts';
+import type { Deps } from '../../core/ports.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
+import type { HttpResult } from '../../http/responses.ts';
+
+export interface AdminContext {
+  readonly event: APIGatewayProxyEventV2;
+  readonly deps: Deps;
+  readonly user: VerifiedUser;
+  /** The account the user acts for, from their membership (never from the request). */
+  tenant(): Promise<TenantContext>;
+}
+
+export type AdminRoute = (ctx: AdminContext) => Promise<HttpResult>;
+
+export const adminContext = (event: APIGatewayProxyEventV2, deps: Deps, user: VerifiedUser): AdminContext => {
+  let tenant: Promise<TenantContext> | undefined;
+  return { event, deps, user, tenant: () => (tenant ??= tenantForUser(deps, user)) };
+};

@@ -1,0 +1,44 @@
+/** Reading what a request carries: verified identity, path parameters, a schema-checked JSON body. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { z } from 'zod';
+import type { VerifiedUser } from '../core/accounts.ts';
+import { AppError, invalid } from '../core/errors.ts';
+import { MAX_JSON_BODY_BYTES } from '../core/limits.ts';
+
+/** The user the JWT authorizer verified (API Gateway on AWS, the local platform's verifier locally). */
+export const verifiedUser = (event: APIGatewayProxyEventV2): VerifiedUser => {
+  const claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || !sub) throw new AppError('unauthorized', 'Sign in to continue.');
+  return { userId: sub, email: typeof claims?.email === 'string' ? claims.email : '' };
+};
+
+export const pathParam = (event: APIGatewayProxyEventV2, name: string): string => event.pathParameters?.[name] ?? '';
+
+/** Header lookup; API Gateway lower-cases header names in v2 events. */
+export const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => event.headers[name.toLowerCase()];
+
+/** Parses and validates a JSON body; every failure is a 400 that names the field. */
+export const jsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw) > MAX_JSON_BODY_BYTES) {
+    throw new AppError('payload_too_large', `Request bodies can be at most ${MAX_JSON_BODY_BYTES / 1024} KB.`);
+  }
+  const type = header(event, 'content-type') ?? '';
+  if (raw && !/^application\/json\b/i.test(type)) {
+    throw new AppError('unsupported_media_type', 'Send the request body as application/json.');
+  }
+  let value: unknown;
+  try {
+    value = raw ? JSON.parse(raw) : {};
+  } catch {
+    throw invalid('The request body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'body';
+    throw invalid(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+  }
+  return parsed.data;
+};
