@@ -16,7 +16,9 @@ export const pickSentences = (question: string, passages: ReadonlyArray<{ text: 
   const candidates: Candidate[] = [];
   passages.forEach((p, passage) => {
     sentenceSpans(p.text).forEach(([s, e], position) => {
-      const sentence = p.text.slice(s, e).replace(/^#+\s*/, '').trim();
+      const sentence = p.text.slice(s, e).trim();
+      // Headings label a passage; they are not an answer.
+      if (/^#{1,6}\s/.test(sentence)) return;
       const words = terms(sentence);
       if (words.length === 0) return;
       const overlap = new Set(words.filter((w) => wanted.has(w))).size;
@@ -27,8 +29,9 @@ export const pickSentences = (question: string, passages: ReadonlyArray<{ text: 
   });
   const best = candidates.sort((a, b) => b.score - a.score).slice(0, MAX_SENTENCES);
   if (best.length === 0 && passages[0]) {
-    const [span] = sentenceSpans(passages[0].text);
-    if (span) best.push({ passage: 0, position: 0, sentence: passages[0].text.slice(span[0], span[1]), score: 0 });
+    const text = passages[0].text;
+    const span = sentenceSpans(text).find(([s, e]) => !/^#{1,6}\s/.test(text.slice(s, e)));
+    if (span) best.push({ passage: 0, position: 0, sentence: text.slice(span[0], span[1]), score: 0 });
   }
   return best.sort((a, b) => a.passage - b.passage || a.position - b.position);
 };

@@ -1,0 +1,190 @@
+/**
+ * The local API server on 127.0.0.1: requests become API Gateway v2 / function
+ * URL events for the same handlers that run on AWS; admin routes are checked
+ * like the JWT authorizer checks them; streamed handlers stream.
+ */
+import http from 'node:http';
+import { Writable } from 'node:stream';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { FunctionName } from '../../lambdas/http/routes.ts';
+import { toApiEvent } from './api-events.ts';
+import { isStreamingHandler, lambdaContext, type LocalResponseStream, type ResponsePrelude } from './lambda-runtime.ts';
+import type { LocalIdentity } from './local-identity.ts';
+import { matchRoute } from './routing.ts';
+
+/** Lambda's limit for a synchronous request payload. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+type Handler = (event: unknown, contextOrStream: unknown, context?: unknown) => Promise<unknown>;
+
+export interface ApiServerOptions {
+  readonly handlers: Readonly<Record<FunctionName, unknown>>;
+  readonly identity: LocalIdentity;
+  readonly onError: (message: string, err: unknown) => void;
+}
+
+const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+const sendError = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+  sendJson(res, status, { error: { code, message } }, headers);
+
+class TooLarge extends Error {}
+
+const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new TooLarge());
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        reject(new TooLarge());
+      } else parts.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+
+/** Writes a handler's streamed response to the HTTP response, prelude first. */
+class HttpResponseWriter extends Writable implements LocalResponseStream {
+  private prelude: ResponsePrelude = {};
+  private readonly res: http.ServerResponse;
+
+  constructor(res: http.ServerResponse) {
+    super();
+    this.res = res;
+    // A visitor who goes away cancels the stream, and with it the work behind it.
+    res.on('close', () => {
+      if (!res.writableFinished) this.destroy(new Error('client disconnected'));
+    });
+  }
+
+  setPrelude(prelude: ResponsePrelude): void {
+    this.prelude = prelude;
+  }
+
+  private start(): void {
+    if (this.res.headersSent) return;
+    const headers: Record<string, string | string[]> = { ...(this.prelude.headers ?? {}) };
+    if (this.prelude.cookies?.length) headers['set-cookie'] = this.prelude.cookies;
+    this.res.writeHead(this.prelude.statusCode ?? 200, headers);
+    this.res.flushHeaders();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.start();
+    if (chunk.length === 0 || this.res.write(chunk)) done();
+    else this.res.once('drain', () => done());
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.start();
+    this.res.end(() => done());
+  }
+}
+
+const writeResult = (res: http.ServerResponse, result: APIGatewayProxyResultV2) => {
+  if (typeof result === 'string' || result === undefined || result === null) {
+    sendJson(res, 200, result ?? null);
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+};
+
+const signInBody = z.object({ email: z.email().max(254) }).strict();
+
+const LOCAL_NOTICE = 'Local sign-in is for development on this machine only. On AWS, Cognito signs users in.';
+
+const isLoopback = (address: string | undefined): boolean =>
+  !!address && (address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1' || address.startsWith('::ffff:127.'));
+
+export const createApiServer = (opts: ApiServerOptions): http.Server => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+
+    if (url.pathname === '/local/sign-in' && method === 'POST') {
+      if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'forbidden', LOCAL_NOTICE);
+      let parsed;
+      try {
+        parsed = signInBody.safeParse(JSON.parse((await readBody(req, 16 * 1024)).toString('utf8') || '{}'));
+      } catch {
+        return sendError(res, 400, 'invalid_request', 'The request body is not valid JSON.');
+      }
+      if (!parsed.success) return sendError(res, 400, 'invalid_request', 'email: enter a valid e-mail address');
+      const session = await opts.identity.signIn(parsed.data.email);
+      return sendJson(res, 200, { ...session, tokenType: 'Bearer', notice: LOCAL_NOTICE });
+    }
+
+    if (method === 'OPTIONS' && url.pathname.startsWith('/widget/')) {
+      // CORS preflight, as the function URL's CORS settings answer it on AWS; the handlers check the origin.
+      res.writeHead(204, {
+        'access-control-allow-origin': req.headers.origin ?? '*',
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'content-type, authorization',
+        'access-control-max-age': '600',
+        vary: 'Origin',
+      });
+      return res.end();
+    }
+
+    const match = matchRoute(method, url.pathname);
+    if (match.kind === 'none') return sendError(res, 404, 'not_found', 'No such route.');
+    if (match.kind === 'method-not-allowed') {
+      return sendError(res, 405, 'method_not_allowed', `Use ${match.allow.join(' or ')} here.`, { allow: match.allow.join(', ') });
+    }
+
+    let claims: Record<string, unknown> | undefined;
+    if (match.route.auth === 'jwt') {
+      const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      try {
+        if (!token) throw new Error('missing');
+        claims = await opts.identity.verify(token);
+      } catch {
+        return sendError(res, 401, 'unauthorized', 'Sign in to continue: the bearer token is missing, invalid or expired.', { 'www-authenticate': 'Bearer' });
+      }
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_REQUEST_BYTES);
+    } catch (err) {
+      if (err instanceof TooLarge) return sendError(res, 413, 'payload_too_large', 'The request is too large.', { connection: 'close' });
+      throw err;
+    }
+
+    const event = toApiEvent({
+      method, url, headers: req.headers, body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      routeKey: match.routeKey, pathParameters: match.pathParameters, claims,
+    });
+    const handler = opts.handlers[match.route.fn] as Handler;
+    const context = lambdaContext(match.route.fn);
+    if (isStreamingHandler(handler)) {
+      const stream = new HttpResponseWriter(res);
+      await handler(event, stream, context).catch((err: unknown) => {
+        if (!stream.destroyed) throw err;
+      });
+      return;
+    }
+    writeResult(res, (await handler(event, context)) as APIGatewayProxyResultV2);
+  };
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.onError('local platform request failed', err);
+      if (!res.headersSent) sendError(res, 500, 'internal', 'Something went wrong on our side. Please try again.');
+      else res.destroy();
+    });
+  });
+};

@@ -1,0 +1,67 @@
+/**
+ * Local sign-in: for development on this machine only. Issues a signed JWT with
+ * the claims Cognito gives on AWS (sub, email, iss, aud, token_use), and verifies
+ * it the way the HTTP API's JWT authorizer does, so handlers read identity the
+ * same way in both places. The signing key lives in the local data folder.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+
+export const LOCAL_ISSUER = 'parley-local';
+export const LOCAL_AUDIENCE = 'parley-admin';
+const TOKEN_TTL = '12h';
+const ALG = 'ES256';
+
+export interface LocalIdentity {
+  signIn(email: string): Promise<{ token: string; expiresAt: string; sub: string }>;
+  verify(token: string): Promise<JWTPayload>;
+}
+
+/** A stable user id for an e-mail, shaped like a Cognito `sub` (a UUID). */
+export const localSubFor = (email: string): string => {
+  const h = createHash('sha256').update(`parley-local:${email.toLowerCase()}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+const loadKeys = async (dataDir: string | undefined): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey; kid: string }> => {
+  const file = dataDir ? path.join(dataDir, 'local-signing-key.json') : undefined;
+  if (file) {
+    try {
+      const jwk = JSON.parse(await fs.readFile(file, 'utf8')) as JWK & { kid: string };
+      const { d: _d, ...pub } = jwk;
+      return { privateKey: (await importJWK(jwk, ALG)) as CryptoKey, publicKey: (await importJWK(pub, ALG)) as CryptoKey, kid: jwk.kid };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+  const kid = randomUUID();
+  if (file) await fs.writeFile(file, JSON.stringify({ ...(await exportJWK(privateKey)), kid }), { mode: 0o600 });
+  return { privateKey, publicKey, kid };
+};
+
+export const createLocalIdentity = async (dataDir: string | undefined): Promise<LocalIdentity> => {
+  const { privateKey, publicKey, kid } = await loadKeys(dataDir);
+  const verify = async (token: string): Promise<JWTPayload> => {
+    const { payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
+    return payload;
+  };
+  return {
+    verify,
+    async signIn(email) {
+      const sub = localSubFor(email);
+      const token = await new SignJWT({ email, email_verified: true, token_use: 'id', 'cognito:username': email })
+        .setProtectedHeader({ alg: ALG, kid })
+        .setSubject(sub)
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(TOKEN_TTL)
+        .sign(privateKey);
+      const { exp } = await verify(token);
+      return { token, sub, expiresAt: new Date((exp ?? 0) * 1000).toISOString() };
+    },
+  };
+};

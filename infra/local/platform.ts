@@ -1,0 +1,148 @@
+/**
+ * The local platform: DynamoDB Local, the S3 emulator behind its front door, the
+ * ingest queue, and the API server, wired to the same handlers that run on AWS.
+ * Used by `npm start` and by the integration tests.
+ *
+ * Handlers read their configuration at import, like a Lambda cold start, so one
+ * process hosts one platform.
+ */
+import fs from 'node:fs/promises';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
+import type { FunctionName } from '../../lambdas/http/routes.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { createApiServer } from './http-server.ts';
+import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
+import { installLambdaGlobals } from './lambda-runtime.ts';
+import { createLocalIdentity, type LocalIdentity } from './local-identity.ts';
+import { ensureBucket, ensureTable } from './provision.ts';
+import { startS3FrontDoor, startS3rver, type Stoppable } from './s3-local.ts';
+
+export interface PlatformOptions {
+  /** Folder for data that persists across restarts; undefined: a throwaway in-memory run. */
+  readonly dataDir?: string | undefined;
+  /** API port on 127.0.0.1; 0 picks a free one. */
+  readonly port?: number;
+  /** Use an already running DynamoDB Local (tests share one per run). */
+  readonly dynamodbEndpoint?: string | undefined;
+  /** Use an already running S3 emulator (tests share one per run). */
+  readonly s3Endpoint?: string | undefined;
+  readonly table?: string;
+  readonly bucket?: string;
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  readonly onError?: (message: string, err: unknown) => void;
+}
+
+export interface Platform {
+  readonly apiUrl: string;
+  readonly s3Url: string;
+  readonly dynamodbUrl: string;
+  readonly dataDir: string | undefined;
+  readonly table: string;
+  readonly bucket: string;
+  readonly identity: LocalIdentity;
+  readonly ingest: IngestQueue;
+  /** Java's process id when this platform started DynamoDB Local itself. */
+  readonly javaPid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export const REGION = 'eu-west-1';
+
+export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platform> => {
+  const table = opts.table ?? 'parley-local';
+  const bucket = opts.bucket ?? 'parley-local-documents';
+  const onError = opts.onError ?? ((message, err) => console.error(message, err));
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => onError('stop failed', err));
+    stops.length = 0;
+  };
+
+  try {
+    let s3Dir: string | undefined;
+    if (opts.dataDir) {
+      await fs.mkdir(path.join(opts.dataDir, 'dynamodb'), { recursive: true, mode: 0o700 });
+      s3Dir = path.join(opts.dataDir, 's3');
+    }
+    let dynamo: DynamoDbLocal | undefined;
+    let dynamodbUrl = opts.dynamodbEndpoint;
+    if (!dynamodbUrl) {
+      dynamo = await startDynamoDbLocal(opts.dataDir ? path.join(opts.dataDir, 'dynamodb') : undefined);
+      stops.push(() => dynamo!.stop());
+      dynamodbUrl = dynamo.url;
+    }
+    let s3Url = opts.s3Endpoint;
+    if (!s3Url) {
+      const dir = s3Dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'parley-s3-')));
+      if (!s3Dir) stops.push(() => fs.rm(dir, { recursive: true, force: true }));
+      const s3rver: Stoppable = await startS3rver(dir);
+      stops.push(() => s3rver.stop());
+      s3Url = s3rver.url;
+    }
+
+    let ingest: IngestQueue | undefined;
+    const frontDoor = await startS3FrontDoor(s3Url, (b, key, size) => {
+      if (b === bucket) ingest?.send(b, key, size);
+    });
+    stops.push(() => frontDoor.stop());
+
+    // The functions' environment, as the CDK stack sets it on AWS.
+    Object.assign(process.env, {
+      PARLEY_STAGE: 'local',
+      PARLEY_TABLE: table,
+      PARLEY_BUCKET: bucket,
+      AWS_REGION: REGION,
+      PARLEY_DYNAMODB_ENDPOINT: dynamodbUrl,
+      PARLEY_S3_ENDPOINT: frontDoor.url,
+      PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
+    });
+    await ensureTable(dynamodbUrl, table, REGION);
+    const s3 = createS3Client({ region: REGION, endpoint: frontDoor.url });
+    await ensureBucket(s3, bucket);
+    s3.destroy();
+
+    installLambdaGlobals();
+    const handlers: Record<FunctionName, unknown> = {
+      'admin-api': (await import('../../lambdas/handlers/admin-api.ts')).handler,
+      'widget-api': (await import('../../lambdas/handlers/widget-api.ts')).handler,
+      'chat-stream': (await import('../../lambdas/handlers/chat-stream.ts')).handler,
+    };
+    const ingestHandler = (await import('../../lambdas/handlers/ingest.ts')).handler as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>;
+    ingest = createIngestQueue(ingestHandler, REGION, onError);
+    const queue = ingest;
+    stops.push(() => queue.idle());
+
+    const identity = await createLocalIdentity(opts.dataDir);
+    const server: http.Server = createApiServer({ handlers, identity, onError });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    });
+    stops.push(() => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }));
+    const { port } = server.address() as AddressInfo;
+
+    return {
+      apiUrl: `http://127.0.0.1:${port}`,
+      s3Url: frontDoor.url,
+      dynamodbUrl,
+      dataDir: opts.dataDir,
+      table,
+      bucket,
+      identity,
+      ingest: queue,
+      javaPid: dynamo?.javaPid,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+};

@@ -1,0 +1,72 @@
+/**
+ * Local S3: the s3rver emulator behind a "front door" on loopback. The front door
+ * does what S3 itself does and the emulator does not: it verifies SigV4 presigned
+ * URLs (so the content type and size signed into an upload URL are enforced) and
+ * emits ObjectCreated notifications, which the platform turns into ingest events.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+import { LOCAL_S3_CREDENTIALS } from '../../lambdas/adapters/s3/object-store.ts';
+import { isPresigned, verifyPresignedUrl } from './sigv4.ts';
+
+export interface Stoppable { readonly url: string; stop(): Promise<void> }
+
+export const startS3rver = async (directory: string): Promise<Stoppable> => {
+  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+  const address = await s3rver.run();
+  return { url: `http://127.0.0.1:${address.port}`, stop: () => s3rver.close() };
+};
+
+export type ObjectCreated = (bucket: string, key: string, size: number) => void;
+
+/** Sub-resources whose PUT does not create an object. */
+const NOT_AN_OBJECT_WRITE = ['uploadId', 'partNumber', 'tagging', 'acl', 'cors', 'versioning', 'lifecycle', 'policy', 'website'];
+
+const xmlError = (res: http.ServerResponse, status: number, code: string, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/xml', connection: 'close' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+};
+
+export const startS3FrontDoor = async (target: string, onObjectCreated: ObjectCreated): Promise<Stoppable> => {
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const method = req.method ?? 'GET';
+    if (isPresigned(url)) {
+      const check = verifyPresignedUrl(method, url, req.headers, LOCAL_S3_CREDENTIALS.secretAccessKey);
+      if (!check.ok) {
+        // Refused before any byte is stored: the body is never forwarded.
+        req.resume();
+        xmlError(res, 403, check.code, check.message);
+        return;
+      }
+    }
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        const [, bucket, ...keyParts] = url.pathname.split('/');
+        const created = (up.statusCode ?? 500) < 300 && bucket && keyParts.length > 0 &&
+          ((method === 'PUT' && !NOT_AN_OBJECT_WRITE.some((p) => url.searchParams.has(p))) ||
+            (method === 'POST' && url.searchParams.has('uploadId')));
+        if (created) {
+          const key = keyParts.map(decodeURIComponent).join('/');
+          up.on('end', () => onObjectCreated(bucket, key, Number(req.headers['content-length'] ?? 0)));
+        }
+      },
+    );
+    forward.on('error', () => xmlError(res, 502, 'ServiceUnavailable', 'The local S3 emulator is not answering.'));
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+};

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: the local platform on embedded defaults — no AWS account, no API key.
+ *   --memory     a throwaway run: nothing is kept
+ *   --port N     API port (default 8787; 0 picks a free one)
+ *   --data DIR   data folder (default .parley/ in the project)
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPlatform } from './platform.ts';
+
+const { values } = parseArgs({
+  options: {
+    memory: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    data: { type: 'string', default: path.resolve(import.meta.dirname, '../../.parley') },
+  },
+});
+
+const started = Date.now();
+const platform = await startPlatform({
+  dataDir: values.memory ? undefined : values.data,
+  port: Number(values.port),
+  logLevel: 'info',
+});
+
+console.log(`
+Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
+
+  API             ${platform.apiUrl}
+  Sign in         POST ${platform.apiUrl}/local/sign-in  {"email":"you@example.com"}   (local use only)
+  Admin API       ${platform.apiUrl}/v1/...   (Authorization: Bearer <token>)
+  Widget API      ${platform.apiUrl}/widget/v1/<publicId>/...
+  DynamoDB Local  ${platform.dynamodbUrl}   table ${platform.table}
+  S3 (emulator)   ${platform.s3Url}   bucket ${platform.bucket}
+  Data            ${platform.dataDir ?? 'in memory: gone when you stop'}
+
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  platform.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
