@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { createChunkRepository } from '../../lambdas/adapters/dynamo/chunk-repo.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
+
+const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
+
+describe('tenancy: another account sees nothing', () => {
+  const platform = usePlatform();
+
+  it('answers 404 on every admin route for another account’s bot and document ids', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    const doc = await uploadDocument(platform(), alice, 'hours.md', DOC);
+    const bot = `/v1/bots/${alice.botId}`;
+    const document = `${bot}/documents/${doc.docId}`;
+
+    const attempts: Array<[string, string, unknown?]> = [
+      ['GET', bot],
+      ['PATCH', bot, { name: 'taken over' }],
+      ['DELETE', bot],
+      ['GET', `${bot}/documents`],
+      ['POST', `${bot}/documents`, { name: 'x.md', contentType: 'text/markdown', size: 10 }],
+      ['GET', document],
+      ['DELETE', document],
+    ];
+    for (const [method, path, body] of attempts) {
+      const res = await bob.request(method, path, body);
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      expect(res.body).toEqual({ error: { code: 'not_found', message: expect.any(String) as string } });
+    }
+    // The same answer as for ids that never existed.
+    const missing = await bob.request('GET', '/v1/bots/01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual((await bob.request('GET', bot)).body);
+
+    // Nothing Bob tried changed Alice's data.
+    expect((await alice.request<{ bot: { name: string } }>('GET', bot)).body.bot.name).toBe('Help desk');
+    expect((await alice.request<{ document: { status: string } }>('GET', document)).body.document.status).toBe('ready');
+    expect((await ask(platform(), alice.publicId, 'When does the shop open?')).answer).toContain('nine in the morning');
+  });
+
+  it('lists only the caller’s own bots', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    const list = await bob.request<{ bots: Array<{ botId: string }> }>('GET', '/v1/bots');
+    expect(list.body.bots.map((b) => b.botId)).toEqual([bob.botId]);
+    expect(list.text).not.toContain(alice.botId);
+  });
+
+  it('never returns another account’s chunks, even for identical documents', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    const aliceDoc = await uploadDocument(platform(), alice, 'hours.md', DOC);
+    const bobDoc = await uploadDocument(platform(), bob, 'hours.md', DOC);
+
+    const reply = await ask(platform(), bob.publicId, 'When does the shop open?');
+    expect(reply.sources.length).toBeGreaterThan(0);
+    expect(reply.sources.every((s) => s.docId === bobDoc.docId)).toBe(true);
+    expect(reply.text).not.toContain(aliceDoc.docId);
+
+    // At the repository: Bob's tenant with Alice's bot id reads an empty partition.
+    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
+    const chunks = createChunkRepository(db, platform().table);
+    expect(await chunks.listForBot(tenantForSystem(bob.accountId), alice.botId)).toEqual([]);
+    expect((await chunks.listForBot(tenantForSystem(alice.accountId), alice.botId)).length).toBeGreaterThan(0);
+    expect(keys.bot(tenantForSystem(bob.accountId), alice.botId).startsWith(`A#${bob.accountId}#`)).toBe(true);
+    db.destroy();
+  });
+
+  it('gives a member the account of their membership, whatever the request says', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    // An account id in the body or query is not an identity.
+    const res = await bob.request<{ account: { accountId: string } }>('GET', `/v1/account?accountId=${alice.accountId}`, undefined, { 'x-account-id': alice.accountId });
+    expect(res.body.account.accountId).toBe(bob.accountId);
+    const created = await bob.request('POST', '/v1/bots', { name: 'x', accountId: alice.accountId });
+    expect(created.status).toBe(400);
+  });
+});
