@@ -27,7 +27,7 @@ export const toApiEvent = (req: RequestFacts): APIGatewayProxyEventV2 => {
   for (const [k, v] of req.url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const text = TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
-  const event = {
+  const event: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: req.routeKey,
     rawPath: req.url.pathname,
@@ -52,7 +52,7 @@ export const toApiEvent = (req: RequestFacts): APIGatewayProxyEventV2 => {
     ...(req.body.length ? { body: text ? req.body.toString('utf8') : req.body.toString('base64') } : {}),
     isBase64Encoded: req.body.length > 0 && !text,
   };
-  return event as APIGatewayProxyEventV2;
+  return event;
 };
 
 /** An SQS message carrying an S3 ObjectCreated notification, as the ingest queue delivers it. */

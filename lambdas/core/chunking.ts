@@ -54,15 +54,18 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
     if (spans.length === 0) return;
     const first = spans[0]!;
     const last = spans[spans.length - 1]!;
-    const body = text.slice(first.start, last.end).trim();
+    const raw = text.slice(first.start, last.end);
+    const body = raw.trim();
     if (body) {
+      // Offsets of the trimmed text, so that `text.slice(start, end) === chunk.text`.
+      const start = first.start + (raw.length - raw.trimStart().length);
       chunks.push({
         seq: chunks.length,
         text: body,
         section,
         ...(first.page !== undefined ? { page: first.page } : {}),
-        start: first.start,
-        end: last.end,
+        start,
+        end: start + body.length,
       });
     }
     // Overlap: keep the trailing spans that fit in the overlap budget.
@@ -75,6 +78,18 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
         if (tokens > options.overlapTokens) break;
         kept.unshift(span);
       }
+    }
+    // A trailing paragraph longer than the budget still lends its last sentences.
+    const tail = spans[spans.length - 1];
+    if (keepOverlap && kept.length === 0 && tail) {
+      const sentences = sentenceSpans(text.slice(tail.start, tail.end));
+      let from: number | undefined;
+      for (let i = sentences.length - 1; i > 0; i--) {
+        const [s] = sentences[i]!;
+        if (approxTokens(text.slice(tail.start + s, tail.end)) > options.overlapTokens) break;
+        from = tail.start + s;
+      }
+      if (from !== undefined) kept.push({ start: from, end: tail.end, page: tail.page });
     }
     spans = kept;
   };

@@ -28,7 +28,7 @@ const fromItem = (i: Item): Chunk => {
     docId: String(i.docId),
     seq: Number(i.seq),
     text: String(i.text),
-    section: String(i.section ?? ''),
+    section: typeof i.section === 'string' ? i.section : '',
     ...(typeof i.page === 'number' ? { page: i.page } : {}),
     start: Number(i.start),
     end: Number(i.end),

@@ -10,7 +10,7 @@ export interface AdminContext {
   readonly deps: Deps;
   readonly user: VerifiedUser;
   /** The account the user acts for, from their membership (never from the request). */
-  tenant(): Promise<TenantContext>;
+  readonly tenant: () => Promise<TenantContext>;
 }
 
 export type AdminRoute = (ctx: AdminContext) => Promise<HttpResult>;
