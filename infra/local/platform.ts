@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Deps } from '../../lambdas/core/ports.ts';
 import { createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
@@ -19,7 +20,7 @@ import { createApiServer } from './http-server.ts';
 import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
 import { installLambdaGlobals } from './lambda-runtime.ts';
 import { createLocalIdentity, type LocalIdentity } from './local-identity.ts';
-import { ensureBucket, ensureTable } from './provision.ts';
+import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import { startS3FrontDoor, startS3rver, type Stoppable } from './s3-local.ts';
 
 export interface PlatformOptions {
@@ -43,8 +44,12 @@ export interface Platform {
   readonly dynamodbUrl: string;
   readonly dataDir: string | undefined;
   readonly table: string;
+  /** Wrapped account content keys, apart from the data. */
+  readonly keysTable: string;
   readonly bucket: string;
   readonly identity: LocalIdentity;
+  /** The adapters the handlers in this process use, for tests that look at storage directly. */
+  readonly deps: Deps;
   readonly ingest: IngestQueue;
   /** Java's process id when this platform started DynamoDB Local itself. */
   readonly javaPid: number | undefined;
@@ -56,6 +61,7 @@ export const REGION = 'eu-west-1';
 export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platform> => {
   const table = opts.table ?? 'parley-local';
   const bucket = opts.bucket ?? 'parley-local-documents';
+  const keysTable = `${table}-keys`;
   const onError = opts.onError ?? ((message, err) => console.error(message, err));
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -65,10 +71,17 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
 
   try {
     let s3Dir: string | undefined;
+    let secretsDir: string;
     if (opts.dataDir) {
       await fs.mkdir(path.join(opts.dataDir, 'dynamodb'), { recursive: true, mode: 0o700 });
       s3Dir = path.join(opts.dataDir, 's3');
+      secretsDir = opts.dataDir;
+    } else {
+      secretsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'parley-keys-'));
+      stops.push(() => fs.rm(secretsDir, { recursive: true, force: true }));
     }
+    // The raw AES master key of the local keyring, created on first start, owner-only.
+    const masterKeyFile = await ensureMasterKey(path.join(secretsDir, 'master.key'));
     let dynamo: DynamoDbLocal | undefined;
     let dynamodbUrl = opts.dynamodbEndpoint;
     if (!dynamodbUrl) {
@@ -96,6 +109,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     Object.assign(process.env, {
       PARLEY_STAGE: 'local',
       PARLEY_TABLE: table,
+      PARLEY_KEYS_TABLE: keysTable,
+      PARLEY_LOCAL_MASTER_KEY_FILE: masterKeyFile,
       PARLEY_BUCKET: bucket,
       AWS_REGION: REGION,
       PARLEY_DYNAMODB_ENDPOINT: dynamodbUrl,
@@ -103,6 +118,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
     });
     await ensureTable(dynamodbUrl, table, REGION);
+    await ensureTable(dynamodbUrl, keysTable, REGION);
     const s3 = createS3Client({ region: REGION, endpoint: frontDoor.url });
     await ensureBucket(s3, bucket);
     s3.destroy();
@@ -118,6 +134,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     queueRef.current = queue;
     stops.push(() => queue.idle());
 
+    const { deps } = (await import('../../lambdas/adapters/wiring.ts')).getRuntime();
     const identity = await createLocalIdentity(opts.dataDir);
     const server: http.Server = createApiServer({ handlers, identity, onError });
     await new Promise<void>((resolve, reject) => {
@@ -136,8 +153,10 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       dynamodbUrl,
       dataDir: opts.dataDir,
       table,
+      keysTable,
       bucket,
       identity,
+      deps,
       ingest: queue,
       javaPid: dynamo?.javaPid,
       stop,

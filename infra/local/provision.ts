@@ -1,4 +1,6 @@
 /** Creates the table and bucket the handlers expect, if they are missing (idempotent). */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 
@@ -36,4 +38,14 @@ export const ensureBucket = async (s3: S3Client, bucket: string): Promise<void> 
       if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((err as { name?: string }).name ?? '')) throw err;
     }
   }
+};
+
+/** A 32-byte key file readable by its owner only; created once, then kept. */
+export const ensureMasterKey = async (file: string): Promise<string> => {
+  try {
+    await fs.writeFile(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return file;
 };

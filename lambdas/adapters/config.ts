@@ -11,11 +11,18 @@ export const configSchema = z.object({
   /** `local` allows loopback origins and local-only conveniences; `aws` is production. */
   PARLEY_STAGE: z.enum(['local', 'aws']).default('aws'),
   PARLEY_TABLE: z.string().min(3),
+  /** Wrapped account content keys, kept apart from the data (shorter-lived backups). */
+  PARLEY_KEYS_TABLE: z.string().min(3),
   PARLEY_BUCKET: z.string().min(3),
   AWS_REGION: z.string().min(1).default('eu-west-1'),
   /** Endpoint overrides used by the local platform (DynamoDB Local, the S3 emulator). */
   PARLEY_DYNAMODB_ENDPOINT: optionalUrl,
   PARLEY_S3_ENDPOINT: optionalUrl,
+  /** Local platform only: a 32-byte raw AES key file (owner-only permissions). */
+  PARLEY_LOCAL_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** AWS: the KMS keys that wrap account content keys and owner secrets. */
+  PARLEY_CONTENT_KMS_KEY_ID: z.string().min(1).optional(),
+  PARLEY_SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
   PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -5,6 +5,9 @@
  */
 import type { Deps } from '../core/ports.ts';
 import { readConfig, type Config } from './config.ts';
+import { createContentCipher } from './crypto/content-cipher.ts';
+import { createKeyrings } from './crypto/keyrings.ts';
+import { createSecretBox } from './crypto/secret-box.ts';
 import { createAccountRepository } from './dynamo/account-repo.ts';
 import { createBotRepository } from './dynamo/bot-repo.ts';
 import { createChunkRepository } from './dynamo/chunk-repo.ts';
@@ -19,12 +22,21 @@ import { createObjectStore, createS3Client } from './s3/object-store.ts';
 export const buildDeps = (config: Config): Deps => {
   const db = createDocumentClient({ region: config.AWS_REGION, endpoint: config.PARLEY_DYNAMODB_ENDPOINT });
   const s3 = createS3Client({ region: config.AWS_REGION, endpoint: config.PARLEY_S3_ENDPOINT });
+  const keyrings = createKeyrings({
+    stage: config.PARLEY_STAGE,
+    localMasterKeyFile: config.PARLEY_LOCAL_MASTER_KEY_FILE,
+    contentKmsKeyId: config.PARLEY_CONTENT_KMS_KEY_ID,
+    secretsKmsKeyId: config.PARLEY_SECRETS_KMS_KEY_ID,
+  });
+  const cipher = createContentCipher(db, config.PARLEY_KEYS_TABLE, keyrings.content);
   return {
     accounts: createAccountRepository(db, config.PARLEY_TABLE),
     bots: createBotRepository(db, config.PARLEY_TABLE),
     documents: createDocumentRepository(db, config.PARLEY_TABLE),
-    chunks: createChunkRepository(db, config.PARLEY_TABLE),
+    chunks: createChunkRepository(db, config.PARLEY_TABLE, cipher),
     objects: createObjectStore(s3, config.PARLEY_BUCKET),
+    cipher,
+    secrets: createSecretBox(keyrings.secrets),
     parser: createDocumentParser(),
     embedder: createLocalEmbedder(),
     answerer: createExtractiveAnswerer(),

@@ -111,6 +111,6 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
   flush(false);
   // A heading with no text of its own (straight before a sub-heading) is no passage.
   const headingOnly = (c: ChunkDraft) =>
-    doc.blocks.some((b) => b.kind === 'heading' && b.start === c.start && b.end === c.end);
+    doc.blocks.filter((b) => b.start < c.end && b.end > c.start).every((b) => b.kind === 'heading');
   return chunks.filter((c) => !headingOnly(c)).map((c, seq) => ({ ...c, seq }));
 };

@@ -56,3 +56,11 @@ export class UnreadableDocument extends Error {
     this.name = 'UnreadableDocument';
   }
 }
+
+/** Sealed content whose account key is gone (erased account) or whose bytes were altered. */
+export class ContentKeyUnavailable extends Error {
+  constructor(message = 'The content key for this account is not available.') {
+    super(message);
+    this.name = 'ContentKeyUnavailable';
+  }
+}

@@ -80,6 +80,29 @@ export interface ChatModel {
   stream(request: ChatRequest, options: { signal?: AbortSignal }): AsyncIterable<ChatModelEvent>;
 }
 
+/** What a sealed blob holds; part of its authenticated data, so a blob cannot be moved between purposes. */
+export type ContentPurpose = 'chunk' | 'document' | 'vector-page' | 'conversation' | 'contact';
+
+/**
+ * Tenant content at rest, sealed under the account's own data key (crypto-shredding):
+ * once the account key is destroyed, no copy of anything sealed for it can be read,
+ * backups included.
+ */
+export interface ContentCipher {
+  seal(tenant: TenantContext, purpose: ContentPurpose, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** Throws `ContentKeyUnavailable` once the account key is destroyed, and on any tampering. */
+  open(tenant: TenantContext, purpose: ContentPurpose, sealed: Uint8Array): Promise<Uint8Array>;
+  destroyAccountKey(tenant: TenantContext): Promise<void>;
+}
+
+export type ProviderId = 'openai' | 'anthropic' | 'openai-compatible';
+
+/** Owner provider keys, encrypted with context {accountId, purpose, provider} and checked on decrypt. */
+export interface SecretBox {
+  sealProviderKey(tenant: TenantContext, provider: ProviderId, key: string): Promise<Uint8Array>;
+  openProviderKey(tenant: TenantContext, provider: ProviderId, sealed: Uint8Array): Promise<string>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -93,6 +116,8 @@ export interface Deps {
   readonly objects: ObjectStore;
   readonly parser: DocumentParser;
   readonly embedder: Embedder;
+  readonly cipher: ContentCipher;
+  readonly secrets: SecretBox;
   readonly answerer: ChatModel;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
-import { createChunkRepository } from '../../lambdas/adapters/dynamo/chunk-repo.ts';
-import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
@@ -61,12 +59,10 @@ describe('tenancy: another account sees nothing', () => {
     expect(reply.text).not.toContain(aliceDoc.docId);
 
     // At the repository: Bob's tenant with Alice's bot id reads an empty partition.
-    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
-    const chunks = createChunkRepository(db, platform().table);
+    const { chunks } = platform().deps;
     expect(await chunks.listForBot(tenantForSystem(bob.accountId), alice.botId)).toEqual([]);
     expect((await chunks.listForBot(tenantForSystem(alice.accountId), alice.botId)).length).toBeGreaterThan(0);
     expect(keys.bot(tenantForSystem(bob.accountId), alice.botId).startsWith(`A#${bob.accountId}#`)).toBe(true);
-    db.destroy();
   });
 
   it('gives a member the account of their membership, whatever the request says', async () => {

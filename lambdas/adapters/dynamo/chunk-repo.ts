@@ -1,45 +1,49 @@
 /** Chunks with their full-precision vectors under the bot partition `A#<acc>#B#<bot>`. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Chunk } from '../../core/model.ts';
-import type { ChunkRepository } from '../../core/ports.ts';
+import type { ChunkRepository, ContentCipher } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';
 
 const chunkSk = (docId: string, seq: number) => `CHUNK#${docId}#${String(seq).padStart(6, '0')}`;
 
-const toItem = (pk: string, c: Chunk): Item => ({
-  pk,
-  sk: chunkSk(c.docId, c.seq),
-  docId: c.docId,
-  seq: c.seq,
-  text: c.text,
-  section: c.section,
-  page: c.page,
-  start: c.start,
-  end: c.end,
-  vector: new Uint8Array(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength),
-});
-
-const fromItem = (i: Item): Chunk => {
-  const bytes = i.vector as Uint8Array;
-  // Copy into an aligned buffer: the SDK's bytes may sit at any offset.
-  const vector = new Float32Array(bytes.slice().buffer);
-  return {
-    docId: String(i.docId),
-    seq: Number(i.seq),
-    text: String(i.text),
-    section: typeof i.section === 'string' ? i.section : '',
-    ...(typeof i.page === 'number' ? { page: i.page } : {}),
-    start: Number(i.start),
-    end: Number(i.end),
-    vector,
-  };
+/**
+ * Chunk text, section and vector are tenant content: sealed together under the
+ * account's key. Ids, order and offsets stay clear so chunks can be listed and deleted.
+ * Sealed layout: u32 length of the JSON, the JSON {text, section}, the float32 vector.
+ */
+const pack = (c: Chunk): Uint8Array => {
+  const json = Buffer.from(JSON.stringify({ text: c.text, section: c.section }));
+  const out = Buffer.alloc(4 + json.length + c.vector.byteLength);
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength).copy(out, 4 + json.length);
+  return out;
 };
 
-export const createChunkRepository = (db: DynamoDBDocumentClient, table: string): ChunkRepository => ({
+const unpack = (bytes: Uint8Array): { text: string; section: string; vector: Float32Array } => {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buf.readUInt32LE(0);
+  const { text, section } = JSON.parse(buf.subarray(4, 4 + length).toString('utf8')) as { text: string; section: string };
+  // Copy into an aligned buffer: a Float32Array needs a 4-byte aligned offset.
+  const vector = new Float32Array(new Uint8Array(buf.subarray(4 + length)).buffer);
+  return { text, section, vector };
+};
+
+export const createChunkRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ChunkRepository => ({
   async put(tenant, botId, chunks) {
     const pk = keys.bot(tenant, botId);
-    await batchWrite(db, table, chunks.map((c) => ({ PutRequest: { Item: toItem(pk, c) } })));
+    const items: Item[] = await Promise.all(chunks.map(async (c) => ({
+      pk,
+      sk: chunkSk(c.docId, c.seq),
+      docId: c.docId,
+      seq: c.seq,
+      page: c.page,
+      start: c.start,
+      end: c.end,
+      sealed: await cipher.seal(tenant, 'chunk', pack(c)),
+    })));
+    await batchWrite(db, table, items.map((Item) => ({ PutRequest: { Item } })));
   },
 
   async listForBot(tenant, botId) {
@@ -48,7 +52,14 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string)
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': keys.bot(tenant, botId), ':p': 'CHUNK#' },
     });
-    return items.map(fromItem);
+    return Promise.all(items.map(async (i): Promise<Chunk> => ({
+      docId: String(i.docId),
+      seq: Number(i.seq),
+      ...(typeof i.page === 'number' ? { page: i.page } : {}),
+      start: Number(i.start),
+      end: Number(i.end),
+      ...unpack(await cipher.open(tenant, 'chunk', i.sealed as Uint8Array)),
+    })));
   },
 
   deleteForDocument: (tenant, botId, docId) => deleteByPrefix(db, table, keys.bot(tenant, botId), `CHUNK#${docId}#`),
