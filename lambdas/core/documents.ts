@@ -31,6 +31,10 @@ export const objectNameFor = (name: string): string => {
 export const documentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId' | 'objectName'>): string =>
   `bots/${doc.botId}/docs/${doc.docId}/${doc.objectName}`;
 
+/** Where the document lives once ingested: sealed under the account's content key. */
+export const sealedDocumentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId'>): string =>
+  `bots/${doc.botId}/docs/${doc.docId}/sealed.bin`;
+
 /** Checks type and size, records the document, and returns a URL signed for exactly that upload. */
 export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
   requireRole(tenant, 'admin');

@@ -3,7 +3,7 @@
  * partition. Failures an owner can act on end as `failed` with a reason;
  * infrastructure failures are thrown so the queue retries the message.
  */
-import { documentPath } from './documents.ts';
+import { documentPath, sealedDocumentPath } from './documents.ts';
 import { UnreadableDocument } from './errors.ts';
 import { chunkDocument } from './chunking.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
@@ -38,10 +38,20 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', updatedAt: now() }))) {
     return { outcome: 'ignored', reason: 'document deleted' };
   }
-  const bytes = await deps.objects.get(tenant, documentPath(doc), MAX_UPLOAD_BYTES);
-  if (!bytes) return fail('The uploaded file could not be found. Please upload it again.');
-  if (bytes.byteLength !== doc.size) {
-    return fail(`The uploaded file has ${bytes.byteLength} bytes but ${doc.size} were announced. Please upload it again.`);
+  let bytes = await deps.objects.get(tenant, documentPath(doc), MAX_UPLOAD_BYTES);
+  if (bytes) {
+    if (bytes.byteLength !== doc.size) {
+      await deps.objects.delete(tenant, documentPath(doc));
+      return fail(`The uploaded file has ${bytes.byteLength} bytes but ${doc.size} were announced. Please upload it again.`);
+    }
+    // Keep the file only sealed under the account's key; the plaintext upload goes.
+    await deps.objects.put(tenant, sealedDocumentPath(doc), await deps.cipher.seal(tenant, 'document', bytes), 'application/octet-stream');
+    await deps.objects.delete(tenant, documentPath(doc));
+  } else {
+    // Re-ingest: the plaintext upload is long gone; read the sealed copy.
+    const sealed = await deps.objects.get(tenant, sealedDocumentPath(doc), MAX_UPLOAD_BYTES + 64);
+    if (!sealed) return fail('The uploaded file could not be found. Please upload it again.');
+    bytes = await deps.cipher.open(tenant, 'document', sealed);
   }
   if (bytes.byteLength === 0) return fail('The file is empty.');
 

@@ -6,7 +6,7 @@ import { newOwner, usePlatform } from './fixtures/platform.ts';
 describe('documents in the local S3', () => {
   const platform = usePlatform();
 
-  it('round-trips every byte value exactly through a presigned upload', async () => {
+  it('round-trips every byte value exactly through a presigned upload and the sealed copy', async () => {
     const owner = await newOwner(platform());
     const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
     const ticket = await owner.request<{ document: { docId: string; objectName: string }; upload: { url: string; headers: Record<string, string> } }>(
@@ -19,8 +19,13 @@ describe('documents in the local S3', () => {
     const s3 = createS3Client({ region: 'eu-west-1', endpoint: platform().s3Url });
     const store = createObjectStore(s3, platform().bucket);
     const tenant = tenantForSystem(owner.accountId);
-    const path = `bots/${owner.botId}/docs/${ticket.body.document.docId}/${ticket.body.document.objectName}`;
-    expect(await store.get(tenant, path, 1_000_000)).toEqual(bytes);
+    const docDir = `bots/${owner.botId}/docs/${ticket.body.document.docId}/`;
+    // Ingestion keeps the file only sealed under the account key; the plaintext upload is gone.
+    expect(await store.get(tenant, docDir + ticket.body.document.objectName, 1_000_000)).toBeNull();
+    const path = `${docDir}sealed.bin`;
+    const sealed = await store.get(tenant, path, 1_000_000);
+    expect(Buffer.from(sealed!).includes(Buffer.from(bytes.subarray(0, 64)))).toBe(false);
+    expect(await platform().deps.cipher.open(tenant, 'document', sealed!)).toEqual(bytes);
     await expect(store.get(tenant, path, 1_000)).rejects.toThrow('larger than');
     // Another account's prefix holds nothing at that path.
     expect(await store.get(tenantForSystem(owner.botId), path, 1_000_000)).toBeNull();

@@ -2,7 +2,15 @@
  * Documents in S3 under `accounts/<accountId>/`: the prefix is added here from the
  * TenantContext, never taken from a caller.
  */
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+  type ObjectIdentifier,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectStore } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
@@ -59,14 +67,43 @@ export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => 
     }
   },
 
-  async deletePrefix(tenant, path) {
-    const Prefix = fullKey(tenant, path);
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken: token }));
-      const objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-      if (objects.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
-      token = page.NextContinuationToken;
-    } while (token);
+  async put(tenant, path, bytes, contentType) {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), Body: bytes, ContentType: contentType }));
   },
+
+  delete: (tenant, path) => deleteMatching(s3, bucket, fullKey(tenant, path), (key) => key === fullKey(tenant, path)),
+
+  deletePrefix: (tenant, path) => deleteMatching(s3, bucket, fullKey(tenant, path), () => true),
 });
+
+/**
+ * Deletes every object (and every version, on a versioned bucket) under `prefix`
+ * whose key passes `keep`. Emulators without versions fall back to a plain listing.
+ */
+const deleteMatching = async (s3: S3Client, bucket: string, prefix: string, keep: (key: string) => boolean): Promise<void> => {
+  let versioned = true;
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  let token: string | undefined;
+  do {
+    let batch: ObjectIdentifier[] = [];
+    if (versioned) {
+      try {
+        const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+        batch = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((v) =>
+          v.Key && keep(v.Key) ? [{ Key: v.Key, ...(v.VersionId && v.VersionId !== 'null' ? { VersionId: v.VersionId } : {}) }] : []);
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } catch (err) {
+        if (!['NotImplemented', 'MethodNotAllowed'].includes((err as { name?: string }).name ?? '')) throw err;
+        versioned = false;
+      }
+    }
+    if (!versioned) {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      batch = (page.Contents ?? []).flatMap((o) => (o.Key && keep(o.Key) ? [{ Key: o.Key }] : []));
+      token = page.NextContinuationToken;
+    }
+    if (batch.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }));
+  } while (keyMarker || token);
+};
