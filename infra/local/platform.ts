@@ -35,6 +35,8 @@ export interface PlatformOptions {
   readonly table?: string;
   readonly bucket?: string;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Further operator settings for the functions (provider base URLs, egress allowlist, platform keys). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly onError?: (message: string, err: unknown) => void;
 }
 
@@ -116,6 +118,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       PARLEY_DYNAMODB_ENDPOINT: dynamodbUrl,
       PARLEY_S3_ENDPOINT: frontDoor.url,
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
+      ...opts.env,
     });
     await ensureTable(dynamodbUrl, table, REGION);
     await ensureTable(dynamodbUrl, keysTable, REGION);

@@ -23,6 +23,14 @@ export const configSchema = z.object({
   /** AWS: the KMS keys that wrap account content keys and owner secrets. */
   PARLEY_CONTENT_KMS_KEY_ID: z.string().min(1).optional(),
   PARLEY_SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
+  /** Operator overrides of the providers' API base URLs (EU endpoints; the fake provider in tests). */
+  PARLEY_OPENAI_BASE_URL: optionalUrl,
+  PARLEY_ANTHROPIC_BASE_URL: optionalUrl,
+  /** Operator allowlist for owner-supplied endpoints: comma-separated `host` or `host:port`. */
+  PARLEY_EGRESS_ALLOW_HOSTS: z.string().default('').transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  /** The platform's own provider keys (local and tests; on AWS they come from Secrets Manager). */
+  PARLEY_PLATFORM_OPENAI_KEY: z.string().min(1).optional(),
+  PARLEY_PLATFORM_ANTHROPIC_KEY: z.string().min(1).optional(),
   PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

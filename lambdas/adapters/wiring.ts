@@ -13,6 +13,10 @@ import { createBotRepository } from './dynamo/bot-repo.ts';
 import { createChunkRepository } from './dynamo/chunk-repo.ts';
 import { createDocumentClient } from './dynamo/client.ts';
 import { createDocumentRepository } from './dynamo/document-repo.ts';
+import { createAuditRepository } from './dynamo/audit-repo.ts';
+import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
+import { createProviderProbe } from './models/provider-probe.ts';
+import { createGuardedFetch } from './net/guarded-fetch.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createExtractiveAnswerer } from './models/extractive-answerer.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
@@ -37,6 +41,16 @@ export const buildDeps = (config: Config): Deps => {
     objects: createObjectStore(s3, config.PARLEY_BUCKET),
     cipher,
     secrets: createSecretBox(keyrings.secrets),
+    keys: createKeyVaultRepository(db, config.PARLEY_TABLE),
+    probe: createProviderProbe({
+      openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
+      anthropicBaseUrl: config.PARLEY_ANTHROPIC_BASE_URL,
+      guardedFetch: createGuardedFetch({ allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS, requireHttps: config.PARLEY_STAGE === 'aws' }),
+    }),
+    platformKeys: {
+      get: (provider) => (provider === 'openai' ? config.PARLEY_PLATFORM_OPENAI_KEY : provider === 'anthropic' ? config.PARLEY_PLATFORM_ANTHROPIC_KEY : undefined),
+    },
+    audit: createAuditRepository(db, config.PARLEY_TABLE),
     parser: createDocumentParser(),
     embedder: createLocalEmbedder(),
     answerer: createExtractiveAnswerer(),

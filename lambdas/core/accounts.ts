@@ -3,6 +3,7 @@ import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Account } from './model.ts';
 import type { Deps } from './ports.ts';
+import { audit, type AuditSource } from './audit.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 
 /** A user as the JWT authorizer verified it. */
@@ -12,6 +13,14 @@ export interface VerifiedUser {
 }
 
 export const DEFAULT_RETENTION_DAYS = 90;
+export const DEFAULT_KEY_MAX_AGE_DAYS = 90;
+
+export interface AccountSettings {
+  readonly name: string;
+  readonly retentionDays: number;
+  readonly byokOnly: boolean;
+  readonly keyMaxAgeDays: number;
+}
 
 /** Creates the caller's account with the caller as owner (first sign-in). */
 export const createAccount = async (deps: Deps, user: VerifiedUser, input: { name?: string | undefined }): Promise<Account> => {
@@ -23,6 +32,7 @@ export const createAccount = async (deps: Deps, user: VerifiedUser, input: { nam
     createdAt: deps.clock.now().toISOString(),
     retentionDays: DEFAULT_RETENTION_DAYS,
     byokOnly: false,
+    keyMaxAgeDays: DEFAULT_KEY_MAX_AGE_DAYS,
     status: 'active',
   };
   await deps.accounts.create({ account, userId: user.userId, email: user.email });
@@ -49,4 +59,15 @@ export const requireRole = (tenant: TenantContext, role: Role): void => {
   if (tenant.actor.kind !== 'user' || RANK[tenant.actor.role] < RANK[role]) {
     throw new AppError('forbidden', `This needs the ${role} role.`);
   }
+};
+
+/** Changes account settings (owner or admin) and records it in the audit log. */
+export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Partial<AccountSettings>, source: AuditSource): Promise<Account> => {
+  requireRole(tenant, 'admin');
+  const account = await getAccount(deps, tenant);
+  const next: Account = { ...account, keyMaxAgeDays: account.keyMaxAgeDays ?? DEFAULT_KEY_MAX_AGE_DAYS, ...patch };
+  const saved = await deps.accounts.update(tenant, next);
+  if (!saved) throw new AppError('not_found', 'account not found');
+  await audit(deps, tenant, source, 'account.updated', 'ok', { detail: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v as string | number | boolean])) });
+  return saved;
 };

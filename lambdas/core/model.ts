@@ -9,6 +9,8 @@ export interface Account {
   readonly retentionDays: number;
   /** Never use the platform's provider keys for this account. */
   readonly byokOnly: boolean;
+  /** Owner keys older than this many days are flagged for rotation. */
+  readonly keyMaxAgeDays: number;
   readonly status: 'active' | 'locked';
 }
 
@@ -92,4 +94,32 @@ export interface Passage {
   readonly start: number;
   readonly end: number;
   readonly score: number;
+}
+
+/** An owner's provider key as stored and listed: never the key itself. */
+export interface ProviderKeyRecord {
+  readonly provider: 'openai' | 'anthropic' | 'openai-compatible';
+  readonly lastFour: string;
+  /** OpenAI-compatible endpoints only. */
+  readonly baseUrl?: string;
+  readonly addedAt: string;
+  readonly validatedAt: string;
+  readonly lastUsedAt?: string;
+  /** `failing` once the provider refused it (revoked, out of credit); `failure` says why. */
+  readonly status: 'valid' | 'failing';
+  readonly failure?: string;
+}
+
+export type AuditOutcome = 'ok' | 'refused' | 'failed';
+
+/** Who did what, when, from where. Holds ids and metadata, never content or secrets. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: { readonly kind: 'user' | 'visitor' | 'system'; readonly userId?: string };
+  readonly action: string;
+  readonly target?: string;
+  readonly outcome: AuditOutcome;
+  readonly sourceIp?: string;
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
 }

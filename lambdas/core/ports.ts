@@ -3,7 +3,7 @@
  * implement them (DynamoDB, S3, model providers, parsers); tests may fake them.
  * Every tenant-data port takes a TenantContext and builds its keys itself.
  */
-import type { Account, Bot, Chunk, DocumentRecord, Membership, ParsedDocument, Passage } from './model.ts';
+import type { Account, AuditEntry, Bot, Chunk, DocumentRecord, Membership, ParsedDocument, Passage, ProviderKeyRecord } from './model.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export interface AccountRepository {
@@ -12,6 +12,8 @@ export interface AccountRepository {
   /** Memberships of a verified user id (the JWT `sub`). */
   membershipsOf(userId: string): Promise<Membership[]>;
   get(tenant: TenantContext): Promise<Account | null>;
+  /** Replaces the account's settings; null when it does not exist. */
+  update(tenant: TenantContext, account: Account): Promise<Account | null>;
 }
 
 export interface BotRepository {
@@ -106,6 +108,36 @@ export interface SecretBox {
   openProviderKey(tenant: TenantContext, provider: ProviderId, sealed: Uint8Array): Promise<string>;
 }
 
+/** Owner provider keys: sealed blobs with the metadata an owner sees. */
+export interface KeyVault {
+  put(tenant: TenantContext, record: ProviderKeyRecord, sealed: Uint8Array): Promise<void>;
+  get(tenant: TenantContext, provider: ProviderId): Promise<{ record: ProviderKeyRecord; sealed: Uint8Array } | null>;
+  list(tenant: TenantContext): Promise<ProviderKeyRecord[]>;
+  update(tenant: TenantContext, provider: ProviderId, patch: Partial<Pick<ProviderKeyRecord, 'validatedAt' | 'lastUsedAt' | 'status' | 'failure'>>): Promise<boolean>;
+  /** Returns whether there was a key to delete. */
+  delete(tenant: TenantContext, provider: ProviderId): Promise<boolean>;
+}
+
+export type ProbeResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly kind: 'rejected' | 'rate_limited' | 'unreachable' | 'blocked'; readonly reason: string };
+
+/** Checks a provider key with the provider's cheapest call (listing models). */
+export interface ProviderProbe {
+  check(provider: ProviderId, apiKey: string, baseUrl?: string): Promise<ProbeResult>;
+}
+
+/** The platform's own provider keys, when the operator configured them. */
+export interface PlatformKeys {
+  get(provider: ProviderId): string | undefined;
+}
+
+export interface AuditLog {
+  record(tenant: TenantContext, entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(tenant: TenantContext, filter: { action?: string; limit: number }): Promise<AuditEntry[]>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -121,6 +153,10 @@ export interface Deps {
   readonly embedder: Embedder;
   readonly cipher: ContentCipher;
   readonly secrets: SecretBox;
+  readonly keys: KeyVault;
+  readonly probe: ProviderProbe;
+  readonly platformKeys: PlatformKeys;
+  readonly audit: AuditLog;
   readonly answerer: ChatModel;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */

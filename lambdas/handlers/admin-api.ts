@@ -11,8 +11,9 @@ import { accountRoutes } from './admin/account-routes.ts';
 import { botRoutes } from './admin/bot-routes.ts';
 import { adminContext, type AdminRoute } from './admin/context.ts';
 import { documentRoutes } from './admin/document-routes.ts';
+import { keyRoutes } from './admin/key-routes.ts';
 
-const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes };
+const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes };
 
 const { deps, logger } = getRuntime();
 

@@ -22,6 +22,12 @@ const admin = (method: HttpMethod, path: string): Route => ({ method, path, fn: 
 export const routes: readonly Route[] = [
   admin('POST', '/v1/account'),
   admin('GET', '/v1/account'),
+  admin('PATCH', '/v1/account'),
+  admin('GET', '/v1/audit'),
+  admin('GET', '/v1/keys'),
+  admin('PUT', '/v1/keys/{provider}'),
+  admin('DELETE', '/v1/keys/{provider}'),
+  admin('POST', '/v1/keys/{provider}/test'),
   admin('GET', '/v1/bots'),
   admin('POST', '/v1/bots'),
   admin('GET', '/v1/bots/{botId}'),

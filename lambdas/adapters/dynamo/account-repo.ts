@@ -1,5 +1,5 @@
 /** Accounts, memberships and the user → account lookup. */
-import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../core/errors.ts';
 import type { Account, Membership } from '../../core/model.ts';
 import type { AccountRepository } from '../../core/ports.ts';
@@ -47,5 +47,19 @@ export const createAccountRepository = (db: DynamoDBDocumentClient, table: strin
     const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: 'ACCOUNT' } }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? withoutKeys<Account>(item) : null;
+  },
+
+  async update(tenant, account) {
+    try {
+      await db.send(new PutCommand({
+        TableName: table,
+        Item: { pk: keys.account(tenant), sk: 'ACCOUNT', ...account, accountId: tenant.accountId },
+        ConditionExpression: 'attribute_exists(pk)',
+      }));
+      return { ...account, accountId: tenant.accountId };
+    } catch (err) {
+      if (isConditionFailure(err)) return null;
+      throw err;
+    }
   },
 });

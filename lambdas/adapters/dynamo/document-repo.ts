@@ -4,6 +4,7 @@ import type { DocumentRecord } from '../../core/model.ts';
 import type { DocumentRepository } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
+import { updateExpression } from './update-expression.ts';
 
 const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
 
@@ -32,26 +33,14 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
   },
 
   async update(tenant, botId, docId, patch) {
-    const sets: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined) continue;
-      sets.push(`#${k} = :${k}`);
-      names[`#${k}`] = k;
-      values[`:${k}`] = v;
-    }
     // A reason belongs only to a failed document.
-    const remove = patch.status && patch.status !== 'failed' ? ' REMOVE #error' : '';
-    if (remove) names['#error'] = 'error';
+    const withError = patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
     try {
       await db.send(new UpdateCommand({
         TableName: table,
         Key: { pk: keys.account(tenant), sk: sk(botId, docId) },
-        UpdateExpression: `SET ${sets.join(', ')}${remove}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...updateExpression(withError),
       }));
       return true;
     } catch (err) {

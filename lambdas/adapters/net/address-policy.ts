@@ -34,13 +34,21 @@ const NAT64_WELL_KNOWN = cidr6('64:ff9b::/96');
  */
 export function checkAddress(ip: string): AddressVerdict {
   if (ipaddr.IPv4.isValidFourPartDecimal(ip)) return checkIPv4(ipaddr.IPv4.parse(ip));
-  if (ipaddr.IPv6.isValid(ip)) {
-    const address = ipaddr.IPv6.parse(ip);
+  const address = ipaddr.IPv6.isValid(ip) ? parseIPv6(ip) : undefined;
+  if (address !== undefined) {
     const verdict = checkIPv6(address);
     // A zone id only makes sense for link-local space; refuse it anywhere else too.
     return verdict.allowed && address.zoneId !== undefined ? refuse('scoped') : verdict;
   }
   return refuse('invalid');
+}
+
+function parseIPv6(ip: string): ipaddr.IPv6 | undefined {
+  if (!ip.includes('.')) return ipaddr.IPv6.parse(ip);
+  // ipaddr.js reads any dotted tail as IPv4-mapped, so "::8.8.8.8" would pass for "::ffff:8.8.8.8";
+  // the WHATWG URL parser places the dotted part exactly (and rejects it next to a zone id).
+  const host = URL.parse(`http://[${ip}]/`)?.hostname;
+  return host === undefined ? undefined : ipaddr.IPv6.parse(host.slice(1, -1));
 }
 
 function checkIPv4(address: ipaddr.IPv4): AddressVerdict {

@@ -1,13 +1,32 @@
 import { z } from 'zod';
-import { createAccount, getAccount } from '../../core/accounts.ts';
+import { createAccount, getAccount, updateAccount } from '../../core/accounts.ts';
+import { invalid } from '../../core/errors.ts';
 import { jsonBody } from '../../http/request.ts';
 import { json } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
 
-const createAccountBody = z.object({ name: z.string().trim().min(1).max(80).optional() }).strict();
+const name = z.string().trim().min(1).max(80);
+const createAccountBody = z.object({ name: name.optional() }).strict();
+const patchAccountBody = z.object({
+  name,
+  retentionDays: z.number().int().min(0).max(3650),
+  byokOnly: z.boolean(),
+  keyMaxAgeDays: z.number().int().min(1).max(3650),
+}).partial().strict();
+
+const MAX_AUDIT_PAGE = 500;
 
 export const accountRoutes: Record<string, AdminRoute> = {
   'POST /v1/account': async ({ event, deps, user }) =>
     json(201, { account: await createAccount(deps, user, jsonBody(event, createAccountBody)) }),
   'GET /v1/account': async ({ deps, tenant }) => json(200, { account: await getAccount(deps, await tenant()) }),
+  'PATCH /v1/account': async ({ event, deps, tenant, source }) =>
+    json(200, { account: await updateAccount(deps, await tenant(), jsonBody(event, patchAccountBody), source) }),
+  'GET /v1/audit': async ({ event, deps, tenant }) => {
+    const q = event.queryStringParameters ?? {};
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw invalid(`limit: a whole number from 1 to ${MAX_AUDIT_PAGE}`, { field: 'limit' });
+    const action = q.action && /^[a-z.]{1,40}$/.test(q.action) ? q.action : undefined;
+    return json(200, { entries: await deps.audit.list(await tenant(), { limit, ...(action ? { action } : {}) }) });
+  },
 };

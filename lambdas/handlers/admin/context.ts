@@ -1,6 +1,7 @@
 /** What an admin route gets: the event, deps, the verified user, and its tenant on demand. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { tenantForUser, type VerifiedUser } from '../../core/accounts.ts';
+import type { AuditSource } from '../../core/audit.ts';
 import type { Deps } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
 import type { HttpResult } from '../../http/responses.ts';
@@ -9,6 +10,8 @@ export interface AdminContext {
   readonly event: APIGatewayProxyEventV2;
   readonly deps: Deps;
   readonly user: VerifiedUser;
+  /** Where the request came from, for the audit log. */
+  readonly source: AuditSource;
   /** The account the user acts for, from their membership (never from the request). */
   readonly tenant: () => Promise<TenantContext>;
 }
@@ -17,5 +20,11 @@ export type AdminRoute = (ctx: AdminContext) => Promise<HttpResult>;
 
 export const adminContext = (event: APIGatewayProxyEventV2, deps: Deps, user: VerifiedUser): AdminContext => {
   let tenant: Promise<TenantContext> | undefined;
-  return { event, deps, user, tenant: () => (tenant ??= tenantForUser(deps, user)) };
+  return {
+    event,
+    deps,
+    user,
+    source: { sourceIp: event.requestContext.http.sourceIp },
+    tenant: () => (tenant ??= tenantForUser(deps, user)),
+  };
 };

@@ -1,0 +1,53 @@
+/** Owner provider keys under the account partition: `KEY#<provider>`, the key itself only sealed. */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProviderKeyRecord } from '../../core/model.ts';
+import type { KeyVault } from '../../core/ports.ts';
+import { keys } from '../../core/tenancy.ts';
+import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
+import { updateExpression } from './update-expression.ts';
+
+const record = (item: Record<string, unknown>): ProviderKeyRecord => {
+  const { sealed: _sealed, ...rest } = withoutKeys<ProviderKeyRecord & { sealed?: unknown }>(item);
+  return rest;
+};
+
+export const createKeyVaultRepository = (db: DynamoDBDocumentClient, table: string): KeyVault => ({
+  async put(tenant, rec, sealed) {
+    await db.send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `KEY#${rec.provider}`, ...rec, sealed } }));
+  },
+
+  async get(tenant, provider) {
+    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ConsistentRead: true }));
+    const [item] = live(out.Item ? [out.Item] : []);
+    return item ? { record: record(item), sealed: item.sealed as Uint8Array } : null;
+  },
+
+  async list(tenant) {
+    const items = await queryAll(db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'KEY#' },
+    });
+    return items.map(record);
+  },
+
+  async update(tenant, provider, patch) {
+    try {
+      await db.send(new UpdateCommand({
+        TableName: table,
+        Key: { pk: keys.account(tenant), sk: `KEY#${provider}` },
+        ConditionExpression: 'attribute_exists(pk)',
+        ...updateExpression(patch),
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  },
+
+  async delete(tenant, provider) {
+    const out = await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ReturnValues: 'ALL_OLD' }));
+    return out.Attributes !== undefined;
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * Checks a provider key with the cheapest call each provider has (listing models),
+ * through the real SDKs. Owner-supplied endpoints go only through the guarded
+ * fetch. Refusals come back in plain words; any key-like text the provider echoed
+ * is masked.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import type { ProbeResult, ProviderProbe } from '../../core/ports.ts';
+import { redact } from '../logger.ts';
+import { BlockedDestinationError, type GuardedFetch } from '../net/guarded-fetch.ts';
+
+export interface ProviderEndpoints {
+  /** Operator overrides of the providers' own API base URLs (EU endpoints; the fake server in tests). */
+  readonly openaiBaseUrl?: string | undefined;
+  readonly anthropicBaseUrl?: string | undefined;
+  readonly guardedFetch: GuardedFetch;
+  readonly timeoutMs?: number;
+}
+
+const said = (err: { message?: string }) => {
+  const text = redact((err.message ?? '').replace(/^\d{3}\s+/, '')).slice(0, 160);
+  return text ? ` The provider said: "${text}"` : '';
+};
+
+export const describeProviderError = (err: unknown): Extract<ProbeResult, { ok: false }> => {
+  if (err instanceof BlockedDestinationError) return { ok: false, kind: 'blocked', reason: err.message };
+  const status = (err as { status?: number }).status;
+  const e = err as { message?: string };
+  if (status === 401) return { ok: false, kind: 'rejected', reason: `The provider refused this key: it is not valid, or it was revoked.${said(e)}` };
+  if (status === 403) return { ok: false, kind: 'rejected', reason: `The provider refused this key: it is not allowed to use the API.${said(e)}` };
+  if (status === 429) return { ok: false, kind: 'rate_limited', reason: `The provider says this key is over its rate limit or out of credit.${said(e)}` };
+  if (status === 404) return { ok: false, kind: 'unreachable', reason: 'The provider answered, but not as an OpenAI- or Anthropic-style API: check the base URL.' };
+  return { ok: false, kind: 'unreachable', reason: 'The provider could not be reached. Check the address, or try again in a minute.' };
+};
+
+export const createProviderProbe = (endpoints: ProviderEndpoints): ProviderProbe => {
+  const timeout = endpoints.timeoutMs ?? 10_000;
+  return {
+    async check(provider, apiKey, baseUrl) {
+      try {
+        if (provider === 'anthropic') {
+          await new Anthropic({ apiKey, baseURL: endpoints.anthropicBaseUrl ?? null, maxRetries: 0, timeout }).models.list({ limit: 1 });
+        } else if (provider === 'openai') {
+          await new OpenAI({ apiKey, baseURL: endpoints.openaiBaseUrl ?? null, maxRetries: 0, timeout }).models.list();
+        } else {
+          await new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list();
+        }
+        return { ok: true };
+      } catch (err) {
+        return describeProviderError(err);
+      }
+    },
+  };
+};

@@ -1,0 +1,154 @@
+/**
+ * Owner provider keys (bring your own key): validated with the provider first,
+ * sealed, never returned; only the last four characters are shown. Decrypted keys
+ * stay in this function's memory briefly and are wiped on rotation or deletion.
+ */
+import { getAccount, requireRole } from './accounts.ts';
+import { audit, type AuditSource } from './audit.ts';
+import { AppError, notFound } from './errors.ts';
+import type { Account, ProviderKeyRecord } from './model.ts';
+import type { Deps, ProviderId } from './ports.ts';
+import type { TenantContext } from './tenancy.ts';
+
+export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-compatible'];
+
+export const isProvider = (value: string): value is ProviderId => (PROVIDERS as readonly string[]).includes(value);
+
+export interface ProviderKeyView extends ProviderKeyRecord {
+  /** Older than the account's rotation age. */
+  readonly rotationDue: boolean;
+}
+
+/** How long a decrypted key may stay in memory. */
+export const REVEALED_KEY_TTL_MS = 60_000;
+
+const revealed = new Map<string, { key: string; expires: number }>();
+const cacheId = (tenant: TenantContext, provider: ProviderId) => `${tenant.accountId}|${provider}`;
+
+/** Drops a decrypted key from this function's memory. */
+export const wipeRevealedKey = (tenant: TenantContext, provider: ProviderId): void => {
+  revealed.delete(cacheId(tenant, provider));
+};
+
+const parseProvider = (value: string): ProviderId => {
+  if (!isProvider(value)) throw notFound('provider');
+  return value;
+};
+
+const DAY_MS = 86_400_000;
+
+const view = (record: ProviderKeyRecord, account: Account, now: Date): ProviderKeyView => ({
+  ...record,
+  rotationDue: now.getTime() - Date.parse(record.addedAt) > account.keyMaxAgeDays * DAY_MS,
+});
+
+export const listKeys = async (deps: Deps, tenant: TenantContext): Promise<ProviderKeyView[]> => {
+  const account = await getAccount(deps, tenant);
+  const now = deps.clock.now();
+  return (await deps.keys.list(tenant)).map((r) => view(r, account, now));
+};
+
+export interface PutKeyInput {
+  readonly apiKey: string;
+  readonly baseUrl?: string | undefined;
+}
+
+/** Validates the key with the provider, seals it and stores it; a second put is a rotation. */
+export const putKey = async (deps: Deps, tenant: TenantContext, providerName: string, input: PutKeyInput, source: AuditSource): Promise<ProviderKeyView> => {
+  requireRole(tenant, 'admin');
+  const provider = parseProvider(providerName);
+  const apiKey = input.apiKey.trim();
+  if (provider === 'openai-compatible' && !input.baseUrl) {
+    throw new AppError('invalid_request', 'An OpenAI-compatible endpoint needs its base URL.', { field: 'baseUrl' });
+  }
+  if (provider !== 'openai-compatible' && input.baseUrl) {
+    throw new AppError('invalid_request', `A base URL can only be set for an OpenAI-compatible endpoint, not for ${provider}.`, { field: 'baseUrl' });
+  }
+  const previous = await deps.keys.get(tenant, provider);
+  const probe = await deps.probe.check(provider, apiKey, input.baseUrl);
+  if (!probe.ok) {
+    await audit(deps, tenant, source, previous ? 'key.rotate' : 'key.add', 'refused', { target: provider, detail: { reason: probe.kind } });
+    throw new AppError('invalid_request', probe.reason, { field: 'apiKey', reason: probe.kind });
+  }
+  const now = deps.clock.now().toISOString();
+  const record: ProviderKeyRecord = {
+    provider,
+    lastFour: apiKey.slice(-4),
+    ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+    addedAt: now,
+    validatedAt: now,
+    status: 'valid',
+  };
+  await deps.keys.put(tenant, record, await deps.secrets.sealProviderKey(tenant, provider, apiKey));
+  wipeRevealedKey(tenant, provider);
+  await audit(deps, tenant, source, previous ? 'key.rotate' : 'key.add', 'ok', { target: provider });
+  return view(record, await getAccount(deps, tenant), deps.clock.now());
+};
+
+/** The owner's key in clear, from the brief cache or by decrypting it. */
+const revealKey = async (deps: Deps, tenant: TenantContext, provider: ProviderId): Promise<{ apiKey: string; record: ProviderKeyRecord } | null> => {
+  const stored = await deps.keys.get(tenant, provider);
+  if (!stored) {
+    wipeRevealedKey(tenant, provider);
+    return null;
+  }
+  const id = cacheId(tenant, provider);
+  const hit = revealed.get(id);
+  const now = Date.now();
+  if (hit && hit.expires > now) return { apiKey: hit.key, record: stored.record };
+  const apiKey = await deps.secrets.openProviderKey(tenant, provider, stored.sealed);
+  revealed.set(id, { key: apiKey, expires: now + REVEALED_KEY_TTL_MS });
+  return { apiKey, record: stored.record };
+};
+
+/** Checks a stored key again; a refused key is flagged so the owner sees it. */
+export const testKey = async (deps: Deps, tenant: TenantContext, providerName: string, source: AuditSource): Promise<ProviderKeyView> => {
+  requireRole(tenant, 'admin');
+  const provider = parseProvider(providerName);
+  const key = await revealKey(deps, tenant, provider);
+  if (!key) throw notFound('key');
+  const probe = await deps.probe.check(provider, key.apiKey, key.record.baseUrl);
+  const now = deps.clock.now().toISOString();
+  if (probe.ok) {
+    await deps.keys.update(tenant, provider, { status: 'valid', validatedAt: now, failure: undefined });
+  } else if (probe.kind === 'rejected' || probe.kind === 'rate_limited') {
+    await deps.keys.update(tenant, provider, { status: 'failing', failure: probe.reason });
+  }
+  await audit(deps, tenant, source, 'key.test', probe.ok ? 'ok' : 'failed', { target: provider, ...(probe.ok ? {} : { detail: { reason: probe.kind } }) });
+  const stored = await deps.keys.get(tenant, provider);
+  if (!stored) throw notFound('key');
+  return view(stored.record, await getAccount(deps, tenant), deps.clock.now());
+};
+
+export const deleteKey = async (deps: Deps, tenant: TenantContext, providerName: string, source: AuditSource): Promise<void> => {
+  requireRole(tenant, 'admin');
+  const provider = parseProvider(providerName);
+  wipeRevealedKey(tenant, provider);
+  if (!(await deps.keys.delete(tenant, provider))) throw notFound('key');
+  await audit(deps, tenant, source, 'key.delete', 'ok', { target: provider });
+};
+
+export type KeyChoice =
+  | { readonly keyClass: 'owner'; readonly provider: ProviderId; readonly apiKey: string; readonly baseUrl?: string }
+  | { readonly keyClass: 'platform'; readonly provider: ProviderId; readonly apiKey: string }
+  | { readonly keyClass: 'local' };
+
+/**
+ * Which key pays for a call: the owner's key for the provider if present; else the
+ * platform's key unless the account is BYOK-only; else the local answerer.
+ */
+export const chooseKey = async (deps: Deps, tenant: TenantContext, account: Account, provider: ProviderId): Promise<KeyChoice> => {
+  const owner = await revealKey(deps, tenant, provider);
+  if (owner) {
+    return { keyClass: 'owner', provider, apiKey: owner.apiKey, ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
+  }
+  const platform = provider === 'openai-compatible' ? undefined : deps.platformKeys.get(provider);
+  if (platform && !account.byokOnly) return { keyClass: 'platform', provider, apiKey: platform };
+  return { keyClass: 'local' };
+};
+
+/** Records that an owner key was used, and flags it when the provider refused it. */
+export const noteKeyOutcome = async (deps: Deps, tenant: TenantContext, provider: ProviderId, failure?: string): Promise<void> => {
+  const now = deps.clock.now().toISOString();
+  await deps.keys.update(tenant, provider, failure ? { status: 'failing', failure, lastUsedAt: now } : { lastUsedAt: now });
+};
