@@ -68,6 +68,6 @@ export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Pa
   const next: Account = { ...account, keyMaxAgeDays: account.keyMaxAgeDays ?? DEFAULT_KEY_MAX_AGE_DAYS, ...patch };
   const saved = await deps.accounts.update(tenant, next);
   if (!saved) throw new AppError('not_found', 'account not found');
-  await audit(deps, tenant, source, 'account.updated', 'ok', { detail: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v as string | number | boolean])) });
+  await audit(deps, tenant, source, 'account.updated', 'ok', { detail: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v])) });
   return saved;
 };

@@ -31,7 +31,7 @@ describe('secrets never leak', () => {
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
+      });
       restore.push(() => (stream.write = original));
     }
   });
