@@ -24,7 +24,9 @@ const said = (err: { message?: string }) => {
 };
 
 export const describeProviderError = (err: unknown): Extract<ProbeResult, { ok: false }> => {
-  if (err instanceof BlockedDestinationError) return { ok: false, kind: 'blocked', reason: err.message };
+  // The SDKs wrap a refusal from the guarded fetch in their connection error.
+  const blocked = err instanceof BlockedDestinationError ? err : (err as { cause?: unknown } | null)?.cause;
+  if (blocked instanceof BlockedDestinationError) return { ok: false, kind: 'blocked', reason: blocked.message };
   const status = (err as { status?: number }).status;
   const e = err as { message?: string };
   if (status === 401) return { ok: false, kind: 'rejected', reason: `The provider refused this key: it is not valid, or it was revoked.${said(e)}` };

@@ -1,8 +1,10 @@
 /**
  * The one module that may send requests to owner-supplied URLs (custom
- * OpenAI-compatible endpoints, later website sources). Everything else reaches
- * the network through AWS SDK clients or provider SDKs given this fetch;
- * `test/unit/egress-boundary.test.ts` keeps it that way.
+ * OpenAI-compatible endpoints, later website sources). Other Lambda code
+ * reaches the network only through AWS SDK and provider SDK clients, and a
+ * provider client pointed at an owner-supplied base URL must be given this
+ * fetch. `test/unit/egress-boundary.test.ts` keeps every other module from
+ * opening sockets or calling the global fetch.
  *
  * Server-side request forgery is stopped at two points:
  * - before each request (the first and every redirect hop): scheme, https,

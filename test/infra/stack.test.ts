@@ -1,0 +1,304 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ParleyApp } from '../../infra/app.ts';
+import { handlerNames, ParleyFunction } from '../../infra/constructs/parley-function.ts';
+import { configSchema } from '../../lambdas/adapters/config.ts';
+import { routeKeyOf, routes, streamingFunctions } from '../../lambdas/http/routes.ts';
+import { arnRef, buildParleyApp, logicalIdOf, propertiesOf, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
+
+let parley: ParleyApp;
+let template: Template;
+let functions: ParleyFunction[];
+
+beforeAll(() => {
+  parley = buildParleyApp();
+  template = templateOf(parley);
+  functions = parley.stack.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction);
+}, 60_000);
+
+const allowsEveryPublicAccessBlock = {
+  BlockPublicAcls: true,
+  BlockPublicPolicy: true,
+  IgnorePublicAcls: true,
+  RestrictPublicBuckets: true,
+};
+
+describe('storage', () => {
+  it('encrypts the data table with the customer-managed data key, with PITR, TTL on expiresAt and deletion protection', () => {
+    const { table, dataKey } = parley.stack.storage;
+    expect(propertiesOf(template, table)).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnRef(dataKey) },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  it('keeps account keys in their own table whose backups expire sooner than the data (crypto-shredding)', () => {
+    const { table, keysTable, dataKey } = parley.stack.storage;
+    const keys = propertiesOf(template, keysTable);
+    expect(keys).toMatchObject({
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnRef(dataKey) },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    const days = (props: Record<string, unknown>) =>
+      (props.PointInTimeRecoverySpecification as { RecoveryPeriodInDays: number }).RecoveryPeriodInDays;
+    expect(days(keys)).toBeLessThan(days(propertiesOf(template, table)));
+  });
+
+  it('encrypts the documents bucket with the data key (bucket key on), versioned, expiring old versions', () => {
+    const { documents, dataKey } = parley.stack.storage;
+    expect(propertiesOf(template, documents)).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnRef(dataKey) },
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: allowsEveryPublicAccessBlock,
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: expect.arrayContaining([
+          expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) as number } }),
+        ]) as unknown,
+      },
+    });
+  });
+
+  it('blocks public access to every bucket and denies every request without TLS', () => {
+    const buckets = Object.keys(resourcesOfType(template, 'AWS::S3::Bucket'));
+    expect(buckets.length).toBeGreaterThanOrEqual(2);
+    for (const bucket of buckets) {
+      expect(resourcesOfType(template, 'AWS::S3::Bucket')[bucket]?.Properties).toMatchObject({
+        PublicAccessBlockConfiguration: allowsEveryPublicAccessBlock,
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucket },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('rotates every KMS key', () => {
+    expect(Object.keys(resourcesOfType(template, 'AWS::KMS::Key')).length).toBeGreaterThanOrEqual(4);
+    template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('ingest', () => {
+  it('encrypts the queue with KMS and sends a message to a KMS-encrypted dead-letter queue after three receives', () => {
+    const { queue, deadLetterQueue, queueKey } = parley.stack.ingest;
+    expect(propertiesOf(template, queue)).toMatchObject({
+      KmsMasterKeyId: arnRef(queueKey),
+      RedrivePolicy: { deadLetterTargetArn: arnRef(deadLetterQueue), maxReceiveCount: 3 },
+    });
+    expect(propertiesOf(template, deadLetterQueue)).toMatchObject({ KmsMasterKeyId: arnRef(queueKey) });
+  });
+
+  it('queues every object created under accounts/ in the documents bucket', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalIdOf(parley.stack.storage.documents) },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            QueueArn: arnRef(parley.stack.ingest.queue),
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'accounts/' }] } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('feeds the ingest function from the queue with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnRef(parley.stack.ingest.queue),
+      FunctionName: { Ref: logicalIdOf(parley.stack.ingest.function.function) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const httpRoutes = routes.filter((route) => !streamingFunctions.has(route.fn));
+  const deployedRoute = (routeKey: string) => {
+    const matches = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).filter(
+      (r) => r.Properties?.RouteKey === routeKey,
+    );
+    expect(matches, routeKey).toHaveLength(1);
+    return matches[0]?.Properties ?? {};
+  };
+
+  it('has exactly the route table\'s non-streaming routes', () => {
+    const deployed = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
+    expect(deployed.sort()).toEqual(httpRoutes.map(routeKeyOf).sort());
+  });
+
+  it.each(routes.filter((r) => r.auth === 'jwt').map((r) => [routeKeyOf(r)]))(
+    'puts %s behind the Cognito JWT authorizer',
+    (routeKey) => {
+      expect(deployedRoute(routeKey)).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: expect.any(String) as string },
+      });
+    },
+  );
+
+  it.each(httpRoutes.filter((r) => r.auth === 'public').map((r) => [routeKeyOf(r)]))(
+    'leaves the public widget route %s without an authorizer',
+    (routeKey) => {
+      const route = deployedRoute(routeKey);
+      expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(route.AuthorizerId).toBeUndefined();
+    },
+  );
+
+  it('verifies tokens of the admin client of the user pool', () => {
+    const { userPool, adminClient } = parley.stack.auth;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalIdOf(adminClient) }],
+        Issuer: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(userPool) }])]) }),
+      },
+    });
+  });
+
+  it('lets nobody sign up, offers TOTP MFA and demands strong passwords', () => {
+    expect(propertiesOf(template, parley.stack.auth.userPool)).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: expect.any(Number) as number,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+    });
+  });
+
+  it('logs every request and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+});
+
+describe('chat', () => {
+  it('streams answers through a public function URL', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      TargetFunctionArn: arnRef(parley.stack.chat.function.function),
+      AuthType: 'NONE',
+      InvokeMode: 'RESPONSE_STREAM',
+    });
+  });
+});
+
+describe('functions', () => {
+  it('deploys one function per handler', () => {
+    expect(functions.map((fn) => fn.handlerName).sort()).toEqual([...handlerNames].sort());
+  });
+
+  it('runs every Parley function on Node.js 24, arm64, from an ESM bundle', () => {
+    for (const fn of functions) {
+      expect(propertiesOf(template, fn.function), fn.node.path).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(fn.logGroup) } },
+      });
+    }
+  });
+
+  it('runs no function besides Parley\'s own and aws-cdk-lib\'s bucket-notifications handler', () => {
+    const parleyIds = new Set(functions.map((fn) => logicalIdOf(fn.function)));
+    const others = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) => !parleyIds.has(id));
+    expect(others).toEqual([expect.stringMatching(/^BucketNotificationsHandler/) as string]);
+  });
+
+  it('gives every function each variable lambdas/adapters/config.ts requires, and no unknown ones', () => {
+    const known = new Set([...Object.keys(configSchema.shape), 'NODE_OPTIONS']);
+    const required = Object.entries(configSchema.shape)
+      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .map(([name]) => name);
+    for (const fn of functions) {
+      const variables = (propertiesOf(template, fn.function).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables, fn.node.path).toMatchObject({ PARLEY_STAGE: 'aws', NODE_OPTIONS: '--enable-source-maps' });
+      expect(Object.keys(variables).filter((name) => !known.has(name)), fn.node.path).toEqual([]);
+      expect(required.filter((name) => !(name in variables)), fn.node.path).toEqual([]);
+      // Lambda sets AWS_REGION itself and rejects functions that try to.
+      expect(variables).not.toHaveProperty('AWS_REGION');
+    }
+  });
+
+  it('keeps every log group for the retention the deploy parameters name', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: parley.parameters.logRetentionDays });
+  });
+
+  const statementsOf = (fn: ParleyFunction) => {
+    const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: logicalIdOf(fn.role) }]),
+    );
+    return policies.flatMap(
+      (p) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+    );
+  };
+  const actionsOn = (fn: ParleyFunction, resource: unknown) =>
+    statementsOf(fn)
+      .filter((s) => JSON.stringify(s.Resource).includes(JSON.stringify(resource)))
+      .flatMap((s) => s.Action);
+  const functionFor = (name: string) => {
+    const fn = functions.find((f) => f.handlerName === name);
+    if (!fn) throw new Error(`no ${name} function`);
+    return fn;
+  };
+
+  it('lets only the admin and ingest functions touch stored documents', () => {
+    const documents = arnRef(parley.stack.storage.documents);
+    expect(actionsOn(functionFor('admin-api'), documents)).toContain('s3:PutObject');
+    expect(actionsOn(functionFor('ingest'), documents)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject*']));
+    expect(actionsOn(functionFor('widget-api'), documents)).toEqual([]);
+    expect(actionsOn(functionFor('chat-stream'), documents)).toEqual([]);
+  });
+
+  it('lets only the admin function encrypt owner keys; chat and ingest only decrypt them; the widget neither', () => {
+    const secrets = arnRef(parley.stack.storage.secretsKey);
+    expect(actionsOn(functionFor('admin-api'), secrets)).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt']));
+    expect(actionsOn(functionFor('chat-stream'), secrets)).toEqual(['kms:Decrypt']);
+    expect(actionsOn(functionFor('ingest'), secrets)).toEqual(['kms:Decrypt']);
+    expect(actionsOn(functionFor('widget-api'), secrets)).toEqual([]);
+  });
+
+  it('gives each function its own role with no AWS managed policy', () => {
+    for (const fn of functions) {
+      expect(propertiesOf(template, fn.role).ManagedPolicyArns, fn.node.path).toBeUndefined();
+    }
+  });
+});

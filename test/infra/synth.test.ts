@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParleyApp } from '../../infra/app.ts';
+import { ParleyFunction } from '../../infra/constructs/parley-function.ts';
+import { buildParleyApp, propertiesOf, resourcesOfType } from './fixtures/parley-app.ts';
+
+// The Node.js Lambda runtime's global for response streaming, reduced to what a module needs to load.
+const awslambdaStub = 'globalThis.awslambda = { streamifyResponse: (fn) => fn, HttpResponseStream: { from: (s) => s } };';
+
+interface Bundle {
+  readonly dir: string;
+  /** The function's environment from the template, references replaced by plausible values. */
+  readonly environment: Record<string, string>;
+}
+
+let outdir: string;
+let parley: ParleyApp;
+let template: Template;
+let bundles: Map<string, Bundle>;
+
+/** What CloudFormation would put in place of `{ Ref }` and `{ Fn::GetAtt: [id, 'Arn'] }`. */
+const deployedValue = (name: string, value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `parley-${ref.toLowerCase()}`;
+  const [id, attribute] = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+  const type = id ? resourcesOfType(template, 'AWS::KMS::Key')[id]?.Type : undefined;
+  if (attribute === 'Arn' && type === 'AWS::KMS::Key') return `arn:aws:kms:eu-west-1:111122223333:key/${id}`;
+  throw new Error(`${name}: no placeholder for ${JSON.stringify(value)}`);
+};
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'parley-synth-'));
+  parley = buildParleyApp({ bundle: true, outdir });
+  const assembly = parley.app.synth();
+  template = Template.fromJSON(assembly.getStackArtifact(parley.stack.artifactId).template as Record<string, unknown>);
+  const functions = parley.stack.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction);
+  bundles = new Map(
+    functions.map((fn) => {
+      const properties = propertiesOf(template, fn.function);
+      const { S3Key } = properties.Code as { S3Key: string };
+      const { Variables } = properties.Environment as { Variables: Record<string, unknown> };
+      const environment = Object.fromEntries(
+        Object.entries(Variables).map(([name, value]) => [name, deployedValue(name, value)]),
+      );
+      return [fn.handlerName, { dir: join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`), environment }];
+    }),
+  );
+}, 120_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('the app, synthesized as `cdk synth` does (esbuild bundling, cdk-nag)', () => {
+  it('writes the stack template', () => {
+    expect(existsSync(join(outdir, `${parley.stack.artifactId}.template.json`))).toBe(true);
+    expect(bundles.size).toBe(4);
+  });
+
+  it('bundles each handler into one minified ES module with a source map', () => {
+    for (const [handler, { dir }] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code, handler).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      expect(code, handler).toContain('createRequire(import.meta.url)');
+      expect(statSync(join(dir, 'index.mjs.map')).size, handler).toBeGreaterThan(0);
+      // Minified: lines thousands of characters long, where readable code has tens.
+      expect(code.length / code.split('\n').length, handler).toBeGreaterThan(500);
+    }
+  });
+
+  it('produces bundles that start on Node.js 24 with the environment the stack gives them, and export handler', () => {
+    for (const [handler, { dir, environment }] of bundles) {
+      const file = pathToFileURL(join(dir, 'index.mjs')).href;
+      const script = `${awslambdaStub}
+        const mod = await import(${JSON.stringify(file)});
+        console.log(typeof mod.handler);`;
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        // Lambda sets AWS_REGION and the function name itself; the rest comes from the template.
+        env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: handler, ...environment },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(out.trim(), handler).toBe('function');
+    }
+  }, 120_000);
+});
