@@ -77,31 +77,20 @@ export class Storage extends Construct {
       enableKeyRotation: true,
     });
 
-    this.table = new dynamodb.Table(this, 'Table', {
+    // Both tables: pk/sk strings, on demand, the data key, point-in-time recovery, deletion protection.
+    const table = (id: string, recoveryPeriodInDays: number, ttl?: string) => new dynamodb.Table(this, id, {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.dataKey,
-      pointInTimeRecoverySpecification: {
-        pointInTimeRecoveryEnabled: true,
-        recoveryPeriodInDays: props.recoveryPeriodDays ?? 35,
-      },
-      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays },
+      ...(ttl ? { timeToLiveAttribute: ttl } : {}),
       deletionProtection: true,
     });
-    this.keysTable = new dynamodb.Table(this, 'KeysTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.dataKey,
-      pointInTimeRecoverySpecification: {
-        pointInTimeRecoveryEnabled: true,
-        recoveryPeriodInDays: props.keysRecoveryPeriodDays ?? 7,
-      },
-      deletionProtection: true,
-    });
+    this.table = table('Table', props.recoveryPeriodDays ?? 35, 'expiresAt');
+    // Wrapped account content keys: backups kept shorter than the erasure promise, so erasure reaches them.
+    this.keysTable = table('KeysTable', props.keysRecoveryPeriodDays ?? 7);
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       // S3 delivers server access logs only to buckets encrypted with S3-managed keys.
