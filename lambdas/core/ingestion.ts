@@ -57,7 +57,7 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
 
   let parsed: ParsedDocument;
   try {
-    parsed = deps.parser.parse(bytes, doc.contentType, doc.name);
+    parsed = await deps.parser.parse(bytes, doc.contentType, doc.name);
   } catch (err) {
     if (err instanceof UnreadableDocument) return fail(err.message);
     throw err;

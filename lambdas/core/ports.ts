@@ -59,7 +59,7 @@ export interface ObjectStore {
 
 export interface DocumentParser {
   /** Parses bytes whose type was declared as `contentType`; throws `UnreadableDocument` with an owner-readable reason. */
-  parse(bytes: Uint8Array, contentType: string, name: string): ParsedDocument;
+  parse(bytes: Uint8Array, contentType: string, name: string): Promise<ParsedDocument>;
 }
 
 export interface Embedder {

@@ -22,8 +22,8 @@ describe('markdown and text parsing', () => {
     expect(doc.blocks.every((b) => b.kind === 'paragraph')).toBe(true);
   });
 
-  it('normalises line endings and a byte order mark', () => {
-    const doc = createDocumentParser().parse(bytes('\uFEFF# Hi\r\n\r\nThere.'), 'text/markdown', 'a.md');
+  it('normalises line endings and a byte order mark', async () => {
+    const doc = await createDocumentParser().parse(bytes('\uFEFF# Hi\r\n\r\nThere.'), 'text/markdown', 'a.md');
     expect(doc.text).toBe('# Hi\n\nThere.');
   });
 });
@@ -38,9 +38,9 @@ describe('type detection from bytes', () => {
     expect(sniff(bytes('plain ünïcødé ✓'))).toBe('text');
   });
 
-  it('refuses a declared text file whose bytes are a PDF, with an owner-readable reason', () => {
+  it('refuses a declared text file whose bytes are a PDF, with an owner-readable reason', async () => {
     const parser = createDocumentParser();
-    expect(() => parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).toThrow(UnreadableDocument);
-    expect(() => parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).toThrow('declared as text/plain, but its contents look like a PDF');
+    await expect(parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).rejects.toThrow(UnreadableDocument);
+    await expect(parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).rejects.toThrow('declared as text/plain, but its contents look like a PDF');
   });
 });

@@ -6,7 +6,7 @@ import { describeKind, sniff } from './sniff.ts';
 import { parseText } from './text-parser.ts';
 
 export const createDocumentParser = (): DocumentParser => ({
-  parse(bytes, contentType, name) {
+  async parse(bytes, contentType, name) {
     const declared = UPLOAD_TYPES[contentType];
     if (!declared) throw new UnreadableDocument(`Files of type ${contentType} are not supported.`);
     const kind = sniff(bytes);
