@@ -20,6 +20,7 @@ export interface AccountSettings {
   readonly retentionDays: number;
   readonly byokOnly: boolean;
   readonly keyMaxAgeDays: number;
+  readonly piiHandling: 'warn' | 'redact';
 }
 
 /** Creates the caller's account with the caller as owner (first sign-in). */
@@ -33,6 +34,7 @@ export const createAccount = async (deps: Deps, user: VerifiedUser, input: { nam
     retentionDays: DEFAULT_RETENTION_DAYS,
     byokOnly: false,
     keyMaxAgeDays: DEFAULT_KEY_MAX_AGE_DAYS,
+    piiHandling: 'warn',
     status: 'active',
   };
   await deps.accounts.create({ account, userId: user.userId, email: user.email });
@@ -65,7 +67,7 @@ export const requireRole = (tenant: TenantContext, role: Role): void => {
 export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Partial<AccountSettings>, source: AuditSource): Promise<Account> => {
   requireRole(tenant, 'admin');
   const account = await getAccount(deps, tenant);
-  const next: Account = { ...account, keyMaxAgeDays: account.keyMaxAgeDays ?? DEFAULT_KEY_MAX_AGE_DAYS, ...patch };
+  const next: Account = { ...account, ...patch };
   const saved = await deps.accounts.update(tenant, next);
   if (!saved) throw new AppError('not_found', 'account not found');
   await audit(deps, tenant, source, 'account.updated', 'ok', { detail: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v])) });

@@ -6,7 +6,9 @@
 import { documentPath, sealedDocumentPath } from './documents.ts';
 import { UnreadableDocument } from './errors.ts';
 import { chunkDocument } from './chunking.ts';
+import { createHash } from 'node:crypto';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
+import { countPersonalData, findPersonalData, maskPersonalData } from './personal-data.ts';
 import type { Chunk, ParsedDocument } from './model.ts';
 import type { Deps } from './ports.ts';
 import { parseDocumentObjectKey, tenantForSystem } from './tenancy.ts';
@@ -19,6 +21,13 @@ export type IngestOutcome =
 /** Text given to the embedder: the title and section give a passage its context. */
 export const embeddingText = (title: string, section: string, text: string): string =>
   [title, section, text].filter(Boolean).join('\n');
+
+/** The same document with its text replaced by a masked copy of equal length. */
+const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
+  ...doc,
+  text,
+  blocks: doc.blocks.map((b) => ({ ...b, text: text.slice(b.start, b.end) })),
+});
 
 export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promise<IngestOutcome> => {
   const ref = parseDocumentObjectKey(objectKey);
@@ -54,6 +63,12 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
     bytes = await deps.cipher.open(tenant, 'document', sealed);
   }
   if (bytes.byteLength === 0) return fail('The file is empty.');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (doc.status === 'ready' && doc.sha256 === sha256) {
+    // A redelivered message: this exact content is already indexed.
+    await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'ready', updatedAt: now() });
+    return { outcome: 'ready', chunkCount: doc.chunkCount };
+  }
 
   let parsed: ParsedDocument;
   try {
@@ -62,6 +77,9 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
     if (err instanceof UnreadableDocument) return fail(err.message);
     throw err;
   }
+  const findings = findPersonalData(parsed.text);
+  const account = await deps.accounts.get(tenant);
+  if (findings.length > 0 && account?.piiHandling === 'redact') parsed = redacted(parsed, maskPersonalData(parsed.text, findings));
   const drafts = chunkDocument(parsed);
   if (drafts.length === 0) return fail('No text was found in this file.');
 
@@ -72,6 +90,8 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   const stillThere = await deps.documents.update(tenant, doc.botId, doc.docId, {
     status: 'ready',
     chunkCount: chunks.length,
+    personalData: countPersonalData(findings),
+    sha256,
     updatedAt: now(),
   });
   if (!stillThere) {

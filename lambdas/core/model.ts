@@ -11,6 +11,8 @@ export interface Account {
   readonly byokOnly: boolean;
   /** Owner keys older than this many days are flagged for rotation. */
   readonly keyMaxAgeDays: number;
+  /** `warn`: count likely personal data in documents; `redact`: also mask it before embedding and storage. */
+  readonly piiHandling: 'warn' | 'redact';
   readonly status: 'active' | 'locked';
 }
 
@@ -46,6 +48,10 @@ export interface DocumentRecord {
   /** Why it failed, in words an owner can act on. */
   readonly error?: string;
   readonly chunkCount: number;
+  /** Likely personal data found while parsing, by kind. */
+  readonly personalData?: Readonly<Partial<Record<'email' | 'phone' | 'card' | 'iban' | 'national_id', number>>>;
+  /** SHA-256 of the ingested bytes, so a redelivered message does no work twice. */
+  readonly sha256?: string;
   /** File name part of the object key (sanitised). */
   readonly objectName: string;
   readonly createdAt: string;

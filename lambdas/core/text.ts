@@ -30,15 +30,34 @@ export const terms = (text: string): string[] => {
 /** A rough token count (about four characters a token) used only for sizing chunks. */
 export const approxTokens = (text: string): number => Math.ceil(text.length / 4);
 
-/** Sentence spans of `text` as [start, end) offsets, ending at . ! ? and their CJK forms or line breaks. */
+/**
+ * Sentence spans of `text` as [start, end) offsets. A sentence ends at . ! ? followed
+ * by white space or the end (so "a.b@example.com" and "3.5" stay whole), at CJK
+ * full stops, or at a line break.
+ */
 export const sentenceSpans = (text: string): Array<[number, number]> => {
   const spans: Array<[number, number]> = [];
-  const re = /[^.!?。！？\n]+(?:[.!?。！？]+|\n|$)/gu;
-  for (const m of text.matchAll(re)) {
-    const raw = m[0];
+  let start = 0;
+  const push = (end: number) => {
+    const raw = text.slice(start, end);
     const lead = raw.length - raw.trimStart().length;
     const trimmed = raw.trim();
-    if (trimmed) spans.push([m.index + lead, m.index + lead + trimmed.length]);
+    if (trimmed) spans.push([start + lead, start + lead + trimmed.length]);
+    start = end;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n') push(i + 1);
+    else if ('。！？'.includes(ch)) push(i + 1);
+    else if ('.!?'.includes(ch)) {
+      let j = i + 1;
+      while (j < text.length && '.!?"\'’”)'.includes(text[j]!)) j++;
+      if (j >= text.length || /\s/.test(text[j]!)) {
+        push(j);
+        i = j - 1;
+      }
+    }
   }
+  push(text.length);
   return spans;
 };

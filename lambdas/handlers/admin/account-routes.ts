@@ -12,6 +12,7 @@ const patchAccountBody = z.object({
   retentionDays: z.number().int().min(0).max(3650),
   byokOnly: z.boolean(),
   keyMaxAgeDays: z.number().int().min(1).max(3650),
+  piiHandling: z.enum(['warn', 'redact']),
 }).partial().strict();
 
 const MAX_AUDIT_PAGE = 500;
