@@ -35,6 +35,43 @@ export const documentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId' | 'obje
 export const sealedDocumentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId'>): string =>
   `bots/${doc.botId}/docs/${doc.docId}/sealed.bin`;
 
+const newDocument = (now: Date, botId: string, req: UploadRequest, source: DocumentRecord['source']): DocumentRecord => ({
+  docId: newId(now.getTime()),
+  botId,
+  name: req.name,
+  contentType: req.contentType,
+  source,
+  size: req.size,
+  status: 'awaiting_upload',
+  chunkCount: 0,
+  objectName: objectNameFor(req.name),
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+});
+
+export type TextSource =
+  | { readonly kind: 'text'; readonly title: string; readonly text: string }
+  | { readonly kind: 'qa'; readonly title: string; readonly pairs: ReadonlyArray<{ readonly question: string; readonly answer: string }> };
+
+/** Q&A pairs as Markdown: each question a heading, so each pair is its own passage. */
+export const qaAsMarkdown = (pairs: ReadonlyArray<{ question: string; answer: string }>): string =>
+  pairs.map((p) => `## ${p.question.replace(/\s+/g, ' ').trim()}\n\n${p.answer.trim()}\n`).join('\n');
+
+/** Text or Q&A typed in the panel, stored like an upload so the same ingestion indexes it. */
+export const addTextSource = async (deps: Deps, tenant: TenantContext, botId: string, input: TextSource): Promise<DocumentRecord> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  const body = input.kind === 'text' ? input.text : qaAsMarkdown(input.pairs);
+  if (!body.trim()) throw new AppError('invalid_request', 'There is no text to add.');
+  const bytes = new TextEncoder().encode(body);
+  const contentType = input.kind === 'text' ? 'text/plain' : 'text/markdown';
+  const name = `${input.title.trim()}${input.kind === 'text' ? '.txt' : '.md'}`;
+  const document = newDocument(deps.clock.now(), botId, { name, contentType, size: bytes.byteLength }, input.kind);
+  await deps.documents.create(tenant, document);
+  await deps.objects.put(tenant, documentPath(document), bytes, contentType);
+  return document;
+};
+
 /** Checks type and size, records the document, and returns a URL signed for exactly that upload. */
 export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
   requireRole(tenant, 'admin');
@@ -52,18 +89,7 @@ export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: st
     throw new AppError('payload_too_large', `The file is larger than ${MAX_UPLOAD_BYTES / MB} MB.`);
   }
   const now = deps.clock.now();
-  const document: DocumentRecord = {
-    docId: newId(now.getTime()),
-    botId,
-    name: req.name,
-    contentType: req.contentType,
-    size: req.size,
-    status: 'awaiting_upload',
-    chunkCount: 0,
-    objectName: objectNameFor(req.name),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
+  const document = newDocument(now, botId, req, 'upload');
   await deps.documents.create(tenant, document);
   const { url, headers } = await deps.objects.presignPut(tenant, documentPath(document), req.contentType, req.size, UPLOAD_URL_TTL_SECONDS);
   const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString();

@@ -26,3 +26,7 @@ export const MAX_BOTS_PER_ACCOUNT = 50;
 /** Passages handed to the answerer, and the least score a passage needs to count. */
 export const RETRIEVAL_TOP_K = 5;
 export const MIN_PASSAGE_SCORE = 0.05;
+
+/** Pasted text sources, and question-and-answer sources. */
+export const MAX_SOURCE_TEXT_CHARS = 200_000;
+export const MAX_QA_PAIRS = 500;

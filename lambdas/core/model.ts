@@ -42,6 +42,8 @@ export interface DocumentRecord {
   readonly botId: string;
   readonly name: string;
   readonly contentType: string;
+  /** Where it came from: an uploaded file, text pasted in the panel, or question-and-answer pairs. */
+  readonly source?: 'upload' | 'text' | 'qa';
   /** Declared size in bytes; the upload URL is signed for exactly this size. */
   readonly size: number;
   readonly status: DocumentStatus;

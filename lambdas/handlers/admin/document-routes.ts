@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { deleteDocument, getDocument, listDocuments, requestUpload } from '../../core/documents.ts';
-import { MAX_DOCUMENT_NAME_CHARS } from '../../core/limits.ts';
+import { addTextSource, deleteDocument, getDocument, listDocuments, requestUpload } from '../../core/documents.ts';
+import { MAX_DOCUMENT_NAME_CHARS, MAX_QA_PAIRS, MAX_SOURCE_TEXT_CHARS } from '../../core/limits.ts';
 import { jsonBody, pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
@@ -11,11 +11,23 @@ const uploadBody = z.object({
   size: z.number().int().nonnegative(),
 }).strict();
 
+const title = z.string().trim().min(1).max(MAX_DOCUMENT_NAME_CHARS - 4);
+const sourceBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), title, text: z.string().min(1).max(MAX_SOURCE_TEXT_CHARS) }).strict(),
+  z.object({
+    kind: z.literal('qa'),
+    title,
+    pairs: z.array(z.object({ question: z.string().trim().min(1).max(1_000), answer: z.string().trim().min(1).max(10_000) }).strict()).min(1).max(MAX_QA_PAIRS),
+  }).strict(),
+]);
+
 export const documentRoutes: Record<string, AdminRoute> = {
   'GET /v1/bots/{botId}/documents': async ({ event, deps, tenant }) =>
     json(200, { documents: await listDocuments(deps, await tenant(), pathParam(event, 'botId')) }),
   'POST /v1/bots/{botId}/documents': async ({ event, deps, tenant }) =>
     json(201, await requestUpload(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, uploadBody))),
+  'POST /v1/bots/{botId}/sources': async ({ event, deps, tenant }) =>
+    json(201, { document: await addTextSource(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, sourceBody)) }),
   'GET /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) =>
     json(200, { document: await getDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId')) }),
   'DELETE /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) => {
