@@ -20,6 +20,7 @@ import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import { tenantObjectPrefix } from './storage.ts';
 import type { Storage } from './storage.ts';
+import { INGEST_MAX_RECEIVE_COUNT } from '../../lambdas/core/limits.ts';
 
 export interface IngestProps {
   /** Bucket whose uploads are ingested, table the chunks go to, keys. */
@@ -79,7 +80,7 @@ export class Ingest extends Construct {
       enforceSSL: true,
       // AWS's guidance for Lambda consumers: six times the function timeout.
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? INGEST_MAX_RECEIVE_COUNT },
     });
     storage.documents.addEventNotification(s3.EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
       prefix: tenantObjectPrefix,

@@ -5,6 +5,7 @@
  * it goes to the dead-letter list, as SQS with a redrive policy does.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { INGEST_MAX_RECEIVE_COUNT } from '../../lambdas/core/limits.ts';
 import { toIngestEvent } from './api-events.ts';
 import { lambdaContext } from './lambda-runtime.ts';
 
@@ -17,14 +18,13 @@ export interface IngestQueue {
   readonly deadLetters: ReadonlyArray<{ key: string; receiveCount: number }>;
 }
 
-export const MAX_RECEIVE_COUNT = 3;
 
 export const createIngestQueue = (handler: IngestHandler, region: string, onError: (message: string, err: unknown) => void, retryDelayMs = 200): IngestQueue => {
   const pending = new Set<Promise<void>>();
   const deadLetters: Array<{ key: string; receiveCount: number }> = [];
 
   const deliver = async (bucket: string, key: string, size: number) => {
-    for (let receive = 1; receive <= MAX_RECEIVE_COUNT; receive++) {
+    for (let receive = 1; receive <= INGEST_MAX_RECEIVE_COUNT; receive++) {
       let failed: boolean;
       try {
         const out = await handler(toIngestEvent(bucket, key, size, receive, region), lambdaContext('ingest', 900_000));
@@ -34,9 +34,9 @@ export const createIngestQueue = (handler: IngestHandler, region: string, onErro
         failed = true;
       }
       if (!failed) return;
-      if (receive < MAX_RECEIVE_COUNT) await new Promise((r) => setTimeout(r, retryDelayMs * receive));
+      if (receive < INGEST_MAX_RECEIVE_COUNT) await new Promise((r) => setTimeout(r, retryDelayMs * receive));
     }
-    deadLetters.push({ key, receiveCount: MAX_RECEIVE_COUNT });
+    deadLetters.push({ key, receiveCount: INGEST_MAX_RECEIVE_COUNT });
     onError('ingest message moved to the dead-letter list', new Error(key));
   };
 

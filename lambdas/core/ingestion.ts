@@ -101,3 +101,15 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   }
   return { outcome: 'ready', chunkCount: chunks.length };
 };
+
+/** Marks a document failed when its message is about to go to the dead-letter queue. */
+export const markIngestGaveUp = async (deps: Deps, objectKey: string): Promise<void> => {
+  const ref = parseDocumentObjectKey(objectKey);
+  if (!ref) return;
+  const tenant = tenantForSystem(ref.accountId);
+  await deps.documents.update(tenant, ref.botId, ref.docId, {
+    status: 'failed',
+    error: 'We could not process this file after several attempts. Please try again later, or upload it again.',
+    updatedAt: deps.clock.now().toISOString(),
+  });
+};

@@ -30,3 +30,6 @@ export const MIN_PASSAGE_SCORE = 0.05;
 /** Pasted text sources, and question-and-answer sources. */
 export const MAX_SOURCE_TEXT_CHARS = 200_000;
 export const MAX_QA_PAIRS = 500;
+
+/** Deliveries of an ingest message before it moves to the dead-letter queue. */
+export const INGEST_MAX_RECEIVE_COUNT = 3;
