@@ -53,6 +53,9 @@ export class ParleyStack extends Stack {
     this.api = new AdminApi(this, 'Api', { auth: this.auth, storage: this.storage, functions });
     this.ingest = new Ingest(this, 'Ingest', { storage: this.storage, functions });
     this.chat = new Chat(this, 'Chat', { storage: this.storage, functions });
+    // Re-ingest: the admin function puts documents back on the ingest queue.
+    this.ingest.queue.grantSendMessages(this.api.adminFunction.function);
+    this.api.adminFunction.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', this.ingest.queue.queueUrl);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL (admin /v1, widget /widget/v1)' });
     new CfnOutput(this, 'ChatUrl', { value: this.chat.functionUrl.url, description: 'Streaming chat function URL' });

@@ -55,9 +55,9 @@ export const toApiEvent = (req: RequestFacts): APIGatewayProxyEventV2 => {
   return event;
 };
 
-/** An SQS message carrying an S3 ObjectCreated notification, as the ingest queue delivers it. */
-export const toIngestEvent = (bucket: string, key: string, size: number, receiveCount: number, region: string): SQSEvent => {
-  const notification = {
+/** The ObjectCreated notification S3 sends for a new object, as a message body. */
+export const s3NotificationBody = (bucket: string, key: string, size: number, region: string): string =>
+  JSON.stringify({
     Records: [{
       eventVersion: '2.1',
       eventSource: 'aws:s3',
@@ -71,13 +71,16 @@ export const toIngestEvent = (bucket: string, key: string, size: number, receive
         object: { key: encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/'), size },
       },
     }],
-  };
+  });
+
+/** An SQS event delivering one message body, as the ingest queue delivers it. */
+export const toSqsEvent = (body: string, receiveCount: number, region: string): SQSEvent => {
   const now = String(Date.now());
   return {
     Records: [{
       messageId: randomUUID(),
       receiptHandle: randomUUID(),
-      body: JSON.stringify(notification),
+      body,
       attributes: {
         ApproximateReceiveCount: String(receiveCount),
         SentTimestamp: now,

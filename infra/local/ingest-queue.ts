@@ -6,28 +6,40 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../lambdas/core/limits.ts';
-import { toIngestEvent } from './api-events.ts';
+import { s3NotificationBody, toSqsEvent } from './api-events.ts';
 import { lambdaContext } from './lambda-runtime.ts';
 
 type IngestHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
 
 export interface IngestQueue {
+  /** An ObjectCreated notification for this object. */
   send(bucket: string, key: string, size: number): void;
+  /** A message body as another sender put it on the queue (re-ingest). */
+  sendBody(body: string): void;
   /** Resolves when every message has been handled or dead-lettered. */
   idle(): Promise<void>;
   readonly deadLetters: ReadonlyArray<{ key: string; receiveCount: number }>;
 }
 
 
+/** The object key a notification body names, for the dead-letter list. */
+const keyOf = (body: string): string => {
+  try {
+    return decodeURIComponent((JSON.parse(body) as { Records?: Array<{ s3?: { object?: { key?: string } } }> }).Records?.[0]?.s3?.object?.key ?? '');
+  } catch {
+    return '';
+  }
+};
+
 export const createIngestQueue = (handler: IngestHandler, region: string, onError: (message: string, err: unknown) => void, retryDelayMs = 200): IngestQueue => {
   const pending = new Set<Promise<void>>();
   const deadLetters: Array<{ key: string; receiveCount: number }> = [];
 
-  const deliver = async (bucket: string, key: string, size: number) => {
+  const deliver = async (body: string) => {
     for (let receive = 1; receive <= INGEST_MAX_RECEIVE_COUNT; receive++) {
       let failed: boolean;
       try {
-        const out = await handler(toIngestEvent(bucket, key, size, receive, region), lambdaContext('ingest', 900_000));
+        const out = await handler(toSqsEvent(body, receive, region), lambdaContext('ingest', 900_000));
         failed = out.batchItemFailures.length > 0;
       } catch (err) {
         onError('ingest handler threw', err);
@@ -36,15 +48,18 @@ export const createIngestQueue = (handler: IngestHandler, region: string, onErro
       if (!failed) return;
       if (receive < INGEST_MAX_RECEIVE_COUNT) await new Promise((r) => setTimeout(r, retryDelayMs * receive));
     }
-    deadLetters.push({ key, receiveCount: INGEST_MAX_RECEIVE_COUNT });
-    onError('ingest message moved to the dead-letter list', new Error(key));
+    deadLetters.push({ key: keyOf(body), receiveCount: INGEST_MAX_RECEIVE_COUNT });
+    onError('ingest message moved to the dead-letter list', new Error(keyOf(body)));
+  };
+
+  const sendBody = (body: string) => {
+    const p = deliver(body).finally(() => pending.delete(p));
+    pending.add(p);
   };
 
   return {
-    send(bucket, key, size) {
-      const p = deliver(bucket, key, size).finally(() => pending.delete(p));
-      pending.add(p);
-    },
+    send: (bucket, key, size) => sendBody(s3NotificationBody(bucket, key, size, region)),
+    sendBody,
     async idle() {
       while (pending.size) await Promise.all([...pending]);
     },

@@ -22,6 +22,7 @@ import { installLambdaGlobals } from './lambda-runtime.ts';
 import { createLocalIdentity, type LocalIdentity } from './local-identity.ts';
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import { startS3FrontDoor, startS3rver, type Stoppable } from './s3-local.ts';
+import { LOCAL_INGEST_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
 
 export interface PlatformOptions {
   /** Folder for data that persists across restarts; undefined: a throwaway in-memory run. */
@@ -106,6 +107,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       if (b === bucket) queueRef.current?.send(b, key, size);
     });
     stops.push(() => frontDoor.stop());
+    const sqs = await startLocalSqs((body) => queueRef.current?.sendBody(body));
+    stops.push(() => sqs.stop());
 
     // The functions' environment, as the CDK stack sets it on AWS.
     Object.assign(process.env, {
@@ -117,6 +120,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       AWS_REGION: REGION,
       PARLEY_DYNAMODB_ENDPOINT: dynamodbUrl,
       PARLEY_S3_ENDPOINT: frontDoor.url,
+      PARLEY_SQS_ENDPOINT: sqs.url,
+      PARLEY_INGEST_QUEUE_URL: LOCAL_INGEST_QUEUE_URL,
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
       ...opts.env,
     });

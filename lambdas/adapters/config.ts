@@ -31,6 +31,10 @@ export const configSchema = z.object({
   /** The platform's own provider keys (local and tests; on AWS they come from Secrets Manager). */
   PARLEY_PLATFORM_OPENAI_KEY: z.string().min(1).optional(),
   PARLEY_PLATFORM_ANTHROPIC_KEY: z.string().min(1).optional(),
+  /** The ingest queue, for re-ingest requests (admin function). */
+  PARLEY_INGEST_QUEUE_URL: optionalUrl,
+  /** Endpoint override: the local platform's SQS endpoint. */
+  PARLEY_SQS_ENDPOINT: optionalUrl,
   PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -17,6 +17,7 @@ import { createAuditRepository } from './dynamo/audit-repo.ts';
 import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
 import { createGuardedFetch } from './net/guarded-fetch.ts';
+import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createExtractiveAnswerer } from './models/extractive-answerer.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
@@ -51,6 +52,12 @@ export const buildDeps = (config: Config): Deps => {
       get: (provider) => (provider === 'openai' ? config.PARLEY_PLATFORM_OPENAI_KEY : provider === 'anthropic' ? config.PARLEY_PLATFORM_ANTHROPIC_KEY : undefined),
     },
     audit: createAuditRepository(db, config.PARLEY_TABLE),
+    ingestTrigger: createIngestTrigger({
+      region: config.AWS_REGION,
+      queueUrl: config.PARLEY_INGEST_QUEUE_URL,
+      endpoint: config.PARLEY_SQS_ENDPOINT,
+      bucket: config.PARLEY_BUCKET,
+    }),
     parser: createDocumentParser(),
     embedder: createLocalEmbedder(),
     answerer: createExtractiveAnswerer(),

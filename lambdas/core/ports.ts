@@ -138,6 +138,11 @@ export interface AuditLog {
   list(tenant: TenantContext, filter: { action?: string; limit: number }): Promise<AuditEntry[]>;
 }
 
+/** Puts a document back on the ingest queue (re-ingest). `path` is relative to the account prefix. */
+export interface IngestTrigger {
+  requestIngest(tenant: TenantContext, path: string): Promise<void>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -157,6 +162,7 @@ export interface Deps {
   readonly probe: ProviderProbe;
   readonly platformKeys: PlatformKeys;
   readonly audit: AuditLog;
+  readonly ingestTrigger: IngestTrigger;
   readonly answerer: ChatModel;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */

@@ -36,6 +36,7 @@ export const routes: readonly Route[] = [
   admin('GET', '/v1/bots/{botId}/documents'),
   admin('POST', '/v1/bots/{botId}/documents'),
   admin('GET', '/v1/bots/{botId}/documents/{docId}'),
+  admin('POST', '/v1/bots/{botId}/documents/{docId}/reingest'),
   admin('POST', '/v1/bots/{botId}/sources'),
   admin('DELETE', '/v1/bots/{botId}/documents/{docId}'),
   { method: 'GET', path: '/widget/v1/{publicId}/config', fn: 'widget-api', auth: 'public' },

@@ -27,6 +27,8 @@ let bundles: Map<string, Bundle>;
 const deployedValue = (name: string, value: unknown): string => {
   if (typeof value === 'string') return value;
   const ref = (value as { Ref?: string }).Ref;
+  // A queue's Ref is its URL; other resources' Refs are names.
+  if (ref && resourcesOfType(template, 'AWS::SQS::Queue')[ref]) return `https://sqs.eu-west-1.amazonaws.com/111122223333/${ref}`;
   if (ref) return `parley-${ref.toLowerCase()}`;
   const [id, attribute] = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
   const type = id ? resourcesOfType(template, 'AWS::KMS::Key')[id]?.Type : undefined;

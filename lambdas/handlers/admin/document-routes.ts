@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addTextSource, deleteDocument, getDocument, listDocuments, requestUpload } from '../../core/documents.ts';
+import { addTextSource, deleteDocument, getDocument, listDocuments, reingestDocument, requestUpload } from '../../core/documents.ts';
 import { MAX_DOCUMENT_NAME_CHARS, MAX_QA_PAIRS, MAX_SOURCE_TEXT_CHARS } from '../../core/limits.ts';
 import { jsonBody, pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
@@ -26,6 +26,8 @@ export const documentRoutes: Record<string, AdminRoute> = {
     json(200, { documents: await listDocuments(deps, await tenant(), pathParam(event, 'botId')) }),
   'POST /v1/bots/{botId}/documents': async ({ event, deps, tenant }) =>
     json(201, await requestUpload(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, uploadBody))),
+  'POST /v1/bots/{botId}/documents/{docId}/reingest': async ({ event, deps, tenant }) =>
+    json(202, { document: await reingestDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId')) }),
   'POST /v1/bots/{botId}/sources': async ({ event, deps, tenant }) =>
     json(201, { document: await addTextSource(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, sourceBody)) }),
   'GET /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) =>

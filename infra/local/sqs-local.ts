@@ -1,0 +1,47 @@
+/**
+ * The ingest queue's SQS endpoint on loopback: answers `SendMessage` in the SQS
+ * JSON protocol, so the admin function's real SQS client (with an endpoint
+ * override) puts re-ingest requests on the local queue.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Stoppable } from './s3-local.ts';
+
+export const LOCAL_INGEST_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-ingest';
+
+const sqsError = (res: http.ServerResponse, status: number, type: string, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${type};Sender` });
+  res.end(JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message }));
+};
+
+export const startLocalSqs = async (onMessage: (body: string) => void): Promise<Stoppable> => {
+  const server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      const target = req.headers['x-amz-target'];
+      if (target !== 'AmazonSQS.SendMessage') return sqsError(res, 400, 'UnsupportedOperation', `${String(target)} is not supported locally`);
+      let input: { QueueUrl?: string; MessageBody?: string };
+      try {
+        input = JSON.parse(Buffer.concat(parts).toString('utf8')) as typeof input;
+      } catch {
+        return sqsError(res, 400, 'InvalidParameterValue', 'Malformed JSON');
+      }
+      if (!input.QueueUrl?.endsWith('/parley-ingest')) return sqsError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
+      if (!input.MessageBody) return sqsError(res, 400, 'MissingParameter', 'MessageBody is required');
+      onMessage(input.MessageBody);
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+};
