@@ -95,7 +95,9 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
   };
 
   for (const block of doc.blocks) {
-    if (block.kind === 'heading' || sectionOf(block) !== section) {
+    // A chunk never spans a heading or a page break, so its citation names one section and one page.
+    const newPage = spans.length > 0 && block.page !== spans[spans.length - 1]!.page;
+    if (block.kind === 'heading' || sectionOf(block) !== section || newPage) {
       flush(false);
       section = sectionOf(block);
     }

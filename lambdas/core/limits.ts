@@ -3,9 +3,14 @@
 /** Largest document an owner may upload. */
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
-/** Document types accepted for upload in this release, by declared content type. */
-export const UPLOAD_TYPES: Readonly<Record<string, { readonly kind: 'markdown' | 'text'; readonly extensions: readonly string[] }>> = {
+/** Document types accepted for upload, by declared content type. */
+export type DocumentKind = 'markdown' | 'text' | 'pdf' | 'docx' | 'html' | 'csv';
+export const UPLOAD_TYPES: Readonly<Record<string, { readonly kind: DocumentKind; readonly extensions: readonly string[] }>> = {
+  'application/pdf': { kind: 'pdf', extensions: ['.pdf'] },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { kind: 'docx', extensions: ['.docx'] },
+  'text/html': { kind: 'html', extensions: ['.html', '.htm'] },
   'text/markdown': { kind: 'markdown', extensions: ['.md', '.markdown'] },
+  'text/csv': { kind: 'csv', extensions: ['.csv'] },
   'text/plain': { kind: 'text', extensions: ['.txt', '.text'] },
 };
 

@@ -49,4 +49,13 @@ describe('chunking', () => {
   it('yields nothing for a document of headings only', () => {
     expect(chunkDocument(parseText('# A\n## B\n', 'h.md', true))).toEqual([]);
   });
+
+  it('starts a new chunk on a new page, so each cites one page', () => {
+    const text = 'Page one text.\n\nPage two text.';
+    const doc = { title: 't', text, blocks: [
+      { kind: 'paragraph' as const, text: 'Page one text.', start: 0, end: 14, headings: [], page: 1 },
+      { kind: 'paragraph' as const, text: 'Page two text.', start: 16, end: 30, headings: [], page: 2 },
+    ] };
+    expect(chunkDocument(doc).map((c) => [c.text, c.page])).toEqual([['Page one text.', 1], ['Page two text.', 2]]);
+  });
 });

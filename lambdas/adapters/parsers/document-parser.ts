@@ -1,20 +1,43 @@
 /** Chooses a parser by declared type, after checking the bytes agree with it. */
 import { UnreadableDocument } from '../../core/errors.ts';
-import { UPLOAD_TYPES } from '../../core/limits.ts';
+import { UPLOAD_TYPES, type DocumentKind } from '../../core/limits.ts';
 import type { DocumentParser } from '../../core/ports.ts';
-import { describeKind, sniff } from './sniff.ts';
+import { parseCsv } from './csv-parser.ts';
+import { parseDocx } from './docx-parser.ts';
+import { parseHtml } from './html-parser.ts';
+import { parsePdf } from './pdf-parser.ts';
+import { describeKind, sniff, type SniffedKind } from './sniff.ts';
 import { parseText } from './text-parser.ts';
+
+/** What the bytes of each declared kind may look like. Office files that are password-protected are OLE containers. */
+const EXPECTED: Record<DocumentKind, readonly SniffedKind[]> = {
+  pdf: ['pdf'],
+  docx: ['zip', 'ole'],
+  html: ['text'],
+  markdown: ['text'],
+  csv: ['text'],
+  text: ['text'],
+};
+
+/** Text with a UTF-8 byte order mark stripped and line endings normalised; offsets refer to this text. */
+const decodeText = (bytes: Uint8Array): string =>
+  new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 
 export const createDocumentParser = (): DocumentParser => ({
   async parse(bytes, contentType, name) {
     const declared = UPLOAD_TYPES[contentType];
     if (!declared) throw new UnreadableDocument(`Files of type ${contentType} are not supported.`);
     const kind = sniff(bytes);
-    if (kind !== 'text') {
+    if (!EXPECTED[declared.kind].includes(kind)) {
       throw new UnreadableDocument(`This file was declared as ${contentType}, but its contents look like ${describeKind(kind)}.`);
     }
-    // Strip a UTF-8 byte order mark and normalise line endings; offsets refer to this text.
-    const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-    return parseText(text, name, declared.kind === 'markdown');
+    switch (declared.kind) {
+      case 'pdf': return parsePdf(bytes, name);
+      case 'docx': return parseDocx(bytes, name);
+      case 'html': return parseHtml(decodeText(bytes), name);
+      case 'csv': return parseCsv(decodeText(bytes), name);
+      case 'markdown': return parseText(decodeText(bytes), name, true);
+      case 'text': return parseText(decodeText(bytes), name, false);
+    }
   },
 });

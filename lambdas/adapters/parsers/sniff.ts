@@ -1,6 +1,6 @@
 /** What a file's bytes say it is, whatever its declared type says. */
 
-export type SniffedKind = 'pdf' | 'zip' | 'image' | 'binary' | 'text';
+export type SniffedKind = 'pdf' | 'zip' | 'ole' | 'image' | 'binary' | 'text';
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean =>
   signature.every((b, i) => bytes[i] === b);
@@ -12,7 +12,7 @@ const SIGNATURES: ReadonlyArray<[SniffedKind, readonly number[]]> = [
   ['image', [0xff, 0xd8, 0xff]], // JPEG
   ['image', [0x47, 0x49, 0x46, 0x38]], // GIF8
   ['binary', [0x1f, 0x8b]], // gzip
-  ['binary', [0xd0, 0xcf, 0x11, 0xe0]], // legacy Office
+  ['ole', [0xd0, 0xcf, 0x11, 0xe0]], // legacy Office, or a password-protected Office file
 ];
 
 /** Text means valid UTF-8 (a BOM allowed) without NUL bytes. */
@@ -28,4 +28,4 @@ export const sniff = (bytes: Uint8Array): SniffedKind => {
 };
 
 export const describeKind = (kind: SniffedKind): string =>
-  ({ pdf: 'a PDF', zip: 'a ZIP or Office file', image: 'an image', binary: 'a binary file', text: 'text' })[kind];
+  ({ pdf: 'a PDF', zip: 'a ZIP or Office file', ole: 'an older or password-protected Office file', image: 'an image', binary: 'a binary file', text: 'text' })[kind];

@@ -1,0 +1,418 @@
+/**
+ * HTML into blocks: the page's main text only (no scripts, navigation, banners,
+ * forms or hidden parts), with headings, paragraphs, list items, table rows and
+ * preformatted code.
+ *
+ * Also home to two helpers the DOCX parser shares: `scanMarkup`, a linear-time
+ * HTML/XML event scanner, and `assembleDocument`, which lays pieces out as text
+ * with offsets and heading paths exactly as the text parser does.
+ */
+import { Tokenizer } from 'htmlparser2';
+import type { Block, ParsedDocument } from '../../core/model.ts';
+
+// ---------------------------------------------------------------------------
+// Shared: document assembly
+
+/** A piece of a document before offsets are known. `level` (1–6) only for headings. */
+export interface Piece {
+  readonly kind: Block['kind'];
+  readonly text: string;
+  readonly level?: number;
+}
+
+/** Title from a file name, as the text parser does: no extension, separators as spaces. */
+export const titleFromName = (name: string): string =>
+  name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').trim() || name;
+
+/**
+ * Lays pieces out one after another, separated by a blank line, so that each
+ * block is an exact slice of the text. Heading paths follow the text parser:
+ * a heading of level n replaces everything from level n down, skipped levels
+ * leave no empty entries, and a heading block's path ends with itself.
+ */
+export const assembleDocument = (pieces: readonly Piece[], title: string): ParsedDocument => {
+  const parts: string[] = [];
+  const blocks: Block[] = [];
+  const headings: string[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    if (!piece.text) continue;
+    if (parts.length) {
+      parts.push('\n\n');
+      offset += 2;
+    }
+    if (piece.kind === 'heading') {
+      const level = Math.min(Math.max(piece.level ?? 1, 1), 6);
+      headings.splice(level - 1);
+      while (headings.length < level - 1) headings.push('');
+      headings.push(piece.text);
+    }
+    parts.push(piece.text);
+    blocks.push({
+      kind: piece.kind,
+      text: piece.text,
+      start: offset,
+      end: offset + piece.text.length,
+      headings: headings.filter(Boolean),
+    });
+    offset += piece.text.length;
+  }
+  return { title, text: parts.join(''), blocks };
+};
+
+// ---------------------------------------------------------------------------
+// Shared: markup scanning
+
+/** What `scanMarkup` reports: every opened element is closed exactly once, innermost first. */
+export interface MarkupHandler {
+  open(name: string, attributes: ReadonlyMap<string, string>): void;
+  close(name: string): void;
+  text(value: string): void;
+}
+
+const VOID_ELEMENTS = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr',
+]);
+
+const CLOSES_P = new Set(['p']);
+const HEADING_OR_P = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p']);
+const DD_DT = new Set(['dd', 'dt']);
+
+/** Elements whose start closes an open element of these names (the common cases of HTML's optional end tags). */
+const IMPLIED_CLOSE = new Map<string, ReadonlySet<string>>([
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th', 'td'])],
+  ['td', new Set(['th', 'td'])],
+  ['li', new Set(['li'])],
+  ['option', new Set(['option'])],
+  ['dd', DD_DT],
+  ['dt', DD_DT],
+  ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h): [string, ReadonlySet<string>] => [h, HEADING_OR_P]),
+  ...[
+    'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer',
+    'form', 'header', 'hgroup', 'hr', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul',
+  ].map((tag): [string, ReadonlySet<string>] => [tag, CLOSES_P]),
+]);
+
+const fromCodePoint = (cp: number): string => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '\uFFFD');
+
+/**
+ * Reports the elements and text of HTML (`html`: lower-cased names, void
+ * elements, implied end tags) or XML (`xml`: names as written, `<x/>` closes).
+ *
+ * htmlparser2's `Parser` keeps its open-element stack with `unshift`, which is
+ * quadratic on deeply nested markup (a 5 MB page of nested divs takes minutes),
+ * so this drives its tokenizer directly and keeps a stack whose every operation
+ * is amortised O(1): an end tag that matches no open element is dropped after one
+ * map look-up, and each element is pushed and popped once.
+ */
+export const scanMarkup = (source: string, mode: 'html' | 'xml', handler: MarkupHandler): void => {
+  const html = mode === 'html';
+  const nameOf = (start: number, end: number) => (html ? source.slice(start, end).toLowerCase() : source.slice(start, end));
+  const stack: string[] = [];
+  const openCount = new Map<string, number>();
+  let tagName = '';
+  let attributes = new Map<string, string>();
+  let attributeName = '';
+  let attributeValue = '';
+
+  const pop = () => {
+    const name = stack.pop()!;
+    openCount.set(name, (openCount.get(name) ?? 1) - 1);
+    handler.close(name);
+  };
+  const startElement = (selfClosing: boolean) => {
+    const name = tagName;
+    if (html) {
+      const closes = IMPLIED_CLOSE.get(name);
+      while (closes && stack.length && closes.has(stack[stack.length - 1]!)) pop();
+    }
+    handler.open(name, attributes);
+    if (html ? VOID_ELEMENTS.has(name) : selfClosing) {
+      handler.close(name);
+    } else {
+      stack.push(name);
+      openCount.set(name, (openCount.get(name) ?? 0) + 1);
+    }
+  };
+  const endElement = (name: string) => {
+    if (html && VOID_ELEMENTS.has(name)) {
+      if (name === 'br') {
+        handler.open('br', new Map());
+        handler.close('br');
+      }
+      return;
+    }
+    if (openCount.get(name)) {
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        pop();
+        if (top === name) return;
+      }
+    } else if (html && name === 'p') {
+      // `</p>` without a `<p>` is an empty paragraph in HTML.
+      handler.open('p', new Map());
+      handler.close('p');
+    }
+  };
+
+  const ignore = () => {};
+  const tokenizer = new Tokenizer(
+    { xmlMode: !html, decodeEntities: true },
+    {
+      onopentagname(start, end) {
+        tagName = nameOf(start, end);
+        attributes = new Map();
+      },
+      onattribname(start, end) {
+        attributeName = nameOf(start, end);
+        attributeValue = '';
+      },
+      onattribdata(start, end) {
+        attributeValue += source.slice(start, end);
+      },
+      onattribentity(cp) {
+        attributeValue += fromCodePoint(cp);
+      },
+      onattribend() {
+        if (!attributes.has(attributeName)) attributes.set(attributeName, attributeValue);
+      },
+      onopentagend() {
+        startElement(false);
+      },
+      onselfclosingtag() {
+        startElement(true);
+      },
+      onclosetag(start, end) {
+        endElement(nameOf(start, end));
+      },
+      ontext(start, end) {
+        handler.text(source.slice(start, end));
+      },
+      ontextentity(cp) {
+        handler.text(fromCodePoint(cp));
+      },
+      oncdata(start, end, endOffset) {
+        if (!html) handler.text(source.slice(start, end - endOffset));
+      },
+      oncomment: ignore,
+      ondeclaration: ignore,
+      onprocessinginstruction: ignore,
+      onend() {
+        while (stack.length) pop();
+      },
+    },
+  );
+  tokenizer.write(source);
+  tokenizer.end();
+};
+
+// ---------------------------------------------------------------------------
+// HTML
+
+/** Never part of a page's main text. (`form` is handled apart: see `parseHtml`.) */
+const DROPPED = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'audio', 'video',
+  'nav', 'footer', 'aside', 'button', 'select', 'textarea', 'datalist', 'dialog',
+]);
+const DROPPED_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search']);
+
+/** Elements that end the running paragraph where they open and where they close. */
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr',
+  'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td',
+  'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+/** Inside a table row these mean the table is page layout, not data: the row stops being one line. */
+const LAYOUT_SIGNS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'pre', 'main', 'article', 'section']);
+
+/** Inside a form these mean the form wraps the page (ASP.NET WebForms does), so its text is kept. */
+const PAGE_SIGNS = new Set(['h1', 'h2', 'main', 'article']);
+
+const HEADING_LEVEL: Readonly<Record<string, number>> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
+
+const isHidden = (attributes: ReadonlyMap<string, string>): boolean =>
+  attributes.has('hidden') ||
+  attributes.get('aria-hidden')?.trim().toLowerCase() === 'true' ||
+  /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(attributes.get('style') ?? '');
+
+/** HTML whitespace (and no-break spaces) collapse to one space. */
+const collapse = (text: string): string => text.replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
+
+interface Found extends Piece {
+  /** Inside `<main>` (or role="main"); inside `<article>`. */
+  readonly inMain: boolean;
+  readonly inArticle: boolean;
+}
+
+interface Frame {
+  readonly dropped: boolean;
+  readonly main: boolean;
+  readonly article: boolean;
+  /** For a form: where its blocks start in `found`, and whether it wraps the page. */
+  readonly form?: { readonly start: number; wrapsPage: boolean };
+}
+
+type Capture =
+  | { readonly kind: 'heading'; readonly depth: number; readonly level: number }
+  | { readonly kind: 'code'; readonly depth: number }
+  | { readonly kind: 'row'; readonly depth: number; readonly cells: string[]; inCell: boolean };
+
+/**
+ * Parses an HTML page into its main text. When the page marks its main content
+ * (`<main>`, then `<article>`), only that is kept. Linear in the size of the markup.
+ */
+export const parseHtml = (text: string, name: string): ParsedDocument => {
+  const found: Found[] = [];
+  const frames: Frame[] = [];
+  const forms: Array<NonNullable<Frame['form']>> = [];
+  let dropped = 0;
+  let mainDepth = 0;
+  let articleDepth = 0;
+  let capture: Capture | undefined;
+  /** Text of the running paragraph, heading, code block or table cell; `lines` holds its finished lines. */
+  let run: string[] = [];
+  let lines: string[] = [];
+  let title: string | undefined;
+  let titleRun: string[] | undefined;
+
+  const emit = (kind: Piece['kind'], value: string, level?: number) => {
+    if (!value) return;
+    found.push({ kind, text: value, ...(level ? { level } : {}), inMain: mainDepth > 0, inArticle: articleDepth > 0 });
+  };
+  const takeLines = (): string => {
+    lines.push(collapse(run.join('')));
+    const value = lines.filter(Boolean).join('\n');
+    run = [];
+    lines = [];
+    return value;
+  };
+  const takeCode = (): string => {
+    // A newline right after <pre> is not content, and neither are leading blank lines or trailing space.
+    const value = run.join('').replace(/\r\n?/g, '\n').replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+    run = [];
+    lines = [];
+    return value;
+  };
+  const endParagraph = () => {
+    if (run.length || lines.length) emit('paragraph', takeLines());
+  };
+  const endCell = (row: Extract<Capture, { kind: 'row' }>) => {
+    if (row.inCell || run.length || lines.length) row.cells.push(takeLines().replace(/\n/g, ' '));
+    row.inCell = false;
+  };
+  const endRow = (row: Extract<Capture, { kind: 'row' }>) => {
+    endCell(row);
+    if (row.cells.some(Boolean)) emit('paragraph', row.cells.join(' | '));
+  };
+
+  scanMarkup(text, 'html', {
+    open(tag, attributes) {
+      const isVoid = VOID_ELEMENTS.has(tag);
+      const role = attributes.get('role')?.trim().toLowerCase();
+      const drop =
+        dropped > 0 ||
+        DROPPED.has(tag) ||
+        (tag === 'header' && mainDepth === 0 && articleDepth === 0) ||
+        (role !== undefined && DROPPED_ROLES.has(role)) ||
+        isHidden(attributes);
+      if (drop) {
+        if (!isVoid) {
+          frames.push({ dropped: true, main: false, article: false });
+          dropped++;
+        }
+        return;
+      }
+      const main = tag === 'main' || role === 'main';
+      const article = tag === 'article';
+      if (tag === 'br') {
+        if (capture?.kind === 'code') run.push('\n');
+        else if (capture?.kind === 'row') run.push(' ');
+        else {
+          lines.push(collapse(run.join('')));
+          run = [];
+        }
+        return;
+      }
+      if (isVoid) return;
+      if (PAGE_SIGNS.has(tag) && forms.length) forms[forms.length - 1]!.wrapsPage = true;
+      if (capture?.kind === 'row' && LAYOUT_SIGNS.has(tag)) {
+        // A table used for page layout: what the row held so far is one line, the rest flows as text.
+        endRow(capture);
+        capture = undefined;
+      }
+      if (!capture && BLOCK_ELEMENTS.has(tag)) endParagraph();
+      const form = tag === 'form' ? { start: found.length, wrapsPage: false } : undefined;
+      if (form) forms.push(form);
+      frames.push({ dropped: false, main, article, ...(form ? { form } : {}) });
+      if (main) mainDepth++;
+      if (article) articleDepth++;
+      if (tag === 'title') {
+        titleRun = [];
+        return;
+      }
+      if (capture) {
+        if (capture.kind === 'row' && (tag === 'td' || tag === 'th')) {
+          endCell(capture);
+          capture.inCell = true;
+        } else if (capture.kind !== 'code' && BLOCK_ELEMENTS.has(tag)) {
+          run.push(' ');
+        }
+        return;
+      }
+      const depth = frames.length;
+      const level = HEADING_LEVEL[tag];
+      if (level) capture = { kind: 'heading', depth, level };
+      else if (tag === 'pre') capture = { kind: 'code', depth };
+      else if (tag === 'tr') capture = { kind: 'row', depth, cells: [], inCell: false };
+    },
+    close(tag) {
+      if (VOID_ELEMENTS.has(tag)) return;
+      const depth = frames.length;
+      const frame = frames.pop();
+      if (!frame) return;
+      if (frame.dropped) {
+        dropped--;
+        return;
+      }
+      if (tag === 'title') {
+        title ??= collapse((titleRun ?? []).join('')) || undefined;
+        titleRun = undefined;
+      } else if (capture?.depth === depth) {
+        const done = capture;
+        capture = undefined;
+        if (done.kind === 'heading') emit('heading', collapse(takeLines()), done.level);
+        else if (done.kind === 'code') emit('code', takeCode());
+        else endRow(done);
+      } else if (capture) {
+        if (capture.kind !== 'code' && BLOCK_ELEMENTS.has(tag)) run.push(' ');
+      } else if (BLOCK_ELEMENTS.has(tag)) {
+        endParagraph();
+      }
+      if (frame.main) mainDepth--;
+      if (frame.article) articleDepth--;
+      if (frame.form) {
+        forms.pop();
+        // A form that is only a form (search, sign-up, contact) is not page text; one wrapping the page is.
+        if (!frame.form.wrapsPage) found.length = frame.form.start;
+        else if (forms.length) forms[forms.length - 1]!.wrapsPage = true;
+      }
+    },
+    text(value) {
+      if (dropped > 0) return;
+      if (titleRun) titleRun.push(value);
+      else run.push(value);
+    },
+  });
+  endParagraph();
+
+  const chosen = found.some((f) => f.inMain)
+    ? found.filter((f) => f.inMain)
+    : found.some((f) => f.inArticle)
+      ? found.filter((f) => f.inArticle)
+      : found;
+  const firstH1 = chosen.find((f) => f.kind === 'heading' && f.level === 1)?.text;
+  return assembleDocument(chosen, title ?? firstH1 ?? titleFromName(name));
+};

@@ -1,0 +1,62 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
+
+const pdfWithPages = async (pages: string[]): Promise<Uint8Array> => {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (const text of pages) pdf.addPage().drawText(text, { x: 50, y: 700, size: 12, font });
+  return pdf.save();
+};
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+describe('documents of every supported type, through the real upload path', () => {
+  const platform = usePlatform();
+
+  it('answers from a PDF and cites the page', async () => {
+    const owner = await newOwner(platform());
+    const bytes = await pdfWithPages([
+      'Welcome to the handbook.',
+      'Holidays: every employee gets twenty-eight days of paid leave.',
+      'Expenses are reimbursed within ten days.',
+    ]);
+    const doc = await uploadDocument(platform(), owner, 'handbook.pdf', bytes, 'application/pdf');
+    expect(doc).toMatchObject({ status: 'ready' });
+    const reply = await ask(platform(), owner.publicId, 'How many days of paid leave do employees get?');
+    expect(reply.answer).toContain('twenty-eight days of paid leave');
+    expect(reply.sources[0]).toMatchObject({ document: 'handbook.pdf', page: 2 });
+  });
+
+  it('reads the main text of an HTML page, without scripts or navigation', async () => {
+    const owner = await newOwner(platform());
+    const html = '<html><head><title>Returns</title><script>var secret="tracking";</script></head><body><nav>Home | Shop</nav><main><h1>Returns</h1><p>Returns are free for 60 days.</p></main><footer>© Shop</footer></body></html>';
+    const doc = await uploadDocument(platform(), owner, 'returns.html', html, 'text/html');
+    expect(doc.status).toBe('ready');
+    const reply = await ask(platform(), owner.publicId, 'Are returns free?');
+    expect(reply.answer).toContain('Returns are free for 60 days.');
+    expect(reply.text).not.toContain('tracking');
+  });
+
+  it('turns each CSV row into a self-describing passage', async () => {
+    const owner = await newOwner(platform());
+    const csv = 'Product,Price,Warranty\nKettle,29 EUR,2 years\nToaster,39 EUR,3 years\n';
+    const doc = await uploadDocument(platform(), owner, 'prices.csv', csv, 'text/csv');
+    expect(doc.status).toBe('ready');
+    expect((await ask(platform(), owner.publicId, 'What warranty does the toaster have?')).answer).toContain('Warranty: 3 years');
+  });
+
+  it('refuses a PDF declared as a Word file, and a damaged PDF, with reasons', async () => {
+    const owner = await newOwner(platform());
+    const pdf = await pdfWithPages(['Hello']);
+    expect(await uploadDocument(platform(), owner, 'notes.docx', pdf, DOCX)).toMatchObject({
+      status: 'failed', error: `This file was declared as ${DOCX}, but its contents look like a PDF.`,
+    });
+    expect(await uploadDocument(platform(), owner, 'broken.pdf', pdf.subarray(0, 200), 'application/pdf')).toMatchObject({
+      status: 'failed', error: 'This PDF is damaged and cannot be read.',
+    });
+    expect(await uploadDocument(platform(), owner, 'scan.pdf', await pdfWithPages(['', '']), 'application/pdf')).toMatchObject({
+      status: 'failed', error: expect.stringContaining('no text layer') as string,
+    });
+  });
+});
