@@ -70,6 +70,9 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
     return { outcome: 'ready', chunkCount: doc.chunkCount };
   }
 
+  const twin = (await deps.documents.list(tenant, doc.botId)).find((d) => d.docId !== doc.docId && d.sha256 === sha256);
+  if (twin) return fail(`This file has the same content as "${twin.name}", which this bot already has.`);
+
   let parsed: ParsedDocument;
   try {
     parsed = await deps.parser.parse(bytes, doc.contentType, doc.name);
@@ -91,6 +94,7 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
     status: 'ready',
     chunkCount: chunks.length,
     personalData: countPersonalData(findings),
+    pageCount: parsed.blocks.reduce((most, b) => Math.max(most, b.page ?? 0), 0) || undefined,
     sha256,
     updatedAt: now(),
   });

@@ -50,6 +50,8 @@ export interface DocumentRecord {
   /** Why it failed, in words an owner can act on. */
   readonly error?: string;
   readonly chunkCount: number;
+  /** Pages, for paged formats (PDF). */
+  readonly pageCount?: number;
   /** Likely personal data found while parsing, by kind. */
   readonly personalData?: Readonly<Partial<Record<'email' | 'phone' | 'card' | 'iban' | 'national_id', number>>>;
   /** SHA-256 of the ingested bytes, so a redelivered message does no work twice. */

@@ -33,7 +33,7 @@ export interface DocumentRepository {
   get(tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | null>;
   list(tenant: TenantContext, botId: string): Promise<DocumentRecord[]>;
   /** Applies `patch` if the document still exists (never resurrects a deleted one); returns whether it did. */
-  update(tenant: TenantContext, botId: string, docId: string, patch: Partial<Pick<DocumentRecord, 'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256'>>): Promise<boolean>;
+  update(tenant: TenantContext, botId: string, docId: string, patch: Partial<Pick<DocumentRecord, 'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount'>>): Promise<boolean>;
   delete(tenant: TenantContext, botId: string, docId: string): Promise<void>;
 }
 

@@ -22,7 +22,7 @@ describe('documents of every supported type, through the real upload path', () =
       'Expenses are reimbursed within ten days.',
     ]);
     const doc = await uploadDocument(platform(), owner, 'handbook.pdf', bytes, 'application/pdf');
-    expect(doc).toMatchObject({ status: 'ready' });
+    expect(doc).toMatchObject({ status: 'ready', pageCount: 3, chunkCount: 3 });
     const reply = await ask(platform(), owner.publicId, 'How many days of paid leave do employees get?');
     expect(reply.answer).toContain('twenty-eight days of paid leave');
     expect(reply.sources[0]).toMatchObject({ document: 'handbook.pdf', page: 2 });
@@ -58,5 +58,14 @@ describe('documents of every supported type, through the real upload path', () =
     expect(await uploadDocument(platform(), owner, 'scan.pdf', await pdfWithPages(['', '']), 'application/pdf')).toMatchObject({
       status: 'failed', error: expect.stringContaining('no text layer') as string,
     });
+  });
+
+  it('refuses a second upload of the same content, naming the document that has it', async () => {
+    const owner = await newOwner(platform());
+    const first = await uploadDocument(platform(), owner, 'faq.md', '# FAQ\n\nSame words.\n');
+    const second = await uploadDocument(platform(), owner, 'faq copy.md', '# FAQ\n\nSame words.\n');
+    expect(first.status).toBe('ready');
+    expect(second).toMatchObject({ status: 'failed', error: 'This file has the same content as "faq.md", which this bot already has.' });
+    expect((await ask(platform(), owner.publicId, 'same words')).sources.map((s) => s.docId)).toEqual([first.docId]);
   });
 });
