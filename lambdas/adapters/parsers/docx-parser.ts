@@ -12,8 +12,7 @@ import { Inflate } from 'fflate';
 import { crc32 } from 'node:zlib';
 import { UnreadableDocument } from '../../core/errors.ts';
 import type { ParsedDocument } from '../../core/model.ts';
-import { assembleDocument, scanMarkup, titleFromName } from './html-parser.ts';
-import type { Piece } from './html-parser.ts';
+import { assembleDocument, scanMarkup, titleFromName, type Piece } from './markup.ts';
 
 export interface DocxLimits {
   /** Most bytes the parts read may expand to, together. @default 50 MB */
