@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Stoppable } from './s3-local.ts';
+import type { Stoppable } from './loopback.ts';
 
 // Holds stdin on fd 3 (background jobs get /dev/null otherwise), waits for it to
 // close or for a signal, then stops Java and waits for it.

@@ -21,7 +21,8 @@ import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
 import { installLambdaGlobals } from './lambda-runtime.ts';
 import { createLocalIdentity, type LocalIdentity } from './local-identity.ts';
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
-import { startS3FrontDoor, startS3rver, type Stoppable } from './s3-local.ts';
+import type { Stoppable } from './loopback.ts';
+import { startS3FrontDoor, startS3rver } from './s3-local.ts';
 import { LOCAL_INGEST_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
 
 export interface PlatformOptions {

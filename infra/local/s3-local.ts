@@ -5,12 +5,11 @@
  * emits ObjectCreated notifications, which the platform turns into ingest events.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 import { LOCAL_S3_CREDENTIALS } from '../../lambdas/adapters/s3/object-store.ts';
+import { listenOnLoopback, type Stoppable } from './loopback.ts';
 import { isPresigned, verifyPresignedUrl } from './sigv4.ts';
 
-export interface Stoppable { readonly url: string; stop(): Promise<void> }
 
 export const startS3rver = async (directory: string): Promise<Stoppable> => {
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
@@ -60,13 +59,5 @@ export const startS3FrontDoor = async (target: string, onObjectCreated: ObjectCr
     forward.on('error', () => xmlError(res, 502, 'ServiceUnavailable', 'The local S3 emulator is not answering.'));
     req.pipe(forward);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return listenOnLoopback(server);
 };

@@ -5,8 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Stoppable } from './s3-local.ts';
+import { listenOnLoopback, type Stoppable } from './loopback.ts';
 
 export const LOCAL_INGEST_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-ingest';
 
@@ -35,13 +34,5 @@ export const startLocalSqs = async (onMessage: (body: string) => void): Promise<
       res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return listenOnLoopback(server);
 };

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnreadableDocument } from '../../lambdas/core/errors.ts';
-import type { ParsedDocument } from '../../lambdas/core/model.ts';
 import { MAX_CSV_ROWS, parseCsv } from '../../lambdas/adapters/parsers/csv-parser.ts';
+import { expectOffsets } from './fixtures/offsets.ts';
 
-/** Every block is an exact slice of the text, in order. */
-const expectOffsets = (doc: ParsedDocument) => {
-  let last = 0;
-  for (const block of doc.blocks) {
-    expect(doc.text.slice(block.start, block.end)).toBe(block.text);
-    expect(block.start).toBeGreaterThanOrEqual(last);
-    last = block.end;
-  }
-};
 
 const parse = (csv: string, name = 'table.csv') => {
   const doc = parseCsv(csv, name);

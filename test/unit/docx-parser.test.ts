@@ -2,8 +2,8 @@ import { strToU8, zipSync } from 'fflate';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { UnreadableDocument } from '../../lambdas/core/errors.ts';
-import type { ParsedDocument } from '../../lambdas/core/model.ts';
 import { parseDocx } from '../../lambdas/adapters/parsers/docx-parser.ts';
+import { expectOffsets } from './fixtures/offsets.ts';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 
@@ -37,15 +37,6 @@ const docx = (body: string, parts: Record<string, string> = {}): Uint8Array =>
     ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, strToU8(v)])),
   });
 
-/** Every block is an exact slice of the text, in order. */
-const expectOffsets = (doc: ParsedDocument) => {
-  let last = 0;
-  for (const block of doc.blocks) {
-    expect(doc.text.slice(block.start, block.end)).toBe(block.text);
-    expect(block.start).toBeGreaterThanOrEqual(last);
-    last = block.end;
-  }
-};
 
 const parse = (bytes: Uint8Array, name = 'handbook.docx', limits?: { maxUncompressedBytes?: number }) => {
   const doc = parseDocx(bytes, name, limits);

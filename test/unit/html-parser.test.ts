@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedDocument } from '../../lambdas/core/model.ts';
 import { parseHtml } from '../../lambdas/adapters/parsers/html-parser.ts';
+import { expectOffsets } from './fixtures/offsets.ts';
 
-/** Every block is an exact slice of the text, in order. */
-const expectOffsets = (doc: ParsedDocument) => {
-  let last = 0;
-  for (const block of doc.blocks) {
-    expect(doc.text.slice(block.start, block.end)).toBe(block.text);
-    expect(block.start).toBeGreaterThanOrEqual(last);
-    last = block.end;
-  }
-};
 
 const parse = (html: string, name = 'page.html') => {
   const doc = parseHtml(html, name);
