@@ -1,0 +1,400 @@
+/**
+ * Crawls one website for a website source: same scheme, host and port as the
+ * start URL, robots.txt first, sitemap URLs and the start page as seeds, then
+ * breadth-first over `<a href>` links. One request at a time with a pause
+ * between requests, every one through the guarded fetch it is given (never
+ * anything else: see `test/unit/egress-boundary.test.ts`). Redirects are
+ * followed here, not by the fetch, so that an off-site target is never even
+ * requested.
+ */
+import { invalid } from '../../core/errors.ts';
+import type { GuardedFetch } from '../net/guarded-fetch.ts';
+import { scanMarkup } from '../parsers/markup.ts';
+import { parseRobots } from './robots.ts';
+import type { RobotsRules } from './robots.ts';
+
+export const USER_AGENT = 'ParleyBot/1.0 (+https://parley.example/bot)';
+
+export interface CrawlProgress {
+  readonly fetched: number;
+  readonly queued: number;
+  readonly skipped: number;
+}
+
+export interface CrawlOptions {
+  /** A page or a sitemap (`.xml`) URL; http or https. */
+  readonly start: string;
+  readonly fetch: GuardedFetch;
+  /** Pages kept. @default 50 */
+  readonly maxPages?: number;
+  /** Body bytes per response. @default 2 MB */
+  readonly maxPageBytes?: number;
+  /** Body bytes over the whole crawl, robots.txt and sitemaps included. @default 20 MB */
+  readonly maxTotalBytes?: number;
+  /** Pause between requests; a larger robots Crawl-delay wins, capped at 5 s. @default 500 */
+  readonly delayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onProgress?: (progress: CrawlProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface CrawledPage {
+  readonly url: string;
+  readonly title?: string;
+  readonly html: string;
+}
+
+export interface SkippedUrl {
+  readonly url: string;
+  readonly reason: string;
+}
+
+export interface CrawlResult {
+  readonly pages: CrawledPage[];
+  readonly skipped: SkippedUrl[];
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_CRAWL_DELAY_MS = 5_000;
+const MAX_SITEMAP_URLS = 10_000;
+
+export const SKIP = {
+  robots: 'disallowed by robots.txt',
+  robotsUnreadable: "the site's robots.txt could not be read",
+  offSite: 'redirects to another site',
+  redirects: 'too many redirects',
+  notHtml: 'not an HTML page',
+  tooLarge: 'page is larger than the size limit',
+  noindex: 'the page asks not to be indexed (noindex)',
+  duplicate: 'same page as another address (canonical)',
+  pageLimit: 'page limit reached',
+  totalLimit: 'total size limit reached',
+} as const;
+
+const httpStatus = (status: number): string => `the server answered ${status}`;
+
+class TooLarge extends Error {}
+
+/** Crawls the site at `start`. Throws `invalid_request` for a start URL that is not http(s), and the signal's reason on abort. */
+export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
+  const {
+    fetch: guardedFetch,
+    maxPages = 50,
+    maxPageBytes = 2 * 1024 * 1024,
+    maxTotalBytes = 20 * 1024 * 1024,
+    delayMs = 500,
+    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    onProgress,
+    signal,
+  } = options;
+  const start = normalise(options.start);
+  if (!start) throw invalid('The website address must be an http(s) URL');
+  const origin = new URL(start).origin;
+  const sameSite = (url: string): boolean => URL.parse(url)?.origin === origin;
+
+  const pages: CrawledPage[] = [];
+  const skipped: SkippedUrl[] = [];
+  const queue: string[] = [];
+  const seen = new Set<string>();
+  let requests = 0;
+  let pageFetches = 0;
+  let totalBytes = 0;
+  let pause = delayMs;
+  let stopReason: string | undefined;
+
+  const enqueue = (url: string | undefined): void => {
+    if (url === undefined || !sameSite(url) || seen.has(url)) return;
+    seen.add(url);
+    queue.push(url);
+  };
+  const skip = (url: string, reason: string): void => {
+    skipped.push({ url, reason });
+  };
+
+  /** One request, after the pause, following same-site redirects itself. */
+  const get = async (url: string): Promise<{ response: Response; url: string } | { skip: string }> => {
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+      signal?.throwIfAborted();
+      if (requests > 0) await sleep(pause);
+      signal?.throwIfAborted();
+      requests += 1;
+      const response = await guardedFetch(current, {
+        redirect: 'manual',
+        headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5' },
+        ...(signal ? { signal } : {}),
+      });
+      if (response.url && URL.parse(response.url)?.origin !== origin) {
+        await response.body?.cancel();
+        return { skip: SKIP.offSite };
+      }
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+      if (location === null) return { response, url: current };
+      await response.body?.cancel();
+      const next = normalise(location, current);
+      if (!next || !sameSite(next)) return { skip: SKIP.offSite };
+      if (robots && !robots.isAllowed(pathOf(next))) return { skip: SKIP.robots };
+      current = next;
+    }
+    return { skip: SKIP.redirects };
+  };
+
+  /** The body as text, or TooLarge once it passes the per-response or total budget. */
+  const readBody = async (response: Response): Promise<string> => {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxPageBytes) {
+      await response.body?.cancel();
+      throw new TooLarge(SKIP.tooLarge);
+    }
+    if (!response.body) return '';
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxPageBytes || totalBytes + size > maxTotalBytes) {
+        await reader.cancel();
+        throw new TooLarge(size > maxPageBytes ? SKIP.tooLarge : SKIP.totalLimit);
+      }
+      chunks.push(value);
+    }
+    totalBytes += size;
+    return Buffer.concat(chunks).toString('utf8');
+  };
+
+  // robots.txt first: 4xx allows everything, 5xx or no answer stops the crawl.
+  let robots: RobotsRules | undefined;
+  try {
+    const answer = await get(`${origin}/robots.txt`);
+    if ('skip' in answer) robots = parseRobots('');
+    else if (answer.response.status >= 500) stopReason = SKIP.robotsUnreadable;
+    else if (answer.response.status >= 400) {
+      await answer.response.body?.cancel();
+      robots = parseRobots('');
+    } else robots = parseRobots(await readBody(answer.response));
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    stopReason = SKIP.robotsUnreadable;
+  }
+  if (!robots || stopReason) {
+    skip(start, stopReason ?? SKIP.robotsUnreadable);
+    return { pages, skipped };
+  }
+  const rules = robots;
+  if (rules.crawlDelaySeconds !== undefined) {
+    pause = Math.max(delayMs, Math.min(rules.crawlDelaySeconds * 1000, MAX_CRAWL_DELAY_MS));
+  }
+
+  // Seeds: a sitemap start URL alone, else the start page and every sitemap we know of.
+  const fetchSitemap = async (url: string, depth: number): Promise<void> => {
+    if (!sameSite(url) || !rules.isAllowed(pathOf(url))) return;
+    let text: string;
+    try {
+      const answer = await get(url);
+      if ('skip' in answer) return;
+      if (answer.response.status !== 200) {
+        await answer.response.body?.cancel();
+        return;
+      }
+      text = await readBody(answer.response);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return;
+    }
+    const { locs, isIndex } = parseSitemap(text);
+    for (const loc of locs.slice(0, MAX_SITEMAP_URLS)) {
+      const target = normalise(loc, url);
+      if (!target) continue;
+      if (isIndex) {
+        if (depth === 0) await fetchSitemap(target, 1);
+      } else enqueue(target);
+    }
+  };
+  if (/\.xml$/i.test(new URL(start).pathname)) {
+    await fetchSitemap(start, 0);
+  } else {
+    enqueue(start);
+    const sitemapUrls = new Set([`${origin}/sitemap.xml`]);
+    for (const entry of rules.sitemaps) {
+      const url = normalise(entry, origin);
+      if (url) sitemapUrls.add(url);
+    }
+    for (const url of sitemapUrls) await fetchSitemap(url, 0);
+  }
+
+  const report = (): void => onProgress?.({ fetched: pageFetches, queued: queue.length, skipped: skipped.length });
+  const kept = new Set<string>();
+
+  while (queue.length) {
+    if (pages.length >= maxPages) {
+      stopReason = SKIP.pageLimit;
+      break;
+    }
+    if (totalBytes >= maxTotalBytes) {
+      stopReason = SKIP.totalLimit;
+      break;
+    }
+    const url = queue.shift()!;
+    if (!rules.isAllowed(pathOf(url))) {
+      skip(url, SKIP.robots);
+      report();
+      continue;
+    }
+    try {
+      pageFetches += 1;
+      const answer = await get(url);
+      if ('skip' in answer) {
+        skip(url, answer.skip);
+        continue;
+      }
+      const { response } = answer;
+      if (answer.url !== url) seen.add(answer.url);
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        skip(url, httpStatus(response.status));
+        continue;
+      }
+      const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'text/html' && type !== 'application/xhtml+xml') {
+        await response.body?.cancel();
+        skip(url, SKIP.notHtml);
+        continue;
+      }
+      const html = await readBody(response);
+      const page = inspectHtml(html, answer.url);
+      if (!page.nofollow) for (const link of page.links) enqueue(link);
+      if (page.noindex) {
+        skip(url, SKIP.noindex);
+        continue;
+      }
+      const canonical = page.canonical !== undefined && sameSite(page.canonical) ? page.canonical : answer.url;
+      if (kept.has(canonical) || kept.has(answer.url)) {
+        skip(url, SKIP.duplicate);
+        continue;
+      }
+      kept.add(canonical);
+      kept.add(answer.url);
+      seen.add(canonical);
+      pages.push({ url: canonical, ...(page.title ? { title: page.title } : {}), html });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (error instanceof TooLarge) {
+        skip(url, error.message);
+        if (error.message === SKIP.totalLimit) {
+          stopReason = SKIP.totalLimit;
+          break;
+        }
+      } else {
+        skip(url, 'the page could not be fetched');
+      }
+    } finally {
+      report();
+    }
+  }
+  if (stopReason) for (const url of queue.splice(0)) skip(url, stopReason);
+  report();
+  return { pages, skipped };
+}
+
+/** Absolute http(s) URL without fragment or `utm_*` parameters, or undefined. */
+export function normalise(href: string, base?: string): string | undefined {
+  const url = URL.parse(href.trim(), base);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return undefined;
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) if (name.toLowerCase().startsWith('utm_')) url.searchParams.delete(name);
+  if (url.search === '?') url.search = '';
+  return url.href;
+}
+
+const pathOf = (url: string): string => {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+};
+
+interface HtmlFacts {
+  readonly title: string | undefined;
+  readonly links: string[];
+  readonly canonical: string | undefined;
+  readonly noindex: boolean;
+  readonly nofollow: boolean;
+}
+
+/** Links, canonical URL, title and robots meta directives of a page. */
+export function inspectHtml(html: string, pageUrl: string): HtmlFacts {
+  const hrefs: string[] = [];
+  let base = pageUrl;
+  let canonicalHref: string | undefined;
+  let noindex = false;
+  let nofollow = false;
+  let title = '';
+  let inTitle = false;
+  let titleDone = false;
+  scanMarkup(html, 'html', {
+    open(name, attributes) {
+      if (name === 'a') {
+        const href = attributes.get('href');
+        const rel = (attributes.get('rel') ?? '').toLowerCase().split(/\s+/);
+        if (href !== undefined && !rel.includes('nofollow')) hrefs.push(href);
+      } else if (name === 'base') {
+        const href = attributes.get('href');
+        const resolved = href === undefined ? undefined : URL.parse(href, pageUrl);
+        if (resolved) base = resolved.href;
+      } else if (name === 'link') {
+        const rel = (attributes.get('rel') ?? '').toLowerCase().split(/\s+/);
+        if (rel.includes('canonical') && canonicalHref === undefined) canonicalHref = attributes.get('href');
+      } else if (name === 'meta') {
+        const metaName = (attributes.get('name') ?? '').toLowerCase();
+        if (metaName === 'robots' || metaName === 'parleybot') {
+          const directives = (attributes.get('content') ?? '').toLowerCase().split(/[\s,]+/);
+          if (directives.includes('noindex') || directives.includes('none')) noindex = true;
+          if (directives.includes('nofollow') || directives.includes('none')) nofollow = true;
+        }
+      } else if (name === 'title' && !titleDone) {
+        inTitle = true;
+      }
+    },
+    close(name) {
+      if (name === 'title' && inTitle) {
+        inTitle = false;
+        titleDone = true;
+      }
+    },
+    text(value) {
+      if (inTitle) title += value;
+    },
+  });
+  const links = hrefs.map((href) => normalise(href, base)).filter((url): url is string => url !== undefined);
+  const canonical = canonicalHref === undefined ? undefined : normalise(canonicalHref, base);
+  return { title: title.replace(/\s+/g, ' ').trim() || undefined, links, canonical, noindex, nofollow };
+}
+
+/** `<loc>` values of a urlset or a sitemapindex (`isIndex`), namespace prefixes ignored. */
+export function parseSitemap(xml: string): { locs: string[]; isIndex: boolean } {
+  const locs: string[] = [];
+  let isIndex = false;
+  let inLoc = false;
+  let text = '';
+  const local = (name: string): string => name.slice(name.indexOf(':') + 1).toLowerCase();
+  scanMarkup(xml, 'xml', {
+    open(name) {
+      const tag = local(name);
+      if (tag === 'sitemapindex') isIndex = true;
+      if (tag === 'loc') {
+        inLoc = true;
+        text = '';
+      }
+    },
+    close(name) {
+      if (local(name) === 'loc' && inLoc) {
+        inLoc = false;
+        if (text.trim()) locs.push(text.trim());
+      }
+    },
+    text(value) {
+      if (inLoc) text += value;
+    },
+  });
+  return { locs, isIndex };
+}
