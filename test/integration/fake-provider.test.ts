@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultReply, startFakeProvider } from '../fakes/provider-server.ts';
 import type { FakeProvider, RecordedRequest } from '../fakes/provider-server.ts';
+import { rejectionOf } from './fixtures/rejection.ts';
 
 const goodKey = 'sk-test-good-0001';
 const revokedKey = 'sk-test-revoked-0002';
@@ -30,14 +31,6 @@ function onlyRequest(): RecordedRequest {
   return fake.requests[0] as RecordedRequest;
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const cosine = (a: number[], b: number[]): number => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiEmbedder, MAX_TOKENS_PER_INPUT } from '../../lambdas/adapters/models/openai-embedder.ts';
 import { fakeEmbedding, startFakeProvider } from '../fakes/provider-server.ts';
 import type { FakeProvider } from '../fakes/provider-server.ts';
+import { rejectionOf } from './fixtures/rejection.ts';
 
 const goodKey = 'sk-test-good-0001';
 const revokedKey = 'sk-test-revoked-0002';
@@ -28,14 +29,6 @@ const inputsOf = (i: number): string[] => (fake.requests[i]?.body as { input: st
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const dot = (a: Float32Array, b: readonly number[]): number => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('the OpenAI embedder', () => {
   it('splits 2,500 inputs into requests of 2,048 and 452 and keeps input order', async () => {

@@ -1,10 +1,10 @@
 /** Document records under the account partition: `DOC#<bot>#<doc>`. */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord } from '../../core/model.ts';
 import type { DocumentRepository } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
-import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
-import { updateExpression } from './update-expression.ts';
+import { live, queryAll, withoutKeys } from './items.ts';
+import { updateExisting } from './update-expression.ts';
 
 const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
 
@@ -35,18 +35,7 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
   async update(tenant, botId, docId, patch) {
     // A reason belongs only to a failed document.
     const withError = patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
-    try {
-      await db.send(new UpdateCommand({
-        TableName: table,
-        Key: { pk: keys.account(tenant), sk: sk(botId, docId) },
-        ConditionExpression: 'attribute_exists(pk)',
-        ...updateExpression(withError),
-      }));
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return updateExisting(db, table, { pk: keys.account(tenant), sk: sk(botId, docId) }, withError);
   },
 
   async delete(tenant, botId, docId) {

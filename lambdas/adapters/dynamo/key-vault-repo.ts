@@ -1,10 +1,10 @@
 /** Owner provider keys under the account partition: `KEY#<provider>`, the key itself only sealed. */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyRecord } from '../../core/model.ts';
 import type { KeyVault } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
-import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
-import { updateExpression } from './update-expression.ts';
+import { live, queryAll, withoutKeys } from './items.ts';
+import { updateExisting } from './update-expression.ts';
 
 const record = (item: Record<string, unknown>): ProviderKeyRecord => {
   const { sealed: _sealed, ...rest } = withoutKeys<ProviderKeyRecord & { sealed?: unknown }>(item);
@@ -31,20 +31,7 @@ export const createKeyVaultRepository = (db: DynamoDBDocumentClient, table: stri
     return items.map(record);
   },
 
-  async update(tenant, provider, patch) {
-    try {
-      await db.send(new UpdateCommand({
-        TableName: table,
-        Key: { pk: keys.account(tenant), sk: `KEY#${provider}` },
-        ConditionExpression: 'attribute_exists(pk)',
-        ...updateExpression(patch),
-      }));
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  },
+  update: (tenant, provider, patch) => updateExisting(db, table, { pk: keys.account(tenant), sk: `KEY#${provider}` }, patch),
 
   async delete(tenant, provider) {
     const out = await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ReturnValues: 'ALL_OLD' }));

@@ -1,3 +1,6 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './items.ts';
+
 /** `SET a = :a, … REMOVE b, …` from a patch: undefined values remove their attribute. */
 export const updateExpression = (patch: Readonly<Record<string, unknown>>) => {
   const sets: string[] = [];
@@ -18,4 +21,15 @@ export const updateExpression = (patch: Readonly<Record<string, unknown>>) => {
     ExpressionAttributeNames: names,
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };
+};
+
+/** Applies `patch` to an item only if it still exists; returns whether it did. */
+export const updateExisting = async (db: DynamoDBDocumentClient, table: string, key: Record<string, string>, patch: Readonly<Record<string, unknown>>): Promise<boolean> => {
+  try {
+    await db.send(new UpdateCommand({ TableName: table, Key: key, ConditionExpression: 'attribute_exists(pk)', ...updateExpression(patch) }));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 };
