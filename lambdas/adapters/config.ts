@@ -35,6 +35,8 @@ export const configSchema = z.object({
   PARLEY_INGEST_QUEUE_URL: optionalUrl,
   /** Endpoint override: the local platform's SQS endpoint. */
   PARLEY_SQS_ENDPOINT: optionalUrl,
+  /** Pause between a website crawl's requests (robots.txt may ask for more). */
+  PARLEY_CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

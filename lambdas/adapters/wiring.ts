@@ -21,6 +21,8 @@ import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createExtractiveAnswerer } from './models/extractive-answerer.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
+import { createOpenAiEmbedder } from './models/openai-embedder.ts';
+import { createSiteCrawler } from './web/site-crawler.ts';
 import { createDocumentParser } from './parsers/document-parser.ts';
 import { createObjectStore, createS3Client } from './s3/object-store.ts';
 
@@ -34,6 +36,7 @@ export const buildDeps = (config: Config): Deps => {
     secretsKmsKeyId: config.PARLEY_SECRETS_KMS_KEY_ID,
   });
   const cipher = createContentCipher(db, config.PARLEY_KEYS_TABLE, keyrings.content);
+  const egress = { allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS };
   return {
     accounts: createAccountRepository(db, config.PARLEY_TABLE),
     bots: createBotRepository(db, config.PARLEY_TABLE),
@@ -46,8 +49,10 @@ export const buildDeps = (config: Config): Deps => {
     probe: createProviderProbe({
       openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
       anthropicBaseUrl: config.PARLEY_ANTHROPIC_BASE_URL,
-      guardedFetch: createGuardedFetch({ allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS, requireHttps: config.PARLEY_STAGE === 'aws' }),
+      guardedFetch: createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws' }),
     }),
+    // Public websites may be plain http; no secret is ever sent to them.
+    crawler: createSiteCrawler(createGuardedFetch({ ...egress, requireHttps: false }), { delayMs: config.PARLEY_CRAWL_DELAY_MS }),
     platformKeys: {
       get: (provider) => (provider === 'openai' ? config.PARLEY_PLATFORM_OPENAI_KEY : provider === 'anthropic' ? config.PARLEY_PLATFORM_ANTHROPIC_KEY : undefined),
     },
@@ -59,7 +64,10 @@ export const buildDeps = (config: Config): Deps => {
       bucket: config.PARLEY_BUCKET,
     }),
     parser: createDocumentParser(),
-    embedder: createLocalEmbedder(),
+    embedders: {
+      local: createLocalEmbedder(),
+      openai: ({ apiKey, dimensions }) => createOpenAiEmbedder({ apiKey, dimensions, baseUrl: config.PARLEY_OPENAI_BASE_URL }),
+    },
     answerer: createExtractiveAnswerer(),
     clock: { now: () => new Date() },
     stage: config.PARLEY_STAGE,

@@ -3,7 +3,9 @@ import { requireRole } from './accounts.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
-import type { Bot } from './model.ts';
+import { reingestDocument } from './documents.ts';
+import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
+import type { Bot, EmbeddingChoice } from './model.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
@@ -12,6 +14,7 @@ export interface BotSettings {
   readonly instructions: string;
   readonly welcomeMessage: string;
   readonly allowedOrigins: readonly string[];
+  readonly embedding: EmbeddingChoice;
 }
 
 export const DEFAULT_INSTRUCTIONS = 'Answer questions using only the documents provided. If they do not contain the answer, say so.';
@@ -46,6 +49,7 @@ export const listBots = (deps: Deps, tenant: TenantContext): Promise<Bot[]> => d
 
 export const createBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
   requireRole(tenant, 'admin');
+  if (input.embedding) await checkEmbeddingChoice(deps, tenant, input.embedding);
   const existing = await deps.bots.list(tenant);
   if (existing.length >= MAX_BOTS_PER_ACCOUNT) {
     throw new AppError('conflict', `An account can have at most ${MAX_BOTS_PER_ACCOUNT} bots.`);
@@ -58,6 +62,7 @@ export const createBot = async (deps: Deps, tenant: TenantContext, input: Partia
     instructions: input.instructions ?? DEFAULT_INSTRUCTIONS,
     welcomeMessage: input.welcomeMessage ?? DEFAULT_WELCOME,
     allowedOrigins: (input.allowedOrigins ?? []).map(normaliseOrigin),
+    ...(input.embedding ? { embedding: input.embedding } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -74,9 +79,24 @@ export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string
     ...(patch.allowedOrigins ? { allowedOrigins: patch.allowedOrigins.map(normaliseOrigin) } : {}),
     updatedAt: deps.clock.now().toISOString(),
   };
+  const reembed = patch.embedding !== undefined && !sameEmbedding(patch.embedding, bot.embedding);
+  if (reembed) await checkEmbeddingChoice(deps, tenant, patch.embedding);
   const saved = await deps.bots.update(tenant, next);
   if (!saved) throw notFound('bot');
+  if (reembed) await reembedBot(deps, tenant, botId);
   return saved;
+};
+
+/**
+ * Re-embeds every document of a bot with its new embedding setting. Each document
+ * keeps answering from its current vectors (questions are embedded its way) until
+ * its new run switches in.
+ */
+const reembedBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+  for (const doc of await deps.documents.list(tenant, botId)) {
+    if (doc.status === 'awaiting_upload') continue;
+    await reingestDocument(deps, tenant, botId, doc.docId);
+  }
 };
 
 /** Deletes the bot with its documents, chunks and stored files. */

@@ -17,6 +17,8 @@ export interface Citation {
   readonly document: string;
   readonly section: string;
   readonly page?: number;
+  /** The web page a website source's passage came from. */
+  readonly url?: string;
   readonly quote: string;
   readonly score: number;
 }
@@ -60,6 +62,7 @@ export const citationsOf = (passages: readonly Passage[]): Citation[] =>
     document: p.documentName,
     section: p.section,
     ...(p.page !== undefined ? { page: p.page } : {}),
+    ...(p.url !== undefined ? { url: p.url } : {}),
     quote: p.text.length > QUOTE_CHARS ? `${p.text.slice(0, QUOTE_CHARS)}…` : p.text,
     score: Math.round(p.score * 1000) / 1000,
   }));

@@ -49,6 +49,7 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
   const chunks: ChunkDraft[] = [];
   let spans: Span[] = [];
   let section = '';
+  let url: string | undefined;
 
   const flush = (keepOverlap: boolean) => {
     if (spans.length === 0) return;
@@ -64,6 +65,7 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
         text: body,
         section,
         ...(first.page !== undefined ? { page: first.page } : {}),
+        ...(url !== undefined ? { url } : {}),
         start,
         end: start + body.length,
       });
@@ -95,11 +97,12 @@ export const chunkDocument = (doc: ParsedDocument, options: ChunkingOptions = DE
   };
 
   for (const block of doc.blocks) {
-    // A chunk never spans a heading or a page break, so its citation names one section and one page.
+    // A chunk never spans a heading, a page break or a web page, so its citation names one place.
     const newPage = spans.length > 0 && block.page !== spans[spans.length - 1]!.page;
-    if (block.kind === 'heading' || sectionOf(block) !== section || newPage) {
+    if (block.kind === 'heading' || sectionOf(block) !== section || newPage || block.url !== url) {
       flush(false);
       section = sectionOf(block);
+      url = block.url;
     }
     const pieces = approxTokens(block.text) > options.targetTokens
       ? splitBlock(text, block, options.targetTokens)

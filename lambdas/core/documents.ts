@@ -116,13 +116,15 @@ export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: s
   await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
 };
 
-/** Indexes a document again from its stored file, from any state but "awaiting upload". */
+/** Indexes a document again (a website: crawls it again), from any state but "awaiting upload". */
 export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
   requireRole(tenant, 'admin');
   const doc = await getDocument(deps, tenant, botId, docId);
   if (doc.status === 'awaiting_upload') throw new AppError('conflict', 'This document has no file yet: upload it first.');
   // Forgetting the hash makes ingestion do the work even when the content is unchanged.
   await deps.documents.update(tenant, botId, docId, { status: 'processing', sha256: undefined, updatedAt: deps.clock.now().toISOString() });
-  await deps.ingestTrigger.requestIngest(tenant, documentPath(doc));
+  // A website source is crawled again; a file is read again from its sealed copy.
+  if (doc.source === 'website') await deps.ingestTrigger.requestCrawl(tenant, botId, docId);
+  else await deps.ingestTrigger.requestIngest(tenant, documentPath(doc));
   return { ...doc, status: 'processing' };
 };

@@ -57,6 +57,16 @@ export class UnreadableDocument extends Error {
   }
 }
 
+/** A provider refused the key it was called with (revoked, no credit, no permission). */
+export class ProviderRefusedKey extends Error {
+  readonly provider: 'openai' | 'anthropic' | 'openai-compatible';
+  constructor(provider: 'openai' | 'anthropic' | 'openai-compatible', reason: string) {
+    super(reason);
+    this.name = 'ProviderRefusedKey';
+    this.provider = provider;
+  }
+}
+
 /** Sealed content whose account key is gone (erased account) or whose bytes were altered. */
 export class ContentKeyUnavailable extends Error {
   constructor(message = 'The content key for this account is not available.') {

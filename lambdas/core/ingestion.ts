@@ -4,14 +4,17 @@
  * infrastructure failures are thrown so the queue retries the message.
  */
 import { documentPath, sealedDocumentPath } from './documents.ts';
-import { UnreadableDocument } from './errors.ts';
+import { embedderForBot, embeddingId } from './embedding.ts';
+import { ProviderRefusedKey, UnreadableDocument } from './errors.ts';
 import { chunkDocument } from './chunking.ts';
 import { createHash } from 'node:crypto';
+import { newId } from './ids.ts';
+import { noteKeyOutcome } from './keys.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
 import { countPersonalData, findPersonalData, maskPersonalData } from './personal-data.ts';
-import type { Chunk, ParsedDocument } from './model.ts';
-import type { Deps } from './ports.ts';
-import { parseDocumentObjectKey, tenantForSystem } from './tenancy.ts';
+import type { Chunk, DocumentRecord, ParsedDocument } from './model.ts';
+import type { Deps, DocumentPatch, Embedder } from './ports.ts';
+import { parseDocumentObjectKey, tenantForSystem, type TenantContext } from './tenancy.ts';
 
 export type IngestOutcome =
   | { readonly outcome: 'ready'; readonly chunkCount: number }
@@ -29,6 +32,20 @@ const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
   blocks: doc.blocks.map((b) => ({ ...b, text: text.slice(b.start, b.end) })),
 });
 
+/** Ends a document's ingestion as `failed` with the reason; it no longer answers. */
+export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord) => async (reason: string): Promise<IngestOutcome> => {
+  await deps.documents.update(tenant, doc.botId, doc.docId, {
+    status: 'failed',
+    error: reason,
+    chunkCount: 0,
+    indexedRun: undefined,
+    embeddedWith: undefined,
+    updatedAt: deps.clock.now().toISOString(),
+  });
+  await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
+  return { outcome: 'failed', reason };
+};
+
 export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promise<IngestOutcome> => {
   const ref = parseDocumentObjectKey(objectKey);
   if (!ref) return { outcome: 'ignored', reason: 'not a document key' };
@@ -38,11 +55,7 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   if (!doc || doc.objectName !== ref.name) return { outcome: 'ignored', reason: 'no such document' };
 
   const now = () => deps.clock.now().toISOString();
-  const fail = async (reason: string): Promise<IngestOutcome> => {
-    await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'failed', error: reason, chunkCount: 0, updatedAt: now() });
-    await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
-    return { outcome: 'failed', reason };
-  };
+  const fail = failWith(deps, tenant, doc);
 
   if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', updatedAt: now() }))) {
     return { outcome: 'ignored', reason: 'document deleted' };
@@ -80,40 +93,76 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
     if (err instanceof UnreadableDocument) return fail(err.message);
     throw err;
   }
+  return indexParsed(deps, tenant, doc, parsed, { sha256, fail });
+};
+
+/**
+ * Chunks and embeds a parsed document and writes its chunks as a new run beside
+ * the one that answers now; one conditional update then switches the document
+ * to the new run, so it becomes visible all at once, and the old run goes.
+ */
+export const indexParsed = async (
+  deps: Deps,
+  tenant: TenantContext,
+  doc: DocumentRecord,
+  parsed: ParsedDocument,
+  options: { readonly sha256: string; readonly fail: (reason: string) => Promise<IngestOutcome>; readonly extra?: DocumentPatch },
+): Promise<IngestOutcome> => {
+  const { fail } = options;
   const findings = findPersonalData(parsed.text);
   const account = await deps.accounts.get(tenant);
   if (findings.length > 0 && account?.piiHandling === 'redact') parsed = redacted(parsed, maskPersonalData(parsed.text, findings));
   const drafts = chunkDocument(parsed);
   if (drafts.length === 0) return fail('No text was found in this file.');
+  const bot = await deps.bots.get(tenant, doc.botId);
+  if (!bot) return { outcome: 'ignored', reason: 'bot deleted' };
 
-  const vectors = await deps.embedder.embed(drafts.map((d) => embeddingText(parsed.title, d.section, d.text)));
-  const chunks: Chunk[] = drafts.map((d, i) => ({ ...d, docId: doc.docId, vector: vectors[i]! }));
-  await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
+  let vectors: Float32Array[];
+  let embedder: Embedder;
+  try {
+    embedder = await embedderForBot(deps, tenant, bot);
+    vectors = await embedder.embed(drafts.map((d) => embeddingText(parsed.title, d.section, d.text)));
+  } catch (err) {
+    if (err instanceof UnreadableDocument) return fail(err.message);
+    if (err instanceof ProviderRefusedKey) {
+      await noteKeyOutcome(deps, tenant, err.provider, err.message);
+      return fail(`${err.message} Check the key on the Keys page, then re-ingest this document.`);
+    }
+    throw err;
+  }
+  const run = newId(deps.clock.now().getTime());
+  const chunks: Chunk[] = drafts.map((d, i) => ({ ...d, docId: doc.docId, run, vector: vectors[i]! }));
   await deps.chunks.put(tenant, doc.botId, chunks);
-  const stillThere = await deps.documents.update(tenant, doc.botId, doc.docId, {
+  const switched = await deps.documents.update(tenant, doc.botId, doc.docId, {
     status: 'ready',
     chunkCount: chunks.length,
     personalData: countPersonalData(findings),
     pageCount: parsed.blocks.reduce((most, b) => Math.max(most, b.page ?? 0), 0) || undefined,
-    sha256,
-    updatedAt: now(),
-  });
-  if (!stillThere) {
-    // Deleted while we worked: leave nothing behind.
-    await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
-    return { outcome: 'ignored', reason: 'document deleted during ingestion' };
+    sha256: options.sha256,
+    indexedRun: run,
+    embeddedWith: embeddingId(embedder),
+    updatedAt: deps.clock.now().toISOString(),
+    ...options.extra,
+  }, { ifIndexedRun: doc.indexedRun ?? null });
+  if (!switched) {
+    // Deleted while we worked, or another run switched first: this run is not needed.
+    await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId, run);
+    return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
   }
+  if (doc.indexedRun) await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId, doc.indexedRun);
   return { outcome: 'ready', chunkCount: chunks.length };
 };
 
+export interface DocumentRef {
+  readonly accountId: string;
+  readonly botId: string;
+  readonly docId: string;
+}
+
 /** Marks a document failed when its message is about to go to the dead-letter queue. */
-export const markIngestGaveUp = async (deps: Deps, objectKey: string): Promise<void> => {
-  const ref = parseDocumentObjectKey(objectKey);
-  if (!ref) return;
+export const markIngestGaveUp = async (deps: Deps, ref: DocumentRef): Promise<void> => {
   const tenant = tenantForSystem(ref.accountId);
-  await deps.documents.update(tenant, ref.botId, ref.docId, {
-    status: 'failed',
-    error: 'We could not process this file after several attempts. Please try again later, or upload it again.',
-    updatedAt: deps.clock.now().toISOString(),
-  });
+  const doc = await deps.documents.get(tenant, ref.botId, ref.docId);
+  if (!doc) return;
+  await failWith(deps, tenant, doc)('We could not process this document after several attempts. Please try again later, or upload it again.');
 };

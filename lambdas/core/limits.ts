@@ -38,3 +38,7 @@ export const MAX_QA_PAIRS = 500;
 
 /** Deliveries of an ingest message before it moves to the dead-letter queue. */
 export const INGEST_MAX_RECEIVE_COUNT = 3;
+
+/** Pages a website source keeps: the default, and the most an owner may ask for. */
+export const DEFAULT_CRAWL_PAGES = 50;
+export const MAX_CRAWL_PAGES = 200;

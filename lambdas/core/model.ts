@@ -16,6 +16,12 @@ export interface Account {
   readonly status: 'active' | 'locked';
 }
 
+export interface CrawlProgress {
+  readonly fetched: number;
+  readonly queued: number;
+  readonly skipped: number;
+}
+
 export interface Membership {
   readonly accountId: string;
   readonly userId: string;
@@ -31,9 +37,16 @@ export interface Bot {
   readonly welcomeMessage: string;
   /** Exact origins (scheme://host[:port]) whose pages may use the widget. */
   readonly allowedOrigins: readonly string[];
+  /** How passages are embedded; changing it re-embeds every document. Absent means local. */
+  readonly embedding?: EmbeddingChoice;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** The local embedder (no key, no network), or OpenAI's with a chosen vector size. */
+export type EmbeddingChoice =
+  | { readonly provider: 'local' }
+  | { readonly provider: 'openai'; readonly dimensions: 256 | 512 | 1024 | 1536 };
 
 export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'failed';
 
@@ -42,8 +55,12 @@ export interface DocumentRecord {
   readonly botId: string;
   readonly name: string;
   readonly contentType: string;
-  /** Where it came from: an uploaded file, text pasted in the panel, or question-and-answer pairs. */
-  readonly source?: 'upload' | 'text' | 'qa';
+  /** Where it came from: an uploaded file, text pasted in the panel, question-and-answer pairs, or a crawled website. */
+  readonly source?: 'upload' | 'text' | 'qa' | 'website';
+  /** Website sources: where the crawl starts and how many pages it may keep. */
+  readonly site?: { readonly url: string; readonly maxPages: number };
+  /** Website sources: crawl progress, updated while it runs. */
+  readonly crawl?: CrawlProgress;
   /** Declared size in bytes; the upload URL is signed for exactly this size. */
   readonly size: number;
   readonly status: DocumentStatus;
@@ -56,6 +73,10 @@ export interface DocumentRecord {
   readonly personalData?: Readonly<Partial<Record<'email' | 'phone' | 'card' | 'iban' | 'national_id', number>>>;
   /** SHA-256 of the ingested bytes, so a redelivered message does no work twice. */
   readonly sha256?: string;
+  /** The ingest run whose chunks answer questions; a re-ingest writes a new run and switches in one update. */
+  readonly indexedRun?: string;
+  /** The embedding model and size of those chunks, e.g. `openai/text-embedding-3-small@512`. */
+  readonly embeddedWith?: string;
   /** File name part of the object key (sanitised). */
   readonly objectName: string;
   readonly createdAt: string;
@@ -70,6 +91,8 @@ export interface Block {
   /** Headings above this block, outermost first. */
   readonly headings: readonly string[];
   readonly page?: number;
+  /** The web page it came from (website sources). */
+  readonly url?: string;
   readonly kind: 'heading' | 'paragraph' | 'code';
 }
 
@@ -85,12 +108,15 @@ export interface ChunkDraft {
   /** Heading path joined with " › ", or "" at top level. */
   readonly section: string;
   readonly page?: number;
+  readonly url?: string;
   readonly start: number;
   readonly end: number;
 }
 
 export interface Chunk extends ChunkDraft {
   readonly docId: string;
+  /** The ingest run that wrote it (see `DocumentRecord.indexedRun`). */
+  readonly run: string;
   readonly vector: Float32Array;
 }
 
@@ -100,6 +126,7 @@ export interface Passage {
   readonly documentName: string;
   readonly section: string;
   readonly page?: number;
+  readonly url?: string;
   readonly text: string;
   readonly start: number;
   readonly end: number;

@@ -3,7 +3,7 @@
  * implement them (DynamoDB, S3, model providers, parsers); tests may fake them.
  * Every tenant-data port takes a TenantContext and builds its keys itself.
  */
-import type { Account, AuditEntry, Bot, Chunk, DocumentRecord, Membership, ParsedDocument, Passage, ProviderKeyRecord } from './model.ts';
+import type { Account, AuditEntry, Bot, Chunk, CrawlProgress, DocumentRecord, Membership, ParsedDocument, Passage, ProviderKeyRecord } from './model.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export interface AccountRepository {
@@ -28,12 +28,18 @@ export interface BotRepository {
   resolvePublicId(publicId: string): Promise<{ accountId: string; botId: string } | null>;
 }
 
+export type DocumentPatch = Partial<Pick<DocumentRecord,
+  'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount' | 'indexedRun' | 'embeddedWith' | 'crawl'>>;
+
 export interface DocumentRepository {
   create(tenant: TenantContext, doc: DocumentRecord): Promise<void>;
   get(tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | null>;
   list(tenant: TenantContext, botId: string): Promise<DocumentRecord[]>;
-  /** Applies `patch` if the document still exists (never resurrects a deleted one); returns whether it did. */
-  update(tenant: TenantContext, botId: string, docId: string, patch: Partial<Pick<DocumentRecord, 'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount'>>): Promise<boolean>;
+  /**
+   * Applies `patch` if the document still exists (never resurrects a deleted one) and,
+   * with `ifIndexedRun`, if its indexed run is still that one (null: none); returns whether it did.
+   */
+  update(tenant: TenantContext, botId: string, docId: string, patch: DocumentPatch, options?: { ifIndexedRun: string | null }): Promise<boolean>;
   delete(tenant: TenantContext, botId: string, docId: string): Promise<void>;
 }
 
@@ -41,7 +47,8 @@ export interface ChunkRepository {
   /** Writes all chunks of a document (batched, with retries of unprocessed items). */
   put(tenant: TenantContext, botId: string, chunks: readonly Chunk[]): Promise<void>;
   listForBot(tenant: TenantContext, botId: string): Promise<Chunk[]>;
-  deleteForDocument(tenant: TenantContext, botId: string, docId: string): Promise<void>;
+  /** Deletes a document's chunks: all of them, or one ingest run's. */
+  deleteForDocument(tenant: TenantContext, botId: string, docId: string, run?: string): Promise<void>;
   deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
 }
 
@@ -67,6 +74,29 @@ export interface Embedder {
   readonly dimensions: number;
   /** Unit-length vectors, one per text, in order. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/** The embedders an index can be built with. */
+export interface Embedders {
+  /** The local hashed lexical embedder: no key, no network. */
+  readonly local: Embedder;
+  /** OpenAI embeddings, called with the given key. */
+  openai(options: { apiKey: string; dimensions: number }): Embedder;
+}
+
+/** A crawled page: its address, title and HTML. */
+export interface CrawledPage {
+  readonly url: string;
+  readonly title?: string;
+  readonly html: string;
+}
+
+/** Crawls one website politely (robots.txt, same site, limits), every request through the egress guard. */
+export interface SiteCrawler {
+  crawl(start: string, options: { maxPages: number; onProgress?: (progress: CrawlProgress) => void }): Promise<{
+    pages: CrawledPage[];
+    skipped: ReadonlyArray<{ url: string; reason: string }>;
+  }>;
 }
 
 export interface ChatRequest {
@@ -141,6 +171,8 @@ export interface AuditLog {
 /** Puts a document back on the ingest queue (re-ingest). `path` is relative to the account prefix. */
 export interface IngestTrigger {
   requestIngest(tenant: TenantContext, path: string): Promise<void>;
+  /** Queues a crawl of a website source. */
+  requestCrawl(tenant: TenantContext, botId: string, docId: string): Promise<void>;
 }
 
 export interface Clock {
@@ -155,7 +187,8 @@ export interface Deps {
   readonly chunks: ChunkRepository;
   readonly objects: ObjectStore;
   readonly parser: DocumentParser;
-  readonly embedder: Embedder;
+  readonly embedders: Embedders;
+  readonly crawler: SiteCrawler;
   readonly cipher: ContentCipher;
   readonly secrets: SecretBox;
   readonly keys: KeyVault;

@@ -1,11 +1,16 @@
 /**
- * The ingest function: SQS messages carrying S3 ObjectCreated notifications.
- * Reports partial batch failures, so only failed messages are retried (and
- * reach the dead-letter queue after their retries).
+ * The ingest function: SQS messages carrying S3 ObjectCreated notifications
+ * (uploads and re-ingests) or website crawls. Reports partial batch failures,
+ * so only failed messages are retried (and reach the dead-letter queue after
+ * their retries, the document marked failed on the last one).
  */
 import type { S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ingestUploadedObject, markIngestGaveUp } from '../core/ingestion.ts';
+import { ingestUploadedObject, markIngestGaveUp, type DocumentRef, type IngestOutcome } from '../core/ingestion.ts';
+import { isId } from '../core/ids.ts';
 import { INGEST_MAX_RECEIVE_COUNT } from '../core/limits.ts';
+import { parseDocumentObjectKey } from '../core/tenancy.ts';
+import { crawlWebsiteSource } from '../core/website.ts';
+import type { CrawlMessage } from '../adapters/sqs/ingest-trigger.ts';
 import { getRuntime } from '../adapters/wiring.ts';
 
 const { deps, logger } = getRuntime();
@@ -13,23 +18,40 @@ const { deps, logger } = getRuntime();
 /** S3 notification keys are URL-encoded with `+` for spaces. */
 const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
+type Job = { readonly ref: DocumentRef; readonly run: () => Promise<IngestOutcome> };
+
+/** The work a message asks for: a crawl, or one ingest per object in a notification. */
+const jobsOf = (body: string): Job[] => {
+  const message = JSON.parse(body) as Partial<S3Event> & Partial<CrawlMessage>;
+  if (message.parley === 'crawl') {
+    const { accountId, botId, docId } = message;
+    if (!isId(accountId) || !isId(botId) || !isId(docId)) return [];
+    const ref = { accountId, botId, docId };
+    return [{ ref, run: () => crawlWebsiteSource(deps, ref) }];
+  }
+  return (message.Records ?? []).flatMap((s3) => {
+    const key = decodeKey(s3.s3.object.key);
+    const ref = parseDocumentObjectKey(key);
+    return ref ? [{ ref, run: () => ingestUploadedObject(deps, key) }] : [];
+  });
+};
+
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
-    let keys: string[] = [];
+    let jobs: Job[] = [];
     try {
-      const notification = JSON.parse(record.body) as Partial<S3Event>;
-      keys = (notification.Records ?? []).map((s3) => decodeKey(s3.s3.object.key));
-      for (const key of keys) {
-        const result = await ingestUploadedObject(deps, key);
-        logger.info('ingest', { messageId: record.messageId, ...result });
+      jobs = jobsOf(record.body);
+      for (const job of jobs) {
+        const result = await job.run();
+        logger.info('ingest', { messageId: record.messageId, docId: job.ref.docId, ...result });
       }
     } catch (err) {
       logger.error('ingest failed', { messageId: record.messageId, error: err });
       batchItemFailures.push({ itemIdentifier: record.messageId });
       // Last delivery before the dead-letter queue: tell the owner instead of leaving it "processing".
       if (Number(record.attributes.ApproximateReceiveCount) >= INGEST_MAX_RECEIVE_COUNT) {
-        await Promise.all(keys.map((key) => markIngestGaveUp(deps, key).catch((e: unknown) => logger.error('could not mark failed', { error: e }))));
+        await Promise.all(jobs.map((job) => markIngestGaveUp(deps, job.ref).catch((e: unknown) => logger.error('could not mark failed', { error: e }))));
       }
     }
   }

@@ -40,7 +40,7 @@ try {
   const { content } = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile });
   const text = 'Retrieval-augmented answers quote passages of about three hundred tokens. '.repeat(16);
   const chunks = (docId: string): Chunk[] => Array.from({ length: CHUNKS }, (_, seq) => ({
-    docId, seq, text: `${seq} ${text}`, section: 'Bench', start: 0, end: text.length, vector: embedLocally(`${seq} ${text}`, 512),
+    docId, run: 'bench', seq, text: `${seq} ${text}`, section: 'Bench', start: 0, end: text.length, vector: embedLocally(`${seq} ${text}`, 512),
   }));
 
   const results: Record<string, number> = { chunks: CHUNKS };

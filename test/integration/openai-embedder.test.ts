@@ -119,7 +119,7 @@ describe('the OpenAI embedder', () => {
 
     const error = await rejectionOf(embedder({ apiKey: revokedKey, sleep }).embed(['hello']));
 
-    expect(error).toMatchObject({ status: 401 });
+    expect(error).toMatchObject({ name: 'ProviderRefusedKey', provider: 'openai', message: expect.stringContaining('401') as string });
     expect(fake.requests).toHaveLength(1);
     expect(waits).toEqual([]);
   });

@@ -7,12 +7,12 @@ describe('a message ingestion cannot process', () => {
 
   it('is retried, goes to the dead-letter queue, and the document says failed', async () => {
     const owner = await newOwner(platform());
-    const embed = vi.spyOn(platform().deps.embedder, 'embed').mockRejectedValue(new Error('embedding service down'));
+    const embed = vi.spyOn(platform().deps.embedders.local, 'embed').mockRejectedValue(new Error('embedding service down'));
     try {
       const doc = await uploadDocument(platform(), owner, 'faq.md', '# FAQ\n\nSome text.\n');
       expect(embed).toHaveBeenCalledTimes(INGEST_MAX_RECEIVE_COUNT);
       expect(doc.status).toBe('failed');
-      expect(doc.error).toMatch(/could not process this file after several attempts/);
+      expect(doc.error).toMatch(/could not process this document after several attempts/);
       expect(doc.error).not.toContain('embedding service down');
       expect(platform().ingest.deadLetters.map((d) => d.key)).toEqual([expect.stringContaining(doc.docId) as string]);
     } finally {

@@ -37,7 +37,7 @@ describe('re-ingest and delete, from any state', () => {
 
   it('leaves nothing behind when a document is deleted while it is being processed', async () => {
     const owner = await newOwner(platform());
-    const embedder = platform().deps.embedder;
+    const embedder = platform().deps.embedders.local;
     const original = embedder.embed.bind(embedder);
     let deleted = 0;
     const spy = vi.spyOn(embedder, 'embed').mockImplementation(async (texts) => {
@@ -67,5 +67,41 @@ describe('re-ingest and delete, from any state', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('switches a re-ingest in all at once: the previous run answering until the new run is complete, then removes it', async () => {
+    const owner = await newOwner(platform());
+    const doc = await uploadDocument(platform(), owner, 'contact.md', DOC);
+    const tenant = tenantForSystem(owner.accountId);
+    const before = await platform().deps.chunks.listForBot(tenant, owner.botId);
+    const oldRun = before[0]!.run;
+
+    const embedder = platform().deps.embedders.local;
+    const original = embedder.embed.bind(embedder);
+    let duringReingest: Awaited<ReturnType<typeof ask>> | undefined;
+    let asked = false;
+    // The re-ingest's first embedding call: its new run is not written yet. Ask then.
+    const spy = vi.spyOn(embedder, 'embed').mockImplementation(async (texts) => {
+      if (!asked) {
+        asked = true;
+        duringReingest = await ask(platform(), owner.publicId, 'Where do I write about my order?');
+      }
+      return original(texts);
+    });
+    try {
+      await owner.request('POST', `/v1/bots/${owner.botId}/documents/${doc.docId}/reingest`);
+      await platform().ingest.idle();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(duringReingest?.answer).toContain('help@example.com');
+    expect(duringReingest?.sources).toHaveLength(1);
+
+    const after = await platform().deps.chunks.listForBot(tenant, owner.botId);
+    expect(after).toHaveLength(before.length);
+    expect(new Set(after.map((c) => c.run)).size).toBe(1);
+    expect(after[0]!.run).not.toBe(oldRun);
+    const record = await platform().deps.documents.get(tenant, owner.botId, doc.docId);
+    expect(record).toMatchObject({ status: 'ready', indexedRun: after[0]!.run });
   });
 });

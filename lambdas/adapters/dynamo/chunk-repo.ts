@@ -1,11 +1,15 @@
-/** Chunks with their full-precision vectors under the bot partition `A#<acc>#B#<bot>`. */
+/**
+ * Chunks with their full-precision vectors under the bot partition `A#<acc>#B#<bot>`,
+ * keyed `CHUNK#<doc>#<run>#<seq>`: a re-ingest writes a new run beside the one that
+ * answers, and the old run is deleted once the document has switched.
+ */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Chunk } from '../../core/model.ts';
 import type { ChunkRepository, ContentCipher } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';
 
-const chunkSk = (docId: string, seq: number) => `CHUNK#${docId}#${String(seq).padStart(6, '0')}`;
+const chunkSk = (c: Pick<Chunk, 'docId' | 'run' | 'seq'>) => `CHUNK#${c.docId}#${c.run}#${String(c.seq).padStart(6, '0')}`;
 
 /**
  * Chunk text, section and vector are tenant content: sealed together under the
@@ -13,7 +17,7 @@ const chunkSk = (docId: string, seq: number) => `CHUNK#${docId}#${String(seq).pa
  * Sealed layout: u32 length of the JSON, the JSON {text, section}, the float32 vector.
  */
 const pack = (c: Chunk): Uint8Array => {
-  const json = Buffer.from(JSON.stringify({ text: c.text, section: c.section }));
+  const json = Buffer.from(JSON.stringify({ text: c.text, section: c.section, ...(c.url ? { url: c.url } : {}) }));
   const out = Buffer.alloc(4 + json.length + c.vector.byteLength);
   out.writeUInt32LE(json.length, 0);
   json.copy(out, 4);
@@ -21,13 +25,13 @@ const pack = (c: Chunk): Uint8Array => {
   return out;
 };
 
-const unpack = (bytes: Uint8Array): { text: string; section: string; vector: Float32Array } => {
+const unpack = (bytes: Uint8Array): { text: string; section: string; url?: string; vector: Float32Array } => {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buf.readUInt32LE(0);
-  const { text, section } = JSON.parse(buf.subarray(4, 4 + length).toString('utf8')) as { text: string; section: string };
+  const { text, section, url } = JSON.parse(buf.subarray(4, 4 + length).toString('utf8')) as { text: string; section: string; url?: string };
   // Copy into an aligned buffer: a Float32Array needs a 4-byte aligned offset.
   const vector = new Float32Array(new Uint8Array(buf.subarray(4 + length)).buffer);
-  return { text, section, vector };
+  return { text, section, ...(url ? { url } : {}), vector };
 };
 
 export const createChunkRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ChunkRepository => ({
@@ -35,8 +39,9 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string,
     const pk = keys.bot(tenant, botId);
     const items: Item[] = await Promise.all(chunks.map(async (c) => ({
       pk,
-      sk: chunkSk(c.docId, c.seq),
+      sk: chunkSk(c),
       docId: c.docId,
+      run: c.run,
       seq: c.seq,
       page: c.page,
       start: c.start,
@@ -54,6 +59,7 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string,
     });
     return Promise.all(items.map(async (i): Promise<Chunk> => ({
       docId: String(i.docId),
+      run: String(i.run),
       seq: Number(i.seq),
       ...(typeof i.page === 'number' ? { page: i.page } : {}),
       start: Number(i.start),
@@ -62,7 +68,8 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string,
     })));
   },
 
-  deleteForDocument: (tenant, botId, docId) => deleteByPrefix(db, table, keys.bot(tenant, botId), `CHUNK#${docId}#`),
+  deleteForDocument: (tenant, botId, docId, run) =>
+    deleteByPrefix(db, table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`),
 
   deleteForBot: (tenant, botId) => deleteByPrefix(db, table, keys.bot(tenant, botId), ''),
 });

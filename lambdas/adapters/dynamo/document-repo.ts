@@ -32,10 +32,11 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
     return items.map((i) => withoutKeys<DocumentRecord>(i));
   },
 
-  async update(tenant, botId, docId, patch) {
+  async update(tenant, botId, docId, patch, options) {
     // A reason belongs only to a failed document.
     const withError = patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
-    return updateExisting(db, table, { pk: keys.account(tenant), sk: sk(botId, docId) }, withError);
+    const expect = options && 'ifIndexedRun' in options ? { attribute: 'indexedRun', value: options.ifIndexedRun ?? null } : undefined;
+    return updateExisting(db, table, { pk: keys.account(tenant), sk: sk(botId, docId) }, withError, expect);
   },
 
   async delete(tenant, botId, docId) {

@@ -23,10 +23,29 @@ export const updateExpression = (patch: Readonly<Record<string, unknown>>) => {
   };
 };
 
-/** Applies `patch` to an item only if it still exists; returns whether it did. */
-export const updateExisting = async (db: DynamoDBDocumentClient, table: string, key: Record<string, string>, patch: Readonly<Record<string, unknown>>): Promise<boolean> => {
+/**
+ * Applies `patch` to an item only if it still exists and, when `expect` is given,
+ * its attribute holds that value (null: is absent); returns whether it did.
+ */
+export const updateExisting = async (
+  db: DynamoDBDocumentClient,
+  table: string,
+  key: Record<string, string>,
+  patch: Readonly<Record<string, unknown>>,
+  expect?: { readonly attribute: string; readonly value: string | null },
+): Promise<boolean> => {
+  const update = updateExpression(patch);
+  let condition = 'attribute_exists(pk)';
+  if (expect) {
+    update.ExpressionAttributeNames['#expected'] = expect.attribute;
+    if (expect.value === null) condition += ' AND attribute_not_exists(#expected)';
+    else {
+      condition += ' AND #expected = :expected';
+      (update as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':expected': expect.value };
+    }
+  }
   try {
-    await db.send(new UpdateCommand({ TableName: table, Key: key, ConditionExpression: 'attribute_exists(pk)', ...updateExpression(patch) }));
+    await db.send(new UpdateCommand({ TableName: table, Key: key, ConditionExpression: condition, ...update }));
     return true;
   } catch (err) {
     if (isConditionFailure(err)) return false;

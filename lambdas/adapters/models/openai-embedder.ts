@@ -7,9 +7,11 @@
  * explicit and testable. Every vector comes back unit length, in input order.
  */
 import OpenAI from 'openai';
+import { OPENAI_EMBEDDING_MODEL } from '../../core/embedding.ts';
+import { ProviderRefusedKey } from '../../core/errors.ts';
 import type { Embedder } from '../../core/ports.ts';
 
-export const OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
+export { OPENAI_EMBEDDING_MODEL };
 export const OPENAI_EMBEDDING_DIMENSIONS = 512;
 
 /** The API's limits, with tokens estimated as ceil(chars / 4). */
@@ -122,6 +124,9 @@ export const createOpenAiEmbedder = (opts: OpenAiEmbedderOptions): Embedder => {
       try {
         return await client.embeddings.create({ model, input, dimensions, encoding_format: 'float' });
       } catch (err) {
+        if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
+          throw new ProviderRefusedKey('openai', `OpenAI refused the key (${err.status}).`);
+        }
         if (attempt >= maxRetries || !isRetryable(err)) throw err;
         await sleep(retryAfterMs(err) ?? backoffMs(attempt));
       }

@@ -8,7 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { ProbeResult, ProviderProbe } from '../../core/ports.ts';
 import { redact } from '../logger.ts';
-import { BlockedDestinationError, type GuardedFetch } from '../net/guarded-fetch.ts';
+import { blockedDestinationOf, type GuardedFetch } from '../net/guarded-fetch.ts';
 
 export interface ProviderEndpoints {
   /** Operator overrides of the providers' own API base URLs (EU endpoints; the fake server in tests). */
@@ -25,8 +25,8 @@ const said = (err: { message?: string }) => {
 
 export const describeProviderError = (err: unknown): Extract<ProbeResult, { ok: false }> => {
   // The SDKs wrap a refusal from the guarded fetch in their connection error.
-  const blocked = err instanceof BlockedDestinationError ? err : (err as { cause?: unknown } | null)?.cause;
-  if (blocked instanceof BlockedDestinationError) return { ok: false, kind: 'blocked', reason: blocked.message };
+  const blocked = blockedDestinationOf(err);
+  if (blocked) return { ok: false, kind: 'blocked', reason: blocked.message };
   const status = (err as { status?: number }).status;
   const e = err as { message?: string };
   if (status === 401) return { ok: false, kind: 'rejected', reason: `The provider refused this key: it is not valid, or it was revoked.${said(e)}` };

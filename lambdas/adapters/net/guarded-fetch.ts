@@ -53,6 +53,12 @@ export class BlockedDestinationError extends AppError {
   }
 }
 
+/** The refusal behind an error, if any: fetch and the SDKs wrap it as their error's `cause`. */
+export const blockedDestinationOf = (error: unknown): BlockedDestinationError | undefined => {
+  const blocked = error instanceof BlockedDestinationError ? error : (error as { cause?: unknown } | null)?.cause;
+  return blocked instanceof BlockedDestinationError ? blocked : undefined;
+};
+
 /** The shape of `fetch` that the `openai` and `@anthropic-ai/sdk` clients accept as their `fetch` option. */
 export type GuardedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 

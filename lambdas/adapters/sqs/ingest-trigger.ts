@@ -1,10 +1,19 @@
 /**
  * Asks for a document to be ingested again by sending the ingest queue the same
- * ObjectCreated notification S3 sends, so one handler serves both paths.
+ * ObjectCreated notification S3 sends, so one handler serves both paths; and
+ * queues website crawls as `{"parley":"crawl",…}` messages on the same queue.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestTrigger } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
+
+/** A queued website crawl. */
+export interface CrawlMessage {
+  readonly parley: 'crawl';
+  readonly accountId: string;
+  readonly botId: string;
+  readonly docId: string;
+}
 
 export interface IngestTriggerOptions {
   readonly region: string;
@@ -19,9 +28,12 @@ export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger =
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
+  const send = async (body: unknown) => {
+    if (!opts.queueUrl) throw new Error('PARLEY_INGEST_QUEUE_URL is not configured for this function');
+    await sqs.send(new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(body) }));
+  };
   return {
     async requestIngest(tenant, path) {
-      if (!opts.queueUrl) throw new Error('PARLEY_INGEST_QUEUE_URL is not configured for this function');
       const key = keys.objectPrefix(tenant) + path;
       const notification = {
         Records: [{
@@ -32,7 +44,12 @@ export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger =
           s3: { bucket: { name: opts.bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } },
         }],
       };
-      await sqs.send(new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(notification) }));
+      await send(notification);
+    },
+
+    async requestCrawl(tenant, botId, docId) {
+      const message: CrawlMessage = { parley: 'crawl', accountId: tenant.accountId, botId, docId };
+      await send(message);
     },
   };
 };

@@ -8,7 +8,7 @@
  * requested.
  */
 import { invalid } from '../../core/errors.ts';
-import type { GuardedFetch } from '../net/guarded-fetch.ts';
+import { blockedDestinationOf, type GuardedFetch } from '../net/guarded-fetch.ts';
 import { scanMarkup } from '../parsers/markup.ts';
 import { parseRobots } from './robots.ts';
 import type { RobotsRules } from './robots.ts';
@@ -72,6 +72,9 @@ export const SKIP = {
 } as const;
 
 const httpStatus = (status: number): string => `the server answered ${status}`;
+
+/** The egress guard's own words when it refused the address. */
+const blockedReason = (error: unknown): string | undefined => blockedDestinationOf(error)?.message;
 
 class TooLarge extends Error {}
 
@@ -176,7 +179,7 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
     } else robots = parseRobots(await readBody(answer.response));
   } catch (error) {
     if (signal?.aborted) throw error;
-    stopReason = SKIP.robotsUnreadable;
+    stopReason = blockedReason(error) ?? SKIP.robotsUnreadable;
   }
   if (!robots || stopReason) {
     skip(start, stopReason ?? SKIP.robotsUnreadable);
@@ -287,7 +290,7 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
           break;
         }
       } else {
-        skip(url, 'the page could not be fetched');
+        skip(url, blockedReason(error) ?? 'the page could not be fetched');
       }
     } finally {
       report();

@@ -11,6 +11,10 @@ const settings = {
   instructions: z.string().max(MAX_INSTRUCTIONS_CHARS),
   welcomeMessage: z.string().max(500),
   allowedOrigins: z.array(z.string().max(200)).max(20),
+  embedding: z.discriminatedUnion('provider', [
+    z.object({ provider: z.literal('local') }).strict(),
+    z.object({ provider: z.literal('openai'), dimensions: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(1536)]) }).strict(),
+  ]),
 };
 const createBody = z.object(settings).partial().required({ name: true }).strict();
 const patchBody = z.object(settings).partial().strict();

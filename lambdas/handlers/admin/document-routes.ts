@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addTextSource, deleteDocument, getDocument, listDocuments, reingestDocument, requestUpload } from '../../core/documents.ts';
-import { MAX_DOCUMENT_NAME_CHARS, MAX_QA_PAIRS, MAX_SOURCE_TEXT_CHARS } from '../../core/limits.ts';
+import { MAX_CRAWL_PAGES, MAX_DOCUMENT_NAME_CHARS, MAX_QA_PAIRS, MAX_SOURCE_TEXT_CHARS } from '../../core/limits.ts';
+import { addWebsiteSource } from '../../core/website.ts';
 import { jsonBody, pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
@@ -19,6 +20,7 @@ const sourceBody = z.discriminatedUnion('kind', [
     title,
     pairs: z.array(z.object({ question: z.string().trim().min(1).max(1_000), answer: z.string().trim().min(1).max(10_000) }).strict()).min(1).max(MAX_QA_PAIRS),
   }).strict(),
+  z.object({ kind: z.literal('website'), url: z.string().trim().min(1).max(2_048), maxPages: z.number().int().min(1).max(MAX_CRAWL_PAGES).optional() }).strict(),
 ]);
 
 export const documentRoutes: Record<string, AdminRoute> = {
@@ -28,8 +30,14 @@ export const documentRoutes: Record<string, AdminRoute> = {
     json(201, await requestUpload(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, uploadBody))),
   'POST /v1/bots/{botId}/documents/{docId}/reingest': async ({ event, deps, tenant }) =>
     json(202, { document: await reingestDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId')) }),
-  'POST /v1/bots/{botId}/sources': async ({ event, deps, tenant }) =>
-    json(201, { document: await addTextSource(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, sourceBody)) }),
+  'POST /v1/bots/{botId}/sources': async ({ event, deps, tenant }) => {
+    const body = jsonBody(event, sourceBody);
+    const botId = pathParam(event, 'botId');
+    const document = body.kind === 'website'
+      ? await addWebsiteSource(deps, await tenant(), botId, body)
+      : await addTextSource(deps, await tenant(), botId, body);
+    return json(201, { document });
+  },
   'GET /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) =>
     json(200, { document: await getDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId')) }),
   'DELETE /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) => {

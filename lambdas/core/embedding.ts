@@ -1,0 +1,56 @@
+/**
+ * Which embedder a bot's index uses. The bot's setting chooses local or OpenAI;
+ * OpenAI is called with the owner's key, else the platform's unless the account
+ * is BYOK-only. Every document records the model and size it was embedded with
+ * (`embeddedWith`), so questions are embedded the same way, and a change of
+ * setting re-embeds the bot's documents.
+ */
+import { getAccount } from './accounts.ts';
+import { AppError, UnreadableDocument } from './errors.ts';
+import { chooseKey } from './keys.ts';
+import type { Bot, EmbeddingChoice } from './model.ts';
+import type { Deps, Embedder } from './ports.ts';
+import type { TenantContext } from './tenancy.ts';
+
+export const LOCAL_EMBEDDING: EmbeddingChoice = { provider: 'local' };
+export const OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
+
+/** How an index's vectors were made: `<model>@<dimensions>`. */
+export const embeddingId = (embedder: Pick<Embedder, 'model' | 'dimensions'>): string => `${embedder.model}@${embedder.dimensions}`;
+
+export const sameEmbedding = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefined): boolean => {
+  const x = a ?? LOCAL_EMBEDDING;
+  const y = b ?? LOCAL_EMBEDDING;
+  return x.provider === y.provider && (x.provider === 'local' || (y.provider === 'openai' && x.dimensions === y.dimensions));
+};
+
+const NO_KEY = 'This bot embeds its documents with OpenAI, but there is no OpenAI key it may use. Add an OpenAI key, or switch the bot to the local embedder.';
+
+/** An OpenAI embedder paid for by the owner's key or the platform's; null when neither may be used. */
+const openAiEmbedder = async (deps: Deps, tenant: TenantContext, dimensions: number): Promise<Embedder | null> => {
+  const key = await chooseKey(deps, tenant, await getAccount(deps, tenant), 'openai');
+  return key.keyClass === 'local' ? null : deps.embedders.openai({ apiKey: key.apiKey, dimensions });
+};
+
+/** Refuses a setting the bot could not use now (OpenAI without a usable key). */
+export const checkEmbeddingChoice = async (deps: Deps, tenant: TenantContext, choice: EmbeddingChoice): Promise<void> => {
+  if (choice.provider === 'openai' && !(await openAiEmbedder(deps, tenant, choice.dimensions))) {
+    throw new AppError('invalid_request', NO_KEY, { field: 'embedding' });
+  }
+};
+
+/** The embedder new documents of this bot are indexed with; an owner-readable failure without a key. */
+export const embedderForBot = async (deps: Deps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
+  const choice = bot.embedding ?? LOCAL_EMBEDDING;
+  if (choice.provider === 'local') return deps.embedders.local;
+  const embedder = await openAiEmbedder(deps, tenant, choice.dimensions);
+  if (!embedder) throw new UnreadableDocument(NO_KEY);
+  return embedder;
+};
+
+/** The embedder that made an index (by its `embeddingId`), to embed questions the same way; null if it cannot be used now. */
+export const embedderForIndex = async (deps: Deps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
+  if (id === embeddingId(deps.embedders.local)) return deps.embedders.local;
+  const [model, dimensions] = id.split('@');
+  return model === OPENAI_EMBEDDING_MODEL && Number(dimensions) > 0 ? openAiEmbedder(deps, tenant, Number(dimensions)) : null;
+};
