@@ -2,6 +2,7 @@
 // real guarded fetch. The fetch is wrapped to record every URL the crawler
 // asks for, so "never contacted the off-site host" means it never even tried.
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGuardedFetch } from '../../lambdas/adapters/net/guarded-fetch.ts';
@@ -57,6 +58,14 @@ function site(path: string, res: http.ServerResponse): void {
       return;
     case '/never-followed':
       html(page('Never', ''));
+      return;
+    case '/sitemap-pages.xml.gz':
+      res.writeHead(200, { 'content-type': 'application/gzip' });
+      res.end(gzipSync(`<urlset><url><loc>${origin}/latin1</loc></url></urlset>`));
+      return;
+    case '/latin1':
+      res.writeHead(200, { 'content-type': 'text/html; charset=ISO-8859-1' });
+      res.end(Buffer.from(page('Café crème', '<p>Crème brûlée à volonté.</p>'), 'latin1'));
       return;
     case '/orphan':
       html(page('Only in the sitemap', ''));
@@ -137,6 +146,15 @@ function harness(): { fetch: GuardedFetch; requested: string[]; sleeps: number[]
 const paths = (urls: readonly string[]): string[] => urls.map((url) => url.slice(origin.length));
 
 describe('crawlSite', () => {
+  it('reads gzipped sitemaps and pages in their declared character set', async () => {
+    robotsText = '';
+    const h = harness();
+    const result = await crawlSite({ start: `${origin}/sitemap-pages.xml.gz`, fetch: h.fetch, sleep: h.sleep });
+    expect(result.pages.map((p) => p.url)).toEqual([`${origin}/latin1`]);
+    expect(result.pages[0]!.title).toBe('Café crème');
+    expect(result.pages[0]!.html).toContain('Crème brûlée à volonté.');
+  });
+
   it('keeps exactly the allowed same-site HTML pages and says why the others were skipped', async () => {
     const h = harness();
     const progress: CrawlProgress[] = [];

@@ -7,6 +7,7 @@
  * followed here, not by the fetch, so that an off-site target is never even
  * requested.
  */
+import { gunzipSync } from 'node:zlib';
 import { invalid } from '../../core/errors.ts';
 import { blockedDestinationOf, type GuardedFetch } from '../net/guarded-fetch.ts';
 import { scanMarkup } from '../parsers/markup.ts';
@@ -22,7 +23,7 @@ export interface CrawlProgress {
 }
 
 export interface CrawlOptions {
-  /** A page or a sitemap (`.xml`) URL; http or https. */
+  /** A page or a sitemap (`.xml`, `.xml.gz`) URL; http or https. */
   readonly start: string;
   readonly fetch: GuardedFetch;
   /** Pages kept. @default 50 */
@@ -77,6 +78,18 @@ const httpStatus = (status: number): string => `the server answered ${status}`;
 const blockedReason = (error: unknown): string | undefined => blockedDestinationOf(error)?.message;
 
 class TooLarge extends Error {}
+
+/** The charset a `Content-Type` names, else a `<meta charset>` in the first 2 KB, else UTF-8. */
+export function decodeText(bytes: Uint8Array, contentType: string | null): string {
+  const declared = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1]
+    ?? /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(Buffer.from(bytes.subarray(0, 2048)).toString('latin1'))?.[1];
+  try {
+    return new TextDecoder(declared ?? 'utf-8').decode(bytes);
+  } catch {
+    // An unknown label: UTF-8 with replacement characters is the web's default.
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
 
 /** Crawls the site at `start`. Throws `invalid_request` for a start URL that is not http(s), and the signal's reason on abort. */
 export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
@@ -142,14 +155,14 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
     return { skip: SKIP.redirects };
   };
 
-  /** The body as text, or TooLarge once it passes the per-response or total budget. */
-  const readBody = async (response: Response): Promise<string> => {
+  /** The body's bytes, or TooLarge once it passes the per-response or total budget. */
+  const readBytes = async (response: Response): Promise<Buffer> => {
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > maxPageBytes) {
       await response.body?.cancel();
       throw new TooLarge(SKIP.tooLarge);
     }
-    if (!response.body) return '';
+    if (!response.body) return Buffer.alloc(0);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -164,7 +177,23 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
       chunks.push(value);
     }
     totalBytes += size;
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
+  };
+
+  /** The body as text, decoded with its declared or sniffed character set. */
+  const readBody = async (response: Response): Promise<string> => decodeText(await readBytes(response), response.headers.get('content-type'));
+
+  /** A sitemap, gunzipped when it is a `.gz` file, within the page size budget. */
+  const readSitemap = async (response: Response, url: string): Promise<string> => {
+    const bytes = await readBytes(response);
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    if (!gzipped) return decodeText(bytes, response.headers.get('content-type'));
+    if (!/\.gz$/i.test(new URL(url).pathname) && !/gzip/i.test(response.headers.get('content-type') ?? '')) return '';
+    try {
+      return gunzipSync(bytes, { maxOutputLength: maxPageBytes * 10 }).toString('utf8');
+    } catch {
+      return '';
+    }
   };
 
   // robots.txt first: 4xx allows everything, 5xx or no answer stops the crawl.
@@ -201,7 +230,7 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
         await answer.response.body?.cancel();
         return;
       }
-      text = await readBody(answer.response);
+      text = await readSitemap(answer.response, url);
     } catch (error) {
       if (signal?.aborted) throw error;
       return;
@@ -215,7 +244,7 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
       } else enqueue(target);
     }
   };
-  if (/\.xml$/i.test(new URL(start).pathname)) {
+  if (/\.xml(\.gz)?$/i.test(new URL(start).pathname)) {
     await fetchSitemap(start, 0);
   } else {
     enqueue(start);
