@@ -13,6 +13,7 @@ import { createBotRepository } from './dynamo/bot-repo.ts';
 import { createChunkRepository } from './dynamo/chunk-repo.ts';
 import { createDocumentClient } from './dynamo/client.ts';
 import { createDocumentRepository } from './dynamo/document-repo.ts';
+import { createIndexRepository } from './dynamo/index-repo.ts';
 import { createAuditRepository } from './dynamo/audit-repo.ts';
 import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
@@ -42,6 +43,7 @@ export const buildDeps = (config: Config): Deps => {
     bots: createBotRepository(db, config.PARLEY_TABLE),
     documents: createDocumentRepository(db, config.PARLEY_TABLE),
     chunks: createChunkRepository(db, config.PARLEY_TABLE, cipher),
+    index: createIndexRepository(db, config.PARLEY_TABLE, cipher),
     objects: createObjectStore(s3, config.PARLEY_BUCKET),
     cipher,
     secrets: createSecretBox(keyrings.secrets),

@@ -106,6 +106,7 @@ export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string
   // The public id goes first, so the widget stops answering at once.
   await deps.bots.delete(tenant, bot);
   const docs = await deps.documents.list(tenant, botId);
+  await deps.index.deleteForBot(tenant, botId);
   await deps.chunks.deleteForBot(tenant, botId);
   await Promise.all(docs.map((d) => deps.documents.delete(tenant, botId, d.docId)));
   await deps.objects.deletePrefix(tenant, `bots/${botId}/`);

@@ -1,9 +1,10 @@
 /** Training documents: upload requests, listing, deletion. */
 import { requireRole } from './accounts.ts';
+import { withdrawDocument } from './bot-index.ts';
 import { getBot } from './bots.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
-import { MAX_UPLOAD_BYTES, UPLOAD_TYPES, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
+import { MAX_DOCUMENTS_PER_BOT, MAX_UPLOAD_BYTES, UPLOAD_TYPES, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
 import type { DocumentRecord } from './model.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -49,6 +50,14 @@ const newDocument = (now: Date, botId: string, req: UploadRequest, source: Docum
   updatedAt: now.toISOString(),
 });
 
+/** Refuses a new document when the bot's index is full. */
+export const checkRoomForDocument = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+  const head = await deps.index.getHead(tenant, botId);
+  if (head.live.size >= MAX_DOCUMENTS_PER_BOT) {
+    throw new AppError('conflict', `A bot can have at most ${MAX_DOCUMENTS_PER_BOT.toLocaleString('en')} documents. Delete some, or use another bot.`);
+  }
+};
+
 export type TextSource =
   | { readonly kind: 'text'; readonly title: string; readonly text: string }
   | { readonly kind: 'qa'; readonly title: string; readonly pairs: ReadonlyArray<{ readonly question: string; readonly answer: string }> };
@@ -61,6 +70,7 @@ export const qaAsMarkdown = (pairs: ReadonlyArray<{ question: string; answer: st
 export const addTextSource = async (deps: Deps, tenant: TenantContext, botId: string, input: TextSource): Promise<DocumentRecord> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
+  await checkRoomForDocument(deps, tenant, botId);
   const body = input.kind === 'text' ? input.text : qaAsMarkdown(input.pairs);
   if (!body.trim()) throw new AppError('invalid_request', 'There is no text to add.');
   const bytes = new TextEncoder().encode(body);
@@ -88,6 +98,7 @@ export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: st
   if (req.size > MAX_UPLOAD_BYTES) {
     throw new AppError('payload_too_large', `The file is larger than ${MAX_UPLOAD_BYTES / MB} MB.`);
   }
+  await checkRoomForDocument(deps, tenant, botId);
   const now = deps.clock.now();
   const document = newDocument(now, botId, req, 'upload');
   await deps.documents.create(tenant, document);
@@ -111,7 +122,8 @@ export const getDocument = async (deps: Deps, tenant: TenantContext, botId: stri
 export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<void> => {
   requireRole(tenant, 'admin');
   const doc = await getDocument(deps, tenant, botId, docId);
-  await deps.documents.delete(tenant, botId, docId);
+  // Out of the index and gone from the list in one transaction; then its chunks and files.
+  await withdrawDocument(deps, tenant, botId, docId, 'delete');
   await deps.chunks.deleteForDocument(tenant, botId, docId);
   await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
 };

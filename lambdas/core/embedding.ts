@@ -9,6 +9,7 @@ import { getAccount } from './accounts.ts';
 import { AppError, UnreadableDocument } from './errors.ts';
 import { chooseKey } from './keys.ts';
 import type { Bot, EmbeddingChoice } from './model.ts';
+import { MIN_PASSAGE_SCORE } from './limits.ts';
 import type { Deps, Embedder } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
@@ -54,3 +55,10 @@ export const embedderForIndex = async (deps: Deps, tenant: TenantContext, id: st
   const [model, dimensions] = id.split('@');
   return model === OPENAI_EMBEDDING_MODEL && Number(dimensions) > 0 ? openAiEmbedder(deps, tenant, Number(dimensions)) : null;
 };
+
+/**
+ * The least similarity a passage needs to count as relevant, by embedding: the
+ * local embedder's vectors share no component unless texts share terms, while
+ * OpenAI's place unrelated texts at roughly 0.0 to 0.2.
+ */
+export const relevanceFloor = (id: string): number => (id.startsWith(`${OPENAI_EMBEDDING_MODEL}@`) ? 0.25 : MIN_PASSAGE_SCORE);

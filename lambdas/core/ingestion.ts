@@ -4,7 +4,9 @@
  * infrastructure failures are thrown so the queue retries the message.
  */
 import { documentPath, sealedDocumentPath } from './documents.ts';
+import { publishRun, withdrawDocument } from './bot-index.ts';
 import { embedderForBot, embeddingId } from './embedding.ts';
+import { buildSegment } from './index-segment.ts';
 import { ProviderRefusedKey, UnreadableDocument } from './errors.ts';
 import { chunkDocument } from './chunking.ts';
 import { createHash } from 'node:crypto';
@@ -34,14 +36,9 @@ const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
 
 /** Ends a document's ingestion as `failed` with the reason; it no longer answers. */
 export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord) => async (reason: string): Promise<IngestOutcome> => {
-  await deps.documents.update(tenant, doc.botId, doc.docId, {
-    status: 'failed',
-    error: reason,
-    chunkCount: 0,
-    indexedRun: undefined,
-    embeddedWith: undefined,
-    updatedAt: deps.clock.now().toISOString(),
-  });
+  const patch = { status: 'failed', error: reason, chunkCount: 0, indexedRun: undefined, embeddedWith: undefined, updatedAt: deps.clock.now().toISOString() } as const;
+  const outcome = await withdrawDocument(deps, tenant, doc.botId, doc.docId, { patch, ifIndexedRun: doc.indexedRun ?? null });
+  if (outcome === 'document') return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
   await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
   return { outcome: 'failed', reason };
 };
@@ -117,11 +114,12 @@ export const indexParsed = async (
   const bot = await deps.bots.get(tenant, doc.botId);
   if (!bot) return { outcome: 'ignored', reason: 'bot deleted' };
 
+  const texts = drafts.map((d) => embeddingText(parsed.title, d.section, d.text));
   let vectors: Float32Array[];
   let embedder: Embedder;
   try {
     embedder = await embedderForBot(deps, tenant, bot);
-    vectors = await embedder.embed(drafts.map((d) => embeddingText(parsed.title, d.section, d.text)));
+    vectors = await embedder.embed(texts);
   } catch (err) {
     if (err instanceof UnreadableDocument) return fail(err.message);
     if (err instanceof ProviderRefusedKey) {
@@ -133,18 +131,26 @@ export const indexParsed = async (
   const run = newId(deps.clock.now().getTime());
   const chunks: Chunk[] = drafts.map((d, i) => ({ ...d, docId: doc.docId, run, vector: vectors[i]! }));
   await deps.chunks.put(tenant, doc.botId, chunks);
-  const switched = await deps.documents.update(tenant, doc.botId, doc.docId, {
-    status: 'ready',
-    chunkCount: chunks.length,
-    personalData: countPersonalData(findings),
-    pageCount: parsed.blocks.reduce((most, b) => Math.max(most, b.page ?? 0), 0) || undefined,
-    sha256: options.sha256,
-    indexedRun: run,
+  const outcome = await publishRun(deps, tenant, doc.botId, {
+    docId: doc.docId,
+    run,
+    chunks: chunks.length,
     embeddedWith: embeddingId(embedder),
-    updatedAt: deps.clock.now().toISOString(),
-    ...options.extra,
-  }, { ifIndexedRun: doc.indexedRun ?? null });
-  if (!switched) {
+    segment: buildSegment(chunks, vectors, texts),
+    patch: {
+      status: 'ready',
+      chunkCount: chunks.length,
+      personalData: countPersonalData(findings),
+      pageCount: parsed.blocks.reduce((most, b) => Math.max(most, b.page ?? 0), 0) || undefined,
+      sha256: options.sha256,
+      indexedRun: run,
+      embeddedWith: embeddingId(embedder),
+      updatedAt: deps.clock.now().toISOString(),
+      ...options.extra,
+    },
+    ifIndexedRun: doc.indexedRun ?? null,
+  });
+  if (outcome === 'document') {
     // Deleted while we worked, or another run switched first: this run is not needed.
     await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId, run);
     return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };

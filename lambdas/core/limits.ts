@@ -42,3 +42,10 @@ export const INGEST_MAX_RECEIVE_COUNT = 3;
 /** Pages a website source keeps: the default, and the most an owner may ask for. */
 export const DEFAULT_CRAWL_PAGES = 50;
 export const MAX_CRAWL_PAGES = 200;
+
+/** Memory a warm function may hold for opened index segments, across all bots (LRU). */
+export const INDEX_CACHE_BYTES = 256 * 1024 * 1024;
+/** Segments of one embedding a bot's index may have before the smaller ones are merged. */
+export const MAX_INDEX_SEGMENTS = 12;
+/** Documents per bot: the index head lists each (38 bytes) in one item. */
+export const MAX_DOCUMENTS_PER_BOT = 8_000;

@@ -160,3 +160,31 @@ export interface AuditEntry {
   readonly sourceIp?: string;
   readonly detail?: Readonly<Record<string, string | number | boolean>>;
 }
+
+/**
+ * A bot's search index: immutable segments of packed codes and lexical postings,
+ * and the run of each document that answers. One conditional write replaces the
+ * whole head, so readers see one generation or the next, never a mix.
+ */
+export interface IndexHead {
+  /** Bumped by every change; 0 for a bot with no index yet. */
+  readonly generation: number;
+  readonly segments: readonly SegmentRef[];
+  /** docId → the run that answers, and how many chunks it has. */
+  readonly live: ReadonlyMap<string, LiveRun>;
+}
+
+export interface LiveRun {
+  readonly run: string;
+  readonly chunks: number;
+}
+
+export interface SegmentRef {
+  readonly id: string;
+  /** Stored items the sealed segment was split into. */
+  readonly parts: number;
+  /** Entries in it, dead ones (superseded runs) included until compaction drops them. */
+  readonly chunks: number;
+  /** The embedding its vectors come from (`model@dimensions`). */
+  readonly embeddedWith: string;
+}

@@ -3,7 +3,7 @@
  * implement them (DynamoDB, S3, model providers, parsers); tests may fake them.
  * Every tenant-data port takes a TenantContext and builds its keys itself.
  */
-import type { Account, AuditEntry, Bot, Chunk, CrawlProgress, DocumentRecord, Membership, ParsedDocument, Passage, ProviderKeyRecord } from './model.ts';
+import type { Account, AuditEntry, Bot, Chunk, CrawlProgress, DocumentRecord, IndexHead, Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef } from './model.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export interface AccountRepository {
@@ -47,8 +47,39 @@ export interface ChunkRepository {
   /** Writes all chunks of a document (batched, with retries of unprocessed items). */
   put(tenant: TenantContext, botId: string, chunks: readonly Chunk[]): Promise<void>;
   listForBot(tenant: TenantContext, botId: string): Promise<Chunk[]>;
+  /** The chunks at these keys, in the same order; missing ones are left out. */
+  getMany(tenant: TenantContext, botId: string, keys: readonly ChunkKey[]): Promise<Chunk[]>;
   /** Deletes a document's chunks: all of them, or one ingest run's. */
   deleteForDocument(tenant: TenantContext, botId: string, docId: string, run?: string): Promise<void>;
+  deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
+}
+
+/** The chunk a search entry points at. */
+export interface ChunkKey {
+  readonly docId: string;
+  readonly run: string;
+  readonly seq: number;
+}
+
+/** What a bot-index commit does to a document in the same transaction. */
+export type DocumentChange =
+  | { readonly docId: string; readonly patch: DocumentPatch; readonly ifIndexedRun: string | null }
+  | { readonly docId: string; readonly delete: true };
+
+/** A bot's search index: the head item, and sealed segments under the bot partition. */
+export interface IndexRepository {
+  /** The current head (strongly consistent); generation 0 and nothing in it when the bot has none. */
+  getHead(tenant: TenantContext, botId: string): Promise<IndexHead>;
+  /** Seals and stores a segment (split into items that fit DynamoDB); returns the number of parts. */
+  putSegment(tenant: TenantContext, botId: string, id: string, bytes: Uint8Array): Promise<number>;
+  getSegment(tenant: TenantContext, botId: string, ref: SegmentRef): Promise<Uint8Array>;
+  deleteSegment(tenant: TenantContext, botId: string, ref: SegmentRef): Promise<void>;
+  /**
+   * Replaces the head if its generation is still `expected`, and applies the document
+   * change in the same transaction: `stale` when the head moved on, `document` when
+   * the document's condition failed (deleted, or another run switched in first).
+   */
+  commit(tenant: TenantContext, botId: string, expected: number, next: IndexHead, change?: DocumentChange): Promise<'ok' | 'stale' | 'document'>;
   deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
 }
 
@@ -185,6 +216,7 @@ export interface Deps {
   readonly bots: BotRepository;
   readonly documents: DocumentRepository;
   readonly chunks: ChunkRepository;
+  readonly index: IndexRepository;
   readonly objects: ObjectStore;
   readonly parser: DocumentParser;
   readonly embedders: Embedders;

@@ -1,16 +1,32 @@
 /**
- * Retrieval: the passages of one bot that best answer a query. A chunk answers
- * only while its document's `indexedRun` names the run that wrote it, so a
- * half-written re-ingest never answers, the previous run answers until the
- * switch, and a deleted document never does. Questions are embedded with each
- * document's own embedding model, so a bot mid-way through re-embedding still
- * answers from every document.
+ * Retrieval: the passages of one bot that best answer a query.
+ *
+ * 1. The index head (one small item) says which document runs answer and which
+ *    segments hold their entries; segments come from the warm cache or storage.
+ * 2. Dense candidates: the query's vector against the segments' compact codes
+ *    (per embedding model in use, so a bot mid-way through re-embedding still
+ *    answers from every document), then exact rescoring with the full vectors
+ *    stored on the candidates' chunk items.
+ * 3. Lexical candidates: BM25 over the segments' postings, global to the bot.
+ * 4. Reciprocal rank fusion of the two lists; passages whose exact similarity
+ *    is below the embedding's relevance floor are dropped, so chat can say it
+ *    does not know.
+ * Entries of runs that no longer answer are skipped, so a re-ingest or a
+ * deletion shows at once, whatever compaction has not yet removed.
  */
-import { embedderForIndex } from './embedding.ts';
-import { MIN_PASSAGE_SCORE } from './limits.ts';
-import type { DocumentRecord, Passage } from './model.ts';
-import type { Deps } from './ports.ts';
+import { openIndex } from './bot-index.ts';
+import { embedderForIndex, relevanceFloor } from './embedding.ts';
+import { fuse } from './fusion.ts';
+import { entryOf, type OpenedSegment } from './index-segment.ts';
+import { searchLexical } from './lexical-index.ts';
+import type { Chunk, IndexHead, Passage } from './model.ts';
+import type { ChunkKey, Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
+import { searchCodes, type Hit } from './vector-codes.ts';
+
+/** Candidates each list keeps, per passage asked for, and at least. */
+export const CANDIDATES_PER_RESULT = 10;
+export const MIN_CANDIDATES = 50;
 
 export const dot = (a: Float32Array, b: Float32Array): number => {
   let sum = 0;
@@ -19,41 +35,96 @@ export const dot = (a: Float32Array, b: Float32Array): number => {
   return sum;
 };
 
-/** The query embedded once per embedding model in use; models that cannot be used now are left out. */
-const queryVectors = async (deps: Deps, tenant: TenantContext, docs: readonly DocumentRecord[], query: string): Promise<Map<string, Float32Array>> => {
-  const ids = [...new Set(docs.map((d) => d.embeddedWith).filter((id): id is string => id !== undefined))];
-  const out = new Map<string, Float32Array>();
-  await Promise.all(ids.map(async (id) => {
-    const embedder = await embedderForIndex(deps, tenant, id);
-    if (embedder) out.set(id, (await embedder.embed([query]))[0]!);
-  }));
-  return out;
+const chunkKey = (k: ChunkKey) => `${k.docId}#${k.run}#${k.seq}`;
+
+/** Document names by id, loaded once per index generation. */
+const namesCache = new Map<string, { generation: number; names: Map<string, string> }>();
+const NAMES_CACHE_BOTS = 500;
+
+const documentNames = async (deps: Deps, tenant: TenantContext, botId: string, head: IndexHead): Promise<Map<string, string>> => {
+  const key = `${tenant.accountId}/${botId}`;
+  const hit = namesCache.get(key);
+  if (hit && hit.generation === head.generation) return hit.names;
+  const names = new Map((await deps.documents.list(tenant, botId)).map((d) => [d.docId, d.name]));
+  namesCache.delete(key);
+  namesCache.set(key, { generation: head.generation, names });
+  if (namesCache.size > NAMES_CACHE_BOTS) namesCache.delete(namesCache.keys().next().value!);
+  return names;
 };
 
 export const retrieve = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> => {
-  const [chunks, docs] = await Promise.all([deps.chunks.listForBot(tenant, botId), deps.documents.list(tenant, botId)]);
-  const answering = docs.filter((d) => d.indexedRun !== undefined);
-  const byId = new Map(answering.map((d) => [d.docId, d]));
-  const vectors = await queryVectors(deps, tenant, answering, query);
-  const scored: Passage[] = [];
-  for (const c of chunks) {
-    const doc = byId.get(c.docId);
-    if (!doc || c.run !== doc.indexedRun) continue;
-    const q = vectors.get(doc.embeddedWith ?? '');
-    if (!q) continue;
-    const score = dot(q, c.vector);
-    if (score < MIN_PASSAGE_SCORE) continue;
-    scored.push({
-      docId: c.docId,
-      documentName: doc.name,
-      section: c.section,
-      ...(c.page !== undefined ? { page: c.page } : {}),
-      ...(c.url !== undefined ? { url: c.url } : {}),
-      text: c.text,
-      start: c.start,
-      end: c.end,
-      score,
-    });
+  const { head, segments } = await openIndex(deps, tenant, botId);
+  if (head.live.size === 0 || k <= 0) return [];
+  const isLive = (seg: OpenedSegment, i: number) => {
+    const { docId, run } = seg.runs[seg.runOf[i]!]!;
+    return head.live.get(docId)?.run === run;
+  };
+  const liveChunks = [...head.live.values()].reduce((sum, r) => sum + r.chunks, 0);
+  const storedChunks = segments.reduce((sum, s) => sum + s.ref.chunks, 0);
+  const wanted = Math.max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k);
+  // Ask for more when superseded entries may crowd the lists.
+  const asked = storedChunks > liveChunks ? 2 * wanted : wanted;
+  const liveHits = (hits: readonly Hit[]) => hits.filter((h) => isLive(segments[h.segment]!, h.chunk)).slice(0, wanted);
+
+  // Dense: per embedding model, codes first, then exact rescoring below.
+  const models = [...new Set(segments.map((s) => s.ref.embeddedWith))];
+  const queryVectors = new Map<string, Float32Array>();
+  const denseApprox: Hit[] = [];
+  await Promise.all(models.map(async (model) => {
+    const embedder = await embedderForIndex(deps, tenant, model);
+    if (!embedder) return;
+    const q = (await embedder.embed([query]))[0]!;
+    queryVectors.set(model, q);
+    const group = segments.flatMap((s, i) => (s.ref.embeddedWith === model ? [i] : []));
+    for (const h of searchCodes(group.map((i) => segments[i]!.codes), q, asked)) {
+      denseApprox.push({ segment: group[h.segment]!, chunk: h.chunk, score: h.score });
+    }
+  }));
+  const lexical = liveHits(searchLexical(segments.map((s) => s.lexical), query, asked));
+
+  // Chunk items of the dense candidates: their vectors rescore them, their text answers.
+  const fetched = new Map<string, Chunk>();
+  const loadChunks = async (hits: readonly Hit[]) => {
+    const keys = hits.map((h) => entryOf(segments[h.segment]!, h.chunk)).filter((e) => !fetched.has(chunkKey(e)));
+    for (const c of await deps.chunks.getMany(tenant, botId, keys)) fetched.set(chunkKey(c), c);
+  };
+  const chunkOf = (h: Hit) => fetched.get(chunkKey(entryOf(segments[h.segment]!, h.chunk)));
+  const similarity = (h: Hit): number | undefined => {
+    const c = chunkOf(h);
+    const q = queryVectors.get(segments[h.segment]!.ref.embeddedWith);
+    return c && q ? dot(q, c.vector) : undefined;
+  };
+  const denseCandidates = liveHits(denseApprox.sort((a, b) => b.score - a.score));
+  await loadChunks(denseCandidates);
+  const dense = denseCandidates
+    .map((h) => ({ ...h, score: similarity(h) ?? -Infinity }))
+    .filter((h) => h.score > -Infinity)
+    .sort((a, b) => b.score - a.score || a.segment - b.segment || a.chunk - b.chunk);
+
+  // Fuse, then fetch what only the lexical list found, and drop what is not relevant enough.
+  const fused = fuse(dense, lexical);
+  const passages: Passage[] = [];
+  const names = await documentNames(deps, tenant, botId, head);
+  for (let from = 0; from < fused.length && passages.length < k; from += k) {
+    const page = fused.slice(from, from + k);
+    await loadChunks(page);
+    for (const h of page) {
+      const c = chunkOf(h);
+      const score = similarity(h);
+      if (!c || score === undefined || score < relevanceFloor(segments[h.segment]!.ref.embeddedWith)) continue;
+      passages.push({
+        docId: c.docId,
+        documentName: names.get(c.docId) ?? '',
+        section: c.section,
+        ...(c.page !== undefined ? { page: c.page } : {}),
+        ...(c.url !== undefined ? { url: c.url } : {}),
+        text: c.text,
+        start: c.start,
+        end: c.end,
+        score,
+      });
+      if (passages.length === k) break;
+    }
   }
-  return scored.sort((a, b) => b.score - a.score || a.docId.localeCompare(b.docId) || a.start - b.start).slice(0, k);
+  return passages;
 };

@@ -11,7 +11,7 @@ import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
 import { failWith, indexParsed, type DocumentRef, type IngestOutcome } from './ingestion.ts';
 import { DEFAULT_CRAWL_PAGES, MAX_CRAWL_PAGES } from './limits.ts';
-import { objectNameFor } from './documents.ts';
+import { checkRoomForDocument, objectNameFor } from './documents.ts';
 import type { Block, CrawlProgress, DocumentRecord, ParsedDocument } from './model.ts';
 import type { CrawledPage, Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
@@ -44,6 +44,7 @@ export const addWebsiteSource = async (deps: Deps, tenant: TenantContext, botId:
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const url = websiteAddress(input.url);
+  await checkRoomForDocument(deps, tenant, botId);
   const maxPages = input.maxPages ?? DEFAULT_CRAWL_PAGES;
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > MAX_CRAWL_PAGES) {
     throw new AppError('invalid_request', `A website source may keep between 1 and ${MAX_CRAWL_PAGES} pages.`, { field: 'maxPages' });

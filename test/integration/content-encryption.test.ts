@@ -17,15 +17,19 @@ describe('tenant content at rest', () => {
     return out.Items ?? [];
   };
 
-  it('stores chunk text and vectors only sealed under the account key', async () => {
+  /** The sealed blob of a chunk or an index segment part; the index head holds only ids and counts. */
+  const sealedOf = (item: Record<string, unknown>) => (item.sk === 'INDEX' ? undefined : (item.sealed ?? item.data) as Uint8Array);
+
+  it('stores chunk text, vectors and index segments only sealed under the account key', async () => {
     const owner = await newOwner(platform());
     await uploadDocument(platform(), owner, 'internal.md', DOC);
     const items = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
-    expect(items.length).toBeGreaterThan(0);
+    expect(items.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['CHUNK', 'INDEX', 'SEG']);
     for (const item of items) {
       expect(item).not.toHaveProperty('text');
       expect(item).not.toHaveProperty('vector');
-      expect(Buffer.from(item.sealed as Uint8Array).toString('latin1')).not.toContain('vault combination');
+      const sealed = sealedOf(item);
+      if (sealed) expect(Buffer.from(sealed).toString('latin1')).not.toContain('vault combination');
       expect(JSON.stringify(item)).not.toContain('vault');
     }
     // …and still answers from it.
@@ -52,12 +56,16 @@ describe('tenant content at rest', () => {
     const tenant = tenantForSystem(owner.accountId);
     // A "backup": the raw items as they are now.
     const backup = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
-    expect((await platform().deps.chunks.listForBot(tenant, owner.botId)).length).toBe(backup.length);
+    const sealedItems = backup.filter((i) => sealedOf(i));
+    expect(sealedItems.length).toBe((await platform().deps.chunks.listForBot(tenant, owner.botId)).length + 1);
+    const segment = backup.find((i) => String(i.sk).startsWith('SEG#'))!;
+    expect(await platform().deps.cipher.open(tenant, 'vector-page', segment.data as Uint8Array)).toBeInstanceOf(Uint8Array);
 
     await platform().deps.cipher.destroyAccountKey(tenant);
 
-    for (const item of backup) {
-      await expect(platform().deps.cipher.open(tenant, 'chunk', item.sealed as Uint8Array)).rejects.toThrow(ContentKeyUnavailable);
+    for (const item of sealedItems) {
+      const purpose = String(item.sk).startsWith('SEG#') ? 'vector-page' : 'chunk';
+      await expect(platform().deps.cipher.open(tenant, purpose, sealedOf(item)!)).rejects.toThrow(ContentKeyUnavailable);
     }
     await expect(platform().deps.chunks.listForBot(tenant, owner.botId)).rejects.toThrow(ContentKeyUnavailable);
     // The wrapped key is gone from the keys table itself.

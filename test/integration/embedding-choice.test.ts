@@ -44,17 +44,17 @@ describe('a bot embedded with OpenAI', () => {
     const chunks = await platform().deps.chunks.listForBot(tenantForSystem(owner.accountId), owner.botId);
     expect(chunks.every((c) => c.vector.length === 256)).toBe(true);
 
-    const reply = await ask(platform(), owner.publicId, 'How long until my parcel leaves the warehouse?');
+    const reply = await ask(platform(), owner.publicId, 'How many working days until parcels leave our warehouse?');
     expect(reply.sources[0]).toMatchObject({ docId: doc.docId });
     expect(embeddingRequests()).toHaveLength(2);
-    expect(embeddingRequests()[1]).toMatchObject({ body: { input: ['How long until my parcel leaves the warehouse?'] } });
+    expect(embeddingRequests()[1]).toMatchObject({ body: { input: ['How many working days until parcels leave our warehouse?'] } });
 
     // Back to the local embedder: re-embedded again, no more provider calls for questions.
     expect((await owner.request('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'local' } })).status).toBe(200);
     await platform().ingest.idle();
     const local = (await owner.request<{ document: Doc }>('GET', `/v1/bots/${owner.botId}/documents/${doc.docId}`)).body.document;
     expect(local.embeddedWith).toBe('parley-hashed-lexical-v1@512');
-    await ask(platform(), owner.publicId, 'How long until my parcel leaves the warehouse?');
+    await ask(platform(), owner.publicId, 'How many working days until parcels leave our warehouse?');
     expect(embeddingRequests()).toHaveLength(2);
   });
 

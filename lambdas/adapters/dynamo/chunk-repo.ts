@@ -6,8 +6,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Chunk } from '../../core/model.ts';
 import type { ChunkRepository, ContentCipher } from '../../core/ports.ts';
-import { keys } from '../../core/tenancy.ts';
-import { batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';
+import { keys, type TenantContext } from '../../core/tenancy.ts';
+import { batchGet, batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';
 
 const chunkSk = (c: Pick<Chunk, 'docId' | 'run' | 'seq'>) => `CHUNK#${c.docId}#${c.run}#${String(c.seq).padStart(6, '0')}`;
 
@@ -34,42 +34,53 @@ const unpack = (bytes: Uint8Array): { text: string; section: string; url?: strin
   return { text, section, ...(url ? { url } : {}), vector };
 };
 
-export const createChunkRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ChunkRepository => ({
-  async put(tenant, botId, chunks) {
-    const pk = keys.bot(tenant, botId);
-    const items: Item[] = await Promise.all(chunks.map(async (c) => ({
-      pk,
-      sk: chunkSk(c),
-      docId: c.docId,
-      run: c.run,
-      seq: c.seq,
-      page: c.page,
-      start: c.start,
-      end: c.end,
-      sealed: await cipher.seal(tenant, 'chunk', pack(c)),
-    })));
-    await batchWrite(db, table, items.map((Item) => ({ PutRequest: { Item } })));
-  },
+export const createChunkRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ChunkRepository => {
+  const chunkOf = async (tenant: TenantContext, i: Item): Promise<Chunk> => ({
+    docId: String(i.docId),
+    run: String(i.run),
+    seq: Number(i.seq),
+    ...(typeof i.page === 'number' ? { page: i.page } : {}),
+    start: Number(i.start),
+    end: Number(i.end),
+    ...unpack(await cipher.open(tenant, 'chunk', i.sealed as Uint8Array)),
+  });
+  return {
+    async put(tenant, botId, chunks) {
+      const pk = keys.bot(tenant, botId);
+      const items: Item[] = await Promise.all(chunks.map(async (c) => ({
+        pk,
+        sk: chunkSk(c),
+        docId: c.docId,
+        run: c.run,
+        seq: c.seq,
+        page: c.page,
+        start: c.start,
+        end: c.end,
+        sealed: await cipher.seal(tenant, 'chunk', pack(c)),
+      })));
+      await batchWrite(db, table, items.map((Item) => ({ PutRequest: { Item } })));
+    },
 
-  async listForBot(tenant, botId) {
-    const items = await queryAll(db, {
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': keys.bot(tenant, botId), ':p': 'CHUNK#' },
-    });
-    return Promise.all(items.map(async (i): Promise<Chunk> => ({
-      docId: String(i.docId),
-      run: String(i.run),
-      seq: Number(i.seq),
-      ...(typeof i.page === 'number' ? { page: i.page } : {}),
-      start: Number(i.start),
-      end: Number(i.end),
-      ...unpack(await cipher.open(tenant, 'chunk', i.sealed as Uint8Array)),
-    })));
-  },
+    async listForBot(tenant, botId) {
+      const items = await queryAll(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.bot(tenant, botId), ':p': 'CHUNK#' },
+      });
+      return Promise.all(items.map((i) => chunkOf(tenant, i)));
+    },
 
-  deleteForDocument: (tenant, botId, docId, run) =>
-    deleteByPrefix(db, table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`),
+    async getMany(tenant, botId, wanted) {
+      const pk = keys.bot(tenant, botId);
+      const items = await batchGet(db, table, wanted.map((k) => ({ pk, sk: chunkSk(k) })));
+      const bySk = new Map(items.map((i) => [String(i.sk), i]));
+      const found = wanted.map((k) => bySk.get(chunkSk(k))).filter((i): i is Item => i !== undefined);
+      return Promise.all(found.map((i) => chunkOf(tenant, i)));
+    },
 
-  deleteForBot: (tenant, botId) => deleteByPrefix(db, table, keys.bot(tenant, botId), ''),
-});
+    deleteForDocument: (tenant, botId, docId, run) =>
+      deleteByPrefix(db, table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`),
+
+    deleteForBot: (tenant, botId) => deleteByPrefix(db, table, keys.bot(tenant, botId), 'CHUNK#'),
+  };
+};

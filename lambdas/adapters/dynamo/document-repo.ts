@@ -1,12 +1,19 @@
 /** Document records under the account partition: `DOC#<bot>#<doc>`. */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord } from '../../core/model.ts';
-import type { DocumentRepository } from '../../core/ports.ts';
-import { keys } from '../../core/tenancy.ts';
+import type { DocumentPatch, DocumentRepository } from '../../core/ports.ts';
+import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { live, queryAll, withoutKeys } from './items.ts';
 import { updateExisting } from './update-expression.ts';
 
 const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
+
+/** The key of a document record (the bot index commits document changes with its head). */
+export const documentKey = (tenant: TenantContext, botId: string, docId: string) => ({ pk: keys.account(tenant), sk: sk(botId, docId) });
+
+/** A patch as stored: a reason belongs only to a failed document. */
+export const storedPatch = (patch: DocumentPatch): DocumentPatch =>
+  patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
 
 export const createDocumentRepository = (db: DynamoDBDocumentClient, table: string): DocumentRepository => ({
   async create(tenant, doc) {
@@ -33,10 +40,8 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
   },
 
   async update(tenant, botId, docId, patch, options) {
-    // A reason belongs only to a failed document.
-    const withError = patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
-    const expect = options && 'ifIndexedRun' in options ? { attribute: 'indexedRun', value: options.ifIndexedRun ?? null } : undefined;
-    return updateExisting(db, table, { pk: keys.account(tenant), sk: sk(botId, docId) }, withError, expect);
+    const expect = options ? { attribute: 'indexedRun', value: options.ifIndexedRun } : undefined;
+    return updateExisting(db, table, documentKey(tenant, botId, docId), storedPatch(patch), expect);
   },
 
   async delete(tenant, botId, docId) {

@@ -1,5 +1,6 @@
 /** Helpers shared by the repositories: paging, batch writes, expiry, error translation. */
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
@@ -51,6 +52,26 @@ export const batchWrite = async (db: DynamoDBDocumentClient, table: string, requ
       pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
     }
   }
+};
+
+const MAX_BATCH_GET = 100;
+
+/** Gets items by key, 100 a request, retrying unprocessed keys with backoff; order is not kept. */
+export const batchGet = async (db: DynamoDBDocumentClient, table: string, keys: readonly Item[], consistent = false): Promise<Item[]> => {
+  const out: Item[] = [];
+  const groups: Item[][] = [];
+  for (let i = 0; i < keys.length; i += MAX_BATCH_GET) groups.push(keys.slice(i, i + MAX_BATCH_GET));
+  await Promise.all(groups.map(async (group) => {
+    let pending = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} reads unprocessed after ${MAX_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+      const res = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }));
+      out.push(...((res.Responses?.[table] ?? []) as Item[]));
+      pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
+    }
+  }));
+  return live(out);
 };
 
 /** Deletes every item of a partition whose sort key starts with `prefix` (all of it when empty). */

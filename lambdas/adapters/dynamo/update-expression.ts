@@ -23,6 +23,34 @@ export const updateExpression = (patch: Readonly<Record<string, unknown>>) => {
   };
 };
 
+export interface Expectation {
+  readonly attribute: string;
+  /** null: the attribute is absent. */
+  readonly value: string | null;
+}
+
+/** An update of an existing item (and, with `expect`, one whose attribute holds a value): expression, names, values, condition. */
+export const conditionalUpdate = (patch: Readonly<Record<string, unknown>>, expect?: Expectation) => {
+  const update = updateExpression(patch);
+  const names: Record<string, string> = { ...update.ExpressionAttributeNames };
+  const values: Record<string, unknown> = { ...update.ExpressionAttributeValues };
+  let condition = 'attribute_exists(pk)';
+  if (expect) {
+    names['#expected'] = expect.attribute;
+    if (expect.value === null) condition += ' AND attribute_not_exists(#expected)';
+    else {
+      condition += ' AND #expected = :expected';
+      values[':expected'] = expect.value;
+    }
+  }
+  return {
+    UpdateExpression: update.UpdateExpression,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+};
+
 /**
  * Applies `patch` to an item only if it still exists and, when `expect` is given,
  * its attribute holds that value (null: is absent); returns whether it did.
@@ -32,20 +60,10 @@ export const updateExisting = async (
   table: string,
   key: Record<string, string>,
   patch: Readonly<Record<string, unknown>>,
-  expect?: { readonly attribute: string; readonly value: string | null },
+  expect?: Expectation,
 ): Promise<boolean> => {
-  const update = updateExpression(patch);
-  let condition = 'attribute_exists(pk)';
-  if (expect) {
-    update.ExpressionAttributeNames['#expected'] = expect.attribute;
-    if (expect.value === null) condition += ' AND attribute_not_exists(#expected)';
-    else {
-      condition += ' AND #expected = :expected';
-      (update as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':expected': expect.value };
-    }
-  }
   try {
-    await db.send(new UpdateCommand({ TableName: table, Key: key, ConditionExpression: condition, ...update }));
+    await db.send(new UpdateCommand({ TableName: table, Key: key, ...conditionalUpdate(patch, expect) }));
     return true;
   } catch (err) {
     if (isConditionFailure(err)) return false;

@@ -1,0 +1,278 @@
+/**
+ * BM25 lexical index, one immutable segment (one document's chunks) a blob.
+ * Terms come from `terms()` and are hashed to u32 (FNV-1a over UTF-16 code
+ * units, as the local embedder hashes its features); a rare hash collision
+ * merges two terms, which costs a little precision and nothing else.
+ *
+ * Search is global across a bot's segments: N, the average chunk length and
+ * each term's df are summed over all segments before scoring, so a chunk scores
+ * the same whichever segment holds it. Scores are Anserini's BM25 (Lucene idf
+ * ln(1 + (N − df + 0.5)/(df + 0.5)), k1 0.9, b 0.4), summed over query terms
+ * (a repeated query term counts again).
+ *
+ * Blob layout, u32 little endian unless said: version, chunk count C, term count
+ * T, total length (terms over all chunks); T sorted term hashes; T dfs; T + 1
+ * postings offsets; C chunk lengths; then the postings bytes. A term's postings
+ * are, for each chunk holding it in ascending order, the varint
+ * (gap << 1 | tf > 1) and, if tf > 1, the varint tf; the first gap counts from 0.
+ * Opening views the columns in place (one copy only if the bytes are misaligned).
+ */
+import { createTopHits, type Hit } from './vector-codes.ts';
+import { terms } from './text.ts';
+
+export interface Bm25Params {
+  readonly k1: number;
+  readonly b: number;
+}
+
+export const DEFAULT_BM25: Bm25Params = { k1: 0.9, b: 0.4 };
+
+const VERSION = 1;
+const HEADER = 16;
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('lexical index: needs a little-endian host');
+
+/** FNV-1a, 32 bits, over UTF-16 code units. */
+export const termHash = (term: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    h ^= term.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+};
+
+const writeVarint = (out: number[], value: number) => {
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+};
+
+/** Postings are kept while building as chunk · TF_SPAN + tf (tf clamped below TF_SPAN): one number a posting. */
+const TF_SPAN = 2 ** 20;
+
+/** Serialises postings (term hash → packed postings) and chunk lengths as one segment blob. */
+const serialise = (postings: ReadonlyMap<number, number[]>, lengths: Uint32Array): Uint8Array => {
+  const hashes = Uint32Array.from(postings.keys()).sort();
+  const bytes: number[] = [];
+  const offsets = new Uint32Array(hashes.length + 1);
+  const dfs = new Uint32Array(hashes.length);
+  hashes.forEach((h, t) => {
+    const list = postings.get(h)!;
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]! < list[i - 1]!) {
+        list.sort((x, y) => x - y);
+        break;
+      }
+    }
+    let prev = 0;
+    for (const packed of list) {
+      const chunk = Math.floor(packed / TF_SPAN), tf = packed % TF_SPAN;
+      writeVarint(bytes, (chunk - prev) * 2 + (tf > 1 ? 1 : 0));
+      if (tf > 1) writeVarint(bytes, tf);
+      prev = chunk;
+    }
+    dfs[t] = list.length;
+    offsets[t + 1] = bytes.length;
+  });
+  let total = 0;
+  for (const n of lengths) total += n;
+  const T = hashes.length, C = lengths.length;
+  const out = new Uint8Array(HEADER + 4 * (3 * T + 1 + C) + bytes.length);
+  const words = new Uint32Array(out.buffer, 0, (out.length - bytes.length) / 4);
+  words.set([VERSION, C, T, total]);
+  words.set(hashes, 4);
+  words.set(dfs, 4 + T);
+  words.set(offsets, 4 + 2 * T);
+  words.set(lengths, 5 + 3 * T);
+  out.set(bytes, out.length - bytes.length);
+  return out;
+};
+
+const addPosting = (postings: Map<number, number[]>, hash: number, chunk: number, tf: number) => {
+  const packed = chunk * TF_SPAN + Math.min(tf, TF_SPAN - 1);
+  const list = postings.get(hash);
+  if (list) list.push(packed);
+  else postings.set(hash, [packed]);
+};
+
+/** Builds one segment from its chunk texts (chunk i is text i). */
+export const buildLexicalSegment = (texts: readonly string[]): Uint8Array => {
+  const postings = new Map<number, number[]>();
+  const lengths = new Uint32Array(texts.length);
+  texts.forEach((text, chunk) => {
+    const counts = new Map<number, number>();
+    const ts = terms(text);
+    for (const t of ts) {
+      const h = termHash(t);
+      counts.set(h, (counts.get(h) ?? 0) + 1);
+    }
+    lengths[chunk] = ts.length;
+    for (const [h, tf] of counts) addPosting(postings, h, chunk, tf);
+  });
+  return serialise(postings, lengths);
+};
+
+/**
+ * One segment made of chosen chunks of opened segments: chunk i of the result is
+ * chunk `rows[i].chunk` of `rows[i].lexical`, with its postings and length. For
+ * compaction, so that no text has to be read again.
+ */
+export const mergeLexical = (rows: ReadonlyArray<{ readonly lexical: LexicalSegment; readonly chunk: number }>): Uint8Array => {
+  const lengths = new Uint32Array(rows.length);
+  // Per source segment: old chunk → its new chunk numbers.
+  const sources = new Map<LexicalSegment, Map<number, number[]>>();
+  rows.forEach(({ lexical, chunk }, n) => {
+    if (!(chunk >= 0 && chunk < lexical.chunkCount)) throw new RangeError(`lexical index: no chunk ${chunk} to merge`);
+    lengths[n] = lexical.lengths[chunk]!;
+    let byChunk = sources.get(lexical);
+    if (!byChunk) sources.set(lexical, (byChunk = new Map<number, number[]>()));
+    byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), n]);
+  });
+  const postings = new Map<number, number[]>();
+  for (const [seg, byChunk] of sources) {
+    for (let slot = 0; slot < seg.termCount; slot++) {
+      const hash = seg.hashOf(slot);
+      seg.forEachPosting(slot, (chunk, tf) => {
+        for (const n of byChunk.get(chunk) ?? []) addPosting(postings, hash, n, tf);
+      });
+    }
+  }
+  return serialise(postings, lengths);
+};
+
+/** One opened segment: columns viewed in place, answering df and postings by binary search. */
+export interface LexicalSegment {
+  readonly chunkCount: number;
+  readonly termCount: number;
+  /** Terms over all chunks. */
+  readonly totalLength: number;
+  /** Terms in each chunk. */
+  readonly lengths: Uint32Array;
+  /** The dictionary slot of a term hash, or −1; slots run from 0 to termCount − 1 in hash order. */
+  slot(hash: number): number;
+  /** The term hash in dictionary `slot`. */
+  hashOf(slot: number): number;
+  df(hash: number): number;
+  /** Calls `visit` for each chunk holding the term in dictionary `slot`, in ascending order. */
+  forEachPosting(slot: number, visit: (chunk: number, tf: number) => void): void;
+}
+
+export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
+  const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
+  if (bytes.length < HEADER) throw new Error('lexical index: truncated header');
+  const head = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
+  const version = head[0]!, C = head[1]!, T = head[2]!, total = head[3]!;
+  const postingsAt = HEADER + 4 * (3 * T + 1 + C);
+  if (version !== VERSION || bytes.length < postingsAt) throw new Error('lexical index: unknown version or truncated');
+  const column = (at: number, n: number) => new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER + 4 * at, n);
+  const hashes = column(0, T), dfs = column(T, T), offsets = column(2 * T, T + 1), lengths = column(3 * T + 1, C);
+  if (bytes.length !== postingsAt + offsets[T]!) throw new Error('lexical index: wrong length');
+  const postings = bytes.subarray(postingsAt);
+  const slot = (hash: number): number => {
+    let lo = 0, hi = T - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const h = hashes[mid]!;
+      if (h === hash) return mid;
+      if (h < hash) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+  return {
+    chunkCount: C,
+    termCount: T,
+    totalLength: total,
+    lengths,
+    slot,
+    hashOf: (s) => hashes[s]!,
+    df: (hash) => {
+      const s = slot(hash);
+      return s < 0 ? 0 : dfs[s]!;
+    },
+    forEachPosting(s, visit) {
+      let at = offsets[s]!;
+      const end = offsets[s + 1]!;
+      let chunk = 0;
+      while (at < end) {
+        let v = 0, shift = 1, b: number;
+        do {
+          b = postings[at++]!;
+          v += (b & 0x7f) * shift;
+          shift *= 128;
+        } while (b & 0x80);
+        chunk += Math.floor(v / 2);
+        let tf = 1;
+        if (v & 1) {
+          tf = 0;
+          shift = 1;
+          do {
+            b = postings[at++]!;
+            tf += (b & 0x7f) * shift;
+            shift *= 128;
+          } while (b & 0x80);
+        }
+        visit(chunk, tf);
+      }
+    },
+  };
+};
+
+/** The n chunks across `segments` with the best BM25 score for `queryText`, best first. */
+export const searchLexical = (
+  segments: readonly LexicalSegment[],
+  queryText: string,
+  n: number,
+  params: Partial<Bm25Params> = {},
+): Hit[] => {
+  const { k1, b } = { ...DEFAULT_BM25, ...params };
+  const weights = new Map<number, number>(); // term hash → times in the query
+  for (const t of terms(queryText)) {
+    const h = termHash(t);
+    weights.set(h, (weights.get(h) ?? 0) + 1);
+  }
+  let N = 0, total = 0, widest = 0;
+  for (const seg of segments) {
+    N += seg.chunkCount;
+    total += seg.totalLength;
+    widest = Math.max(widest, seg.chunkCount);
+  }
+  if (N === 0 || weights.size === 0 || n <= 0) return [];
+  const avgdl = total / N || 1;
+  // Each query term's slot in each segment, and its df over the whole bot.
+  const query = [...weights].map(([hash, times]) => {
+    const slots = segments.map((seg) => seg.slot(hash));
+    let df = 0;
+    for (const [s, seg] of segments.entries()) {
+      const at = slots[s]!;
+      if (at >= 0) df += seg.df(hash);
+    }
+    return { slots, df, idf: times * Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
+  }).filter((q) => q.df > 0);
+  const top = createTopHits(n);
+  const scores = new Float64Array(widest);
+  const touched = new Int32Array(widest);
+  segments.forEach((seg, s) => {
+    let count = 0;
+    const { lengths } = seg;
+    for (const q of query) {
+      const slot = q.slots[s]!;
+      if (slot < 0) continue;
+      const { idf } = q;
+      seg.forEachPosting(slot, (chunk, tf) => {
+        if (scores[chunk] === 0) touched[count++] = chunk;
+        scores[chunk]! += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[chunk]!) / avgdl));
+      });
+    }
+    for (let i = 0; i < count; i++) {
+      const chunk = touched[i]!;
+      top.push(s, chunk, scores[chunk]!);
+      scores[chunk] = 0;
+    }
+  });
+  return top.hits();
+};

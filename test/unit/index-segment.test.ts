@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { packLive, unpackLive } from '../../lambdas/adapters/dynamo/index-repo.ts';
+import { embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
+import { newId } from '../../lambdas/core/ids.ts';
+import { createSegmentCache } from '../../lambdas/core/index-cache.ts';
+import { buildSegment, entryOf, openSegment, type OpenedSegment } from '../../lambdas/core/index-segment.ts';
+import { searchLexical } from '../../lambdas/core/lexical-index.ts';
+import type { SegmentRef } from '../../lambdas/core/model.ts';
+import { searchCodes } from '../../lambdas/core/vector-codes.ts';
+
+const texts = ['Sourdough is baked every morning.', 'Cakes may be returned within two days.', 'Der Laden öffnet um neun Uhr.', '営業時間は九時から五時までです。'];
+const ref = (id: string, chunks: number): SegmentRef => ({ id, parts: 1, chunks, embeddedWith: 'parley-hashed-lexical-v1@512' });
+
+describe('an index segment', () => {
+  const docA = newId();
+  const docB = newId();
+  const runA = newId();
+  const runB = newId();
+  const entries = [
+    { docId: docA, run: runA, seq: 0 },
+    { docId: docA, run: runA, seq: 1 },
+    { docId: docB, run: runB, seq: 0 },
+    { docId: docB, run: runB, seq: 7 },
+  ];
+  const vectors = texts.map((t) => embedLocally(t, 512));
+
+  it('round-trips its entries, and its codes and postings find the right chunk', () => {
+    const bytes = buildSegment(entries, vectors, texts);
+    // Opened from an unaligned copy, as a concatenation of stored parts may be.
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const seg = openSegment(ref('s1', 4), shifted.subarray(1));
+    expect(entries.map((_, i) => entryOf(seg, i))).toEqual(entries);
+    expect(seg.runs).toEqual([{ docId: docA, run: runA }, { docId: docB, run: runB }]);
+    expect(seg.codes.count).toBe(4);
+    expect(seg.lexical.chunkCount).toBe(4);
+    expect(searchCodes([seg.codes], embedLocally('When are cakes returned?', 512), 1)[0]).toMatchObject({ segment: 0, chunk: 1 });
+    expect(searchLexical([seg.lexical], 'neun Uhr', 1)[0]).toMatchObject({ chunk: 2 });
+  });
+
+  it('refuses a blob of another version', () => {
+    const bytes = buildSegment(entries, vectors, texts);
+    const header = new TextDecoder().decode(bytes.subarray(4, 4 + new DataView(bytes.buffer).getUint32(0, true)));
+    const tampered = new TextEncoder().encode(header.replace('"v":1', '"v":9'));
+    const copy = Uint8Array.from(bytes);
+    copy.set(tampered, 4);
+    expect(() => openSegment(ref('s1', 4), copy)).toThrow(/unknown version 9/);
+  });
+});
+
+describe('the index head live table', () => {
+  it('packs document ids, runs and chunk counts in 38 bytes each and reads them back', () => {
+    const live = new Map(Array.from({ length: 50 }, (_, i) => [newId(), { run: newId(), chunks: i * 1000 + 7 }] as const));
+    const packed = packLive(live);
+    expect(packed.length).toBe(50 * 38);
+    expect(unpackLive(packed)).toEqual(live);
+    expect(unpackLive(packLive(new Map()))).toEqual(new Map());
+  });
+});
+
+describe('the segment cache', () => {
+  const fake = (id: string, bytes: number) => ({ ref: ref(id, 1), bytes }) as unknown as OpenedSegment;
+
+  it('keeps segments within its byte budget, evicting the least recently used', () => {
+    const cache = createSegmentCache(100);
+    cache.set('a', fake('a', 40));
+    cache.set('b', fake('b', 40));
+    expect(cache.get('a')?.ref.id).toBe('a'); // a is now the most recent
+    cache.set('c', fake('c', 40));
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')?.ref.id).toBe('a');
+    expect(cache.get('c')?.ref.id).toBe('c');
+    expect(cache.bytes).toBe(80);
+  });
+
+  it('does not keep a segment larger than the whole budget', () => {
+    const cache = createSegmentCache(100);
+    cache.set('small', fake('small', 10));
+    cache.set('huge', fake('huge', 101));
+    expect(cache.get('huge')).toBeUndefined();
+    expect(cache.get('small')).toBeDefined();
+    expect(cache.size).toBe(1);
+  });
+});
