@@ -126,18 +126,6 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
       return sendJson(res, 200, { ...session, tokenType: 'Bearer', notice: LOCAL_NOTICE });
     }
 
-    if (method === 'OPTIONS' && url.pathname.startsWith('/widget/')) {
-      // CORS preflight, as the function URL's CORS settings answer it on AWS; the handlers check the origin.
-      res.writeHead(204, {
-        'access-control-allow-origin': req.headers.origin ?? '*',
-        'access-control-allow-methods': 'GET, POST',
-        'access-control-allow-headers': 'content-type, authorization',
-        'access-control-max-age': '600',
-        vary: 'Origin',
-      });
-      return res.end();
-    }
-
     const match = matchRoute(method, url.pathname);
     if (match.kind === 'none') return sendError(res, 404, 'not_found', 'No such route.');
     if (match.kind === 'method-not-allowed') {

@@ -36,6 +36,11 @@ export interface PlatformOptions {
   readonly s3Endpoint?: string | undefined;
   readonly table?: string;
   readonly bucket?: string;
+  /**
+   * The local keyring's master key file. Platforms that share one DynamoDB are one
+   * installation and must share it (tests); by default it lives with the data.
+   */
+  readonly masterKeyFile?: string;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Further operator settings for the functions (provider base URLs, egress allowlist, platform keys). */
   readonly env?: Readonly<Record<string, string>>;
@@ -85,7 +90,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       stops.push(() => fs.rm(secretsDir, { recursive: true, force: true }));
     }
     // The raw AES master key of the local keyring, created on first start, owner-only.
-    const masterKeyFile = await ensureMasterKey(path.join(secretsDir, 'master.key'));
+    const masterKeyFile = await ensureMasterKey(opts.masterKeyFile ?? path.join(secretsDir, 'master.key'));
     let dynamo: DynamoDbLocal | undefined;
     let dynamodbUrl = opts.dynamodbEndpoint;
     if (!dynamodbUrl) {

@@ -5,9 +5,10 @@ interface Compiled { route: Route; pattern: RegExp; names: string[] }
 
 const compiled: Compiled[] = routes.map((route) => {
   const names: string[] = [];
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
+  const source = route.path.replace(/[.*?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)(\+?)\\?\}/g, (_m, name: string, greedy: string) => {
     names.push(name);
-    return '([^/]+)';
+    // `{name+}` is API Gateway's greedy parameter: the rest of the path.
+    return greedy ? '(.+)' : '([^/]+)';
   });
   return { route, pattern: new RegExp(`^${source}$`), names };
 });

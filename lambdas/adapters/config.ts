@@ -4,6 +4,7 @@
  * The same variables are set by the CDK stack on AWS and by the local platform.
  */
 import { z } from 'zod';
+import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
 
 const optionalUrl = z.url().optional();
 
@@ -37,6 +38,8 @@ export const configSchema = z.object({
   PARLEY_SQS_ENDPOINT: optionalUrl,
   /** Pause between a website crawl's requests (robots.txt may ask for more). */
   PARLEY_CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  /** The longest a provider may stay silent (before its first byte, or between two) before the answer is stopped. */
+  PARLEY_PROVIDER_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(PROVIDER_IDLE_TIMEOUT_MS),
   PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

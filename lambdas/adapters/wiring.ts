@@ -20,7 +20,11 @@ import { createProviderProbe } from './models/provider-probe.ts';
 import { createGuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createExtractiveAnswerer } from './models/extractive-answerer.ts';
+import { createChatModels } from './models/chat-models.ts';
+import { createVisitorTokens } from './crypto/visitor-tokens.ts';
+import { createConversationRepository } from './dynamo/conversation-repo.ts';
+import { createContactRepository } from './dynamo/contact-repo.ts';
+import { createMeter } from './dynamo/meter-repo.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
 import { createSiteCrawler } from './web/site-crawler.ts';
@@ -38,6 +42,12 @@ export const buildDeps = (config: Config): Deps => {
   });
   const cipher = createContentCipher(db, config.PARLEY_KEYS_TABLE, keyrings.content);
   const egress = { allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS };
+  const clock = { now: () => new Date() };
+  const providerEndpoints = {
+    openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
+    anthropicBaseUrl: config.PARLEY_ANTHROPIC_BASE_URL,
+    guardedFetch: createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws' }),
+  };
   return {
     accounts: createAccountRepository(db, config.PARLEY_TABLE),
     bots: createBotRepository(db, config.PARLEY_TABLE),
@@ -48,11 +58,7 @@ export const buildDeps = (config: Config): Deps => {
     cipher,
     secrets: createSecretBox(keyrings.secrets),
     keys: createKeyVaultRepository(db, config.PARLEY_TABLE),
-    probe: createProviderProbe({
-      openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
-      anthropicBaseUrl: config.PARLEY_ANTHROPIC_BASE_URL,
-      guardedFetch: createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws' }),
-    }),
+    probe: createProviderProbe(providerEndpoints),
     // Public websites may be plain http; no secret is ever sent to them.
     crawler: createSiteCrawler(createGuardedFetch({ ...egress, requireHttps: false }), { delayMs: config.PARLEY_CRAWL_DELAY_MS }),
     platformKeys: {
@@ -70,8 +76,16 @@ export const buildDeps = (config: Config): Deps => {
       local: createLocalEmbedder(),
       openai: ({ apiKey, dimensions }) => createOpenAiEmbedder({ apiKey, dimensions, baseUrl: config.PARLEY_OPENAI_BASE_URL }),
     },
-    answerer: createExtractiveAnswerer(),
-    clock: { now: () => new Date() },
+    // Answers stream for longer than a key check takes: owner endpoints get the function's whole time.
+    chatModels: createChatModels(
+      { ...providerEndpoints, guardedFetch: createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws', timeoutMs: 120_000 }) },
+      { idleTimeoutMs: config.PARLEY_PROVIDER_IDLE_TIMEOUT_MS },
+    ),
+    conversations: createConversationRepository(db, config.PARLEY_TABLE, cipher),
+    contacts: createContactRepository(db, config.PARLEY_TABLE, cipher),
+    meter: createMeter(db, config.PARLEY_TABLE, clock),
+    visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.secrets),
+    clock,
     stage: config.PARLEY_STAGE,
   };
 };

@@ -158,9 +158,33 @@ const loadSegment = async (deps: Deps, tenant: TenantContext, botId: string, ref
   return opened;
 };
 
-/** A bot's index opened for search: the head, and each of its segments from the warm cache or storage. */
+/** Heads by bot, for warm queries (a head is immutable for its generation), bounded by the documents they list. */
+const heads = new Map<string, IndexHead>();
+const HEAD_CACHE_DOCUMENTS = 100_000;
+let headDocuments = 0;
+
+/**
+ * A bot's index opened for search: one small read of the generation in force,
+ * then its head and each of its segments from the warm cache or storage.
+ */
 export const openIndex = async (deps: Deps, tenant: TenantContext, botId: string): Promise<{ head: IndexHead; segments: OpenedSegment[] }> => {
-  const head = await deps.index.getHead(tenant, botId);
-  const segments = await Promise.all(head.segments.map((ref) => loadSegment(deps, tenant, botId, ref)));
-  return { head, segments };
+  const key = `${tenant.accountId}/${botId}`;
+  const generation = await deps.index.getGeneration(tenant, botId);
+  let head = heads.get(key);
+  if (head?.generation !== generation) {
+    // Null when two commits landed since the generation was read: read both afresh.
+    head = (await deps.index.getHeadAt(tenant, botId, generation)) ?? (await deps.index.getHead(tenant, botId));
+  }
+  headDocuments -= heads.get(key)?.live.size ?? 0;
+  heads.delete(key);
+  heads.set(key, head);
+  headDocuments += head.live.size;
+  for (const [k, h] of heads) {
+    if (headDocuments <= HEAD_CACHE_DOCUMENTS || k === key) break;
+    heads.delete(k);
+    headDocuments -= h.live.size;
+  }
+  const opened = head;
+  const segments = await Promise.all(opened.segments.map((ref) => loadSegment(deps, tenant, botId, ref)));
+  return { head: opened, segments };
 };

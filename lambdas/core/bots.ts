@@ -5,17 +5,13 @@ import { isId, newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
 import { reingestDocument } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
-import type { Bot, EmbeddingChoice } from './model.ts';
+import type { Bot } from './model.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
-export interface BotSettings {
-  readonly name: string;
-  readonly instructions: string;
-  readonly welcomeMessage: string;
-  readonly allowedOrigins: readonly string[];
-  readonly embedding: EmbeddingChoice;
-}
+export type BotSettings = Pick<Bot,
+  'name' | 'instructions' | 'welcomeMessage' | 'allowedOrigins'> & Required<Pick<Bot,
+  'embedding' | 'model' | 'temperature' | 'suggestedQuestions' | 'theme' | 'leadForm' | 'handoff' | 'paused' | 'budget'>>;
 
 export const DEFAULT_INSTRUCTIONS = 'Answer questions using only the documents provided. If they do not contain the answer, say so.';
 export const DEFAULT_WELCOME = 'Hi! Ask me anything about our documentation.';
@@ -55,14 +51,15 @@ export const createBot = async (deps: Deps, tenant: TenantContext, input: Partia
     throw new AppError('conflict', `An account can have at most ${MAX_BOTS_PER_ACCOUNT} bots.`);
   }
   const now = deps.clock.now().toISOString();
+  const { name, instructions, welcomeMessage, allowedOrigins, ...options } = input;
   const bot: Bot = {
+    ...options,
     botId: newId(),
     publicId: newId(),
-    name: input.name,
-    instructions: input.instructions ?? DEFAULT_INSTRUCTIONS,
-    welcomeMessage: input.welcomeMessage ?? DEFAULT_WELCOME,
-    allowedOrigins: (input.allowedOrigins ?? []).map(normaliseOrigin),
-    ...(input.embedding ? { embedding: input.embedding } : {}),
+    name,
+    instructions: instructions ?? DEFAULT_INSTRUCTIONS,
+    welcomeMessage: welcomeMessage ?? DEFAULT_WELCOME,
+    allowedOrigins: (allowedOrigins ?? []).map(normaliseOrigin),
     createdAt: now,
     updatedAt: now,
   };
@@ -108,6 +105,7 @@ export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string
   const docs = await deps.documents.list(tenant, botId);
   await deps.index.deleteForBot(tenant, botId);
   await deps.chunks.deleteForBot(tenant, botId);
+  await deps.conversations.deleteForBot(tenant, botId);
   await Promise.all(docs.map((d) => deps.documents.delete(tenant, botId, d.docId)));
   await deps.objects.deletePrefix(tenant, `bots/${botId}/`);
 };

@@ -1,50 +1,46 @@
 /**
- * A visitor's question answered from the bot's documents, as a stream of events:
- * the sources first, then text as it is produced, then usage.
+ * A visitor's question answered from the bot's documents. `prepareAnswer` does
+ * every check that can refuse the request (pause, rate limits, the conversation's
+ * owner, the budget, reserved before any provider is called), so a refusal is
+ * an ordinary error with its status; `streamAnswer` then streams the sources,
+ * the text as it comes, and a final event with usage and which key paid.
  */
-import { AppError, notFound } from './errors.ts';
-import { isId } from './ids.ts';
-import { MAX_QUESTION_CHARS, RETRIEVAL_TOP_K } from './limits.ts';
-import type { Bot, Passage } from './model.ts';
-import type { Deps } from './ports.ts';
+import { createAnswerGuard } from './answer-guard.ts';
+import { audit } from './audit.ts';
+import { citationsOf } from './citations.ts';
+import { reserveBudget, settleAnswer, type Reservation } from './chat-budget.ts';
+import { AppError, notFound, ProviderCallFailed } from './errors.ts';
+import { isId, newId } from './ids.ts';
+import { chooseKey, noteKeyOutcome, type KeyChoice } from './keys.ts';
+import {
+  ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
+  RETRIEVAL_TOP_K, VISITOR_MESSAGES_PER_MINUTE,
+} from './limits.ts';
+import type { Citation, Conversation, KeyClass, Passage, TokenUsage } from './model.ts';
+import type { ChatModel, ChatRequest, Deps } from './ports.ts';
+import { buildMessages, systemPrompt } from './prompt.ts';
+import { visitorMessageFor } from './provider-messages.ts';
 import { retrieve } from './retrieval.ts';
-import { tenantForVisitor, type TenantContext } from './tenancy.ts';
+import { approxTokens } from './text.ts';
+import { addressKey, rateLimited, type VisitorSession } from './visitor.ts';
 
-export interface Citation {
-  /** 1-based, as the answer text refers to it: [1]. */
-  readonly n: number;
-  readonly docId: string;
-  readonly document: string;
-  readonly section: string;
-  readonly page?: number;
-  /** The web page a website source's passage came from. */
-  readonly url?: string;
-  readonly quote: string;
-  readonly score: number;
-}
+export type { Citation } from './model.ts';
+export { citationsOf } from './citations.ts';
 
 export type ChatStreamEvent =
-  | { readonly type: 'sources'; readonly sources: readonly Citation[] }
+  | { readonly type: 'sources'; readonly conversationId: string; readonly turnId: string; readonly sources: readonly Citation[] }
   | { readonly type: 'delta'; readonly text: string }
-  | { readonly type: 'done'; readonly answered: boolean; readonly keyClass: 'local' | 'platform' | 'owner'; readonly usage: { inputTokens: number; outputTokens: number } };
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  | {
+    readonly type: 'done';
+    readonly answered: boolean;
+    /** The bot found nothing to answer from, or failed: the widget offers a human. */
+    readonly offerHandoff: boolean;
+    readonly keyClass: KeyClass;
+    readonly usage: TokenUsage;
+  };
 
-export const NO_ANSWER = "I couldn't find that in this bot's documents, so I can't answer it reliably.";
-
-const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
-
-/** The visitor's bot, found server-side from its public id; the page's origin must be allowed. */
-export const openVisitorChat = async (deps: Deps, publicId: string, origin: string | undefined): Promise<{ tenant: TenantContext; bot: Bot }> => {
-  const ref = isId(publicId) ? await deps.bots.resolvePublicId(publicId) : null;
-  if (!ref) throw notFound('bot');
-  const tenant = tenantForVisitor(ref.accountId);
-  const bot = await deps.bots.get(tenant, ref.botId);
-  if (!bot) throw notFound('bot');
-  if (origin !== undefined) {
-    const allowed = bot.allowedOrigins.includes(origin) || (deps.stage === 'local' && LOOPBACK_ORIGIN.test(origin));
-    if (!allowed) throw new AppError('forbidden', 'This website is not allowed to use this bot.');
-  }
-  return { tenant, bot };
-};
+export const NO_ANSWER = "I couldn't find that in this bot's documents, so I can't answer it reliably. Would you like to ask a person instead?";
 
 export const validateQuestion = (question: string): string => {
   const q = question.trim();
@@ -53,42 +49,128 @@ export const validateQuestion = (question: string): string => {
   return q;
 };
 
-const QUOTE_CHARS = 300;
+/** Everything a checked request needs to be answered. */
+export interface PreparedAnswer {
+  readonly session: VisitorSession;
+  readonly question: string;
+  readonly conversation: Conversation | null;
+  readonly conversationId: string;
+  readonly retentionDays: number;
+  readonly passages: readonly Passage[];
+  readonly key: KeyChoice;
+  readonly model: ChatModel;
+  readonly request: ChatRequest;
+  readonly reservation: Reservation | null;
+}
 
-export const citationsOf = (passages: readonly Passage[]): Citation[] =>
-  passages.map((p, i) => ({
-    n: i + 1,
-    docId: p.docId,
-    document: p.documentName,
-    section: p.section,
-    ...(p.page !== undefined ? { page: p.page } : {}),
-    ...(p.url !== undefined ? { url: p.url } : {}),
-    quote: p.text.length > QUOTE_CHARS ? `${p.text.slice(0, QUOTE_CHARS)}…` : p.text,
-    score: Math.round(p.score * 1000) / 1000,
-  }));
+const modelFor = (deps: Deps, key: KeyChoice, modelName: string): ChatModel =>
+  key.keyClass === 'local'
+    ? deps.chatModels.local
+    : deps.chatModels.create({ provider: key.provider, model: modelName, apiKey: key.apiKey, ...(key.keyClass === 'owner' && key.baseUrl ? { baseUrl: key.baseUrl } : {}) });
 
-export async function* answerQuestion(
+export const prepareAnswer = async (
   deps: Deps,
-  tenant: TenantContext,
-  bot: Bot,
-  question: string,
-  signal?: AbortSignal,
-): AsyncGenerator<ChatStreamEvent> {
-  const passages = await retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K);
-  yield { type: 'sources', sources: citationsOf(passages) };
-  if (passages.length === 0) {
-    yield { type: 'delta', text: NO_ANSWER };
-    yield { type: 'done', answered: false, keyClass: 'local', usage: { inputTokens: 0, outputTokens: 0 } };
-    return;
-  }
-  const usage = { inputTokens: 0, outputTokens: 0 };
-  const stream = deps.answerer.stream({ instructions: bot.instructions, question, passages }, signal ? { signal } : {});
-  for await (const event of stream) {
-    if (event.type === 'text') yield { type: 'delta', text: event.text };
-    else {
-      usage.inputTokens += event.inputTokens;
-      usage.outputTokens += event.outputTokens;
+  session: VisitorSession,
+  input: { question: string; conversationId?: string | undefined },
+  sourceIp: string,
+): Promise<PreparedAnswer> => {
+  const { tenant, bot, visitorId } = session;
+  if (bot.paused) throw new AppError('unavailable', 'This assistant is paused by its owner. Please try again later.');
+  const question = validateQuestion(input.question);
+  rateLimited(await deps.meter.hit(tenant, `V#${visitorId}`, VISITOR_MESSAGES_PER_MINUTE, 60), 'You are sending messages very fast. Please wait a moment.');
+  rateLimited(await deps.meter.hit(tenant, `A#${addressKey(tenant, sourceIp)}`, ADDRESS_MESSAGES_PER_MINUTE, 60), 'Too many messages from this network. Please wait a minute.');
+
+  let conversation: Conversation | null = null;
+  if (input.conversationId !== undefined) {
+    conversation = isId(input.conversationId) ? await deps.conversations.get(tenant, bot.botId, input.conversationId) : null;
+    // Someone else's conversation answers exactly like a missing one.
+    if (!conversation || conversation.visitorId !== visitorId) throw notFound('conversation');
+    if (conversation.turnCount >= MAX_CONVERSATION_TURNS) {
+      throw new AppError('conflict', 'This conversation is very long. Please start a new one.');
     }
   }
-  yield { type: 'done', answered: true, keyClass: 'local', usage };
+  const account = await deps.accounts.get(tenant);
+  if (!account) throw notFound('bot');
+  const choice = bot.model ?? { provider: 'local' as const };
+  const key = choice.provider === 'local' ? ({ keyClass: 'local' } as const) : await chooseKey(deps, tenant, account, choice.provider);
+  const modelName = choice.provider === 'local' ? '' : choice.model;
+  const model = modelFor(deps, key, modelName);
+
+  const passages = await retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K);
+  const history = conversation ? (await deps.conversations.listTurns(tenant, bot.botId, conversation.conversationId)).filter((t) => t.answered).slice(-HISTORY_TURNS) : [];
+  const request: ChatRequest = {
+    question,
+    passages,
+    system: systemPrompt(bot.name, bot.instructions),
+    messages: buildMessages(question, passages, history),
+    maxOutputTokens: MAX_OUTPUT_TOKENS,
+    temperature: bot.temperature ?? 0.2,
+  };
+  // Nothing to answer from: no model is called, so nothing is reserved.
+  const reservation = passages.length > 0 && key.keyClass !== 'local'
+    ? await reserveBudget(deps, tenant, bot, model, approxTokens(request.system + request.messages.map((m) => m.content).join('\n')))
+    : null;
+  return {
+    session,
+    question,
+    conversation,
+    conversationId: conversation?.conversationId ?? newId(deps.clock.now().getTime()),
+    retentionDays: account.retentionDays,
+    passages,
+    key,
+    model,
+    request,
+    reservation,
+  };
+};
+
+const ownerEvent = async (deps: Deps, p: PreparedAnswer, action: string, detail: Record<string, string | number | boolean>) =>
+  audit(deps, p.session.tenant, {}, action, 'failed', { target: p.session.bot.botId, detail });
+
+/** Streams the answer; aborting `signal` (the visitor went away) stops the provider call. */
+export async function* streamAnswer(deps: Deps, p: PreparedAnswer, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+  const turnId = newId(deps.clock.now().getTime());
+  yield { type: 'sources', conversationId: p.conversationId, turnId, sources: citationsOf(p.passages) };
+  let answer = '';
+  let usage: TokenUsage | undefined;
+  let error: string | undefined;
+  const answered = p.passages.length > 0;
+  try {
+    if (!answered) {
+      answer = NO_ANSWER;
+      yield { type: 'delta', text: NO_ANSWER };
+    } else {
+      const guard = createAnswerGuard(p.key.keyClass === 'local' ? [] : [p.key.apiKey]);
+      for await (const event of p.model.stream(p.request, { signal })) {
+        if (event.type === 'usage') {
+          usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+          continue;
+        }
+        const text = guard.push(event.text);
+        answer += text;
+        if (text) yield { type: 'delta', text };
+        if (guard.tripped) break;
+      }
+      const rest = guard.flush();
+      answer += rest;
+      if (rest) yield { type: 'delta', text: rest };
+      if (guard.tripped) {
+        error = `The answer was cut: it looked like it was revealing ${guard.tripped === 'secret' ? 'a secret' : 'the instructions'}.`;
+        await ownerEvent(deps, p, 'chat.answer_cut', { reason: guard.tripped });
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof ProviderCallFailed)) throw err;
+    error = err.message;
+    const message = visitorMessageFor(err);
+    yield { type: 'error', code: err.kind === 'rate_limited' ? 'rate_limited' : 'provider_error', message };
+    await ownerEvent(deps, p, 'chat.provider_error', { kind: err.kind, provider: p.model.provider, keyClass: p.key.keyClass, reason: err.message.slice(0, 300) });
+    if (err.kind === 'auth' && p.key.keyClass === 'owner') await noteKeyOutcome(deps, p.session.tenant, p.key.provider, err.message);
+  } finally {
+    // Runs on cancellation too: what was used is paid for and recorded.
+    usage ??= { inputTokens: answered && p.key.keyClass !== 'local' ? p.reservation?.inputTokens ?? 0 : 0, outputTokens: approxTokens(answer) };
+    await settleAnswer(deps, p, usage, { turnId, answer, answered: answered && !error, ...(error ? { error } : {}) });
+  }
+  const ok = answered && !error;
+  yield { type: 'done', answered: ok, offerHandoff: !ok && (p.session.bot.handoff ?? true), keyClass: p.key.keyClass, usage };
 }

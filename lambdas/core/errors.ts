@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 };
 
 export class AppError extends Error {
@@ -33,13 +35,16 @@ export class AppError extends Error {
   readonly status: number;
   /** Extra fields safe to show the caller (for example which field was invalid). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** Sent as `Retry-After` (rate limits, budgets, pauses). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, retryAfterSeconds?: number) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = STATUS[code];
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -72,5 +77,23 @@ export class ContentKeyUnavailable extends Error {
   constructor(message = 'The content key for this account is not available.') {
     super(message);
     this.name = 'ContentKeyUnavailable';
+  }
+}
+
+/** Why a provider call failed, in kinds chat can explain to a visitor and an owner. */
+export type ProviderFailureKind = 'auth' | 'rate_limited' | 'unavailable' | 'timeout' | 'bad_request' | 'blocked';
+
+/**
+ * A chat model call that failed: `kind` drives the visitor's message, `reason`
+ * (redacted, never a key) is what the owner sees in their events.
+ */
+export class ProviderCallFailed extends Error {
+  readonly kind: ProviderFailureKind;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(kind: ProviderFailureKind, reason: string, retryAfterSeconds?: number) {
+    super(reason);
+    this.name = 'ProviderCallFailed';
+    this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -49,3 +49,23 @@ export const INDEX_CACHE_BYTES = 256 * 1024 * 1024;
 export const MAX_INDEX_SEGMENTS = 12;
 /** Documents per bot: the index head lists each (38 bytes) in one item. */
 export const MAX_DOCUMENTS_PER_BOT = 8_000;
+
+/** Visitor tokens: how long one lasts; a widget renews it before then. */
+export const VISITOR_TOKEN_TTL_SECONDS = 30 * 60;
+/** Rate limits per visitor and per client address (fixed windows of a minute), and new sessions per address. */
+export const VISITOR_MESSAGES_PER_MINUTE = 12;
+export const ADDRESS_MESSAGES_PER_MINUTE = 60;
+export const ADDRESS_SESSIONS_PER_MINUTE = 20;
+/** Earlier turns the model sees, and turns one conversation may have. */
+export const HISTORY_TURNS = 6;
+export const MAX_CONVERSATION_TURNS = 50;
+/** Longest answer a provider model may write, and the longest silence from it. */
+export const MAX_OUTPUT_TOKENS = 1_024;
+export const PROVIDER_IDLE_TIMEOUT_MS = 30_000;
+/** Budgets of a bot that has not set its own: tokens and list-price dollars (in millionths). */
+export const DEFAULT_BOT_BUDGET = { dailyTokens: 2_000_000, monthlyTokens: 20_000_000, dailyCostMicros: 5_000_000, monthlyCostMicros: 50_000_000 } as const;
+/** Suggested questions a bot may offer, and custom lead fields. */
+export const MAX_SUGGESTED_QUESTIONS = 6;
+export const MAX_LEAD_FIELDS = 8;
+/** Conversations are kept this long when the account keeps none (0 days) but a visitor asked for a human. */
+export const MIN_CONTACT_RETENTION_DAYS = 30;

@@ -39,8 +39,53 @@ export interface Bot {
   readonly allowedOrigins: readonly string[];
   /** How passages are embedded; changing it re-embeds every document. Absent means local. */
   readonly embedding?: EmbeddingChoice;
+  /** Which model answers. Absent means the local extractive answerer. */
+  readonly model?: ModelChoice;
+  /** Sampling temperature for provider models (0–1). */
+  readonly temperature?: number;
+  /** Questions the widget offers before the first one is asked. */
+  readonly suggestedQuestions?: readonly string[];
+  readonly theme?: BotTheme;
+  /** The lead form the widget shows, if any. */
+  readonly leadForm?: LeadForm;
+  /** Whether the widget offers "talk to a human". Absent means yes. */
+  readonly handoff?: boolean;
+  /** Paused bots answer nothing until the owner resumes them. */
+  readonly paused?: boolean;
+  /** Spending limits; absent means the defaults. */
+  readonly budget?: BotBudget;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export type ModelChoice =
+  | { readonly provider: 'local' }
+  | { readonly provider: 'openai' | 'anthropic' | 'openai-compatible'; readonly model: string };
+
+export interface BotTheme {
+  /** `#rrggbb`. */
+  readonly color: string;
+  readonly position: 'right' | 'left';
+  readonly mode: 'light' | 'dark' | 'auto';
+  /** Shown in the panel's header; the bot's name when absent. */
+  readonly title?: string;
+  /** An https image URL for the bot's avatar. */
+  readonly avatarUrl?: string;
+}
+
+export interface LeadField {
+  /** Key in the stored lead: lower-case letters, digits, underscores. */
+  readonly name: string;
+  readonly label: string;
+  readonly type: 'text' | 'email' | 'tel';
+  readonly required: boolean;
+}
+
+export interface LeadForm {
+  /** `before`: the form comes before the first question; `during`: the widget offers it after an answer. */
+  readonly when: 'before' | 'during';
+  /** Name and e-mail are always asked; these come after them. */
+  readonly fields: readonly LeadField[];
 }
 
 /** The local embedder (no key, no network), or OpenAI's with a chosen vector size. */
@@ -187,4 +232,103 @@ export interface SegmentRef {
   readonly chunks: number;
   /** The embedding its vectors come from (`model@dimensions`). */
   readonly embeddedWith: string;
+}
+
+/** A passage an answer cites, numbered as the answer text refers to it: [1]. */
+export interface Citation {
+  readonly n: number;
+  readonly docId: string;
+  readonly document: string;
+  readonly section: string;
+  readonly page?: number;
+  /** The web page a website source's passage came from. */
+  readonly url?: string;
+  readonly quote: string;
+  readonly score: number;
+}
+
+/** Which key paid for an answer. */
+export type KeyClass = 'local' | 'platform' | 'owner';
+
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** A visitor's conversation with a bot; it belongs to the visitor id in their token. */
+export interface Conversation {
+  readonly conversationId: string;
+  readonly botId: string;
+  readonly visitorId: string;
+  /** The page origin it was started from. */
+  readonly origin: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When it is erased (ISO time), from the account's retention setting. */
+  readonly expiresAt: string;
+  readonly turnCount: number;
+  /** The first question, shortened, for lists in the panel. */
+  readonly preview: string;
+}
+
+export interface Feedback {
+  readonly rating: 'up' | 'down';
+  readonly comment?: string;
+  readonly at: string;
+}
+
+/** One question and its answer. Question and answer text are sealed at rest. */
+export interface ConversationTurn {
+  readonly turnId: string;
+  readonly question: string;
+  readonly answer: string;
+  readonly citations: readonly Citation[];
+  /** False when the bot said it did not know, or the answer failed. */
+  readonly answered: boolean;
+  readonly keyClass: KeyClass;
+  readonly provider: string;
+  readonly model: string;
+  readonly usage: TokenUsage;
+  /** Why the answer failed or was cut, in words for the owner. */
+  readonly error?: string;
+  readonly feedback?: Feedback;
+  readonly createdAt: string;
+}
+
+/** What a visitor left for the owner: a "talk to a human" request, or the lead form. Sealed at rest. */
+export interface VisitorContact {
+  readonly contactId: string;
+  readonly botId: string;
+  readonly kind: 'handoff' | 'lead';
+  readonly visitorId: string;
+  readonly conversationId?: string;
+  readonly name?: string;
+  readonly email?: string;
+  readonly phone?: string;
+  /** Handoffs: the visitor's question for a human. */
+  readonly message?: string;
+  /** Leads: the owner's custom fields, by field name. */
+  readonly fields?: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/** Tokens and list-price cost of a month's answers, for one bot and key class. */
+export interface UsageRow {
+  readonly month: string;
+  readonly botId: string;
+  readonly keyClass: KeyClass;
+  readonly messages: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** At the providers' list prices, in millionths of a US dollar. */
+  readonly costMicros: number;
+}
+
+/** Spending limits of one bot, per UTC day and per calendar month; 0 means no answers. */
+export interface BotBudget {
+  readonly dailyTokens: number;
+  readonly monthlyTokens: number;
+  readonly dailyCostMicros: number;
+  readonly monthlyCostMicros: number;
 }

@@ -3,7 +3,10 @@
  * implement them (DynamoDB, S3, model providers, parsers); tests may fake them.
  * Every tenant-data port takes a TenantContext and builds its keys itself.
  */
-import type { Account, AuditEntry, Bot, Chunk, CrawlProgress, DocumentRecord, IndexHead, Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef } from './model.ts';
+import type {
+  Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, Feedback, IndexHead, KeyClass,
+  Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
+} from './model.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export interface AccountRepository {
@@ -70,6 +73,10 @@ export type DocumentChange =
 export interface IndexRepository {
   /** The current head (strongly consistent); generation 0 and nothing in it when the bot has none. */
   getHead(tenant: TenantContext, botId: string): Promise<IndexHead>;
+  /** The generation in force: the one small, strongly consistent read a warm query makes. */
+  getGeneration(tenant: TenantContext, botId: string): Promise<number>;
+  /** The head of a generation (immutable), or null once it is two generations old and removed. */
+  getHeadAt(tenant: TenantContext, botId: string, generation: number): Promise<IndexHead | null>;
   /** Seals and stores a segment (split into items that fit DynamoDB); returns the number of parts. */
   putSegment(tenant: TenantContext, botId: string, id: string, bytes: Uint8Array): Promise<number>;
   getSegment(tenant: TenantContext, botId: string, ref: SegmentRef): Promise<Uint8Array>;
@@ -130,20 +137,48 @@ export interface SiteCrawler {
   }>;
 }
 
+/** One turn of the conversation as a provider model receives it. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
 export interface ChatRequest {
-  readonly instructions: string;
   readonly question: string;
+  /** The retrieved passages, numbered from 1 in this order; the local answerer quotes them. */
   readonly passages: readonly Passage[];
+  /** The prompt a provider model receives: system text, then the turns, the last one the visitor's. */
+  readonly system: string;
+  readonly messages: readonly ChatMessage[];
+  readonly maxOutputTokens: number;
+  readonly temperature: number;
 }
 
 export type ChatModelEvent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'usage'; readonly inputTokens: number; readonly outputTokens: number };
 
+export interface ChatCallOptions {
+  /** Aborting it stops the provider call (the HTTP request is cancelled). */
+  readonly signal?: AbortSignal;
+  /** The longest wait for the response to start, and between two streamed events. */
+  readonly idleTimeoutMs?: number;
+}
+
+/**
+ * A language model that streams an answer. Failures are thrown as `ProviderCallFailed`;
+ * an aborted call ends without an error event.
+ */
 export interface ChatModel {
-  readonly provider: string;
+  readonly provider: ProviderId | 'local';
   readonly model: string;
-  stream(request: ChatRequest, options: { signal?: AbortSignal }): AsyncIterable<ChatModelEvent>;
+  stream(request: ChatRequest, options: ChatCallOptions): AsyncIterable<ChatModelEvent>;
+}
+
+/** Builds provider chat models for a key; the local answerer needs none. */
+export interface ChatModels {
+  readonly local: ChatModel;
+  create(options: { provider: ProviderId; model: string; apiKey: string; baseUrl?: string }): ChatModel;
 }
 
 /** What a sealed blob holds; part of its authenticated data, so a blob cannot be moved between purposes. */
@@ -206,6 +241,78 @@ export interface IngestTrigger {
   requestCrawl(tenant: TenantContext, botId: string, docId: string): Promise<void>;
 }
 
+/**
+ * Conversations under `A#<acc>#C#<bot>`: a record per conversation and one item per
+ * turn, question and answer sealed under the account's key, every item with the
+ * conversation's `expiresAt`. Reads ignore expired items.
+ */
+export interface ConversationRepository {
+  create(tenant: TenantContext, conversation: Conversation): Promise<void>;
+  get(tenant: TenantContext, botId: string, conversationId: string): Promise<Conversation | null>;
+  /** Adds a turn and bumps the conversation's turn count, update time and expiry. */
+  appendTurn(tenant: TenantContext, botId: string, conversationId: string, turn: ConversationTurn, expiresAt: string): Promise<void>;
+  /** Oldest first. */
+  listTurns(tenant: TenantContext, botId: string, conversationId: string): Promise<ConversationTurn[]>;
+  /** False when there is no such turn. */
+  setFeedback(tenant: TenantContext, botId: string, conversationId: string, turnId: string, feedback: Feedback): Promise<boolean>;
+  /** Newest first, a page at a time. */
+  list(tenant: TenantContext, botId: string, page: { limit: number; cursor?: string }): Promise<{ items: Conversation[]; cursor?: string }>;
+  /** False when there was nothing to delete. */
+  delete(tenant: TenantContext, botId: string, conversationId: string): Promise<boolean>;
+  deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
+}
+
+/** Handoff requests and leads under `A#<acc>#C#<bot>`, sealed, with `expiresAt`. */
+export interface ContactRepository {
+  put(tenant: TenantContext, contact: VisitorContact): Promise<void>;
+  /** Newest first. */
+  list(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], limit: number): Promise<VisitorContact[]>;
+}
+
+/** The result of counting a request against a rate limit. */
+export type RateDecision = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
+
+/** What a reservation against a bot's budgets asks for. */
+export interface BudgetAmount {
+  readonly tokens: number;
+  readonly costMicros: number;
+}
+
+/**
+ * Rate limits, budgets and usage, each counter one DynamoDB item under the
+ * account partition, changed by conditional updates so every function instance
+ * sees the same counts.
+ */
+export interface Meter {
+  /** Counts a request in the current fixed window of `windowSeconds` under `key`; refused past `limit`. */
+  hit(tenant: TenantContext, key: string, limit: number, windowSeconds: number): Promise<RateDecision>;
+  /**
+   * Reserves `amount` against the bot's budgets for the current UTC day and month,
+   * both or neither (one transaction): `daily` or `monthly` names the budget that has no room.
+   */
+  reserve(tenant: TenantContext, botId: string, amount: BudgetAmount, budget: BotBudget): Promise<'ok' | 'daily' | 'monthly'>;
+  /** Corrects a reservation made at `reservedAt` to what the answer really used (may be less, or more). */
+  settle(tenant: TenantContext, botId: string, reservedAt: Date, reserved: BudgetAmount, actual: BudgetAmount): Promise<void>;
+  /** Adds one answer's usage to the month's row for the bot and key class. */
+  recordUsage(tenant: TenantContext, botId: string, keyClass: KeyClass, usage: TokenUsage & { costMicros: number }): Promise<void>;
+  /** Usage rows of a month (`YYYY-MM`), all bots. */
+  usage(tenant: TenantContext, month: string): Promise<UsageRow[]>;
+}
+
+/** Claims of a visitor token: who the visitor is, for which bot, from which page origin. */
+export interface VisitorClaims {
+  readonly visitorId: string;
+  readonly publicId: string;
+  readonly origin: string;
+}
+
+/** Signs and checks short-lived visitor tokens with a server-held key. */
+export interface VisitorTokens {
+  issue(claims: VisitorClaims, ttlSeconds: number): Promise<string>;
+  /** The claims of a valid, unexpired token; null for anything else. */
+  verify(token: string): Promise<VisitorClaims | null>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -228,7 +335,11 @@ export interface Deps {
   readonly platformKeys: PlatformKeys;
   readonly audit: AuditLog;
   readonly ingestTrigger: IngestTrigger;
-  readonly answerer: ChatModel;
+  readonly chatModels: ChatModels;
+  readonly conversations: ConversationRepository;
+  readonly contacts: ContactRepository;
+  readonly meter: Meter;
+  readonly visitorTokens: VisitorTokens;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */
   readonly stage: 'local' | 'aws';

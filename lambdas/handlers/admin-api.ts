@@ -9,11 +9,12 @@ import type { HttpResult } from '../http/responses.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { accountRoutes } from './admin/account-routes.ts';
 import { botRoutes } from './admin/bot-routes.ts';
+import { conversationRoutes } from './admin/conversation-routes.ts';
 import { adminContext, type AdminRoute } from './admin/context.ts';
 import { documentRoutes } from './admin/document-routes.ts';
 import { keyRoutes } from './admin/key-routes.ts';
 
-const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes };
+const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes };
 
 const { deps, logger } = getRuntime();
 

@@ -1,45 +1,70 @@
 /**
  * The visitor chat function: a streamed answer as server-sent events (Lambda
  * response streaming behind a function URL on AWS; the same handler locally).
- * Errors before the first byte are ordinary JSON errors with their status.
+ * Every refusal (origin, token, pause, rate limit, budget) comes before the
+ * first byte, as an ordinary JSON error with its status; once streaming, a
+ * failure is an `error` event. A visitor who goes away cancels the provider call.
  */
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { answerQuestion, openVisitorChat, validateQuestion } from '../core/chat.ts';
+import { prepareAnswer, streamAnswer } from '../core/chat.ts';
 import { AppError } from '../core/errors.ts';
 import { MAX_QUESTION_CHARS } from '../core/limits.ts';
+import { authenticateVisitor, openWidget } from '../core/visitor.ts';
 import { getRuntime } from '../adapters/wiring.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
-import { header, jsonBody, pathParam } from '../http/request.ts';
+import { bearerToken, header, jsonBody } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { toSseStream } from '../http/sse.ts';
+import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
-const chatBody = z.object({ question: z.string().max(MAX_QUESTION_CHARS * 2) }).strict();
+const chatBody = z.object({
+  question: z.string().max(MAX_QUESTION_CHARS * 2),
+  conversationId: z.string().max(40).optional(),
+}).strict();
+
+const CHAT_PATH = /^\/widget\/v1\/([^/]+)\/chat$/;
 
 const { deps, logger } = getRuntime();
 
+/** The route and public id: from API Gateway's route match locally, from the path behind a function URL. */
+const routeOf = (event: APIGatewayProxyEventV2): { method: string; publicId: string } | null => {
+  const method = event.requestContext.http.method;
+  const publicId = event.pathParameters?.publicId ?? CHAT_PATH.exec(event.rawPath)?.[1];
+  const known = event.routeKey === 'POST /widget/v1/{publicId}/chat' || (event.routeKey === '$default' && CHAT_PATH.test(event.rawPath));
+  return known && publicId ? { method, publicId } : null;
+};
+
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode: executionModeStreamifyResponse })
   .use(securityHeaders())
+  .use(widgetCors())
   .use(httpErrorHandler({ logger }))
   .handler(async (event): Promise<HttpResult> => {
-    if (event.routeKey !== 'POST /widget/v1/{publicId}/chat') throw new AppError('not_found', 'No such route.');
+    const route = routeOf(event);
+    if (!route) throw new AppError('not_found', 'No such route.');
     const origin = header(event, 'origin');
-    const { tenant, bot } = await openVisitorChat(deps, pathParam(event, 'publicId'), origin);
-    const question = validateQuestion(jsonBody(event, chatBody).question);
-    const events = answerQuestion(deps, tenant, bot, question);
-    const body = toSseStream(events, (err) => {
+    if (route.method === 'OPTIONS') {
+      await openWidget(deps, route.publicId, origin);
+      return { statusCode: 204, headers: origin ? preflightHeaders(origin) : {}, body: '' };
+    }
+    if (route.method !== 'POST') throw new AppError('method_not_allowed', 'Use POST here.');
+    const session = await authenticateVisitor(deps, route.publicId, origin, bearerToken(event));
+    allowOrigin(event, origin);
+    const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), event.requestContext.http.sourceIp);
+
+    const cancel = new AbortController();
+    const body = toSseStream(streamAnswer(deps, prepared, cancel.signal), (err) => {
       logger.error('chat stream failed', { error: err });
       return { code: 'internal', message: 'The answer was interrupted. Please try again.' };
     });
+    // The response stream closing before the end means the visitor went away: stop the provider call.
+    body.once('close', () => cancel.abort());
     return {
       statusCode: 200,
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        ...(origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
-      },
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' },
       // middy pipes a Readable body into the response stream.
       body: body as unknown as string,
     };

@@ -1,22 +1,83 @@
-/** The widget's public JSON routes (config). Origin-checked; the account comes from the public id lookup. */
+/**
+ * The widget's public JSON routes: config, sessions, feedback, "talk to a human",
+ * the lead form, the visitor's own transcript, and CORS preflights. The account
+ * comes only from the public id lookup; the page's Origin is checked first, and
+ * every route but config, sessions and preflights needs the visitor's token.
+ */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { openVisitorChat } from '../core/chat.ts';
+import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { readOwnConversation } from '../core/conversations.ts';
+import { giveFeedback, requestHandoff, submitLead } from '../core/visitor-actions.ts';
+import { authenticateVisitor, openWidget, startSession, widgetConfig } from '../core/visitor.ts';
 import { getRuntime } from '../adapters/wiring.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
-import { header, pathParam } from '../http/request.ts';
-import { json, type HttpResult } from '../http/responses.ts';
+import { bearerToken, header, jsonBody, pathParam } from '../http/request.ts';
+import { json, noContent, type HttpResult } from '../http/responses.ts';
 import { securityHeaders } from '../http/security-headers.ts';
+import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
 const { deps, logger } = getRuntime();
 
+const text = (max: number) => z.string().max(max);
+const feedbackBody = z.object({ conversationId: text(40), turnId: text(40), rating: z.enum(['up', 'down']), comment: text(1000).optional() }).strict();
+const handoffBody = z.object({
+  name: text(120).optional(),
+  email: text(254).optional(),
+  phone: text(32).optional(),
+  message: z.string().trim().min(1).max(2000),
+  conversationId: text(40).optional(),
+}).strict();
+const leadBody = z.object({
+  name: z.string().trim().min(1).max(120),
+  email: text(254),
+  fields: z.record(z.string().max(40), text(500)).optional(),
+  conversationId: text(40).optional(),
+}).strict();
+
+type WidgetRoute = (event: APIGatewayProxyEventV2, origin: string | undefined) => Promise<HttpResult>;
+
+const visitor = async (event: APIGatewayProxyEventV2, origin: string | undefined) => {
+  const session = await authenticateVisitor(deps, pathParam(event, 'publicId'), origin, bearerToken(event));
+  allowOrigin(event, origin);
+  return session;
+};
+
+const routes: Record<string, WidgetRoute> = {
+  'GET /widget/v1/{publicId}/config': async (event, origin) => {
+    const { bot } = await openWidget(deps, pathParam(event, 'publicId'), origin);
+    allowOrigin(event, origin);
+    return json(200, widgetConfig(bot));
+  },
+  'POST /widget/v1/{publicId}/sessions': async (event, origin) => {
+    await openWidget(deps, pathParam(event, 'publicId'), origin);
+    allowOrigin(event, origin);
+    return json(201, await startSession(deps, pathParam(event, 'publicId'), origin, event.requestContext.http.sourceIp, bearerToken(event)));
+  },
+  'POST /widget/v1/{publicId}/feedback': async (event, origin) => {
+    await giveFeedback(deps, await visitor(event, origin), jsonBody(event, feedbackBody));
+    return noContent();
+  },
+  'POST /widget/v1/{publicId}/handoff': async (event, origin) =>
+    json(201, await requestHandoff(deps, await visitor(event, origin), jsonBody(event, handoffBody))),
+  'POST /widget/v1/{publicId}/lead': async (event, origin) =>
+    json(201, await submitLead(deps, await visitor(event, origin), jsonBody(event, leadBody))),
+  'GET /widget/v1/{publicId}/conversations/{conversationId}': async (event, origin) =>
+    json(200, await readOwnConversation(deps, await visitor(event, origin), pathParam(event, 'conversationId'))),
+  'OPTIONS /widget/v1/{publicId}/{proxy+}': async (event, origin) => {
+    await openWidget(deps, pathParam(event, 'publicId'), origin);
+    return { statusCode: 204, headers: origin ? preflightHeaders(origin) : {}, body: '' };
+  },
+};
+
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(securityHeaders())
+  // After the error handler in the chain, so errors get CORS headers too (middy runs these in reverse).
+  .use(widgetCors())
   .use(httpErrorHandler({ logger }))
   .handler(async (event) => {
-    if (event.routeKey !== 'GET /widget/v1/{publicId}/config') throw new AppError('not_found', 'No such route.');
-    const origin = header(event, 'origin');
-    const { bot } = await openVisitorChat(deps, pathParam(event, 'publicId'), origin);
-    return json(200, { name: bot.name, welcomeMessage: bot.welcomeMessage }, origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {});
+    const route = routes[event.routeKey];
+    if (!route) throw new AppError('not_found', 'No such route.');
+    return route(event, header(event, 'origin'));
   });

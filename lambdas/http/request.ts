@@ -18,6 +18,12 @@ export const pathParam = (event: APIGatewayProxyEventV2, name: string): string =
 /** Header lookup; API Gateway lower-cases header names in v2 events. */
 export const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => event.headers[name.toLowerCase()];
 
+/** The token of an `Authorization: Bearer` header, if any. */
+export const bearerToken = (event: APIGatewayProxyEventV2): string | undefined => {
+  const m = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '');
+  return m?.[1];
+};
+
 /** Parses and validates a JSON body; every failure is a 400 that names the field. */
 export const jsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';

@@ -12,8 +12,12 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 
 export const noContent = (): HttpResult => ({ statusCode: 204, headers: {}, body: '' });
 
-export const errorResult = (err: Pick<AppError, 'status' | 'code' | 'message' | 'details'>): HttpResult =>
-  json(err.status, { error: { code: err.code, message: err.message, ...(err.details ?? {}) } });
+export const errorResult = (err: Pick<AppError, 'status' | 'code' | 'message' | 'details'> & { retryAfterSeconds?: number | undefined }): HttpResult =>
+  json(
+    err.status,
+    { error: { code: err.code, message: err.message, ...(err.details ?? {}) } },
+    err.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } : {},
+  );
 
 export const internalErrorResult = (): HttpResult =>
   json(500, { error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } });

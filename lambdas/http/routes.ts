@@ -6,7 +6,7 @@
 /** The Lambda function that serves a route; one entry file each in lambdas/handlers. */
 export type FunctionName = 'admin-api' | 'widget-api' | 'chat-stream';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -18,6 +18,7 @@ export interface Route {
 }
 
 const admin = (method: HttpMethod, path: string): Route => ({ method, path, fn: 'admin-api', auth: 'jwt' });
+const widget = (method: HttpMethod, path: string): Route => ({ method, path, fn: 'widget-api', auth: 'public' });
 
 export const routes: readonly Route[] = [
   admin('POST', '/v1/account'),
@@ -39,7 +40,20 @@ export const routes: readonly Route[] = [
   admin('POST', '/v1/bots/{botId}/documents/{docId}/reingest'),
   admin('POST', '/v1/bots/{botId}/sources'),
   admin('DELETE', '/v1/bots/{botId}/documents/{docId}'),
-  { method: 'GET', path: '/widget/v1/{publicId}/config', fn: 'widget-api', auth: 'public' },
+  admin('GET', '/v1/bots/{botId}/conversations'),
+  admin('GET', '/v1/bots/{botId}/conversations/{conversationId}'),
+  admin('DELETE', '/v1/bots/{botId}/conversations/{conversationId}'),
+  admin('GET', '/v1/bots/{botId}/leads'),
+  admin('GET', '/v1/bots/{botId}/handoffs'),
+  admin('GET', '/v1/usage'),
+  widget('GET', '/widget/v1/{publicId}/config'),
+  widget('POST', '/widget/v1/{publicId}/sessions'),
+  widget('POST', '/widget/v1/{publicId}/feedback'),
+  widget('POST', '/widget/v1/{publicId}/handoff'),
+  widget('POST', '/widget/v1/{publicId}/lead'),
+  widget('GET', '/widget/v1/{publicId}/conversations/{conversationId}'),
+  // Preflights: allowed origins are per bot, so the widget function answers them.
+  widget('OPTIONS', '/widget/v1/{publicId}/{proxy+}'),
   { method: 'POST', path: '/widget/v1/{publicId}/chat', fn: 'chat-stream', auth: 'public' },
 ];
 

@@ -17,14 +17,14 @@ describe('tenant content at rest', () => {
     return out.Items ?? [];
   };
 
-  /** The sealed blob of a chunk or an index segment part; the index head holds only ids and counts. */
-  const sealedOf = (item: Record<string, unknown>) => (item.sk === 'INDEX' ? undefined : (item.sealed ?? item.data) as Uint8Array);
+  /** The sealed blob of a chunk or an index segment part; the index pointer and heads hold only ids and counts. */
+  const sealedOf = (item: Record<string, unknown>) => (item.sk === 'INDEX' || String(item.sk).startsWith('GEN#') ? undefined : (item.sealed ?? item.data) as Uint8Array);
 
   it('stores chunk text, vectors and index segments only sealed under the account key', async () => {
     const owner = await newOwner(platform());
     await uploadDocument(platform(), owner, 'internal.md', DOC);
     const items = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
-    expect(items.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['CHUNK', 'INDEX', 'SEG']);
+    expect(items.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['CHUNK', 'GEN', 'INDEX', 'SEG']);
     for (const item of items) {
       expect(item).not.toHaveProperty('text');
       expect(item).not.toHaveProperty('vector');

@@ -57,7 +57,15 @@ describe('the thin slice, through real HTTP', () => {
     const owner = await newOwner(platform());
     const res = await fetch(`${platform().apiUrl}/widget/v1/${owner.publicId}/config`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: 'Help desk', welcomeMessage: expect.any(String) as string });
+    expect(await res.json()).toEqual({
+      name: 'Help desk',
+      welcomeMessage: expect.any(String) as string,
+      suggestedQuestions: [],
+      theme: { color: '#2563eb', position: 'right', mode: 'auto' },
+      leadForm: null,
+      handoff: true,
+      available: true,
+    });
   });
 
   it('deletes a bot with its documents, and its public id stops answering', async () => {

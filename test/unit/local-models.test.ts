@@ -36,8 +36,10 @@ describe('the extractive answerer', () => {
     { docId: 'd', documentName: 'faq.md', section: 'Refunds', start: 0, end: 1, score: 0.4, text: 'Refunds for returned items arrive in five days.' },
   ];
 
+  const request = (question: string) => ({ question, passages, system: '', messages: [], maxOutputTokens: 100, temperature: 0 });
+
   it('quotes the matching sentences with their citation numbers, never a heading', async () => {
-    const events = await collect(createExtractiveAnswerer().stream({ instructions: '', question: 'How do I return items?', passages }, {}));
+    const events = await collect(createExtractiveAnswerer().stream(request('How do I return items?'), {}));
     const text = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
     expect(text).toBe('You can return items within 30 days. [1] Refunds for returned items arrive in five days. [2]');
     expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(2);
@@ -51,7 +53,7 @@ describe('the extractive answerer', () => {
   it('stops when the visitor cancels', async () => {
     const controller = new AbortController();
     controller.abort();
-    const events = await collect(createExtractiveAnswerer().stream({ instructions: '', question: 'return items', passages }, { signal: controller.signal }));
+    const events = await collect(createExtractiveAnswerer().stream(request('return items'), { signal: controller.signal }));
     expect(events).toEqual([]);
   });
 });

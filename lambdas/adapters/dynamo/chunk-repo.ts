@@ -78,9 +78,12 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string,
       return Promise.all(found.map((i) => chunkOf(tenant, i)));
     },
 
-    deleteForDocument: (tenant, botId, docId, run) =>
-      deleteByPrefix(db, table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`),
+    async deleteForDocument(tenant, botId, docId, run) {
+      await deleteByPrefix(db, table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`);
+    },
 
-    deleteForBot: (tenant, botId) => deleteByPrefix(db, table, keys.bot(tenant, botId), 'CHUNK#'),
+    async deleteForBot(tenant, botId) {
+      await deleteByPrefix(db, table, keys.bot(tenant, botId), 'CHUNK#');
+    },
   };
 };

@@ -1,22 +1,28 @@
 /**
  * A bot's search index under its partition `A#<acc>#B#<bot>`:
- * - `INDEX`: the head — generation, segment list, and the live run of every
- *   document packed as binary (17-byte ids, so a head of 8,000 documents stays
- *   far below DynamoDB's 400 KB item limit). Ids and counts only, no content.
+ * - `INDEX`: the pointer — the generation in force and a few counts, about a
+ *   hundred bytes, so the one read a warm query makes is small.
+ * - `GEN#<generation>`: that generation's head, immutable once written: the
+ *   segment list and the live run of every document packed as binary (17-byte
+ *   ids, so 8,000 documents stay far below DynamoDB's 400 KB item limit). Ids
+ *   and counts only, no content. The previous generation's head is kept for
+ *   readers in flight; older ones are deleted.
  * - `SEG#<id>#<part>`: a segment sealed under the account's content key (codes
  *   and term postings are derived from the documents), split into parts.
- * A commit replaces the head and changes the document record in one
- * transaction, conditional on the generation it read.
+ * A commit writes the next head, moves the pointer and changes the document
+ * record in one transaction, conditional on the generation it read.
  */
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IndexHead, LiveRun, SegmentRef } from '../../core/model.ts';
 import type { ContentCipher, IndexRepository } from '../../core/ports.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { keys } from '../../core/tenancy.ts';
 import { documentKey, storedPatch } from './document-repo.ts';
 import { batchGet, deleteByPrefix, batchWrite } from './items.ts';
 import { conditionalUpdate } from './update-expression.ts';
 
-const HEAD_SK = 'INDEX';
+const POINTER_SK = 'INDEX';
+const headSk = (generation: number) => `GEN#${String(generation).padStart(12, '0')}`;
 /** Sealed bytes per segment item, leaving room for keys and attribute names. */
 export const SEGMENT_PART_BYTES = 350 * 1024;
 
@@ -70,15 +76,38 @@ const partSk = (id: string, part: number) => `SEG#${id}#${String(part).padStart(
 
 const EMPTY: IndexHead = { generation: 0, segments: [], live: new Map() };
 
-export const createIndexRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): IndexRepository => ({
+const headOf = (item: Record<string, unknown>): IndexHead => ({
+  generation: Number(item.generation),
+  segments: item.segments as SegmentRef[],
+  live: unpackLive(item.live as Uint8Array),
+});
+
+export const createIndexRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): IndexRepository => {
+  const getGeneration = async (tenant: TenantContext, botId: string): Promise<number> => {
+    const out = await db.send(new GetCommand({
+      TableName: table,
+      Key: { pk: keys.bot(tenant, botId), sk: POINTER_SK },
+      ConsistentRead: true,
+      ProjectionExpression: 'generation',
+    }));
+    return out.Item ? Number(out.Item.generation) : 0;
+  };
+  const getHeadAt = async (tenant: TenantContext, botId: string, generation: number): Promise<IndexHead | null> => {
+    if (generation === 0) return EMPTY;
+    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.bot(tenant, botId), sk: headSk(generation) }, ConsistentRead: true }));
+    return out.Item ? headOf(out.Item) : null;
+  };
+  return {
+  getGeneration,
+  getHeadAt,
+
   async getHead(tenant, botId) {
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.bot(tenant, botId), sk: HEAD_SK }, ConsistentRead: true }));
-    if (!out.Item) return EMPTY;
-    return {
-      generation: Number(out.Item.generation),
-      segments: out.Item.segments as SegmentRef[],
-      live: unpackLive(out.Item.live as Uint8Array),
-    };
+    // The pointer and the head it names are read apart: a commit between the two reads deletes
+    // heads two generations back at most, so a retry on the fresh pointer finds its head.
+    for (;;) {
+      const head = await getHeadAt(tenant, botId, await getGeneration(tenant, botId));
+      if (head) return head;
+    }
   },
 
   async putSegment(tenant, botId, id, bytes) {
@@ -104,15 +133,25 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
     return cipher.open(tenant, 'vector-page', sealed);
   },
 
-  deleteSegment: (tenant, botId, ref) => deleteByPrefix(db, table, keys.bot(tenant, botId), `SEG#${ref.id}#`),
+  async deleteSegment(tenant, botId, ref) {
+    await deleteByPrefix(db, table, keys.bot(tenant, botId), `SEG#${ref.id}#`);
+  },
 
   async commit(tenant, botId, expected, next, change) {
+    const pk = keys.bot(tenant, botId);
+    const liveChunks = [...next.live.values()].reduce((sum, r) => sum + r.chunks, 0);
+    const pointer = {
+      Put: {
+        TableName: table,
+        Item: { pk, sk: POINTER_SK, generation: next.generation, documents: next.live.size, chunks: liveChunks },
+        ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'generation = :expected',
+        ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
+      },
+    };
     const head = {
       Put: {
         TableName: table,
-        Item: { pk: keys.bot(tenant, botId), sk: HEAD_SK, generation: next.generation, segments: next.segments, live: packLive(next.live) },
-        ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'generation = :expected',
-        ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
+        Item: { pk, sk: headSk(next.generation), generation: next.generation, segments: next.segments, live: packLive(next.live) },
       },
     };
     const doc = !change
@@ -127,23 +166,30 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
           },
         };
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: doc ? [head, doc] : [head] }));
-      return 'ok';
+      await db.send(new TransactWriteCommand({ TransactItems: doc ? [pointer, doc, head] : [pointer, head] }));
     } catch (err) {
-      const name = (err as { name?: string }).name;
-      if (name !== 'TransactionCanceledException') throw err;
-      const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'document';
-      // A conflict with a concurrent transaction on the same items: try again as if stale.
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'stale';
-      throw err;
+      return outcomeOf(err);
     }
+    // Readers in flight may still hold the pointer to `expected`; the head before it can go.
+    if (expected > 1) await db.send(new DeleteCommand({ TableName: table, Key: { pk, sk: headSk(expected - 1) } }));
+    return 'ok';
   },
-
   async deleteForBot(tenant, botId) {
     const pk = keys.bot(tenant, botId);
-    await batchWrite(db, table, [{ DeleteRequest: { Key: { pk, sk: HEAD_SK } } }]);
+    await batchWrite(db, table, [{ DeleteRequest: { Key: { pk, sk: POINTER_SK } } }]);
+    await deleteByPrefix(db, table, pk, 'GEN#');
     await deleteByPrefix(db, table, pk, 'SEG#');
   },
-});
+  };
+};
+
+const outcomeOf = (err: unknown): 'stale' | 'document' => {
+  const name = (err as { name?: string }).name;
+  if (name !== 'TransactionCanceledException') throw err;
+  const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+  if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'document';
+  // A conflict with a concurrent transaction on the same items: try again as if stale.
+  if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'stale';
+  throw err;
+};

@@ -74,15 +74,27 @@ export const batchGet = async (db: DynamoDBDocumentClient, table: string, keys: 
   return live(out);
 };
 
-/** Deletes every item of a partition whose sort key starts with `prefix` (all of it when empty). */
-export const deleteByPrefix = async (db: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<void> => {
-  const keys = await queryAll(db, {
-    TableName: table,
-    KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-    ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
-    ProjectionExpression: 'pk, sk',
-  });
-  await batchWrite(db, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+/**
+ * Deletes every item of a partition whose sort key starts with `prefix` (all of it
+ * when empty), expired ones too: an erase must not leave behind what DynamoDB has
+ * yet to remove. Returns the keys deleted, with each one's `expiresAt`.
+ */
+export const deleteByPrefix = async (db: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<Item[]> => {
+  const found: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
+      ProjectionExpression: 'pk, sk, expiresAt',
+      ExclusiveStartKey: start,
+    }));
+    found.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  await batchWrite(db, table, found.map(({ pk: p, sk }) => ({ DeleteRequest: { Key: { pk: p, sk } } })));
+  return found;
 };
 
 /** True for the error DynamoDB gives when a condition (or a transaction's condition) fails. */

@@ -36,6 +36,10 @@ export const pickSentences = (question: string, passages: ReadonlyArray<{ text: 
   return best.sort((a, b) => a.passage - b.passage || a.position - b.position);
 };
 
+/**
+ * The local {@link ChatModel}. It reads only `question` and `passages` (not the provider
+ * prompt), and stops quietly, without a usage event, once `signal` is aborted.
+ */
 export const createExtractiveAnswerer = (): ChatModel => ({
   provider: 'local',
   model: 'parley-extractive-v1',
@@ -47,6 +51,7 @@ export const createExtractiveAnswerer = (): ChatModel => ({
       if (options.signal?.aborted) return;
       yield { type: 'text', text: words.slice(i, i + WORDS_PER_DELTA).join('') };
     }
+    if (options.signal?.aborted) return;
     const input = request.question + request.passages.map((p) => p.text).join('');
     yield { type: 'usage', inputTokens: approxTokens(input), outputTokens: approxTokens(answer) };
   },

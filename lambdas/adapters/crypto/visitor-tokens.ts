@@ -1,0 +1,69 @@
+/**
+ * Visitor tokens: HS256 JWTs (jose) with the visitor id as subject, the bot's
+ * public id as audience and the page origin as a claim. The signing key is a
+ * random 256-bit secret made once per installation, wrapped by the secrets
+ * keyring (KMS on AWS) and kept in the keys table; each function instance
+ * unwraps it once. A token from another bot, another origin, or signed with
+ * anything else fails verification.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KeyringNode } from '@aws-crypto/client-node';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { jwtVerify, SignJWT } from 'jose';
+import type { VisitorClaims, VisitorTokens } from '../../core/ports.ts';
+import { isConditionFailure } from '../dynamo/items.ts';
+import { openWithContext, sealWithContext } from './envelope.ts';
+
+const KEY = { pk: 'PLATFORM', sk: 'VISITOR_TOKEN_KEY' };
+const CONTEXT = { purpose: 'visitor-token-key' };
+const ISSUER = 'parley-widget';
+
+export const createVisitorTokens = (db: DynamoDBDocumentClient, keysTable: string, keyring: KeyringNode): VisitorTokens => {
+  let secret: Promise<Uint8Array> | undefined;
+
+  const load = async (): Promise<Uint8Array> => {
+    const read = async () => (await db.send(new GetCommand({ TableName: keysTable, Key: KEY, ConsistentRead: true }))).Item?.wrapped as Uint8Array | undefined;
+    let wrapped = await read();
+    if (!wrapped) {
+      const sealed = await sealWithContext(keyring, randomBytes(32), CONTEXT);
+      try {
+        await db.send(new PutCommand({ TableName: keysTable, Item: { ...KEY, wrapped: sealed }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        wrapped = sealed;
+      } catch (err) {
+        // Another instance made it first: everyone must sign with the same key.
+        if (!isConditionFailure(err)) throw err;
+        wrapped = await read();
+      }
+    }
+    if (!wrapped) throw new Error('visitor token key could not be created');
+    return openWithContext(keyring, wrapped, CONTEXT);
+  };
+  const key = () => (secret ??= load().catch((err: unknown) => {
+    secret = undefined;
+    throw err;
+  }));
+
+  return {
+    async issue(claims, ttlSeconds) {
+      return new SignJWT({ origin: claims.origin })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setSubject(claims.visitorId)
+        .setAudience(claims.publicId)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(await key());
+    },
+    async verify(token): Promise<VisitorClaims | null> {
+      if (token.length > 2048) return null;
+      try {
+        const { payload } = await jwtVerify(token, await key(), { issuer: ISSUER, algorithms: ['HS256'] });
+        const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+        if (typeof payload.sub !== 'string' || typeof aud !== 'string' || typeof payload.origin !== 'string') return null;
+        return { visitorId: payload.sub, publicId: aud, origin: payload.origin };
+      } catch {
+        return null;
+      }
+    },
+  };
+};

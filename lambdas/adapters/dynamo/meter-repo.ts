@@ -1,0 +1,171 @@
+/**
+ * Rate limits, budgets and usage under the account's meter partition `A#<acc>#M`:
+ * - `RATE#<key>#<windowStart>`: requests in one fixed window (epoch seconds).
+ * - `BUDGET#<bot>#D#<YYYY-MM-DD>` and `BUDGET#<bot>#M#<YYYY-MM>`: tokens and cost
+ *   reserved or spent in a UTC day and month.
+ * - `USAGE#<YYYY-MM>#<bot>#<keyClass>`: a month's answers for the usage page.
+ * Every counter is a number changed by `ADD` in a conditional update, so concurrent
+ * instances never lose a count or overshoot a limit. A counter's key names its period,
+ * so it is addressed only while the period lasts, before it expires.
+ */
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BotBudget, KeyClass, UsageRow } from '../../core/model.ts';
+import type { BudgetAmount, Meter } from '../../core/ports.ts';
+import { keys, type TenantContext } from '../../core/tenancy.ts';
+import { isConditionFailure, live, type Item } from './items.ts';
+
+const DAY = 86_400;
+/** A rate window's item outlives its window a little, for clocks that disagree slightly. */
+const RATE_GRACE_SECONDS = 60;
+/** Kept for the usage page and budget checks across a year, with room to spare. */
+const MONTH_RETENTION_DAYS = 400;
+const MAX_ATTEMPTS = 10;
+
+const meterPk = (t: TenantContext) => `${keys.account(t)}#M`;
+const BUDGET_NAMES = { '#t': 'tokens', '#c': 'costMicros', '#e': 'expiresAt' };
+const codesOf = (err: unknown) => ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code);
+const sleep = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+
+/** True when a write lost a race with a transaction on the same item; retrying is safe. */
+const isConflict = (err: unknown) =>
+  (err as { name?: string }).name === 'TransactionConflictException' || codesOf(err).includes('TransactionConflict');
+
+/** Runs `write`, retrying conflicts with jittered backoff: the SDK does not retry them. */
+const retryConflicts = async <T>(write: () => Promise<T>): Promise<T> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isConflict(err) || codesOf(err).includes('ConditionalCheckFailed') || attempt + 1 >= MAX_ATTEMPTS) throw err;
+      await sleep(attempt);
+    }
+  }
+};
+
+/** The day and month budget items of an instant (UTC), with their expiry. */
+const budgetItems = (t: TenantContext, botId: string, at: Date) => {
+  const iso = at.toISOString();
+  const dayStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()) / 1000;
+  const monthStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1) / 1000;
+  return [
+    // A day's counter is needed only that day and by settlements shortly after.
+    { key: { pk: meterPk(t), sk: `BUDGET#${botId}#D#${iso.slice(0, 10)}` }, expiresAt: dayStart + 3 * DAY },
+    { key: { pk: meterPk(t), sk: `BUDGET#${botId}#M#${iso.slice(0, 7)}` }, expiresAt: monthStart + MONTH_RETENTION_DAYS * DAY },
+  ] as const;
+};
+
+/** Zero means no answers at all; otherwise the amount must fit below the limit on its own. */
+const canEverFit = (amount: BudgetAmount, tokens: number, costMicros: number) =>
+  tokens > 0 && costMicros > 0 && amount.tokens <= tokens && amount.costMicros <= costMicros;
+
+/** The meter; `clock` decides windows, days and months (injectable for tests). */
+export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { now(): Date }): Meter => ({
+  async hit(tenant, key, limit, windowSeconds) {
+    const window = Math.max(1, Math.floor(windowSeconds));
+    const now = clock.now().getTime() / 1000;
+    const start = Math.floor(now / window) * window;
+    const refused = { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(start + window - now)) } as const;
+    if (limit < 1) return refused;
+    try {
+      await db.send(new UpdateCommand({
+        TableName: table,
+        Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start}` },
+        UpdateExpression: 'ADD #n :one SET #e = :e',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'n', '#e': 'expiresAt' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':e': start + window + RATE_GRACE_SECONDS },
+      }));
+      return { ok: true };
+    } catch (err) {
+      if (isConditionFailure(err)) return refused;
+      throw err;
+    }
+  },
+
+  async reserve(tenant, botId, amount, budget: BotBudget) {
+    const limits = [[budget.dailyTokens, budget.dailyCostMicros], [budget.monthlyTokens, budget.monthlyCostMicros]] as const;
+    // An amount larger than a whole budget can never fit: refuse it without a write.
+    if (!canEverFit(amount, ...limits[0])) return 'daily';
+    if (!canEverFit(amount, ...limits[1])) return 'monthly';
+    const TransactItems = budgetItems(tenant, botId, clock.now()).map(({ key, expiresAt }, i) => ({
+      Update: {
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'ADD #t :t, #c :c SET #e = if_not_exists(#e, :e)',
+        // current + amount <= limit, written so it holds for a counter not yet created.
+        ConditionExpression: '(attribute_not_exists(#t) OR #t <= :tr) AND (attribute_not_exists(#c) OR #c <= :cr)',
+        ExpressionAttributeNames: BUDGET_NAMES,
+        ExpressionAttributeValues: {
+          ':t': amount.tokens, ':c': amount.costMicros, ':e': expiresAt,
+          ':tr': limits[i]![0] - amount.tokens, ':cr': limits[i]![1] - amount.costMicros,
+        },
+      },
+    }));
+    try {
+      await retryConflicts(() => db.send(new TransactWriteCommand({ TransactItems })));
+      return 'ok';
+    } catch (err) {
+      // Cancellation reasons come in request order: the day's item first.
+      const codes = codesOf(err);
+      if (codes[0] === 'ConditionalCheckFailed') return 'daily';
+      if (codes[1] === 'ConditionalCheckFailed') return 'monthly';
+      throw err;
+    }
+  },
+
+  async settle(tenant, botId, reservedAt, reserved, actual) {
+    const tokens = actual.tokens - reserved.tokens;
+    const costMicros = actual.costMicros - reserved.costMicros;
+    if (tokens === 0 && costMicros === 0) return;
+    // The reservation's own day and month, even when the answer ended after midnight.
+    await Promise.all(budgetItems(tenant, botId, reservedAt).map(({ key, expiresAt }) => retryConflicts(() => db.send(new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'ADD #t :t, #c :c SET #e = if_not_exists(#e, :e)',
+      ExpressionAttributeNames: BUDGET_NAMES,
+      ExpressionAttributeValues: { ':t': tokens, ':c': costMicros, ':e': expiresAt },
+    })))));
+  },
+
+  async recordUsage(tenant, botId, keyClass: KeyClass, usage) {
+    const now = clock.now();
+    const month = now.toISOString().slice(0, 7);
+    await db.send(new UpdateCommand({
+      TableName: table,
+      Key: { pk: meterPk(tenant), sk: `USAGE#${month}#${botId}#${keyClass}` },
+      UpdateExpression: 'ADD #m :one, #i :i, #o :o, #c :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
+      ExpressionAttributeNames: {
+        '#m': 'messages', '#i': 'inputTokens', '#o': 'outputTokens', '#c': 'costMicros',
+        '#month': 'month', '#bot': 'botId', '#kc': 'keyClass', '#e': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':one': 1, ':i': usage.inputTokens, ':o': usage.outputTokens, ':c': usage.costMicros,
+        ':month': month, ':bot': botId, ':kc': keyClass,
+        ':e': Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000 + MONTH_RETENTION_DAYS * DAY,
+      },
+    }));
+  },
+
+  async usage(tenant, month) {
+    // Only `YYYY-MM` names a month; anything else has no rows.
+    if (!/^\d{4}-\d{2}$/.test(month)) return [];
+    const rows: UsageRow[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': meterPk(tenant), ':p': `USAGE#${month}#` },
+        ExclusiveStartKey: start,
+      }));
+      for (const i of live((page.Items ?? []) as Item[], clock.now())) {
+        rows.push({
+          month: String(i.month), botId: String(i.botId), keyClass: i.keyClass as KeyClass, messages: Number(i.messages),
+          inputTokens: Number(i.inputTokens), outputTokens: Number(i.outputTokens), costMicros: Number(i.costMicros),
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return rows;
+  },
+});

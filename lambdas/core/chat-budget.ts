@@ -1,0 +1,94 @@
+/**
+ * Paying for answers. Before a provider is called, the most an answer can cost
+ * (its prompt and the longest reply allowed, at list price) is reserved against
+ * the bot's day and month budgets in one conditional write; afterwards the
+ * reservation is corrected to what was used, usage is metered per account, bot,
+ * month and key class, and the turn is stored if the account keeps conversations.
+ */
+import type { PreparedAnswer } from './chat.ts';
+import { citationsOf } from './citations.ts';
+import { AppError } from './errors.ts';
+import { noteKeyOutcome } from './keys.ts';
+import { DEFAULT_BOT_BUDGET, MAX_OUTPUT_TOKENS } from './limits.ts';
+import type { Bot, Conversation, ConversationTurn, TokenUsage } from './model.ts';
+import type { BudgetAmount, ChatModel, Deps } from './ports.ts';
+import { costMicros } from './pricing.ts';
+import type { TenantContext } from './tenancy.ts';
+import { audit } from './audit.ts';
+
+export interface Reservation extends BudgetAmount {
+  readonly at: Date;
+  readonly inputTokens: number;
+}
+
+const secondsUntil = (from: Date, next: Date) => Math.max(1, Math.ceil((next.getTime() - from.getTime()) / 1000));
+
+/** Reserves the answer's most cost; refuses with 429 and when to retry if a budget has no room. */
+export const reserveBudget = async (deps: Deps, tenant: TenantContext, bot: Bot, model: ChatModel, inputTokens: number): Promise<Reservation> => {
+  const at = deps.clock.now();
+  const amount = {
+    tokens: inputTokens + MAX_OUTPUT_TOKENS,
+    costMicros: costMicros(model.provider, model.model, { inputTokens, outputTokens: MAX_OUTPUT_TOKENS }),
+  };
+  const outcome = await deps.meter.reserve(tenant, bot.botId, amount, bot.budget ?? DEFAULT_BOT_BUDGET);
+  if (outcome !== 'ok') {
+    await audit(deps, tenant, {}, 'chat.budget_exceeded', 'refused', { target: bot.botId, detail: { budget: outcome } });
+    const next = outcome === 'daily'
+      ? new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1))
+      : new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+    throw new AppError('rate_limited', `This assistant has reached its ${outcome} limit. Please try again later.`, { budget: outcome }, secondsUntil(at, next));
+  }
+  return { ...amount, at, inputTokens };
+};
+
+const PREVIEW_CHARS = 120;
+
+const expiryOf = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
+
+/** After the answer (or its failure or cancellation): correct the budget, meter usage, store the turn. */
+export const settleAnswer = async (
+  deps: Deps,
+  p: PreparedAnswer,
+  usage: TokenUsage,
+  outcome: { turnId: string; answer: string; answered: boolean; error?: string },
+): Promise<void> => {
+  const { tenant, bot, visitorId, origin } = p.session;
+  const cost = costMicros(p.model.provider, p.model.model, usage);
+  if (p.reservation) {
+    await deps.meter.settle(tenant, bot.botId, p.reservation.at, p.reservation, { tokens: usage.inputTokens + usage.outputTokens, costMicros: cost });
+  }
+  await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost });
+  if (p.key.keyClass === 'owner' && outcome.answered) await noteKeyOutcome(deps, tenant, p.key.provider);
+  if (p.retentionDays <= 0) return;
+
+  const now = deps.clock.now();
+  const expiresAt = expiryOf(now, p.retentionDays);
+  if (!p.conversation) {
+    const conversation: Conversation = {
+      conversationId: p.conversationId,
+      botId: bot.botId,
+      visitorId,
+      origin,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt,
+      turnCount: 0,
+      preview: p.question.slice(0, PREVIEW_CHARS),
+    };
+    await deps.conversations.create(tenant, conversation);
+  }
+  const turn: ConversationTurn = {
+    turnId: outcome.turnId,
+    question: p.question,
+    answer: outcome.answer,
+    citations: citationsOf(p.passages),
+    answered: outcome.answered,
+    keyClass: p.key.keyClass,
+    provider: p.model.provider,
+    model: p.model.model,
+    usage,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    createdAt: now.toISOString(),
+  };
+  await deps.conversations.appendTurn(tenant, bot.botId, p.conversationId, turn, expiresAt);
+};

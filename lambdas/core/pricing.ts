@@ -1,0 +1,34 @@
+/**
+ * List prices, for budgets and usage in money. Budgets bind owner keys as well
+ * as the platform's: an owner who sets a monthly limit wants it kept whoever
+ * pays. A model missing from the table is priced as the dearest one listed, so
+ * a budget is never under-counted.
+ */
+import type { TokenUsage } from './model.ts';
+
+/** US dollars per million tokens, input and output (providers' public list prices). */
+const PRICES: Readonly<Record<string, readonly [number, number]>> = {
+  'anthropic/claude-opus-4-1': [15, 75],
+  'anthropic/claude-sonnet-4-5': [3, 15],
+  'anthropic/claude-haiku-4-5': [1, 5],
+  'anthropic/claude-3-5-haiku-latest': [0.8, 4],
+  'openai/gpt-5': [1.25, 10],
+  'openai/gpt-5-mini': [0.25, 2],
+  'openai/gpt-5-nano': [0.05, 0.4],
+  'openai/gpt-4.1': [2, 8],
+  'openai/gpt-4.1-mini': [0.4, 1.6],
+  'openai/gpt-4o': [2.5, 10],
+  'openai/gpt-4o-mini': [0.15, 0.6],
+};
+
+const DEAREST: readonly [number, number] = [15, 75];
+
+/** Price per million tokens of a provider's model; the local answerer is free. */
+export const priceOf = (provider: string, model: string): readonly [number, number] =>
+  provider === 'local' ? [0, 0] : (PRICES[`${provider === 'openai-compatible' ? 'openai' : provider}/${model}`] ?? DEAREST);
+
+/** Cost in millionths of a dollar, rounded up. */
+export const costMicros = (provider: string, model: string, usage: TokenUsage): number => {
+  const [input, output] = priceOf(provider, model);
+  return Math.ceil(usage.inputTokens * input + usage.outputTokens * output);
+};

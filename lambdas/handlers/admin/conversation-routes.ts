@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { deleteConversation, listContacts, listConversations, readConversation, usageOf } from '../../core/conversations.ts';
+import { invalid } from '../../core/errors.ts';
+import { pathParam } from '../../http/request.ts';
+import { json, noContent } from '../../http/responses.ts';
+import type { AdminRoute } from './context.ts';
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(1000).optional() });
+const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
+
+const query = <S extends z.ZodType>(params: Record<string, string | undefined> | undefined, schema: S): z.infer<S> => {
+  const parsed = schema.safeParse(params ?? {});
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') ?? 'query';
+    throw invalid(`${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field });
+  }
+  return parsed.data;
+};
+
+export const conversationRoutes: Record<string, AdminRoute> = {
+  'GET /v1/bots/{botId}/conversations': async ({ event, deps, tenant }) =>
+    json(200, await listConversations(deps, await tenant(), pathParam(event, 'botId'), query(event.queryStringParameters, listQuery))),
+  'GET /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant }) =>
+    json(200, await readConversation(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'conversationId'))),
+  'DELETE /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant }) => {
+    await deleteConversation(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'conversationId'));
+    return noContent();
+  },
+  'GET /v1/bots/{botId}/leads': async ({ event, deps, tenant }) =>
+    json(200, { leads: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'lead') }),
+  'GET /v1/bots/{botId}/handoffs': async ({ event, deps, tenant }) =>
+    json(200, { handoffs: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'handoff') }),
+  'GET /v1/usage': async ({ event, deps, tenant }) =>
+    json(200, await usageOf(deps, await tenant(), query(event.queryStringParameters, monthQuery).month)),
+};

@@ -1,0 +1,192 @@
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import { createMeter } from '../../lambdas/adapters/dynamo/meter-repo.ts';
+import { newId } from '../../lambdas/core/ids.ts';
+import type { BotBudget } from '../../lambdas/core/model.ts';
+import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { usePlatform } from './fixtures/platform.ts';
+
+/** Roomy cost limits, so a test about tokens is decided by tokens alone. */
+const budget = (over: Partial<BotBudget> = {}): BotBudget => ({
+  dailyTokens: 100, monthlyTokens: 1_000, dailyCostMicros: 1e9, monthlyCostMicros: 1e10, ...over,
+});
+
+describe('meter', () => {
+  const platform = usePlatform();
+  let db: DynamoDBDocumentClient;
+  beforeAll(() => {
+    db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
+  });
+  afterAll(() => db.destroy());
+
+  /** A meter on a clock the test moves, for a fresh account and bot. */
+  const setup = (at: string, client = db) => {
+    const clock = { at: new Date(at), now() { return this.at; } };
+    const tenant = tenantForSystem(newId());
+    const meter = createMeter(client, platform().table, clock);
+    const counter = async (sk: string) =>
+      (await db.send(new GetCommand({ TableName: platform().table, Key: { pk: `A#${tenant.accountId}#M`, sk } }))).Item;
+    return { clock, tenant, botId: newId(), meter, counter, moveTo: (iso: string) => { clock.at = new Date(iso); } };
+  };
+
+  describe('rate limits', () => {
+    it('allows the limit within a window, then refuses until the window ends', async () => {
+      const { tenant, meter, moveTo } = setup('2030-01-15T10:00:10Z');
+      for (let k = 0; k < 3; k++) expect(await meter.hit(tenant, 'chat:visitor', 3, 60)).toEqual({ ok: true });
+      expect(await meter.hit(tenant, 'chat:visitor', 3, 60)).toEqual({ ok: false, retryAfterSeconds: 50 });
+      moveTo('2030-01-15T10:00:59.600Z');
+      expect(await meter.hit(tenant, 'chat:visitor', 3, 60)).toEqual({ ok: false, retryAfterSeconds: 1 });
+      moveTo('2030-01-15T10:01:00Z');
+      expect(await meter.hit(tenant, 'chat:visitor', 3, 60)).toEqual({ ok: true });
+    });
+
+    it('lets exactly 10 of 30 concurrent requests through a limit of 10', async () => {
+      const { tenant, meter } = setup('2030-01-15T10:00:00Z');
+      const decisions = await Promise.all(Array.from({ length: 30 }, () => meter.hit(tenant, 'chat:burst', 10, 60)));
+      expect(decisions.filter((d) => d.ok)).toHaveLength(10);
+    });
+
+    it('counts each key and each account apart, and refuses everything under a limit of 0', async () => {
+      const { tenant, meter } = setup('2030-01-15T10:00:00Z');
+      const other = tenantForSystem(newId());
+      expect(await meter.hit(tenant, 'a', 1, 60)).toEqual({ ok: true });
+      expect((await meter.hit(tenant, 'a', 1, 60)).ok).toBe(false);
+      expect(await meter.hit(tenant, 'b', 1, 60)).toEqual({ ok: true });
+      expect(await meter.hit(other, 'a', 1, 60)).toEqual({ ok: true });
+      expect(await meter.hit(tenant, 'c', 0, 60)).toEqual({ ok: false, retryAfterSeconds: 60 });
+    });
+  });
+
+  describe('budgets', () => {
+    it('reserves within the budget and names the daily budget once the day is full', async () => {
+      const { tenant, botId, meter, counter } = setup('2030-01-15T10:00:00Z');
+      expect(await meter.reserve(tenant, botId, { tokens: 60, costMicros: 5 }, budget())).toBe('ok');
+      expect(await meter.reserve(tenant, botId, { tokens: 40, costMicros: 5 }, budget())).toBe('ok');
+      expect(await meter.reserve(tenant, botId, { tokens: 1, costMicros: 0 }, budget())).toBe('daily');
+      expect(await counter(`BUDGET#${botId}#D#2030-01-15`)).toMatchObject({ tokens: 100, costMicros: 10 });
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toMatchObject({ tokens: 100, costMicros: 10 });
+    });
+
+    it('names the monthly budget when the month is full though the day has room, and then changes neither', async () => {
+      const { tenant, botId, meter, counter, moveTo } = setup('2030-01-15T10:00:00Z');
+      const b = budget({ monthlyTokens: 150 });
+      expect(await meter.reserve(tenant, botId, { tokens: 100, costMicros: 1 }, b)).toBe('ok');
+      moveTo('2030-01-16T10:00:00Z');
+      expect(await meter.reserve(tenant, botId, { tokens: 40, costMicros: 1 }, b)).toBe('ok');
+      expect(await meter.reserve(tenant, botId, { tokens: 20, costMicros: 1 }, b)).toBe('monthly');
+      expect(await counter(`BUDGET#${botId}#D#2030-01-16`)).toMatchObject({ tokens: 40, costMicros: 1 });
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toMatchObject({ tokens: 140, costMicros: 2 });
+    });
+
+    it('counts cost as well as tokens', async () => {
+      const { tenant, botId, meter } = setup('2030-01-15T10:00:00Z');
+      const b = budget({ dailyCostMicros: 1_000, monthlyCostMicros: 1_500 });
+      expect(await meter.reserve(tenant, botId, { tokens: 1, costMicros: 900 }, b)).toBe('ok');
+      expect(await meter.reserve(tenant, botId, { tokens: 1, costMicros: 200 }, b)).toBe('daily');
+    });
+
+    it('refuses an amount larger than a whole budget, and anything under a zero budget, without writing', async () => {
+      const { tenant, botId, meter, counter } = setup('2030-01-15T10:00:00Z');
+      expect(await meter.reserve(tenant, botId, { tokens: 101, costMicros: 1 }, budget())).toBe('daily');
+      expect(await meter.reserve(tenant, botId, { tokens: 50, costMicros: 1 }, budget({ monthlyTokens: 49 }))).toBe('monthly');
+      expect(await meter.reserve(tenant, botId, { tokens: 0, costMicros: 0 }, budget({ dailyCostMicros: 0 }))).toBe('daily');
+      expect(await meter.reserve(tenant, botId, { tokens: 0, costMicros: 0 }, budget({ monthlyTokens: 0 }))).toBe('monthly');
+      expect(await counter(`BUDGET#${botId}#D#2030-01-15`)).toBeUndefined();
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toBeUndefined();
+    });
+
+    it('lets exactly 5 of 20 concurrent reservations through when only 5 fit', async () => {
+      const { tenant, botId, meter, counter } = setup('2030-01-15T10:00:00Z');
+      const results = await Promise.all(Array.from({ length: 20 }, () => meter.reserve(tenant, botId, { tokens: 20, costMicros: 3 }, budget())));
+      expect(results.filter((r) => r === 'ok')).toHaveLength(5);
+      expect(results.filter((r) => r === 'daily')).toHaveLength(15);
+      expect(await counter(`BUDGET#${botId}#D#2030-01-15`)).toMatchObject({ tokens: 100, costMicros: 15 });
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toMatchObject({ tokens: 100, costMicros: 15 });
+    });
+
+    it('retries a reservation and a settlement that lost a race with another transaction', async () => {
+      // DynamoDB Local serialises transactions, so the race is staged: each first write loses it.
+      const lost = new Set<unknown>();
+      const racing = {
+        send: async (command: object) => {
+          const kind = command instanceof TransactWriteCommand ? 'transact' : command instanceof UpdateCommand ? 'update' : 'other';
+          if (kind !== 'other' && !lost.has(kind)) {
+            lost.add(kind);
+            throw Object.assign(new Error('conflict'), kind === 'transact'
+              ? { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }
+              : { name: 'TransactionConflictException' });
+          }
+          return db.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+      const { tenant, botId, meter, counter } = setup('2030-01-15T10:00:00Z', racing);
+      expect(await meter.reserve(tenant, botId, { tokens: 30, costMicros: 300 }, budget())).toBe('ok');
+      await meter.settle(tenant, botId, new Date('2030-01-15T10:00:00Z'), { tokens: 30, costMicros: 300 }, { tokens: 10, costMicros: 100 });
+      expect(lost.size).toBe(2);
+      expect(await counter(`BUDGET#${botId}#D#2030-01-15`)).toMatchObject({ tokens: 10, costMicros: 100 });
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toMatchObject({ tokens: 10, costMicros: 100 });
+    });
+
+    it('settles a reservation down or up to what the answer used', async () => {
+      const { tenant, botId, meter, counter } = setup('2030-01-15T10:00:00Z');
+      const at = new Date('2030-01-15T10:00:00Z');
+      await meter.reserve(tenant, botId, { tokens: 50, costMicros: 500 }, budget());
+      await meter.settle(tenant, botId, at, { tokens: 50, costMicros: 500 }, { tokens: 20, costMicros: 120 });
+      expect(await counter(`BUDGET#${botId}#D#2030-01-15`)).toMatchObject({ tokens: 20, costMicros: 120 });
+      await meter.reserve(tenant, botId, { tokens: 10, costMicros: 100 }, budget());
+      await meter.settle(tenant, botId, at, { tokens: 10, costMicros: 100 }, { tokens: 35, costMicros: 400 });
+      expect(await counter(`BUDGET#${botId}#D#2030-01-15`)).toMatchObject({ tokens: 55, costMicros: 520 });
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toMatchObject({ tokens: 55, costMicros: 520 });
+      // The room given back is there to reserve again.
+      expect(await meter.reserve(tenant, botId, { tokens: 45, costMicros: 1 }, budget())).toBe('ok');
+    });
+
+    it('settles on the day and month of the reservation, not of the moment it settles', async () => {
+      const { tenant, botId, meter, counter, moveTo } = setup('2030-01-31T23:59:50Z');
+      await meter.reserve(tenant, botId, { tokens: 80, costMicros: 800 }, budget());
+      moveTo('2030-02-01T00:00:20Z');
+      await meter.settle(tenant, botId, new Date('2030-01-31T23:59:50Z'), { tokens: 80, costMicros: 800 }, { tokens: 30, costMicros: 300 });
+      expect(await counter(`BUDGET#${botId}#D#2030-01-31`)).toMatchObject({ tokens: 30, costMicros: 300 });
+      expect(await counter(`BUDGET#${botId}#M#2030-01`)).toMatchObject({ tokens: 30, costMicros: 300 });
+      expect(await counter(`BUDGET#${botId}#D#2030-02-01`)).toBeUndefined();
+      expect(await counter(`BUDGET#${botId}#M#2030-02`)).toBeUndefined();
+    });
+  });
+
+  describe('usage', () => {
+    it('adds answers to one row per month, bot and key class', async () => {
+      const { tenant, botId, meter, moveTo } = setup('2030-03-10T08:00:00Z');
+      const otherBot = newId();
+      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 100, outputTokens: 20, costMicros: 300 });
+      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 50, outputTokens: 10, costMicros: 150 });
+      await meter.recordUsage(tenant, botId, 'owner', { inputTokens: 7, outputTokens: 3, costMicros: 40 });
+      await meter.recordUsage(tenant, otherBot, 'local', { inputTokens: 0, outputTokens: 0, costMicros: 0 });
+      moveTo('2030-04-01T00:00:00Z');
+      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 1, outputTokens: 1, costMicros: 1 });
+
+      const march = await meter.usage(tenant, '2030-03');
+      expect(march).toHaveLength(3);
+      expect(march).toEqual(expect.arrayContaining([
+        { month: '2030-03', botId, keyClass: 'platform', messages: 2, inputTokens: 150, outputTokens: 30, costMicros: 450 },
+        { month: '2030-03', botId, keyClass: 'owner', messages: 1, inputTokens: 7, outputTokens: 3, costMicros: 40 },
+        { month: '2030-03', botId: otherBot, keyClass: 'local', messages: 1, inputTokens: 0, outputTokens: 0, costMicros: 0 },
+      ]));
+      expect(await meter.usage(tenant, '2030-04')).toEqual([
+        { month: '2030-04', botId, keyClass: 'platform', messages: 1, inputTokens: 1, outputTokens: 1, costMicros: 1 },
+      ]);
+      expect(await meter.usage(tenantForSystem(newId()), '2030-03')).toEqual([]);
+    });
+
+    it('ignores expired usage rows', async () => {
+      const { tenant, botId, meter } = setup('2030-03-10T08:00:00Z');
+      await meter.recordUsage(tenant, botId, 'owner', { inputTokens: 1, outputTokens: 1, costMicros: 1 });
+      const expired = { month: '2030-03', botId: newId(), keyClass: 'platform', messages: 9, inputTokens: 9, outputTokens: 9, costMicros: 9 };
+      await db.send(new PutCommand({
+        TableName: platform().table,
+        Item: { pk: `A#${tenant.accountId}#M`, sk: `USAGE#2030-03#${expired.botId}#platform`, ...expired, expiresAt: Date.parse('2030-03-10T07:00:00Z') / 1000 },
+      }));
+      expect((await meter.usage(tenant, '2030-03')).map((r) => r.botId)).toEqual([botId]);
+    });
+  });
+});
