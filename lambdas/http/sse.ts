@@ -9,12 +9,13 @@ export const sseRecord = (event: string, data: unknown): string => `event: ${eve
  * (the stream destroyed under us) is not a failure and is not reported.
  */
 export const toSseStream = <E extends { type: string }>(events: AsyncIterable<E>, onError: (err: unknown) => { code: string; message: string }): Readable => {
-  const stream: Readable = Readable.from((async function* () {
+  const state = { stream: undefined as Readable | undefined };
+  state.stream = Readable.from((async function* () {
     try {
       for await (const { type, ...data } of events) yield sseRecord(type, data);
     } catch (err) {
-      if (!stream.destroyed) yield sseRecord('error', onError(err));
+      if (!state.stream?.destroyed) yield sseRecord('error', onError(err));
     }
   })());
-  return stream;
+  return state.stream;
 };
