@@ -84,7 +84,7 @@ describe('chat with provider models', () => {
     });
     const reader = res.body!.getReader();
     let seen = '';
-    while (!seen.includes('event: delta')) seen += new TextDecoder().decode((await reader.read()).value);
+    while (!seen.includes("event: delta")) seen += new TextDecoder().decode((await reader.read()).value as Uint8Array);
     cancel.abort();
     const [request] = chatRequests();
     expect(await fake.provider().settled(request!)).toBe('disconnected');
