@@ -12,7 +12,8 @@ export const httpErrorHandler = (opts: { logger: Logger }): MiddlewareObj<unknow
   const onError: NonNullable<MiddlewareObj<unknown, HttpResult>['onError']> = (request) => {
     const err = request.error;
     if (err instanceof AppError) {
-      if (err.status >= 500) opts.logger.error('request failed', { code: err.code, error: err });
+      // A pause or an outage answered on purpose is not a failure of ours.
+      if (err.code === 'internal') opts.logger.error('request failed', { code: err.code, error: err });
       request.response = errorResult(err);
       return;
     }

@@ -1,6 +1,8 @@
 /**
  * Rate limits, budgets and usage under the account's meter partition `A#<acc>#M`:
- * - `RATE#<key>#<windowStart>`: requests in one fixed window (epoch seconds).
+ * - `RATE#<key>#<windowStart>`: requests in one window (epoch seconds). Limits slide:
+ *   the previous window's count weighs in by the share of it still inside the last
+ *   `window` seconds, so a burst across a window boundary cannot pass twice the limit.
  * - `BUDGET#<bot>#D#<YYYY-MM-DD>` and `BUDGET#<bot>#M#<YYYY-MM>`: tokens and cost
  *   reserved or spent in a UTC day and month.
  * - `USAGE#<YYYY-MM>#<bot>#<keyClass>`: a month's answers for the usage page.
@@ -8,7 +10,7 @@
  * instances never lose a count or overshoot a limit. A counter's key names its period,
  * so it is addressed only while the period lasts, before it expires.
  */
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BotBudget, KeyClass, UsageRow } from '../../core/model.ts';
 import type { BudgetAmount, Meter } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
@@ -66,14 +68,20 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
     const start = Math.floor(now / window) * window;
     const refused = { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(start + window - now)) } as const;
     if (limit < 1) return refused;
+    const previous = await db.send(new GetCommand({ TableName: table, Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start - window}` }, ProjectionExpression: 'n' }));
+    // Rounded up: a burst across the boundary never gets more than the limit.
+    const carried = Math.ceil(Number(previous.Item?.n ?? 0) * (1 - (now - start) / window) - 1e-9);
+    const room = limit - carried;
+    if (room < 1) return refused;
     try {
       await db.send(new UpdateCommand({
         TableName: table,
         Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start}` },
         UpdateExpression: 'ADD #n :one SET #e = :e',
-        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :room',
         ExpressionAttributeNames: { '#n': 'n', '#e': 'expiresAt' },
-        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':e': start + window + RATE_GRACE_SECONDS },
+        // Kept through the next window, whose limit it still weighs on.
+        ExpressionAttributeValues: { ':one': 1, ':room': room, ':e': start + 2 * window + RATE_GRACE_SECONDS },
       }));
       return { ok: true };
     } catch (err) {
