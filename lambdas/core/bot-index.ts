@@ -1,41 +1,52 @@
 /**
- * A bot's search index: which document runs answer, and the segments that hold
- * their search entries. Every change is one transaction that moves the head
- * from the generation it read to the next and changes the document record with
- * it, so a document becomes visible (or invisible) exactly when its record says
- * so, all at once. Concurrent changes retry on a fresh head.
+ * A bot's search index: immutable segments holding the search entries of
+ * document runs, and the runs whose entries no longer answer (superseded or
+ * withdrawn) until compaction drops them. The head's size grows with segments
+ * and such dead runs, not with documents, so a change costs the same in a bot of
+ * ten documents or eight thousand. Every change is one transaction that moves the
+ * head from the generation it read to the next and changes the document record
+ * with it (conditional on the run the record names), so a document becomes
+ * visible or invisible exactly when its record says so, all at once. Concurrent
+ * changes retry on a fresh head.
  */
 import { newId } from './ids.ts';
 import { segmentCache } from './index-cache.ts';
 import { mergeSegments, openSegment, type OpenedSegment } from './index-segment.ts';
-import { MAX_INDEX_SEGMENTS } from './limits.ts';
-import type { IndexHead, LiveRun, SegmentRef } from './model.ts';
+import { MAX_DEAD_RUNS, MAX_INDEX_SEGMENTS } from './limits.ts';
+import type { DeadRun, IndexHead, SegmentRef } from './model.ts';
 import type { Deps, DocumentChange, DocumentPatch } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
-const MAX_COMMIT_ATTEMPTS = 20;
+const MAX_COMMIT_ATTEMPTS = 30;
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 
 type Outcome = 'ok' | 'document';
 
+/** The run a document answers from now, as its record says: what a change supersedes. */
+export interface AnsweringRun extends DeadRun {
+  readonly run: string;
+}
+
+type HeadChange = Omit<IndexHead, 'generation'>;
+
 /**
  * Applies `change` to the head (fresh on every attempt) and commits it with the
- * document change. Returns the head committed, or `document` when the
- * document's condition failed.
+ * document change. Returns the heads before and after, or `document` when the
+ * document's condition failed, or `abandoned` when `change` gave up.
  */
 const commitWith = async (
   deps: Deps,
   tenant: TenantContext,
   botId: string,
-  change: (head: IndexHead) => { segments: readonly SegmentRef[]; live: ReadonlyMap<string, LiveRun> } | null,
+  change: (head: IndexHead) => HeadChange | null,
   document?: DocumentChange,
 ): Promise<{ outcome: 'ok'; before: IndexHead; after: IndexHead } | { outcome: 'document' | 'abandoned' }> => {
   for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
     const head = await deps.index.getHead(tenant, botId);
     const changed = change(head);
     if (!changed) return { outcome: 'abandoned' };
-    const next: IndexHead = { generation: head.generation + 1, ...changed };
+    const next: IndexHead = { ...changed, generation: head.generation + 1 };
     const result = await deps.index.commit(tenant, botId, head.generation, next, document);
     if (result === 'ok') return { outcome: 'ok', before: head, after: next };
     if (result === 'document') return { outcome: 'document' };
@@ -44,9 +55,23 @@ const commitWith = async (
   throw new Error(`The index of bot ${botId} is too busy: ${MAX_COMMIT_ATTEMPTS} attempts to update it lost the race`);
 };
 
-/** Segments that held only `run` (their id is the run's) and are no longer needed once it stops answering. */
-const withoutRunSegment = (segments: readonly SegmentRef[], run: string | undefined) =>
-  run ? segments.filter((s) => s.id !== run) : segments;
+/**
+ * The head without `previous`: its own segment goes if it has one (a run's first
+ * segment is named after it); otherwise its entries sit in a merged segment and it
+ * is marked dead until compaction.
+ */
+const without = (head: IndexHead, previous: AnsweringRun | null): HeadChange => {
+  if (!previous) return { segments: head.segments, dead: head.dead, documents: head.documents, chunks: head.chunks };
+  const own = head.segments.some((s) => s.id === previous.run);
+  const dead = new Map(head.dead);
+  if (!own) dead.set(previous.run, { chunks: previous.chunks, embeddedWith: previous.embeddedWith });
+  return {
+    segments: own ? head.segments.filter((s) => s.id !== previous.run) : head.segments,
+    dead,
+    documents: head.documents - 1,
+    chunks: head.chunks - previous.chunks,
+  };
+};
 
 const dropSegments = async (deps: Deps, tenant: TenantContext, botId: string, before: IndexHead, after: IndexHead) => {
   const kept = new Set(after.segments.map((s) => s.id));
@@ -55,23 +80,21 @@ const dropSegments = async (deps: Deps, tenant: TenantContext, botId: string, be
 
 /**
  * Publishes a document's new run: stores its segment, then in one transaction
- * makes the run the document's answering one and applies `patch` to its record
- * (if its indexed run is still `ifIndexedRun`). The previous run's own segment goes.
+ * makes the run the document's answering one and applies `patch` to its record,
+ * if the record still names `previous` as its run. `previous` stops answering.
  */
 export const publishRun = async (
   deps: Deps,
   tenant: TenantContext,
   botId: string,
-  input: { docId: string; run: string; chunks: number; embeddedWith: string; segment: Uint8Array; patch: DocumentPatch; ifIndexedRun: string | null },
+  input: { docId: string; run: string; chunks: number; embeddedWith: string; segment: Uint8Array; patch: DocumentPatch; previous: AnsweringRun | null },
 ): Promise<Outcome> => {
   const parts = await deps.index.putSegment(tenant, botId, input.run, input.segment);
   const ref: SegmentRef = { id: input.run, parts, chunks: input.chunks, embeddedWith: input.embeddedWith };
   const result = await commitWith(deps, tenant, botId, (head) => {
-    const live = new Map(head.live);
-    const previous = live.get(input.docId)?.run;
-    live.set(input.docId, { run: input.run, chunks: input.chunks });
-    return { segments: [...withoutRunSegment(head.segments, previous), ref], live };
-  }, { docId: input.docId, patch: input.patch, ifIndexedRun: input.ifIndexedRun });
+    const rest = without(head, input.previous);
+    return { ...rest, segments: [...rest.segments, ref], documents: rest.documents + 1, chunks: rest.chunks + input.chunks };
+  }, { docId: input.docId, patch: input.patch, ifIndexedRun: input.previous?.run ?? null });
   if (result.outcome !== 'ok') {
     await deps.index.deleteSegment(tenant, botId, ref);
     return 'document';
@@ -82,58 +105,59 @@ export const publishRun = async (
 };
 
 /**
- * Stops a document answering: removes it from the index and, in the same
- * transaction, patches its record (`patch`) or deletes it (`patch` omitted).
+ * Stops a document answering: removes its run `previous` from the index and, in
+ * the same transaction, patches its record (`patch`) or deletes it (no patch), if
+ * the record still names `previous`.
  */
 export const withdrawDocument = async (
   deps: Deps,
   tenant: TenantContext,
   botId: string,
   docId: string,
-  record: { patch: DocumentPatch; ifIndexedRun: string | null } | 'delete',
+  previous: AnsweringRun | null,
+  patch?: DocumentPatch,
 ): Promise<Outcome> => {
-  const result = await commitWith(deps, tenant, botId, (head) => {
-    const live = new Map(head.live);
-    const previous = live.get(docId)?.run;
-    live.delete(docId);
-    return { segments: withoutRunSegment(head.segments, previous), live };
-  }, record === 'delete' ? { docId, delete: true } : { docId, ...record });
+  const ifIndexedRun = previous?.run ?? null;
+  const result = await commitWith(deps, tenant, botId, (head) => without(head, previous),
+    patch ? { docId, patch, ifIndexedRun } : { docId, delete: true, ifIndexedRun });
   if (result.outcome !== 'ok') return 'document';
   await dropSegments(deps, tenant, botId, result.before, result.after);
+  await compactIndex(deps, tenant, botId, result.after);
   return 'ok';
 };
 
-/** Superseded entries, as a share of all stored entries, past which a model's segments are merged whole. */
+/** Dead entries, as a share of a model's stored entries, past which its segments are merged whole. */
 const MAX_DEAD_SHARE = 0.3;
 
 /**
- * Which segments of one embedding to merge, if any: all of them once too many
- * of their entries are superseded; else, past `MAX_INDEX_SEGMENTS`, the smaller
- * ones (size-tiered, so the big segment is rewritten rarely).
+ * Which segments of one embedding to merge, if any: all of them once too many of
+ * their entries (or too many runs) are dead; else, past `MAX_INDEX_SEGMENTS`, the
+ * smaller ones (size-tiered, so the big segment is rewritten rarely).
  */
 export const segmentsToMerge = (head: IndexHead, model: string): SegmentRef[] => {
   const group = head.segments.filter((s) => s.embeddedWith === model);
-  if (group.length < 2) return [];
+  if (group.length === 0) return [];
   const stored = group.reduce((sum, s) => sum + s.chunks, 0);
-  const live = [...head.live.values()].reduce((sum, r) => sum + r.chunks, 0);
-  const otherModels = head.segments.some((s) => s.embeddedWith !== model);
-  // Dead entries can be counted only when every live run is in this model's segments.
-  if (!otherModels && stored > 0 && 1 - live / stored > MAX_DEAD_SHARE) return group;
+  const deadRuns = [...head.dead.values()].filter((d) => d.embeddedWith === model);
+  const deadChunks = deadRuns.reduce((sum, d) => sum + d.chunks, 0);
+  if (deadRuns.length > 0 && (deadChunks > MAX_DEAD_SHARE * stored || deadRuns.length > MAX_DEAD_RUNS)) return group;
   if (group.length <= MAX_INDEX_SEGMENTS) return [];
   return [...group].sort((a, b) => a.chunks - b.chunks).slice(0, group.length - Math.floor(MAX_INDEX_SEGMENTS / 2));
 };
 
 /**
- * Merges segments when there are too many, or too much of them is superseded:
- * the live entries of the chosen segments become one new segment, switched in
- * with one head write if those segments are all still there.
+ * Merges segments when there are too many, or too much of them is dead: the live
+ * entries of the chosen segments become one new segment, switched in with one
+ * head write if those segments are all still there; the dead runs it dropped are
+ * forgotten in the same write.
  */
 export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: string, head: IndexHead): Promise<void> => {
   for (const model of new Set(head.segments.map((s) => s.embeddedWith))) {
     const chosen = segmentsToMerge(head, model);
     if (chosen.length === 0) continue;
     const opened = await Promise.all(chosen.map((ref) => loadSegment(deps, tenant, botId, ref)));
-    const merged = mergeSegments(opened, (docId, run) => head.live.get(docId)?.run === run);
+    const dropped = new Set(opened.flatMap((seg) => seg.runs.map((r) => r.run)).filter((run) => head.dead.has(run)));
+    const merged = mergeSegments(opened, (_docId, run) => !dropped.has(run));
     const id = newId(deps.clock.now().getTime());
     const ref: SegmentRef = { id, parts: await deps.index.putSegment(tenant, botId, id, merged.bytes), chunks: merged.chunks, embeddedWith: model };
     const ids = new Set(chosen.map((s) => s.id));
@@ -142,7 +166,8 @@ export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: str
       if (current.segments.filter((s) => ids.has(s.id)).length !== ids.size) return null;
       const at = current.segments.findIndex((s) => ids.has(s.id));
       const rest = current.segments.filter((s) => !ids.has(s.id));
-      return { segments: [...rest.slice(0, at), ref, ...rest.slice(at)], live: current.live };
+      const dead = new Map([...current.dead].filter(([run]) => !dropped.has(run)));
+      return { ...current, segments: [...rest.slice(0, at), ref, ...rest.slice(at)], dead };
     });
     if (result.outcome === 'ok') await dropSegments(deps, tenant, botId, result.before, result.after);
     else await deps.index.deleteSegment(tenant, botId, ref);
@@ -158,10 +183,9 @@ const loadSegment = async (deps: Deps, tenant: TenantContext, botId: string, ref
   return opened;
 };
 
-/** Heads by bot, for warm queries (a head is immutable for its generation), bounded by the documents they list. */
+/** Heads by bot, for warm queries: a head is immutable for its generation, and small. */
 const heads = new Map<string, IndexHead>();
-const HEAD_CACHE_DOCUMENTS = 100_000;
-let headDocuments = 0;
+const HEAD_CACHE_BOTS = 2_000;
 
 /**
  * A bot's index opened for search: one small read of the generation in force,
@@ -175,16 +199,14 @@ export const openIndex = async (deps: Deps, tenant: TenantContext, botId: string
     // Null when two commits landed since the generation was read: read both afresh.
     head = (await deps.index.getHeadAt(tenant, botId, generation)) ?? (await deps.index.getHead(tenant, botId));
   }
-  headDocuments -= heads.get(key)?.live.size ?? 0;
   heads.delete(key);
   heads.set(key, head);
-  headDocuments += head.live.size;
-  for (const [k, h] of heads) {
-    if (headDocuments <= HEAD_CACHE_DOCUMENTS || k === key) break;
-    heads.delete(k);
-    headDocuments -= h.live.size;
-  }
+  if (heads.size > HEAD_CACHE_BOTS) heads.delete(heads.keys().next().value!);
   const opened = head;
   const segments = await Promise.all(opened.segments.map((ref) => loadSegment(deps, tenant, botId, ref)));
   return { head: opened, segments };
 };
+
+/** The run a document record says answers, if any. */
+export const answeringRun = (doc: { indexedRun?: string | undefined; chunkCount: number; embeddedWith?: string | undefined }): AnsweringRun | null =>
+  doc.indexedRun ? { run: doc.indexedRun, chunks: doc.chunkCount, embeddedWith: doc.embeddedWith ?? '' } : null;

@@ -1,6 +1,6 @@
 /** Training documents: upload requests, listing, deletion. */
 import { requireRole } from './accounts.ts';
-import { withdrawDocument } from './bot-index.ts';
+import { answeringRun, withdrawDocument } from './bot-index.ts';
 import { getBot } from './bots.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
@@ -53,7 +53,7 @@ const newDocument = (now: Date, botId: string, req: UploadRequest, source: Docum
 /** Refuses a new document when the bot's index is full. */
 export const checkRoomForDocument = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
   const head = await deps.index.getHead(tenant, botId);
-  if (head.live.size >= MAX_DOCUMENTS_PER_BOT) {
+  if (head.documents >= MAX_DOCUMENTS_PER_BOT) {
     throw new AppError('conflict', `A bot can have at most ${MAX_DOCUMENTS_PER_BOT.toLocaleString('en')} documents. Delete some, or use another bot.`);
   }
 };
@@ -121,9 +121,12 @@ export const getDocument = async (deps: Deps, tenant: TenantContext, botId: stri
 /** Removes the document from answers at once, then its chunks and stored file. */
 export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<void> => {
   requireRole(tenant, 'admin');
-  const doc = await getDocument(deps, tenant, botId, docId);
+  let doc = await getDocument(deps, tenant, botId, docId);
   // Out of the index and gone from the list in one transaction; then its chunks and files.
-  await withdrawDocument(deps, tenant, botId, docId, 'delete');
+  // An ingest may switch in a new run between our read and the write: read again and retry.
+  while ((await withdrawDocument(deps, tenant, botId, docId, answeringRun(doc))) === 'document') {
+    doc = await getDocument(deps, tenant, botId, docId);
+  }
   await deps.chunks.deleteForDocument(tenant, botId, docId);
   await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
 };

@@ -4,7 +4,7 @@
  * infrastructure failures are thrown so the queue retries the message.
  */
 import { documentPath, sealedDocumentPath } from './documents.ts';
-import { publishRun, withdrawDocument } from './bot-index.ts';
+import { answeringRun, publishRun, withdrawDocument } from './bot-index.ts';
 import { embedderForBot, embeddingId } from './embedding.ts';
 import { buildSegment } from './index-segment.ts';
 import { ProviderRefusedKey, UnreadableDocument } from './errors.ts';
@@ -37,7 +37,7 @@ const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
 /** Ends a document's ingestion as `failed` with the reason; it no longer answers. */
 export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord) => async (reason: string): Promise<IngestOutcome> => {
   const patch = { status: 'failed', error: reason, chunkCount: 0, indexedRun: undefined, embeddedWith: undefined, updatedAt: deps.clock.now().toISOString() } as const;
-  const outcome = await withdrawDocument(deps, tenant, doc.botId, doc.docId, { patch, ifIndexedRun: doc.indexedRun ?? null });
+  const outcome = await withdrawDocument(deps, tenant, doc.botId, doc.docId, answeringRun(doc), patch);
   if (outcome === 'document') return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
   await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
   return { outcome: 'failed', reason };
@@ -148,7 +148,7 @@ export const indexParsed = async (
       updatedAt: deps.clock.now().toISOString(),
       ...options.extra,
     },
-    ifIndexedRun: doc.indexedRun ?? null,
+    previous: answeringRun(doc),
   });
   if (outcome === 'document') {
     // Deleted while we worked, or another run switched first: this run is not needed.

@@ -47,8 +47,10 @@ export const MAX_CRAWL_PAGES = 200;
 export const INDEX_CACHE_BYTES = 256 * 1024 * 1024;
 /** Segments of one embedding a bot's index may have before the smaller ones are merged. */
 export const MAX_INDEX_SEGMENTS = 12;
-/** Documents per bot: the index head lists each (38 bytes) in one item. */
-export const MAX_DOCUMENTS_PER_BOT = 8_000;
+/** Documents per bot. */
+export const MAX_DOCUMENTS_PER_BOT = 10_000;
+/** Dead runs an index head may list before compaction merges them away. */
+export const MAX_DEAD_RUNS = 500;
 
 /** Visitor tokens: how long one lasts; a widget renews it before then. */
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 60;

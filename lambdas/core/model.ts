@@ -208,20 +208,24 @@ export interface AuditEntry {
 
 /**
  * A bot's search index: immutable segments of packed codes and lexical postings,
- * and the run of each document that answers. One conditional write replaces the
+ * and the runs whose entries no longer answer. One conditional write replaces the
  * whole head, so readers see one generation or the next, never a mix.
  */
 export interface IndexHead {
   /** Bumped by every change; 0 for a bot with no index yet. */
   readonly generation: number;
   readonly segments: readonly SegmentRef[];
-  /** docId → the run that answers, and how many chunks it has. */
-  readonly live: ReadonlyMap<string, LiveRun>;
+  /** Runs still stored in a merged segment that no longer answer (superseded or withdrawn), by run id. */
+  readonly dead: ReadonlyMap<string, DeadRun>;
+  /** Documents and chunks that answer. */
+  readonly documents: number;
+  readonly chunks: number;
 }
 
-export interface LiveRun {
-  readonly run: string;
+export interface DeadRun {
   readonly chunks: number;
+  /** The embedding of its entries (`model@dimensions`), so compaction knows whose segments to merge. */
+  readonly embeddedWith: string;
 }
 
 export interface SegmentRef {

@@ -67,7 +67,7 @@ export interface ChunkKey {
 /** What a bot-index commit does to a document in the same transaction. */
 export type DocumentChange =
   | { readonly docId: string; readonly patch: DocumentPatch; readonly ifIndexedRun: string | null }
-  | { readonly docId: string; readonly delete: true };
+  | { readonly docId: string; readonly delete: true; readonly ifIndexedRun: string | null };
 
 /** A bot's search index: the head item, and sealed segments under the bot partition. */
 export interface IndexRepository {

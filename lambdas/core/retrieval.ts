@@ -54,12 +54,9 @@ const documentNames = async (deps: Deps, tenant: TenantContext, botId: string, h
 
 export const retrieve = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> => {
   const { head, segments } = await openIndex(deps, tenant, botId);
-  if (head.live.size === 0 || k <= 0) return [];
-  const isLive = (seg: OpenedSegment, i: number) => {
-    const { docId, run } = seg.runs[seg.runOf[i]!]!;
-    return head.live.get(docId)?.run === run;
-  };
-  const liveChunks = [...head.live.values()].reduce((sum, r) => sum + r.chunks, 0);
+  if (head.documents === 0 || k <= 0) return [];
+  const isLive = (seg: OpenedSegment, i: number) => !head.dead.has(seg.runs[seg.runOf[i]!]!.run);
+  const liveChunks = head.chunks;
   const storedChunks = segments.reduce((sum, s) => sum + s.ref.chunks, 0);
   const wanted = Math.max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k);
   // Ask for more when superseded entries may crowd the lists.

@@ -122,7 +122,7 @@ try {
         docId, run, chunks: count, embeddedWith: `${deps.embedders.local.model}@${DIMS}`,
         segment: buildSegment(chunks, chunks.map((c) => c.vector), segmentTexts),
         patch: { status: 'ready', chunkCount: count, indexedRun: run, embeddedWith: `${deps.embedders.local.model}@${DIMS}` },
-        ifIndexedRun: null,
+        previous: null,
       });
       process.stderr.write(`\r${size}: ${Math.min(size, (d + 1) * CHUNKS_PER_DOC)} chunks written`);
     }

@@ -35,8 +35,9 @@ describe('a bot index', () => {
     await platform().ingest.idle();
 
     const head = await platform().deps.index.getHead(tenantForSystem(owner.accountId), owner.botId);
-    expect(new Set(head.live.keys())).toEqual(new Set(ids));
+    expect(head.documents).toBe(ids.length);
     expect(head.segments).toHaveLength(topics.length);
+    expect(head.dead.size).toBe(0);
     for (const t of topics) {
       const reply = await ask(platform(), owner.publicId, `Where do your ${t} come from?`);
       expect(reply.sources[0]?.document).toBe(`${t}.txt`);
@@ -54,8 +55,9 @@ describe('a bot index', () => {
     const reply = await ask(platform(), owner.publicId, 'What is the back door code?');
     expect(reply.sources.map((s) => s.docId)).not.toContain(drop);
     const head = await platform().deps.index.getHead(tenantForSystem(owner.accountId), owner.botId);
-    expect([...head.live.keys()]).toEqual([keep]);
-    expect(head.segments.map((s) => s.id)).toEqual([head.live.get(keep)!.run]);
+    const kept = await owner.request<{ document: { indexedRun: string } }>('GET', `/v1/bots/${owner.botId}/documents/${keep}`);
+    expect(head.documents).toBe(1);
+    expect(head.segments.map((s) => s.id)).toEqual([kept.body.document.indexedRun]);
     const left = await sortKeys(owner);
     expect(left.filter((sk) => sk.includes(drop))).toEqual([]);
     expect(left.filter((sk) => sk.startsWith('SEG#'))).toHaveLength(1);
@@ -65,16 +67,52 @@ describe('a bot index', () => {
     const owner = await newOwner(platform());
     const doc = await addText(owner, 'Returns', 'Unopened cakes may be returned within two days.');
     await platform().ingest.idle();
-    const before = await platform().deps.index.getHead(tenantForSystem(owner.accountId), owner.botId);
+    const runOf = async () => (await owner.request<{ document: { indexedRun: string } }>('GET', `/v1/bots/${owner.botId}/documents/${doc}`)).body.document.indexedRun;
+    const before = await runOf();
     await owner.request('POST', `/v1/bots/${owner.botId}/documents/${doc}/reingest`);
     await owner.request('POST', `/v1/bots/${owner.botId}/documents/${doc}/reingest`);
     await platform().ingest.idle();
     const after = await platform().deps.index.getHead(tenantForSystem(owner.accountId), owner.botId);
-    const run = after.live.get(doc)!.run;
-    expect(run).not.toBe(before.live.get(doc)!.run);
+    const run = await runOf();
+    expect(run).not.toBe(before);
+    expect(after.documents).toBe(1);
     const left = await sortKeys(owner);
     expect(left.filter((sk) => sk.startsWith('SEG#')).every((sk) => sk.startsWith(`SEG#${run}#`))).toBe(true);
     expect(left.filter((sk) => sk.startsWith('CHUNK#')).every((sk) => sk.startsWith(`CHUNK#${doc}#${run}#`))).toBe(true);
     expect((await ask(platform(), owner.publicId, 'Can I return a cake?')).sources[0]?.docId).toBe(doc);
+  });
+
+  it('marks a deleted document’s entries dead inside a merged segment, and compaction later drops them', async () => {
+    const owner = await newOwner(platform());
+    const topics = Array.from({ length: 14 }, (_, i) => `topic${String.fromCharCode(97 + i)}`);
+    const ids: string[] = [];
+    for (const t of topics) {
+      const res = await owner.request<{ document: { docId: string } }>('POST', `/v1/bots/${owner.botId}/sources`, { kind: 'text', title: t, text: `Everything about ${t} lives in this note about ${t}.` });
+      ids.push(res.body.document.docId);
+      await platform().ingest.idle();
+    }
+    const tenant = tenantForSystem(owner.accountId);
+    const merged = await platform().deps.index.getHead(tenant, owner.botId);
+    expect(merged.segments.length).toBeLessThan(topics.length);
+    expect(merged.documents).toBe(topics.length);
+
+    // The first documents were merged: deleting one marks its run dead rather than dropping a segment.
+    expect((await ask(platform(), owner.publicId, 'Tell me about topica')).sources[0]?.docId).toBe(ids[0]);
+    expect((await owner.request('DELETE', `/v1/bots/${owner.botId}/documents/${ids[0]}`)).status).toBe(204);
+    const afterOne = await platform().deps.index.getHead(tenant, owner.botId);
+    expect(afterOne.dead.size).toBe(1);
+    expect(afterOne.documents).toBe(topics.length - 1);
+    expect((await ask(platform(), owner.publicId, 'Tell me about topica')).sources.map((s) => s.docId)).not.toContain(ids[0]);
+
+    // Past 30% dead (5 of 14 entries), the model's segments are merged whole and the dead runs forgotten.
+    for (const id of ids.slice(1, 5)) await owner.request('DELETE', `/v1/bots/${owner.botId}/documents/${id}`);
+    const compacted = await platform().deps.index.getHead(tenant, owner.botId);
+    expect(compacted.dead.size).toBe(0);
+    expect(compacted.segments.reduce((sum, s) => sum + s.chunks, 0)).toBe(compacted.chunks);
+    for (const [i, t] of topics.entries()) {
+      const reply = await ask(platform(), owner.publicId, `Tell me about ${t}`);
+      if (i < 5) expect(reply.sources.map((s) => s.docId)).not.toContain(ids[i]);
+      else expect(reply.sources[0]?.docId).toBe(ids[i]);
+    }
   });
 });

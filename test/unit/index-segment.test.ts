@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packLive, unpackLive } from '../../lambdas/adapters/dynamo/index-repo.ts';
+import { packDead, unpackDead } from '../../lambdas/adapters/dynamo/index-repo.ts';
 import { embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import { createSegmentCache } from '../../lambdas/core/index-cache.ts';
@@ -48,13 +48,16 @@ describe('an index segment', () => {
   });
 });
 
-describe('the index head live table', () => {
-  it('packs document ids, runs and chunk counts in 38 bytes each and reads them back', () => {
-    const live = new Map(Array.from({ length: 50 }, (_, i) => [newId(), { run: newId(), chunks: i * 1000 + 7 }] as const));
-    const packed = packLive(live);
-    expect(packed.length).toBe(50 * 38);
-    expect(unpackLive(packed)).toEqual(live);
-    expect(unpackLive(packLive(new Map()))).toEqual(new Map());
+describe('the index head’s dead runs', () => {
+  it('packs run ids, chunk counts and models in 23 bytes each and reads them back', () => {
+    const models = ['parley-hashed-lexical-v1@512', 'openai/text-embedding-3-small@512'];
+    const dead = new Map(Array.from({ length: 50 }, (_, i) => [newId(), { chunks: i * 1000 + 7, embeddedWith: models[i % 2]! }] as const));
+    const packed = packDead(dead);
+    expect(packed.bytes.length).toBe(50 * 23);
+    expect(packed.models).toEqual(models);
+    expect(unpackDead(packed.bytes, packed.models)).toEqual(dead);
+    const empty = packDead(new Map());
+    expect(unpackDead(empty.bytes, empty.models)).toEqual(new Map());
   });
 });
 

@@ -3,17 +3,16 @@
  * - `INDEX`: the pointer — the generation in force and a few counts, about a
  *   hundred bytes, so the one read a warm query makes is small.
  * - `GEN#<generation>`: that generation's head, immutable once written: the
- *   segment list and the live run of every document packed as binary (17-byte
- *   ids, so 8,000 documents stay far below DynamoDB's 400 KB item limit). Ids
- *   and counts only, no content. The previous generation's head is kept for
- *   readers in flight; older ones are deleted.
+ *   segment list and the dead runs packed as binary (17-byte ids), a few KB at
+ *   most whatever the number of documents. Ids and counts only, no content. The
+ *   previous generation's head is kept for readers in flight; older ones go.
  * - `SEG#<id>#<part>`: a segment sealed under the account's content key (codes
  *   and term postings are derived from the documents), split into parts.
  * A commit writes the next head, moves the pointer and changes the document
  * record in one transaction, conditional on the generation it read.
  */
 import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IndexHead, LiveRun, SegmentRef } from '../../core/model.ts';
+import type { DeadRun, IndexHead, SegmentRef } from '../../core/model.ts';
 import type { ContentCipher, IndexRepository } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
 import { keys } from '../../core/tenancy.ts';
@@ -28,7 +27,7 @@ export const SEGMENT_PART_BYTES = 350 * 1024;
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ID_BYTES = 17;
-const ENTRY_BYTES = 2 * ID_BYTES + 4;
+const DEAD_BYTES = ID_BYTES + 6;
 
 /** A 26-character ULID as 130 bits in 17 bytes. */
 const writeId = (id: string, out: Buffer, at: number): void => {
@@ -51,35 +50,40 @@ const readId = (buf: Buffer, at: number): string => {
   return id;
 };
 
-export const packLive = (live: ReadonlyMap<string, LiveRun>): Buffer => {
-  const out = Buffer.alloc(live.size * ENTRY_BYTES);
+/** Dead runs as binary: 17-byte run id, u32 chunks, u16 index into `models`. */
+export const packDead = (dead: ReadonlyMap<string, DeadRun>): { bytes: Buffer; models: string[] } => {
+  const models = [...new Set([...dead.values()].map((d) => d.embeddedWith))];
+  const out = Buffer.alloc(dead.size * DEAD_BYTES);
   let at = 0;
-  for (const [docId, { run, chunks }] of live) {
-    writeId(docId, out, at);
-    writeId(run, out, at + ID_BYTES);
-    out.writeUInt32LE(chunks, at + 2 * ID_BYTES);
-    at += ENTRY_BYTES;
+  for (const [run, { chunks, embeddedWith }] of dead) {
+    writeId(run, out, at);
+    out.writeUInt32LE(chunks, at + ID_BYTES);
+    out.writeUInt16LE(models.indexOf(embeddedWith), at + ID_BYTES + 4);
+    at += DEAD_BYTES;
   }
-  return out;
+  return { bytes: out, models };
 };
 
-export const unpackLive = (bytes: Uint8Array): Map<string, LiveRun> => {
+export const unpackDead = (bytes: Uint8Array | undefined, models: readonly string[]): Map<string, DeadRun> => {
+  const dead = new Map<string, DeadRun>();
+  if (!bytes) return dead;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const live = new Map<string, LiveRun>();
-  for (let at = 0; at + ENTRY_BYTES <= buf.length; at += ENTRY_BYTES) {
-    live.set(readId(buf, at), { run: readId(buf, at + ID_BYTES), chunks: buf.readUInt32LE(at + 2 * ID_BYTES) });
+  for (let at = 0; at + DEAD_BYTES <= buf.length; at += DEAD_BYTES) {
+    dead.set(readId(buf, at), { chunks: buf.readUInt32LE(at + ID_BYTES), embeddedWith: models[buf.readUInt16LE(at + ID_BYTES + 4)] ?? '' });
   }
-  return live;
+  return dead;
 };
 
 const partSk = (id: string, part: number) => `SEG#${id}#${String(part).padStart(4, '0')}`;
 
-const EMPTY: IndexHead = { generation: 0, segments: [], live: new Map() };
+const EMPTY: IndexHead = { generation: 0, segments: [], dead: new Map(), documents: 0, chunks: 0 };
 
 const headOf = (item: Record<string, unknown>): IndexHead => ({
   generation: Number(item.generation),
   segments: item.segments as SegmentRef[],
-  live: unpackLive(item.live as Uint8Array),
+  dead: unpackDead(item.dead as Uint8Array | undefined, (item.deadModels as string[] | undefined) ?? []),
+  documents: Number(item.documents ?? 0),
+  chunks: Number(item.chunks ?? 0),
 });
 
 export const createIndexRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): IndexRepository => {
@@ -139,11 +143,11 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
 
   async commit(tenant, botId, expected, next, change) {
     const pk = keys.bot(tenant, botId);
-    const liveChunks = [...next.live.values()].reduce((sum, r) => sum + r.chunks, 0);
+    const dead = packDead(next.dead);
     const pointer = {
       Put: {
         TableName: table,
-        Item: { pk, sk: POINTER_SK, generation: next.generation, documents: next.live.size, chunks: liveChunks },
+        Item: { pk, sk: POINTER_SK, generation: next.generation, documents: next.documents, chunks: next.chunks },
         ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'generation = :expected',
         ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
       },
@@ -151,13 +155,16 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
     const head = {
       Put: {
         TableName: table,
-        Item: { pk, sk: headSk(next.generation), generation: next.generation, segments: next.segments, live: packLive(next.live) },
+        Item: {
+          pk, sk: headSk(next.generation), generation: next.generation, segments: next.segments,
+          dead: dead.bytes, deadModels: dead.models, documents: next.documents, chunks: next.chunks,
+        },
       },
     };
     const doc = !change
       ? undefined
       : 'delete' in change
-        ? { Delete: { TableName: table, Key: documentKey(tenant, botId, change.docId) } }
+        ? { Delete: { TableName: table, Key: documentKey(tenant, botId, change.docId), ...runCondition(change.ifIndexedRun) } }
         : {
           Update: {
             TableName: table,
@@ -193,3 +200,9 @@ const outcomeOf = (err: unknown): 'stale' | 'document' => {
   if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'stale';
   throw err;
 };
+
+/** The document record must still name this run (or none). */
+const runCondition = (run: string | null) =>
+  run === null
+    ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(indexedRun)' }
+    : { ConditionExpression: 'indexedRun = :run', ExpressionAttributeValues: { ':run': run } };
