@@ -12,7 +12,7 @@
 import { newId } from './ids.ts';
 import { segmentCache } from './index-cache.ts';
 import { mergeSegments, openSegment, type OpenedSegment } from './index-segment.ts';
-import { MAX_DEAD_RUNS, MAX_INDEX_SEGMENTS } from './limits.ts';
+import { MAX_DEAD_RUNS, MERGE_FACTOR } from './limits.ts';
 import type { DeadRun, IndexHead, SegmentRef } from './model.ts';
 import type { Deps, DocumentChange, DocumentPatch } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -129,10 +129,15 @@ export const withdrawDocument = async (
 /** Dead entries, as a share of a model's stored entries, past which its segments are merged whole. */
 const MAX_DEAD_SHARE = 0.3;
 
+/** A segment's size tier: segments within a factor of `MERGE_FACTOR` of each other share one. */
+const tierOf = (chunks: number) => Math.floor(Math.log(Math.max(1, chunks)) / Math.log(MERGE_FACTOR));
+
 /**
  * Which segments of one embedding to merge, if any: all of them once too many of
- * their entries (or too many runs) are dead; else, past `MAX_INDEX_SEGMENTS`, the
- * smaller ones (size-tiered, so the big segment is rewritten rarely).
+ * their entries (or too many runs) are dead; else the segments of the smallest
+ * size tier that holds `MERGE_FACTOR` of them (tiered merging: each entry is
+ * rewritten about once per tier, so writing n chunks costs O(n log n), and a bot
+ * keeps at most `MERGE_FACTOR - 1` segments a tier).
  */
 export const segmentsToMerge = (head: IndexHead, model: string): SegmentRef[] => {
   const group = head.segments.filter((s) => s.embeddedWith === model);
@@ -141,8 +146,10 @@ export const segmentsToMerge = (head: IndexHead, model: string): SegmentRef[] =>
   const deadRuns = [...head.dead.values()].filter((d) => d.embeddedWith === model);
   const deadChunks = deadRuns.reduce((sum, d) => sum + d.chunks, 0);
   if (deadRuns.length > 0 && (deadChunks > MAX_DEAD_SHARE * stored || deadRuns.length > MAX_DEAD_RUNS)) return group;
-  if (group.length <= MAX_INDEX_SEGMENTS) return [];
-  return [...group].sort((a, b) => a.chunks - b.chunks).slice(0, group.length - Math.floor(MAX_INDEX_SEGMENTS / 2));
+  const tiers = new Map<number, SegmentRef[]>();
+  for (const s of group) tiers.set(tierOf(s.chunks), [...(tiers.get(tierOf(s.chunks)) ?? []), s]);
+  const full = [...tiers.entries()].filter(([, segs]) => segs.length >= MERGE_FACTOR).sort(([a], [b]) => a - b)[0];
+  return full?.[1] ?? [];
 };
 
 /**
@@ -151,10 +158,13 @@ export const segmentsToMerge = (head: IndexHead, model: string): SegmentRef[] =>
  * head write if those segments are all still there; the dead runs it dropped are
  * forgotten in the same write.
  */
-export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: string, head: IndexHead): Promise<void> => {
-  for (const model of new Set(head.segments.map((s) => s.embeddedWith))) {
+export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: string, start: IndexHead): Promise<void> => {
+  let head = start;
+  // A merge can fill the next tier up: go on until no tier is full (a few rounds at most).
+  for (let round = 0; round < 8; round++) {
+    const model = [...new Set(head.segments.map((s) => s.embeddedWith))].find((m) => segmentsToMerge(head, m).length > 0);
+    if (model === undefined) return;
     const chosen = segmentsToMerge(head, model);
-    if (chosen.length === 0) continue;
     const opened = await Promise.all(chosen.map((ref) => loadSegment(deps, tenant, botId, ref)));
     const dropped = new Set(opened.flatMap((seg) => seg.runs.map((r) => r.run)).filter((run) => head.dead.has(run)));
     const merged = mergeSegments(opened, (_docId, run) => !dropped.has(run));
@@ -169,8 +179,12 @@ export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: str
       const dead = new Map([...current.dead].filter(([run]) => !dropped.has(run)));
       return { ...current, segments: [...rest.slice(0, at), ref, ...rest.slice(at)], dead };
     });
-    if (result.outcome === 'ok') await dropSegments(deps, tenant, botId, result.before, result.after);
-    else await deps.index.deleteSegment(tenant, botId, ref);
+    if (result.outcome !== 'ok') {
+      await deps.index.deleteSegment(tenant, botId, ref);
+      return;
+    }
+    await dropSegments(deps, tenant, botId, result.before, result.after);
+    head = result.after;
   }
 };
 

@@ -77,27 +77,32 @@ export const prepareAnswer = async (
   const { tenant, bot, visitorId } = session;
   if (bot.paused) throw new AppError('unavailable', 'This assistant is paused by its owner. Please try again later.');
   const question = validateQuestion(input.question);
-  rateLimited(await deps.meter.hit(tenant, `V#${visitorId}`, VISITOR_MESSAGES_PER_MINUTE, 60), 'You are sending messages very fast. Please wait a moment.');
-  rateLimited(await deps.meter.hit(tenant, `A#${addressKey(tenant, sourceIp)}`, ADDRESS_MESSAGES_PER_MINUTE, 60), 'Too many messages from this network. Please wait a minute.');
-
-  let conversation: Conversation | null = null;
-  if (input.conversationId !== undefined) {
-    conversation = isId(input.conversationId) ? await deps.conversations.get(tenant, bot.botId, input.conversationId) : null;
+  const conversationId = input.conversationId;
+  // Independent reads go together: each is a round trip to DynamoDB.
+  const [byVisitor, byAddress, conversation, account] = await Promise.all([
+    deps.meter.hit(tenant, `V#${visitorId}`, VISITOR_MESSAGES_PER_MINUTE, 60),
+    deps.meter.hit(tenant, `A#${addressKey(tenant, sourceIp)}`, ADDRESS_MESSAGES_PER_MINUTE, 60),
+    conversationId === undefined ? null : isId(conversationId) ? deps.conversations.get(tenant, bot.botId, conversationId) : null,
+    deps.accounts.get(tenant),
+  ]);
+  rateLimited(byVisitor, 'You are sending messages very fast. Please wait a moment.');
+  rateLimited(byAddress, 'Too many messages from this network. Please wait a minute.');
+  if (conversationId !== undefined) {
     // Someone else's conversation answers exactly like a missing one.
     if (!conversation || conversation.visitorId !== visitorId) throw notFound('conversation');
     if (conversation.turnCount >= MAX_CONVERSATION_TURNS) {
       throw new AppError('conflict', 'This conversation is very long. Please start a new one.');
     }
   }
-  const account = await deps.accounts.get(tenant);
   if (!account) throw notFound('bot');
   const choice = bot.model ?? { provider: 'local' as const };
-  const key = choice.provider === 'local' ? ({ keyClass: 'local' } as const) : await chooseKey(deps, tenant, account, choice.provider);
-  const modelName = choice.provider === 'local' ? '' : choice.model;
-  const model = modelFor(deps, key, modelName);
-
-  const passages = await retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K);
-  const history = conversation ? (await deps.conversations.listTurns(tenant, bot.botId, conversation.conversationId)).filter((t) => t.answered).slice(-HISTORY_TURNS) : [];
+  const [key, passages, turns] = await Promise.all([
+    choice.provider === 'local' ? ({ keyClass: 'local' } as const) : chooseKey(deps, tenant, account, choice.provider),
+    retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K),
+    conversation ? deps.conversations.listTurns(tenant, bot.botId, conversation.conversationId) : [],
+  ]);
+  const model = modelFor(deps, key, choice.provider === 'local' ? '' : choice.model);
+  const history = turns.filter((t) => t.answered).slice(-HISTORY_TURNS);
   const request: ChatRequest = {
     question,
     passages,

@@ -45,8 +45,8 @@ export const MAX_CRAWL_PAGES = 200;
 
 /** Memory a warm function may hold for opened index segments, across all bots (LRU). */
 export const INDEX_CACHE_BYTES = 256 * 1024 * 1024;
-/** Segments of one embedding a bot's index may have before the smaller ones are merged. */
-export const MAX_INDEX_SEGMENTS = 12;
+/** Segments of one size tier merged into one; also the ratio between tiers. */
+export const MERGE_FACTOR = 8;
 /** Documents per bot. */
 export const MAX_DOCUMENTS_PER_BOT = 10_000;
 /** Dead runs an index head may list before compaction merges them away. */

@@ -9,41 +9,27 @@
  * - recall@10 of the quantized candidate search with exact rescoring against
  *   exact float search over the same vectors, for the local embedder's sparse
  *   vectors and for dense Gaussian ones (as OpenAI's are).
+ * Also: time spent in-process (the query minus its waits on storage), and bytes
+ * read by the first query after a cold start and by a warm one.
  * Run: npm run bench:retrieval. Writes test/bench/results/retrieval-speed.json.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
-import { openIndex, publishRun } from '../../lambdas/core/bot-index.ts';
+import { openIndex } from '../../lambdas/core/bot-index.ts';
 import { createBot } from '../../lambdas/core/bots.ts';
 import { createAccount } from '../../lambdas/core/accounts.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import { segmentCache } from '../../lambdas/core/index-cache.ts';
-import { buildSegment } from '../../lambdas/core/index-segment.ts';
-import { embeddingText } from '../../lambdas/core/ingestion.ts';
-import type { Chunk } from '../../lambdas/core/model.ts';
+import type { Deps } from '../../lambdas/core/ports.ts';
 import { CANDIDATES_PER_RESULT, MIN_CANDIDATES, retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForMember, type TenantContext } from '../../lambdas/core/tenancy.ts';
 import { encodeCodes, openCodes, searchCodes } from '../../lambdas/core/vector-codes.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
+import { CHUNKS_PER_DOC, DIMS, rng, writeSyntheticBot } from './synthetic-bot.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
-const CHUNKS_PER_DOC = 1_000;
 const QUERIES = 100;
-const DIMS = 512;
-
-/** A seeded generator, so every run measures the same data. */
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
-
-/** Text from a Zipf-distributed vocabulary of 20,000 words: realistic term statistics. */
-const VOCAB = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`);
-const zipf = (random: () => number) => VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.exp(random() * Math.log(VOCAB.length)) - 1))]!;
-const passage = (random: () => number, words = 180) => Array.from({ length: words }, () => zipf(random)).join(' ');
 
 const gaussianUnit = (random: () => number, dims: number): Float32Array => {
   const v = new Float32Array(dims);
@@ -87,6 +73,51 @@ const quantizedRecall = (vectors: Float32Array[], queries: Float32Array[], k = 1
   return found / (queries.length * k);
 };
 
+/**
+ * Deps whose storage reads are timed and sized: what a query reads (sealed bytes as
+ * stored, approximately: vectors at 4 bytes a dimension, text at its UTF-8 length,
+ * the index pointer and heads at their item size) and how long it waits for them.
+ */
+const meteredDeps = (deps: Deps) => {
+  let msSpent = 0, bytes = 0;
+  const state = { chunkReads: 0 };
+  const timed = async <T>(work: Promise<T>, size: (out: T) => number): Promise<T> => {
+    const t = performance.now();
+    const out = await work;
+    msSpent += performance.now() - t;
+    bytes += size(out);
+    return out;
+  };
+  const wrapped: Deps = {
+    ...deps,
+    index: {
+      ...deps.index,
+      getGeneration: (tenant, botId) => timed(deps.index.getGeneration(tenant, botId), () => 64),
+      getHeadAt: (tenant, botId, g) => timed(deps.index.getHeadAt(tenant, botId, g), (h) => 200 + 120 * (h?.segments.length ?? 0) + 23 * (h?.dead.size ?? 0)),
+      getSegment: (tenant, botId, ref) => timed(deps.index.getSegment(tenant, botId, ref), (b) => b.byteLength),
+    },
+    chunks: {
+      ...deps.chunks,
+      getMany: (tenant, botId, keys) => timed(deps.chunks.getMany(tenant, botId, keys), (chunks) => {
+        state.chunkReads += chunks.length;
+        return chunks.reduce((sum, c) => sum + 4 * c.vector.length + Buffer.byteLength(c.text) + 100, 0);
+      }),
+    },
+  };
+  return {
+    deps: wrapped,
+    get chunkReads() {
+      return state.chunkReads;
+    },
+    take() {
+      const out = { ms: msSpent, bytes };
+      msSpent = 0;
+      bytes = 0;
+      return out;
+    },
+  };
+};
+
 const platform = await startPlatform({ logLevel: 'error' });
 const results: Record<string, unknown> = { date: new Date().toISOString().slice(0, 10), dims: DIMS, chunksPerDocument: CHUNKS_PER_DOC, queries: QUERIES };
 try {
@@ -97,35 +128,8 @@ try {
     const account = await createAccount(deps, { userId, email: `${userId}@bench.example` }, { name: 'Bench' });
     const tenant: TenantContext = tenantForMember({ accountId: account.accountId, userId, role: 'owner' });
     const bot = await createBot(deps, tenant, { name: `Bench ${size}` });
-    const vectors: Float32Array[] = [];
-    const texts: string[] = [];
-
     const writeStart = performance.now();
-    for (let d = 0; d * CHUNKS_PER_DOC < size; d++) {
-      const docId = newId();
-      const run = newId();
-      const count = Math.min(CHUNKS_PER_DOC, size - d * CHUNKS_PER_DOC);
-      await deps.documents.create(tenant, {
-        docId, botId: bot.botId, name: `doc-${d}.md`, contentType: 'text/markdown', source: 'text', size: 1, status: 'processing',
-        chunkCount: 0, objectName: `doc-${d}.md`, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
-      });
-      const chunks: Chunk[] = Array.from({ length: count }, (_, seq) => {
-        const text = passage(random);
-        const vector = embedLocally(embeddingText(`doc-${d}`, '', text), DIMS);
-        texts.push(text);
-        vectors.push(vector);
-        return { docId, run, seq, text, section: '', start: 0, end: text.length, vector };
-      });
-      await deps.chunks.put(tenant, bot.botId, chunks);
-      const segmentTexts = chunks.map((c) => embeddingText(`doc-${d}`, '', c.text));
-      await publishRun(deps, tenant, bot.botId, {
-        docId, run, chunks: count, embeddedWith: `${deps.embedders.local.model}@${DIMS}`,
-        segment: buildSegment(chunks, chunks.map((c) => c.vector), segmentTexts),
-        patch: { status: 'ready', chunkCount: count, indexedRun: run, embeddedWith: `${deps.embedders.local.model}@${DIMS}` },
-        previous: null,
-      });
-      process.stderr.write(`\r${size}: ${Math.min(size, (d + 1) * CHUNKS_PER_DOC)} chunks written`);
-    }
+    const { texts, vectors } = await writeSyntheticBot(deps, tenant, bot.botId, size, random, (n) => process.stderr.write(`\r${size}: ${n} chunks written`));
     const writeSeconds = (performance.now() - writeStart) / 1000;
     process.stderr.write('\n');
 
@@ -139,12 +143,21 @@ try {
 
     // Warm: queries built from words of random chunks, so they have answers.
     const queries = Array.from({ length: QUERIES }, () => texts[Math.floor(random() * texts.length)]!.split(' ').slice(0, 8).join(' '));
-    await retrieve(deps, tenant, bot.botId, queries[0]!, 5);
+    const io = meteredDeps(deps);
+    segmentCache.clear();
+    await retrieve(io.deps, tenant, bot.botId, queries[0]!, 5);
+    const coldQuery = io.take();
     const latencies: number[] = [];
+    const inProcess: number[] = [];
+    const warmBytes: number[] = [];
     for (const q of queries) {
       const t = performance.now();
-      await retrieve(deps, tenant, bot.botId, q, 5);
-      latencies.push(performance.now() - t);
+      await retrieve(io.deps, tenant, bot.botId, q, 5);
+      const total = performance.now() - t;
+      const spent = io.take();
+      latencies.push(total);
+      inProcess.push(total - spent.ms);
+      warmBytes.push(spent.bytes);
     }
     const rssAfter = process.memoryUsage().rss;
 
@@ -170,6 +183,11 @@ try {
       rssGrowthMB: Math.round((rssAfter - rssBefore) / 1e6),
       warmQueryP50Ms: ms(percentile(latencies, 50)),
       warmQueryP95Ms: ms(percentile(latencies, 95)),
+      warmInProcessP50Ms: ms(percentile(inProcess, 50)),
+      warmInProcessP95Ms: ms(percentile(inProcess, 95)),
+      bytesReadFirstQuery: coldQuery.bytes,
+      bytesReadWarmQueryP50: percentile(warmBytes, 50),
+      chunkItemsReadWarmQuery: Math.round(io.chunkReads / QUERIES),
       recallAt10LocalVectors: Math.round(quantizedRecall(sample, localQueries) * 1000) / 1000,
       recallAt10GaussianVectors: Math.round(quantizedRecall(gaussian, gaussianQueries) * 1000) / 1000,
       recallSample: sample.length,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { segmentsToMerge } from '../../lambdas/core/bot-index.ts';
-import { MAX_DEAD_RUNS, MAX_INDEX_SEGMENTS } from '../../lambdas/core/limits.ts';
+import { MAX_DEAD_RUNS, MERGE_FACTOR } from '../../lambdas/core/limits.ts';
 import type { IndexHead, SegmentRef } from '../../lambdas/core/model.ts';
 
 const LOCAL = 'parley-hashed-lexical-v1@512';
@@ -16,17 +16,34 @@ const head = (segments: SegmentRef[], deadChunks = 0, model = LOCAL): IndexHead 
 });
 
 describe('which segments compaction merges', () => {
-  it('leaves a small index alone', () => {
-    const segments = Array.from({ length: MAX_INDEX_SEGMENTS }, (_, i) => seg(`s${i}`, 10));
-    expect(segmentsToMerge(head(segments), LOCAL)).toEqual([]);
+  it('leaves an index alone while no size tier is full', () => {
+    const segments = Array.from({ length: MERGE_FACTOR - 1 }, (_, i) => seg(`s${i}`, 10));
+    expect(segmentsToMerge(head([...segments, seg('one', 2), seg('big', 10_000)]), LOCAL)).toEqual([]);
   });
 
-  it('past the limit, merges the smallest segments and leaves the big one', () => {
-    const segments = [seg('big', 10_000), ...Array.from({ length: MAX_INDEX_SEGMENTS }, (_, i) => seg(`s${i}`, 10 + i))];
-    const chosen = segmentsToMerge(head(segments), LOCAL);
-    expect(chosen.map((s) => s.id)).not.toContain('big');
-    expect(chosen).toHaveLength(segments.length - MAX_INDEX_SEGMENTS / 2);
-    expect(chosen.map((s) => s.chunks)).toEqual([...chosen.map((s) => s.chunks)].sort((a, b) => a - b));
+  it('merges the segments of the smallest full tier, never the big ones', () => {
+    const small = Array.from({ length: MERGE_FACTOR }, (_, i) => seg(`s${i}`, 2 + (i % 3)));
+    const middle = Array.from({ length: MERGE_FACTOR }, (_, i) => seg(`m${i}`, 100 + i));
+    const chosen = segmentsToMerge(head([seg('big', 10_000), ...middle, ...small]), LOCAL);
+    expect(chosen.map((s) => s.id).sort()).toEqual(small.map((s) => s.id).sort());
+  });
+
+  it('rewrites each chunk a few times only, however many documents arrive one by one', () => {
+    let segments: SegmentRef[] = [];
+    let written = 0;
+    for (let d = 0; d < 5_000; d++) {
+      segments = [...segments, seg(`d${d}`, 2)];
+      written += 2;
+      for (let chosen = segmentsToMerge(head(segments), LOCAL); chosen.length > 0; chosen = segmentsToMerge(head(segments), LOCAL)) {
+        const ids = new Set(chosen.map((s) => s.id));
+        const merged = chosen.reduce((sum, s) => sum + s.chunks, 0);
+        segments = [...segments.filter((s) => !ids.has(s.id)), seg(`m${d}-${segments.length}`, merged)];
+        written += merged;
+      }
+    }
+    // 10,000 chunks written: under six writes each (one per tier), at most 7 segments a tier.
+    expect(written / 10_000).toBeLessThan(6);
+    expect(segments.length).toBeLessThan(5 * (MERGE_FACTOR - 1));
   });
 
   it('merges everything once too much of it is superseded', () => {
@@ -45,7 +62,7 @@ describe('which segments compaction merges', () => {
   });
 
   it('counts each embedding model apart, and never merges across them', () => {
-    const segments = [...Array.from({ length: MAX_INDEX_SEGMENTS + 1 }, (_, i) => seg(`l${i}`, 5)), seg('o1', 5, OPENAI), seg('o2', 5, OPENAI)];
+    const segments = [...Array.from({ length: MERGE_FACTOR }, (_, i) => seg(`l${i}`, 5)), seg('o1', 5, OPENAI), seg('o2', 5, OPENAI)];
     expect(segmentsToMerge(head(segments), LOCAL).every((s) => s.embeddedWith === LOCAL)).toBe(true);
     expect(segmentsToMerge(head(segments), LOCAL).length).toBeGreaterThan(0);
     expect(segmentsToMerge(head(segments), OPENAI)).toEqual([]);
