@@ -10,8 +10,10 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { VISITOR_TOKEN_KEY_PURPOSE } from '../../lambdas/adapters/crypto/visitor-tokens.ts';
 import { routeKeyOf, routes, streamingFunctions } from '../../lambdas/http/routes.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 import { acknowledgeKmsGrantWildcards, acknowledgeObjectGrantWildcards } from '../nag.ts';
@@ -91,9 +93,16 @@ export class AdminApi extends Construct {
     this.widgetFunction = new ParleyFunction(this, 'WidgetFunction', {
       handler: 'widget-api',
       defaults: props.functions,
-      description: 'Parley widget API: bot config, visitor sessions, feedback',
+      description: 'Parley widget API: bot config, visitor sessions, feedback, handoffs, leads',
     });
     storage.grantTenantData(this.widgetFunction);
+    // Visitor tokens are signed with an installation key wrapped by the secrets key (made on first use).
+    // Only for that purpose: the widget may never unwrap an owner's provider key.
+    this.widgetFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [storage.secretsKey.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': VISITOR_TOKEN_KEY_PURPOSE } },
+    }));
     acknowledgeKmsGrantWildcards(this.widgetFunction);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

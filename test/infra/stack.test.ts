@@ -288,12 +288,14 @@ describe('functions', () => {
     expect(actionsOn(functionFor('chat-stream'), documents)).toEqual([]);
   });
 
-  it('lets only the admin function encrypt owner keys; chat and ingest only decrypt them; the widget neither', () => {
+  it('lets only the admin function encrypt owner keys; chat and ingest only decrypt them; the widget only its token key', () => {
     const secrets = arnRef(parley.stack.storage.secretsKey);
     expect(actionsOn(functionFor('admin-api'), secrets)).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt']));
     expect(actionsOn(functionFor('chat-stream'), secrets)).toEqual(['kms:Decrypt']);
     expect(actionsOn(functionFor('ingest'), secrets)).toEqual(['kms:Decrypt']);
-    expect(actionsOn(functionFor('widget-api'), secrets)).toEqual([]);
+    const widget = statementsOf(functionFor('widget-api')).filter((s) => JSON.stringify(s.Resource).includes(JSON.stringify(secrets)));
+    expect(widget).toHaveLength(1);
+    expect(widget[0]).toMatchObject({ Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'visitor-token-key' } } });
   });
 
   it('gives each function its own role with no AWS managed policy', () => {

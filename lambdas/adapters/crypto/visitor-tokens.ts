@@ -15,7 +15,9 @@ import { isConditionFailure } from '../dynamo/items.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
 
 const KEY = { pk: 'PLATFORM', sk: 'VISITOR_TOKEN_KEY' };
-const CONTEXT = { purpose: 'visitor-token-key' };
+/** The encryption context's purpose; IAM lets the widget function use the secrets key for this alone. */
+export const VISITOR_TOKEN_KEY_PURPOSE = 'visitor-token-key';
+const CONTEXT = { purpose: VISITOR_TOKEN_KEY_PURPOSE };
 const ISSUER = 'parley-widget';
 
 export const createVisitorTokens = (db: DynamoDBDocumentClient, keysTable: string, keyring: KeyringNode): VisitorTokens => {
