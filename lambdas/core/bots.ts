@@ -106,6 +106,7 @@ export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string
   await deps.index.deleteForBot(tenant, botId);
   await deps.chunks.deleteForBot(tenant, botId);
   await deps.conversations.deleteForBot(tenant, botId);
+  await deps.documents.forgetContent(tenant, botId);
   await Promise.all(docs.map((d) => deps.documents.delete(tenant, botId, d.docId)));
   await deps.objects.deletePrefix(tenant, `bots/${botId}/`);
 };

@@ -80,8 +80,10 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
     return { outcome: 'ready', chunkCount: doc.chunkCount };
   }
 
-  const twin = (await deps.documents.list(tenant, doc.botId)).find((d) => d.docId !== doc.docId && d.sha256 === sha256);
-  if (twin) return fail(`This file has the same content as "${twin.name}", which this bot already has.`);
+  const holder = await deps.documents.contentHolder(tenant, doc.botId, sha256);
+  const twin = holder && holder !== doc.docId ? await deps.documents.get(tenant, doc.botId, holder) : null;
+  // The mark is a hint: the document it names may since be gone or hold other content.
+  if (twin?.sha256 === sha256) return fail(`This file has the same content as "${twin.name}", which this bot already has.`);
 
   let parsed: ParsedDocument;
   try {
@@ -156,6 +158,7 @@ export const indexParsed = async (
     return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
   }
   if (doc.indexedRun) await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId, doc.indexedRun);
+  await deps.documents.rememberContent(tenant, doc.botId, options.sha256, doc.docId);
   return { outcome: 'ready', chunkCount: chunks.length };
 };
 

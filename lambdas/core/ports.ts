@@ -44,6 +44,11 @@ export interface DocumentRepository {
    */
   update(tenant: TenantContext, botId: string, docId: string, patch: DocumentPatch, options?: { ifIndexedRun: string | null }): Promise<boolean>;
   delete(tenant: TenantContext, botId: string, docId: string): Promise<void>;
+  /** The document that last indexed content with this SHA-256, if any: a hint, to be checked against the document. */
+  contentHolder(tenant: TenantContext, botId: string, sha256: string): Promise<string | null>;
+  rememberContent(tenant: TenantContext, botId: string, sha256: string, docId: string): Promise<void>;
+  /** Forgets every content mark of a bot (the bot is being deleted). */
+  forgetContent(tenant: TenantContext, botId: string): Promise<void>;
 }
 
 export interface ChunkRepository {

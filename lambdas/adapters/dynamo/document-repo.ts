@@ -1,9 +1,13 @@
-/** Document records under the account partition: `DOC#<bot>#<doc>`. */
+/**
+ * Document records under the account partition: `DOC#<bot>#<doc>`; and content
+ * marks `SHA#<bot>#<sha256>` naming the document that last indexed those bytes, so
+ * a duplicate upload is found with one read, not by listing every document.
+ */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord } from '../../core/model.ts';
 import type { DocumentPatch, DocumentRepository } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
-import { live, queryAll, withoutKeys } from './items.ts';
+import { deleteByPrefix, live, queryAll, withoutKeys } from './items.ts';
 import { updateExisting } from './update-expression.ts';
 
 const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
@@ -47,4 +51,19 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
   async delete(tenant, botId, docId) {
     await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
   },
+
+  async contentHolder(tenant, botId, sha256) {
+    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) } }));
+    return typeof out.Item?.docId === 'string' ? out.Item.docId : null;
+  },
+
+  async rememberContent(tenant, botId, sha256, docId) {
+    await db.send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: markSk(botId, sha256), docId } }));
+  },
+
+  async forgetContent(tenant, botId) {
+    await deleteByPrefix(db, table, keys.account(tenant), `SHA#${botId}#`);
+  },
 });
+
+const markSk = (botId: string, sha256: string) => `SHA#${botId}#${sha256}`;
