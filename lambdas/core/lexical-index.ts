@@ -222,6 +222,16 @@ export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
   };
 };
 
+/**
+ * Score accumulators reused across queries (left zeroed after each use): a warm
+ * function answering many queries over a big bot allocates them once, not per query.
+ */
+let scratch = { scores: new Float64Array(0), touched: new Int32Array(0) };
+const scratchFor = (size: number) => {
+  if (scratch.scores.length < size) scratch = { scores: new Float64Array(size), touched: new Int32Array(size) };
+  return scratch;
+};
+
 /** The n chunks across `segments` with the best BM25 score for `queryText`, best first. */
 export const searchLexical = (
   segments: readonly LexicalSegment[],
@@ -254,8 +264,7 @@ export const searchLexical = (
     return { slots, df, idf: times * Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
   }).filter((q) => q.df > 0);
   const top = createTopHits(n);
-  const scores = new Float64Array(widest);
-  const touched = new Int32Array(widest);
+  const { scores, touched } = scratchFor(widest);
   segments.forEach((seg, s) => {
     let count = 0;
     const { lengths } = seg;
