@@ -24,7 +24,13 @@ export interface Reservation extends BudgetAmount {
 const secondsUntil = (from: Date, next: Date) => Math.max(1, Math.ceil((next.getTime() - from.getTime()) / 1000));
 
 /** Reserves the answer's most cost; refuses with 429 and when to retry if a budget has no room. */
-export const reserveBudget = async (deps: Deps, tenant: TenantContext, bot: Bot, model: ChatModel, inputTokens: number): Promise<Reservation> => {
+export const reserveBudget = async (
+  deps: Deps,
+  tenant: TenantContext,
+  bot: Bot,
+  model: Pick<ChatModel, 'provider' | 'model'>,
+  inputTokens: number,
+): Promise<Reservation> => {
   const at = deps.clock.now();
   const amount = {
     tokens: inputTokens + MAX_OUTPUT_TOKENS,
@@ -54,8 +60,12 @@ export const settleAnswer = async (
 ): Promise<void> => {
   const { tenant, bot, visitorId, origin } = p.session;
   const cost = costMicros(p.model.provider, p.model.model, usage);
+  // Only provider calls count against budgets: what was reserved for a call that did not
+  // happen (no passages, or no key after all) goes back whole.
   if (p.reservation) {
-    await deps.meter.settle(tenant, bot.botId, p.reservation.at, p.reservation, { tokens: usage.inputTokens + usage.outputTokens, costMicros: cost });
+    const billed = p.key.keyClass !== 'local' && p.passages.length > 0;
+    const actual = billed ? { tokens: usage.inputTokens + usage.outputTokens, costMicros: cost } : { tokens: 0, costMicros: 0 };
+    await deps.meter.settle(tenant, bot.botId, p.reservation.at, p.reservation, actual);
   }
   await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost });
   if (p.key.keyClass === 'owner' && outcome.answered) await noteKeyOutcome(deps, tenant, p.key.provider);

@@ -16,7 +16,7 @@ import {
   ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
   RETRIEVAL_TOP_K, VISITOR_MESSAGES_PER_MINUTE,
 } from './limits.ts';
-import type { Citation, Conversation, KeyClass, Passage, TokenUsage } from './model.ts';
+import type { Bot, Citation, Conversation, ConversationTurn, KeyClass, Passage, TokenUsage } from './model.ts';
 import type { ChatModel, ChatRequest, Deps } from './ports.ts';
 import { buildMessages, systemPrompt } from './prompt.ts';
 import { visitorMessageFor } from './provider-messages.ts';
@@ -49,6 +49,16 @@ export const validateQuestion = (question: string): string => {
   return q;
 };
 
+/** Tokens a chunk may have, at most, for reserving before the passages are known. */
+const MOST_CHUNK_TOKENS = 600;
+const PROMPT_OVERHEAD_TOKENS = 600;
+
+/** The most input an answer's prompt can have: rules, instructions, history, question, passages. */
+const mostInputTokens = (bot: Bot, question: string, turns: readonly ConversationTurn[]): number =>
+  PROMPT_OVERHEAD_TOKENS + approxTokens(bot.instructions + question)
+  + turns.slice(-HISTORY_TURNS).reduce((sum, t) => sum + approxTokens(t.question + t.answer), 0)
+  + RETRIEVAL_TOP_K * MOST_CHUNK_TOKENS;
+
 /** Everything a checked request needs to be answered. */
 export interface PreparedAnswer {
   readonly session: VisitorSession;
@@ -79,11 +89,14 @@ export const prepareAnswer = async (
   const question = validateQuestion(input.question);
   const conversationId = input.conversationId;
   // Independent reads go together: each is a round trip to DynamoDB.
-  const [byVisitor, byAddress, conversation, account] = await Promise.all([
+  const ownId = conversationId !== undefined && isId(conversationId) ? conversationId : undefined;
+  const [byVisitor, byAddress, conversation, account, turns] = await Promise.all([
     deps.meter.hit(tenant, `V#${visitorId}`, VISITOR_MESSAGES_PER_MINUTE, 60),
     deps.meter.hit(tenant, `A#${addressKey(tenant, sourceIp)}`, ADDRESS_MESSAGES_PER_MINUTE, 60),
-    conversationId === undefined ? null : isId(conversationId) ? deps.conversations.get(tenant, bot.botId, conversationId) : null,
+    ownId ? deps.conversations.get(tenant, bot.botId, ownId) : null,
     deps.accounts.get(tenant),
+    // Read with the record; used only once the record shows the conversation is this visitor's.
+    ownId ? deps.conversations.listTurns(tenant, bot.botId, ownId) : [],
   ]);
   rateLimited(byVisitor, 'You are sending messages very fast. Please wait a moment.');
   rateLimited(byAddress, 'Too many messages from this network. Please wait a minute.');
@@ -96,10 +109,13 @@ export const prepareAnswer = async (
   }
   if (!account) throw notFound('bot');
   const choice = bot.model ?? { provider: 'local' as const };
-  const [key, passages, turns] = await Promise.all([
+  // The key, the passages and the reservation go together too. The reservation is made
+  // before the prompt exists, for the most it can cost (corrected after the answer, and
+  // released if no provider ends up being called).
+  const [key, passages, reservation] = await Promise.all([
     choice.provider === 'local' ? ({ keyClass: 'local' } as const) : chooseKey(deps, tenant, account, choice.provider),
     retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K),
-    conversation ? deps.conversations.listTurns(tenant, bot.botId, conversation.conversationId) : [],
+    choice.provider === 'local' ? null : reserveBudget(deps, tenant, bot, { provider: choice.provider, model: choice.model }, mostInputTokens(bot, question, turns)),
   ]);
   const model = modelFor(deps, key, choice.provider === 'local' ? '' : choice.model);
   const history = turns.filter((t) => t.answered).slice(-HISTORY_TURNS);
@@ -111,10 +127,6 @@ export const prepareAnswer = async (
     maxOutputTokens: MAX_OUTPUT_TOKENS,
     temperature: bot.temperature ?? 0.2,
   };
-  // Nothing to answer from: no model is called, so nothing is reserved.
-  const reservation = passages.length > 0 && key.keyClass !== 'local'
-    ? await reserveBudget(deps, tenant, bot, model, approxTokens(request.system + request.messages.map((m) => m.content).join('\n')))
-    : null;
   return {
     session,
     question,
@@ -173,7 +185,8 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, signal: Abort
     if (err.kind === 'auth' && p.key.keyClass === 'owner') await noteKeyOutcome(deps, p.session.tenant, p.key.provider, err.message);
   } finally {
     // Runs on cancellation too: what was used is paid for and recorded.
-    usage ??= { inputTokens: answered && p.key.keyClass !== 'local' ? p.reservation?.inputTokens ?? 0 : 0, outputTokens: approxTokens(answer) };
+    const prompt = p.request.system + p.request.messages.map((m) => m.content).join('\n');
+    usage ??= { inputTokens: answered && p.key.keyClass !== 'local' ? approxTokens(prompt) : 0, outputTokens: approxTokens(answer) };
     await settleAnswer(deps, p, usage, { turnId, answer, answered: answered && !error, ...(error ? { error } : {}) });
   }
   const ok = answered && !error;

@@ -34,9 +34,27 @@ export const isAllowedOrigin = (deps: Pick<Deps, 'stage'>, bot: Bot, origin: str
   return bot.allowedOrigins.includes(origin) || (deps.stage === 'local' && LOOPBACK_ORIGIN.test(origin));
 };
 
+/**
+ * Public ids never move to another bot, so a warm function remembers what they
+ * resolved to; a deleted bot is still found missing by the bot read that follows.
+ */
+const publicIds = new Map<string, { accountId: string; botId: string }>();
+const PUBLIC_ID_CACHE = 10_000;
+
+const resolvePublicId = async (deps: Deps, publicId: string) => {
+  const hit = publicIds.get(publicId);
+  if (hit) return hit;
+  const ref = await deps.bots.resolvePublicId(publicId);
+  if (ref) {
+    if (publicIds.size >= PUBLIC_ID_CACHE) publicIds.delete(publicIds.keys().next().value!);
+    publicIds.set(publicId, ref);
+  }
+  return ref;
+};
+
 /** The bot behind a public id, for a page of `origin`; another account's or a missing bot is 404, a disallowed page 403. */
 export const openWidget = async (deps: Deps, publicId: string, origin: string | undefined): Promise<WidgetBot> => {
-  const ref = isId(publicId) ? await deps.bots.resolvePublicId(publicId) : null;
+  const ref = isId(publicId) ? await resolvePublicId(deps, publicId) : null;
   if (!ref) throw notFound('bot');
   const tenant = tenantForVisitor(ref.accountId);
   const bot = await deps.bots.get(tenant, ref.botId);

@@ -13,14 +13,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { startFakeProvider } from '../fakes/provider-server.ts';
 import { newOwner } from '../integration/fixtures/platform.ts';
 import { rng, writeSyntheticBot } from './synthetic-bot.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, streams: { type: 'string', default: '200' }, chunks: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { settle: { type: 'string', default: '61' }, seconds: { type: 'string', default: '60' }, streams: { type: 'string', default: '200' }, chunks: { type: 'string', default: '10000' } } });
 const SECONDS = Number(values.seconds);
 const STREAMS = Number(values.streams);
 const CHUNKS = Number(values.chunks);
@@ -37,8 +37,8 @@ const platform = await startPlatform({
   logLevel: 'error',
   env: { PARLEY_OPENAI_BASE_URL: fake.openaiBaseUrl, PARLEY_PLATFORM_OPENAI_KEY: 'sk-bench-platform-key-000000000000000' },
 });
-/** One keep-alive agent per loopback source address (127.0.0.2 …). */
-const agents = Array.from({ length: 250 }, (_, i) => new Agent({ connect: { localAddress: `127.0.0.${i + 2}` }, connections: 64 }));
+/** One keep-alive agent per loopback source address (127.0.0.2 …), for undici's own fetch (Node's bundled one cannot take it). */
+const agents = Array.from({ length: 250 }, (_, i) => new Agent({ localAddress: `127.0.0.${i + 2}`, connections: 64 }));
 
 try {
   const owner = await newOwner(platform);
@@ -51,7 +51,7 @@ try {
 
   const base = `${platform.apiUrl}/widget/v1/${owner.publicId}`;
   const session = async (agent: Agent): Promise<string> => {
-    const res = await fetch(`${base}/sessions`, { method: 'POST', dispatcher: agent } as RequestInit);
+    const res = await undiciFetch(`${base}/sessions`, { method: 'POST', dispatcher: agent });
     const body = (await res.json()) as { token?: string };
     if (!body.token) throw new Error(`session: ${res.status}`);
     return body.token;
@@ -59,12 +59,12 @@ try {
   /** Asks once; resolves with the status, ms to the first body byte, and Retry-After. */
   const chat = async (agent: Agent, token: string) => {
     const started = performance.now();
-    const res = await fetch(`${base}/chat`, {
+    const res = await undiciFetch(`${base}/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ question: question() }),
       dispatcher: agent,
-    } as RequestInit);
+    });
     const reader = res.body!.getReader();
     const first = await reader.read();
     const firstByteMs = performance.now() - started;
@@ -86,7 +86,7 @@ try {
   process.stderr.write(`first byte p50 ${round(percentile(firstBytes, 50))} ms, p95 ${round(percentile(firstBytes, 95))} ms\n`);
 
   // 2. Load: STREAMS visitors at once, for SECONDS.
-  await sleep(61_000); // A fresh minute for every address's limits.
+  await sleep(Number(values.settle) * 1000); // A fresh minute for every address's limits.
   const counts = { answered: 0, rateLimited: 0, other: 0, errors: 0 };
   const otherStatuses: Record<string, number> = {};
   const rss: Array<{ s: number; mb: number }> = [{ s: 0, mb: mb() }];
@@ -100,7 +100,7 @@ try {
     while (performance.now() < deadline) {
       try {
         if (!token) {
-          const res = await fetch(`${base}/sessions`, { method: 'POST', dispatcher: agent } as RequestInit);
+          const res = await undiciFetch(`${base}/sessions`, { method: 'POST', dispatcher: agent });
           const body = (await res.json()) as { token?: string };
           if (res.status === 429) {
             counts.rateLimited++;
