@@ -39,17 +39,17 @@ describe('meter', () => {
       expect(await meter.hit(tenant, 'chat:visitor', 3, 60)).toEqual({ ok: false, retryAfterSeconds: 1 });
     });
 
-    it('slides: the last window still counts for the part of it within the last minute', async () => {
+    it('slides: the last window still counts for the part of it within the last minute, refused attempts included', async () => {
       const { tenant, meter, moveTo } = setup('2030-01-15T10:00:50Z');
       for (let k = 0; k < 3; k++) expect((await meter.hit(tenant, 'chat:slide', 3, 60)).ok).toBe(true);
-      // Just past the boundary the three requests of ten seconds ago still count in full.
-      moveTo('2030-01-15T10:01:00Z');
-      expect((await meter.hit(tenant, 'chat:slide', 3, 60)).ok).toBe(false);
-      // A third of the way in, two of them still count: room for one.
+      // A third of the way into the next window, two of those three still count: room for one.
       moveTo('2030-01-15T10:01:20Z');
       expect((await meter.hit(tenant, 'chat:slide', 3, 60)).ok).toBe(true);
       expect((await meter.hit(tenant, 'chat:slide', 3, 60)).ok).toBe(false);
-      moveTo('2030-01-15T10:02:30Z');
+      // The refused attempt counted too: two in this window, and little of the last left.
+      moveTo('2030-01-15T10:01:55Z');
+      expect((await meter.hit(tenant, 'chat:slide', 3, 60)).ok).toBe(false);
+      moveTo('2030-01-15T10:02:50Z');
       expect((await meter.hit(tenant, 'chat:slide', 3, 60)).ok).toBe(true);
     });
 

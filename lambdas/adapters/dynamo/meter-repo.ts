@@ -1,6 +1,6 @@
 /**
  * Rate limits, budgets and usage under the account's meter partition `A#<acc>#M`:
- * - `RATE#<key>#<windowStart>`: requests in one window (epoch seconds). Limits slide:
+ * - `RATE#<key>#<windowStart>`: attempts in one window (epoch seconds). Limits slide:
  *   the previous window's count weighs in by the share of it still inside the last
  *   `window` seconds, so a burst across a window boundary cannot pass twice the limit.
  * - `BUDGET#<bot>#D#<YYYY-MM-DD>` and `BUDGET#<bot>#M#<YYYY-MM>`: tokens and cost
@@ -14,7 +14,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import type { BotBudget, KeyClass, UsageRow } from '../../core/model.ts';
 import type { BudgetAmount, Meter } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
-import { isConditionFailure, live, type Item } from './items.ts';
+import { live, type Item } from './items.ts';
 
 const DAY = 86_400;
 /** A rate window's item outlives its window a little, for clocks that disagree slightly. */
@@ -68,26 +68,23 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
     const start = Math.floor(now / window) * window;
     const refused = { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(start + window - now)) } as const;
     if (limit < 1) return refused;
-    const previous = await db.send(new GetCommand({ TableName: table, Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start - window}` }, ProjectionExpression: 'n' }));
-    // Rounded up: a burst across the boundary never gets more than the limit.
-    const carried = Math.ceil(Number(previous.Item?.n ?? 0) * (1 - (now - start) / window) - 1e-9);
-    const room = limit - carried;
-    if (room < 1) return refused;
-    try {
-      await db.send(new UpdateCommand({
+    // One round trip: the previous window's count is read while this one is counted. Every
+    // attempt counts, refused ones too, so a client that keeps hammering stays refused.
+    const [previous, current] = await Promise.all([
+      db.send(new GetCommand({ TableName: table, Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start - window}` }, ProjectionExpression: 'n' })),
+      db.send(new UpdateCommand({
         TableName: table,
         Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start}` },
         UpdateExpression: 'ADD #n :one SET #e = :e',
-        ConditionExpression: 'attribute_not_exists(#n) OR #n < :room',
         ExpressionAttributeNames: { '#n': 'n', '#e': 'expiresAt' },
         // Kept through the next window, whose limit it still weighs on.
-        ExpressionAttributeValues: { ':one': 1, ':room': room, ':e': start + 2 * window + RATE_GRACE_SECONDS },
-      }));
-      return { ok: true };
-    } catch (err) {
-      if (isConditionFailure(err)) return refused;
-      throw err;
-    }
+        ExpressionAttributeValues: { ':one': 1, ':e': start + 2 * window + RATE_GRACE_SECONDS },
+        ReturnValues: 'UPDATED_NEW',
+      })),
+    ]);
+    // Rounded up: a burst across the boundary never gets more than the limit.
+    const carried = Math.ceil(Number(previous.Item?.n ?? 0) * (1 - (now - start) / window) - 1e-9);
+    return carried + Number(current.Attributes?.n ?? 1) <= limit ? { ok: true } : refused;
   },
 
   async reserve(tenant, botId, amount, budget: BotBudget) {
