@@ -241,11 +241,15 @@ export const createTopHits = (n: number) => {
  * contribution of code byte j to the dot product, for each value of that byte.
  * `active` lists the rows whose query components are not all zero; others add 0.
  */
+const tableScratch = new Map<CodeKind, Float32Array>();
+
 const tablesFor = (kind: Exclude<CodeKind, 'int8'>, query: Float32Array) => {
   const dims = query.length;
   const q = (i: number) => (i < dims ? query[i]! : 0);
   const rows = codeBytesOf(kind, dims);
-  const table = new Float32Array(rows * 256);
+  // Reused across queries (one kind, one table at a time): rows not listed in `active` are never read.
+  let table = tableScratch.get(kind);
+  if (!table || table.length < rows * 256) tableScratch.set(kind, (table = new Float32Array(rows * 256)));
   const active: number[] = [];
   // Dimensions covered by row j, and the signed level of dimension `d` of that row in byte b.
   const perRow = kind === 'int4' ? 2 : 8;
