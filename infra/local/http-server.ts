@@ -12,6 +12,7 @@ import { toApiEvent } from './api-events.ts';
 import { isStreamingHandler, lambdaContext, type LocalResponseStream, type ResponsePrelude } from './lambda-runtime.ts';
 import type { LocalIdentity } from './local-identity.ts';
 import { matchRoute } from './routing.ts';
+import { createWidgetRoute } from './widget-bundle.ts';
 
 /** Lambda's limit for a synchronous request payload. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -109,9 +110,13 @@ const isLoopback = (address: string | undefined): boolean =>
   !!address && (address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1' || address.startsWith('::ffff:127.'));
 
 export const createApiServer = (opts: ApiServerOptions): http.Server => {
+  const widget = createWidgetRoute();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
+
+    // The widget script, served like CloudFront serves it on AWS.
+    if (widget.matches(method, url.pathname)) return widget.serve(method, res);
 
     if (url.pathname === '/local/sign-in' && method === 'POST') {
       if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'forbidden', LOCAL_NOTICE);

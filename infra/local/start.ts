@@ -30,6 +30,7 @@ Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} 
   Sign in         POST ${platform.apiUrl}/local/sign-in  {"email":"you@example.com"}   (local use only)
   Admin API       ${platform.apiUrl}/v1/...   (Authorization: Bearer <token>)
   Widget API      ${platform.apiUrl}/widget/v1/<publicId>/...
+  Widget script   <script src="${platform.apiUrl}/widget.js" data-bot="<publicId>" async></script>
   DynamoDB Local  ${platform.dynamodbUrl}   table ${platform.table}
   S3 (emulator)   ${platform.s3Url}   bucket ${platform.bucket}
   Data            ${platform.dataDir ?? 'in memory: gone when you stop'}

@@ -54,6 +54,8 @@ export const MAX_DEAD_RUNS = 500;
 
 /** Visitor tokens: how long one lasts; a widget renews it before then. */
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 60;
+/** How long after it lapsed a visitor token still renews into the same visitor (and conversation). */
+export const VISITOR_RENEWAL_GRACE_SECONDS = 24 * 60 * 60;
 /** Rate limits per visitor and per client address (fixed windows of a minute), and new sessions per address. */
 export const VISITOR_MESSAGES_PER_MINUTE = 12;
 export const ADDRESS_MESSAGES_PER_MINUTE = 60;

@@ -314,8 +314,8 @@ export interface VisitorClaims {
 /** Signs and checks short-lived visitor tokens with a server-held key. */
 export interface VisitorTokens {
   issue(claims: VisitorClaims, ttlSeconds: number): Promise<string>;
-  /** The claims of a valid, unexpired token; null for anything else. */
-  verify(token: string): Promise<VisitorClaims | null>;
+  /** The claims of a valid token, unexpired or lapsed less than `graceSeconds` ago; null for anything else. */
+  verify(token: string, options?: { graceSeconds?: number }): Promise<VisitorClaims | null>;
 }
 
 export interface Clock {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
-import { ADDRESS_SESSIONS_PER_MINUTE, VISITOR_TOKEN_TTL_SECONDS } from './limits.ts';
+import { ADDRESS_SESSIONS_PER_MINUTE, VISITOR_RENEWAL_GRACE_SECONDS, VISITOR_TOKEN_TTL_SECONDS } from './limits.ts';
 import type { Bot } from './model.ts';
 import type { Deps, RateDecision, VisitorClaims } from './ports.ts';
 import { tenantForVisitor, type TenantContext } from './tenancy.ts';
@@ -98,16 +98,19 @@ export const startSession = async (
     await deps.meter.hit(tenant, `S#${addressKey(tenant, sourceIp)}`, ADDRESS_SESSIONS_PER_MINUTE, 60),
     'Too many new chats from this network. Please wait a minute.',
   );
-  const claims = previous ? await deps.visitorTokens.verify(previous) : null;
+  // A visitor back after their token lapsed keeps their id (and conversation) for a while.
+  const claims = previous ? await deps.visitorTokens.verify(previous, { graceSeconds: VISITOR_RENEWAL_GRACE_SECONDS }) : null;
   const boundHere = claims && claims.publicId === publicId && claims.origin === (origin ?? NO_ORIGIN);
   const visitorId = boundHere ? claims.visitorId : newId();
   const token = await deps.visitorTokens.issue({ visitorId, publicId, origin: origin ?? NO_ORIGIN }, VISITOR_TOKEN_TTL_SECONDS);
   return { token, visitorId, expiresIn: VISITOR_TOKEN_TTL_SECONDS };
 };
 
-/** The visitor behind a request: its token must be valid and bound to this bot and this page origin. */
-export const authenticateVisitor = async (deps: Deps, publicId: string, origin: string | undefined, token: string | undefined): Promise<VisitorSession> => {
-  const widget = await openWidget(deps, publicId, origin);
+/**
+ * The visitor behind a request to an opened widget: the token must be valid and bound to
+ * this bot and this page origin.
+ */
+export const authenticateVisitor = async (deps: Deps, widget: WidgetBot, publicId: string, token: string | undefined): Promise<VisitorSession> => {
   const claims: VisitorClaims | null = token ? await deps.visitorTokens.verify(token) : null;
   if (!claims || claims.publicId !== publicId || claims.origin !== widget.origin) {
     throw new AppError('unauthorized', 'Your chat session has expired. Reload the page to start a new one.');

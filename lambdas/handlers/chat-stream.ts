@@ -51,8 +51,10 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode
       return { statusCode: 204, headers: origin ? preflightHeaders(origin) : {}, body: '' };
     }
     if (route.method !== 'POST') throw new AppError('method_not_allowed', 'Use POST here.');
-    const session = await authenticateVisitor(deps, route.publicId, origin, bearerToken(event));
+    const widget = await openWidget(deps, route.publicId, origin);
+    // Allowed before the token is checked, so the page can read a 401 and start a new session.
     allowOrigin(event, origin);
+    const session = await authenticateVisitor(deps, widget, route.publicId, bearerToken(event));
     const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), event.requestContext.http.sourceIp);
 
     const cancel = new AbortController();

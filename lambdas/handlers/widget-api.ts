@@ -38,10 +38,11 @@ const leadBody = z.object({
 
 type WidgetRoute = (event: APIGatewayProxyEventV2, origin: string | undefined) => Promise<HttpResult>;
 
+/** The visitor of an allowed page; its origin is allowed before the token is checked, so a 401 is readable. */
 const visitor = async (event: APIGatewayProxyEventV2, origin: string | undefined) => {
-  const session = await authenticateVisitor(deps, pathParam(event, 'publicId'), origin, bearerToken(event));
+  const widget = await openWidget(deps, pathParam(event, 'publicId'), origin);
   allowOrigin(event, origin);
-  return session;
+  return authenticateVisitor(deps, widget, pathParam(event, 'publicId'), bearerToken(event));
 };
 
 const routes: Record<string, WidgetRoute> = {

@@ -61,7 +61,9 @@ describe('widget sessions and origins', () => {
 
     const noToken = await widget(owner.publicId, 'POST', '/chat', SHOP, undefined, { question: 'When do you open?' });
     expect(noToken.status).toBe(401);
-    expect(noToken.headers.get('access-control-allow-origin')).toBeNull();
+    // The page may read the 401 (its origin is allowed), so the widget can start a new session.
+    expect(noToken.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect((await widget(owner.publicId, 'POST', '/feedback', SHOP, undefined, {})).headers.get('access-control-allow-origin')).toBe(SHOP);
     // A script faking the Origin header of the page cannot reuse the page's token under another allowed origin…
     expect((await widget(owner.publicId, 'POST', '/chat', BLOG, shopToken, { question: 'When do you open?' })).status).toBe(401);
     // …nor take it to another bot.
@@ -82,6 +84,17 @@ describe('widget sessions and origins', () => {
     const elsewhere = await widget(owner.publicId, 'POST', '/sessions', BLOG, String(first.body.token));
     expect(elsewhere.body.visitorId).not.toBe(first.body.visitorId);
     expect(first.body.expiresIn).toBeGreaterThan(60);
+  });
+
+  it('renews a lapsed token into the same visitor, though the lapsed token itself is refused', async () => {
+    const owner = await ownerWithSite();
+    const claims = { visitorId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', publicId: owner.publicId, origin: SHOP };
+    const lapsed = await platform().deps.visitorTokens.issue(claims, -60);
+    expect((await widget(owner.publicId, 'POST', '/chat', SHOP, lapsed, { question: 'When do you open?' })).status).toBe(401);
+    const renewed = await widget(owner.publicId, 'POST', '/sessions', SHOP, lapsed);
+    expect(renewed.body.visitorId).toBe(claims.visitorId);
+    const longGone = await platform().deps.visitorTokens.issue(claims, -2 * 86_400);
+    expect((await widget(owner.publicId, 'POST', '/sessions', SHOP, longGone)).body.visitorId).not.toBe(claims.visitorId);
   });
 
   it('answers 404 on every widget route for a public id that is not a bot, exactly as for a deleted one', async () => {

@@ -53,13 +53,13 @@ export const createVisitorTokens = (db: DynamoDBDocumentClient, keysTable: strin
         .setSubject(claims.visitorId)
         .setAudience(claims.publicId)
         .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
         .sign(await key());
     },
-    async verify(token): Promise<VisitorClaims | null> {
+    async verify(token, options = {}): Promise<VisitorClaims | null> {
       if (token.length > 2048) return null;
       try {
-        const { payload } = await jwtVerify(token, await key(), { issuer: ISSUER, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, await key(), { issuer: ISSUER, algorithms: ['HS256'], clockTolerance: options.graceSeconds ?? 0 });
         const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
         if (typeof payload.sub !== 'string' || typeof aud !== 'string' || typeof payload.origin !== 'string') return null;
         return { visitorId: payload.sub, publicId: aud, origin: payload.origin };

@@ -1,0 +1,101 @@
+/** The conversation's pieces: questions, answers with their sources and actions, suggestions, errors. */
+import type { Source } from './api.ts';
+import { h, icon, present } from './dom.ts';
+import { citedNumbers, safeHref } from './markdown.ts';
+import { renderMarkdown } from './markdown-dom.ts';
+import type { SavedMessage } from './storage.ts';
+
+export interface AnswerActions {
+  /** Thumbs on an answer; `done` redraws it. */
+  readonly rate: (msg: SavedMessage, rating: 'up' | 'down', done: () => void) => void;
+  /** Offered under an answer the bot could not give. */
+  readonly handoff: (() => void) | null;
+}
+
+export const questionView = (text: string): HTMLElement => h('div', { class: 'm user' }, h('div', { class: 'b' }, text));
+
+/** The passages an answer cites (all of them if it cites none), each place named once. */
+const shownSources = (msg: SavedMessage): Source[] => {
+  const all = Array.isArray(msg.sources) ? msg.sources : [];
+  const cited = new Set(citedNumbers(msg.text));
+  if (msg.state === 'stopped' || (msg.state === 'done' && !msg.answered)) return all.filter((s) => cited.has(s.n));
+  const seen = new Set<string>();
+  return (cited.size ? all.filter((s) => cited.has(s.n)) : all).filter((s) => {
+    const key = `${s.document}|${s.section}|${s.page}|${s.url}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+};
+
+/** The passage as a quote: without Markdown heading marks, or the section's own heading repeated. */
+const quoteOf = (s: Source): string => {
+  const quote = String(s.quote).replace(/(^|\n)#{1,6}\s+/g, '$1').trim();
+  return s.section && quote.startsWith(s.section) ? quote.slice(s.section.length).trim() : quote;
+};
+
+const sourceItem = (s: Source): HTMLElement => {
+  const href = s.url ? safeHref(String(s.url)) : null;
+  const place = [s.section, s.page ? `p. ${s.page}` : ''].filter(Boolean).map(String).join(' · ');
+  return h('li', null,
+    h('span', { class: 'n' }, String(s.n)),
+    h('div', null,
+      href ? h('a', { class: 'doc', href, target: '_blank', rel: 'noopener noreferrer' }, String(s.document)) : h('span', { class: 'doc' }, String(s.document)),
+      place && ` · ${place}`,
+      s.quote && h('p', { class: 'q' }, quoteOf(s)),
+    ),
+  );
+};
+
+const sourcesView = (sources: Source[]): HTMLElement | null =>
+  sources.length
+    ? h('details', { class: 'src' }, h('summary', null, sources.length === 1 ? '1 source' : `${sources.length} sources`), h('ol', null, ...sources.map(sourceItem)))
+    : null;
+
+/** An answer, redrawn from its saved state by `update` (on each streamed frame, and when it ends). */
+export const answerView = (msg: SavedMessage, actions: AnswerActions) => {
+  const body = h('div', { class: 'b' });
+  const el = h('div', { class: 'm bot' });
+  const thumbs: Array<[HTMLButtonElement, 'up' | 'down']> = [];
+  // Only the pressed state changes: redrawing would drop the focus and close the sources.
+  const pressed = () => thumbs.forEach(([button, rating]) => button.setAttribute('aria-pressed', String(msg.rating === rating)));
+  const rateButton = (rating: 'up' | 'down', label: string) => {
+    const button = h('button', { type: 'button', class: 'ib', title: label, 'aria-label': label, onclick: () => actions.rate(msg, rating, pressed) }, icon('up', rating === 'down' ? 'flip' : ''));
+    thumbs.push([button, rating]);
+    return button;
+  };
+
+  function update(): void {
+    body.replaceChildren(
+      ...(msg.state === 'streaming' && !msg.text
+        ? [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i'))]
+        : renderMarkdown(msg.text)),
+    );
+    const ended = msg.state !== 'streaming';
+    thumbs.length = 0;
+    const rated = ended && msg.answered && !!msg.turnId;
+    const offer = ended && msg.offerHandoff && actions.handoff;
+    el.replaceChildren(...present([
+      body,
+      msg.state === 'stopped' && h('p', { class: 'note' }, 'Stopped.'),
+      ended && sourcesView(shownSources(msg)),
+      (rated || offer) && h('div', { class: 'acts' },
+        rated && rateButton('up', 'Helpful'),
+        rated && rateButton('down', 'Not helpful'),
+        offer && h('button', { type: 'button', class: 'pill', onclick: actions.handoff }, icon('person'), 'Talk to a person'),
+      ),
+    ]));
+    pressed();
+  }
+  update();
+  return { el, update };
+};
+
+export const suggestionsView = (questions: readonly string[], pick: (q: string) => void): HTMLElement =>
+  h('div', { class: 'chips', role: 'group', 'aria-label': 'Suggested questions' },
+    ...questions.map((q) => h('button', { type: 'button', class: 'chip', onclick: () => pick(q) }, q)));
+
+/** A failure in words, with "Try again" when trying again can help (held back for `waitSeconds` after a rate limit). */
+export const errorView = (message: string, retry: (() => void) | null, waitSeconds = 0): HTMLElement => {
+  const again = retry && h('button', { type: 'button', onclick: retry, disabled: waitSeconds > 0 }, 'Try again');
+  if (again && waitSeconds > 0) setTimeout(() => (again.disabled = false), Math.min(waitSeconds, 120) * 1000);
+  return h('div', { class: 'err', role: 'alert' }, h('span', null, message), again);
+};
