@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { AdminApi } from './constructs/admin-api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Chat } from './constructs/chat.ts';
+import { Hosting } from './constructs/hosting.ts';
 import { Ingest } from './constructs/ingest.ts';
 import type { FunctionDefaults, HandlerName } from './constructs/parley-function.ts';
 import { Storage } from './constructs/storage.ts';
@@ -29,6 +30,7 @@ export class ParleyStack extends Stack {
   readonly api: AdminApi;
   readonly ingest: Ingest;
   readonly chat: Chat;
+  readonly hosting: Hosting;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -57,6 +59,9 @@ export class ParleyStack extends Stack {
     this.ingest.queue.grantSendMessages(this.api.adminFunction.function);
     this.api.adminFunction.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', this.ingest.queue.queueUrl);
 
+    this.hosting = new Hosting(this, 'Hosting', { api: this.api, chat: this.chat, ...(functions.logRetention ? { logRetention: functions.logRetention } : {}) });
+
+    new CfnOutput(this, 'Url', { value: this.hosting.url, description: 'Parley: widget.js, the widget and admin APIs, streamed chat' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL (admin /v1, widget /widget/v1)' });
     new CfnOutput(this, 'ChatUrl', { value: this.chat.functionUrl.url, description: 'Streaming chat function URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

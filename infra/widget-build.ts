@@ -51,7 +51,9 @@ export const buildWidget = async (outfile?: string): Promise<Uint8Array> => {
 };
 
 if (import.meta.main) {
+  // `node infra/widget-build.ts [out file]`: the CDK's asset bundling passes its output folder's file.
+  const out = process.argv[2] ? path.resolve(process.argv[2]) : WIDGET_DIST;
   const { gzipSync } = await import('node:zlib');
-  const bytes = await buildWidget(WIDGET_DIST);
-  console.log(`${path.relative(process.cwd(), WIDGET_DIST)}: ${bytes.byteLength} bytes, ${gzipSync(bytes, { level: 9 }).byteLength} gzipped`);
+  const bytes = await buildWidget(out);
+  console.log(`${path.relative(process.cwd(), out)}: ${bytes.byteLength} bytes, ${gzipSync(bytes, { level: 9 }).byteLength} gzipped`);
 }

@@ -5,7 +5,7 @@
  * dispatch cannot drift apart. Streaming routes are not here: HTTP APIs cannot
  * stream, so those are served by a function URL (see `chat.ts`).
  */
-import { Validations } from 'aws-cdk-lib';
+import { Fn, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -66,6 +66,8 @@ export class AdminApi extends Construct {
   readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
   /** Base URL of the API. */
   readonly url: string;
+  /** The API's host name (`<id>.execute-api.<region>.amazonaws.com`), for CloudFront. */
+  readonly domainName: string;
 
   constructor(scope: Construct, id: string, props: AdminApiProps) {
     super(scope, id);
@@ -122,6 +124,7 @@ export class AdminApi extends Construct {
       },
     });
     this.url = this.stage.url;
+    this.domainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
 
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.auth.userPool, {
       userPoolClients: [props.auth.adminClient],

@@ -1,0 +1,148 @@
+/**
+ * Hosting: one CloudFront origin for everything a visitor's browser and the
+ * owner's panel touch, so the widget (which talks only to the origin it was
+ * loaded from) works unchanged on AWS:
+ * - `/widget.js` (and later the admin panel) from a private assets bucket,
+ *   through origin access control;
+ * - `/widget/v1/<publicId>/chat` to the streaming chat function URL;
+ * - `/widget/v1/*` and `/v1/*` to the HTTP API.
+ * Nothing dynamic is cached; every response carries security headers.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { DockerImage } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards, nagArnOf } from '../nag.ts';
+import type { AdminApi } from './admin-api.ts';
+import type { Chat } from './chat.ts';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+export interface HostingProps {
+  /** The HTTP API behind `/v1/*` and `/widget/v1/*`. */
+  readonly api: AdminApi;
+  /** The streaming chat function behind `/widget/v1/<publicId>/chat`. */
+  readonly chat: Chat;
+  /**
+   * Retention of the deployment function's logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class Hosting extends Construct {
+  readonly assets: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: HostingProps) {
+    super(scope, id);
+
+    this.assets = new s3.Bucket(this, 'Assets', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    Validations.of(this.assets).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Holds only the public widget.js and admin panel, rebuilt on every deploy; CloudFront is the only reader.',
+    });
+
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: false },
+      },
+    });
+    const dynamic = {
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      responseHeadersPolicy: securityHeaders,
+    };
+    const apiOrigin = new origins.HttpOrigin(props.api.domainName);
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Parley: widget.js, admin panel, widget and admin APIs, streamed chat',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.assets),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: securityHeaders,
+      },
+      additionalBehaviors: {
+        // Most specific first: CloudFront takes the first pattern that matches.
+        '/widget/v1/*/chat': { ...dynamic, origin: new origins.FunctionUrlOrigin(props.chat.functionUrl) },
+        '/widget/v1/*': { ...dynamic, origin: apiOrigin },
+        '/v1/*': { ...dynamic, origin: apiOrigin },
+      },
+    });
+    for (const [rule, reason] of [
+      ['AwsSolutions-CFR1', 'Visitors of owners\' websites come from anywhere; owners restrict by origin per bot.'],
+      ['AwsSolutions-CFR2', 'WAF for CloudFront must live in us-east-1; the rate-based rule comes with the monitoring work. Rate limits per visitor and address are enforced in the functions.'],
+      ['AwsSolutions-CFR3', 'Access logs would record visitors\' addresses for every chat; the functions log what is needed, redacted.'],
+      ['AwsSolutions-CFR4', 'The default *.cloudfront.net certificate, which fixes the minimum TLS version; a custom domain (a deploy parameter to come) sets TLS 1.2.'],
+    ] as const) Validations.of(this.distribution).acknowledge({ id: rule, reason });
+
+    const widget = deploy.Source.asset(path.join(REPO, 'widget'), {
+      exclude: ['dist', 'node_modules'],
+      bundling: {
+        // Never Docker: the widget builds with the project's own esbuild.
+        image: DockerImage.fromRegistry('scratch'),
+        local: {
+          tryBundle(outputDir: string) {
+            execFileSync(process.execPath, [path.join(REPO, 'infra/widget-build.ts'), path.join(outputDir, 'widget.js')], { stdio: 'ignore' });
+            return true;
+          },
+        },
+      },
+    });
+    const deployment = new deploy.BucketDeployment(this, 'Deploy', {
+      sources: [widget],
+      destinationBucket: this.assets,
+      distribution: this.distribution,
+      distributionPaths: ['/widget.js'],
+      cacheControl: [deploy.CacheControl.setPublic(), deploy.CacheControl.maxAge(Duration.minutes(5))],
+      memoryLimit: 256,
+      logGroup: new logs.LogGroup(this, 'DeployLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    acknowledgeDeploymentHandler(deployment, this.assets);
+  }
+
+  /** The one origin of the widget, its APIs and the admin panel. */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+}
+
+/** The CDK's own bucket-deployment function (a singleton at the stack's root) and its role. */
+const acknowledgeDeploymentHandler = (deployment: deploy.BucketDeployment, assets: s3.Bucket): void => {
+  const stack = Stack.of(deployment);
+  const copies = 'The CDK\'s bucket-deployment function copies the build from the CDK asset bucket into the assets bucket ' +
+    'and invalidates /widget.js: CDK writes these grants (object and bucket read families on the asset bucket, write and ' +
+    'delete on the assets bucket, and CloudFront invalidation, which IAM cannot scope to one distribution by ARN here).';
+  const findings = [
+    'Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Resource::*',
+    `Resource::${nagArnOf(assets)}/*`,
+    `Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*`,
+  ];
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+    Validations.of(child).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The CDK\'s bucket-deployment function uses AWSLambdaBasicExecutionRole for its logs.',
+    });
+    acknowledgeWildcards(child, copies, findings);
+    Validations.of(child).acknowledge({ id: 'AwsSolutions-L1', reason: 'The CDK chooses and updates the bucket-deployment function\'s runtime.' });
+  }
+};

@@ -1,0 +1,60 @@
+// One CloudFront origin for widget.js, the widget and admin APIs and the streamed
+// chat, so the widget (which talks only to the origin it came from) works on AWS.
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ParleyApp } from '../../infra/app.ts';
+import { buildParleyApp, logicalIdOf, propertiesOf, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
+
+let parley: ParleyApp;
+let template: Template;
+
+beforeAll(() => {
+  parley = buildParleyApp();
+  template = templateOf(parley);
+}, 60_000);
+
+interface Behavior { PathPattern?: string; TargetOriginId: string; CachePolicyId: unknown; AllowedMethods?: string[]; ViewerProtocolPolicy: string; ResponseHeadersPolicyId?: unknown }
+interface Origin { Id: string; DomainName: unknown; S3OriginConfig?: unknown; OriginAccessControlId?: unknown }
+
+describe('hosting', () => {
+  const config = () => propertiesOf(template, parley.stack.hosting.distribution).DistributionConfig as {
+    DefaultCacheBehavior: Behavior; CacheBehaviors: Behavior[]; Origins: Origin[];
+  };
+  const originOf = (behavior: Behavior) => config().Origins.find((o) => o.Id === behavior.TargetOriginId)!;
+
+  it('sends the chat path to the streaming function URL, the other API paths to the HTTP API, uncached, HTTPS only', () => {
+    const behaviors = config().CacheBehaviors;
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/widget/v1/*/chat', '/widget/v1/*', '/v1/*']);
+    const chat = JSON.stringify(originOf(behaviors[0]!).DomainName);
+    expect(chat).toContain(logicalIdOf(parley.stack.chat.functionUrl));
+    for (const b of behaviors.slice(1)) expect(JSON.stringify(originOf(b).DomainName)).toContain(logicalIdOf(parley.stack.api.httpApi));
+    for (const b of behaviors) {
+      // Managed CachingDisabled policy.
+      expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+      expect(b.AllowedMethods).toContain('POST');
+      expect(b.ViewerProtocolPolicy).toBe('https-only');
+    }
+  });
+
+  it('serves widget.js from a private bucket that only CloudFront can read', () => {
+    const origin = originOf(config().DefaultCacheBehavior);
+    expect(origin.OriginAccessControlId).toBeDefined();
+    expect(propertiesOf(template, parley.stack.hosting.assets)).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const policies = Object.values(resourcesOfType(template, 'AWS::S3::BucketPolicy'))
+      .filter((p) => JSON.stringify(p.Properties?.Bucket).includes(logicalIdOf(parley.stack.hosting.assets)));
+    const statements = policies.flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
+    expect(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:SecureTransport'))).toBe(true);
+    expect(statements.some((s) => JSON.stringify(s.Principal).includes('cloudfront.amazonaws.com'))).toBe(true);
+  });
+
+  it('puts HSTS, nosniff and no-referrer on every response', () => {
+    const [policy] = Object.values(resourcesOfType(template, 'AWS::CloudFront::ResponseHeadersPolicy'));
+    const headers = (policy?.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true });
+    expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
+    expect(headers.ReferrerPolicy).toMatchObject({ ReferrerPolicy: 'no-referrer' });
+    for (const b of [config().DefaultCacheBehavior, ...config().CacheBehaviors]) expect(b.ResponseHeadersPolicyId).toBeDefined();
+  });
+});
