@@ -3,7 +3,7 @@
  * (endpoint overrides locally, the defaults on AWS). Handlers ask for `getDeps()`
  * and never ask where they run.
  */
-import type { Deps } from '../core/ports.ts';
+import type { DocumentParser, Deps, SiteCrawler } from '../core/ports.ts';
 import { readConfig, type Config } from './config.ts';
 import { createContentCipher } from './crypto/content-cipher.ts';
 import { createKeyrings } from './crypto/keyrings.ts';
@@ -17,7 +17,7 @@ import { createIndexRepository } from './dynamo/index-repo.ts';
 import { createAuditRepository } from './dynamo/audit-repo.ts';
 import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
-import { createGuardedFetch } from './net/guarded-fetch.ts';
+import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createChatModels } from './models/chat-models.ts';
@@ -27,9 +27,47 @@ import { createContactRepository } from './dynamo/contact-repo.ts';
 import { createMeter } from './dynamo/meter-repo.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
-import { createSiteCrawler } from './web/site-crawler.ts';
-import { createDocumentParser } from './parsers/document-parser.ts';
 import { createObjectStore, createS3Client } from './s3/object-store.ts';
+
+/**
+ * Adapters only some functions need, given by the handler that needs them
+ * (`provide()` at module load), so the others' bundles leave them out: the
+ * document parsers (pdf.js alone is 1.6 MB) and the crawler are the ingest
+ * function's. The local platform loads every handler, so every one is there.
+ */
+export interface Capabilities {
+  readonly parser?: () => DocumentParser;
+  readonly crawler?: (fetch: GuardedFetch, options: { delayMs?: number }) => SiteCrawler;
+}
+const provided: { -readonly [K in keyof Capabilities]: Capabilities[K] } = {};
+export const provide = (capabilities: Capabilities): void => {
+  Object.assign(provided, capabilities);
+};
+
+const missing = (what: string) => new Error(`${what} is not part of this function (a handler must provide() it)`);
+
+/** Built on first use, from what a handler provided. */
+const lazyParser = (): DocumentParser => {
+  let parser: DocumentParser | undefined;
+  return {
+    parse: (...args) => {
+      if (!provided.parser) throw missing('The document parser');
+      parser ??= provided.parser();
+      return parser.parse(...args);
+    },
+  };
+};
+
+const lazyCrawler = (fetch: GuardedFetch, options: { delayMs?: number }): SiteCrawler => {
+  let crawler: SiteCrawler | undefined;
+  return {
+    crawl: (...args) => {
+      if (!provided.crawler) throw missing('The website crawler');
+      crawler ??= provided.crawler(fetch, options);
+      return crawler.crawl(...args);
+    },
+  };
+};
 
 export const buildDeps = (config: Config): Deps => {
   const db = createDocumentClient({ region: config.AWS_REGION, endpoint: config.PARLEY_DYNAMODB_ENDPOINT });
@@ -60,7 +98,7 @@ export const buildDeps = (config: Config): Deps => {
     keys: createKeyVaultRepository(db, config.PARLEY_TABLE),
     probe: createProviderProbe(providerEndpoints),
     // Public websites may be plain http; no secret is ever sent to them.
-    crawler: createSiteCrawler(createGuardedFetch({ ...egress, requireHttps: false }), { delayMs: config.PARLEY_CRAWL_DELAY_MS }),
+    crawler: lazyCrawler(createGuardedFetch({ ...egress, requireHttps: false }), { delayMs: config.PARLEY_CRAWL_DELAY_MS }),
     platformKeys: {
       get: (provider) => (provider === 'openai' ? config.PARLEY_PLATFORM_OPENAI_KEY : provider === 'anthropic' ? config.PARLEY_PLATFORM_ANTHROPIC_KEY : undefined),
     },
@@ -71,7 +109,7 @@ export const buildDeps = (config: Config): Deps => {
       endpoint: config.PARLEY_SQS_ENDPOINT,
       bucket: config.PARLEY_BUCKET,
     }),
-    parser: createDocumentParser(),
+    parser: lazyParser(),
     embedders: {
       local: createLocalEmbedder(),
       openai: ({ apiKey, dimensions }) => createOpenAiEmbedder({ apiKey, dimensions, baseUrl: config.PARLEY_OPENAI_BASE_URL }),

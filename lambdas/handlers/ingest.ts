@@ -11,8 +11,12 @@ import { INGEST_MAX_RECEIVE_COUNT } from '../core/limits.ts';
 import { parseDocumentObjectKey } from '../core/tenancy.ts';
 import { crawlWebsiteSource } from '../core/website.ts';
 import type { CrawlMessage } from '../adapters/sqs/ingest-trigger.ts';
-import { getRuntime } from '../adapters/wiring.ts';
+import { createDocumentParser } from '../adapters/parsers/document-parser.ts';
+import { createSiteCrawler } from '../adapters/web/site-crawler.ts';
+import { getRuntime, provide } from '../adapters/wiring.ts';
 
+// Only this function parses documents and crawls websites: the others' bundles leave both out.
+provide({ parser: createDocumentParser, crawler: createSiteCrawler });
 const { deps, logger } = getRuntime();
 
 /** S3 notification keys are URL-encoded with `+` for spaces. */
