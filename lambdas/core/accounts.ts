@@ -41,11 +41,18 @@ export const createAccount = async (deps: Deps, user: VerifiedUser, input: { nam
   return account;
 };
 
-/** The tenant a verified user acts for: found only through their membership, never from the request. */
-export const tenantForUser = async (deps: Deps, user: VerifiedUser): Promise<TenantContext> => {
+/**
+ * The tenant a verified user acts for: found only through their membership, never from
+ * the request. A locked account (being erased) admits nobody, except to finish its erasure.
+ */
+export const tenantForUser = async (deps: Deps, user: VerifiedUser, options: { allowLocked?: boolean } = {}): Promise<TenantContext> => {
   const [membership] = await deps.accounts.membershipsOf(user.userId);
   if (!membership) throw new AppError('forbidden', 'You have no Parley account yet: create one first (POST /v1/account).');
-  return tenantForMember(membership);
+  const tenant = tenantForMember(membership);
+  if (!options.allowLocked && (await deps.accounts.get(tenant))?.status === 'locked') {
+    throw new AppError('forbidden', 'This account is locked while it is being erased.');
+  }
+  return tenant;
 };
 
 export const getAccount = async (deps: Deps, tenant: TenantContext): Promise<Account> => {

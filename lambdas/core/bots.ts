@@ -96,12 +96,12 @@ const reembedBot = async (deps: Deps, tenant: TenantContext, botId: string): Pro
   }
 };
 
-/** Deletes the bot with its documents, chunks and stored files. */
-export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+/** Deletes the bot with its documents, chunks, conversations and stored files. */
+export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string, options: { alreadyUnlisted?: boolean } = {}): Promise<void> => {
   requireRole(tenant, 'admin');
-  const bot = await getBot(deps, tenant, botId);
+  const bot = options.alreadyUnlisted ? null : await getBot(deps, tenant, botId);
   // The public id goes first, so the widget stops answering at once.
-  await deps.bots.delete(tenant, bot);
+  if (bot) await deps.bots.delete(tenant, bot);
   const docs = await deps.documents.list(tenant, botId);
   await deps.index.deleteForBot(tenant, botId);
   await deps.chunks.deleteForBot(tenant, botId);

@@ -17,6 +17,11 @@ export interface AccountRepository {
   get(tenant: TenantContext): Promise<Account | null>;
   /** Replaces the account's settings; null when it does not exist. */
   update(tenant: TenantContext, account: Account): Promise<Account | null>;
+  /**
+   * Erases what is left of the account once its bots are gone: every item of its own and
+   * its meter partitions, members' links to it, and then records the erasure (ids and time only).
+   */
+  erase(tenant: TenantContext, erasedAt: string): Promise<void>;
 }
 
 export interface BotRepository {

@@ -24,6 +24,7 @@ export const routes: readonly Route[] = [
   admin('POST', '/v1/account'),
   admin('GET', '/v1/account'),
   admin('PATCH', '/v1/account'),
+  admin('DELETE', '/v1/account'),
   admin('GET', '/v1/audit'),
   admin('GET', '/v1/keys'),
   admin('PUT', '/v1/keys/{provider}'),

@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Account, Membership } from '../../core/model.ts';
 import type { AccountRepository } from '../../core/ports.ts';
 import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
-import { isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';
+import { batchWrite, deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';
 
 const userPk = (userId: string) => `U#${userId}`;
 
@@ -47,6 +47,24 @@ export const createAccountRepository = (db: DynamoDBDocumentClient, table: strin
     const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: 'ACCOUNT' } }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? withoutKeys<Account>(item) : null;
+  },
+
+  async erase(tenant, erasedAt) {
+    const pk = keys.account(tenant);
+    const members = await queryAll(db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': pk, ':p': 'MEMBER#' },
+    });
+    // Members' links go first, so nobody reaches a half-erased account.
+    await batchWrite(db, table, members.flatMap((m) => [
+      { DeleteRequest: { Key: { pk: userPk(String(m.userId)), sk: `ACCOUNT#${tenant.accountId}` } } },
+      ...(m.role === 'owner' ? [{ DeleteRequest: { Key: { pk: userPk(String(m.userId)), sk: 'OWNS' } } }] : []),
+    ]));
+    await deleteByPrefix(db, table, `${pk}#M`, '');
+    await deleteByPrefix(db, table, pk, '');
+    // What is left: that an account existed and when it was erased; nothing about who or what.
+    await db.send(new PutCommand({ TableName: table, Item: { pk: `ERASED#${tenant.accountId}`, sk: 'ERASURE', erasedAt } }));
   },
 
   async update(tenant, account) {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { createAccount, getAccount, updateAccount } from '../../core/accounts.ts';
+import { createAccount, getAccount, tenantForUser, updateAccount } from '../../core/accounts.ts';
+import { eraseAccount } from '../../core/erasure.ts';
 import { invalid } from '../../core/errors.ts';
 import { jsonBody } from '../../http/request.ts';
-import { json } from '../../http/responses.ts';
+import { json, noContent } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
 
 const name = z.string().trim().min(1).max(80);
@@ -23,6 +24,11 @@ export const accountRoutes: Record<string, AdminRoute> = {
   'GET /v1/account': async ({ deps, tenant }) => json(200, { account: await getAccount(deps, await tenant()) }),
   'PATCH /v1/account': async ({ event, deps, tenant, source }) =>
     json(200, { account: await updateAccount(deps, await tenant(), jsonBody(event, patchAccountBody), source) }),
+  // A locked account admits its owner here alone: an erasure that stopped half-way can be finished.
+  'DELETE /v1/account': async ({ deps, user }) => {
+    await eraseAccount(deps, await tenantForUser(deps, user, { allowLocked: true }));
+    return noContent();
+  },
   'GET /v1/audit': async ({ event, deps, tenant }) => {
     const q = event.queryStringParameters ?? {};
     const limit = q.limit === undefined ? 100 : Number(q.limit);

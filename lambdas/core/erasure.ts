@@ -1,0 +1,26 @@
+/**
+ * Erasing a whole account, on its owner's request. The account is locked first,
+ * so nobody acts on it while it goes; then every bot with everything it holds
+ * (the public id first, so widgets stop at once), every item left under the
+ * account's partitions, every stored object (all versions), and finally the
+ * account's content key, so a copy of anything sealed under it — in a backup,
+ * say — can no longer be read. What remains is a record that an account of this
+ * id was erased, and when.
+ */
+import { getAccount, requireRole } from './accounts.ts';
+import { deleteBot } from './bots.ts';
+import type { Deps } from './ports.ts';
+import type { TenantContext } from './tenancy.ts';
+
+export const eraseAccount = async (deps: Deps, tenant: TenantContext): Promise<void> => {
+  requireRole(tenant, 'owner');
+  const account = await getAccount(deps, tenant);
+  if (account.status !== 'locked') await deps.accounts.update(tenant, { ...account, status: 'locked' });
+  const bots = await deps.bots.list(tenant);
+  // Widgets stop before anything else goes: one write per bot.
+  await Promise.all(bots.map((bot) => deps.bots.delete(tenant, bot)));
+  for (const bot of bots) await deleteBot(deps, tenant, bot.botId, { alreadyUnlisted: true });
+  await deps.objects.deletePrefix(tenant, '');
+  await deps.accounts.erase(tenant, deps.clock.now().toISOString());
+  await deps.cipher.destroyAccountKey(tenant);
+};
