@@ -125,6 +125,7 @@ export const buildDeps = (config: Config): Deps => {
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.secrets),
     clock,
     stage: config.PARLEY_STAGE,
+    region: config.AWS_REGION,
   };
 };
 

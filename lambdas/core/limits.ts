@@ -73,3 +73,6 @@ export const MAX_SUGGESTED_QUESTIONS = 6;
 export const MAX_LEAD_FIELDS = 8;
 /** Conversations are kept this long when the account keeps none (0 days) but a visitor asked for a human. */
 export const MIN_CONTACT_RETENTION_DAYS = 30;
+
+/** Days an audit entry is kept. */
+export const AUDIT_RETENTION_DAYS = 365;

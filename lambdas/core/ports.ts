@@ -353,4 +353,6 @@ export interface Deps {
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */
   readonly stage: 'local' | 'aws';
+  /** The AWS region every byte of tenant data is stored in. */
+  readonly region: string;
 }

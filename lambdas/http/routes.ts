@@ -35,6 +35,7 @@ export const routes: readonly Route[] = [
   admin('GET', '/v1/bots/{botId}'),
   admin('PATCH', '/v1/bots/{botId}'),
   admin('DELETE', '/v1/bots/{botId}'),
+  admin('GET', '/v1/bots/{botId}/data-flow'),
   admin('GET', '/v1/bots/{botId}/documents'),
   admin('POST', '/v1/bots/{botId}/documents'),
   admin('GET', '/v1/bots/{botId}/documents/{docId}'),

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { routes } from '../../lambdas/http/routes.ts';
 import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
+
+/** Well-formed bodies, so a route's answer can only turn on whose ids it was given. */
+const VALID_BODIES: Record<string, unknown> = {
+  'PATCH /v1/bots/{botId}': { name: 'taken over' },
+  'POST /v1/bots/{botId}/documents': { name: 'x.md', contentType: 'text/markdown', size: 10 },
+  'POST /v1/bots/{botId}/sources': { kind: 'text', title: 'x', text: 'taken over' },
+};
 
 describe('tenancy: another account sees nothing', () => {
   const platform = usePlatform();
@@ -37,6 +45,23 @@ describe('tenancy: another account sees nothing', () => {
     expect((await alice.request<{ bot: { name: string } }>('GET', bot)).body.bot.name).toBe('Help desk');
     expect((await alice.request<{ document: { status: string } }>('GET', document)).body.document.status).toBe('ready');
     expect((await ask(platform(), alice.publicId, 'When does the shop open?')).answer).toContain('nine in the morning');
+  });
+
+  it('answers 404 to another account on every admin route that names a bot, from the route table', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    const doc = await uploadDocument(platform(), alice, 'hours.md', DOC);
+    const reply = await ask(platform(), alice.publicId, 'When does the shop open?');
+    const ids: Record<string, string> = { botId: alice.botId, docId: doc.docId, conversationId: reply.conversationId! };
+    const scoped = routes.filter((r) => r.auth === 'jwt' && r.path.includes('{botId}'));
+    expect(scoped.length).toBeGreaterThanOrEqual(15);
+    for (const route of scoped) {
+      const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => ids[name] ?? 'unknown');
+      const res = await bob.request(route.method, path, VALID_BODIES[`${route.method} ${route.path}`]);
+      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 404 });
+    }
+    expect((await alice.request('GET', `/v1/bots/${alice.botId}/documents/${doc.docId}`)).status).toBe(200);
+    expect((await alice.request('GET', `/v1/bots/${alice.botId}/conversations/${reply.conversationId}`)).status).toBe(200);
   });
 
   it('lists only the caller’s own bots', async () => {

@@ -2,10 +2,10 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../core/model.ts';
 import type { AuditLog } from '../../core/ports.ts';
+import { AUDIT_RETENTION_DAYS } from '../../core/limits.ts';
 import { keys } from '../../core/tenancy.ts';
 import { live, withoutKeys, type Item } from './items.ts';
 
-export const AUDIT_RETENTION_DAYS = 365;
 
 export const createAuditRepository = (db: DynamoDBDocumentClient, table: string): AuditLog => ({
   async record(tenant, entry) {

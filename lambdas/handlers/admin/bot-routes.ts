@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createBot, deleteBot, getBot, listBots } from '../../core/bots.ts';
 import { updateBot } from '../../core/bots.ts';
+import { dataFlowOf } from '../../core/data-flow.ts';
 import { MAX_BOT_NAME_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_LEAD_FIELDS, MAX_SUGGESTED_QUESTIONS } from '../../core/limits.ts';
 import { jsonBody, pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
@@ -57,6 +58,8 @@ export const botRoutes: Record<string, AdminRoute> = {
     json(200, { bot: await getBot(deps, await tenant(), pathParam(event, 'botId')) }),
   'PATCH /v1/bots/{botId}': async ({ event, deps, tenant }) =>
     json(200, { bot: await updateBot(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, patchBody)) }),
+  'GET /v1/bots/{botId}/data-flow': async ({ event, deps, tenant }) =>
+    json(200, { dataFlow: await dataFlowOf(deps, await tenant(), pathParam(event, 'botId')) }),
   'DELETE /v1/bots/{botId}': async ({ event, deps, tenant }) => {
     await deleteBot(deps, await tenant(), pathParam(event, 'botId'));
     return noContent();

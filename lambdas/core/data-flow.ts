@@ -1,0 +1,73 @@
+/**
+ * Where a bot's data goes, in plain words, computed from its configuration and
+ * the account's: which provider receives visitors' questions and the passages
+ * retrieved for them, paid by which key; where documents are embedded; where
+ * everything is stored, sealed under what; how long each kind of data is kept.
+ * Nothing here reveals a key: only whether the owner has one.
+ */
+import { getAccount, requireRole } from './accounts.ts';
+import { getBot } from './bots.ts';
+import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
+import type { KeyClass } from './model.ts';
+import type { Deps, ProviderId } from './ports.ts';
+import type { TenantContext } from './tenancy.ts';
+
+const PROVIDER_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'your OpenAI-compatible endpoint' };
+
+/** Which key would pay, without unsealing one. */
+const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
+  const owner = await deps.keys.get(tenant, provider);
+  if (owner) return { keyClass: 'owner', ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
+  if (provider !== 'openai-compatible' && deps.platformKeys.get(provider) && !byokOnly) return { keyClass: 'platform' };
+  return { keyClass: 'local' };
+};
+
+const paidBy = (keyClass: KeyClass) => (keyClass === 'owner' ? 'your own key' : "Parley's key");
+
+export interface DataFlow {
+  readonly answers: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string };
+  readonly embeddings: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string };
+  readonly storage: { readonly region: string; readonly summary: string };
+  readonly retention: { readonly conversationsDays: number; readonly contactsDays: number; readonly auditDays: number; readonly summary: string };
+  readonly training: string;
+}
+
+export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: string): Promise<DataFlow> => {
+  requireRole(tenant, 'viewer');
+  const [bot, account] = await Promise.all([getBot(deps, tenant, botId), getAccount(deps, tenant)]);
+  const model = bot.model ?? { provider: 'local' as const };
+  const answerKey = model.provider === 'local' ? { keyClass: 'local' as const } : await keyClassFor(deps, tenant, account.byokOnly, model.provider);
+  const answerRecipient = answerKey.keyClass === 'local' || model.provider === 'local'
+    ? 'Parley only'
+    : model.provider === 'openai-compatible' && answerKey.baseUrl ? new URL(answerKey.baseUrl).host : PROVIDER_NAMES[model.provider];
+  const answers = answerKey.keyClass === 'local' || model.provider === 'local'
+    ? { recipient: answerRecipient, keyClass: 'local' as const, summary: 'Answers are written by Parley itself, quoting your documents: no question or passage leaves Parley.' }
+    : {
+      recipient: answerRecipient,
+      keyClass: answerKey.keyClass,
+      summary: `Each visitor question, the passages of your documents found for it and the last few turns of the conversation are sent to ${answerRecipient} (model ${model.model}), paid with ${paidBy(answerKey.keyClass)}.`,
+    };
+  const embeddingKey = bot.embedding?.provider === 'openai' ? await keyClassFor(deps, tenant, account.byokOnly, 'openai') : { keyClass: 'local' as const };
+  const embeddings = bot.embedding?.provider === 'openai' && embeddingKey.keyClass !== 'local'
+    ? { recipient: 'OpenAI', keyClass: embeddingKey.keyClass, summary: `The text of your documents, and each visitor question, is sent to OpenAI to be embedded (text-embedding-3-small), paid with ${paidBy(embeddingKey.keyClass)}.` }
+    : { recipient: 'Parley only', keyClass: 'local' as const, summary: 'Documents and questions are indexed by Parley itself: nothing is sent out to index them.' };
+  const conversationsDays = account.retentionDays;
+  const contactsDays = Math.max(conversationsDays, MIN_CONTACT_RETENTION_DAYS);
+  return {
+    answers,
+    embeddings,
+    storage: {
+      region: deps.region,
+      summary: `Documents, their passages and index, conversations and visitors' contact details are stored in ${deps.region}, sealed with a key of this account's own; erasing the account destroys that key.`,
+    },
+    retention: {
+      conversationsDays,
+      contactsDays,
+      auditDays: AUDIT_RETENTION_DAYS,
+      summary: `${conversationsDays === 0 ? 'Conversations are not stored.' : `Conversations are kept ${conversationsDays} days.`} Requests for a person and leads are kept ${contactsDays} days; the audit log ${AUDIT_RETENTION_DAYS} days.`,
+    },
+    training: model.provider === 'openai-compatible' && answers.keyClass !== 'local'
+      ? `Parley never uses your data to train models. What ${answerRecipient} does with the requests it receives is up to whoever runs it.`
+      : 'Parley never uses your data to train models. OpenAI and Anthropic are called through their APIs, whose terms exclude training on API data by default.',
+  };
+};
