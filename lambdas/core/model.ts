@@ -28,6 +28,23 @@ export interface Membership {
   readonly role: Role;
 }
 
+/** A member as the team page lists them. */
+export interface Member {
+  readonly userId: string;
+  readonly email: string;
+  readonly role: Role;
+  readonly addedAt: string;
+}
+
+/** An invitation waiting for its e-mail address to sign in. */
+export interface Invitation {
+  readonly email: string;
+  readonly role: Role;
+  readonly invitedBy: string;
+  readonly invitedAt: string;
+  readonly expiresAt: string;
+}
+
 export interface Bot {
   readonly botId: string;
   /** The id the widget uses on the owner's site; resolved server-side to account and bot. */

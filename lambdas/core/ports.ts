@@ -4,10 +4,10 @@
  * Every tenant-data port takes a TenantContext and builds its keys itself.
  */
 import type {
-  Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, Feedback, IndexHead, KeyClass,
+  Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './model.ts';
-import type { TenantContext } from './tenancy.ts';
+import type { Role, TenantContext } from './tenancy.ts';
 
 export interface AccountRepository {
   /** Creates account, owner membership and user lookup at once; `conflict` if the user already owns one. */
@@ -22,6 +22,16 @@ export interface AccountRepository {
    * its meter partitions, members' links to it, and then records the erasure (ids and time only).
    */
   erase(tenant: TenantContext, erasedAt: string): Promise<void>;
+  listMembers(tenant: TenantContext): Promise<Member[]>;
+  /** Adds or changes a member, with the user's link to the account. */
+  putMember(tenant: TenantContext, member: Member): Promise<void>;
+  /** Removes a member and their link at once; false when there was none. */
+  removeMember(tenant: TenantContext, userId: string): Promise<boolean>;
+  putInvitation(tenant: TenantContext, invitation: Invitation): Promise<void>;
+  listInvitations(tenant: TenantContext): Promise<Invitation[]>;
+  deleteInvitation(tenant: TenantContext, email: string): Promise<boolean>;
+  /** Accounts that invited this e-mail address (unexpired): ids and roles only. */
+  invitationsFor(email: string): Promise<Array<{ accountId: string; role: Role }>>;
 }
 
 export interface BotRepository {

@@ -13,8 +13,9 @@ import { conversationRoutes } from './admin/conversation-routes.ts';
 import { adminContext, type AdminRoute } from './admin/context.ts';
 import { documentRoutes } from './admin/document-routes.ts';
 import { keyRoutes } from './admin/key-routes.ts';
+import { memberRoutes } from './admin/member-routes.ts';
 
-const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes };
+const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...memberRoutes };
 
 const { deps, logger } = getRuntime();
 

@@ -4,11 +4,14 @@ import { AppError } from '../../core/errors.ts';
 import type { Account, Membership } from '../../core/model.ts';
 import type { AccountRepository } from '../../core/ports.ts';
 import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
+import { createMemberMethods } from './member-repo.ts';
 import { batchWrite, deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';
 
 const userPk = (userId: string) => `U#${userId}`;
 
 export const createAccountRepository = (db: DynamoDBDocumentClient, table: string): AccountRepository => ({
+  ...createMemberMethods(db, table),
+
   async create({ account, userId, email }) {
     const pk = `A#${account.accountId}`;
     try {
@@ -61,6 +64,12 @@ export const createAccountRepository = (db: DynamoDBDocumentClient, table: strin
       { DeleteRequest: { Key: { pk: userPk(String(m.userId)), sk: `ACCOUNT#${tenant.accountId}` } } },
       ...(m.role === 'owner' ? [{ DeleteRequest: { Key: { pk: userPk(String(m.userId)), sk: 'OWNS' } } }] : []),
     ]));
+    const invitations = await queryAll(db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': pk, ':p': 'INVITE#' },
+    });
+    await batchWrite(db, table, invitations.map((i) => ({ DeleteRequest: { Key: { pk: `INV#${String(i.email)}`, sk: `ACCOUNT#${tenant.accountId}` } } })));
     await deleteByPrefix(db, table, `${pk}#M`, '');
     await deleteByPrefix(db, table, pk, '');
     // What is left: that an account existed and when it was erased; nothing about who or what.

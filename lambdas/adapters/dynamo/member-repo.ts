@@ -1,0 +1,97 @@
+/**
+ * Team members and invitations, part of the account repository:
+ * - `A#<acc>` `MEMBER#<sub>`: role, e-mail, when added; with the user's link
+ *   `U#<sub>` `ACCOUNT#<acc>`, written and removed together, so access starts
+ *   and ends at once.
+ * - `A#<acc>` `INVITE#<email>`: who invited whom, as what, until when; with the
+ *   lookup `INV#<email>` `ACCOUNT#<acc>` (ids and role only) that a first sign-in
+ *   with that verified e-mail address finds.
+ */
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Invitation, Member } from '../../core/model.ts';
+import type { AccountRepository } from '../../core/ports.ts';
+import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
+import { isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';
+
+type MemberMethods = Pick<AccountRepository,
+  'listMembers' | 'putMember' | 'removeMember' | 'putInvitation' | 'listInvitations' | 'deleteInvitation' | 'invitationsFor'>;
+
+const userPk = (userId: string) => `U#${userId}`;
+const invitePk = (email: string) => `INV#${email}`;
+const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+export const createMemberMethods = (db: DynamoDBDocumentClient, table: string): MemberMethods => {
+  const inPartition = async (tenant: TenantContext, prefix: string) =>
+    queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': prefix } });
+
+  return {
+    async listMembers(tenant) {
+      return (await inPartition(tenant, 'MEMBER#')).map((i) => {
+        const m = withoutKeys<Partial<Member>>(i);
+        return { userId: m.userId ?? '', email: m.email ?? '', role: m.role ?? 'viewer', addedAt: m.addedAt ?? '' };
+      });
+    },
+
+    async putMember(tenant, member) {
+      await db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: keys.account(tenant), sk: `MEMBER#${member.userId}`, ...member } } },
+          { Put: { TableName: table, Item: { pk: userPk(member.userId), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId } } },
+        ],
+      }));
+    },
+
+    async removeMember(tenant, userId) {
+      try {
+        await db.send(new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: table, Key: { pk: keys.account(tenant), sk: `MEMBER#${userId}` }, ConditionExpression: 'attribute_exists(pk)' } },
+            { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `ACCOUNT#${tenant.accountId}` } } },
+          ],
+        }));
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async putInvitation(tenant, invitation) {
+      const expiresAt = epoch(invitation.expiresAt);
+      await db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: keys.account(tenant), sk: `INVITE#${invitation.email}`, ...invitation, expiresIso: invitation.expiresAt, expiresAt } } },
+          { Put: { TableName: table, Item: { pk: invitePk(invitation.email), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId, role: invitation.role, expiresAt } } },
+        ],
+      }));
+    },
+
+    async listInvitations(tenant) {
+      return (await inPartition(tenant, 'INVITE#')).map((i) => {
+        const { expiresIso, ...rest } = withoutKeys<Invitation & { expiresIso: string }>(i);
+        return { ...rest, expiresAt: expiresIso };
+      });
+    },
+
+    async deleteInvitation(tenant, email) {
+      try {
+        await db.send(new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: table, Key: { pk: keys.account(tenant), sk: `INVITE#${email}` }, ConditionExpression: 'attribute_exists(pk)' } },
+            { Delete: { TableName: table, Key: { pk: invitePk(email), sk: `ACCOUNT#${tenant.accountId}` } } },
+          ],
+        }));
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async invitationsFor(email) {
+      const out = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': invitePk(email) } }));
+      return live((out.Items ?? []) as Item[]).map((i) => ({ accountId: String(i.accountId), role: i.role as Role }));
+    },
+  };
+};
+

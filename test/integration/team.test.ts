@@ -1,0 +1,87 @@
+// Team access: the owner invites by e-mail with a role; a viewer can read and change
+// nothing; an admin can run bots but not the team; removing a member ends their
+// access at once; an account always keeps an owner.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../lambdas/http/routes.ts';
+import { newOwner, signIn, uploadDocument, usePlatform, type ApiClient, type Owner } from './fixtures/platform.ts';
+
+const MUTATING_BODIES: Record<string, unknown> = {
+  'PATCH /v1/account': { name: 'Taken' },
+  'PUT /v1/keys/{provider}': { apiKey: 'sk-viewer-0000000000000000000000000' },
+  'POST /v1/bots': { name: 'Another' },
+  'PATCH /v1/bots/{botId}': { name: 'Taken' },
+  'POST /v1/bots/{botId}/documents': { name: 'x.md', contentType: 'text/markdown', size: 10 },
+  'POST /v1/bots/{botId}/sources': { kind: 'text', title: 'x', text: 'y' },
+  'POST /v1/members': { email: 'someone@example.com', role: 'viewer' },
+  'PATCH /v1/members/{userId}': { role: 'owner' },
+};
+
+describe('team access', () => {
+  const platform = usePlatform();
+
+  const invite = async (owner: Owner, role: string): Promise<ApiClient> => {
+    const email = `member-${randomUUID()}@example.com`;
+    expect((await owner.request('POST', '/v1/members', { email, role })).status).toBe(201);
+    return signIn(platform(), email);
+  };
+  const userIdOf = async (owner: Owner, email: string) =>
+    (await owner.request<{ members: Array<{ userId: string; email: string }> }>('GET', '/v1/members')).body.members.find((m) => m.email === email)!.userId;
+
+  it('turns an invitation into a membership when that address signs in', async () => {
+    const owner = await newOwner(platform());
+    const viewer = await invite(owner, 'viewer');
+    const team = await owner.request<{ invitations: Array<{ email: string; role: string }> }>('GET', '/v1/members');
+    expect(team.body.invitations).toEqual([expect.objectContaining({ email: viewer.email, role: 'viewer' })]);
+    const account = await viewer.request<{ account: { accountId: string } }>('GET', '/v1/account');
+    expect(account.body.account.accountId).toBe(owner.accountId);
+    expect((await viewer.request<{ bots: Array<{ botId: string }> }>('GET', '/v1/bots')).body.bots.map((b) => b.botId)).toEqual([owner.botId]);
+    const after = await owner.request<{ members: Array<{ email: string; role: string }>; invitations: unknown[] }>('GET', '/v1/members');
+    expect(after.body.invitations).toEqual([]);
+    expect(after.body.members.map((m) => m.role).sort()).toEqual(['owner', 'viewer']);
+  });
+
+  it('lets a viewer change nothing, on every route that changes something', async () => {
+    const owner = await newOwner(platform());
+    const doc = await uploadDocument(platform(), owner, 'hours.md', '# Hours\n\nWe open at nine.\n');
+    const viewer = await invite(owner, 'viewer');
+    await viewer.request('GET', '/v1/account');
+    const ids: Record<string, string> = { botId: owner.botId, docId: doc.docId, provider: 'openai', userId: await userIdOf(owner, viewer.email), email: 'nobody@example.com', conversationId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' };
+    const mutating = routes.filter((r) => r.auth === 'jwt' && r.method !== 'GET' && r.path !== '/v1/account' && !r.path.endsWith('/test'));
+    expect(mutating.length).toBeGreaterThanOrEqual(14);
+    for (const route of mutating) {
+      const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(ids[name] ?? 'x'));
+      const res = await viewer.request(route.method, path, MUTATING_BODIES[`${route.method} ${route.path}`]);
+      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 403 });
+    }
+    expect((await viewer.request('PATCH', '/v1/account', { name: 'Taken' })).status).toBe(403);
+    expect((await viewer.request('DELETE', '/v1/account')).status).toBe(403);
+    expect((await owner.request<{ bot: { name: string } }>('GET', `/v1/bots/${owner.botId}`)).body.bot.name).toBe('Help desk');
+  });
+
+  it('lets an admin run bots but not the team, and ends a removed member’s access at once', async () => {
+    const owner = await newOwner(platform());
+    const admin = await invite(owner, 'admin');
+    await admin.request('GET', '/v1/account');
+    expect((await admin.request('PATCH', `/v1/bots/${owner.botId}`, { name: 'Renamed by admin' })).status).toBe(200);
+    expect((await admin.request('POST', '/v1/members', { email: 'x@example.com', role: 'viewer' })).status).toBe(403);
+    const adminId = await userIdOf(owner, admin.email);
+    expect((await owner.request('PATCH', `/v1/members/${adminId}`, { role: 'viewer' })).status).toBe(200);
+    expect((await admin.request('PATCH', `/v1/bots/${owner.botId}`, { name: 'Again' })).status).toBe(403);
+    expect((await owner.request('DELETE', `/v1/members/${adminId}`)).status).toBe(204);
+    expect((await admin.request('GET', `/v1/bots/${owner.botId}`)).status).toBe(403);
+    expect((await owner.request<{ entries: Array<{ action: string }> }>('GET', '/v1/audit?action=member')).body.entries.map((e) => e.action))
+      .toEqual(['member.remove', 'member.role', 'member.join', 'member.invite']);
+  });
+
+  it('always keeps an owner, and answers 404 for another account’s members', async () => {
+    const owner = await newOwner(platform());
+    const ownerId = (await owner.request<{ members: Array<{ userId: string }> }>('GET', '/v1/members')).body.members[0]!.userId;
+    expect((await owner.request('PATCH', `/v1/members/${ownerId}`, { role: 'viewer' })).status).toBe(409);
+    expect((await owner.request('DELETE', `/v1/members/${ownerId}`)).status).toBe(409);
+    const other = await newOwner(platform());
+    expect((await other.request('PATCH', `/v1/members/${ownerId}`, { role: 'viewer' })).status).toBe(404);
+    expect((await other.request('DELETE', `/v1/members/${ownerId}`)).status).toBe(404);
+    expect((await owner.request('POST', '/v1/members', { email: 'not an email', role: 'viewer' })).status).toBe(400);
+  });
+});
