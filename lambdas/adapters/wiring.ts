@@ -25,6 +25,7 @@ import { createVisitorTokens } from './crypto/visitor-tokens.ts';
 import { createConversationRepository } from './dynamo/conversation-repo.ts';
 import { createContactRepository } from './dynamo/contact-repo.ts';
 import { createMeter } from './dynamo/meter-repo.ts';
+import { createExportRepository } from './dynamo/export-repo.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
 import { createObjectStore, createS3Client } from './s3/object-store.ts';
@@ -123,6 +124,7 @@ export const buildDeps = (config: Config): Deps => {
     contacts: createContactRepository(db, config.PARLEY_TABLE, cipher),
     meter: createMeter(db, config.PARLEY_TABLE, clock),
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.secrets),
+    exports: createExportRepository(db, config.PARLEY_TABLE),
     clock,
     stage: config.PARLEY_STAGE,
     region: config.AWS_REGION,

@@ -353,3 +353,19 @@ export interface BotBudget {
   readonly dailyCostMicros: number;
   readonly monthlyCostMicros: number;
 }
+
+/** An export of an account's data: asked for, built in the background, downloadable for a week. */
+export interface ExportRecord {
+  readonly exportId: string;
+  readonly status: 'queued' | 'running' | 'ready' | 'failed';
+  readonly requestedBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When the record and its files are erased. */
+  readonly expiresAt: string;
+  /** What has been gathered so far. */
+  readonly progress: { readonly bots: number; readonly documents: number; readonly conversations: number };
+  /** Ready: the files written, relative to the account's prefix. */
+  readonly files?: ReadonlyArray<{ readonly path: string; readonly name: string; readonly bytes: number }>;
+  readonly error?: string;
+}

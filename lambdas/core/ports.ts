@@ -4,7 +4,7 @@
  * Every tenant-data port takes a TenantContext and builds its keys itself.
  */
 import type {
-  Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
+  Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, ExportRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './model.ts';
 import type { Role, TenantContext } from './tenancy.ts';
@@ -120,6 +120,16 @@ export interface ObjectStore {
   /** Deletes one object, every version of it where the bucket keeps versions. */
   delete(tenant: TenantContext, path: string): Promise<void>;
   deletePrefix(tenant: TenantContext, path: string): Promise<void>;
+  /** A short-lived URL that downloads the object under `downloadName`. */
+  presignGet(tenant: TenantContext, path: string, ttlSeconds: number, downloadName: string): Promise<string>;
+}
+
+/** Export records under the account partition (`EXPORT#<id>`), with `expiresAt`. */
+export interface ExportRepository {
+  put(tenant: TenantContext, record: ExportRecord): Promise<void>;
+  get(tenant: TenantContext, exportId: string): Promise<ExportRecord | null>;
+  /** Newest first. */
+  list(tenant: TenantContext, limit: number): Promise<ExportRecord[]>;
 }
 
 export interface DocumentParser {
@@ -259,6 +269,8 @@ export interface IngestTrigger {
   requestIngest(tenant: TenantContext, path: string): Promise<void>;
   /** Queues a crawl of a website source. */
   requestCrawl(tenant: TenantContext, botId: string, docId: string): Promise<void>;
+  /** Queues the building of an account export. */
+  requestExport(tenant: TenantContext, exportId: string): Promise<void>;
 }
 
 /**
@@ -360,6 +372,7 @@ export interface Deps {
   readonly contacts: ContactRepository;
   readonly meter: Meter;
   readonly visitorTokens: VisitorTokens;
+  readonly exports: ExportRepository;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */
   readonly stage: 'local' | 'aws';

@@ -10,7 +10,8 @@ import { isId } from '../core/ids.ts';
 import { INGEST_MAX_RECEIVE_COUNT } from '../core/limits.ts';
 import { parseDocumentObjectKey } from '../core/tenancy.ts';
 import { crawlWebsiteSource } from '../core/website.ts';
-import type { CrawlMessage } from '../adapters/sqs/ingest-trigger.ts';
+import type { CrawlMessage, ExportMessage } from '../adapters/sqs/ingest-trigger.ts';
+import { runExport } from '../core/exports.ts';
 import { createDocumentParser } from '../adapters/parsers/document-parser.ts';
 import { createSiteCrawler } from '../adapters/web/site-crawler.ts';
 import { getRuntime, provide } from '../adapters/wiring.ts';
@@ -22,13 +23,22 @@ const { deps, logger } = getRuntime();
 /** S3 notification keys are URL-encoded with `+` for spaces. */
 const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
-type Job = { readonly ref: DocumentRef; readonly run: () => Promise<IngestOutcome> };
+/** The work a message asks for; `ref` is the document it is about (none for an export). */
+type Job = { readonly ref: DocumentRef | null; readonly run: () => Promise<IngestOutcome> };
 
 /** The work a message asks for: a crawl, or one ingest per object in a notification. */
 const jobsOf = (body: string): Job[] => {
-  const message = JSON.parse(body) as Partial<S3Event> & Partial<CrawlMessage>;
+  const message = JSON.parse(body) as Partial<S3Event> & (Partial<CrawlMessage> | Partial<ExportMessage>);
+  if (message.parley === 'export') {
+    const { accountId, exportId } = message;
+    if (!isId(accountId) || !isId(exportId)) return [];
+    return [{ ref: null, run: async () => {
+      await runExport(deps, accountId, exportId);
+      return { outcome: 'ready', chunkCount: 0 } as const;
+    } }];
+  }
   if (message.parley === 'crawl') {
-    const { accountId, botId, docId } = message;
+    const { accountId, botId, docId } = message as Partial<CrawlMessage>;
     if (!isId(accountId) || !isId(botId) || !isId(docId)) return [];
     const ref = { accountId, botId, docId };
     return [{ ref, run: () => crawlWebsiteSource(deps, ref) }];
@@ -48,14 +58,14 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       jobs = jobsOf(record.body);
       for (const job of jobs) {
         const result = await job.run();
-        logger.info('ingest', { messageId: record.messageId, docId: job.ref.docId, ...result });
+        logger.info('ingest', { messageId: record.messageId, ...(job.ref ? { docId: job.ref.docId } : {}), ...result });
       }
     } catch (err) {
       logger.error('ingest failed', { messageId: record.messageId, error: err });
       batchItemFailures.push({ itemIdentifier: record.messageId });
       // Last delivery before the dead-letter queue: tell the owner instead of leaving it "processing".
       if (Number(record.attributes.ApproximateReceiveCount) >= INGEST_MAX_RECEIVE_COUNT) {
-        await Promise.all(jobs.map((job) => markIngestGaveUp(deps, job.ref).catch((e: unknown) => logger.error('could not mark failed', { error: e }))));
+        await Promise.all(jobs.flatMap((job) => (job.ref ? [markIngestGaveUp(deps, job.ref).catch((e: unknown) => logger.error('could not mark failed', { error: e }))] : [])));
       }
     }
   }

@@ -53,6 +53,16 @@ export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => 
     return { url, headers: { 'content-type': contentType } };
   },
 
+  async presignGet(tenant, path, ttlSeconds, downloadName) {
+    const command = new GetObjectCommand({
+      Bucket: bucket,
+      Key: fullKey(tenant, path),
+      // The browser saves it under this name rather than showing it.
+      ResponseContentDisposition: `attachment; filename="${downloadName.replace(/[^\w.-]/g, '_')}"`,
+    });
+    return getSignedUrl(s3, command, { expiresIn: ttlSeconds });
+  },
+
   async get(tenant, path, maxBytes) {
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path) }));

@@ -7,6 +7,13 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestTrigger } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 
+/** A queued account export. */
+export interface ExportMessage {
+  readonly parley: 'export';
+  readonly accountId: string;
+  readonly exportId: string;
+}
+
 /** A queued website crawl. */
 export interface CrawlMessage {
   readonly parley: 'crawl';
@@ -49,6 +56,11 @@ export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger =
 
     async requestCrawl(tenant, botId, docId) {
       const message: CrawlMessage = { parley: 'crawl', accountId: tenant.accountId, botId, docId };
+      await send(message);
+    },
+
+    async requestExport(tenant, exportId) {
+      const message: ExportMessage = { parley: 'export', accountId: tenant.accountId, exportId };
       await send(message);
     },
   };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { createAccount, getAccount, tenantForUser, updateAccount } from '../../core/accounts.ts';
 import { eraseAccount } from '../../core/erasure.ts';
+import { getExport, startExport } from '../../core/exports.ts';
+import { pathParam } from '../../http/request.ts';
 import { invalid } from '../../core/errors.ts';
 import { jsonBody } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
@@ -29,6 +31,9 @@ export const accountRoutes: Record<string, AdminRoute> = {
     await eraseAccount(deps, await tenantForUser(deps, user, { allowLocked: true }));
     return noContent();
   },
+  'POST /v1/account/exports': async ({ deps, tenant, source }) => json(202, { export: await startExport(deps, await tenant(), source) }),
+  'GET /v1/account/exports/{exportId}': async ({ event, deps, tenant }) =>
+    json(200, await getExport(deps, await tenant(), pathParam(event, 'exportId'))),
   'GET /v1/audit': async ({ event, deps, tenant }) => {
     const q = event.queryStringParameters ?? {};
     const limit = q.limit === undefined ? 100 : Number(q.limit);

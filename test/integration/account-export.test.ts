@@ -1,0 +1,80 @@
+// Exporting an account: queued, built in the background, downloadable by short-lived
+// links — a JSON archive that follows its schema, a CSV of conversations, the original
+// files — and never a provider key.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { EXPORT_FORMAT } from '../../lambdas/core/exports.ts';
+import { ask, call, newOwner, signIn, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';
+
+const DOC = '# Hours\n\nThe shop opens at nine in the morning.\n';
+const KEY = 'sk-export-never-0000000000000000000000';
+
+const turn = z.object({ turnId: z.string(), question: z.string(), answer: z.string(), citations: z.array(z.object({ n: z.number(), document: z.string() }).loose()), keyClass: z.enum(['owner', 'platform', 'local']) }).loose();
+const archiveSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  exportedAt: z.iso.datetime(),
+  account: z.object({ accountId: z.string(), name: z.string(), retentionDays: z.number() }).loose(),
+  members: z.array(z.object({ userId: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']) })).min(1),
+  bots: z.array(z.object({
+    settings: z.object({ botId: z.string(), publicId: z.string(), name: z.string() }).loose(),
+    documents: z.array(z.object({ docId: z.string(), name: z.string(), status: z.string(), file: z.string().optional() }).loose()),
+    conversations: z.array(z.object({ conversationId: z.string(), visitorId: z.string(), turns: z.array(turn) }).loose()),
+    handoffs: z.array(z.object({ kind: z.literal('handoff'), email: z.string().optional(), message: z.string().optional() }).loose()),
+    leads: z.array(z.object({ kind: z.literal('lead') }).loose()),
+  })),
+  usage: z.array(z.object({ month: z.string(), botId: z.string(), keyClass: z.string(), messages: z.number() }).loose()),
+  audit: z.array(z.object({ action: z.string(), at: z.string() }).loose()),
+}).strict();
+
+describe('exporting an account', () => {
+  const fake = useFakeProvider();
+  const platform = usePlatform({ env: () => fake.env() });
+
+  it('builds an archive that follows its schema, with the files and a CSV, and no key', async () => {
+    const owner = await newOwner(platform());
+    const doc = await uploadDocument(platform(), owner, 'hours.md', DOC);
+    const reply = await ask(platform(), owner.publicId, '=When does the shop open?');
+    await call(platform().apiUrl, 'POST', `/widget/v1/${owner.publicId}/feedback`, { conversationId: reply.conversationId, turnId: reply.turnId, rating: 'up' }, { authorization: `Bearer ${reply.token}` });
+    await call(platform().apiUrl, 'POST', `/widget/v1/${owner.publicId}/handoff`, { message: 'Call me', email: 'ada@example.com' }, { authorization: `Bearer ${reply.token}` });
+    expect((await owner.request('PUT', '/v1/keys/openai', { apiKey: KEY })).status).toBe(200);
+
+    const started = await owner.request<{ export: { exportId: string; status: string } }>('POST', '/v1/account/exports');
+    expect(started.status).toBe(202);
+    expect((await owner.request('POST', '/v1/account/exports')).status).toBe(409);
+    await platform().ingest.idle();
+    const ready = await owner.request<{ export: { status: string; progress: Record<string, number> }; downloads: Array<{ name: string; url: string }> }>(
+      'GET', `/v1/account/exports/${started.body.export.exportId}`,
+    );
+    expect(ready.body.export).toMatchObject({ status: 'ready', progress: { bots: 1, documents: 1, conversations: 1 } });
+    const byName = new Map(ready.body.downloads.map((d) => [d.name, d.url]));
+
+    const archiveText = await (await fetch(byName.get('parley-export.json')!)).text();
+    expect(archiveText).not.toContain(KEY.slice(0, 12));
+    const archive = archiveSchema.parse(JSON.parse(archiveText));
+    expect(archive.bots[0]!.conversations[0]!.turns[0]).toMatchObject({ question: '=When does the shop open?', feedback: { rating: 'up' } });
+    expect(archive.bots[0]!.handoffs[0]).toMatchObject({ email: 'ada@example.com', message: 'Call me' });
+    expect(archive.audit.map((a) => a.action)).toContain('key.add');
+
+    const file = await fetch(byName.get(`${doc.docId}-hours.md`)!);
+    expect(await file.text()).toBe(DOC);
+    expect(file.headers.get('content-disposition')).toContain('attachment');
+    const csv = await (await fetch(byName.get('parley-conversations.csv')!)).text();
+    const [header, row] = csv.split('\r\n');
+    expect(header).toBe('bot,conversation,visitor,turn,time,question,answer,answered,key_class,feedback,feedback_comment');
+    // A question that looks like a formula stays text in a spreadsheet.
+    expect(row).toContain('"\'=When does the shop open?"');
+  });
+
+  it('answers 404 to another account and 403 to a viewer', async () => {
+    const alice = await newOwner(platform());
+    const started = await alice.request<{ export: { exportId: string } }>('POST', '/v1/account/exports');
+    await platform().ingest.idle();
+    const bob = await newOwner(platform());
+    expect((await bob.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(404);
+    const email = `viewer-${Date.now()}@example.com`;
+    await alice.request('POST', '/v1/members', { email, role: 'viewer' });
+    const viewer = await signIn(platform(), email);
+    expect((await viewer.request('POST', '/v1/account/exports')).status).toBe(403);
+    expect((await viewer.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(403);
+  });
+});
