@@ -68,6 +68,13 @@ export const settleAnswer = async (
     await deps.meter.settle(tenant, bot.botId, p.reservation.at, p.reservation, actual);
   }
   await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost });
+  // Every provider call is in the audit log by its metadata: who served it, which key paid, how much; never content.
+  if (p.key.keyClass !== 'local' && p.passages.length > 0) {
+    await audit(deps, tenant, {}, 'chat.provider_call', outcome.answered ? 'ok' : 'failed', {
+      target: bot.botId,
+      detail: { provider: p.model.provider, model: p.model.model, keyClass: p.key.keyClass, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
+    });
+  }
   if (p.key.keyClass === 'owner' && outcome.answered) await noteKeyOutcome(deps, tenant, p.key.provider);
   if (p.retentionDays <= 0) return;
 

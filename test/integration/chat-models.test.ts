@@ -234,6 +234,7 @@ describe('what each provider receives', () => {
       max_completion_tokens: 50,
       temperature: 0.2,
       stream: true,
+      store: false,
       stream_options: { include_usage: true },
     });
   });

@@ -45,6 +45,11 @@ describe('chat with provider models', () => {
 
     const usage = await owner.request<{ rows: Array<Record<string, unknown>> }>('GET', '/v1/usage');
     expect(usage.body.rows).toEqual([expect.objectContaining({ botId: owner.botId, keyClass: 'platform', messages: 1, outputTokens: 8 })]);
+    // Asked not to be stored by the provider; logged by its metadata, never its content.
+    expect((request?.body as { store?: boolean }).store).toBe(false);
+    const calls = (await auditOf(owner)).filter((e) => e.action === 'chat.provider_call');
+    expect(calls).toEqual([expect.objectContaining({ detail: { provider: 'openai', model: 'gpt-4.1-mini', keyClass: 'platform', inputTokens: expect.any(Number) as number, outputTokens: 8 } })]);
+    expect(JSON.stringify(calls)).not.toContain('nine');
   });
 
   it('pays with the owner’s own key when there is one, here for Anthropic', async () => {

@@ -51,6 +51,8 @@ export const createOpenAiChat = (opts: OpenAiChatOptions): ChatModel => {
         // Reasoning models (o-series, GPT-5) accept only their default temperature.
         ...(/^(o\d|gpt-5)/.test(opts.model) ? {} : { temperature: request.temperature }),
         stream: true,
+        // Ask OpenAI not to keep the completion for its dashboards and evals (compatible servers ignore it).
+        store: false,
         // Without it the stream carries no token counts.
         stream_options: { include_usage: true },
       }, { signal }), options, describe);
