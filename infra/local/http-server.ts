@@ -109,9 +109,17 @@ const LOCAL_NOTICE = 'Local sign-in is for development on this machine only. On 
 const isLoopback = (address: string | undefined): boolean =>
   !!address && (address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1' || address.startsWith('::ffff:127.'));
 
+const isLoopbackHost = (host: string | undefined, port: number | undefined): boolean =>
+  !!host && port !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+
 export const createApiServer = (opts: ApiServerOptions): http.Server => {
   const widget = createWidgetRoute();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Only requests addressed to this machine's loopback name: a web page cannot reach the
+    // local platform by rebinding its own domain to 127.0.0.1 (DNS rebinding).
+    if (!isLoopbackHost(req.headers.host, req.socket.localPort)) {
+      return sendError(res, 403, 'forbidden', 'This local server answers only requests addressed to 127.0.0.1 or localhost.');
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
 

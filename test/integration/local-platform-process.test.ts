@@ -32,13 +32,27 @@ const startCli = async (args: string[]): Promise<{ child: Child; apiUrl: string;
 };
 
 /** Java processes running DynamoDB Local on this port. */
+/** The local addresses sockets listen on for `port`, from /proc/net/tcp and tcp6 (hex, as the kernel writes them). */
+const listenersOn = async (port: string): Promise<string[]> => {
+  const hexPort = Number(port).toString(16).toUpperCase().padStart(4, '0');
+  const out: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const lines = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const line of lines) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === '0A' && local?.endsWith(`:${hexPort}`)) out.push(local.slice(0, -5));
+    }
+  }
+  return out;
+};
+
 const javaOnPort = async (port: string): Promise<number[]> => {
   const pids: number[] = [];
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
     const args = cmdline.split('\0');
-    if (path.basename(args[0] ?? '') === 'java' && args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === port) pids.push(Number(entry));
+    if (path.basename(args[0] ?? '') === 'java' && args.some((a) => a.endsWith('LoopbackDynamoDbLocal.java')) && args[args.indexOf('-port') + 1] === port) pids.push(Number(entry));
   }
   return pids;
 };
@@ -66,6 +80,10 @@ describe('npm start', () => {
     const { child, apiUrl, dynamoPort, output } = await startCli(['--memory']);
     expect(output()).toContain('(local use only)');
     expect((await javaOnPort(dynamoPort)).length).toBe(1);
+    // DynamoDB Local listens on loopback only (127.0.0.1, or its IPv4-mapped form), never on every interface.
+    const listeners = await listenersOn(dynamoPort);
+    expect(listeners.length).toBeGreaterThan(0);
+    expect(listeners.every((a) => a === '0100007F' || a === '0000000000000000FFFF00000100007F')).toBe(true);
     const signIn = await call<{ token: string; notice: string }>(apiUrl, 'POST', '/local/sign-in', { email: 'a@example.com' });
     expect(signIn.status).toBe(200);
     expect(signIn.body.notice).toMatch(/local/i);
