@@ -3,7 +3,7 @@
  * run under a tiny shell watchdog: when this Node process ends in any way — even
  * SIGKILL — the watchdog's stdin closes and it stops Java, so no JVM is orphaned.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -27,6 +27,18 @@ wait $java
 `;
 
 const LAUNCHER = path.join(import.meta.dirname, 'LoopbackDynamoDbLocal.java');
+
+let compiler: boolean | undefined;
+/** Whether this Java can run a source file (a JDK, not only a JRE). */
+const hasJavaCompiler = (): boolean => {
+  if (compiler === undefined) {
+    compiler = spawnSync('javac', ['-version'], { stdio: 'ignore' }).status === 0;
+    if (!compiler) {
+      process.emitWarning('No Java compiler (javac) found: DynamoDB Local will listen on every network interface, not only 127.0.0.1. Install a JDK (e.g. openjdk-17-jdk-headless) to keep it on loopback.');
+    }
+  }
+  return compiler;
+};
 
 const jarFolder = (): string => {
   const require = createRequire(import.meta.url);
@@ -79,8 +91,10 @@ export const startDynamoDbLocal = async (dbPath?: string): Promise<DynamoDbLocal
     'java', '-Xss1m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`,
     // The jar's classes, started by a launcher that binds to 127.0.0.1 (the jar alone listens everywhere).
-    '-cp', `${path.join(folder, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(folder, 'DynamoDBLocal_lib', '*')}`,
-    LAUNCHER,
+    // Running a .java file needs a JDK; with only a JRE, the jar runs as it is, and says so.
+    ...(hasJavaCompiler()
+      ? ['-cp', `${path.join(folder, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(folder, 'DynamoDBLocal_lib', '*')}`, LAUNCHER]
+      : ['-jar', path.join(folder, 'DynamoDBLocal.jar')]),
     '-port', String(port), '-sharedDb',
     // No telemetry to AWS, and no browser page may call it (the default CORS allow-list is '*').
     '-disableTelemetry', '-cors', 'https://parley.invalid',
