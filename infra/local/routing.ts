@@ -28,9 +28,14 @@ export const matchRoute = (method: string, path: string): RouteMatch => {
       continue;
     }
     const pathParameters: Record<string, string> = {};
-    c.names.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(m[i + 1]!);
-    });
+    try {
+      c.names.forEach((name, i) => {
+        pathParameters[name] = decodeURIComponent(m[i + 1]!);
+      });
+    } catch {
+      // A malformed escape (`%E0%A4%A`) names nothing: as API Gateway, no route.
+      return { kind: 'none' };
+    }
     return { kind: 'route', route: c.route, routeKey: routeKeyOf(c.route), pathParameters };
   }
   return allow.length ? { kind: 'method-not-allowed', allow } : { kind: 'none' };

@@ -27,6 +27,8 @@ export const normaliseOrigin = (value: string): string => {
   } catch {
     throw new AppError('invalid_request', `"${value}" is not a website origin such as https://www.example.com`);
   }
+  // Origins match exactly: a wildcard could never match, so it is refused rather than kept silently.
+  if (url.hostname.includes('*')) throw new AppError('invalid_request', `"${value}": list each website origin exactly; wildcards are not supported.`);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   const okScheme = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
   if (!okScheme || url.origin === 'null' || url.origin !== value.replace(/\/$/, '')) {

@@ -42,8 +42,11 @@ export type ChatStreamEvent =
 
 export const NO_ANSWER = "I couldn't find that in this bot's documents, so I can't answer it reliably. Would you like to ask a person instead?";
 
+/** Control and zero-width characters (Unicode categories Cc and Cf, but line breaks and tabs): no question is made of them. */
+const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}]/gu;
+
 export const validateQuestion = (question: string): string => {
-  const q = question.trim();
+  const q = question.replace(INVISIBLE, '').trim();
   if (!q) throw new AppError('invalid_request', 'Please type a question.');
   if (q.length > MAX_QUESTION_CHARS) throw new AppError('invalid_request', `Questions can be at most ${MAX_QUESTION_CHARS} characters.`);
   return q;

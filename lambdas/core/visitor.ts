@@ -111,9 +111,10 @@ export const startSession = async (
  * this bot and this page origin.
  */
 export const authenticateVisitor = async (deps: Deps, widget: WidgetBot, publicId: string, token: string | undefined): Promise<VisitorSession> => {
-  const claims: VisitorClaims | null = token ? await deps.visitorTokens.verify(token) : null;
+  if (!token) throw new AppError('unauthorized', 'Start a chat session first (POST /widget/v1/{publicId}/sessions) and send its token.');
+  const claims: VisitorClaims | null = await deps.visitorTokens.verify(token);
   if (!claims || claims.publicId !== publicId || claims.origin !== widget.origin) {
-    throw new AppError('unauthorized', 'Your chat session has expired. Reload the page to start a new one.');
+    throw new AppError('unauthorized', 'Your chat session has expired or is not valid here. Reload the page to start a new one.');
   }
   return { ...widget, visitorId: claims.visitorId };
 };

@@ -22,7 +22,8 @@ import { toSseStream } from '../http/sse.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
 const chatBody = z.object({
-  question: z.string().max(MAX_QUESTION_CHARS * 2),
+  // Generous here, so an over-long question gets the limit in words from validateQuestion.
+  question: z.string().max(MAX_QUESTION_CHARS * 20),
   conversationId: z.string().max(40).optional(),
 }).strict();
 

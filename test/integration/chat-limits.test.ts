@@ -58,6 +58,9 @@ describe('chat limits', () => {
     const o = await owner();
     expect((await ask(platform(), o.publicId, 'x'.repeat(MAX_QUESTION_CHARS + 1))).body).toMatchObject({ error: { code: 'invalid_request' } });
     expect((await ask(platform(), o.publicId, '   ')).status).toBe(400);
+    // Invisible characters are no question either.
+    expect((await ask(platform(), o.publicId, '\u200b\u200b\u0000\ufeff')).status).toBe(400);
+    expect((await ask(platform(), o.publicId, 'x'.repeat(10_000))).body).toMatchObject({ error: { message: expect.stringContaining('2000') as string } });
     const token = await visitorToken(platform(), o.publicId);
     const wrong = await call(platform().apiUrl, 'POST', `/widget/v1/${o.publicId}/chat`, { question: 42 }, { authorization: `Bearer ${token}` });
     expect(wrong.status).toBe(400);

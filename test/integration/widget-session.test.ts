@@ -38,6 +38,13 @@ describe('widget sessions and origins', () => {
     }
   });
 
+  it('refuses a wildcard origin rather than keeping one that could never match', async () => {
+    const owner = await newOwner(platform());
+    const res = await owner.request('PATCH', `/v1/bots/${owner.botId}`, { allowedOrigins: ['https://*.example.com'] });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { message: expect.stringContaining('wildcards') as string } });
+  });
+
   it('answers preflights only for allowed origins', async () => {
     const owner = await ownerWithSite();
     const res = await fetch(`${platform().apiUrl}/widget/v1/${owner.publicId}/chat`, {
@@ -61,6 +68,7 @@ describe('widget sessions and origins', () => {
 
     const noToken = await widget(owner.publicId, 'POST', '/chat', SHOP, undefined, { question: 'When do you open?' });
     expect(noToken.status).toBe(401);
+    expect(noToken.body).toMatchObject({ error: { message: expect.stringContaining('Start a chat session first') as string } });
     // The page may read the 401 (its origin is allowed), so the widget can start a new session.
     expect(noToken.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect((await widget(owner.publicId, 'POST', '/feedback', SHOP, undefined, {})).headers.get('access-control-allow-origin')).toBe(SHOP);

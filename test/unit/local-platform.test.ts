@@ -15,6 +15,8 @@ describe('local routing', () => {
       pathParameters: { botId: 'ABC D', docId: 'X' },
     });
     expect(matchRoute('PUT', '/v1/bots')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'POST'] });
+    // A malformed escape names no resource: no route, not a server error.
+    expect(matchRoute('GET', '/v1/bots/%E0%A4%A')).toEqual({ kind: 'none' });
     expect(matchRoute('GET', '/v1/bots/a/b/c')).toEqual({ kind: 'none' });
   });
 

@@ -38,7 +38,8 @@ export const accountRoutes: Record<string, AdminRoute> = {
     const q = event.queryStringParameters ?? {};
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw invalid(`limit: a whole number from 1 to ${MAX_AUDIT_PAGE}`, { field: 'limit' });
-    const action = q.action && /^[a-z.]{1,40}$/.test(q.action) ? q.action : undefined;
+    if (q.action !== undefined && !/^[a-z._]{1,40}$/.test(q.action)) throw invalid('action: an action name or prefix such as key or chat.provider_call', { field: 'action' });
+    const action = q.action;
     return json(200, { entries: await deps.audit.list(await tenant(), { limit, ...(action ? { action } : {}) }) });
   },
 };
