@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
+import { createAdminRoute } from './admin-bundle.ts';
 import { toApiEvent } from './api-events.ts';
 import { isStreamingHandler, lambdaContext, type LocalResponseStream, type ResponsePrelude } from './lambda-runtime.ts';
 import type { LocalIdentity } from './local-identity.ts';
@@ -114,6 +115,7 @@ const isLoopbackHost = (host: string | undefined, port: number | undefined): boo
 
 export const createApiServer = (opts: ApiServerOptions): http.Server => {
   const widget = createWidgetRoute();
+  const admin = createAdminRoute();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Only requests addressed to this machine's loopback name: a web page cannot reach the
     // local platform by rebinding its own domain to 127.0.0.1 (DNS rebinding).
@@ -125,6 +127,7 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
 
     // The widget script, served like CloudFront serves it on AWS.
     if (widget.matches(method, url.pathname)) return widget.serve(method, res);
+    if (admin.matches(method, url.pathname)) return admin.serve(req, res, url);
 
     if (url.pathname === '/local/sign-in' && method === 'POST') {
       if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'forbidden', LOCAL_NOTICE);

@@ -1,0 +1,10 @@
+import type { Account } from './types.ts';
+
+/** What every page gets from the app. */
+export interface PageContext {
+  readonly navigate: (hash: string) => void;
+  readonly account: Account;
+  readonly setAccount: (account: Account) => void;
+  /** Registers what to stop when the owner leaves the page (polling, the widget preview). */
+  readonly onLeave: (fn: () => void) => unknown;
+}

@@ -1,0 +1,127 @@
+/** What the admin API returns, as far as the panel reads it (see lambdas/core/model.ts). */
+
+export type Provider = 'openai' | 'anthropic' | 'openai-compatible';
+export type KeyClass = 'local' | 'platform' | 'owner';
+
+export interface Account {
+  accountId: string;
+  name: string;
+  createdAt: string;
+  retentionDays: number;
+  byokOnly: boolean;
+  keyMaxAgeDays: number;
+  piiHandling: 'warn' | 'redact';
+}
+
+export interface Theme { color: string; position: 'right' | 'left'; mode: 'light' | 'dark' | 'auto'; title?: string }
+
+export type ModelChoice = { provider: 'local' } | { provider: Provider; model: string };
+
+export interface Bot {
+  botId: string;
+  publicId: string;
+  name: string;
+  instructions: string;
+  welcomeMessage: string;
+  allowedOrigins: string[];
+  embedding?: { provider: 'local' } | { provider: 'openai'; dimensions: number };
+  model?: ModelChoice;
+  temperature?: number;
+  suggestedQuestions?: string[];
+  theme?: Theme;
+  handoff?: boolean;
+  paused?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'failed';
+
+export interface DocumentRecord {
+  docId: string;
+  name: string;
+  contentType: string;
+  source?: 'upload' | 'text' | 'qa' | 'website';
+  site?: { url: string; maxPages: number };
+  crawl?: { fetched: number; queued: number; skipped: number };
+  size: number;
+  status: DocumentStatus;
+  error?: string;
+  chunkCount: number;
+  pageCount?: number;
+  personalData?: Partial<Record<'email' | 'phone' | 'card' | 'iban' | 'national_id', number>>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UploadTicket {
+  document: DocumentRecord;
+  upload: { method: 'PUT'; url: string; headers: Record<string, string>; expiresAt: string };
+}
+
+export interface ProviderKey {
+  provider: Provider;
+  lastFour: string;
+  baseUrl?: string;
+  addedAt: string;
+  validatedAt: string;
+  lastUsedAt?: string;
+  status: 'valid' | 'failing';
+  failure?: string;
+  rotationDue?: boolean;
+}
+
+export interface Conversation {
+  conversationId: string;
+  origin: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  turnCount: number;
+  preview: string;
+}
+
+export interface Citation { n: number; document: string; section: string; page?: number; url?: string; quote: string }
+
+export interface Turn {
+  turnId: string;
+  question: string;
+  answer: string;
+  citations: Citation[];
+  answered: boolean;
+  keyClass: KeyClass;
+  provider: string;
+  model: string;
+  usage: { inputTokens: number; outputTokens: number };
+  error?: string;
+  feedback?: { rating: 'up' | 'down'; comment?: string; at: string };
+  createdAt: string;
+}
+
+export interface Contact {
+  contactId: string;
+  kind: 'handoff' | 'lead';
+  conversationId?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  message?: string;
+  fields?: Record<string, string>;
+  createdAt: string;
+}
+
+export interface UsageRow { month: string; botId: string; keyClass: KeyClass; messages: number; inputTokens: number; outputTokens: number; costMicros: number }
+export interface Usage { month: string; rows: UsageRow[]; totals: { messages: number; inputTokens: number; outputTokens: number; costMicros: number } }
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { kind: 'user' | 'visitor' | 'system'; userId?: string };
+  action: string;
+  target?: string;
+  outcome: 'ok' | 'refused' | 'failed';
+  sourceIp?: string;
+}
+
+/** The widget's accent colour when a bot has no theme (widget/src/theme.ts). */
+export const WIDGET_DEFAULT_COLOR = '#2563eb';

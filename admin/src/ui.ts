@@ -1,0 +1,137 @@
+/** Shared pieces of the panel: states (loading, empty, error), buttons, fields, dialogs, notices. */
+import { messageOf } from './api.ts';
+import { h, icon, mount, uid, type Child, type IconName } from './dom.ts';
+
+export const button = (label: string, onclick: (e: Event) => void, opts: { kind?: 'primary' | 'secondary' | 'danger' | 'ghost'; icon?: IconName; type?: 'button' | 'submit'; label?: string } = {}): HTMLButtonElement =>
+  h('button', { type: opts.type ?? 'button', class: `btn ${opts.kind ?? 'secondary'}`, onclick, 'aria-label': opts.label }, opts.icon ? icon(opts.icon) : null, h('span', null, label));
+
+/** "Loading …" in words, announced politely. */
+export const loading = (what: string): HTMLElement =>
+  h('div', { class: 'state loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', null, `Loading ${what}…`));
+
+export const empty = (title: string, text: string, action?: Child): HTMLElement =>
+  h('div', { class: 'state empty' }, h('p', { class: 'state-title' }, title), h('p', null, text), action);
+
+export const failure = (err: unknown, retry?: () => void): HTMLElement =>
+  h('div', { class: 'state error', role: 'alert' },
+    icon('warn'),
+    h('p', null, messageOf(err)),
+    retry ? button('Try again', retry, { icon: 'refresh' }) : null);
+
+/** Shows a loading state, then what `render` makes of the data, or the error with a retry. */
+export const loadInto = async <T>(el: HTMLElement, what: string, fetch: () => Promise<T>, render: (data: T) => Child | Child[]): Promise<void> => {
+  mount(el, loading(what));
+  try {
+    const data = await fetch();
+    const out = render(data);
+    mount(el, ...(Array.isArray(out) ? out : [out]));
+  } catch (err) {
+    mount(el, failure(err, () => void loadInto(el, what, fetch, render)));
+  }
+};
+
+/** A labelled control with an optional hint, wired up by id. */
+export const field = (label: string, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, hint?: string): HTMLElement => {
+  control.id ||= uid('f');
+  const hintId = hint ? uid('hint') : undefined;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  return h('div', { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
+};
+
+/** A switch: a checkbox with the switch role, and a label and hint beside it. */
+export const toggle = (label: string, checked: boolean, hint?: string, name?: string): { el: HTMLElement; input: HTMLInputElement } => {
+  const input = h('input', { type: 'checkbox', role: 'switch', class: 'switch', id: uid('sw'), name });
+  input.checked = checked;
+  const hintId = hint ? uid('hint') : undefined;
+  if (hintId) input.setAttribute('aria-describedby', hintId);
+  const el = h('div', { class: 'toggle' }, input, h('div', null, h('label', { for: input.id }, label), hint ? h('p', { class: 'hint', id: hintId }, hint) : null));
+  return { el, input };
+};
+
+const toasts = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+
+/** A short notice at the foot of the screen, read out by screen readers. */
+export const notify = (message: string, kind: 'ok' | 'error' = 'ok'): void => {
+  if (!toasts.isConnected) document.body.append(toasts);
+  const t = h('div', { class: `toast ${kind}` }, message);
+  toasts.append(t);
+  setTimeout(() => t.remove(), 5000);
+};
+
+/** Asks before something that cannot be undone. Resolves true when confirmed. */
+export const confirmAction = (title: string, text: string, confirmLabel: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const titleId = uid('dlg');
+    const textId = uid('dlg');
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': textId });
+    const close = (ok: boolean) => {
+      dialog.close();
+      dialog.remove();
+      resolve(ok);
+    };
+    const cancel = button('Cancel', () => close(false));
+    mount(dialog,
+      h('h2', { id: titleId }, title),
+      h('p', { id: textId }, text),
+      h('div', { class: 'actions' }, cancel, button(confirmLabel, () => close(true), { kind: 'danger' })));
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      close(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
+
+/** Runs an action with its button disabled and busy; errors become a notice. */
+export const busy = async (btn: HTMLButtonElement, action: () => Promise<void>): Promise<void> => {
+  btn.disabled = true;
+  btn.setAttribute('aria-busy', 'true');
+  try {
+    await action();
+  } catch (err) {
+    notify(messageOf(err), 'error');
+  } finally {
+    btn.disabled = false;
+    btn.removeAttribute('aria-busy');
+  }
+};
+
+export const pageHeader = (title: string, lead?: string, ...actions: Child[]): HTMLElement =>
+  h('header', { class: 'page-header' },
+    h('div', null, h('h1', { tabindex: '-1' }, title), lead ? h('p', { class: 'lead' }, lead) : null),
+    actions.length ? h('div', { class: 'actions' }, ...actions) : null);
+
+export const card = (title: string | null, ...children: Child[]): HTMLElement =>
+  h('section', { class: 'card' }, title ? h('h2', null, title) : null, ...children);
+
+export const badge = (text: string, kind: 'ok' | 'warn' | 'bad' | 'info' | 'muted' = 'muted'): HTMLElement => h('span', { class: `badge ${kind}` }, text);
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+export const formatDate = (iso: string | undefined, withTime = true): string => {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : (withTime ? dateTime : dateOnly).format(d);
+};
+
+export const formatBytes = (n: number): string =>
+  n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+export const formatNumber = (n: number): string => new Intl.NumberFormat().format(n);
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${formatNumber(n)} ${n === 1 ? one : many}`;
+
+/** Saves text as a file through the browser, without a round trip. */
+export const download = (name: string, text: string, type = 'application/json'): void => {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name, class: 'sr-only' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+};

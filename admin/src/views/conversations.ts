@@ -1,0 +1,170 @@
+/**
+ * A bot's conversations: what visitors left for the owner (handoffs, leads)
+ * first, then the list and one transcript at a time, with feedback, export and
+ * delete. Every visitor and model string becomes a text node.
+ */
+import { get, messageOf, request } from '../api.ts';
+import type { PageContext } from '../context.ts';
+import { h, icon, mount } from '../dom.ts';
+import type { Bot, Contact, Conversation, Turn } from '../types.ts';
+import { badge, busy, button, card, confirmAction, download, empty, failure, field, formatDate, formatNumber, loadInto, loading, notify, plural } from '../ui.ts';
+
+const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key', local: 'no provider' };
+
+const contactItem = (c: Contact, open: (id: string) => void): HTMLElement =>
+  h('li', { class: `contact ${c.kind}` },
+    h('div', null,
+      h('p', { class: 'name' }, badge(c.kind === 'handoff' ? 'Wants a person' : 'Lead', c.kind === 'handoff' ? 'warn' : 'info'), ' ', c.name ?? 'A visitor'),
+      h('p', { class: 'muted small' }, [c.email, c.phone, formatDate(c.createdAt)].filter(Boolean).join(' · ')),
+      c.message ? h('blockquote', null, c.message) : null,
+      c.fields && Object.keys(c.fields).length ? h('dl', { class: 'fields' }, ...Object.entries(c.fields).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])) : null),
+    c.conversationId ? button('Read conversation', () => open(c.conversationId!), { kind: 'ghost' }) : null);
+
+/** Answer text with its citation markers, `[1]`, as small numbered marks (text nodes only). */
+const answerText = (text: string): HTMLElement => {
+  const p = h('p', { class: 'answer' });
+  for (const [i, part] of text.split(/\[(\d+)\]/).entries()) {
+    if (i % 2) p.append(h('sup', { class: 'cite' }, h('span', { class: 'sr-only' }, 'source '), part));
+    else if (part) p.append(part);
+  }
+  return p;
+};
+
+/** "Improve this answer": the owner's corrected answer becomes a Q&A source of the bot. */
+const improveForm = (base: string, t: Turn): HTMLElement => {
+  const answer = h('textarea', { rows: '3', maxlength: '10000' });
+  answer.value = t.answered ? t.answer.replace(/\s*\[\d+\]/g, '') : '';
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const save = button('Teach the bot this answer', () => undefined, { kind: 'primary', type: 'submit' });
+  const form = h('form', { class: 'stack', novalidate: true }, field('The right answer', answer, 'Saved as a question-and-answer source: your bot uses it from now on.'), error, save);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!answer.value.trim()) {
+      error.textContent = 'Write the answer you want visitors to get.';
+      return;
+    }
+    void busy(save, async () => {
+      try {
+        await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${t.question.slice(0, 80)}`, pairs: [{ question: t.question.slice(0, 1000), answer: answer.value.trim() }] });
+        notify('Thanks: your bot has learned the improved answer.');
+        form.closest('details')?.removeAttribute('open');
+      } catch (err) {
+        error.textContent = messageOf(err);
+      }
+    });
+  });
+  return h('details', { class: 'improve' }, h('summary', null, 'Improve this answer'), form);
+};
+
+const turnView = (base: string, t: Turn): HTMLElement =>
+  h('li', { class: 'turn' },
+    h('div', { class: 'bubble visitor' }, h('p', { class: 'who' }, 'Visitor'), h('p', null, t.question)),
+    h('div', { class: `bubble bot${t.answered ? '' : ' unanswered'}` },
+      h('p', { class: 'who' }, 'Bot', ' ',
+        !t.answered ? badge('Did not know', 'warn') : null, ' ',
+        t.feedback ? badge(t.feedback.rating === 'up' ? '👍 Helpful' : '👎 Not helpful', t.feedback.rating === 'up' ? 'ok' : 'bad') : null),
+      t.answer ? answerText(t.answer) : h('p', { class: 'answer muted' }, '(no answer)'),
+      t.feedback?.comment ? h('blockquote', null, t.feedback.comment) : null,
+      t.error ? h('p', { class: 'doc-error' }, t.error) : null,
+      t.citations.length ? h('details', { class: 'sources' },
+        h('summary', null, plural(t.citations.length, 'source')),
+        h('ol', null, ...t.citations.map((c) => h('li', null,
+          h('p', { class: 'small' }, [c.document, c.section, c.page ? `page ${c.page}` : ''].filter(Boolean).join(' · ')),
+          h('p', { class: 'quote' }, c.quote))))) : null,
+      h('p', { class: 'muted small' }, `${formatDate(t.createdAt)} · ${t.model && t.provider !== 'local' ? `${t.provider} ${t.model}, ` : ''}${KEY_CLASS[t.keyClass] ?? t.keyClass} · ${formatNumber(t.usage.inputTokens + t.usage.outputTokens)} tokens`),
+      improveForm(base, t)));
+
+export const renderConversations = (body: HTMLElement, _ctx: PageContext, bot: Bot): void => {
+  const base = `/v1/bots/${bot.botId}`;
+  const contacts = h('div');
+  const listEl = h('div', { class: 'conv-list' });
+  const detail = h('div', { class: 'conv-detail', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a conversation to read it.'));
+  const search = h('input', { type: 'search', placeholder: 'Search questions', 'aria-label': 'Search conversations' });
+  let items: Conversation[] = [];
+  let cursor: string | undefined;
+  let selected: string | undefined;
+  const flagged = new Set<string>();
+
+  const open = (id: string) => {
+    selected = id;
+    renderList();
+    mount(detail, loading('the conversation'));
+    get<{ conversation: Conversation; turns: Turn[] }>(`${base}/conversations/${id}`).then(({ conversation, turns }) => {
+      const exp = button('Export', () => {
+        download(`conversation-${conversation.conversationId}.json`, JSON.stringify({ bot: { botId: bot.botId, name: bot.name }, conversation, turns }, null, 2));
+        notify('The conversation was saved to your downloads.');
+      }, { icon: 'download', label: 'Export this conversation as JSON' });
+      const del = button('Delete', () => void (async () => {
+        if (!(await confirmAction('Delete this conversation?', 'It is erased for good, for you and for the visitor.', 'Delete conversation'))) return;
+        await busy(del, async () => {
+          await request('DELETE', `${base}/conversations/${id}`);
+          items = items.filter((c) => c.conversationId !== id);
+          selected = undefined;
+          renderList();
+          mount(detail, h('p', { class: 'muted' }, 'The conversation was deleted.'));
+        });
+      })(), { kind: 'ghost', icon: 'trash', label: 'Delete this conversation' });
+      mount(detail,
+        h('div', { class: 'card-head' },
+          h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `Started ${formatDate(conversation.createdAt)} on ${conversation.origin} · erased ${formatDate(conversation.expiresAt, false)}`)),
+          h('div', { class: 'actions' }, exp, del)),
+        h('ol', { class: 'turns' }, ...turns.map((t) => turnView(base, t))));
+    }).catch((err: unknown) => mount(detail, failure(err, () => open(id))));
+  };
+
+  const renderList = () => {
+    const q = search.value.trim().toLowerCase();
+    const shown = q ? items.filter((c) => c.preview.toLowerCase().includes(q)) : items;
+    mount(listEl,
+      items.length ? null : empty('No conversations yet', 'When visitors ask your bot something, it appears here. Try it yourself under Try it.'),
+      items.length && !shown.length ? h('p', { class: 'muted' }, 'No conversation matches your search.') : null,
+      shown.length ? h('ul', { class: 'convs', 'aria-label': 'Conversations' }, ...shown.map((c) =>
+        h('li', null, h('button', {
+          type: 'button', class: 'conv', 'aria-current': c.conversationId === selected ? 'true' : null,
+          onclick: () => open(c.conversationId),
+        },
+        h('span', { class: 'preview' }, c.preview || '(no question)'),
+        h('span', { class: 'muted small' }, `${formatDate(c.updatedAt)} · ${plural(c.turnCount, 'question')}`, flagged.has(c.conversationId) ? ' · ' : '', flagged.has(c.conversationId) ? badge('Needs you', 'warn') : null))))) : null,
+      cursor ? button('Show older conversations', () => void more(), { kind: 'ghost' }) : null);
+  };
+
+  const more = async () => {
+    const res = await get<{ items: Conversation[]; cursor?: string }>(`${base}/conversations?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    items = [...items, ...res.items];
+    cursor = res.cursor;
+    renderList();
+  };
+
+  search.addEventListener('input', renderList);
+  mount(body,
+    contacts,
+    h('div', { class: 'conv-grid' },
+      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Conversations'), icon('chat')), search, listEl),
+      h('section', { class: 'card' }, detail)));
+
+  const first = async (): Promise<void> => {
+    mount(listEl, loading('conversations'));
+    try {
+      const res = await get<{ items: Conversation[]; cursor?: string }>(`${base}/conversations?limit=25`);
+      items = res.items;
+      cursor = res.cursor;
+      renderList();
+    } catch (err) {
+      mount(listEl, failure(err, () => void first()));
+    }
+  };
+  void first();
+
+  void loadInto(contacts, 'messages for you', () => Promise.all([
+    get<{ handoffs: Contact[] }>(`${base}/handoffs`), get<{ leads: Contact[] }>(`${base}/leads`),
+  ]), ([{ handoffs }, { leads }]) => {
+    const all = [...handoffs, ...leads].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    for (const c of all) if (c.conversationId) flagged.add(c.conversationId);
+    if (items.length) renderList();
+    if (!all.length) return null;
+    const counts = [handoffs.length ? plural(handoffs.length, 'request') + ' to talk to a person' : '', leads.length ? plural(leads.length, 'lead') : ''].filter(Boolean).join(' and ');
+    return card('Waiting for you',
+      h('p', { class: 'muted' }, `${counts}. Reply to them by e-mail or phone.`),
+      h('ul', { class: 'contacts' }, ...all.map((c) => contactItem(c, open))));
+  });
+};

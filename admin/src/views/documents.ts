@@ -1,0 +1,303 @@
+/**
+ * Training data: drag-and-drop uploads with a progress bar per file, every
+ * document's live status (polled while any is still processing), pasted text,
+ * Q&A pairs and websites.
+ */
+import { get, messageOf, request, uploadFile } from '../api.ts';
+import type { PageContext } from '../context.ts';
+import { h, icon, mount, uid } from '../dom.ts';
+import type { Bot, DocumentRecord, UploadTicket } from '../types.ts';
+import { badge, busy, button, confirmAction, empty, failure, field, formatBytes, formatDate, loading, notify, plural } from '../ui.ts';
+
+const TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  html: 'text/html',
+  htm: 'text/html',
+  md: 'text/markdown',
+  markdown: 'text/markdown',
+  csv: 'text/csv',
+  txt: 'text/plain',
+  text: 'text/plain',
+};
+const ACCEPT = Object.keys(TYPES).map((e) => `.${e}`).join(',');
+const MAX_BYTES = 25 * 1024 * 1024;
+const POLL_MS = 1000;
+/** The upload link's lifetime (15 minutes) and a little more. */
+const UPLOAD_WAIT_MS = 16 * 60 * 1000;
+
+/** The content type the API expects, from the file's extension (browsers leave `.md` untyped). */
+const contentTypeOf = (file: File): string | undefined => TYPES[file.name.toLowerCase().split('.').pop() ?? ''];
+
+const PII_WORDS: Record<string, [string, string]> = {
+  email: ['e-mail address', 'e-mail addresses'],
+  phone: ['phone number', 'phone numbers'],
+  card: ['card number', 'card numbers'],
+  iban: ['bank account number (IBAN)', 'bank account numbers (IBAN)'],
+  national_id: ['national id number', 'national id numbers'],
+};
+
+const SOURCE_LABEL: Record<string, string> = { upload: 'File', text: 'Pasted text', qa: 'Questions & answers', website: 'Website' };
+
+const statusBadge = (doc: DocumentRecord): HTMLElement => {
+  switch (doc.status) {
+    case 'ready': return badge('Ready', 'ok');
+    case 'failed': return badge('Failed', 'bad');
+    case 'processing': return badge(doc.source === 'website' ? 'Reading the website…' : 'Processing…', 'info');
+    default: return badge('Waiting for upload', 'muted');
+  }
+};
+
+const personalData = (doc: DocumentRecord): HTMLElement | null => {
+  const found = Object.entries(doc.personalData ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  if (!found.length) return null;
+  const words = found.map(([kind, n]) => {
+    const [one, many] = PII_WORDS[kind] ?? [kind, kind];
+    return `${n} ${n === 1 ? one : many}`;
+  });
+  return h('p', { class: 'pii' }, icon('warn'), h('span', null, `May contain personal data: ${words.join(', ')}. Visitors could see it in answers; remove it from the file, or turn on masking under Keys & privacy.`));
+};
+
+const docFacts = (doc: DocumentRecord): string => {
+  const parts: string[] = [SOURCE_LABEL[doc.source ?? 'upload'] ?? 'File'];
+  if (doc.source === 'upload' || !doc.source) parts.push(formatBytes(doc.size));
+  if (doc.pageCount) parts.push(plural(doc.pageCount, 'page'));
+  if (doc.status === 'ready') parts.push(plural(doc.chunkCount, 'passage'));
+  parts.push(`added ${formatDate(doc.createdAt)}`);
+  return parts.join(' · ');
+};
+
+interface UploadRow { el: HTMLElement; bar: HTMLProgressElement; status: HTMLElement }
+
+const uploadRow = (file: File): UploadRow => {
+  const labelId = uid('up');
+  const bar = h('progress', { max: '100', value: '0', 'aria-labelledby': labelId });
+  const status = h('span', { class: 'muted small' }, 'Waiting…');
+  const el = h('li', { class: 'upload-row' },
+    h('div', { class: 'upload-top' }, h('span', { id: labelId, class: 'name' }, file.name), status),
+    bar);
+  return { el, bar, status };
+};
+
+export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
+  const base = `/v1/bots/${bot.botId}`;
+  const list = h('div', { class: 'doc-list' }, loading('your training data'));
+  const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
+  const live = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let left = false;
+  let lastStatus = new Map<string, string>();
+  ctx.onLeave(() => {
+    left = true;
+    clearTimeout(timer);
+  });
+
+  const docRow = (doc: DocumentRecord): HTMLElement => {
+    const reingest = button('Re-ingest', () => void busy(reingest, async () => {
+      await request('POST', `${base}/documents/${doc.docId}/reingest`);
+      notify(`${doc.name} is being read again.`);
+      await refresh();
+    }), { kind: 'ghost', icon: 'refresh', label: `Re-ingest ${doc.name}` });
+    const remove = button('Delete', () => void (async () => {
+      if (!(await confirmAction(`Delete “${doc.name}”?`, 'Your bot stops using it at once. The file and everything learned from it are erased. This cannot be undone.', 'Delete document'))) return;
+      await busy(remove, async () => {
+        await request('DELETE', `${base}/documents/${doc.docId}`);
+        notify(`${doc.name} was deleted.`);
+        await refresh();
+      });
+    })(), { kind: 'ghost', icon: 'trash', label: `Delete ${doc.name}` });
+    const crawl = doc.source === 'website' && doc.crawl && doc.status === 'processing'
+      ? h('p', { class: 'muted small' }, `${plural(doc.crawl.fetched, 'page')} read, ${doc.crawl.queued} waiting, ${doc.crawl.skipped} skipped`)
+      : null;
+    return h('li', { class: `doc ${doc.status}`, 'data-doc': doc.docId },
+      h('span', { class: 'doc-icon', 'aria-hidden': 'true' }, icon(doc.source === 'website' ? 'globe' : 'file')),
+      h('div', { class: 'doc-main' },
+        h('p', { class: 'name' }, doc.name, ' ', statusBadge(doc)),
+        h('p', { class: 'muted small' }, docFacts(doc)),
+        crawl,
+        doc.status === 'failed' ? h('p', { class: 'doc-error' }, doc.error ?? 'This document could not be read.') : null,
+        personalData(doc)),
+      h('div', { class: 'doc-actions' }, doc.status === 'ready' || doc.status === 'failed' ? reingest : null, remove));
+  };
+
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  /** Reloads the list; calls while one is in flight coalesce into one more. */
+  const refresh = (): Promise<void> => {
+    if (inFlight) {
+      again = true;
+      return inFlight;
+    }
+    inFlight = reload().finally(() => {
+      inFlight = undefined;
+      if (again && !left) {
+        again = false;
+        void refresh();
+      }
+    });
+    return inFlight;
+  };
+
+  const reload = async (): Promise<void> => {
+    clearTimeout(timer);
+    let docs: DocumentRecord[];
+    try {
+      docs = (await get<{ documents: DocumentRecord[] }>(`${base}/documents`)).documents;
+    } catch (err) {
+      if (!left) mount(list, failure(err, () => void refresh()));
+      return;
+    }
+    if (left) return;
+    // Announce documents that just finished, once.
+    const next = new Map(docs.map((d) => [d.docId, d.status]));
+    for (const d of docs) {
+      const before = lastStatus.get(d.docId);
+      if (before && before !== d.status && (d.status === 'ready' || d.status === 'failed')) live.textContent = `${d.name} is ${d.status === 'ready' ? 'ready' : 'failed'}.`;
+    }
+    lastStatus = next;
+    docs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    mount(list, docs.length
+      ? h('ul', { class: 'docs', 'aria-label': 'Documents' }, ...docs.map(docRow))
+      : empty('No training data yet', 'Drop files above, paste some text, or add your website. Your bot answers only from what you give it.'));
+    const ready = docs.filter((d) => d.status === 'ready');
+    summary.textContent = docs.length ? `${plural(ready.length, 'document')} ready · ${plural(ready.reduce((n, d) => n + d.chunkCount, 0), 'passage')}` : '';
+    // An upload that never arrived stops being waited for once its link has expired.
+    const waiting = (d: DocumentRecord) => d.status === 'processing' || (d.status === 'awaiting_upload' && Date.now() - Date.parse(d.createdAt) < UPLOAD_WAIT_MS);
+    if (docs.some(waiting)) timer = setTimeout(() => void refresh(), POLL_MS);
+  };
+
+  const startUpload = async (file: File): Promise<void> => {
+    const row = uploadRow(file);
+    uploads.append(row.el);
+    const fail = (message: string) => {
+      row.el.classList.add('failed');
+      row.status.textContent = message;
+      row.bar.remove();
+    };
+    const type = contentTypeOf(file);
+    if (!type) return fail('This type of file cannot be used. Use PDF, Word, HTML, Markdown, CSV or plain text.');
+    if (file.size === 0) return fail('The file is empty.');
+    if (file.size > MAX_BYTES) return fail('The file is larger than 25 MB.');
+    try {
+      row.status.textContent = 'Preparing…';
+      const ticket = await request<UploadTicket>('POST', `${base}/documents`, { name: file.name, contentType: type, size: file.size });
+      row.status.textContent = 'Uploading…';
+      await uploadFile(ticket.upload.url, ticket.upload.headers, file, (f) => {
+        row.bar.value = Math.round(f * 100);
+        row.status.textContent = f < 1 ? `Uploading… ${Math.round(f * 100)}%` : 'Uploaded';
+      });
+      row.el.classList.add('done');
+      row.status.textContent = 'Uploaded — now reading it';
+      setTimeout(() => row.el.remove(), 4000);
+      void refresh();
+    } catch (err) {
+      fail(messageOf(err));
+    }
+  };
+
+  const startUploads = (files: FileList | null) => {
+    for (const file of Array.from(files ?? [])) void startUpload(file);
+  };
+
+  const input = h('input', { type: 'file', multiple: true, accept: ACCEPT, class: 'file-input', id: uid('file'), 'aria-describedby': 'drop-hint' });
+  input.addEventListener('change', () => {
+    startUploads(input.files);
+    input.value = '';
+  });
+  const zone = h('div', { class: 'dropzone' },
+    icon('upload'),
+    h('p', { class: 'drop-title' }, 'Drag files here, or ', h('label', { for: input.id, class: 'link' }, 'choose files'), input),
+    h('p', { class: 'hint', id: 'drop-hint' }, 'PDF, Word, HTML, Markdown, CSV or plain text, up to 25 MB each. Several at once is fine.'));
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    startUploads(e.dataTransfer?.files ?? null);
+  });
+
+  const summary = h('p', { class: 'muted' });
+  mount(body,
+    h('section', { class: 'card' }, h('h2', null, 'Upload files'), zone, uploads),
+    h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Your training data'), summary), list, live),
+    addSources(base, () => void refresh()));
+  void refresh();
+};
+
+/** Pasted text, Q&A pairs and a website, each behind a disclosure. */
+const addSources = (base: string, added: () => void): HTMLElement => {
+  const submitWith = (form: HTMLFormElement, submit: HTMLButtonElement, error: HTMLElement, body: () => object | string) => {
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      const payload = body();
+      if (typeof payload === 'string') {
+        error.textContent = payload;
+        return;
+      }
+      void busy(submit, async () => {
+        try {
+          await request('POST', `${base}/sources`, payload);
+          form.reset();
+          notify('Added. Your bot is reading it now.');
+          added();
+        } catch (err) {
+          error.textContent = messageOf(err);
+        }
+      });
+    });
+  };
+
+  const title = h('input', { type: 'text', required: true, maxlength: '196', placeholder: 'Opening hours' });
+  const text = h('textarea', { rows: '6', required: true, placeholder: 'We are open Monday to Friday, 9:00 to 17:00…' });
+  const textError = h('p', { class: 'form-error', role: 'alert' });
+  const textSubmit = button('Add text', () => undefined, { kind: 'primary', type: 'submit' });
+  const textForm = h('form', { class: 'stack', novalidate: true }, field('Title', title), field('Text', text), textError, textSubmit);
+  submitWith(textForm, textSubmit, textError, () => (!title.value.trim() || !text.value.trim() ? 'Give the text a title and some content.' : { kind: 'text', title: title.value.trim(), text: text.value }));
+
+  const qaTitle = h('input', { type: 'text', required: true, maxlength: '196', placeholder: 'Frequently asked questions' });
+  const pairs = h('div', { class: 'pairs' });
+  const addPair = () => {
+    const n = pairs.children.length + 1;
+    const q = h('input', { type: 'text', class: 'q', maxlength: '1000' });
+    const a = h('textarea', { rows: '2', class: 'a', maxlength: '10000' });
+    pairs.append(h('fieldset', { class: 'pair' }, h('legend', null, `Pair ${n}`), field('Question', q), field('Answer', a)));
+  };
+  addPair();
+  const qaError = h('p', { class: 'form-error', role: 'alert' });
+  const qaSubmit = button('Add questions & answers', () => undefined, { kind: 'primary', type: 'submit' });
+  const qaForm = h('form', { class: 'stack', novalidate: true }, field('Title', qaTitle), pairs,
+    button('Add another pair', addPair, { icon: 'plus', kind: 'ghost' }), qaError, qaSubmit);
+  submitWith(qaForm, qaSubmit, qaError, () => {
+    const list = Array.from(pairs.querySelectorAll('.pair')).map((p) => ({
+      question: p.querySelector<HTMLInputElement>('.q')!.value.trim(),
+      answer: p.querySelector<HTMLTextAreaElement>('.a')!.value.trim(),
+    })).filter((p) => p.question || p.answer);
+    if (!qaTitle.value.trim()) return 'Give the questions a title.';
+    if (!list.length || list.some((p) => !p.question || !p.answer)) return 'Every pair needs a question and an answer.';
+    return { kind: 'qa', title: qaTitle.value.trim(), pairs: list };
+  });
+
+  const url = h('input', { type: 'url', required: true, placeholder: 'https://www.example.com', inputmode: 'url' });
+  const maxPages = h('input', { type: 'number', min: '1', max: '200', value: '50' });
+  const webError = h('p', { class: 'form-error', role: 'alert' });
+  const webSubmit = button('Add website', () => undefined, { kind: 'primary', type: 'submit', icon: 'globe' });
+  const webForm = h('form', { class: 'stack', novalidate: true },
+    field('Website address', url, 'A page or a sitemap. Parley reads pages of the same site only, politely, and follows your robots.txt.'),
+    field('At most this many pages', maxPages, 'From 1 to 200.'), webError, webSubmit);
+  submitWith(webForm, webSubmit, webError, () => {
+    const n = Number(maxPages.value);
+    if (!/^https?:\/\/\S+$/i.test(url.value.trim())) return 'Enter the full address, starting with https://';
+    if (!Number.isInteger(n) || n < 1 || n > 200) return 'Choose between 1 and 200 pages.';
+    return { kind: 'website', url: url.value.trim(), maxPages: n };
+  });
+
+  return h('section', { class: 'card' },
+    h('h2', null, 'Add more'),
+    h('details', { class: 'disclosure' }, h('summary', null, 'Paste text'), textForm),
+    h('details', { class: 'disclosure' }, h('summary', null, 'Questions & answers'), qaForm),
+    h('details', { class: 'disclosure' }, h('summary', null, 'A website'), webForm));
+};

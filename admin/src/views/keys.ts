@@ -1,0 +1,127 @@
+/** Provider keys (paste, test, replace, delete), the BYOK-only and masking switches, and where each bot's data goes. */
+import { get, messageOf, request } from '../api.ts';
+import type { PageContext } from '../context.ts';
+import { dataFlow } from '../data-flow.ts';
+import { h, mount } from '../dom.ts';
+import type { Account, Bot, Provider, ProviderKey } from '../types.ts';
+import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, toggle } from '../ui.ts';
+
+const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: string }> = [
+  { id: 'openai', name: 'OpenAI', hint: 'Create one at platform.openai.com → API keys.', placeholder: 'sk-…' },
+  { id: 'anthropic', name: 'Anthropic', hint: 'Create one at console.anthropic.com → API keys.', placeholder: 'sk-ant-…' },
+  { id: 'openai-compatible', name: 'OpenAI-compatible endpoint', hint: 'A self-hosted or regional endpoint that speaks OpenAI’s API.', placeholder: 'your key' },
+];
+
+const keyStatus = (key: ProviderKey): HTMLElement =>
+  key.status === 'failing' ? badge('Refused by the provider', 'bad') : key.rotationDue ? badge('Time to replace', 'warn') : badge('Working', 'ok');
+
+export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
+  document.title = 'Keys & privacy · Parley';
+  const keysBody = h('div', { class: 'keys' });
+  const switches = h('div');
+  const flow = h('div');
+  mount(main,
+    pageHeader('Keys & privacy', 'Use your own AI provider account, and see exactly where your data goes.'),
+    keysBody,
+    card('Privacy settings', switches),
+    card('Where your data goes', flow));
+
+  let keys: ProviderKey[] = [];
+  const renderFlow = () => void loadInto(flow, 'your bots', () => get<{ bots: Bot[] }>('/v1/bots'), ({ bots }) => {
+    if (!bots.length) return h('p', { class: 'muted' }, 'Create a bot to see where its data goes.');
+    const pick = h('select', null, ...bots.map((b) => h('option', { value: b.botId }, b.name)));
+    const out = h('dl', { class: 'flow' });
+    const show = () => {
+      const bot = bots.find((b) => b.botId === pick.value) ?? bots[0]!;
+      mount(out, ...dataFlow(bot, ctx.account, keys).flatMap((l) => [h('dt', null, l.what), h('dd', null, l.where)]));
+    };
+    pick.addEventListener('change', show);
+    show();
+    const pickField = field('For the bot', pick);
+    pickField.classList.add('flow-pick');
+    return [pickField, out];
+  });
+
+  const renderSwitches = () => {
+    const byok = toggle('Use only my own keys', ctx.account.byokOnly, 'Parley never pays for your answers with its own provider keys: without your key, bots quote your documents instead.');
+    const mask = toggle('Mask personal data in documents', ctx.account.piiHandling === 'redact', 'E-mail addresses, phone, card and bank numbers are hidden before anything is indexed. Applies to documents added or re-ingested from now on.');
+    const save = (patch: Partial<Account>, input: HTMLInputElement) => {
+      input.disabled = true;
+      request<{ account: Account }>('PATCH', '/v1/account', patch)
+        .then((res) => {
+          ctx.setAccount(res.account);
+          Object.assign(ctx.account, res.account);
+          notify('Saved.');
+          renderFlow();
+        })
+        .catch((err: unknown) => {
+          input.checked = !input.checked;
+          notify(messageOf(err), 'error');
+        })
+        .finally(() => (input.disabled = false));
+    };
+    byok.input.addEventListener('change', () => save({ byokOnly: byok.input.checked }, byok.input));
+    mask.input.addEventListener('change', () => save({ piiHandling: mask.input.checked ? 'redact' : 'warn' }, mask.input));
+    mount(switches, byok.el, mask.el);
+  };
+
+  const providerCard = (p: (typeof PROVIDERS)[number], key: ProviderKey | undefined, reload: () => void): HTMLElement => {
+    const apiKey = h('input', { type: 'password', name: `${p.id}-key`, autocomplete: 'off', spellcheck: 'false', placeholder: p.placeholder });
+    const baseUrl = h('input', { type: 'url', name: `${p.id}-url`, placeholder: 'https://llm.example.com/v1', value: key?.baseUrl ?? '' });
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const save = button(key ? 'Replace key' : 'Save key', () => undefined, { kind: 'primary', type: 'submit', label: `${key ? 'Replace key' : 'Save key'} for ${p.name}` });
+    const form = h('form', { class: 'stack', novalidate: true },
+      field(key ? 'New key' : 'Paste your key', apiKey, `${p.hint} Parley checks it, encrypts it and never shows it again.`),
+      p.id === 'openai-compatible' ? field('Endpoint address', baseUrl) : null,
+      error,
+      h('div', { class: 'actions' }, save));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      if (!apiKey.value.trim()) {
+        error.textContent = 'Paste the key first.';
+        apiKey.focus();
+        return;
+      }
+      void busy(save, async () => {
+        try {
+          await request('PUT', `/v1/keys/${p.id}`, { apiKey: apiKey.value.trim(), ...(p.id === 'openai-compatible' && baseUrl.value ? { baseUrl: baseUrl.value.trim() } : {}) });
+          apiKey.value = '';
+          notify(`Your ${p.name} key works and is saved.`);
+          reload();
+        } catch (err) {
+          error.textContent = messageOf(err);
+        }
+      });
+    });
+    const test = button('Test', () => void busy(test, async () => {
+      const res = await request<{ key: ProviderKey }>('POST', `/v1/keys/${p.id}/test`);
+      notify(res.key.status === 'valid' ? `Your ${p.name} key works.` : `${p.name} refused the key: ${res.key.failure ?? 'try replacing it'}`, res.key.status === 'valid' ? 'ok' : 'error');
+      reload();
+    }), { label: `Test ${p.name} key` });
+    const remove = button('Delete', () => void (async () => {
+      if (!(await confirmAction(`Delete your ${p.name} key?`, 'Bots that use it will fall back as shown under “Where your data goes”.', 'Delete key'))) return;
+      await busy(remove, async () => {
+        await request('DELETE', `/v1/keys/${p.id}`);
+        notify(`Your ${p.name} key was deleted.`);
+        reload();
+      });
+    })(), { kind: 'ghost', icon: 'trash', label: `Delete ${p.name} key` });
+    return h('section', { class: 'card key-card', 'data-provider': p.id },
+      h('div', { class: 'card-head' }, h('h2', null, p.name), key ? keyStatus(key) : badge('No key', 'muted')),
+      key ? h('div', { class: 'key-facts' },
+        h('p', null, h('span', { class: 'mono' }, `•••• ${key.lastFour}`)),
+        h('p', { class: 'muted small' }, `Added ${formatDate(key.addedAt)} · checked ${formatDate(key.validatedAt)} · ${key.lastUsedAt ? `last used ${formatDate(key.lastUsedAt)}` : 'not used yet'}`),
+        key.failure ? h('p', { class: 'doc-error' }, key.failure) : null,
+        h('div', { class: 'actions' }, test, remove)) : null,
+      form);
+  };
+
+  const reload = () => void loadInto(keysBody, 'your keys', () => get<{ keys: ProviderKey[] }>('/v1/keys'), (res) => {
+    keys = res.keys;
+    renderFlow();
+    return h('div', { class: 'key-grid' }, ...PROVIDERS.map((p) => providerCard(p, keys.find((k) => k.provider === p.id), reload)));
+  });
+  renderSwitches();
+  reload();
+};

@@ -1,0 +1,294 @@
+// The admin panel in real Chromium against the local platform: an owner's whole
+// journey, from sign-in to a cited answer in the live preview, a provider key,
+// the transcript and its export, and deleting a document. Screenshots of every
+// main page go to test-results/admin-*.png; axe-core checks each of them.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useFakeProvider, usePlatform } from '../integration/fixtures/platform.ts';
+import { makeReturnsPdf, SHIPPING_MD } from './fixtures/admin-files.ts';
+import { useChromium } from './fixtures/chromium.ts';
+
+const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
+const AXE_SOURCE = fs.readFile(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+const QUESTION = 'How long do I have to return an item?';
+
+/** axe-core's WCAG 2.2 AA and best-practice violations on the whole page, as `rule: target` lines. */
+const axeViolations = async (page: Page): Promise<string[]> => {
+  if (!(await page.evaluate<boolean>('typeof axe === "object"'))) await page.evaluate(await AXE_SOURCE);
+  return page.evaluate<string[]>(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(AXE_TAGS)} } })
+    .then((r) => r.violations.flatMap((v) => v.nodes.map((n) => v.id + ': ' + n.target.join(' ') + ' ' + n.failureSummary)))`);
+};
+
+/** Saves a screenshot of the page and checks it with axe-core. */
+const capture = async (page: Page, name: string, fullPage = true): Promise<void> => {
+  // From the top, without passing notices: a full-page shot shows fixed and sticky things where the view was.
+  await page.evaluate(`document.querySelectorAll('.toast').forEach((t) => t.remove()); window.scrollTo(0, 0)`);
+  await page.screenshot({ path: path.join(RESULTS, `admin-${name}.png`), fullPage });
+  expect(await axeViolations(page), name).toEqual([]);
+};
+
+describe('the admin panel', () => {
+  const fake = useFakeProvider();
+  const platform = usePlatform({ env: () => fake.env() });
+  const browser = useChromium();
+  let context: BrowserContext;
+  let page: Page;
+  /** CSP violations, console errors and uncaught exceptions. */
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    await fs.mkdir(RESULTS, { recursive: true });
+    context = await browser().newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      // The first sign-in asks for an account that does not exist yet: that 403 is expected.
+      const expected = m.text().includes('status of 403') && m.location().url.endsWith('/v1/account');
+      if (m.type() === 'error' && !expected) problems.push(`${m.text()} ${m.location().url}`);
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+  });
+  afterAll(async () => {
+    await context.close();
+  });
+
+  const heading = () => page.locator('h1');
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const tab = (name: string) => page.locator('nav.tabs').getByRole('link', { name });
+
+  it('is served with a strict Content-Security-Policy of its own', async () => {
+    const res = await fetch(`${platform().apiUrl}/admin/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'; connect-src 'self'; script-src 'self'; style-src 'self'");
+    expect(await res.text()).not.toMatch(/<script>|style=/);
+    // The upload relay forwards presigned loopback uploads only.
+    const relay = await fetch(`${platform().apiUrl}/admin/upload?to=${encodeURIComponent('http://169.254.169.254/latest')}`, { method: 'PUT', body: 'x' });
+    expect(relay.status).toBe(403);
+  });
+
+  it('takes an owner from sign-in to a cited answer, a key, a transcript and its export', async () => {
+    await page.goto(`${platform().apiUrl}/admin/`);
+    await expect.poll(() => heading().innerText()).toBe('Sign in');
+    await capture(page, 'sign-in');
+    await page.getByLabel('E-mail address').fill('owner@acme.example');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // First sign-in: the account is created here.
+    await expect.poll(() => heading().innerText()).toBe('Welcome to Parley');
+    await page.getByLabel('Business name').fill('Acme Outdoor');
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    await expect.poll(() => heading().innerText()).toBe('Your bots');
+    await page.getByText('No bots yet').waitFor();
+    await capture(page, 'bots-empty');
+
+    await page.getByLabel('Name').fill('Acme Help');
+    await page.getByRole('button', { name: 'Create bot' }).click();
+    await expect.poll(() => heading().innerText()).toBe('Acme Help');
+    await page.getByText('No training data yet').waitFor();
+
+    // A PDF through the file picker, a Markdown file dropped onto the drop zone.
+    await page.locator('input[type=file]').setInputFiles({ name: 'returns-policy.pdf', mimeType: 'application/pdf', buffer: await makeReturnsPdf() });
+    await page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([${JSON.stringify(SHIPPING_MD)}], 'shipping.md', { type: '' }));
+      document.querySelector('.dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    })()`);
+    // Each file has its own progress bar, which reaches the end.
+    await expect.poll(() => page.locator('.upload-row').count()).toBe(2);
+    const bars = page.locator('.upload-row progress');
+    await expect.poll(async () => [await bars.nth(0).getAttribute('value'), await bars.nth(1).getAttribute('value')]).toEqual(['100', '100']);
+    const docs = page.locator('li.doc');
+    await expect.poll(() => docs.locator('.badge', { hasText: 'Ready' }).count(), { timeout: 15_000 }).toBe(2);
+    const pdf = docs.filter({ hasText: 'returns-policy.pdf' });
+    expect(await pdf.innerText()).toMatch(/1 page · \d+ passages?/);
+    // The Markdown file's e-mail address is flagged as personal data.
+    expect(await docs.filter({ hasText: 'shipping.md' }).locator('.pii').innerText()).toContain('1 e-mail address');
+    await capture(page, 'training-data');
+
+    // Pasted text, titled with markup: it stays text.
+    const paste = page.locator('details', { has: page.locator('summary', { hasText: 'Paste text' }) });
+    await paste.locator('summary').click();
+    await paste.getByLabel('Title').fill('<img src=x onerror="alert(1)">Opening hours');
+    await paste.getByLabel('Text', { exact: true }).fill('We are open Monday to Friday, 9:00 to 17:00.');
+    await paste.getByRole('button', { name: 'Add text' }).click();
+    const pasted = docs.filter({ hasText: 'Opening hours' });
+    await expect.poll(() => pasted.locator('.badge').innerText().catch(() => ''), { timeout: 10_000 }).toBe('Ready');
+    expect(await pasted.locator('.name').innerText()).toContain('<img src=x onerror="alert(1)">Opening hours');
+    expect(await page.locator('main img').count()).toBe(0);
+
+    // Ask in the live preview (the widget, inline) and get a cited answer.
+    await tab('Try it').click();
+    await expect.poll(() => page.locator('.snippet').innerText()).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" data-bot="[0-9A-Z]{26}" async><\/script>$/);
+    const questionBox = page.getByRole('textbox', { name: 'Your question' });
+    await questionBox.fill(QUESTION);
+    await questionBox.press('Enter');
+    const answer = page.locator('parley-widget .bot').last();
+    await expect.poll(() => answer.locator('.b').innerText(), { timeout: 10_000 }).toContain('within 30 days of delivery');
+    await page.locator('parley-widget .send[aria-label="Send"]').waitFor();
+    await answer.getByText(/^\d sources?$/).click();
+    expect(await answer.locator('.src').innerText()).toContain('returns-policy.pdf');
+    await capture(page, 'try-it');
+
+    // The visitor asks for a person, through the preview.
+    const widget = page.locator('parley-widget');
+    await widget.getByRole('button', { name: 'Talk to a person' }).last().click();
+    await widget.getByLabel('Message').fill('Can I return a gift without the receipt?');
+    await widget.getByLabel('E-mail (optional)').fill('visitor@example.com');
+    await widget.locator('.card').getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => widget.locator('.bot').last().innerText()).toContain('someone will get back to you soon');
+
+    // Paste a provider key (the fake provider checks it), and see where data goes.
+    await nav('Keys & privacy').click();
+    await expect.poll(() => heading().innerText()).toBe('Keys & privacy');
+    const openai = page.locator('.key-card[data-provider=openai]');
+    await openai.getByLabel('Paste your key').fill('sk-owner-test-key-0000000000004242');
+    await openai.getByRole('button', { name: 'Save key for OpenAI' }).click();
+    await expect.poll(() => openai.locator('.key-facts').innerText().catch(() => '')).toContain('•••• 4242');
+    expect(await openai.locator('.badge').innerText()).toBe('Working');
+    expect(await page.locator('dl.flow').innerText()).toContain('No AI provider receives anything');
+    await capture(page, 'keys');
+
+    // Read the conversation, with its citation, and export it.
+    await nav('Bots').click();
+    await page.getByRole('link', { name: 'Acme Help' }).click();
+    await tab('Conversations').click();
+    // What the visitor left for the owner comes first, and its conversation is marked.
+    const forYou = page.locator('.contacts');
+    await expect.poll(() => forYou.innerText().catch(() => '')).toContain('Can I return a gift without the receipt?');
+    expect(await forYou.innerText()).toContain('Wants a person');
+    expect(await forYou.innerText()).toContain('visitor@example.com');
+    await expect.poll(() => page.locator('.conv').first().innerText()).toContain('Needs you');
+    await page.getByRole('button', { name: new RegExp(QUESTION.replace('?', '\\?')) }).click();
+    const transcript = page.locator('.conv-detail');
+    await expect.poll(() => transcript.locator('.answer').first().innerText().catch(() => '')).toContain('within 30 days of delivery');
+    await transcript.locator('.sources summary').first().click();
+    expect(await transcript.locator('.sources').first().innerText()).toContain('returns-policy.pdf');
+    await capture(page, 'conversations');
+    const [download] = await Promise.all([page.waitForEvent('download'), transcript.getByRole('button', { name: 'Export this conversation as JSON' }).click()]);
+    const exported = JSON.parse(await fs.readFile(await download.path(), 'utf8')) as { turns: Array<{ question: string; citations: Array<{ document: string }> }> };
+    expect(download.suggestedFilename()).toMatch(/^conversation-[0-9A-Z]{26}\.json$/);
+    expect(exported.turns[0]?.question).toBe(QUESTION);
+    expect(exported.turns[0]?.citations.map((c) => c.document)).toContain('returns-policy.pdf');
+
+    // The owner's correction becomes a Q&A source of the bot.
+    await transcript.getByText('Improve this answer').click();
+    await transcript.getByLabel('The right answer').fill('Within 30 days of delivery, for a full refund. Start from your account page.');
+    await transcript.getByRole('button', { name: 'Teach the bot this answer' }).click();
+    await page.locator('.toast', { hasText: 'your bot has learned the improved answer' }).waitFor();
+
+    // Delete a document, after confirming.
+    await tab('Training data').click();
+    await docs.first().waitFor();
+    // Escape cancels; the confirmation's own button deletes.
+    await page.getByRole('button', { name: 'Delete shipping.md' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “shipping.md”?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await docs.filter({ hasText: 'shipping.md' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete shipping.md' }).click();
+    // The viewport only: a modal's backdrop covers the view, not the whole page.
+    await capture(page, 'confirm-delete', false);
+    await dialog.getByRole('button', { name: 'Delete document' }).click();
+    await expect.poll(() => docs.filter({ hasText: 'shipping.md' }).count()).toBe(0);
+    const names = await docs.locator('.name').allInnerTexts();
+    expect(names.map((n) => n.replace(/\s*Ready$/, ''))).toEqual([
+      'Improved answer: How long do I have to return an item?.md',
+      '<img src=x onerror="alert(1)">Opening hours.txt',
+      'returns-policy.pdf',
+    ]);
+
+    await tab('Settings').click();
+    await page.getByLabel('Welcome message').fill('Hi! Ask me about returns and shipping.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.toast', { hasText: 'Saved.' }).waitFor();
+    await capture(page, 'settings');
+
+    // Usage this month: one answer, by the local answerer; the key change is in the activity log.
+    await nav('Account').click();
+    await expect.poll(() => heading().innerText()).toBe('Acme Outdoor');
+    await expect.poll(() => page.locator('.stat-value').first().innerText().catch(() => '')).toBe('1');
+    expect(await page.locator('svg.chart').first().getAttribute('aria-label')).toBe('Answers, by who paid: Your keys 0, Parley’s keys 0, No provider 1');
+    await expect.poll(() => page.locator('table').last().innerText().catch(() => '')).toContain('Added a provider key');
+    await capture(page, 'account');
+
+    await nav('Bots').click();
+    await page.locator('.bot-card').waitFor();
+    await capture(page, 'bots');
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a phone', async () => {
+    const phone = await browser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const p = await phone.newPage();
+    // The same tab session as the laptop test.
+    const session = await page.evaluate<string>(`sessionStorage.getItem('parley-admin:session')`);
+    await p.addInitScript(`sessionStorage.setItem('parley-admin:session', ${JSON.stringify(session)})`);
+    await p.goto(`${platform().apiUrl}/admin/#/`);
+    await p.locator('.bot-card').waitFor();
+    await p.locator('.bot-card a').first().click();
+    await p.locator('li.doc').first().waitFor();
+    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBe(0);
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-training-data.png'), fullPage: true });
+    expect(await axeViolations(p)).toEqual([]);
+    await p.locator('nav.tabs').getByRole('link', { name: 'Try it' }).click();
+    await p.locator('parley-widget').getByRole('textbox', { name: 'Your question' }).waitFor();
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await p.evaluate('window.scrollTo(0, 0)');
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-try-it.png'), fullPage: true });
+    expect(await axeViolations(p)).toEqual([]);
+    await phone.close();
+  });
+
+  it('works with a keyboard alone, moving focus to each new page’s heading', async () => {
+    const focused = () => page.evaluate<string>(`(() => { const el = document.activeElement; return el ? el.tagName.toLowerCase() + ':' + (el.getAttribute('aria-label') || el.textContent || '').trim() : ''; })()`);
+    const tabTo = async (target: string) => {
+      for (let i = 0; i < 25 && (await focused()) !== target; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe(target);
+    };
+    await page.goto(`${platform().apiUrl}/admin/#/`);
+    await page.locator('.bot-card').waitFor();
+    await tabTo('a:Acme Help');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('h1:Acme Help');
+    await tabTo('a:Settings');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('h1:Acme Help');
+    await tabTo('input:');
+    expect(await page.evaluate<string>('document.activeElement.name')).toBe('name');
+  });
+
+  it('says in plain words when something fails, and tries again', async () => {
+    // The server fails once, then answers.
+    let failures = 1;
+    await page.route('**/v1/keys', (route) => failures-- > 0
+      ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) })
+      : route.continue());
+    await nav('Keys & privacy').click();
+    const alert = page.locator('.keys [role=alert]');
+    await expect.poll(() => alert.innerText().catch(() => '')).toContain('Something went wrong on our side. Please try again.');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.key-card[data-provider=openai] .key-facts').waitFor();
+    await page.unroute('**/v1/keys');
+
+    // A file the panel cannot use is refused before anything is sent.
+    await nav('Bots').click();
+    await page.getByRole('link', { name: 'Acme Help' }).click();
+    await page.locator('li.doc').first().waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+    expect(await page.locator('.upload-row.failed').innerText()).toContain('This type of file cannot be used. Use PDF, Word, HTML, Markdown, CSV or plain text.');
+  });
+
+  it('returns to sign-in when the session has expired', async () => {
+    await page.evaluate(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('parley-admin:session'));
+      sessionStorage.setItem('parley-admin:session', JSON.stringify({ ...s, token: 'expired.token.value' }));
+    })()`);
+    await page.reload();
+    await expect.poll(() => heading().innerText()).toBe('Sign in');
+    expect(await page.locator('.notice').innerText()).toBe('Your session has expired. Please sign in again.');
+  });
+});
