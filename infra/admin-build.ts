@@ -8,6 +8,9 @@ import path from 'node:path';
 import { build, transform } from 'esbuild';
 
 const ADMIN = path.resolve(import.meta.dirname, '../admin');
+
+/** The panel's Content-Security-Policy, wherever it is served (the local platform, CloudFront). */
+export const ADMIN_CSP = "default-src 'self'; connect-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 const TARGET = ['es2022'];
 
 export interface AdminBundle {
@@ -43,3 +46,12 @@ export const buildAdmin = async (): Promise<AdminBundle> => {
   if (css.warnings.length) throw new Error(`admin styles: ${css.warnings.map((w) => w.text).join('; ')}`);
   return { 'index.html': html, 'app.js': file.contents, 'app.css': new TextEncoder().encode(css.code), 'favicon.svg': favicon };
 };
+
+if (import.meta.main) {
+  // `node infra/admin-build.ts <folder>`: writes the panel's files there (the CDK's asset bundling passes its output folder).
+  const out = path.resolve(process.argv[2] ?? path.join(ADMIN, 'dist'));
+  await fs.mkdir(out, { recursive: true });
+  const files = await buildAdmin();
+  for (const [name, bytes] of Object.entries(files)) await fs.writeFile(path.join(out, name), bytes as Uint8Array);
+  console.log(`${path.relative(process.cwd(), out)}: ${Object.keys(files).join(', ')}`);
+}

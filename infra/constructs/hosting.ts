@@ -2,8 +2,8 @@
  * Hosting: one CloudFront origin for everything a visitor's browser and the
  * owner's panel touch, so the widget (which talks only to the origin it was
  * loaded from) works unchanged on AWS:
- * - `/widget.js` (and later the admin panel) from a private assets bucket,
- *   through origin access control;
+ * - `/widget.js` and the admin panel (`/admin/`, with its own CSP) from a
+ *   private assets bucket, through origin access control;
  * - `/widget/v1/<publicId>/chat` to the streaming chat function URL;
  * - `/widget/v1/*` and `/v1/*` to the HTTP API.
  * Nothing dynamic is cached; every response carries security headers.
@@ -18,6 +18,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { DockerImage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ADMIN_CSP } from '../admin-build.ts';
 import { acknowledgeWildcards, nagArnOf } from '../nag.ts';
 import type { AdminApi } from './admin-api.ts';
 import type { Chat } from './chat.ts';
@@ -71,11 +72,26 @@ export class Hosting extends Construct {
       responseHeadersPolicy: securityHeaders,
     };
     const apiOrigin = new origins.HttpOrigin(props.api.domainName);
+    const assetsOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.assets);
+    const adminHeaders = new cloudfront.ResponseHeadersPolicy(this, 'AdminHeaders', {
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: ADMIN_CSP, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      },
+    });
+    // `/admin/` serves the panel's index.html (S3 has no directory index behind origin access control).
+    const directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline("function handler(event) { var r = event.request; if (r.uri.endsWith('/')) r.uri += 'index.html'; return r; }"),
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Parley: widget.js, admin panel, widget and admin APIs, streamed chat',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.assets),
+        origin: assetsOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
@@ -85,6 +101,13 @@ export class Hosting extends Construct {
         '/widget/v1/*/chat': { ...dynamic, origin: new origins.FunctionUrlOrigin(props.chat.functionUrl) },
         '/widget/v1/*': { ...dynamic, origin: apiOrigin },
         '/v1/*': { ...dynamic, origin: apiOrigin },
+        '/admin/*': {
+          origin: assetsOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: adminHeaders,
+          functionAssociations: [{ function: directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        },
       },
     });
     for (const [rule, reason] of [
@@ -107,11 +130,23 @@ export class Hosting extends Construct {
         },
       },
     });
+    const admin = deploy.Source.asset(path.join(REPO, 'admin'), {
+      exclude: ['dist', 'node_modules'],
+      bundling: {
+        image: DockerImage.fromRegistry('scratch'),
+        local: {
+          tryBundle(outputDir: string) {
+            execFileSync(process.execPath, [path.join(REPO, 'infra/admin-build.ts'), path.join(outputDir, 'admin')], { stdio: 'ignore' });
+            return true;
+          },
+        },
+      },
+    });
     const deployment = new deploy.BucketDeployment(this, 'Deploy', {
-      sources: [widget],
+      sources: [widget, admin],
       destinationBucket: this.assets,
       distribution: this.distribution,
-      distributionPaths: ['/widget.js'],
+      distributionPaths: ['/widget.js', '/admin/*'],
       cacheControl: [deploy.CacheControl.setPublic(), deploy.CacheControl.maxAge(Duration.minutes(5))],
       memoryLimit: 256,
       logGroup: new logs.LogGroup(this, 'DeployLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),

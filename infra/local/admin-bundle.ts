@@ -11,9 +11,9 @@
  * for the admin origin, and the bucket's origin in `connect-src`).
  */
 import http from 'node:http';
-import { buildAdmin, type AdminBundle } from '../admin-build.ts';
+import { ADMIN_CSP, buildAdmin, type AdminBundle } from '../admin-build.ts';
 
-const CSP = "default-src 'self'; connect-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP = ADMIN_CSP;
 
 const COMMON = {
   'x-content-type-options': 'nosniff',

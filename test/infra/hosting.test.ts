@@ -23,8 +23,8 @@ describe('hosting', () => {
   const originOf = (behavior: Behavior) => config().Origins.find((o) => o.Id === behavior.TargetOriginId)!;
 
   it('sends the chat path to the streaming function URL, the other API paths to the HTTP API, uncached, HTTPS only', () => {
-    const behaviors = config().CacheBehaviors;
-    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/widget/v1/*/chat', '/widget/v1/*', '/v1/*']);
+    const behaviors = config().CacheBehaviors.filter((b) => b.PathPattern !== '/admin/*');
+    expect(config().CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/widget/v1/*/chat', '/widget/v1/*', '/v1/*', '/admin/*']);
     const chat = JSON.stringify(originOf(behaviors[0]!).DomainName);
     expect(chat).toContain(logicalIdOf(parley.stack.chat.functionUrl));
     for (const b of behaviors.slice(1)) expect(JSON.stringify(originOf(b).DomainName)).toContain(logicalIdOf(parley.stack.api.httpApi));
@@ -47,6 +47,18 @@ describe('hosting', () => {
     const statements = policies.flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
     expect(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:SecureTransport'))).toBe(true);
     expect(statements.some((s) => JSON.stringify(s.Principal).includes('cloudfront.amazonaws.com'))).toBe(true);
+  });
+
+  it('serves the admin panel from the bucket under its own strict CSP, /admin/ to its index', () => {
+    const admin = config().CacheBehaviors.find((b) => b.PathPattern === '/admin/*')!;
+    expect(originOf(admin).OriginAccessControlId).toBeDefined();
+    const policies = Object.values(resourcesOfType(template, 'AWS::CloudFront::ResponseHeadersPolicy'))
+      .map((p) => (p.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy?: { ContentSecurityPolicy: string } } }).SecurityHeadersConfig);
+    const csp = policies.find((h) => h.ContentSecurityPolicy)?.ContentSecurityPolicy?.ContentSecurityPolicy ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    const [fn] = Object.values(resourcesOfType(template, 'AWS::CloudFront::Function'));
+    expect(String(fn?.Properties?.FunctionCode)).toContain("index.html");
   });
 
   it('puts HSTS, nosniff and no-referrer on every response', () => {
