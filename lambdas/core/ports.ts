@@ -299,6 +299,7 @@ export interface ContactRepository {
   put(tenant: TenantContext, contact: VisitorContact): Promise<void>;
   /** Newest first. */
   list(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], limit: number): Promise<VisitorContact[]>;
+  delete(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<void>;
 }
 
 /** The result of counting a request against a rate limit. */

@@ -55,6 +55,8 @@ export const routes: readonly Route[] = [
   admin('GET', '/v1/bots/{botId}/leads'),
   admin('GET', '/v1/bots/{botId}/handoffs'),
   admin('GET', '/v1/usage'),
+  admin('GET', '/v1/visitors'),
+  admin('DELETE', '/v1/visitors/{visitorId}'),
   widget('GET', '/widget/v1/{publicId}/config'),
   widget('POST', '/widget/v1/{publicId}/sessions'),
   widget('POST', '/widget/v1/{publicId}/feedback'),

@@ -5,7 +5,7 @@
  * fields) is sealed under the account's key; ids and times stay clear for listing.
  * Erasing a bot's conversation partition erases these with it.
  */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { VisitorContact } from '../../core/model.ts';
 import type { ContactRepository, ContentCipher } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
@@ -40,6 +40,10 @@ export const createContactRepository = (db: DynamoDBDocumentClient, table: strin
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
+    },
+
+    async delete(tenant, botId, kind, contactId) {
+      await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: `${prefix(kind)}${contactId}` } }));
     },
 
     async list(tenant, botId, kind, limit) {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { deleteConversation, listContacts, listConversations, readConversation, usageOf } from '../../core/conversations.ts';
 import { invalid } from '../../core/errors.ts';
+import { eraseVisitor, findVisitor } from '../../core/visitor-data.ts';
 import { pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(1000).optional() });
+const visitorQuery = z.object({ visitorId: z.string().max(40).optional(), email: z.string().max(254).optional(), conversationId: z.string().max(40).optional() }).strict();
 const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
 
 const query = <S extends z.ZodType>(params: Record<string, string | undefined> | undefined, schema: S): z.infer<S> => {
@@ -30,6 +32,10 @@ export const conversationRoutes: Record<string, AdminRoute> = {
     json(200, { leads: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'lead') }),
   'GET /v1/bots/{botId}/handoffs': async ({ event, deps, tenant }) =>
     json(200, { handoffs: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'handoff') }),
+  'GET /v1/visitors': async ({ event, deps, tenant }) =>
+    json(200, await findVisitor(deps, await tenant(), query(event.queryStringParameters, visitorQuery))),
+  'DELETE /v1/visitors/{visitorId}': async ({ event, deps, tenant, source }) =>
+    json(200, { erased: await eraseVisitor(deps, await tenant(), pathParam(event, 'visitorId'), source) }),
   'GET /v1/usage': async ({ event, deps, tenant }) =>
     json(200, await usageOf(deps, await tenant(), query(event.queryStringParameters, monthQuery).month)),
 };
