@@ -16,6 +16,8 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RETENTION_TAG } from '../../lambdas/adapters/s3/object-store.ts';
+import { EXPORT_DAYS } from '../../lambdas/core/exports.ts';
 
 /** Prefix of every tenant object key: `accounts/<accountId>/…` (tenancy invariant 3). */
 export const tenantObjectPrefix = 'accounts/';
@@ -121,6 +123,12 @@ export class Storage extends Construct {
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),
           expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        // Account exports (tagged by the export function) go after their week, versions included.
+        {
+          tagFilters: { [RETENTION_TAG]: 'export' },
+          expiration: Duration.days(EXPORT_DAYS + 1),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
     });

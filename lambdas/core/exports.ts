@@ -101,7 +101,7 @@ const buildExport = async (deps: Deps, accountId: string, exportId: string): Pro
       if (sealed) {
         const bytes = await deps.cipher.open(tenant, 'document', sealed);
         const name = `files/${doc.docId}/${doc.objectName}`;
-        await deps.objects.put(tenant, path(exportId, name), bytes, doc.contentType);
+        await deps.objects.put(tenant, path(exportId, name), bytes, doc.contentType, { retention: 'export' });
         files.push({ path: path(exportId, name), name: `${doc.docId}-${doc.objectName}`, bytes: bytes.byteLength });
         file = name;
       }
@@ -140,8 +140,8 @@ const buildExport = async (deps: Deps, accountId: string, exportId: string): Pro
   };
   const json = new TextEncoder().encode(JSON.stringify(archive, null, 2));
   const csv = new TextEncoder().encode(conversationsCsv(conversationRows));
-  await deps.objects.put(tenant, path(exportId, 'archive.json'), json, 'application/json');
-  await deps.objects.put(tenant, path(exportId, 'conversations.csv'), csv, 'text/csv');
+  await deps.objects.put(tenant, path(exportId, 'archive.json'), json, 'application/json', { retention: 'export' });
+  await deps.objects.put(tenant, path(exportId, 'conversations.csv'), csv, 'text/csv', { retention: 'export' });
   files.unshift(
     { path: path(exportId, 'archive.json'), name: 'parley-export.json', bytes: json.byteLength },
     { path: path(exportId, 'conversations.csv'), name: 'parley-conversations.csv', bytes: csv.byteLength },

@@ -116,7 +116,8 @@ export interface ObjectStore {
   presignPut(tenant: TenantContext, path: string, contentType: string, size: number, ttlSeconds: number): Promise<{ url: string; headers: Record<string, string> }>;
   /** Reads an object, refusing more than `maxBytes`; null when absent. */
   get(tenant: TenantContext, path: string, maxBytes: number): Promise<Uint8Array | null>;
-  put(tenant: TenantContext, path: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** `retention: 'export'`: deleted by the bucket's lifecycle after the export period, whatever else happens. */
+  put(tenant: TenantContext, path: string, bytes: Uint8Array, contentType: string, options?: { retention?: 'export' }): Promise<void>;
   /** Deletes one object, every version of it where the bucket keeps versions. */
   delete(tenant: TenantContext, path: string): Promise<void>;
   deletePrefix(tenant: TenantContext, path: string): Promise<void>;

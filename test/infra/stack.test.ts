@@ -70,6 +70,8 @@ describe('storage', () => {
       LifecycleConfiguration: {
         Rules: expect.arrayContaining([
           expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) as number } }),
+          // Account exports expire a day after their week, whatever else happens.
+          expect.objectContaining({ TagFilters: [{ Key: 'parley-retention', Value: 'export' }], ExpirationInDays: 8 }),
         ]) as unknown,
       },
     });

@@ -42,6 +42,9 @@ const fullKey = (tenant: TenantContext, path: string): string => {
   return keys.objectPrefix(tenant) + path;
 };
 
+/** The object tag the documents bucket's lifecycle rules read (see infra/constructs/storage.ts). */
+export const RETENTION_TAG = 'parley-retention';
+
 export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => ({
   async presignPut(tenant, path, contentType, size, ttlSeconds) {
     const command = new PutObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), ContentType: contentType, ContentLength: size });
@@ -77,8 +80,15 @@ export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => 
     }
   },
 
-  async put(tenant, path, bytes, contentType) {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), Body: bytes, ContentType: contentType }));
+  async put(tenant, path, bytes, contentType, options) {
+    await s3.send(new PutObjectCommand({
+      Bucket: bucket,
+      Key: fullKey(tenant, path),
+      Body: bytes,
+      ContentType: contentType,
+      // The bucket's lifecycle rule for this tag deletes the object (and its versions) on time.
+      ...(options?.retention ? { Tagging: `${RETENTION_TAG}=${options.retention}` } : {}),
+    }));
   },
 
   delete: (tenant, path) => deleteMatching(s3, bucket, fullKey(tenant, path), (key) => key === fullKey(tenant, path)),
