@@ -31,7 +31,7 @@ export const deployParametersSchema = z.object({
     .refine((days) => retentionChoices.includes(days), `expected one of ${retentionChoices.join(', ')}`)
     .transform((days) => days as RetentionDays)
     .default(RetentionDays.ONE_MONTH),
-  /** Where alarms are sent; optional until the monitoring construct consumes it. */
+  /** Where alarms are e-mailed; without it the alarm topic has no subscriber until the operator adds one. */
   alarmEmail: z.email().optional(),
 });
 

@@ -9,8 +9,9 @@ import { AdminApi } from './constructs/admin-api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Chat } from './constructs/chat.ts';
 import { Hosting } from './constructs/hosting.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { Ingest } from './constructs/ingest.ts';
-import type { FunctionDefaults, HandlerName } from './constructs/parley-function.ts';
+import { ParleyFunction, type FunctionDefaults, type HandlerName } from './constructs/parley-function.ts';
 import { Storage } from './constructs/storage.ts';
 import type { DeployParameters } from './parameters.ts';
 
@@ -31,6 +32,7 @@ export class ParleyStack extends Stack {
   readonly ingest: Ingest;
   readonly chat: Chat;
   readonly hosting: Hosting;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -60,6 +62,12 @@ export class ParleyStack extends Stack {
     this.api.adminFunction.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', this.ingest.queue.queueUrl);
 
     this.hosting = new Hosting(this, 'Hosting', { api: this.api, chat: this.chat, ...(functions.logRetention ? { logRetention: functions.logRetention } : {}) });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: this.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction),
+      deadLetterQueue: this.ingest.deadLetterQueue,
+      ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
+    });
 
     new CfnOutput(this, 'Url', { value: this.hosting.url, description: 'Parley: widget.js, the widget and admin APIs, streamed chat' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL (admin /v1, widget /widget/v1)' });
