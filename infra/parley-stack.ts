@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { AdminApi } from './constructs/admin-api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Chat } from './constructs/chat.ts';
+import { Backups } from './constructs/backups.ts';
 import { Hosting } from './constructs/hosting.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Ingest } from './constructs/ingest.ts';
@@ -33,6 +34,7 @@ export class ParleyStack extends Stack {
   readonly chat: Chat;
   readonly hosting: Hosting;
   readonly monitoring: Monitoring;
+  readonly backups: Backups;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -68,6 +70,8 @@ export class ParleyStack extends Stack {
       deadLetterQueue: this.ingest.deadLetterQueue,
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
     });
+
+    this.backups = new Backups(this, 'Backups', { storage: this.storage });
 
     new CfnOutput(this, 'Url', { value: this.hosting.url, description: 'Parley: widget.js, the widget and admin APIs, streamed chat' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL (admin /v1, widget /widget/v1)' });
