@@ -5,6 +5,8 @@ export interface PageContext {
   readonly navigate: (hash: string) => void;
   readonly account: Account;
   readonly setAccount: (account: Account) => void;
+  /** Ends the session and returns to sign-in, showing `notice` there. */
+  readonly signOut: (notice?: string) => void;
   /** Registers what to stop when the owner leaves the page (polling, the widget preview). */
   readonly onLeave: (fn: () => void) => unknown;
 }

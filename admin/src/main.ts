@@ -48,14 +48,14 @@ const shell = (email: string, main: HTMLElement): HTMLElement => {
         ...NAV.map((n) => h('a', { href: n.hash, class: 'nav-link', 'aria-current': n.match.test(here) ? 'page' : null }, icon(n.icon), h('span', null, n.label)))),
       h('div', { class: 'who' },
         h('span', { class: 'email', title: email }, email),
-        button('Sign out', signOut, { kind: 'ghost', icon: 'out' }))),
+        button('Sign out', () => signOut(), { kind: 'ghost', icon: 'out' }))),
     main);
 };
 
-const signOut = (): void => {
+const signOut = (notice = 'You are signed out.'): void => {
   clearSession();
   account = undefined;
-  signInNotice = 'You are signed out.';
+  signInNotice = notice;
   navigate('#/sign-in');
 };
 
@@ -103,7 +103,7 @@ const route = async (): Promise<void> => {
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   mount(app, shell(session.email, main));
   const bot = /^#\/bots\/([0-9A-Za-z]+)(?:\/(\w+))?$/.exec(hash);
-  const ctx = { navigate, account, setAccount: (a: Account) => (account = a), onLeave: (fn: () => void) => (gen === generation ? cleanups.push(fn) : fn()) };
+  const ctx = { navigate, account, setAccount: (a: Account) => (account = a), signOut, onLeave: (fn: () => void) => (gen === generation ? cleanups.push(fn) : fn()) };
   if (bot) renderBot(main, ctx, bot[1]!, (bot[2] ?? 'data') as BotTab);
   else if (hash.startsWith('#/keys')) renderKeys(main, ctx);
   else if (hash.startsWith('#/account')) renderAccount(main, ctx);

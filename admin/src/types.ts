@@ -125,3 +125,27 @@ export interface AuditEntry {
 
 /** The widget's accent colour when a bot has no theme (widget/src/theme.ts). */
 export const WIDGET_DEFAULT_COLOR = '#2563eb';
+
+/** Where a bot's data goes, in the API's words (GET /v1/bots/{botId}/data-flow). */
+export interface DataFlow {
+  answers: { recipient: string; keyClass: KeyClass; summary: string };
+  embeddings: { recipient: string; keyClass: KeyClass; summary: string };
+  storage: { region: string; summary: string };
+  retention: { conversationsDays: number; contactsDays: number; auditDays: number; summary: string };
+  training: string;
+}
+
+export interface AccountExport {
+  exportId: string;
+  status: 'queued' | 'running' | 'ready' | 'failed';
+  progress: { bots: number; documents: number; conversations: number };
+  createdAt: string;
+  expiresAt: string;
+  error?: string;
+}
+
+export interface ExportDownload { name: string; bytes: number; url: string }
+
+export type Role = 'owner' | 'admin' | 'viewer';
+export interface Member { userId: string; email: string; role: Role; addedAt: string }
+export interface Invitation { email: string; role: Role; invitedAt: string; expiresAt: string }

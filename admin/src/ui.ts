@@ -61,29 +61,60 @@ export const notify = (message: string, kind: 'ok' | 'error' = 'ok'): void => {
   setTimeout(() => t.remove(), 5000);
 };
 
-/** Asks before something that cannot be undone. Resolves true when confirmed. */
-export const confirmAction = (title: string, text: string, confirmLabel: string): Promise<boolean> =>
+/**
+ * A modal dialog that resolves true or false: `build` gets the ids its title and
+ * text must carry and `close`, and returns the dialog's content and what to focus.
+ */
+const modal = (build: (ids: { titleId: string; textId: string }, close: (ok: boolean) => void) => { content: Node; focus: HTMLElement }): Promise<boolean> =>
   new Promise((resolve) => {
-    const titleId = uid('dlg');
-    const textId = uid('dlg');
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': textId });
+    const ids = { titleId: uid('dlg'), textId: uid('dlg') };
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': ids.titleId, 'aria-describedby': ids.textId });
     const close = (ok: boolean) => {
       dialog.close();
       dialog.remove();
       resolve(ok);
     };
-    const cancel = button('Cancel', () => close(false));
-    mount(dialog,
-      h('h2', { id: titleId }, title),
-      h('p', { id: textId }, text),
-      h('div', { class: 'actions' }, cancel, button(confirmLabel, () => close(true), { kind: 'danger' })));
+    const { content, focus } = build(ids, close);
+    mount(dialog, content);
     dialog.addEventListener('cancel', (e) => {
       e.preventDefault();
       close(false);
     });
     document.body.append(dialog);
     dialog.showModal();
-    cancel.focus();
+    focus.focus();
+  });
+
+/** Asks before something that cannot be undone. Resolves true when confirmed. */
+export const confirmAction = (title: string, text: string, confirmLabel: string): Promise<boolean> =>
+  modal(({ titleId, textId }, close) => {
+    const cancel = button('Cancel', () => close(false));
+    const content = h('div', { class: 'stack' },
+      h('h2', { id: titleId }, title),
+      h('p', { id: textId }, text),
+      h('div', { class: 'actions' }, cancel, button(confirmLabel, () => close(true), { kind: 'danger' })));
+    return { content, focus: cancel };
+  });
+
+/**
+ * Asks before something that cannot be undone and erases a lot: the confirm button
+ * works only once `expected` is typed exactly. Resolves true when confirmed.
+ */
+export const confirmTyped = (title: string, text: string, expected: string, confirmLabel: string): Promise<boolean> =>
+  modal(({ titleId, textId }, close) => {
+    const typed = h('input', { type: 'text', name: 'confirm-name', autocomplete: 'off', spellcheck: 'false' });
+    const confirm = h('button', { type: 'submit', class: 'btn danger', disabled: true }, h('span', null, confirmLabel));
+    typed.addEventListener('input', () => (confirm.disabled = typed.value.trim() !== expected));
+    const form = h('form', { class: 'stack', method: 'dialog', novalidate: true },
+      h('h2', { id: titleId }, title),
+      h('p', { id: textId }, text),
+      field(`Type “${expected}” to confirm`, typed),
+      h('div', { class: 'actions' }, button('Cancel', () => close(false)), confirm));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (typed.value.trim() === expected) close(true);
+    });
+    return { content: form, focus: typed };
   });
 
 /** Runs an action with its button disabled and busy; errors become a notice. */

@@ -1,6 +1,7 @@
 // The admin panel in real Chromium against the local platform: an owner's whole
-// journey, from sign-in to a cited answer in the live preview, a provider key,
-// the transcript and its export, and deleting a document. Screenshots of every
+// journey, from sign-in to a cited answer in the live preview, a provider key and
+// where data goes, the transcript and its export, deleting a document, inviting a
+// teammate, exporting all the account's data, and at the end deleting the account. Screenshots of every
 // main page go to test-results/admin-*.png; axe-core checks each of them.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -45,7 +46,9 @@ describe('the admin panel', () => {
     page = await context.newPage();
     page.on('console', (m) => {
       // The first sign-in asks for an account that does not exist yet: that 403 is expected.
-      const expected = m.text().includes('status of 403') && m.location().url.endsWith('/v1/account');
+      // So is the 409 when the test tries to make the last owner a viewer.
+      const expected = (m.text().includes('status of 403') && m.location().url.endsWith('/v1/account'))
+        || (m.text().includes('status of 409') && m.location().url.includes('/v1/members/'));
       if (m.type() === 'error' && !expected) problems.push(`${m.text()} ${m.location().url}`);
     });
     page.on('pageerror', (e) => problems.push(e.message));
@@ -147,7 +150,14 @@ describe('the admin panel', () => {
     await openai.getByRole('button', { name: 'Save key for OpenAI' }).click();
     await expect.poll(() => openai.locator('.key-facts').innerText().catch(() => '')).toContain('•••• 4242');
     expect(await openai.locator('.badge').innerText()).toBe('Working');
-    expect(await page.locator('dl.flow').innerText()).toContain('No AI provider receives anything');
+    // Where data goes, in the API's words (GET /v1/bots/{botId}/data-flow).
+    const flow = page.locator('dl.flow');
+    await expect.poll(() => flow.innerText().catch(() => '')).toContain('Answers are written by Parley itself, quoting your documents: no question or passage leaves Parley.');
+    const flowText = await flow.innerText();
+    expect(flowText).toContain('Documents and questions are indexed by Parley itself: nothing is sent out to index them.');
+    expect(flowText).toMatch(/stored in \S+, sealed with a key of this account's own/);
+    expect(flowText).toContain('Parley never uses your data to train models.');
+    expect(flowText).toContain('Requests for a person and leads are kept');
     await capture(page, 'keys');
 
     // Read the conversation, with its citation, and export it.
@@ -212,7 +222,41 @@ describe('the admin panel', () => {
     await expect.poll(() => page.locator('.stat-value').first().innerText().catch(() => '')).toBe('1');
     expect(await page.locator('svg.chart').first().getAttribute('aria-label')).toBe('Answers, by who paid: Your keys 0, Parley’s keys 0, No provider 1');
     await expect.poll(() => page.locator('table').last().innerText().catch(() => '')).toContain('Added a provider key');
+
+    // Invite a teammate: the invitation is listed until they sign in.
+    const team = page.locator('section.card', { has: page.getByRole('heading', { name: 'Team' }) });
+    await expect.poll(() => team.locator('table.team').innerText().catch(() => '')).toContain('owner@acme.example');
+    await team.getByLabel('E-mail address').fill('not-an-address');
+    await team.getByRole('button', { name: 'Invite' }).click();
+    expect(await team.locator('.form-error').innerText()).toContain('Enter their e-mail address');
+    await team.getByLabel('E-mail address').fill('sam@acme.example');
+    await team.getByLabel('Role', { exact: true }).selectOption('admin');
+    await team.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(() => team.locator('table.invitations').innerText().catch(() => '')).toContain('sam@acme.example');
+    expect(await team.locator('table.invitations').innerText()).toContain('Admin');
+    // The last owner cannot step down: the API's 409 is shown in words.
+    await team.getByLabel('Role of owner@acme.example').selectOption('viewer');
+    await page.locator('.toast.error', { hasText: 'An account needs an owner' }).waitFor();
+    expect(await team.getByLabel('Role of owner@acme.example').inputValue()).toBe('owner');
+
+    // Export all the account's data: progress, then links to files on the document store.
+    const exporting = page.locator('section.card', { has: page.getByRole('heading', { name: 'Export all your data' }) });
+    await exporting.getByRole('button', { name: 'Export all your data' }).click();
+    const links = exporting.locator('a[download]');
+    await expect.poll(() => links.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await exporting.innerText()).toContain('Ready');
+    const downloads = await page.evaluate<Array<{ name: string; href: string }>>(`[...document.querySelectorAll('a[download]')].map((a) => ({ name: a.getAttribute('download'), href: a.href }))`);
+    const archive = downloads.find((d) => d.name.endsWith('.json'));
+    expect(archive, JSON.stringify(downloads)).toBeDefined();
+    const res = await fetch(archive!.href);
+    expect(res.status).toBe(200);
+    const data = JSON.parse(await res.text()) as Record<string, unknown>;
+    expect(JSON.stringify(data)).toContain('Acme Help');
+    expect(JSON.stringify(data)).not.toContain('sk-owner-test-key');
     await capture(page, 'account');
+    // The invitation can be withdrawn before it is accepted.
+    await team.getByRole('button', { name: 'Cancel invitation to sam@acme.example' }).click();
+    await expect.poll(() => team.locator('table.invitations').count()).toBe(0);
 
     await nav('Bots').click();
     await page.locator('.bot-card').waitFor();
@@ -239,6 +283,13 @@ describe('the admin panel', () => {
     expect(await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
     await p.evaluate('window.scrollTo(0, 0)');
     await p.screenshot({ path: path.join(RESULTS, 'admin-phone-try-it.png'), fullPage: true });
+    expect(await axeViolations(p)).toEqual([]);
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await p.locator('table.team').waitFor();
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-account.png'), fullPage: true });
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await p.evaluate('window.scrollTo(0, 0)');
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-account.png'), fullPage: true });
     expect(await axeViolations(p)).toEqual([]);
     await phone.close();
   });
@@ -290,5 +341,31 @@ describe('the admin panel', () => {
     await page.reload();
     await expect.poll(() => heading().innerText()).toBe('Sign in');
     expect(await page.locator('.notice').innerText()).toBe('Your session has expired. Please sign in again.');
+  });
+
+  it('deletes the account after its name is typed, and signs out', async () => {
+    await page.getByLabel('E-mail address').fill('owner@acme.example');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => heading().innerText()).toBe('Your bots');
+    await nav('Account').click();
+    await expect.poll(() => heading().innerText()).toBe('Acme Outdoor');
+    await page.getByRole('button', { name: 'Delete this account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Acme Outdoor?' });
+    await dialog.waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Delete this account' });
+    // Nothing happens until the name is typed exactly.
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type “Acme Outdoor” to confirm').fill('Acme');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type “Acme Outdoor” to confirm').fill('Acme Outdoor');
+    await capture(page, 'confirm-delete-account', false);
+    await confirm.click();
+    await expect.poll(() => heading().innerText(), { timeout: 15_000 }).toBe('Sign in');
+    expect(await page.locator('.notice').innerText()).toBe('Acme Outdoor and all its data were deleted.');
+    await capture(page, 'account-deleted');
+    // Signing in again starts from nothing.
+    await page.getByLabel('E-mail address').fill('owner@acme.example');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => heading().innerText()).toBe('Welcome to Parley');
   });
 });

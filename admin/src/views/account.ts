@@ -1,9 +1,12 @@
-/** The account: usage this month as a chart, how long conversations are kept, and the audit log. */
+/**
+ * The account: usage this month as a chart, how long conversations are kept, the team,
+ * exporting everything, the audit log, and deleting the account.
+ */
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
-import { h, mount, s } from '../dom.ts';
-import type { Account, AuditEntry, Bot, KeyClass, Usage } from '../types.ts';
-import { busy, button, card, empty, field, formatDate, formatNumber, loadInto, notify, pageHeader } from '../ui.ts';
+import { h, icon, mount, s } from '../dom.ts';
+import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, KeyClass, Member, Role, Usage } from '../types.ts';
+import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural } from '../ui.ts';
 
 const CLASSES: Array<{ id: KeyClass; label: string }> = [
   { id: 'owner', label: 'Your keys' },
@@ -46,12 +49,212 @@ const ACTIONS: Record<string, string> = {
   'chat.budget_exceeded': 'A bot reached its spending limit',
   'visitor.handoff': 'A visitor asked for a person',
   'visitor.lead': 'A visitor left their details',
+  'account.export': 'Asked for an export of all data',
+  'member.invite': 'Invited a team member',
+  'member.role': 'Changed a team member’s role',
+  'member.remove': 'Removed a team member',
+  'member.invite_cancelled': 'Cancelled an invitation',
+};
+
+const ROLES: Array<{ id: Role; label: string }> = [
+  { id: 'viewer', label: 'Viewer' },
+  { id: 'admin', label: 'Admin' },
+  { id: 'owner', label: 'Owner' },
+];
+const ROLE_HINT = 'Viewers read conversations and usage; admins also change bots, documents and keys; owners also manage the team and can delete the account.';
+const roleSelect = (value: Role, label: string): HTMLSelectElement => {
+  const select = h('select', { 'aria-label': label }, ...ROLES.map((r) => h('option', { value: r.id }, r.label)));
+  select.value = value;
+  return select;
+};
+
+/** API refusals about the team, in words for the owner. */
+const teamMessage = (err: unknown): string => {
+  const status = (err as { status?: number }).status;
+  if (status === 403) return 'Only an owner of this account can change the team.';
+  // Validation messages name the field first ("email: that does not look …"): keep the words.
+  const words = messageOf(err).replace(/^[a-z]+: /, '');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** Members and invitations: invite, change roles, remove, cancel (owners only; the API refuses others). */
+const renderTeam = (el: HTMLElement): void => {
+  const reload = (): void => void loadInto(el, 'your team', () => get<{ members: Member[]; invitations: Invitation[] }>('/v1/members'), ({ members, invitations }) => {
+    const email = h('input', { type: 'email', name: 'invite-email', autocomplete: 'off', placeholder: 'colleague@yourbusiness.com' });
+    const role = h('select', { name: 'invite-role' }, ...ROLES.map((r) => h('option', { value: r.id }, r.label)));
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const invite = button('Invite', () => undefined, { kind: 'primary', type: 'submit', icon: 'plus' });
+    const form = h('form', { class: 'inline-form team-form', novalidate: true }, field('E-mail address', email), field('Role', role), invite);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      if (!email.value.trim() || !email.checkValidity()) {
+        error.textContent = 'Enter their e-mail address, such as colleague@yourbusiness.com.';
+        email.setAttribute('aria-invalid', 'true');
+        email.focus();
+        return;
+      }
+      email.removeAttribute('aria-invalid');
+      void busy(invite, async () => {
+        try {
+          await request('POST', '/v1/members', { email: email.value.trim(), role: role.value });
+          notify(`Invitation sent to ${email.value.trim()}. It is accepted when they sign in.`);
+          reload();
+        } catch (err) {
+          error.textContent = teamMessage(err);
+        }
+      });
+    });
+    const memberRow = (m: Member): HTMLElement => {
+      const select = roleSelect(m.role, `Role of ${m.email}`);
+      select.addEventListener('change', () => {
+        select.disabled = true;
+        request('PATCH', `/v1/members/${encodeURIComponent(m.userId)}`, { role: select.value })
+          .then(() => {
+            notify(`${m.email} is now ${ROLES.find((r) => r.id === select.value)?.label.toLowerCase() ?? select.value}.`);
+            reload();
+          })
+          .catch((err: unknown) => {
+            select.value = m.role;
+            select.disabled = false;
+            notify(teamMessage(err), 'error');
+          });
+      });
+      const remove = button('Remove', () => void (async () => {
+        if (!(await confirmAction(`Remove ${m.email}?`, 'They lose access to this account at once. You can invite them again later.', 'Remove member'))) return;
+        await busy(remove, async () => {
+          try {
+            await request('DELETE', `/v1/members/${encodeURIComponent(m.userId)}`);
+            notify(`${m.email} was removed.`);
+            reload();
+          } catch (err) {
+            notify(teamMessage(err), 'error');
+          }
+        });
+      })(), { kind: 'ghost', icon: 'trash', label: `Remove ${m.email}` });
+      return h('tr', null, h('td', null, m.email), h('td', null, select), h('td', null, formatDate(m.addedAt, false)), h('td', null, h('div', { class: 'row-actions' }, remove)));
+    };
+    const invitationRow = (i: Invitation): HTMLElement => {
+      const cancel = button('Cancel invitation', () => void busy(cancel, async () => {
+        try {
+          await request('DELETE', `/v1/invitations/${encodeURIComponent(i.email)}`);
+          notify(`The invitation to ${i.email} was cancelled.`);
+          reload();
+        } catch (err) {
+          notify(teamMessage(err), 'error');
+        }
+      }), { kind: 'ghost', label: `Cancel invitation to ${i.email}` });
+      return h('tr', null, h('td', null, i.email), h('td', null, ROLES.find((r) => r.id === i.role)?.label ?? i.role), h('td', null, `Until ${formatDate(i.expiresAt, false)}`), h('td', null, h('div', { class: 'row-actions' }, cancel)));
+    };
+    return [
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table team' },
+        h('caption', { class: 'sr-only' }, 'Team members'),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Since'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
+        h('tbody', null, ...members.map(memberRow)))),
+      invitations.length ? h('h3', null, 'Invited, not joined yet') : null,
+      invitations.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table invitations' },
+        h('caption', { class: 'sr-only' }, 'Pending invitations'),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'E-mail address'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Valid'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
+        h('tbody', null, ...invitations.map(invitationRow)))) : null,
+      h('h3', null, 'Invite someone'),
+      form,
+      error,
+    ];
+  });
+  reload();
+};
+
+const EXPORT_POLL_MS = 1500;
+
+/** "Export all your data": start, follow progress, then the download links. */
+const renderExport = (el: HTMLElement, ctx: PageContext): void => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let left = false;
+  ctx.onLeave(() => {
+    left = true;
+    clearTimeout(timer);
+  });
+  const status = h('div', { 'aria-live': 'polite' });
+  const start = button('Export all your data', () => void busy(start, async () => {
+    try {
+      const res = await request<{ export: AccountExport }>('POST', '/v1/account/exports');
+      follow(res.export.exportId);
+    } catch (err) {
+      mount(status, h('p', { class: (err as { status?: number }).status === 409 ? 'notice' : 'form-error', role: 'alert' }, messageOf(err)));
+    }
+  }), { kind: 'primary', icon: 'download' });
+  const progressLine = (e: AccountExport): HTMLElement => h('div', { class: 'stack' },
+    h('p', null, badge(e.status === 'queued' ? 'Waiting to start' : 'Preparing', 'info'), ' ',
+      `${plural(e.progress.bots, 'bot')}, ${plural(e.progress.documents, 'document')} and ${plural(e.progress.conversations, 'conversation')} gathered so far.`),
+    h('progress', { 'aria-label': 'Export in progress' }));
+  const ready = (e: AccountExport, downloads: ExportDownload[]): HTMLElement[] => [
+    h('p', null, badge('Ready', 'ok'), ' ', `${plural(e.progress.bots, 'bot')}, ${plural(e.progress.documents, 'document')} and ${plural(e.progress.conversations, 'conversation')}. Kept until ${formatDate(e.expiresAt)}; each link works for 15 minutes, so download soon.`),
+    h('ul', { class: 'export-files' }, ...downloads.map((d) => h('li', null,
+      h('span', { class: 'name' }, h('span', { class: 'mono' }, d.name), h('span', { class: 'muted small' }, ` · ${formatBytes(d.bytes)}`)),
+      h('a', { class: 'btn secondary', href: d.url, download: d.name, rel: 'noopener', 'aria-label': `Download ${d.name}` }, icon('download'), h('span', null, 'Download'))))),
+  ];
+  const follow = (exportId: string): void => {
+    clearTimeout(timer);
+    start.hidden = true;
+    const poll = async (): Promise<void> => {
+      if (left) return;
+      try {
+        const res = await get<{ export: AccountExport; downloads: ExportDownload[] }>(`/v1/account/exports/${encodeURIComponent(exportId)}`);
+        if (left) return;
+        const e = res.export;
+        if (e.status === 'ready') {
+          mount(status, ...ready(e, res.downloads));
+          return;
+        }
+        if (e.status === 'failed') {
+          start.hidden = false;
+          mount(status, h('p', { class: 'form-error', role: 'alert' }, e.error ?? 'The export could not be completed. Please try again.'));
+          return;
+        }
+        mount(status, progressLine(e));
+      } catch (err) {
+        if (left) return;
+        mount(status, h('p', { class: 'form-error', role: 'alert' }, `${messageOf(err)} Still trying…`));
+      }
+      timer = setTimeout(() => void poll(), EXPORT_POLL_MS);
+    };
+    void poll();
+  };
+  mount(el,
+    h('p', { class: 'muted' }, 'One archive with your settings, team, bots, documents and their files, conversations, requests for a person, leads, usage and activity log, plus a spreadsheet of conversations. Provider keys are never included.'),
+    start,
+    status);
+};
+
+/** Deleting the account: everything, at once, after typing its name. */
+const dangerZone = (ctx: PageContext): HTMLElement => {
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const remove = button('Delete this account', () => void (async () => {
+    error.textContent = '';
+    const name = ctx.account.name;
+    if (!(await confirmTyped(`Delete ${name}?`, 'This erases every bot, document, conversation, lead, key and the activity log, for everyone in the team, at once. It cannot be undone: export your data first if you may need it.', name, 'Delete this account'))) return;
+    await busy(remove, async () => {
+      try {
+        await request('DELETE', '/v1/account');
+        ctx.signOut(`${name} and all its data were deleted.`);
+      } catch (err) {
+        error.textContent = (err as { status?: number }).status === 403 ? 'Only an owner can delete this account.' : messageOf(err);
+      }
+    });
+  })(), { kind: 'danger', icon: 'trash' });
+  return h('section', { class: 'card danger-zone' },
+    h('h2', null, 'Delete this account'),
+    h('p', null, 'Erases all of this account’s data for good, for every member, and signs you out.'),
+    error,
+    h('div', { class: 'actions' }, remove));
 };
 
 export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   document.title = 'Account · Parley';
   const usage = h('div');
   const audit = h('div');
+  const team = h('div', { class: 'stack' });
+  const exportBody = h('div', { class: 'stack' });
   const retention = h('select', { name: 'retention' },
     ...RETENTION.map(([d, label]) => h('option', { value: String(d) }, label)),
     ...(RETENTION.some(([d]) => d === ctx.account.retentionDays) ? [] : [h('option', { value: String(ctx.account.retentionDays) }, `${ctx.account.retentionDays} days`)]));
@@ -72,7 +275,12 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
     card('Usage this month', usage),
     card('Conversations',
       h('div', { class: 'inline-form' }, field('Keep conversations for', retention, 'After this, they are erased automatically. Choosing “Do not keep” stores no conversations at all.'), saveRetention)),
-    card('Activity log', h('p', { class: 'muted' }, 'Who changed what in your account, and when.'), audit));
+    card('Team', h('p', { class: 'muted' }, ROLE_HINT), team),
+    card('Export all your data', exportBody),
+    card('Activity log', h('p', { class: 'muted' }, 'Who changed what in your account, and when.'), audit),
+    dangerZone(ctx));
+  renderTeam(team);
+  renderExport(exportBody, ctx);
 
   void loadInto(usage, 'your usage', () => Promise.all([get<Usage>('/v1/usage'), get<{ bots: Bot[] }>('/v1/bots')]), ([u, { bots }]) => {
     const by = (k: KeyClass, f: 'messages' | 'tokens') => u.rows.filter((r) => r.keyClass === k).reduce((n, r) => n + (f === 'messages' ? r.messages : r.inputTokens + r.outputTokens), 0);
@@ -99,7 +307,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   });
 
   void loadInto(audit, 'the activity log', () => get<{ entries: AuditEntry[] }>('/v1/audit?limit=50'), ({ entries }) =>
-    entries.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+    entries.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Activity log, scrolls sideways' }, h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, 'Activity log, newest first'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'From'))),
       h('tbody', null, ...entries.map((e) => h('tr', null,

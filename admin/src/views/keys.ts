@@ -1,9 +1,8 @@
 /** Provider keys (paste, test, replace, delete), the BYOK-only and masking switches, and where each bot's data goes. */
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
-import { dataFlow } from '../data-flow.ts';
 import { h, mount } from '../dom.ts';
-import type { Account, Bot, Provider, ProviderKey } from '../types.ts';
+import type { Account, Bot, DataFlow, KeyClass, Provider, ProviderKey } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, toggle } from '../ui.ts';
 
 const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: string }> = [
@@ -11,6 +10,9 @@ const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: 
   { id: 'anthropic', name: 'Anthropic', hint: 'Create one at console.anthropic.com → API keys.', placeholder: 'sk-ant-…' },
   { id: 'openai-compatible', name: 'OpenAI-compatible endpoint', hint: 'A self-hosted or regional endpoint that speaks OpenAI’s API.', placeholder: 'your key' },
 ];
+
+const PAID_BY: Record<KeyClass, string> = { owner: 'your key', platform: 'Parley’s key', local: 'nothing leaves Parley' };
+const paidBadge = (k: KeyClass): HTMLElement => badge(PAID_BY[k], k === 'owner' ? 'ok' : k === 'platform' ? 'info' : 'muted');
 
 const keyStatus = (key: ProviderKey): HTMLElement =>
   key.status === 'failing' ? badge('Refused by the provider', 'bad') : key.rotationDue ? badge('Time to replace', 'warn') : badge('Working', 'ok');
@@ -26,15 +28,17 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
     card('Privacy settings', switches),
     card('Where your data goes', flow));
 
-  let keys: ProviderKey[] = [];
   const renderFlow = () => void loadInto(flow, 'your bots', () => get<{ bots: Bot[] }>('/v1/bots'), ({ bots }) => {
     if (!bots.length) return h('p', { class: 'muted' }, 'Create a bot to see where its data goes.');
     const pick = h('select', null, ...bots.map((b) => h('option', { value: b.botId }, b.name)));
-    const out = h('dl', { class: 'flow' });
-    const show = () => {
-      const bot = bots.find((b) => b.botId === pick.value) ?? bots[0]!;
-      mount(out, ...dataFlow(bot, ctx.account, keys).flatMap((l) => [h('dt', null, l.what), h('dd', null, l.where)]));
-    };
+    const out = h('div', { 'aria-live': 'polite' });
+    const show = () => void loadInto(out, 'where its data goes', () => get<{ dataFlow: DataFlow }>(`/v1/bots/${encodeURIComponent(pick.value)}/data-flow`), ({ dataFlow: f }) =>
+      h('dl', { class: 'flow' },
+        h('dt', null, 'Visitors’ questions and the passages that answer them'), h('dd', null, h('p', { class: 'flow-to' }, 'Go to ', h('strong', null, f.answers.recipient), ' ', paidBadge(f.answers.keyClass)), f.answers.summary),
+        h('dt', null, 'Your documents’ text, to index it'), h('dd', null, h('p', { class: 'flow-to' }, 'Goes to ', h('strong', null, f.embeddings.recipient), ' ', paidBadge(f.embeddings.keyClass)), f.embeddings.summary),
+        h('dt', null, 'Where everything is stored'), h('dd', null, h('p', { class: 'flow-to' }, 'Region ', h('strong', { class: 'mono' }, f.storage.region)), f.storage.summary),
+        h('dt', null, 'How long it is kept'), h('dd', null, f.retention.summary),
+        h('dt', null, 'Training'), h('dd', null, f.training)));
     pick.addEventListener('change', show);
     show();
     const pickField = field('For the bot', pick);
@@ -118,9 +122,8 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
   };
 
   const reload = () => void loadInto(keysBody, 'your keys', () => get<{ keys: ProviderKey[] }>('/v1/keys'), (res) => {
-    keys = res.keys;
     renderFlow();
-    return h('div', { class: 'key-grid' }, ...PROVIDERS.map((p) => providerCard(p, keys.find((k) => k.provider === p.id), reload)));
+    return h('div', { class: 'key-grid' }, ...PROVIDERS.map((p) => providerCard(p, res.keys.find((k) => k.provider === p.id), reload)));
   });
   renderSwitches();
   reload();
