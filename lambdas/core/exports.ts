@@ -43,6 +43,12 @@ export const startExport = async (deps: Deps, tenant: TenantContext, source: Aud
   return record;
 };
 
+/** The account's exports still kept, newest first. */
+export const listExports = async (deps: Deps, tenant: TenantContext): Promise<ExportRecord[]> => {
+  requireRole(tenant, 'admin');
+  return deps.exports.list(tenant, 20);
+};
+
 /** An export and, once ready, a short-lived download link for each of its files. */
 export const getExport = async (deps: Deps, tenant: TenantContext, exportId: string) => {
   requireRole(tenant, 'admin');

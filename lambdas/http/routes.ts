@@ -25,6 +25,7 @@ export const routes: readonly Route[] = [
   admin('GET', '/v1/account'),
   admin('PATCH', '/v1/account'),
   admin('DELETE', '/v1/account'),
+  admin('GET', '/v1/account/exports'),
   admin('POST', '/v1/account/exports'),
   admin('GET', '/v1/account/exports/{exportId}'),
   admin('GET', '/v1/audit'),

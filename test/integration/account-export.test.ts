@@ -41,6 +41,8 @@ describe('exporting an account', () => {
     const started = await owner.request<{ export: { exportId: string; status: string } }>('POST', '/v1/account/exports');
     expect(started.status).toBe(202);
     expect((await owner.request('POST', '/v1/account/exports')).status).toBe(409);
+    const listed = await owner.request<{ exports: Array<{ exportId: string }> }>('GET', '/v1/account/exports');
+    expect(listed.body.exports.map((e) => e.exportId)).toEqual([started.body.export.exportId]);
     await platform().ingest.idle();
     const ready = await owner.request<{ export: { status: string; progress: Record<string, number> }; downloads: Array<{ name: string; url: string }> }>(
       'GET', `/v1/account/exports/${started.body.export.exportId}`,

@@ -33,8 +33,10 @@ describe('team access', () => {
     const viewer = await invite(owner, 'viewer');
     const team = await owner.request<{ invitations: Array<{ email: string; role: string }> }>('GET', '/v1/members');
     expect(team.body.invitations).toEqual([expect.objectContaining({ email: viewer.email, role: 'viewer' })]);
-    const account = await viewer.request<{ account: { accountId: string } }>('GET', '/v1/account');
+    const account = await viewer.request<{ account: { accountId: string }; role: string }>('GET', '/v1/account');
     expect(account.body.account.accountId).toBe(owner.accountId);
+    expect(account.body.role).toBe('viewer');
+    expect((await owner.request<{ role: string }>('GET', '/v1/account')).body.role).toBe('owner');
     expect((await viewer.request<{ bots: Array<{ botId: string }> }>('GET', '/v1/bots')).body.bots.map((b) => b.botId)).toEqual([owner.botId]);
     const after = await owner.request<{ members: Array<{ email: string; role: string }>; invitations: unknown[] }>('GET', '/v1/members');
     expect(after.body.invitations).toEqual([]);

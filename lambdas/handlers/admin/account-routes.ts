@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createAccount, getAccount, tenantForUser, updateAccount } from '../../core/accounts.ts';
 import { eraseAccount } from '../../core/erasure.ts';
-import { getExport, startExport } from '../../core/exports.ts';
+import { getExport, listExports, startExport } from '../../core/exports.ts';
 import { pathParam } from '../../http/request.ts';
 import { invalid } from '../../core/errors.ts';
 import { jsonBody } from '../../http/request.ts';
@@ -23,7 +23,11 @@ const MAX_AUDIT_PAGE = 500;
 export const accountRoutes: Record<string, AdminRoute> = {
   'POST /v1/account': async ({ event, deps, user }) =>
     json(201, { account: await createAccount(deps, user, jsonBody(event, createAccountBody)) }),
-  'GET /v1/account': async ({ deps, tenant }) => json(200, { account: await getAccount(deps, await tenant()) }),
+  // The caller's role comes along, so the panel can hide what it may not do.
+  'GET /v1/account': async ({ deps, tenant }) => {
+    const t = await tenant();
+    return json(200, { account: await getAccount(deps, t), role: t.actor.kind === 'user' ? t.actor.role : undefined });
+  },
   'PATCH /v1/account': async ({ event, deps, tenant, source }) =>
     json(200, { account: await updateAccount(deps, await tenant(), jsonBody(event, patchAccountBody), source) }),
   // A locked account admits its owner here alone: an erasure that stopped half-way can be finished.
@@ -31,6 +35,7 @@ export const accountRoutes: Record<string, AdminRoute> = {
     await eraseAccount(deps, await tenantForUser(deps, user, { allowLocked: true }));
     return noContent();
   },
+  'GET /v1/account/exports': async ({ deps, tenant }) => json(200, { exports: await listExports(deps, await tenant()) }),
   'POST /v1/account/exports': async ({ deps, tenant, source }) => json(202, { export: await startExport(deps, await tenant(), source) }),
   'GET /v1/account/exports/{exportId}': async ({ event, deps, tenant }) =>
     json(200, await getExport(deps, await tenant(), pathParam(event, 'exportId'))),
