@@ -11,6 +11,7 @@ import { Chat } from './constructs/chat.ts';
 import { Backups } from './constructs/backups.ts';
 import { Hosting } from './constructs/hosting.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { Sweeper } from './constructs/sweeper.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { ParleyFunction, type FunctionDefaults, type HandlerName } from './constructs/parley-function.ts';
 import { Storage } from './constructs/storage.ts';
@@ -35,6 +36,7 @@ export class ParleyStack extends Stack {
   readonly hosting: Hosting;
   readonly monitoring: Monitoring;
   readonly backups: Backups;
+  readonly sweeper: Sweeper;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -65,6 +67,7 @@ export class ParleyStack extends Stack {
 
     this.hosting = new Hosting(this, 'Hosting', { api: this.api, chat: this.chat, ...(functions.logRetention ? { logRetention: functions.logRetention } : {}) });
 
+    this.sweeper = new Sweeper(this, 'Sweeper', { storage: this.storage, functions });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: this.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction),
       deadLetterQueue: this.ingest.deadLetterQueue,

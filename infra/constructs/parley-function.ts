@@ -14,10 +14,10 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 
 /** A Lambda entry point: one file `lambdas/handlers/<name>.ts` exporting `handler`. */
-export type HandlerName = FunctionName | 'ingest';
+export type HandlerName = FunctionName | 'ingest' | 'sweeper';
 
 /** Every handler the stack deploys. */
-export const handlerNames: readonly HandlerName[] = ['admin-api', 'widget-api', 'chat-stream', 'ingest'];
+export const handlerNames: readonly HandlerName[] = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'sweeper'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -66,6 +66,11 @@ export interface ParleyFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Concurrent runs this function may have at most, out of the account's pool.
+   * @default - no reservation
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** A Parley Lambda function; grant to it directly (`table.grantReadData(fn)`). */
@@ -104,6 +109,7 @@ export class ParleyFunction extends Construct implements iam.IGrantable {
       description: props.description,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

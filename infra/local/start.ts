@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { sweepExpired } from '../../lambdas/core/sweeper.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({
@@ -37,6 +38,12 @@ Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} 
 
 Press Ctrl-C to stop.
 `);
+
+// DynamoDB Local never deletes expired items: sweep them hourly, as the stack's sweeper does daily.
+const sweep = setInterval(() => {
+  sweepExpired(platform.deps).catch((err: unknown) => console.error('sweep failed', err));
+}, 60 * 60 * 1000);
+sweep.unref();
 
 let stopping = false;
 const shutdown = (signal: string) => {

@@ -26,6 +26,7 @@ import { createConversationRepository } from './dynamo/conversation-repo.ts';
 import { createContactRepository } from './dynamo/contact-repo.ts';
 import { createMeter } from './dynamo/meter-repo.ts';
 import { createExportRepository } from './dynamo/export-repo.ts';
+import { createSweeper } from './dynamo/sweeper-repo.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
 import { createObjectStore, createS3Client } from './s3/object-store.ts';
@@ -125,6 +126,7 @@ export const buildDeps = (config: Config): Deps => {
     meter: createMeter(db, config.PARLEY_TABLE, clock),
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.secrets),
     exports: createExportRepository(db, config.PARLEY_TABLE),
+    sweeper: createSweeper(db, config.PARLEY_TABLE),
     clock,
     stage: config.PARLEY_STAGE,
     region: config.AWS_REGION,

@@ -347,6 +347,11 @@ export interface VisitorTokens {
   verify(token: string, options?: { graceSeconds?: number }): Promise<VisitorClaims | null>;
 }
 
+/** Deletes items whose `expiresAt` has passed but which TTL has not removed yet. */
+export interface Sweeper {
+  deleteExpired(now: Date, limit: number): Promise<{ deleted: number; more: boolean }>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -375,6 +380,7 @@ export interface Deps {
   readonly meter: Meter;
   readonly visitorTokens: VisitorTokens;
   readonly exports: ExportRepository;
+  readonly sweeper: Sweeper;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */
   readonly stage: 'local' | 'aws';

@@ -1,0 +1,13 @@
+/**
+ * The sweeper: deletes what has expired but is still stored. DynamoDB's TTL deletes
+ * expired items on its own, but only eventually (typically within days), and every
+ * read path already ignores them; this makes retention a deadline rather than a
+ * hope. Bounded per run, so a backlog drains over several runs.
+ */
+import type { Deps } from './ports.ts';
+
+/** Items one run deletes at most. */
+export const SWEEP_LIMIT = 25_000;
+
+export const sweepExpired = async (deps: Pick<Deps, 'sweeper' | 'clock'>): Promise<{ deleted: number; more: boolean }> =>
+  deps.sweeper.deleteExpired(deps.clock.now(), SWEEP_LIMIT);
