@@ -27,6 +27,7 @@ import { createContactRepository } from './dynamo/contact-repo.ts';
 import { createMeter } from './dynamo/meter-repo.ts';
 import { createExportRepository } from './dynamo/export-repo.ts';
 import { createSweeper } from './dynamo/sweeper-repo.ts';
+import { createRetentionControl } from './dynamo/retention-repo.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
 import { createObjectStore, createS3Client } from './s3/object-store.ts';
@@ -127,6 +128,7 @@ export const buildDeps = (config: Config): Deps => {
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.secrets),
     exports: createExportRepository(db, config.PARLEY_TABLE),
     sweeper: createSweeper(db, config.PARLEY_TABLE),
+    retention: createRetentionControl(db, config.PARLEY_TABLE),
     clock,
     stage: config.PARLEY_STAGE,
     region: config.AWS_REGION,

@@ -5,6 +5,7 @@ import { isId, newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
 import { reingestDocument } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
+import { requireNoHold } from './legal-hold.ts';
 import type { Bot } from './model.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -102,6 +103,7 @@ const reembedBot = async (deps: Deps, tenant: TenantContext, botId: string): Pro
 export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string, options: { alreadyUnlisted?: boolean } = {}): Promise<void> => {
   requireRole(tenant, 'admin');
   const bot = options.alreadyUnlisted ? null : await getBot(deps, tenant, botId);
+  if (bot) await requireNoHold(deps, tenant);
   // The public id goes first, so the widget stops answering at once.
   if (bot) await deps.bots.delete(tenant, bot);
   const docs = await deps.documents.list(tenant, botId);

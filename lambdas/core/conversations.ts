@@ -5,6 +5,7 @@
 import { requireRole } from './accounts.ts';
 import { getBot } from './bots.ts';
 import { notFound } from './errors.ts';
+import { requireNoHold } from './legal-hold.ts';
 import { isId } from './ids.ts';
 import type { Conversation, ConversationTurn, UsageRow, VisitorContact } from './model.ts';
 import type { Deps } from './ports.ts';
@@ -50,6 +51,7 @@ export const readConversation = async (deps: Deps, tenant: TenantContext, botId:
 export const deleteConversation = async (deps: Deps, tenant: TenantContext, botId: string, conversationId: string): Promise<void> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
+  await requireNoHold(deps, tenant);
   if (!isId(conversationId) || !(await deps.conversations.delete(tenant, botId, conversationId))) throw notFound('conversation');
 };
 

@@ -1,6 +1,7 @@
 /** Training documents: upload requests, listing, deletion. */
 import { requireRole } from './accounts.ts';
 import { answeringRun, withdrawDocument } from './bot-index.ts';
+import { requireNoHold } from './legal-hold.ts';
 import { getBot } from './bots.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
@@ -122,6 +123,7 @@ export const getDocument = async (deps: Deps, tenant: TenantContext, botId: stri
 export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<void> => {
   requireRole(tenant, 'admin');
   let doc = await getDocument(deps, tenant, botId, docId);
+  await requireNoHold(deps, tenant);
   // Out of the index and gone from the list in one transaction; then its chunks and files.
   // An ingest may switch in a new run between our read and the write: read again and retry.
   while ((await withdrawDocument(deps, tenant, botId, docId, answeringRun(doc))) === 'document') {

@@ -9,12 +9,14 @@
  */
 import { getAccount, requireRole } from './accounts.ts';
 import { deleteBot } from './bots.ts';
+import { requireNoHold } from './legal-hold.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export const eraseAccount = async (deps: Deps, tenant: TenantContext): Promise<void> => {
   requireRole(tenant, 'owner');
   const account = await getAccount(deps, tenant);
+  await requireNoHold(deps, tenant, account);
   if (account.status !== 'locked') await deps.accounts.update(tenant, { ...account, status: 'locked' });
   const bots = await deps.bots.list(tenant);
   // Widgets stop before anything else goes: one write per bot.

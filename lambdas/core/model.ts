@@ -14,6 +14,8 @@ export interface Account {
   /** `warn`: count likely personal data in documents; `redact`: also mask it before embedding and storage. */
   readonly piiHandling: 'warn' | 'redact';
   readonly status: 'active' | 'locked';
+  /** Set by the operator: nothing of the account expires or is erased until it is lifted. */
+  readonly legalHold?: { readonly since: string; readonly reason: string };
 }
 
 export interface CrawlProgress {

@@ -347,6 +347,18 @@ export interface VisitorTokens {
   verify(token: string, options?: { graceSeconds?: number }): Promise<VisitorClaims | null>;
 }
 
+/**
+ * Expiry of an account's data under legal hold: `suspend` moves each item's `expiresAt`
+ * aside (so neither TTL nor the sweeper deletes it), `restore` puts it back; the list of
+ * held accounts is kept apart, for the sweeper to re-suspend what was written since.
+ */
+export interface RetentionControl {
+  suspend(tenant: TenantContext): Promise<number>;
+  restore(tenant: TenantContext): Promise<number>;
+  markHeld(accountId: string, held: boolean): Promise<void>;
+  heldAccounts(): Promise<string[]>;
+}
+
 /** Deletes items whose `expiresAt` has passed but which TTL has not removed yet. */
 export interface Sweeper {
   deleteExpired(now: Date, limit: number): Promise<{ deleted: number; more: boolean }>;
@@ -381,6 +393,7 @@ export interface Deps {
   readonly visitorTokens: VisitorTokens;
   readonly exports: ExportRepository;
   readonly sweeper: Sweeper;
+  readonly retention: RetentionControl;
   readonly clock: Clock;
   /** `local` allows loopback widget origins. */
   readonly stage: 'local' | 'aws';

@@ -4,10 +4,14 @@
  * read path already ignores them; this makes retention a deadline rather than a
  * hope. Bounded per run, so a backlog drains over several runs.
  */
+import { keepHeldAccounts } from './legal-hold.ts';
 import type { Deps } from './ports.ts';
 
 /** Items one run deletes at most. */
 export const SWEEP_LIMIT = 25_000;
 
-export const sweepExpired = async (deps: Pick<Deps, 'sweeper' | 'clock'>): Promise<{ deleted: number; more: boolean }> =>
-  deps.sweeper.deleteExpired(deps.clock.now(), SWEEP_LIMIT);
+/** Suspends the expiry of what held accounts wrote since their last sweep, then deletes what has expired. */
+export const sweepExpired = async (deps: Deps): Promise<{ deleted: number; more: boolean; held: number }> => {
+  const held = await keepHeldAccounts(deps);
+  return { ...(await deps.sweeper.deleteExpired(deps.clock.now(), SWEEP_LIMIT)), held };
+};

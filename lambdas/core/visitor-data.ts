@@ -7,6 +7,7 @@ import { requireRole } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { invalid, notFound } from './errors.ts';
 import { isId } from './ids.ts';
+import { requireNoHold } from './legal-hold.ts';
 import type { Conversation, ConversationTurn, VisitorContact } from './model.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -59,6 +60,7 @@ export const findVisitor = async (
 /** Erases one visitor's conversations and contacts; 404 when there is nothing of theirs. */
 export const eraseVisitor = async (deps: Deps, tenant: TenantContext, visitorId: string, source: AuditSource): Promise<{ conversations: number; contacts: number }> => {
   requireRole(tenant, 'admin');
+  await requireNoHold(deps, tenant);
   const found = await findVisitor(deps, tenant, { visitorId });
   if (found.conversations.length === 0 && found.contacts.length === 0) throw notFound('visitor');
   for (const c of found.conversations) await deps.conversations.delete(tenant, c.botId, c.conversationId);

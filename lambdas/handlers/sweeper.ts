@@ -4,7 +4,7 @@ import { getRuntime } from '../adapters/wiring.ts';
 
 const { deps, logger } = getRuntime();
 
-export const handler = async (): Promise<{ deleted: number; more: boolean }> => {
+export const handler = async (): Promise<{ deleted: number; more: boolean; held: number }> => {
   const result = await sweepExpired(deps);
   logger.info('sweep', result);
   return result;

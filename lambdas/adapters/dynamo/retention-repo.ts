@@ -1,0 +1,70 @@
+/**
+ * Suspending and restoring expiry for an account under legal hold. Every item of
+ * the account's own partition and of its bots' conversation partitions that has an
+ * `expiresAt` gets it moved to `heldExpiresAt` (and back). Held accounts are listed
+ * under `HOLDS` (ids only), so the sweeper can re-suspend what was written since.
+ */
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RetentionControl } from '../../core/ports.ts';
+import { keys, type TenantContext } from '../../core/tenancy.ts';
+import { queryAll, type Item } from './items.ts';
+
+const HOLDS = 'HOLDS';
+
+export const createRetentionControl = (db: DynamoDBDocumentClient, table: string): RetentionControl => {
+  /** The partitions that hold the account's data with an expiry: its own, and each bot's conversations. */
+  const partitions = async (tenant: TenantContext): Promise<string[]> => {
+    const bots = await queryAll(db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'BOT#' },
+      ProjectionExpression: 'botId',
+    });
+    return [keys.account(tenant), ...bots.map((b) => keys.conversations(tenant, String(b.botId)))];
+  };
+  /** Moves `from` to `to` on every item of the account that has `from`; returns how many. */
+  const move = async (tenant: TenantContext, from: string, to: string): Promise<number> => {
+    let moved = 0;
+    for (const pk of await partitions(tenant)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'attribute_exists(#from)',
+          ExpressionAttributeNames: { '#from': from },
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }));
+        for (const { pk: p, sk } of (page.Items ?? []) as Item[]) {
+          await db.send(new UpdateCommand({
+            TableName: table,
+            Key: { pk: p, sk },
+            UpdateExpression: 'SET #to = #from REMOVE #from',
+            ConditionExpression: 'attribute_exists(#from)',
+            ExpressionAttributeNames: { '#from': from, '#to': to },
+          })).catch((err: unknown) => {
+            // Gone or moved meanwhile: nothing to do for this item.
+            if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          });
+          moved++;
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return moved;
+  };
+  return {
+    suspend: (tenant) => move(tenant, 'expiresAt', 'heldExpiresAt'),
+    restore: (tenant) => move(tenant, 'heldExpiresAt', 'expiresAt'),
+    async markHeld(accountId, held) {
+      if (held) await db.send(new PutCommand({ TableName: table, Item: { pk: HOLDS, sk: accountId, accountId } }));
+      else await db.send(new DeleteCommand({ TableName: table, Key: { pk: HOLDS, sk: accountId } }));
+    },
+    async heldAccounts() {
+      const items = await queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': HOLDS } });
+      return items.map((i) => String(i.accountId));
+    },
+  };
+};
