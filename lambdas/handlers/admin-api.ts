@@ -14,8 +14,12 @@ import { adminContext, type AdminRoute } from './admin/context.ts';
 import { documentRoutes } from './admin/document-routes.ts';
 import { keyRoutes } from './admin/key-routes.ts';
 import { memberRoutes } from './admin/member-routes.ts';
+import { audited, AUDITED_ROUTES } from './admin/audited.ts';
 
-const routes: Record<string, AdminRoute> = { ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...memberRoutes };
+const routes: Record<string, AdminRoute> = Object.fromEntries(
+  Object.entries({ ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...memberRoutes })
+    .map(([key, route]) => [key, AUDITED_ROUTES[key] ? audited(AUDITED_ROUTES[key], route) : route]),
+);
 
 const { deps, logger } = getRuntime();
 

@@ -30,7 +30,7 @@ describe('exporting an account', () => {
   const fake = useFakeProvider();
   const platform = usePlatform({ env: () => fake.env() });
 
-  it('builds an archive that follows its schema, with the files and a CSV, and no key', async () => {
+  it('builds an archive that follows its schema, with the files and a CSV, and no key; then the account is erased', async () => {
     const owner = await newOwner(platform());
     const doc = await uploadDocument(platform(), owner, 'hours.md', DOC);
     const reply = await ask(platform(), owner.publicId, '=When does the shop open?');
@@ -65,6 +65,11 @@ describe('exporting an account', () => {
     expect(header).toBe('bot,conversation,visitor,turn,time,question,answer,answered,key_class,feedback,feedback_comment');
     // A question that looks like a formula stays text in a spreadsheet.
     expect(row).toContain('"\'=When does the shop open?"');
+
+    // The end of the lifecycle: erased, nothing of the account answers, the export included.
+    expect((await owner.request('DELETE', '/v1/account')).status).toBe(204);
+    expect((await owner.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(403);
+    expect((await fetch(byName.get('parley-export.json')!)).status).toBe(404);
   });
 
   it('answers 404 to another account and 403 to a viewer', async () => {
