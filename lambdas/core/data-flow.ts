@@ -68,6 +68,6 @@ export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: strin
     },
     training: model.provider === 'openai-compatible' && answers.keyClass !== 'local'
       ? `Parley never uses your data to train models. What ${answerRecipient} does with the requests it receives is up to whoever runs it.`
-      : 'Parley never uses your data to train models. OpenAI and Anthropic are called through their APIs, whose terms exclude training on API data by default.',
+      : 'Parley never uses your data to train models. OpenAI and Anthropic are called through their APIs, whose terms exclude training on API data by default; OpenAI is also asked not to store the answers it writes (store: false).',
   };
 };

@@ -222,6 +222,13 @@ describe('the admin panel', () => {
     await expect.poll(() => page.locator('.stat-value').first().innerText().catch(() => '')).toBe('1');
     expect(await page.locator('svg.chart').first().getAttribute('aria-label')).toBe('Answers, by who paid: Your keys 0, Parley’s keys 0, No provider 1');
     await expect.poll(() => page.locator('table').last().innerText().catch(() => '')).toContain('Added a provider key');
+    // The log filters by kind of action.
+    const log = page.locator('section.card', { has: page.getByRole('heading', { name: 'Activity log' }) }).locator('table');
+    await expect.poll(() => log.innerText().catch(() => '')).toContain('Created a bot');
+    await page.getByLabel('Show').selectOption('key');
+    await expect.poll(() => log.innerText().catch(() => '')).toMatch(/^(?![\s\S]*Created a bot)[\s\S]*Added a provider key/);
+    await page.getByLabel('Show').selectOption('');
+    await expect.poll(() => log.innerText().catch(() => '')).toContain('Created a bot');
 
     // Invite a teammate: the invitation is listed until they sign in.
     const team = page.locator('section.card', { has: page.getByRole('heading', { name: 'Team' }) });

@@ -141,7 +141,9 @@ describe('owner provider keys (bring your own key)', () => {
     expect((await bob.request<{ keys: unknown[] }>('GET', '/v1/keys')).body.keys).toEqual([]);
     expect((await bob.request('DELETE', '/v1/keys/openai')).status).toBe(404);
     expect((await bob.request('POST', '/v1/keys/openai/test')).status).toBe(404);
-    expect((await bob.request<{ entries: unknown[] }>('GET', '/v1/audit')).body.entries).toEqual([]);
+    // Bob's log holds his own actions only (creating his bot), nothing of Alice's keys.
+    const bobsLog = (await bob.request<{ entries: Array<{ action: string; target?: string }> }>('GET', '/v1/audit')).body.entries;
+    expect(bobsLog.map((e) => `${e.action} ${e.target}`)).toEqual([`bot.create ${bob.botId}`]);
     expect((await alice.request<{ keys: unknown[] }>('GET', '/v1/keys')).body.keys).toHaveLength(1);
   });
 });

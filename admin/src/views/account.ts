@@ -54,7 +54,26 @@ const ACTIONS: Record<string, string> = {
   'member.role': 'Changed a team member’s role',
   'member.remove': 'Removed a team member',
   'member.invite_cancelled': 'Cancelled an invitation',
+  'member.join': 'A member joined',
+  'bot.create': 'Created a bot',
+  'bot.update': 'Changed a bot',
+  'bot.delete': 'Deleted a bot',
+  'document.upload': 'Uploaded a document',
+  'document.source': 'Added text, Q&A or a website',
+  'document.reingest': 'Re-read a document',
+  'document.delete': 'Deleted a document',
+  'conversation.delete': 'Deleted a conversation',
+  'chat.provider_call': 'An answer from the AI provider',
+  'visitor.erase': 'Erased a visitor’s data',
+  'account.hold.placed': 'Legal hold placed',
+  'account.hold.lifted': 'Legal hold lifted',
 };
+
+/** The activity log's filter: an action prefix the API matches. */
+const AUDIT_FILTERS: ReadonlyArray<readonly [string, string]> = [
+  ['', 'Everything'], ['bot', 'Bots'], ['document', 'Training data'], ['key', 'Keys'], ['member', 'Team'],
+  ['chat', 'Answers'], ['visitor', 'Visitors'], ['account', 'Account'],
+];
 
 const ROLES: Array<{ id: Role; label: string }> = [
   { id: 'viewer', label: 'Viewer' },
@@ -253,6 +272,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   document.title = 'Account · Parley';
   const usage = h('div');
   const audit = h('div');
+  const auditFilter = h('select', { name: 'audit-filter' }, ...AUDIT_FILTERS.map(([value, label]) => h('option', { value }, label)));
   const team = h('div', { class: 'stack' });
   const exportBody = h('div', { class: 'stack' });
   const retention = h('select', { name: 'retention' },
@@ -277,7 +297,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
       h('div', { class: 'inline-form' }, field('Keep conversations for', retention, 'After this, they are erased automatically. Choosing “Do not keep” stores no conversations at all.'), saveRetention)),
     card('Team', h('p', { class: 'muted' }, ROLE_HINT), team),
     card('Export all your data', exportBody),
-    card('Activity log', h('p', { class: 'muted' }, 'Who changed what in your account, and when.'), audit),
+    card('Activity log', h('p', { class: 'muted' }, 'Who changed what in your account, and when.'), field('Show', auditFilter), audit),
     dangerZone(ctx));
   renderTeam(team);
   renderExport(exportBody, ctx);
@@ -306,7 +326,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
     ];
   });
 
-  void loadInto(audit, 'the activity log', () => get<{ entries: AuditEntry[] }>('/v1/audit?limit=50'), ({ entries }) =>
+  const loadAudit = (prefix: string) => void loadInto(audit, 'the activity log', () => get<{ entries: AuditEntry[] }>(`/v1/audit?limit=50${prefix ? `&action=${prefix}` : ''}`), ({ entries }) =>
     entries.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Activity log, scrolls sideways' }, h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, 'Activity log, newest first'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'From'))),
@@ -316,5 +336,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
         h('td', null, e.actor.kind === 'user' ? 'Team member' : e.actor.kind === 'visitor' ? 'A visitor' : 'Parley'),
         h('td', null, e.outcome === 'ok' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
         h('td', { class: 'mono small' }, e.sourceIp ?? '—'))))))
-      : empty('Nothing yet', 'Changes to keys and settings are recorded here.'));
+      : empty('Nothing yet', 'Changes to bots, documents, keys, the team and settings are recorded here.'));
+  auditFilter.addEventListener('change', () => loadAudit(auditFilter.value));
+  loadAudit('');
 };
