@@ -130,6 +130,7 @@ export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: s
     doc = await getDocument(deps, tenant, botId, docId);
   }
   await deps.chunks.deleteForDocument(tenant, botId, docId);
+  if (doc.sha256) await deps.documents.forgetContentOf(tenant, botId, doc.sha256, docId);
   await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
 };
 

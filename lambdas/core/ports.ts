@@ -64,6 +64,8 @@ export interface DocumentRepository {
   rememberContent(tenant: TenantContext, botId: string, sha256: string, docId: string): Promise<void>;
   /** Forgets every content mark of a bot (the bot is being deleted). */
   forgetContent(tenant: TenantContext, botId: string): Promise<void>;
+  /** Forgets the mark of this content if it still names this document (the document is being deleted). */
+  forgetContentOf(tenant: TenantContext, botId: string, sha256: string, docId: string): Promise<void>;
 }
 
 export interface ChunkRepository {

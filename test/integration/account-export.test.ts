@@ -1,7 +1,9 @@
 // Exporting an account: queued, built in the background, downloadable by short-lived
 // links — a JSON archive that follows its schema, a CSV of conversations, the original
 // files — and never a provider key.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { z } from 'zod';
 import { EXPORT_FORMAT } from '../../lambdas/core/exports.ts';
 import { ask, call, newOwner, signIn, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';
@@ -70,6 +72,16 @@ describe('exporting an account', () => {
     expect((await owner.request('DELETE', '/v1/account')).status).toBe(204);
     expect((await owner.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(403);
     expect((await fetch(byName.get('parley-export.json')!)).status).toBe(404);
+    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
+    const left: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new ScanCommand({ TableName: platform().table, ExclusiveStartKey: start }));
+      left.push(...(page.Items ?? []).filter((i) => JSON.stringify(i).includes(owner.accountId)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    db.destroy();
+    expect(left.map((i) => String(i.pk))).toEqual([`ERASED#${owner.accountId}`]);
   });
 
   it('answers 404 to another account and 403 to a viewer', async () => {

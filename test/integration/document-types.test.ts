@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 const pdfWithPages = async (pages: string[]): Promise<Uint8Array> => {
@@ -67,5 +69,10 @@ describe('documents of every supported type, through the real upload path', () =
     expect(first.status).toBe('ready');
     expect(second).toMatchObject({ status: 'failed', error: 'This file has the same content as "faq.md", which this bot already has.' });
     expect((await ask(platform(), owner.publicId, 'same words')).sources.map((s) => s.docId)).toEqual([first.docId]);
+    // Deleting the first forgets its content (no mark of it is left), so the same file is welcome again.
+    expect((await owner.request('DELETE', `/v1/bots/${owner.botId}/documents/${first.docId}`)).status).toBe(204);
+    const tenant = tenantForSystem(owner.accountId);
+    expect(await platform().deps.documents.contentHolder(tenant, owner.botId, createHash('sha256').update('# FAQ\n\nSame words.\n').digest('hex'))).toBeNull();
+    expect((await uploadDocument(platform(), owner, 'faq again.md', '# FAQ\n\nSame words.\n')).status).toBe('ready');
   });
 });

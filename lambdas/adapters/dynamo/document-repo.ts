@@ -7,7 +7,7 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import type { DocumentRecord } from '../../core/model.ts';
 import type { DocumentPatch, DocumentRepository } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
-import { deleteByPrefix, live, queryAll, withoutKeys } from './items.ts';
+import { deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
 import { updateExisting } from './update-expression.ts';
 
 const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
@@ -59,6 +59,18 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
 
   async rememberContent(tenant, botId, sha256, docId) {
     await db.send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: markSk(botId, sha256), docId } }));
+  },
+
+  async forgetContentOf(tenant, botId, sha256, docId) {
+    await db.send(new DeleteCommand({
+      TableName: table,
+      Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) },
+      ConditionExpression: 'docId = :doc',
+      ExpressionAttributeValues: { ':doc': docId },
+    })).catch((err: unknown) => {
+      // Another document holds it now, or there is none: nothing of this one to forget.
+      if (!isConditionFailure(err)) throw err;
+    });
   },
 
   async forgetContent(tenant, botId) {
