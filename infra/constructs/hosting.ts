@@ -117,31 +117,8 @@ export class Hosting extends Construct {
       ['AwsSolutions-CFR4', 'The default *.cloudfront.net certificate, which fixes the minimum TLS version; a custom domain (a deploy parameter to come) sets TLS 1.2.'],
     ] as const) Validations.of(this.distribution).acknowledge({ id: rule, reason });
 
-    const widget = deploy.Source.asset(path.join(REPO, 'widget'), {
-      exclude: ['dist', 'node_modules'],
-      bundling: {
-        // Never Docker: the widget builds with the project's own esbuild.
-        image: DockerImage.fromRegistry('scratch'),
-        local: {
-          tryBundle(outputDir: string) {
-            execFileSync(process.execPath, [path.join(REPO, 'infra/widget-build.ts'), path.join(outputDir, 'widget.js')], { stdio: 'ignore' });
-            return true;
-          },
-        },
-      },
-    });
-    const admin = deploy.Source.asset(path.join(REPO, 'admin'), {
-      exclude: ['dist', 'node_modules'],
-      bundling: {
-        image: DockerImage.fromRegistry('scratch'),
-        local: {
-          tryBundle(outputDir: string) {
-            execFileSync(process.execPath, [path.join(REPO, 'infra/admin-build.ts'), path.join(outputDir, 'admin')], { stdio: 'ignore' });
-            return true;
-          },
-        },
-      },
-    });
+    const widget = builtWith('widget', 'infra/widget-build.ts', 'widget.js');
+    const admin = builtWith('admin', 'infra/admin-build.ts', 'admin');
     const deployment = new deploy.BucketDeployment(this, 'Deploy', {
       sources: [widget, admin],
       destinationBucket: this.assets,
@@ -159,6 +136,24 @@ export class Hosting extends Construct {
     return `https://${this.distribution.distributionDomainName}`;
   }
 }
+
+/**
+ * A deployment source built from `folder` by the project's own build script (never
+ * Docker), which writes `output` inside the asset folder the CDK gives it.
+ */
+const builtWith = (folder: string, script: string, output: string): deploy.ISource =>
+  deploy.Source.asset(path.join(REPO, folder), {
+    exclude: ['dist', 'node_modules'],
+    bundling: {
+      image: DockerImage.fromRegistry('scratch'),
+      local: {
+        tryBundle(outputDir: string) {
+          execFileSync(process.execPath, [path.join(REPO, script), path.join(outputDir, output)], { stdio: 'ignore' });
+          return true;
+        },
+      },
+    },
+  });
 
 /** The CDK's own bucket-deployment function (a singleton at the stack's root) and its role. */
 const acknowledgeDeploymentHandler = (deployment: deploy.BucketDeployment, assets: s3.Bucket): void => {

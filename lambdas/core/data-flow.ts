@@ -7,6 +7,7 @@
  */
 import { getAccount, requireRole } from './accounts.ts';
 import { getBot } from './bots.ts';
+import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { KeyClass } from './model.ts';
 import type { Deps, ProviderId } from './ports.ts';
@@ -14,11 +15,11 @@ import type { TenantContext } from './tenancy.ts';
 
 const PROVIDER_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'your OpenAI-compatible endpoint' };
 
-/** Which key would pay, without unsealing one. */
+/** Which key would pay (as `chooseKey` decides), without unsealing one. */
 const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
   const owner = await deps.keys.get(tenant, provider);
   if (owner) return { keyClass: 'owner', ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
-  if (provider !== 'openai-compatible' && deps.platformKeys.get(provider) && !byokOnly) return { keyClass: 'platform' };
+  if (usablePlatformKey(deps, byokOnly, provider)) return { keyClass: 'platform' };
   return { keyClass: 'local' };
 };
 

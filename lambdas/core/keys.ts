@@ -142,10 +142,14 @@ export const chooseKey = async (deps: Deps, tenant: TenantContext, account: Acco
   if (owner) {
     return { keyClass: 'owner', provider, apiKey: owner.apiKey, ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
   }
-  const platform = provider === 'openai-compatible' ? undefined : deps.platformKeys.get(provider);
-  if (platform && !account.byokOnly) return { keyClass: 'platform', provider, apiKey: platform };
+  const platform = usablePlatformKey(deps, account.byokOnly, provider);
+  if (platform) return { keyClass: 'platform', provider, apiKey: platform };
   return { keyClass: 'local' };
 };
+
+/** The platform's key for a provider, if the account may use it: never for owner endpoints, never when BYOK-only. */
+export const usablePlatformKey = (deps: Pick<Deps, 'platformKeys'>, byokOnly: boolean, provider: ProviderId): string | undefined =>
+  provider === 'openai-compatible' || byokOnly ? undefined : deps.platformKeys.get(provider);
 
 /** Records that an owner key was used, and flags it when the provider refused it. */
 export const noteKeyOutcome = async (deps: Deps, tenant: TenantContext, provider: ProviderId, failure?: string): Promise<void> => {

@@ -10,6 +10,8 @@ import type { Account } from './model.ts';
 import type { Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
 
+const botIdsOf = async (deps: Deps, tenant: TenantContext) => (await deps.bots.list(tenant)).map((b) => b.botId);
+
 export const placeLegalHold = async (deps: Deps, accountId: string, reason: string): Promise<{ suspended: number }> => {
   const tenant = tenantForSystem(accountId);
   const account = await deps.accounts.get(tenant);
@@ -18,7 +20,7 @@ export const placeLegalHold = async (deps: Deps, accountId: string, reason: stri
   if (!account.legalHold) await deps.accounts.update(tenant, { ...account, legalHold: { since: deps.clock.now().toISOString(), reason: reason.trim() } });
   await deps.retention.markHeld(accountId, true);
   await audit(deps, tenant, {}, 'account.hold.placed', 'ok', { detail: { reason: reason.trim().slice(0, 200) } });
-  return { suspended: await deps.retention.suspend(tenant) };
+  return { suspended: await deps.retention.suspend(tenant, await botIdsOf(deps, tenant)) };
 };
 
 export const liftLegalHold = async (deps: Deps, accountId: string): Promise<{ restored: number }> => {
@@ -29,7 +31,7 @@ export const liftLegalHold = async (deps: Deps, accountId: string): Promise<{ re
   await deps.accounts.update(tenant, rest);
   await deps.retention.markHeld(accountId, false);
   await audit(deps, tenant, {}, 'account.hold.lifted', 'ok');
-  return { restored: await deps.retention.restore(tenant) };
+  return { restored: await deps.retention.restore(tenant, await botIdsOf(deps, tenant)) };
 };
 
 /** Refuses an erasure while the account is on legal hold. */
@@ -41,6 +43,9 @@ export const requireNoHold = async (deps: Deps, tenant: TenantContext, account?:
 /** What the sweeper does for held accounts: suspend the expiry of anything written since. */
 export const keepHeldAccounts = async (deps: Deps): Promise<number> => {
   let suspended = 0;
-  for (const accountId of await deps.retention.heldAccounts()) suspended += await deps.retention.suspend(tenantForSystem(accountId));
+  for (const accountId of await deps.retention.heldAccounts()) {
+    const tenant = tenantForSystem(accountId);
+    suspended += await deps.retention.suspend(tenant, await botIdsOf(deps, tenant));
+  }
   return suspended;
 };

@@ -355,8 +355,9 @@ export interface VisitorTokens {
  * held accounts is kept apart, for the sweeper to re-suspend what was written since.
  */
 export interface RetentionControl {
-  suspend(tenant: TenantContext): Promise<number>;
-  restore(tenant: TenantContext): Promise<number>;
+  /** Over the account's own partition and the conversation partitions of `botIds`; returns how many items moved. */
+  suspend(tenant: TenantContext, botIds: readonly string[]): Promise<number>;
+  restore(tenant: TenantContext, botIds: readonly string[]): Promise<number>;
   markHeld(accountId: string, held: boolean): Promise<void>;
   heldAccounts(): Promise<string[]>;
 }

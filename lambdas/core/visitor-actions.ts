@@ -45,6 +45,30 @@ const checkReach = (email: string | undefined, phone: string | undefined) => {
   if (phone !== undefined && !PHONE.test(phone)) throw invalid('phone: that does not look like a phone number.', { field: 'phone' });
 };
 
+/** Stores what a visitor left (in their own conversation, if they name one) and records that they did. */
+const saveContact = async (
+  deps: Deps,
+  s: VisitorSession,
+  kind: VisitorContact['kind'],
+  conversationId: string | undefined,
+  details: Pick<VisitorContact, 'name' | 'email' | 'phone' | 'message' | 'fields'>,
+): Promise<{ contactId: string }> => {
+  if (conversationId) await ownConversation(deps, s, conversationId);
+  const contact: VisitorContact = {
+    contactId: newId(deps.clock.now().getTime()),
+    botId: s.bot.botId,
+    kind,
+    visitorId: s.visitorId,
+    ...(conversationId ? { conversationId } : {}),
+    ...details,
+    createdAt: deps.clock.now().toISOString(),
+    expiresAt: await contactExpiry(deps, s),
+  };
+  await deps.contacts.put(s.tenant, contact);
+  await audit(deps, s.tenant, {}, `visitor.${kind}`, 'ok', { target: s.bot.botId });
+  return { contactId: contact.contactId };
+};
+
 export const requestHandoff = async (
   deps: Deps,
   s: VisitorSession,
@@ -53,23 +77,12 @@ export const requestHandoff = async (
   if (s.bot.handoff === false) throw new AppError('forbidden', 'This assistant does not take requests for a person.');
   if (!input.email && !input.phone) throw invalid('Leave an e-mail address or a phone number so someone can reach you.', { field: 'email' });
   checkReach(input.email, input.phone);
-  if (input.conversationId) await ownConversation(deps, s, input.conversationId);
-  const contact: VisitorContact = {
-    contactId: newId(deps.clock.now().getTime()),
-    botId: s.bot.botId,
-    kind: 'handoff',
-    visitorId: s.visitorId,
-    ...(input.conversationId ? { conversationId: input.conversationId } : {}),
+  return saveContact(deps, s, 'handoff', input.conversationId, {
     ...(input.name?.trim() ? { name: input.name.trim() } : {}),
     ...(input.email ? { email: input.email } : {}),
     ...(input.phone ? { phone: input.phone } : {}),
     message: input.message.trim(),
-    createdAt: deps.clock.now().toISOString(),
-    expiresAt: await contactExpiry(deps, s),
-  };
-  await deps.contacts.put(s.tenant, contact);
-  await audit(deps, s.tenant, {}, 'visitor.handoff', 'ok', { target: s.bot.botId });
-  return { contactId: contact.contactId };
+  });
 };
 
 export const submitLead = async (
@@ -94,20 +107,5 @@ export const submitLead = async (
     if (f.type === 'tel') checkReach(undefined, value);
     fields[f.name] = value;
   }
-  if (input.conversationId) await ownConversation(deps, s, input.conversationId);
-  const contact: VisitorContact = {
-    contactId: newId(deps.clock.now().getTime()),
-    botId: s.bot.botId,
-    kind: 'lead',
-    visitorId: s.visitorId,
-    ...(input.conversationId ? { conversationId: input.conversationId } : {}),
-    name: input.name.trim(),
-    email: input.email,
-    fields,
-    createdAt: deps.clock.now().toISOString(),
-    expiresAt: await contactExpiry(deps, s),
-  };
-  await deps.contacts.put(s.tenant, contact);
-  await audit(deps, s.tenant, {}, 'visitor.lead', 'ok', { target: s.bot.botId });
-  return { contactId: contact.contactId };
+  return saveContact(deps, s, 'lead', input.conversationId, { name: input.name.trim(), email: input.email, fields });
 };

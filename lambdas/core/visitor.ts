@@ -83,26 +83,26 @@ export const rateLimited = (decision: RateDecision, message: string): void => {
 };
 
 /**
- * Starts (or renews) a visitor session: a fresh visitor id, or the same one when
- * `previous` is a valid token for this bot and origin, in a new token.
+ * Starts (or renews) a visitor session for an opened widget: a fresh visitor id, or
+ * the same one when `previous` is a valid token for this bot and origin, in a new token.
  */
 export const startSession = async (
   deps: Deps,
+  widget: WidgetBot,
   publicId: string,
-  origin: string | undefined,
   sourceIp: string,
   previous?: string,
 ): Promise<{ token: string; visitorId: string; expiresIn: number }> => {
-  const { tenant } = await openWidget(deps, publicId, origin);
+  const { tenant, origin } = widget;
   rateLimited(
     await deps.meter.hit(tenant, `S#${addressKey(tenant, sourceIp)}`, ADDRESS_SESSIONS_PER_MINUTE, 60),
     'Too many new chats from this network. Please wait a minute.',
   );
   // A visitor back after their token lapsed keeps their id (and conversation) for a while.
   const claims = previous ? await deps.visitorTokens.verify(previous, { graceSeconds: VISITOR_RENEWAL_GRACE_SECONDS }) : null;
-  const boundHere = claims && claims.publicId === publicId && claims.origin === (origin ?? NO_ORIGIN);
+  const boundHere = claims && claims.publicId === publicId && claims.origin === origin;
   const visitorId = boundHere ? claims.visitorId : newId();
-  const token = await deps.visitorTokens.issue({ visitorId, publicId, origin: origin ?? NO_ORIGIN }, VISITOR_TOKEN_TTL_SECONDS);
+  const token = await deps.visitorTokens.issue({ visitorId, publicId, origin }, VISITOR_TOKEN_TTL_SECONDS);
   return { token, visitorId, expiresIn: VISITOR_TOKEN_TTL_SECONDS };
 };
 

@@ -52,9 +52,9 @@ const routes: Record<string, WidgetRoute> = {
     return json(200, widgetConfig(bot));
   },
   'POST /widget/v1/{publicId}/sessions': async (event, origin) => {
-    await openWidget(deps, pathParam(event, 'publicId'), origin);
+    const widget = await openWidget(deps, pathParam(event, 'publicId'), origin);
     allowOrigin(event, origin);
-    return json(201, await startSession(deps, pathParam(event, 'publicId'), origin, event.requestContext.http.sourceIp, bearerToken(event)));
+    return json(201, await startSession(deps, widget, pathParam(event, 'publicId'), event.requestContext.http.sourceIp, bearerToken(event)));
   },
   'POST /widget/v1/{publicId}/feedback': async (event, origin) => {
     await giveFeedback(deps, await visitor(event, origin), jsonBody(event, feedbackBody));

@@ -7,25 +7,16 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionControl } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
-import { queryAll, type Item } from './items.ts';
+import { isConditionFailure, queryAll, type Item } from './items.ts';
 
 const HOLDS = 'HOLDS';
 
 export const createRetentionControl = (db: DynamoDBDocumentClient, table: string): RetentionControl => {
-  /** The partitions that hold the account's data with an expiry: its own, and each bot's conversations. */
-  const partitions = async (tenant: TenantContext): Promise<string[]> => {
-    const bots = await queryAll(db, {
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'BOT#' },
-      ProjectionExpression: 'botId',
-    });
-    return [keys.account(tenant), ...bots.map((b) => keys.conversations(tenant, String(b.botId)))];
-  };
   /** Moves `from` to `to` on every item of the account that has `from`; returns how many. */
-  const move = async (tenant: TenantContext, from: string, to: string): Promise<number> => {
+  const move = async (tenant: TenantContext, botIds: readonly string[], from: string, to: string): Promise<number> => {
     let moved = 0;
-    for (const pk of await partitions(tenant)) {
+    // The partitions that hold the account's data with an expiry: its own, and each bot's conversations.
+    for (const pk of [keys.account(tenant), ...botIds.map((botId) => keys.conversations(tenant, botId))]) {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await db.send(new QueryCommand({
@@ -46,7 +37,7 @@ export const createRetentionControl = (db: DynamoDBDocumentClient, table: string
             ExpressionAttributeNames: { '#from': from, '#to': to },
           })).catch((err: unknown) => {
             // Gone or moved meanwhile: nothing to do for this item.
-            if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+            if (!isConditionFailure(err)) throw err;
           });
           moved++;
         }
@@ -56,8 +47,8 @@ export const createRetentionControl = (db: DynamoDBDocumentClient, table: string
     return moved;
   };
   return {
-    suspend: (tenant) => move(tenant, 'expiresAt', 'heldExpiresAt'),
-    restore: (tenant) => move(tenant, 'heldExpiresAt', 'expiresAt'),
+    suspend: (tenant, botIds) => move(tenant, botIds, 'expiresAt', 'heldExpiresAt'),
+    restore: (tenant, botIds) => move(tenant, botIds, 'heldExpiresAt', 'expiresAt'),
     async markHeld(accountId, held) {
       if (held) await db.send(new PutCommand({ TableName: table, Item: { pk: HOLDS, sk: accountId, accountId } }));
       else await db.send(new DeleteCommand({ TableName: table, Key: { pk: HOLDS, sk: accountId } }));
