@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 import { createAdminRoute } from './admin-bundle.ts';
 import { toApiEvent } from './api-events.ts';
@@ -36,6 +36,9 @@ const sendError = (res: http.ServerResponse, status: number, code: string, messa
 
 class TooLarge extends Error {}
 
+/** How far past the limit a chunked body is read (and dropped) so its 413 can be delivered. */
+const DRAIN_FACTOR = 4;
+
 const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -44,12 +47,16 @@ const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
+      // A body without a length (chunked) is found too large only on the way: stop keeping it but
+      // read it to its end, so the 413 reaches a client that is still sending instead of a reset
+      // connection. One that goes on far beyond the limit is cut off.
+      if (size <= limit) parts.push(chunk);
+      else if (size > limit * DRAIN_FACTOR) {
         req.destroy();
         reject(new TooLarge());
-      } else parts.push(chunk);
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('end', () => (size > limit ? reject(new TooLarge()) : resolve(Buffer.concat(parts))));
     req.on('error', reject);
   });
 

@@ -3,10 +3,53 @@
  * function fails at start with a clear message instead of at the first request.
  * The same variables are set by the CDK stack on AWS and by the local platform.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
 
 const optionalUrl = z.url().optional();
+
+/** The model providers an operator may allow (`ProviderId` in core). */
+const PROVIDER_IDS = ['openai', 'anthropic', 'openai-compatible'] as const;
+type ProviderName = (typeof PROVIDER_IDS)[number];
+const isProviderName = (value: string): value is ProviderName => (PROVIDER_IDS as readonly string[]).includes(value);
+
+/** OpenAI's EU data-residency endpoint: the adapters' default under `PARLEY_RESIDENCY=eu` (`EU_OPENAI_BASE_URL` in core/residency.ts). */
+export const EU_OPENAI_BASE_URL = 'https://eu.api.openai.com/v1';
+
+/** An unset variable and an empty one mean the same: CDK and shells often pass empty strings. */
+const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/** `openai,anthropic` → the list; unset or blank → all three; `none` → no provider at all (Parley's own answerer and embedder only). */
+const allowedProviders = z.preprocess(blankAsUnset, z.string().optional()).transform((value, ctx): ProviderName[] => {
+  if (value === undefined) return [...PROVIDER_IDS];
+  const names = [...new Set(value.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean))];
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((n) => !isProviderName(n));
+  if (unknown.length > 0 || names.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `unknown provider ${unknown.map((n) => `"${n}"`).join(', ')}: expected a comma-separated list of ${PROVIDER_IDS.join(', ')}, or none` });
+    return z.NEVER;
+  }
+  return names.filter(isProviderName);
+});
+
+/** `{"openai":"parley/openai"}` → provider → Secrets Manager secret name or ARN. Owner endpoints have no platform key. */
+const platformKeySecrets = z.preprocess(blankAsUnset, z.string().optional()).transform((value, ctx): Partial<Record<'openai' | 'anthropic', string>> => {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object such as {"openai":"parley/openai"}' });
+    return z.NEVER;
+  }
+  const shape = z.object({ openai: z.string().min(1).max(2048).optional(), anthropic: z.string().min(1).max(2048).optional() }).strict();
+  const checked = shape.safeParse(parsed);
+  if (!checked.success) {
+    ctx.addIssue({ code: 'custom', message: `expected a JSON object from openai and/or anthropic to a secret name or ARN (${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')})` });
+    return z.NEVER;
+  }
+  return Object.fromEntries(Object.entries(checked.data).filter(([, name]) => name !== undefined));
+});
 
 export const configSchema = z.object({
   /** `local` allows loopback origins and local-only conveniences; `aws` is production. */
@@ -32,10 +75,29 @@ export const configSchema = z.object({
   /** The platform's own provider keys (local and tests; on AWS they come from Secrets Manager). */
   PARLEY_PLATFORM_OPENAI_KEY: z.string().min(1).optional(),
   PARLEY_PLATFORM_ANTHROPIC_KEY: z.string().min(1).optional(),
+  /** AWS: the platform's keys in Secrets Manager, `{"openai":"<secret name or ARN>","anthropic":"…"}`; a provider named here ignores its env key. */
+  PARLEY_PLATFORM_KEY_SECRETS: platformKeySecrets,
+  /** Endpoint override for Secrets Manager (tests). */
+  PARLEY_SECRETS_MANAGER_ENDPOINT: optionalUrl,
+  /**
+   * Residency profile. `eu`: the functions must run in an `eu-*` region, OpenAI is
+   * reached only through its EU data-residency endpoint, Anthropic is refused, and
+   * owners' OpenAI-compatible endpoints only on hosts of PARLEY_EGRESS_ALLOW_HOSTS
+   * (which the operator declares to be inside the EU). Enforced in core/residency.ts.
+   */
+  PARLEY_RESIDENCY: z.preprocess(blankAsUnset, z.enum(['none', 'eu']).default('none')),
+  /** The model providers owners may choose: comma-separated `openai`, `anthropic`, `openai-compatible`, or `none`; all three when unset. */
+  PARLEY_ALLOWED_PROVIDERS: allowedProviders,
+  /** Conversation retention (days) given to new accounts; the built-in default when unset. */
+  PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(3650).optional()),
   /** The ingest queue, for re-ingest requests (admin function). */
   PARLEY_INGEST_QUEUE_URL: optionalUrl,
   /** Endpoint override: the local platform's SQS endpoint. */
   PARLEY_SQS_ENDPOINT: optionalUrl,
+  /** AWS: the role a function assumes, tagged with the account, for that account's data (absent locally and in the sweeper). */
+  /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `CloudFront-Viewer-Address` header. */
+  PARLEY_EDGE_SECRET: z.string().min(16).optional(),
+  PARLEY_TENANT_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN').optional(),
   /** Pause between a website crawl's requests (robots.txt may ask for more). */
   PARLEY_CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   /** The longest a provider may stay silent (before its first byte, or between two) before the answer is stopped. */
@@ -45,12 +107,43 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Whether a URL's host is `host` or `host:port` of the operator's egress allowlist (as the guarded fetch matches it). */
+const onAllowlist = (url: URL, allowHosts: readonly string[]): boolean => {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return allowHosts.some((entry) => {
+    // Parsed under both schemes: each hides its own default port.
+    const asHttp = URL.parse(`http://${entry}`);
+    const asHttps = URL.parse(`https://${entry}`);
+    if (!asHttp || !asHttps) return false;
+    const entryPort = asHttp.port || asHttps.port;
+    return asHttp.hostname === url.hostname && (entryPort === '' || entryPort === port);
+  });
+};
+
+/** What the residency profile requires of the rest of the configuration, as `variable: problem`. */
+const profileProblems = (config: Config): string[] => {
+  if (config.PARLEY_RESIDENCY !== 'eu') return [];
+  const problems: string[] = [];
+  if (!config.AWS_REGION.startsWith('eu-')) {
+    problems.push(`AWS_REGION: PARLEY_RESIDENCY=eu keeps data in the EU, but this function runs in ${config.AWS_REGION}; deploy to an eu-* region`);
+  }
+  if (config.PARLEY_OPENAI_BASE_URL) {
+    const url = new URL(config.PARLEY_OPENAI_BASE_URL);
+    if (url.hostname !== new URL(EU_OPENAI_BASE_URL).hostname && !onAllowlist(url, config.PARLEY_EGRESS_ALLOW_HOSTS)) {
+      problems.push(`PARLEY_OPENAI_BASE_URL: PARLEY_RESIDENCY=eu needs OpenAI's EU endpoint (${EU_OPENAI_BASE_URL}) or a host listed in PARLEY_EGRESS_ALLOW_HOSTS, not ${url.host}; leave it unset for the EU endpoint`);
+    }
+  }
+  return problems;
+};
+
 /** Parses the environment; throws one readable error listing every bad variable. */
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid Parley configuration: ${problems}`);
+  const problems = parsed.success ? profileProblems(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new Error(`Invalid Parley configuration: ${problems.join('; ')}`);
   }
+  // Under the EU profile, OpenAI is reached through its EU endpoint unless the operator chose another (checked above).
+  if (parsed.data.PARLEY_RESIDENCY === 'eu' && !parsed.data.PARLEY_OPENAI_BASE_URL) return { ...parsed.data, PARLEY_OPENAI_BASE_URL: EU_OPENAI_BASE_URL };
   return parsed.data;
 };

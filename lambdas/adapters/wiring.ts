@@ -11,7 +11,6 @@ import { createSecretBox } from './crypto/secret-box.ts';
 import { createAccountRepository } from './dynamo/account-repo.ts';
 import { createBotRepository } from './dynamo/bot-repo.ts';
 import { createChunkRepository } from './dynamo/chunk-repo.ts';
-import { createDocumentClient } from './dynamo/client.ts';
 import { createDocumentRepository } from './dynamo/document-repo.ts';
 import { createIndexRepository } from './dynamo/index-repo.ts';
 import { createAuditRepository } from './dynamo/audit-repo.ts';
@@ -20,6 +19,7 @@ import { createProviderProbe } from './models/provider-probe.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { withTelemetry } from './telemetry.ts';
 import { createChatModels } from './models/chat-models.ts';
 import { createVisitorTokens } from './crypto/visitor-tokens.ts';
 import { createConversationRepository } from './dynamo/conversation-repo.ts';
@@ -30,7 +30,10 @@ import { createSweeper } from './dynamo/sweeper-repo.ts';
 import { createRetentionControl } from './dynamo/retention-repo.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
-import { createObjectStore, createS3Client } from './s3/object-store.ts';
+import { createObjectStore } from './s3/object-store.ts';
+import { createPlatformKeys } from './secrets/platform-keys.ts';
+import { createResidencyPolicy } from '../core/residency.ts';
+import { createAwsClients } from './aws/tenant-clients.ts';
 
 /**
  * Adapters only some functions need, given by the handler that needs them
@@ -73,15 +76,20 @@ const lazyCrawler = (fetch: GuardedFetch, options: { delayMs?: number }): SiteCr
 };
 
 export const buildDeps = (config: Config): Deps => {
-  const db = createDocumentClient({ region: config.AWS_REGION, endpoint: config.PARLEY_DYNAMODB_ENDPOINT });
-  const s3 = createS3Client({ region: config.AWS_REGION, endpoint: config.PARLEY_S3_ENDPOINT });
+  const { tables: db, s3For, kmsCredentialsFor } = createAwsClients({
+    region: config.AWS_REGION,
+    dynamodbEndpoint: config.PARLEY_DYNAMODB_ENDPOINT,
+    s3Endpoint: config.PARLEY_S3_ENDPOINT,
+    tenantRoleArn: config.PARLEY_TENANT_ROLE_ARN,
+  });
   const keyrings = createKeyrings({
     stage: config.PARLEY_STAGE,
     localMasterKeyFile: config.PARLEY_LOCAL_MASTER_KEY_FILE,
     contentKmsKeyId: config.PARLEY_CONTENT_KMS_KEY_ID,
     secretsKmsKeyId: config.PARLEY_SECRETS_KMS_KEY_ID,
+    kmsCredentialsFor,
   });
-  const cipher = createContentCipher(db, config.PARLEY_KEYS_TABLE, keyrings.content);
+  const cipher = createContentCipher(db, config.PARLEY_KEYS_TABLE, keyrings);
   const egress = { allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS };
   const clock = { now: () => new Date() };
   const providerEndpoints = {
@@ -95,16 +103,27 @@ export const buildDeps = (config: Config): Deps => {
     documents: createDocumentRepository(db, config.PARLEY_TABLE),
     chunks: createChunkRepository(db, config.PARLEY_TABLE, cipher),
     index: createIndexRepository(db, config.PARLEY_TABLE, cipher),
-    objects: createObjectStore(s3, config.PARLEY_BUCKET),
+    objects: createObjectStore(s3For, config.PARLEY_BUCKET),
     cipher,
-    secrets: createSecretBox(keyrings.secrets),
+    secrets: createSecretBox(keyrings),
     keys: createKeyVaultRepository(db, config.PARLEY_TABLE),
     probe: createProviderProbe(providerEndpoints),
     // Public websites may be plain http; no secret is ever sent to them.
     crawler: lazyCrawler(createGuardedFetch({ ...egress, requireHttps: false }), { delayMs: config.PARLEY_CRAWL_DELAY_MS }),
-    platformKeys: {
-      get: (provider) => (provider === 'openai' ? config.PARLEY_PLATFORM_OPENAI_KEY : provider === 'anthropic' ? config.PARLEY_PLATFORM_ANTHROPIC_KEY : undefined),
-    },
+    platformKeys: createPlatformKeys({
+      secretNames: config.PARLEY_PLATFORM_KEY_SECRETS,
+      envKeys: { openai: config.PARLEY_PLATFORM_OPENAI_KEY, anthropic: config.PARLEY_PLATFORM_ANTHROPIC_KEY },
+      clientConfig: { region: config.AWS_REGION, ...(config.PARLEY_SECRETS_MANAGER_ENDPOINT ? { endpoint: config.PARLEY_SECRETS_MANAGER_ENDPOINT } : {}) },
+      logger: createLogger(config.PARLEY_LOG_LEVEL),
+    }),
+    residency: createResidencyPolicy({
+      profile: config.PARLEY_RESIDENCY,
+      allowedProviders: config.PARLEY_ALLOWED_PROVIDERS,
+      region: config.AWS_REGION,
+      egressAllowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS,
+      openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
+    }),
+    defaults: { conversationRetentionDays: config.PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS },
     audit: createAuditRepository(db, config.PARLEY_TABLE),
     ingestTrigger: createIngestTrigger({
       region: config.AWS_REGION,
@@ -125,7 +144,7 @@ export const buildDeps = (config: Config): Deps => {
     conversations: createConversationRepository(db, config.PARLEY_TABLE, cipher),
     contacts: createContactRepository(db, config.PARLEY_TABLE, cipher),
     meter: createMeter(db, config.PARLEY_TABLE, clock),
-    visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.secrets),
+    visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.platformSecrets),
     exports: createExportRepository(db, config.PARLEY_TABLE),
     sweeper: createSweeper(db, config.PARLEY_TABLE),
     retention: createRetentionControl(db, config.PARLEY_TABLE),
@@ -135,13 +154,21 @@ export const buildDeps = (config: Config): Deps => {
   };
 };
 
-let cached: { deps: Deps; logger: Logger } | undefined;
+let cached: Runtime | undefined;
+
+export interface Runtime {
+  readonly deps: Deps;
+  readonly logger: Logger;
+  /** Proves a request came through CloudFront (see `http/client-address.ts`). */
+  readonly edgeSecret: string | undefined;
+}
 
 /** Deps and logger for this execution environment, built on first use. */
-export const getRuntime = (): { deps: Deps; logger: Logger } => {
+export const getRuntime = (): Runtime => {
   if (!cached) {
     const config = readConfig();
-    cached = { deps: buildDeps(config), logger: createLogger(config.PARLEY_LOG_LEVEL) };
+    const logger = createLogger(config.PARLEY_LOG_LEVEL);
+    cached = { deps: withTelemetry(buildDeps(config), logger), logger, edgeSecret: config.PARLEY_EDGE_SECRET };
   }
   return cached;
 };

@@ -32,7 +32,8 @@ export const createAccount = async (deps: Deps, user: VerifiedUser, input: { nam
     accountId: newId(),
     name: input.name ?? 'My account',
     createdAt: deps.clock.now().toISOString(),
-    retentionDays: DEFAULT_RETENTION_DAYS,
+    // The operator's default for new accounts (a deploy parameter), else Parley's.
+    retentionDays: deps.defaults.conversationRetentionDays ?? DEFAULT_RETENTION_DAYS,
     byokOnly: false,
     keyMaxAgeDays: DEFAULT_KEY_MAX_AGE_DAYS,
     piiHandling: 'warn',

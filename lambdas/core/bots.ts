@@ -5,8 +5,9 @@ import { isId, newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
 import { reingestDocument } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
+import { requireProviderAllowed } from './keys.ts';
 import { requireNoHold } from './legal-hold.ts';
-import type { Bot } from './model.ts';
+import type { Bot, ModelChoice } from './model.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
@@ -38,6 +39,21 @@ export const normaliseOrigin = (value: string): string => {
   return url.origin;
 };
 
+/**
+ * Refuses a model the deployment does not allow (its residency profile, or the
+ * operator's allowed providers) with the reason, before the bot is saved. For an
+ * OpenAI-compatible model the owner's endpoint, when already saved with its key, is
+ * checked too; one saved later is checked then.
+ */
+const checkModelChoice = async (deps: Deps, tenant: TenantContext, model: ModelChoice): Promise<void> => {
+  if (model.provider === 'local') return;
+  requireProviderAllowed(deps, model.provider, { purpose: 'chat', field: 'model' });
+  if (model.provider === 'openai-compatible') {
+    const baseUrl = (await deps.keys.get(tenant, model.provider))?.record.baseUrl;
+    if (baseUrl) requireProviderAllowed(deps, model.provider, { purpose: 'chat', baseUrl, field: 'model' });
+  }
+};
+
 export const getBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<Bot> => {
   const bot = isId(botId) ? await deps.bots.get(tenant, botId) : null;
   if (!bot) throw notFound('bot');
@@ -48,6 +64,7 @@ export const listBots = (deps: Deps, tenant: TenantContext): Promise<Bot[]> => d
 
 export const createBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
   requireRole(tenant, 'admin');
+  if (input.model) await checkModelChoice(deps, tenant, input.model);
   if (input.embedding) await checkEmbeddingChoice(deps, tenant, input.embedding);
   const existing = await deps.bots.list(tenant);
   if (existing.length >= MAX_BOTS_PER_ACCOUNT) {
@@ -73,6 +90,7 @@ export const createBot = async (deps: Deps, tenant: TenantContext, input: Partia
 export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string, patch: Partial<BotSettings>): Promise<Bot> => {
   requireRole(tenant, 'admin');
   const bot = await getBot(deps, tenant, botId);
+  if (patch.model) await checkModelChoice(deps, tenant, patch.model);
   const next: Bot = {
     ...bot,
     ...patch,

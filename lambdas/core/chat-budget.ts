@@ -47,6 +47,11 @@ export const reserveBudget = async (
   return { ...amount, at, inputTokens };
 };
 
+/** Gives a reservation back whole, when the answer it was made for stopped before any provider call. */
+export const releaseBudget = async (deps: Deps, tenant: TenantContext, botId: string, reservation: Reservation): Promise<void> => {
+  await deps.meter.settle(tenant, botId, reservation.at, reservation, { tokens: 0, costMicros: 0 });
+};
+
 const PREVIEW_CHARS = 120;
 
 const expiryOf = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();

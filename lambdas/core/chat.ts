@@ -8,7 +8,7 @@
 import { createAnswerGuard } from './answer-guard.ts';
 import { audit } from './audit.ts';
 import { citationsOf } from './citations.ts';
-import { reserveBudget, settleAnswer, type Reservation } from './chat-budget.ts';
+import { releaseBudget, reserveBudget, settleAnswer, type Reservation } from './chat-budget.ts';
 import { AppError, notFound, ProviderCallFailed } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { chooseKey, noteKeyOutcome, type KeyChoice } from './keys.ts';
@@ -115,11 +115,19 @@ export const prepareAnswer = async (
   // The key, the passages and the reservation go together too. The reservation is made
   // before the prompt exists, for the most it can cost (corrected after the answer, and
   // released if no provider ends up being called).
-  const [key, passages, reservation] = await Promise.all([
+  const settled = await Promise.allSettled([
     choice.provider === 'local' ? ({ keyClass: 'local' } as const) : chooseKey(deps, tenant, account, choice.provider),
     retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K),
     choice.provider === 'local' ? null : reserveBudget(deps, tenant, bot, { provider: choice.provider, model: choice.model }, mostInputTokens(bot, question, turns)),
   ]);
+  const [keyResult, passagesResult, reservationResult] = settled;
+  if (keyResult.status === 'rejected' || passagesResult.status === 'rejected' || reservationResult.status === 'rejected') {
+    // A refusal after the reservation was made (no usable key, a refused provider, a failed
+    // read) gives the reservation back before the error reaches the visitor.
+    if (reservationResult.status === 'fulfilled' && reservationResult.value) await releaseBudget(deps, tenant, bot.botId, reservationResult.value);
+    throw (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  const [key, passages, reservation] = [keyResult.value, passagesResult.value, reservationResult.value];
   const model = modelFor(deps, key, choice.provider === 'local' ? '' : choice.model);
   const history = turns.filter((t) => t.answered).slice(-HISTORY_TURNS);
   const request: ChatRequest = {

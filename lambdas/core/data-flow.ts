@@ -2,7 +2,8 @@
  * Where a bot's data goes, in plain words, computed from its configuration and
  * the account's: which provider receives visitors' questions and the passages
  * retrieved for them, paid by which key; where documents are embedded; where
- * everything is stored, sealed under what; how long each kind of data is kept.
+ * everything is stored, sealed under what; how long each kind of data is kept;
+ * the deployment's residency profile, and any provider it refuses.
  * Nothing here reveals a key: only whether the owner has one.
  */
 import { getAccount, requireRole } from './accounts.ts';
@@ -10,7 +11,8 @@ import { getBot } from './bots.ts';
 import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { KeyClass } from './model.ts';
-import type { Deps, ProviderId } from './ports.ts';
+import type { Deps, ProviderId, ResidencyProfile } from './ports.ts';
+import { regionInWords } from './residency.ts';
 import type { TenantContext } from './tenancy.ts';
 
 const PROVIDER_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'your OpenAI-compatible endpoint' };
@@ -19,15 +21,17 @@ const PROVIDER_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic
 const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
   const owner = await deps.keys.get(tenant, provider);
   if (owner) return { keyClass: 'owner', ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
-  if (usablePlatformKey(deps, byokOnly, provider)) return { keyClass: 'platform' };
+  if (await usablePlatformKey(deps, byokOnly, provider)) return { keyClass: 'platform' };
   return { keyClass: 'local' };
 };
 
 const paidBy = (keyClass: KeyClass) => (keyClass === 'owner' ? 'your own key' : "Parley's key");
 
 export interface DataFlow {
-  readonly answers: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string };
-  readonly embeddings: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string };
+  /** Set when the deployment refuses the configured provider: why, in the owner's words. Nothing is then sent. */
+  readonly answers: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string; readonly refused?: string };
+  readonly embeddings: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string; readonly refused?: string };
+  readonly residency: { readonly profile: ResidencyProfile; readonly region: string; readonly summary: string };
   readonly storage: { readonly region: string; readonly summary: string };
   readonly retention: { readonly conversationsDays: number; readonly contactsDays: number; readonly auditDays: number; readonly summary: string };
   readonly training: string;
@@ -38,28 +42,49 @@ export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: strin
   const [bot, account] = await Promise.all([getBot(deps, tenant, botId), getAccount(deps, tenant)]);
   const model = bot.model ?? { provider: 'local' as const };
   const answerKey = model.provider === 'local' ? { keyClass: 'local' as const } : await keyClassFor(deps, tenant, account.byokOnly, model.provider);
+  // As chat decides: a provider the deployment does not allow is never called.
+  const answerVerdict = model.provider === 'local' ? { allowed: true as const } : deps.residency.check(model.provider, { purpose: 'chat', baseUrl: answerKey.baseUrl });
   const answerRecipient = answerKey.keyClass === 'local' || model.provider === 'local'
     ? 'Parley only'
     : model.provider === 'openai-compatible' && answerKey.baseUrl ? new URL(answerKey.baseUrl).host : PROVIDER_NAMES[model.provider];
-  const answers = answerKey.keyClass === 'local' || model.provider === 'local'
-    ? { recipient: answerRecipient, keyClass: 'local' as const, summary: 'Answers are written by Parley itself, quoting your documents: no question or passage leaves Parley.' }
-    : {
-      recipient: answerRecipient,
-      keyClass: answerKey.keyClass,
-      summary: `Each visitor question, the passages of your documents found for it and the last few turns of the conversation are sent to ${answerRecipient} (model ${model.model}), paid with ${paidBy(answerKey.keyClass)}.`,
-    };
-  const embeddingKey = bot.embedding?.provider === 'openai' ? await keyClassFor(deps, tenant, account.byokOnly, 'openai') : { keyClass: 'local' as const };
-  const embeddings = bot.embedding?.provider === 'openai' && embeddingKey.keyClass !== 'local'
-    ? { recipient: 'OpenAI', keyClass: embeddingKey.keyClass, summary: `The text of your documents, and each visitor question, is sent to OpenAI to be embedded (text-embedding-3-small), paid with ${paidBy(embeddingKey.keyClass)}.` }
-    : { recipient: 'Parley only', keyClass: 'local' as const, summary: 'Documents and questions are indexed by Parley itself: nothing is sent out to index them.' };
+  const answerVia = model.provider === 'local' ? undefined : deps.residency.endpointNote(model.provider);
+  const answers = !answerVerdict.allowed
+    ? {
+      recipient: 'Parley only',
+      keyClass: 'local' as const,
+      summary: `Nothing is sent: this bot's model is not allowed in this deployment, so visitors get an error until you choose another model. ${answerVerdict.reason}`,
+      refused: answerVerdict.reason,
+    }
+    : answerKey.keyClass === 'local' || model.provider === 'local'
+      ? { recipient: answerRecipient, keyClass: 'local' as const, summary: 'Answers are written by Parley itself, quoting your documents: no question or passage leaves Parley.' }
+      : {
+        recipient: answerRecipient,
+        keyClass: answerKey.keyClass,
+        summary: `Each visitor question, the passages of your documents found for it and the last few turns of the conversation are sent to ${answerRecipient}${answerVia ? ` ${answerVia}` : ''} (model ${model.model}), paid with ${paidBy(answerKey.keyClass)}.`,
+      };
+  const openAiEmbeddings = bot.embedding?.provider === 'openai';
+  const embeddingVerdict = openAiEmbeddings ? deps.residency.check('openai', { purpose: 'embedding' }) : { allowed: true as const };
+  const embeddingKey = openAiEmbeddings && embeddingVerdict.allowed ? await keyClassFor(deps, tenant, account.byokOnly, 'openai') : { keyClass: 'local' as const };
+  const embeddingVia = deps.residency.endpointNote('openai');
+  const embeddings = !embeddingVerdict.allowed
+    ? {
+      recipient: 'Parley only',
+      keyClass: 'local' as const,
+      summary: `Nothing is sent to be embedded: this bot embeds with OpenAI, which is not allowed in this deployment, so new documents cannot be indexed and questions are searched by their words only until you switch to the local embedder. ${embeddingVerdict.reason}`,
+      refused: embeddingVerdict.reason,
+    }
+    : openAiEmbeddings && embeddingKey.keyClass !== 'local'
+      ? { recipient: 'OpenAI', keyClass: embeddingKey.keyClass, summary: `The text of your documents, and each visitor question, is sent to OpenAI${embeddingVia ? ` ${embeddingVia}` : ''} to be embedded (text-embedding-3-small), paid with ${paidBy(embeddingKey.keyClass)}.` }
+      : { recipient: 'Parley only', keyClass: 'local' as const, summary: 'Documents and questions are indexed by Parley itself: nothing is sent out to index them.' };
   const conversationsDays = account.retentionDays;
   const contactsDays = Math.max(conversationsDays, MIN_CONTACT_RETENTION_DAYS);
   return {
     answers,
     embeddings,
+    residency: { profile: deps.residency.profile, region: deps.region, summary: deps.residency.summary },
     storage: {
       region: deps.region,
-      summary: `Documents, their passages and index, conversations and visitors' contact details are stored in ${deps.region}, sealed with a key of this account's own; erasing the account destroys that key.`,
+      summary: `Documents, their passages and index, conversations and visitors' contact details are stored in ${regionInWords(deps.region)}, sealed with a key of this account's own; erasing the account destroys that key.`,
     },
     retention: {
       conversationsDays,

@@ -3,11 +3,14 @@
  * OpenAI is called with the owner's key, else the platform's unless the account
  * is BYOK-only. Every document records the model and size it was embedded with
  * (`embeddedWith`), so questions are embedded the same way, and a change of
- * setting re-embeds the bot's documents.
+ * setting re-embeds the bot's documents. OpenAI embeddings are also subject to the
+ * deployment's residency profile and allowed providers: refused when an owner
+ * chooses them, when documents are indexed, and (no call, lexical search only)
+ * when questions are embedded.
  */
 import { getAccount } from './accounts.ts';
 import { AppError, UnreadableDocument } from './errors.ts';
-import { chooseKey } from './keys.ts';
+import { chooseKey, requireProviderAllowed } from './keys.ts';
 import type { Bot, EmbeddingChoice } from './model.ts';
 import { MIN_PASSAGE_SCORE } from './limits.ts';
 import type { Deps, Embedder } from './ports.ts';
@@ -27,33 +30,43 @@ export const sameEmbedding = (a: EmbeddingChoice | undefined, b: EmbeddingChoice
 
 const NO_KEY = 'This bot embeds its documents with OpenAI, but there is no OpenAI key it may use. Add an OpenAI key, or switch the bot to the local embedder.';
 
-/** An OpenAI embedder paid for by the owner's key or the platform's; null when neither may be used. */
+/** An OpenAI embedder paid for by the owner's key or the platform's; null when neither may be used. Callers check residency first. */
 const openAiEmbedder = async (deps: Deps, tenant: TenantContext, dimensions: number): Promise<Embedder | null> => {
-  const key = await chooseKey(deps, tenant, await getAccount(deps, tenant), 'openai');
+  const key = await chooseKey(deps, tenant, await getAccount(deps, tenant), 'openai', 'embedding');
   return key.keyClass === 'local' ? null : deps.embedders.openai({ apiKey: key.apiKey, dimensions });
 };
 
-/** Refuses a setting the bot could not use now (OpenAI without a usable key). */
+/** Refuses a setting the bot could not use now (OpenAI outside the deployment's profile, or without a usable key). */
 export const checkEmbeddingChoice = async (deps: Deps, tenant: TenantContext, choice: EmbeddingChoice): Promise<void> => {
-  if (choice.provider === 'openai' && !(await openAiEmbedder(deps, tenant, choice.dimensions))) {
+  if (choice.provider !== 'openai') return;
+  requireProviderAllowed(deps, 'openai', { purpose: 'embedding', field: 'embedding' });
+  if (!(await openAiEmbedder(deps, tenant, choice.dimensions))) {
     throw new AppError('invalid_request', NO_KEY, { field: 'embedding' });
   }
 };
 
-/** The embedder new documents of this bot are indexed with; an owner-readable failure without a key. */
+/** The embedder new documents of this bot are indexed with; an owner-readable failure without a key or outside the profile. */
 export const embedderForBot = async (deps: Deps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
   const choice = bot.embedding ?? LOCAL_EMBEDDING;
   if (choice.provider === 'local') return deps.embedders.local;
+  const verdict = deps.residency.check('openai', { purpose: 'embedding' });
+  if (!verdict.allowed) throw new UnreadableDocument(verdict.reason);
   const embedder = await openAiEmbedder(deps, tenant, choice.dimensions);
   if (!embedder) throw new UnreadableDocument(NO_KEY);
   return embedder;
 };
 
-/** The embedder that made an index (by its `embeddingId`), to embed questions the same way; null if it cannot be used now. */
+/**
+ * The embedder that made an index (by its `embeddingId`), to embed questions the same way;
+ * null if it cannot be used now (no key, or OpenAI no longer allowed here): the question
+ * is then not sent anywhere, and search is lexical for those documents.
+ */
 export const embedderForIndex = async (deps: Deps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
   if (id === embeddingId(deps.embedders.local)) return deps.embedders.local;
   const [model, dimensions] = id.split('@');
-  return model === OPENAI_EMBEDDING_MODEL && Number(dimensions) > 0 ? openAiEmbedder(deps, tenant, Number(dimensions)) : null;
+  if (model !== OPENAI_EMBEDDING_MODEL || !(Number(dimensions) > 0)) return null;
+  if (!deps.residency.check('openai', { purpose: 'embedding' }).allowed) return null;
+  return openAiEmbedder(deps, tenant, Number(dimensions));
 };
 
 /**

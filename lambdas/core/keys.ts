@@ -7,7 +7,7 @@ import { getAccount, requireRole } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Account, ProviderKeyRecord } from './model.ts';
-import type { Deps, ProviderId } from './ports.ts';
+import type { Deps, ModelPurpose, ProviderId } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-compatible'];
@@ -37,6 +37,23 @@ const parseProvider = (value: string): ProviderId => {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Refuses, with the owner-readable reason, a provider (and endpoint) the deployment's
+ * residency profile or its operator does not allow: 400 when an owner configures it.
+ */
+export const requireProviderAllowed = (
+  deps: Pick<Deps, 'residency'>,
+  provider: ProviderId,
+  use: { purpose?: ModelPurpose; baseUrl?: string | undefined; field: string },
+): void => {
+  const verdict = deps.residency.check(provider, { purpose: use.purpose, baseUrl: use.baseUrl });
+  if (!verdict.allowed) throw new AppError('invalid_request', verdict.reason, { field: use.field, reason: verdict.kind });
+};
+
+/** The same refusal when a bot configured earlier is used: 409, its configuration no longer fits the deployment. */
+const refuseUse = (verdict: { reason: string; kind: string }): AppError =>
+  new AppError('conflict', `This assistant cannot answer: its owner chose a model provider this Parley deployment does not allow. ${verdict.reason}`, { reason: verdict.kind });
+
 const view = (record: ProviderKeyRecord, account: Account, now: Date): ProviderKeyView => ({
   ...record,
   rotationDue: now.getTime() - Date.parse(record.addedAt) > account.keyMaxAgeDays * DAY_MS,
@@ -65,6 +82,12 @@ export const putKey = async (deps: Deps, tenant: TenantContext, providerName: st
     throw new AppError('invalid_request', `A base URL can only be set for an OpenAI-compatible endpoint, not for ${provider}.`, { field: 'baseUrl' });
   }
   const previous = await deps.keys.get(tenant, provider);
+  // Before the key is sent anywhere: a provider outside the profile is not even asked.
+  const verdict = deps.residency.check(provider, { baseUrl: input.baseUrl });
+  if (!verdict.allowed) {
+    await audit(deps, tenant, source, previous ? 'key.rotate' : 'key.add', 'refused', { target: provider, detail: { reason: verdict.kind } });
+    throw new AppError('invalid_request', verdict.reason, { field: input.baseUrl && verdict.kind === 'outside_residency' ? 'baseUrl' : 'provider', reason: verdict.kind });
+  }
   const probe = await deps.probe.check(provider, apiKey, input.baseUrl);
   if (!probe.ok) {
     await audit(deps, tenant, source, previous ? 'key.rotate' : 'key.add', 'refused', { target: provider, detail: { reason: probe.kind } });
@@ -107,6 +130,11 @@ export const testKey = async (deps: Deps, tenant: TenantContext, providerName: s
   const provider = parseProvider(providerName);
   const key = await revealKey(deps, tenant, provider);
   if (!key) throw notFound('key');
+  const verdict = deps.residency.check(provider, { baseUrl: key.record.baseUrl });
+  if (!verdict.allowed) {
+    await audit(deps, tenant, source, 'key.test', 'refused', { target: provider, detail: { reason: verdict.kind } });
+    throw new AppError('invalid_request', verdict.reason, { field: 'provider', reason: verdict.kind });
+  }
   const probe = await deps.probe.check(provider, key.apiKey, key.record.baseUrl);
   const now = deps.clock.now().toISOString();
   if (probe.ok) {
@@ -135,20 +163,37 @@ export type KeyChoice =
 
 /**
  * Which key pays for a call: the owner's key for the provider if present; else the
- * platform's key unless the account is BYOK-only; else the local answerer.
+ * platform's key unless the account is BYOK-only; else the local answerer. A provider
+ * the deployment does not allow (any more) is refused with `conflict` and its reason,
+ * never called and never silently replaced.
+ *
+ * Not `async` on purpose: the provider-level refusal is thrown synchronously, so a
+ * caller that starts other work alongside (chat reserves budget in the same
+ * `Promise.all`) never starts it for a refused provider. Only an owner endpoint's
+ * host is checked later, once its record is read.
  */
-export const chooseKey = async (deps: Deps, tenant: TenantContext, account: Account, provider: ProviderId): Promise<KeyChoice> => {
+export const chooseKey = (deps: Deps, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose = 'chat'): Promise<KeyChoice> => {
+  const verdict = deps.residency.check(provider, { purpose });
+  if (!verdict.allowed) throw refuseUse(verdict);
+  return chooseAllowedKey(deps, tenant, account, provider, purpose);
+};
+
+const chooseAllowedKey = async (deps: Deps, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose): Promise<KeyChoice> => {
   const owner = await revealKey(deps, tenant, provider);
   if (owner) {
+    if (owner.record.baseUrl) {
+      const verdict = deps.residency.check(provider, { purpose, baseUrl: owner.record.baseUrl });
+      if (!verdict.allowed) throw refuseUse(verdict);
+    }
     return { keyClass: 'owner', provider, apiKey: owner.apiKey, ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
   }
-  const platform = usablePlatformKey(deps, account.byokOnly, provider);
+  const platform = await usablePlatformKey(deps, account.byokOnly, provider);
   if (platform) return { keyClass: 'platform', provider, apiKey: platform };
   return { keyClass: 'local' };
 };
 
 /** The platform's key for a provider, if the account may use it: never for owner endpoints, never when BYOK-only. */
-export const usablePlatformKey = (deps: Pick<Deps, 'platformKeys'>, byokOnly: boolean, provider: ProviderId): string | undefined =>
+export const usablePlatformKey = async (deps: Pick<Deps, 'platformKeys'>, byokOnly: boolean, provider: ProviderId): Promise<string | undefined> =>
   provider === 'openai-compatible' || byokOnly ? undefined : deps.platformKeys.get(provider);
 
 /** Records that an owner key was used, and flags it when the provider refused it. */

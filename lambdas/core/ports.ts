@@ -256,9 +256,47 @@ export interface ProviderProbe {
   check(provider: ProviderId, apiKey: string, baseUrl?: string): Promise<ProbeResult>;
 }
 
-/** The platform's own provider keys, when the operator configured them. */
+/**
+ * The platform's own provider keys, when the operator configured them (Secrets
+ * Manager on AWS, environment variables locally). Asynchronous: a key may have to
+ * be fetched; a key that is configured but cannot be read now throws `unavailable`.
+ */
 export interface PlatformKeys {
-  get(provider: ProviderId): string | undefined;
+  get(provider: ProviderId): Promise<string | undefined>;
+}
+
+/** The operator's residency profile: `none`, or `eu` (data and model calls stay in the EU). */
+export type ResidencyProfile = 'none' | 'eu';
+
+/** What a provider is used for: answering visitors, or embedding documents and questions. */
+export type ModelPurpose = 'chat' | 'embedding';
+
+/** Whether a provider may be configured or called here; when not, why, in words an owner understands. */
+export type ProviderVerdict =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly kind: 'provider_not_allowed' | 'outside_residency'; readonly reason: string };
+
+/**
+ * The deployment's residency profile and the providers its operator allows, fixed
+ * at start from deploy parameters. Core asks it before an owner configures a
+ * provider and again before each call (the profile may have changed since).
+ */
+export interface ResidencyPolicy {
+  readonly profile: ResidencyProfile;
+  /** The AWS region every byte of tenant data is stored in. */
+  readonly region: string;
+  /** `baseUrl`: an owner's OpenAI-compatible endpoint, when known; `purpose` only changes the wording. */
+  check(provider: ProviderId, use?: { readonly purpose?: ModelPurpose | undefined; readonly baseUrl?: string | undefined }): ProviderVerdict;
+  /** The profile and region in plain words, for the data-flow statement. */
+  readonly summary: string;
+  /** Where a provider is reached, in plain words, when the profile makes it worth saying (EU endpoints). */
+  endpointNote(provider: ProviderId): string | undefined;
+}
+
+/** Defaults the operator chose for new accounts' settings (deploy parameters). */
+export interface DeploymentDefaults {
+  /** Days conversations are kept; undefined: the built-in default. */
+  readonly conversationRetentionDays: number | undefined;
 }
 
 export interface AuditLog {
@@ -387,6 +425,9 @@ export interface Deps {
   readonly keys: KeyVault;
   readonly probe: ProviderProbe;
   readonly platformKeys: PlatformKeys;
+  /** The residency profile and allowed providers every provider use is checked against. */
+  readonly residency: ResidencyPolicy;
+  readonly defaults: DeploymentDefaults;
   readonly audit: AuditLog;
   readonly ingestTrigger: IngestTrigger;
   readonly chatModels: ChatModels;

@@ -6,6 +6,7 @@ import { getRuntime } from '../adapters/wiring.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
 import { verifiedUser } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
+import { requestLog } from '../http/request-log.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { accountRoutes } from './admin/account-routes.ts';
 import { botRoutes } from './admin/bot-routes.ts';
@@ -21,13 +22,14 @@ const routes: Record<string, AdminRoute> = Object.fromEntries(
     .map(([key, route]) => [key, AUDITED_ROUTES[key] ? audited(AUDITED_ROUTES[key], route) : route]),
 );
 
-const { deps, logger } = getRuntime();
+const { deps, logger, edgeSecret } = getRuntime();
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(requestLog({ logger, fn: 'admin-api', edgeSecret }))
   .use(securityHeaders())
   .use(httpErrorHandler({ logger }))
   .handler(async (event) => {
     const route = routes[event.routeKey];
     if (!route) throw new AppError('not_found', 'No such route.');
-    return route(adminContext(event, deps, verifiedUser(event)));
+    return route(adminContext(event, deps, verifiedUser(event), edgeSecret));
   });

@@ -8,7 +8,7 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { prepareAnswer, streamAnswer } from '../core/chat.ts';
 import { AppError } from '../core/errors.ts';
 import { MAX_QUESTION_CHARS } from '../core/limits.ts';
@@ -17,6 +17,8 @@ import { getRuntime } from '../adapters/wiring.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
 import { bearerToken, header, jsonBody } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { noteAccount, requestLog } from '../http/request-log.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { toSseStream } from '../http/sse.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
@@ -29,7 +31,7 @@ const chatBody = z.object({
 
 const CHAT_PATH = /^\/widget\/v1\/([^/]+)\/chat$/;
 
-const { deps, logger } = getRuntime();
+const { deps, logger, edgeSecret } = getRuntime();
 
 /** The route and public id: from API Gateway's route match locally, from the path behind a function URL. */
 const routeOf = (event: APIGatewayProxyEventV2): { method: string; publicId: string } | null => {
@@ -40,6 +42,7 @@ const routeOf = (event: APIGatewayProxyEventV2): { method: string; publicId: str
 };
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode: executionModeStreamifyResponse })
+  .use(requestLog({ logger, fn: 'chat-stream', edgeSecret }))
   .use(securityHeaders())
   .use(widgetCors())
   .use(httpErrorHandler({ logger }))
@@ -53,10 +56,11 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode
     }
     if (route.method !== 'POST') throw new AppError('method_not_allowed', 'Use POST here.');
     const widget = await openWidget(deps, route.publicId, origin);
+    noteAccount(event, widget.tenant.accountId);
     // Allowed before the token is checked, so the page can read a 401 and start a new session.
     allowOrigin(event, origin);
     const session = await authenticateVisitor(deps, widget, route.publicId, bearerToken(event));
-    const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), event.requestContext.http.sourceIp);
+    const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), clientAddress(event, edgeSecret));
 
     const cancel = new AbortController();
     const body = toSseStream(streamAnswer(deps, prepared, cancel.signal), (err) => {

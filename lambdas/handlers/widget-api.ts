@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../core/errors.ts';
 import { readOwnConversation } from '../core/conversations.ts';
 import { giveFeedback, requestHandoff, submitLead } from '../core/visitor-actions.ts';
@@ -15,10 +15,12 @@ import { getRuntime } from '../adapters/wiring.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
 import { bearerToken, header, jsonBody, pathParam } from '../http/request.ts';
 import { json, noContent, type HttpResult } from '../http/responses.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { noteAccount, requestLog } from '../http/request-log.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
-const { deps, logger } = getRuntime();
+const { deps, logger, edgeSecret } = getRuntime();
 
 const text = (max: number) => z.string().max(max);
 const feedbackBody = z.object({ conversationId: text(40), turnId: text(40), rating: z.enum(['up', 'down']), comment: text(1000).optional() }).strict();
@@ -38,23 +40,30 @@ const leadBody = z.object({
 
 type WidgetRoute = (event: APIGatewayProxyEventV2, origin: string | undefined) => Promise<HttpResult>;
 
+/** The bot's widget, if this page may use it; the request's log line names its account from here on. */
+const open = async (event: APIGatewayProxyEventV2, origin: string | undefined) => {
+  const widget = await openWidget(deps, pathParam(event, 'publicId'), origin);
+  noteAccount(event, widget.tenant.accountId);
+  return widget;
+};
+
 /** The visitor of an allowed page; its origin is allowed before the token is checked, so a 401 is readable. */
 const visitor = async (event: APIGatewayProxyEventV2, origin: string | undefined) => {
-  const widget = await openWidget(deps, pathParam(event, 'publicId'), origin);
+  const widget = await open(event, origin);
   allowOrigin(event, origin);
   return authenticateVisitor(deps, widget, pathParam(event, 'publicId'), bearerToken(event));
 };
 
 const routes: Record<string, WidgetRoute> = {
   'GET /widget/v1/{publicId}/config': async (event, origin) => {
-    const { bot } = await openWidget(deps, pathParam(event, 'publicId'), origin);
+    const { bot } = await open(event, origin);
     allowOrigin(event, origin);
     return json(200, widgetConfig(bot));
   },
   'POST /widget/v1/{publicId}/sessions': async (event, origin) => {
-    const widget = await openWidget(deps, pathParam(event, 'publicId'), origin);
+    const widget = await open(event, origin);
     allowOrigin(event, origin);
-    return json(201, await startSession(deps, widget, pathParam(event, 'publicId'), event.requestContext.http.sourceIp, bearerToken(event)));
+    return json(201, await startSession(deps, widget, pathParam(event, 'publicId'), clientAddress(event, edgeSecret), bearerToken(event)));
   },
   'POST /widget/v1/{publicId}/feedback': async (event, origin) => {
     await giveFeedback(deps, await visitor(event, origin), jsonBody(event, feedbackBody));
@@ -67,12 +76,13 @@ const routes: Record<string, WidgetRoute> = {
   'GET /widget/v1/{publicId}/conversations/{conversationId}': async (event, origin) =>
     json(200, await readOwnConversation(deps, await visitor(event, origin), pathParam(event, 'conversationId'))),
   'OPTIONS /widget/v1/{publicId}/{proxy+}': async (event, origin) => {
-    await openWidget(deps, pathParam(event, 'publicId'), origin);
+    await open(event, origin);
     return { statusCode: 204, headers: origin ? preflightHeaders(origin) : {}, body: '' };
   },
 };
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(requestLog({ logger, fn: 'widget-api', edgeSecret }))
   .use(securityHeaders())
   // After the error handler in the chain, so errors get CORS headers too (middy runs these in reverse).
   .use(widgetCors())

@@ -16,6 +16,7 @@ import type { Chunk } from '../../lambdas/core/model.ts';
 import type { ContentCipher } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 2000);
 const WARM_RUNS = 10;
@@ -37,30 +38,30 @@ const platform = await startPlatform({ logLevel: 'error' });
 try {
   const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform.dynamodbUrl });
   const keyFile = process.env.PARLEY_LOCAL_MASTER_KEY_FILE!;
-  const { content } = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile });
+  const keyrings = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile });
   const text = 'Retrieval-augmented answers quote passages of about three hundred tokens. '.repeat(16);
   const chunks = (docId: string): Chunk[] => Array.from({ length: CHUNKS }, (_, seq) => ({
     docId, run: 'bench', seq, text: `${seq} ${text}`, section: 'Bench', start: 0, end: text.length, vector: embedLocally(`${seq} ${text}`, 512),
   }));
 
   const results: Record<string, number> = { chunks: CHUNKS };
-  for (const [name, makeCipher] of [['plain', () => passThrough], ['sealed', () => createContentCipher(db, platform.keysTable, content)]] as const) {
+  for (const [name, makeCipher] of [['plain', () => passThrough], ['sealed', () => createContentCipher(createTables({ base: db }), platform.keysTable, keyrings)]] as const) {
     const tenant = tenantForSystem(newId());
     const botId = newId();
-    await createChunkRepository(db, platform.table, makeCipher()).put(tenant, botId, chunks(newId()));
+    await createChunkRepository(createTables({ base: db }), platform.table, makeCipher()).put(tenant, botId, chunks(newId()));
     // Cold: a new function instance, no unwrapped account key in memory yet.
-    const cold = createChunkRepository(db, platform.table, makeCipher());
+    const cold = createChunkRepository(createTables({ base: db }), platform.table, makeCipher());
     results[`${name}ColdMs`] = await time(() => cold.listForBot(tenant, botId));
     const warm: number[] = [];
     for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(() => cold.listForBot(tenant, botId)));
     results[`${name}WarmMedianMs`] = median(warm);
   }
   // The crypto alone, without DynamoDB: opening every chunk with a warm key.
-  const cipher = createContentCipher(db, platform.keysTable, content);
+  const cipher = createContentCipher(createTables({ base: db }), platform.keysTable, keyrings);
   const tenant = tenantForSystem(newId());
   const sealed = await Promise.all(chunks('x').map(async (c) => cipher.seal(tenant, 'chunk', new Uint8Array(4 + c.text.length + 2048))));
   results.openAllWarmMs = await time(() => Promise.all(sealed.map((s) => cipher.open(tenant, 'chunk', s))));
-  const fresh = createContentCipher(db, platform.keysTable, content);
+  const fresh = createContentCipher(createTables({ base: db }), platform.keysTable, keyrings);
   results.keyUnwrapColdMs = await time(() => fresh.open(tenant, 'chunk', sealed[0]!));
   db.destroy();
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { MAX_QUESTION_CHARS, MAX_UPLOAD_BYTES } from '../../lambdas/core/limits.ts';
 import { ask, call, newOwner, signIn, uploadDocument, usePlatform } from './fixtures/platform.ts';
@@ -14,6 +15,29 @@ describe('bad input gets a clear JSON error and loses nothing', () => {
     const wrongMethod = await call(platform().apiUrl, 'PUT', '/v1/bots');
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('answers a body sent in chunks beyond the limit with 413, not a reset connection', async () => {
+    const owner = await newOwner(platform());
+    const url = new URL('/v1/bots', platform().apiUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 20) {
+          sent++;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
   });
 
   it('refuses a missing, malformed, forged or wrongly signed token with 401', async () => {

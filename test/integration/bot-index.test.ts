@@ -1,7 +1,7 @@
 // The bot index under concurrent change: ingests racing for the head all land,
 // deletion takes a document's entries and segment with it, and nothing of a
 // run that lost its race is left behind.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
@@ -116,5 +116,14 @@ describe('a bot index', () => {
       if (i < 5) expect(reply.sources.map((s) => s.docId)).not.toContain(ids[i]);
       else expect(reply.sources[0]?.docId).toBe(ids[i]);
     }
+  });
+
+  it('says so when the index names a head that is gone, instead of waiting forever', async () => {
+    const owner = await newOwner(platform());
+    await addText(owner, 'One', 'Returns are accepted within thirty days.');
+    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
+    await db.send(new PutCommand({ TableName: platform().table, Item: { pk: `A#${owner.accountId}#B#${owner.botId}`, sk: 'INDEX', generation: 999_999 } }));
+    db.destroy();
+    await expect(platform().deps.index.getHead(tenantForSystem(owner.accountId), owner.botId)).rejects.toThrow(/head is missing/);
   });
 });

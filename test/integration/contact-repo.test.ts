@@ -7,6 +7,7 @@ import type { VisitorContact } from '../../lambdas/core/model.ts';
 import type { ContactRepository } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
@@ -25,7 +26,7 @@ describe('contact repository', () => {
   let repo: ContactRepository;
   beforeAll(() => {
     db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
-    repo = createContactRepository(db, platform().table, platform().deps.cipher);
+    repo = createContactRepository(createTables({ base: db }), platform().table, platform().deps.cipher);
   });
   afterAll(() => db.destroy());
 

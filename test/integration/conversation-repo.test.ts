@@ -8,6 +8,7 @@ import type { Conversation, ConversationTurn } from '../../lambdas/core/model.ts
 import type { ConversationRepository } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 
 const HOUR = 3_600_000;
 const inAnHour = () => new Date(Date.now() + HOUR).toISOString();
@@ -35,7 +36,7 @@ describe('conversation repository', () => {
   let repo: ConversationRepository;
   beforeAll(() => {
     db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
-    repo = createConversationRepository(db, platform().table, platform().deps.cipher);
+    repo = createConversationRepository(createTables({ base: db }), platform().table, platform().deps.cipher);
   });
   afterAll(() => db.destroy());
 
@@ -185,7 +186,7 @@ describe('conversation repository', () => {
         return db.send(command as never);
       },
     } as unknown as DynamoDBDocumentClient;
-    const racingRepo = createConversationRepository(racing, platform().table, platform().deps.cipher);
+    const racingRepo = createConversationRepository(createTables({ base: racing }), platform().table, platform().deps.cipher);
     const { tenant, botId } = fresh();
     const c = conversation(botId);
     await racingRepo.create(tenant, c);
@@ -225,7 +226,7 @@ describe('conversation repository', () => {
     await repo.create(tenant, c);
     await repo.appendTurn(tenant, botId, c.conversationId, turn(1), c.expiresAt);
     await repo.create(tenant, conversation(botId, { expiresAt: aMinuteAgo() }));
-    await createContactRepository(db, platform().table, platform().deps.cipher).put(tenant, {
+    await createContactRepository(createTables({ base: db }), platform().table, platform().deps.cipher).put(tenant, {
       contactId: newId(), botId, kind: 'lead', visitorId: newId(), email: 'ada@example.com', createdAt: new Date().toISOString(), expiresAt: inAnHour(),
     });
     const otherBot = newId();

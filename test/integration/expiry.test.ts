@@ -5,13 +5,14 @@ import { createDocumentRepository } from '../../lambdas/adapters/dynamo/document
 import { newId } from '../../lambdas/core/ids.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 
 describe('expired items', () => {
   const platform = usePlatform();
 
   it('are ignored by every read, though DynamoDB Local never deletes them', async () => {
     const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
-    const docs = createDocumentRepository(db, platform().table);
+    const docs = createDocumentRepository(createTables({ base: db }), platform().table);
     const tenant = tenantForSystem(newId());
     const botId = newId();
     const base = { botId, name: 'a.md', contentType: 'text/markdown', size: 1, status: 'ready', chunkCount: 1, objectName: 'a.md', createdAt: '', updatedAt: '' };

@@ -6,6 +6,7 @@ import { newId } from '../../lambdas/core/ids.ts';
 import type { BotBudget } from '../../lambdas/core/model.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 
 /** Roomy cost limits, so a test about tokens is decided by tokens alone. */
 const budget = (over: Partial<BotBudget> = {}): BotBudget => ({
@@ -24,7 +25,7 @@ describe('meter', () => {
   const setup = (at: string, client = db) => {
     const clock = { at: new Date(at), now() { return this.at; } };
     const tenant = tenantForSystem(newId());
-    const meter = createMeter(client, platform().table, clock);
+    const meter = createMeter(createTables({ base: client }), platform().table, clock);
     const counter = async (sk: string) =>
       (await db.send(new GetCommand({ TableName: platform().table, Key: { pk: `A#${tenant.accountId}#M`, sk } }))).Item;
     return { clock, tenant, botId: newId(), meter, counter, moveTo: (iso: string) => { clock.at = new Date(iso); } };

@@ -59,7 +59,7 @@ describe('re-ingest and delete, from any state', () => {
       expect(await platform().deps.documents.get(tenant, owner.botId, ticket.body.document.docId)).toBeNull();
       expect(await platform().deps.chunks.listForBot(tenant, owner.botId)).toEqual([]);
       const s3 = createS3Client({ region: 'eu-west-1', endpoint: platform().s3Url });
-      const store = createObjectStore(s3, platform().bucket);
+      const store = createObjectStore(() => s3, platform().bucket);
       const dir = `bots/${owner.botId}/docs/${ticket.body.document.docId}/`;
       expect(await store.get(tenant, `${dir}sealed.bin`, 1e6)).toBeNull();
       expect(await store.get(tenant, `${dir}contact.md`, 1e6)).toBeNull();

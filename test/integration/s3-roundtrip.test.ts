@@ -17,7 +17,7 @@ describe('documents in the local S3', () => {
     await platform().ingest.idle();
 
     const s3 = createS3Client({ region: 'eu-west-1', endpoint: platform().s3Url });
-    const store = createObjectStore(s3, platform().bucket);
+    const store = createObjectStore(() => s3, platform().bucket);
     const tenant = tenantForSystem(owner.accountId);
     const docDir = `bots/${owner.botId}/docs/${ticket.body.document.docId}/`;
     // Ingestion keeps the file only sealed under the account key; the plaintext upload is gone.
@@ -37,7 +37,7 @@ describe('documents in the local S3', () => {
 
   it('refuses relative tricks in object paths', async () => {
     const s3 = createS3Client({ region: 'eu-west-1', endpoint: platform().s3Url });
-    const store = createObjectStore(s3, platform().bucket);
+    const store = createObjectStore(() => s3, platform().bucket);
     const tenant = tenantForSystem('01ARZ3NDEKTSV4RRFFQ69G5FAV');
     await expect(store.get(tenant, '../01BX5ZZKBKACTAV9WEVGEMMVRZ/secret', 10)).rejects.toThrow('relative');
     await expect(store.get(tenant, '/abs', 10)).rejects.toThrow('relative');

@@ -35,7 +35,7 @@ describe('keyrings', () => {
 });
 
 describe('the envelope', () => {
-  const { secrets } = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile(0o600) }, {});
+  const secrets = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile(0o600) }, {}).platformSecrets;
 
   it('opens only with exactly the encryption context it was sealed with', async () => {
     const sealed = await sealWithContext(secrets, new TextEncoder().encode('secret'), { accountId: 'A', purpose: 'p' });
@@ -46,7 +46,7 @@ describe('the envelope', () => {
   });
 
   it('cannot be opened with another master key', async () => {
-    const other = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile(0o400) }, {}).secrets;
+    const other = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile(0o400) }, {}).platformSecrets;
     const sealed = await sealWithContext(secrets, new Uint8Array([1, 2, 3]), { accountId: 'A' });
     await expect(openWithContext(other, sealed, { accountId: 'A' })).rejects.toThrow();
   });

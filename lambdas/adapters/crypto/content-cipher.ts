@@ -7,12 +7,13 @@
  * deleting the wrapped key makes every sealed copy unreadable.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { KeyringNode } from '@aws-crypto/client-node';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContentKeyUnavailable } from '../../core/errors.ts';
 import type { ContentCipher, ContentPurpose } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
 import { isConditionFailure } from '../dynamo/items.ts';
+import type { Tables } from '../dynamo/tables.ts';
+import type { Keyrings } from './keyrings.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
 
 const VERSION = 1;
@@ -31,9 +32,9 @@ const aad = (accountId: string, purpose: ContentPurpose) => Buffer.from(`parley/
 const keyContext = (accountId: string) => ({ accountId, purpose: 'account-content-key' });
 
 export const createContentCipher = (
-  db: DynamoDBDocumentClient,
+  tables: Pick<Tables, 'tenant'>,
   keysTable: string,
-  keyring: KeyringNode,
+  keyrings: Pick<Keyrings, 'content'>,
   opts: ContentCipherOptions = {},
 ): ContentCipher & { forget(accountId: string): void } => {
   const ttl = opts.cacheTtlMs ?? 5 * 60_000;
@@ -71,7 +72,10 @@ export const createContentCipher = (
     return hit.key;
   };
 
-  const load = async (accountId: string, create: boolean): Promise<Buffer | null> => {
+  const load = async (tenant: TenantContext, create: boolean): Promise<Buffer | null> => {
+    const { accountId } = tenant;
+    const db = tables.tenant(tenant);
+    const keyring = keyrings.content(accountId);
     const hit = cached(accountId);
     if (hit) return hit;
     const Key = { pk: `A#${accountId}`, sk: 'CONTENT_KEY' };
@@ -103,13 +107,14 @@ export const createContentCipher = (
   };
 
   /** One unwrap per account at a time, however many requests ask at once. */
-  const accountKey = (accountId: string, create: boolean): Promise<Buffer | null> => {
+  const accountKey = (tenant: TenantContext, create: boolean): Promise<Buffer | null> => {
+    const { accountId } = tenant;
     const hit = cached(accountId);
     if (hit) return Promise.resolve(hit);
     const id = `${accountId}:${create}`;
     let p = inflight.get(id);
     if (!p) {
-      p = load(accountId, create).finally(() => inflight.delete(id));
+      p = load(tenant, create).finally(() => inflight.delete(id));
       inflight.set(id, p);
     }
     return p;
@@ -117,7 +122,7 @@ export const createContentCipher = (
 
   return {
     async seal(tenant: TenantContext, purpose, plaintext) {
-      const key = await accountKey(tenant.accountId, true);
+      const key = await accountKey(tenant, true);
       if (!key) throw new ContentKeyUnavailable();
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -128,7 +133,7 @@ export const createContentCipher = (
 
     async open(tenant, purpose, sealed) {
       if (sealed[0] !== VERSION || sealed.length < 1 + IV_BYTES + TAG_BYTES) throw new ContentKeyUnavailable('Not a sealed value.');
-      const key = await accountKey(tenant.accountId, false);
+      const key = await accountKey(tenant, false);
       if (!key) throw new ContentKeyUnavailable();
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(sealed.length - TAG_BYTES);
@@ -144,7 +149,7 @@ export const createContentCipher = (
 
     async destroyAccountKey(tenant) {
       forget(tenant.accountId);
-      await db.send(new DeleteCommand({ TableName: keysTable, Key: { pk: `A#${tenant.accountId}`, sk: 'CONTENT_KEY' } }));
+      await tables.tenant(tenant).send(new DeleteCommand({ TableName: keysTable, Key: { pk: `A#${tenant.accountId}`, sk: 'CONTENT_KEY' } }));
     },
 
     forget,

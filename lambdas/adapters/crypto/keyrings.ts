@@ -2,20 +2,30 @@
  * Keyrings, chosen once from configuration: AWS KMS keys on AWS (one for account
  * content keys, one for owner secrets), a raw AES key from a local file on the
  * local platform. The raw keyring refuses to start inside Lambda or in production.
+ *
+ * An account's keyrings call KMS with that account's tenant credentials when the
+ * function has them (`kmsCredentialsFor`): the key policies let the tenant role
+ * use a key only with `accountId` in the encryption context equal to its tag.
  */
 import { readFileSync, statSync } from 'node:fs';
 import {
+  cacheClients,
+  getClient,
+  KMS,
   KmsKeyringNode,
   RawAesKeyringNode,
   RawAesWrappingSuiteIdentifier,
   type KeyringNode,
 } from '@aws-crypto/client-node';
+import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface Keyrings {
-  /** Wraps each account's content key. */
-  readonly content: KeyringNode;
-  /** Encrypts owner provider keys. */
-  readonly secrets: KeyringNode;
+  /** Wraps an account's content key. */
+  content(accountId: string): KeyringNode;
+  /** Encrypts an account's owner provider keys. */
+  secrets(accountId: string): KeyringNode;
+  /** The secrets key for what belongs to no account (the visitor-token signing key). */
+  readonly platformSecrets: KeyringNode;
 }
 
 export interface KeyringConfig {
@@ -23,7 +33,23 @@ export interface KeyringConfig {
   readonly localMasterKeyFile?: string | undefined;
   readonly contentKmsKeyId?: string | undefined;
   readonly secretsKmsKeyId?: string | undefined;
+  /** An account's tenant credentials; without it KMS is called with the function's own role. */
+  readonly kmsCredentialsFor?: ((accountId: string) => AwsCredentialIdentityProvider) | undefined;
 }
+
+/** One value per account, made on first use (bounded: a warm function serves few accounts). */
+const perAccountValue = <T>(make: (accountId: string) => T) => {
+  const made = new Map<string, T>();
+  return (accountId: string): T => {
+    let keyring = made.get(accountId);
+    if (!keyring) {
+      keyring = make(accountId);
+      made.set(accountId, keyring);
+      if (made.size > 500) made.delete(made.keys().next().value as string);
+    }
+    return keyring;
+  };
+};
 
 export const createKeyrings = (config: KeyringConfig, env: NodeJS.ProcessEnv = process.env): Keyrings => {
   if (config.localMasterKeyFile) {
@@ -41,13 +67,23 @@ export const createKeyrings = (config: KeyringConfig, env: NodeJS.ProcessEnv = p
       unencryptedMasterKey: new Uint8Array(key),
       wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
     });
-    return { content: keyring('content'), secrets: keyring('secrets') };
+    const content = keyring('content');
+    const secrets = keyring('secrets');
+    return { content: () => content, secrets: () => secrets, platformSecrets: secrets };
   }
   if (!config.contentKmsKeyId || !config.secretsKmsKeyId) {
     throw new Error('PARLEY_CONTENT_KMS_KEY_ID and PARLEY_SECRETS_KMS_KEY_ID are required without a local master key.');
   }
+  const { contentKmsKeyId, secretsKmsKeyId, kmsCredentialsFor } = config;
+  // One KMS client per account (and region), shared by its two keyrings.
+  const kmsClientOf = perAccountValue((accountId) => cacheClients(getClient(KMS, { credentials: kmsCredentialsFor!(accountId) })));
+  const kmsKeyring = (generatorKeyId: string) => perAccountValue((accountId) => new KmsKeyringNode({
+    generatorKeyId,
+    ...(kmsCredentialsFor ? { clientProvider: kmsClientOf(accountId) } : {}),
+  }));
   return {
-    content: new KmsKeyringNode({ generatorKeyId: config.contentKmsKeyId }),
-    secrets: new KmsKeyringNode({ generatorKeyId: config.secretsKmsKeyId }),
+    content: kmsKeyring(contentKmsKeyId),
+    secrets: kmsKeyring(secretsKmsKeyId),
+    platformSecrets: new KmsKeyringNode({ generatorKeyId: secretsKmsKeyId }),
   };
 };

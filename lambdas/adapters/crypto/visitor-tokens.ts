@@ -8,10 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KeyringNode } from '@aws-crypto/client-node';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { jwtVerify, SignJWT } from 'jose';
 import type { VisitorClaims, VisitorTokens } from '../../core/ports.ts';
 import { isConditionFailure } from '../dynamo/items.ts';
+import type { Tables } from '../dynamo/tables.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
 
 const KEY = { pk: 'PLATFORM', sk: 'VISITOR_TOKEN_KEY' };
@@ -20,7 +21,8 @@ export const VISITOR_TOKEN_KEY_PURPOSE = 'visitor-token-key';
 const CONTEXT = { purpose: VISITOR_TOKEN_KEY_PURPOSE };
 const ISSUER = 'parley-widget';
 
-export const createVisitorTokens = (db: DynamoDBDocumentClient, keysTable: string, keyring: KeyringNode): VisitorTokens => {
+export const createVisitorTokens = (tables: Pick<Tables, 'platform'>, keysTable: string, keyring: KeyringNode): VisitorTokens => {
+  const db = tables.platform;
   let secret: Promise<Uint8Array> | undefined;
 
   const load = async (): Promise<Uint8Array> => {

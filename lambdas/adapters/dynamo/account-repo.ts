@@ -1,66 +1,87 @@
 /** Accounts, memberships and the user → account lookup. */
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../core/errors.ts';
 import type { Account, Membership } from '../../core/model.ts';
 import type { AccountRepository } from '../../core/ports.ts';
-import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
+import { keys, tenantForSystem, type Role, type TenantContext } from '../../core/tenancy.ts';
+import type { Tables } from './tables.ts';
 import { createMemberMethods } from './member-repo.ts';
-import { batchWrite, deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';
+import { batchWrite, deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
 
 const userPk = (userId: string) => `U#${userId}`;
 
-export const createAccountRepository = (db: DynamoDBDocumentClient, table: string): AccountRepository => ({
-  ...createMemberMethods(db, table),
+export const createAccountRepository = (tables: Tables, table: string): AccountRepository => ({
+  ...createMemberMethods(tables, table),
 
+  /**
+   * The account's own items first (with the tenant's credentials), then the
+   * user's links (the platform's): one owned account per user holds even when
+   * two first sign-ins race, because the loser's `OWNS` write fails and its
+   * account items, which nothing links to yet, are taken back.
+   */
   async create({ account, userId, email }) {
-    const pk = `A#${account.accountId}`;
+    const tenant = tenantForSystem(account.accountId);
+    const pk = keys.account(tenant);
     try {
-      await db.send(new TransactWriteCommand({
+      await tables.tenant(tenant).send(new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: table, Item: { pk, sk: 'ACCOUNT', ...account }, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: table, Item: { pk, sk: `MEMBER#${userId}`, userId, email, role: 'owner', addedAt: account.createdAt } } },
-          { Put: { TableName: table, Item: { pk: userPk(userId), sk: `ACCOUNT#${account.accountId}`, accountId: account.accountId } } },
-          // One owned account per user, even when two first sign-ins race.
-          { Put: { TableName: table, Item: { pk: userPk(userId), sk: 'OWNS', accountId: account.accountId }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }));
     } catch (err) {
       if (isConditionFailure(err)) throw new AppError('conflict', 'You already have an account.');
       throw err;
     }
+    try {
+      await tables.platform.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: userPk(userId), sk: 'OWNS', accountId: account.accountId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: table, Item: { pk: userPk(userId), sk: `ACCOUNT#${account.accountId}`, accountId: account.accountId } } },
+        ],
+      }));
+    } catch (err) {
+      await deleteByPrefix(tables.tenant(tenant), table, pk, '');
+      if (isConditionFailure(err)) throw new AppError('conflict', 'You already have an account.');
+      throw err;
+    }
   },
 
   async membershipsOf(userId) {
-    const links = await queryAll(db, {
+    const links = await queryAll(tables.platform, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': userPk(userId), ':p': 'ACCOUNT#' },
     });
     if (links.length === 0) return [];
-    // The member item in the account's partition is the authority: removing it ends access at once.
-    const out = await db.send(new BatchGetCommand({
-      RequestItems: { [table]: { Keys: links.map((l) => ({ pk: `A#${String(l.accountId)}`, sk: `MEMBER#${userId}` })) } },
+    // The member item in the account's partition is the authority: removing it ends
+    // access at once. Each is read with that account's credentials, the account id
+    // coming from the user's own verified links.
+    const members = await Promise.all(links.map(async (l) => {
+      const tenant = tenantForSystem(String(l.accountId));
+      const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `MEMBER#${userId}` } }));
+      const [m] = live(out.Item ? [out.Item] : []);
+      return m ? { accountId: tenant.accountId, userId, role: m.role as Role } satisfies Membership : null;
     }));
-    return live((out.Responses?.[table] ?? []) as Item[])
-      .map((m): Membership => ({ accountId: String(m.pk).slice(2), userId, role: m.role as Role }))
-      .sort((a, b) => a.accountId.localeCompare(b.accountId));
+    return members.filter((m) => m !== null).sort((a, b) => a.accountId.localeCompare(b.accountId));
   },
 
   async get(tenant: TenantContext) {
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: 'ACCOUNT' } }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: 'ACCOUNT' } }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? withoutKeys<Account>(item) : null;
   },
 
   async erase(tenant, erasedAt) {
     const pk = keys.account(tenant);
+    const db = tables.tenant(tenant);
     const members = await queryAll(db, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': pk, ':p': 'MEMBER#' },
     });
     // Members' links go first, so nobody reaches a half-erased account.
-    await batchWrite(db, table, members.flatMap((m) => [
+    await batchWrite(tables.platform, table, members.flatMap((m) => [
       { DeleteRequest: { Key: { pk: userPk(String(m.userId)), sk: `ACCOUNT#${tenant.accountId}` } } },
       ...(m.role === 'owner' ? [{ DeleteRequest: { Key: { pk: userPk(String(m.userId)), sk: 'OWNS' } } }] : []),
     ]));
@@ -69,16 +90,16 @@ export const createAccountRepository = (db: DynamoDBDocumentClient, table: strin
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': pk, ':p': 'INVITE#' },
     });
-    await batchWrite(db, table, invitations.map((i) => ({ DeleteRequest: { Key: { pk: `INV#${String(i.email)}`, sk: `ACCOUNT#${tenant.accountId}` } } })));
+    await batchWrite(tables.platform, table, invitations.map((i) => ({ DeleteRequest: { Key: { pk: `INV#${String(i.email)}`, sk: `ACCOUNT#${tenant.accountId}` } } })));
     await deleteByPrefix(db, table, `${pk}#M`, '');
     await deleteByPrefix(db, table, pk, '');
     // What is left: that an account existed and when it was erased; nothing about who or what.
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `ERASED#${tenant.accountId}`, sk: 'ERASURE', erasedAt } }));
+    await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: `ERASED#${tenant.accountId}`, sk: 'ERASURE', erasedAt } }));
   },
 
   async update(tenant, account) {
     try {
-      await db.send(new PutCommand({
+      await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
         Item: { pk: keys.account(tenant), sk: 'ACCOUNT', ...account, accountId: tenant.accountId },
         ConditionExpression: 'attribute_exists(pk)',

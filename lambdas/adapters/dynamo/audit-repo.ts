@@ -1,23 +1,24 @@
 /** The audit log under the account partition: `AUDIT#<time>#<id>`, kept 12 months. */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../core/model.ts';
 import type { AuditLog } from '../../core/ports.ts';
 import { AUDIT_RETENTION_DAYS } from '../../core/limits.ts';
 import { keys } from '../../core/tenancy.ts';
 import { live, withoutKeys, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 
-export const createAuditRepository = (db: DynamoDBDocumentClient, table: string): AuditLog => ({
+export const createAuditRepository = (tables: Tables, table: string): AuditLog => ({
   async record(tenant, entry) {
     const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + AUDIT_RETENTION_DAYS * 86_400;
-    await db.send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `AUDIT#${entry.at}#${entry.id}`, ...entry, expiresAt } }));
+    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `AUDIT#${entry.at}#${entry.id}`, ...entry, expiresAt } }));
   },
 
   async list(tenant, { action, limit }) {
     const out: AuditEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await db.send(new QueryCommand({
+      const page = await tables.tenant(tenant).send(new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'AUDIT#' },

@@ -3,11 +3,11 @@
  * keyed `CHUNK#<doc>#<run>#<seq>`: a re-ingest writes a new run beside the one that
  * answers, and the old run is deleted once the document has switched.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Chunk } from '../../core/model.ts';
 import type { ChunkRepository, ContentCipher } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { batchGet, batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 const chunkSk = (c: Pick<Chunk, 'docId' | 'run' | 'seq'>) => `CHUNK#${c.docId}#${c.run}#${String(c.seq).padStart(6, '0')}`;
 
@@ -34,7 +34,7 @@ const unpack = (bytes: Uint8Array): { text: string; section: string; url?: strin
   return { text, section, ...(url ? { url } : {}), vector };
 };
 
-export const createChunkRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ChunkRepository => {
+export const createChunkRepository = (tables: Tables, table: string, cipher: ContentCipher): ChunkRepository => {
   const chunkOf = async (tenant: TenantContext, i: Item): Promise<Chunk> => ({
     docId: String(i.docId),
     run: String(i.run),
@@ -58,11 +58,11 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string,
         end: c.end,
         sealed: await cipher.seal(tenant, 'chunk', pack(c)),
       })));
-      await batchWrite(db, table, items.map((Item) => ({ PutRequest: { Item } })));
+      await batchWrite(tables.tenant(tenant), table, items.map((Item) => ({ PutRequest: { Item } })));
     },
 
     async listForBot(tenant, botId) {
-      const items = await queryAll(db, {
+      const items = await queryAll(tables.tenant(tenant), {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': keys.bot(tenant, botId), ':p': 'CHUNK#' },
@@ -72,18 +72,18 @@ export const createChunkRepository = (db: DynamoDBDocumentClient, table: string,
 
     async getMany(tenant, botId, wanted) {
       const pk = keys.bot(tenant, botId);
-      const items = await batchGet(db, table, wanted.map((k) => ({ pk, sk: chunkSk(k) })));
+      const items = await batchGet(tables.tenant(tenant), table, wanted.map((k) => ({ pk, sk: chunkSk(k) })));
       const bySk = new Map(items.map((i) => [String(i.sk), i]));
       const found = wanted.map((k) => bySk.get(chunkSk(k))).filter((i): i is Item => i !== undefined);
       return Promise.all(found.map((i) => chunkOf(tenant, i)));
     },
 
     async deleteForDocument(tenant, botId, docId, run) {
-      await deleteByPrefix(db, table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`);
+      await deleteByPrefix(tables.tenant(tenant), table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`);
     },
 
     async deleteForBot(tenant, botId) {
-      await deleteByPrefix(db, table, keys.bot(tenant, botId), 'CHUNK#');
+      await deleteByPrefix(tables.tenant(tenant), table, keys.bot(tenant, botId), 'CHUNK#');
     },
   };
 };

@@ -1,11 +1,14 @@
 /** The DynamoDB document client, built once per cold start and injectable for tests. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface DynamoOptions {
   readonly region: string;
-  /** Endpoint override (DynamoDB Local); uses static dummy credentials, as DynamoDB Local checks none. */
+  /** Endpoint override (DynamoDB Local); uses static dummy credentials unless given others, as DynamoDB Local checks none. */
   readonly endpoint?: string | undefined;
+  /** Credentials other than the function's own (an account's tenant role). */
+  readonly credentials?: AwsCredentialIdentityProvider | undefined;
 }
 
 export const createDocumentClient = (opts: DynamoOptions): DynamoDBDocumentClient =>
@@ -13,6 +16,7 @@ export const createDocumentClient = (opts: DynamoOptions): DynamoDBDocumentClien
     new DynamoDBClient({
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );

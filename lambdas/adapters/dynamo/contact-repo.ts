@@ -5,11 +5,12 @@
  * fields) is sealed under the account's key; ids and times stay clear for listing.
  * Erasing a bot's conversation partition erases these with it.
  */
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { VisitorContact } from '../../core/model.ts';
 import type { ContactRepository, ContentCipher } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { live, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 const prefix = (kind: VisitorContact['kind']) => (kind === 'handoff' ? 'HANDOFF#' : 'LEAD#');
 
@@ -17,7 +18,7 @@ const prefix = (kind: VisitorContact['kind']) => (kind === 'handoff' ? 'HANDOFF#
 type Personal = Pick<VisitorContact, 'name' | 'email' | 'phone' | 'message' | 'fields'>;
 
 /** Visitor contacts, sealed at rest; see the file comment for the layout. */
-export const createContactRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ContactRepository => {
+export const createContactRepository = (tables: Tables, table: string, cipher: ContentCipher): ContactRepository => {
   const contactOf = async (tenant: TenantContext, i: Item): Promise<VisitorContact> => {
     const { pk: _pk, sk: _sk, expiresAt: _e, expiresIso, sealed, ...clear } = i;
     const personal = JSON.parse(Buffer.from(await cipher.open(tenant, 'contact', sealed as Uint8Array)).toString('utf8')) as Personal;
@@ -28,7 +29,7 @@ export const createContactRepository = (db: DynamoDBDocumentClient, table: strin
     async put(tenant, contact) {
       const { name, email, phone, message, fields, expiresAt, ...clear } = contact;
       const sealed = await cipher.seal(tenant, 'contact', Buffer.from(JSON.stringify({ name, email, phone, message, fields })));
-      await db.send(new PutCommand({
+      await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
         Item: {
           pk: keys.conversations(tenant, contact.botId),
@@ -43,7 +44,7 @@ export const createContactRepository = (db: DynamoDBDocumentClient, table: strin
     },
 
     async delete(tenant, botId, kind, contactId) {
-      await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: `${prefix(kind)}${contactId}` } }));
+      await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: `${prefix(kind)}${contactId}` } }));
     },
 
     async list(tenant, botId, kind, limit) {
@@ -52,7 +53,7 @@ export const createContactRepository = (db: DynamoDBDocumentClient, table: strin
       let start: Record<string, unknown> | undefined;
       do {
         // Expired items still count towards a query's Limit, so read on until the page is full.
-        const page = await db.send(new QueryCommand({
+        const page = await tables.tenant(tenant).send(new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
           ExpressionAttributeValues: { ':pk': keys.conversations(tenant, botId), ':p': prefix(kind) },

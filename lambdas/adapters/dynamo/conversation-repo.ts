@@ -9,12 +9,13 @@
  * by creation: ordering by `updatedAt` would need an index or a key that moves per turn.
  * Every item carries `expiresAt` (epoch seconds, the TTL attribute) and the ISO time apart.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invalid, notFound } from '../../core/errors.ts';
 import type { Conversation, ConversationTurn, Feedback } from '../../core/model.ts';
 import type { ContentCipher, ConversationRepository } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { deleteByPrefix, isConditionFailure, live, queryAll, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 const recordSk = (conversationId: string) => `CONV#${conversationId}`;
 const turnPrefix = (conversationId: string) => `TURN#${conversationId}#`;
@@ -41,7 +42,7 @@ const decodeCursor = (cursor: string, pk: string): Item => {
 
 
 /** Conversation records and their turns; see the file comment for the layout. */
-export const createConversationRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): ConversationRepository => {
+export const createConversationRepository = (tables: Tables, table: string, cipher: ContentCipher): ConversationRepository => {
   const seal = async (tenant: TenantContext, value: unknown) => cipher.seal(tenant, 'conversation', Buffer.from(JSON.stringify(value)));
   const open = async <T>(tenant: TenantContext, sealed: unknown): Promise<T> =>
     JSON.parse(Buffer.from(await cipher.open(tenant, 'conversation', sealed as Uint8Array)).toString('utf8')) as T;
@@ -61,7 +62,7 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
   return {
     async create(tenant, c) {
       const { preview, expiresAt, ...clear } = c;
-      await db.send(new PutCommand({
+      await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
         Item: { pk: keys.conversations(tenant, c.botId), sk: recordSk(c.conversationId), ...clear, expiresIso: expiresAt, expiresAt: epochSeconds(expiresAt), preview: await seal(tenant, preview) },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -69,7 +70,7 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
     },
 
     async get(tenant, botId, conversationId) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: recordSk(conversationId) } }));
+      const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: recordSk(conversationId) } }));
       const [item] = live(out.Item ? [out.Item] : []);
       return item ? conversationOf(tenant, item) : null;
     },
@@ -97,7 +98,7 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
       ];
       for (let attempt = 0; ; attempt++) {
         try {
-          await db.send(new TransactWriteCommand({ TransactItems: items }));
+          await tables.tenant(tenant).send(new TransactWriteCommand({ TransactItems: items }));
           return;
         } catch (err) {
           const codes = ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code);
@@ -110,7 +111,7 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
     },
 
     async listTurns(tenant, botId, conversationId) {
-      const items = await queryAll(db, {
+      const items = await queryAll(tables.tenant(tenant), {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': keys.conversations(tenant, botId), ':p': turnPrefix(conversationId) },
@@ -120,7 +121,7 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
 
     async setFeedback(tenant, botId, conversationId, turnId, { rating, at, comment }) {
       try {
-        await db.send(new UpdateCommand({
+        await tables.tenant(tenant).send(new UpdateCommand({
           TableName: table,
           Key: { pk: keys.conversations(tenant, botId), sk: turnPrefix(conversationId) + turnId },
           ConditionExpression: LIVE_AND_THERE,
@@ -143,7 +144,7 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
       let start: Record<string, unknown> | undefined = cursor ? decodeCursor(cursor, pk) : undefined;
       do {
         // Asking only for what is missing means a full page ends exactly at its last key.
-        const page = await db.send(new QueryCommand({
+        const page = await tables.tenant(tenant).send(new QueryCommand({
           TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': 'CONV#' },
           ScanIndexForward: false, Limit: wanted - found.length, ExclusiveStartKey: start,
         }));
@@ -157,14 +158,14 @@ export const createConversationRepository = (db: DynamoDBDocumentClient, table: 
     /** Removes the record first, so a concurrent append fails instead of leaving a turn behind. */
     async delete(tenant, botId, conversationId) {
       const pk = keys.conversations(tenant, botId);
-      const old = await db.send(new DeleteCommand({ TableName: table, Key: { pk, sk: recordSk(conversationId) }, ReturnValues: 'ALL_OLD' }));
-      const turns = await deleteByPrefix(db, table, pk, turnPrefix(conversationId));
+      const old = await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk, sk: recordSk(conversationId) }, ReturnValues: 'ALL_OLD' }));
+      const turns = await deleteByPrefix(tables.tenant(tenant), table, pk, turnPrefix(conversationId));
       return live([...(old.Attributes ? [old.Attributes] : []), ...turns]).length > 0;
     },
 
     /** Erases the whole partition: conversations, turns, and the bot's handoffs and leads with them. */
     async deleteForBot(tenant, botId) {
-      await deleteByPrefix(db, table, keys.conversations(tenant, botId), '');
+      await deleteByPrefix(tables.tenant(tenant), table, keys.conversations(tenant, botId), '');
     },
   };
 };

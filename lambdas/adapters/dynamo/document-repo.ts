@@ -3,12 +3,13 @@
  * marks `SHA#<bot>#<sha256>` naming the document that last indexed those bytes, so
  * a duplicate upload is found with one read, not by listing every document.
  */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord } from '../../core/model.ts';
 import type { DocumentPatch, DocumentRepository } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
 import { updateExisting } from './update-expression.ts';
+import type { Tables } from './tables.ts';
 
 const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
 
@@ -19,9 +20,9 @@ export const documentKey = (tenant: TenantContext, botId: string, docId: string)
 export const storedPatch = (patch: DocumentPatch): DocumentPatch =>
   patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
 
-export const createDocumentRepository = (db: DynamoDBDocumentClient, table: string): DocumentRepository => ({
+export const createDocumentRepository = (tables: Tables, table: string): DocumentRepository => ({
   async create(tenant, doc) {
-    await db.send(new PutCommand({
+    await tables.tenant(tenant).send(new PutCommand({
       TableName: table,
       Item: { pk: keys.account(tenant), sk: sk(doc.botId, doc.docId), ...doc },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -29,13 +30,13 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
   },
 
   async get(tenant, botId, docId) {
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? withoutKeys<DocumentRecord>(item) : null;
   },
 
   async list(tenant, botId) {
-    const items = await queryAll(db, {
+    const items = await queryAll(tables.tenant(tenant), {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': `DOC#${botId}#` },
@@ -45,24 +46,24 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
 
   async update(tenant, botId, docId, patch, options) {
     const expect = options ? { attribute: 'indexedRun', value: options.ifIndexedRun } : undefined;
-    return updateExisting(db, table, documentKey(tenant, botId, docId), storedPatch(patch), expect);
+    return updateExisting(tables.tenant(tenant), table, documentKey(tenant, botId, docId), storedPatch(patch), expect);
   },
 
   async delete(tenant, botId, docId) {
-    await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
+    await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
   },
 
   async contentHolder(tenant, botId, sha256) {
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) } }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) } }));
     return typeof out.Item?.docId === 'string' ? out.Item.docId : null;
   },
 
   async rememberContent(tenant, botId, sha256, docId) {
-    await db.send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: markSk(botId, sha256), docId } }));
+    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: markSk(botId, sha256), docId } }));
   },
 
   async forgetContentOf(tenant, botId, sha256, docId) {
-    await db.send(new DeleteCommand({
+    await tables.tenant(tenant).send(new DeleteCommand({
       TableName: table,
       Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) },
       ConditionExpression: 'docId = :doc',
@@ -74,7 +75,7 @@ export const createDocumentRepository = (db: DynamoDBDocumentClient, table: stri
   },
 
   async forgetContent(tenant, botId) {
-    await deleteByPrefix(db, table, keys.account(tenant), `SHA#${botId}#`);
+    await deleteByPrefix(tables.tenant(tenant), table, keys.account(tenant), `SHA#${botId}#`);
   },
 });
 

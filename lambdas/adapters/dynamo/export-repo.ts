@@ -1,31 +1,32 @@
 /** Export records under the account partition: `EXPORT#<id>`, erased with `expiresAt`. */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportRecord } from '../../core/model.ts';
 import type { ExportRepository } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { live, withoutKeys, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 const recordOf = (item: Item): ExportRecord => {
   const { expiresIso, ...rest } = withoutKeys<ExportRecord & { expiresIso: string }>(item);
   return { ...rest, expiresAt: expiresIso };
 };
 
-export const createExportRepository = (db: DynamoDBDocumentClient, table: string): ExportRepository => ({
+export const createExportRepository = (tables: Tables, table: string): ExportRepository => ({
   async put(tenant, record) {
-    await db.send(new PutCommand({
+    await tables.tenant(tenant).send(new PutCommand({
       TableName: table,
       Item: { pk: keys.account(tenant), sk: `EXPORT#${record.exportId}`, ...record, expiresIso: record.expiresAt, expiresAt: Math.floor(Date.parse(record.expiresAt) / 1000) },
     }));
   },
 
   async get(tenant, exportId) {
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `EXPORT#${exportId}` }, ConsistentRead: true }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `EXPORT#${exportId}` }, ConsistentRead: true }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? recordOf(item) : null;
   },
 
   async list(tenant, limit) {
-    const out = await db.send(new QueryCommand({
+    const out = await tables.tenant(tenant).send(new QueryCommand({
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'EXPORT#' },

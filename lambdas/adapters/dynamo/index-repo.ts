@@ -11,7 +11,7 @@
  * A commit writes the next head, moves the pointer and changes the document
  * record in one transaction, conditional on the generation it read.
  */
-import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeadRun, IndexHead, SegmentRef } from '../../core/model.ts';
 import type { ContentCipher, IndexRepository } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
@@ -19,6 +19,7 @@ import { keys } from '../../core/tenancy.ts';
 import { documentKey, storedPatch } from './document-repo.ts';
 import { batchGet, deleteByPrefix, batchWrite } from './items.ts';
 import { conditionalUpdate } from './update-expression.ts';
+import type { Tables } from './tables.ts';
 
 const POINTER_SK = 'INDEX';
 const headSk = (generation: number) => `GEN#${String(generation).padStart(12, '0')}`;
@@ -86,9 +87,12 @@ const headOf = (item: Record<string, unknown>): IndexHead => ({
   chunks: Number(item.chunks ?? 0),
 });
 
-export const createIndexRepository = (db: DynamoDBDocumentClient, table: string, cipher: ContentCipher): IndexRepository => {
+/** Reads of pointer and head before a missing head is treated as damage; each retry follows a concurrent commit. */
+const HEAD_READ_ATTEMPTS = 8;
+
+export const createIndexRepository = (tables: Tables, table: string, cipher: ContentCipher): IndexRepository => {
   const getGeneration = async (tenant: TenantContext, botId: string): Promise<number> => {
-    const out = await db.send(new GetCommand({
+    const out = await tables.tenant(tenant).send(new GetCommand({
       TableName: table,
       Key: { pk: keys.bot(tenant, botId), sk: POINTER_SK },
       ConsistentRead: true,
@@ -98,7 +102,7 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
   };
   const getHeadAt = async (tenant: TenantContext, botId: string, generation: number): Promise<IndexHead | null> => {
     if (generation === 0) return EMPTY;
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.bot(tenant, botId), sk: headSk(generation) }, ConsistentRead: true }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.bot(tenant, botId), sk: headSk(generation) }, ConsistentRead: true }));
     return out.Item ? headOf(out.Item) : null;
   };
   return {
@@ -107,11 +111,14 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
 
   async getHead(tenant, botId) {
     // The pointer and the head it names are read apart: a commit between the two reads deletes
-    // heads two generations back at most, so a retry on the fresh pointer finds its head.
-    for (;;) {
-      const head = await getHeadAt(tenant, botId, await getGeneration(tenant, botId));
+    // heads two generations back at most, so a retry on the fresh pointer finds its head. A
+    // pointer whose head stays missing is damage, not a race: say so instead of looping.
+    for (let attempt = 0; attempt < HEAD_READ_ATTEMPTS; attempt++) {
+      const generation = await getGeneration(tenant, botId);
+      const head = await getHeadAt(tenant, botId, generation);
       if (head) return head;
     }
+    throw new Error(`The index of bot ${botId} names a generation whose head is missing after ${HEAD_READ_ATTEMPTS} reads`);
   },
 
   async putSegment(tenant, botId, id, bytes) {
@@ -124,13 +131,13 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
       data: sealed.subarray(part * SEGMENT_PART_BYTES, (part + 1) * SEGMENT_PART_BYTES),
     }));
     // Parts are large: a few per batch keeps each request well under 16 MB.
-    await batchWrite(db, table, items.map((Item) => ({ PutRequest: { Item } })));
+    await batchWrite(tables.tenant(tenant), table, items.map((Item) => ({ PutRequest: { Item } })));
     return parts;
   },
 
   async getSegment(tenant, botId, ref) {
     const pk = keys.bot(tenant, botId);
-    const items = await batchGet(db, table, Array.from({ length: ref.parts }, (_, part) => ({ pk, sk: partSk(ref.id, part) })), true);
+    const items = await batchGet(tables.tenant(tenant), table, Array.from({ length: ref.parts }, (_, part) => ({ pk, sk: partSk(ref.id, part) })), true);
     if (items.length !== ref.parts) throw new Error(`Segment ${ref.id} has ${items.length} of its ${ref.parts} parts`);
     items.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
     const sealed = Buffer.concat(items.map((i) => i.data as Uint8Array));
@@ -138,7 +145,7 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
   },
 
   async deleteSegment(tenant, botId, ref) {
-    await deleteByPrefix(db, table, keys.bot(tenant, botId), `SEG#${ref.id}#`);
+    await deleteByPrefix(tables.tenant(tenant), table, keys.bot(tenant, botId), `SEG#${ref.id}#`);
   },
 
   async commit(tenant, botId, expected, next, change) {
@@ -173,19 +180,19 @@ export const createIndexRepository = (db: DynamoDBDocumentClient, table: string,
           },
         };
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: doc ? [pointer, doc, head] : [pointer, head] }));
+      await tables.tenant(tenant).send(new TransactWriteCommand({ TransactItems: doc ? [pointer, doc, head] : [pointer, head] }));
     } catch (err) {
       return outcomeOf(err);
     }
     // Readers in flight may still hold the pointer to `expected`; the head before it can go.
-    if (expected > 1) await db.send(new DeleteCommand({ TableName: table, Key: { pk, sk: headSk(expected - 1) } }));
+    if (expected > 1) await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk, sk: headSk(expected - 1) } }));
     return 'ok';
   },
   async deleteForBot(tenant, botId) {
     const pk = keys.bot(tenant, botId);
-    await batchWrite(db, table, [{ DeleteRequest: { Key: { pk, sk: POINTER_SK } } }]);
-    await deleteByPrefix(db, table, pk, 'GEN#');
-    await deleteByPrefix(db, table, pk, 'SEG#');
+    await batchWrite(tables.tenant(tenant), table, [{ DeleteRequest: { Key: { pk, sk: POINTER_SK } } }]);
+    await deleteByPrefix(tables.tenant(tenant), table, pk, 'GEN#');
+    await deleteByPrefix(tables.tenant(tenant), table, pk, 'SEG#');
   },
   };
 };

@@ -3,9 +3,9 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
-  type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { DocClient } from './tables.ts';
 
 export type Item = Record<string, unknown>;
 
@@ -25,7 +25,7 @@ export const withoutKeys = <T>(item: Item): T => {
 };
 
 /** All pages of a query. */
-export const queryAll = async (db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> => {
+export const queryAll = async (db: DocClient, input: QueryCommandInput): Promise<Item[]> => {
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -42,7 +42,7 @@ const MAX_ATTEMPTS = 8;
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
 
 /** Batch writes in groups of 25, retrying unprocessed items with exponential backoff and jitter. */
-export const batchWrite = async (db: DynamoDBDocumentClient, table: string, requests: readonly WriteRequest[]): Promise<void> => {
+export const batchWrite = async (db: DocClient, table: string, requests: readonly WriteRequest[]): Promise<void> => {
   for (let i = 0; i < requests.length; i += MAX_BATCH) {
     let pending: WriteRequest[] = requests.slice(i, i + MAX_BATCH);
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -57,7 +57,7 @@ export const batchWrite = async (db: DynamoDBDocumentClient, table: string, requ
 const MAX_BATCH_GET = 100;
 
 /** Gets items by key, 100 a request, retrying unprocessed keys with backoff; order is not kept. */
-export const batchGet = async (db: DynamoDBDocumentClient, table: string, keys: readonly Item[], consistent = false): Promise<Item[]> => {
+export const batchGet = async (db: DocClient, table: string, keys: readonly Item[], consistent = false): Promise<Item[]> => {
   const out: Item[] = [];
   const groups: Item[][] = [];
   for (let i = 0; i < keys.length; i += MAX_BATCH_GET) groups.push(keys.slice(i, i + MAX_BATCH_GET));
@@ -79,7 +79,7 @@ export const batchGet = async (db: DynamoDBDocumentClient, table: string, keys: 
  * when empty), expired ones too: an erase must not leave behind what DynamoDB has
  * yet to remove. Returns the keys deleted, with each one's `expiresAt`.
  */
-export const deleteByPrefix = async (db: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<Item[]> => {
+export const deleteByPrefix = async (db: DocClient, table: string, pk: string, prefix: string): Promise<Item[]> => {
   const found: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -1,29 +1,30 @@
 /** Owner provider keys under the account partition: `KEY#<provider>`, the key itself only sealed. */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyRecord } from '../../core/model.ts';
 import type { KeyVault } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { live, queryAll, withoutKeys } from './items.ts';
 import { updateExisting } from './update-expression.ts';
+import type { Tables } from './tables.ts';
 
 const record = (item: Record<string, unknown>): ProviderKeyRecord => {
   const { sealed: _sealed, ...rest } = withoutKeys<ProviderKeyRecord & { sealed?: unknown }>(item);
   return rest;
 };
 
-export const createKeyVaultRepository = (db: DynamoDBDocumentClient, table: string): KeyVault => ({
+export const createKeyVaultRepository = (tables: Tables, table: string): KeyVault => ({
   async put(tenant, rec, sealed) {
-    await db.send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `KEY#${rec.provider}`, ...rec, sealed } }));
+    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `KEY#${rec.provider}`, ...rec, sealed } }));
   },
 
   async get(tenant, provider) {
-    const out = await db.send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ConsistentRead: true }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ConsistentRead: true }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? { record: record(item), sealed: item.sealed as Uint8Array } : null;
   },
 
   async list(tenant) {
-    const items = await queryAll(db, {
+    const items = await queryAll(tables.tenant(tenant), {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'KEY#' },
@@ -31,10 +32,10 @@ export const createKeyVaultRepository = (db: DynamoDBDocumentClient, table: stri
     return items.map(record);
   },
 
-  update: (tenant, provider, patch) => updateExisting(db, table, { pk: keys.account(tenant), sk: `KEY#${provider}` }, patch),
+  update: (tenant, provider, patch) => updateExisting(tables.tenant(tenant), table, { pk: keys.account(tenant), sk: `KEY#${provider}` }, patch),
 
   async delete(tenant, provider) {
-    const out = await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ReturnValues: 'ALL_OLD' }));
+    const out = await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `KEY#${provider}` }, ReturnValues: 'ALL_OLD' }));
     return out.Attributes !== undefined;
   },
 });

@@ -1,17 +1,20 @@
 /**
  * Team members and invitations, part of the account repository:
  * - `A#<acc>` `MEMBER#<sub>`: role, e-mail, when added; with the user's link
- *   `U#<sub>` `ACCOUNT#<acc>`, written and removed together, so access starts
- *   and ends at once.
+ *   `U#<sub>` `ACCOUNT#<acc>`. The member item is the authority (sign-in reads
+ *   it), so it is written last and removed first: access starts and ends with it.
+ *   The two live in different credentials' reach (tenant and platform), so they
+ *   are two writes, ordered so that a half-done one grants nothing.
  * - `A#<acc>` `INVITE#<email>`: who invited whom, as what, until when; with the
  *   lookup `INV#<email>` `ACCOUNT#<acc>` (ids and role only) that a first sign-in
  *   with that verified e-mail address finds.
  */
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invitation, Member } from '../../core/model.ts';
 import type { AccountRepository } from '../../core/ports.ts';
 import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
 import { isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 type MemberMethods = Pick<AccountRepository,
   'listMembers' | 'putMember' | 'removeMember' | 'putInvitation' | 'listInvitations' | 'deleteInvitation' | 'invitationsFor'>;
@@ -20,9 +23,9 @@ const userPk = (userId: string) => `U#${userId}`;
 const invitePk = (email: string) => `INV#${email}`;
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-export const createMemberMethods = (db: DynamoDBDocumentClient, table: string): MemberMethods => {
+export const createMemberMethods = (tables: Tables, table: string): MemberMethods => {
   const inPartition = async (tenant: TenantContext, prefix: string) =>
-    queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': prefix } });
+    queryAll(tables.tenant(tenant), { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': prefix } });
 
   return {
     async listMembers(tenant) {
@@ -33,37 +36,26 @@ export const createMemberMethods = (db: DynamoDBDocumentClient, table: string): 
     },
 
     async putMember(tenant, member) {
-      await db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table, Item: { pk: keys.account(tenant), sk: `MEMBER#${member.userId}`, ...member } } },
-          { Put: { TableName: table, Item: { pk: userPk(member.userId), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId } } },
-        ],
-      }));
+      await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: userPk(member.userId), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId } }));
+      await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `MEMBER#${member.userId}`, ...member } }));
     },
 
     async removeMember(tenant, userId) {
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: table, Key: { pk: keys.account(tenant), sk: `MEMBER#${userId}` }, ConditionExpression: 'attribute_exists(pk)' } },
-            { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `ACCOUNT#${tenant.accountId}` } } },
-          ],
-        }));
-        return true;
+        await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `MEMBER#${userId}` }, ConditionExpression: 'attribute_exists(pk)' }));
       } catch (err) {
         if (isConditionFailure(err)) return false;
         throw err;
       }
+      await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: userPk(userId), sk: `ACCOUNT#${tenant.accountId}` } }));
+      return true;
     },
 
+    /** The account's record first: the lookup alone (were the second write lost) names an invitation that no longer exists. */
     async putInvitation(tenant, invitation) {
       const expiresAt = epoch(invitation.expiresAt);
-      await db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table, Item: { pk: keys.account(tenant), sk: `INVITE#${invitation.email}`, ...invitation, expiresIso: invitation.expiresAt, expiresAt } } },
-          { Put: { TableName: table, Item: { pk: invitePk(invitation.email), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId, role: invitation.role, expiresAt } } },
-        ],
-      }));
+      await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `INVITE#${invitation.email}`, ...invitation, expiresIso: invitation.expiresAt, expiresAt } }));
+      await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: invitePk(invitation.email), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId, role: invitation.role, expiresAt } }));
     },
 
     async listInvitations(tenant) {
@@ -74,13 +66,9 @@ export const createMemberMethods = (db: DynamoDBDocumentClient, table: string): 
     },
 
     async deleteInvitation(tenant, email) {
+      await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: invitePk(email), sk: `ACCOUNT#${tenant.accountId}` } }));
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: table, Key: { pk: keys.account(tenant), sk: `INVITE#${email}` }, ConditionExpression: 'attribute_exists(pk)' } },
-            { Delete: { TableName: table, Key: { pk: invitePk(email), sk: `ACCOUNT#${tenant.accountId}` } } },
-          ],
-        }));
+        await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `INVITE#${email}` }, ConditionExpression: 'attribute_exists(pk)' }));
         return true;
       } catch (err) {
         if (isConditionFailure(err)) return false;
@@ -89,7 +77,7 @@ export const createMemberMethods = (db: DynamoDBDocumentClient, table: string): 
     },
 
     async invitationsFor(email) {
-      const out = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': invitePk(email) } }));
+      const out = await tables.platform.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': invitePk(email) } }));
       return live((out.Items ?? []) as Item[]).map((i) => ({ accountId: String(i.accountId), role: i.role as Role }));
     },
   };

@@ -10,11 +10,12 @@
  * instances never lose a count or overshoot a limit. A counter's key names its period,
  * so it is addressed only while the period lasts, before it expires.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BotBudget, KeyClass, UsageRow } from '../../core/model.ts';
 import type { BudgetAmount, Meter } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { live, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 const DAY = 86_400;
 /** A rate window's item outlives its window a little, for clocks that disagree slightly. */
@@ -61,7 +62,7 @@ const canEverFit = (amount: BudgetAmount, tokens: number, costMicros: number) =>
   tokens > 0 && costMicros > 0 && amount.tokens <= tokens && amount.costMicros <= costMicros;
 
 /** The meter; `clock` decides windows, days and months (injectable for tests). */
-export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { now(): Date }): Meter => ({
+export const createMeter = (tables: Tables, table: string, clock: { now(): Date }): Meter => ({
   async hit(tenant, key, limit, windowSeconds) {
     const window = Math.max(1, Math.floor(windowSeconds));
     const now = clock.now().getTime() / 1000;
@@ -71,8 +72,8 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
     // One round trip: the previous window's count is read while this one is counted. Every
     // attempt counts, refused ones too, so a client that keeps hammering stays refused.
     const [previous, current] = await Promise.all([
-      db.send(new GetCommand({ TableName: table, Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start - window}` }, ProjectionExpression: 'n' })),
-      db.send(new UpdateCommand({
+      tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start - window}` }, ProjectionExpression: 'n' })),
+      tables.tenant(tenant).send(new UpdateCommand({
         TableName: table,
         Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start}` },
         UpdateExpression: 'ADD #n :one SET #e = :e',
@@ -107,7 +108,7 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
       },
     }));
     try {
-      await retryConflicts(() => db.send(new TransactWriteCommand({ TransactItems })));
+      await retryConflicts(() => tables.tenant(tenant).send(new TransactWriteCommand({ TransactItems })));
       return 'ok';
     } catch (err) {
       // Cancellation reasons come in request order: the day's item first.
@@ -123,7 +124,7 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
     const costMicros = actual.costMicros - reserved.costMicros;
     if (tokens === 0 && costMicros === 0) return;
     // The reservation's own day and month, even when the answer ended after midnight.
-    await Promise.all(budgetItems(tenant, botId, reservedAt).map(({ key, expiresAt }) => retryConflicts(() => db.send(new UpdateCommand({
+    await Promise.all(budgetItems(tenant, botId, reservedAt).map(({ key, expiresAt }) => retryConflicts(() => tables.tenant(tenant).send(new UpdateCommand({
       TableName: table,
       Key: key,
       UpdateExpression: 'ADD #t :t, #c :c SET #e = if_not_exists(#e, :e)',
@@ -135,7 +136,7 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
   async recordUsage(tenant, botId, keyClass: KeyClass, usage) {
     const now = clock.now();
     const month = now.toISOString().slice(0, 7);
-    await db.send(new UpdateCommand({
+    await tables.tenant(tenant).send(new UpdateCommand({
       TableName: table,
       Key: { pk: meterPk(tenant), sk: `USAGE#${month}#${botId}#${keyClass}` },
       UpdateExpression: 'ADD #m :one, #i :i, #o :o, #c :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
@@ -157,7 +158,7 @@ export const createMeter = (db: DynamoDBDocumentClient, table: string, clock: { 
     const rows: UsageRow[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await db.send(new QueryCommand({
+      const page = await tables.tenant(tenant).send(new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': meterPk(tenant), ':p': `USAGE#${month}#` },

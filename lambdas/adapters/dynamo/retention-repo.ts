@@ -4,16 +4,18 @@
  * `expiresAt` gets it moved to `heldExpiresAt` (and back). Held accounts are listed
  * under `HOLDS` (ids only), so the sweeper can re-suspend what was written since.
  */
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RetentionControl } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { isConditionFailure, queryAll, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
 const HOLDS = 'HOLDS';
 
-export const createRetentionControl = (db: DynamoDBDocumentClient, table: string): RetentionControl => {
+export const createRetentionControl = (tables: Tables, table: string): RetentionControl => {
   /** Moves `from` to `to` on every item of the account that has `from`; returns how many. */
   const move = async (tenant: TenantContext, botIds: readonly string[], from: string, to: string): Promise<number> => {
+    const db = tables.tenant(tenant);
     let moved = 0;
     // The partitions that hold the account's data with an expiry: its own, and each bot's conversations.
     for (const pk of [keys.account(tenant), ...botIds.map((botId) => keys.conversations(tenant, botId))]) {
@@ -50,11 +52,11 @@ export const createRetentionControl = (db: DynamoDBDocumentClient, table: string
     suspend: (tenant, botIds) => move(tenant, botIds, 'expiresAt', 'heldExpiresAt'),
     restore: (tenant, botIds) => move(tenant, botIds, 'heldExpiresAt', 'expiresAt'),
     async markHeld(accountId, held) {
-      if (held) await db.send(new PutCommand({ TableName: table, Item: { pk: HOLDS, sk: accountId, accountId } }));
-      else await db.send(new DeleteCommand({ TableName: table, Key: { pk: HOLDS, sk: accountId } }));
+      if (held) await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: HOLDS, sk: accountId, accountId } }));
+      else await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: HOLDS, sk: accountId } }));
     },
     async heldAccounts() {
-      const items = await queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': HOLDS } });
+      const items = await queryAll(tables.platform, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': HOLDS } });
       return items.map((i) => String(i.accountId));
     },
   };

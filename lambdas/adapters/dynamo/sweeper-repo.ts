@@ -2,12 +2,15 @@
  * Expired items, across every partition: a scan filtered on `expiresAt`, keys only,
  * deleted in batches, a page at a time.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Sweeper } from '../../core/ports.ts';
 import { batchWrite, type Item } from './items.ts';
+import type { Tables } from './tables.ts';
 
-export const createSweeper = (db: DynamoDBDocumentClient, table: string): Sweeper => ({
+/** Table-wide by nature: the only user of `tables.unscoped()` in a function. */
+export const createSweeper = (tables: Tables, table: string): Sweeper => ({
   async deleteExpired(now, limit) {
+    const db = tables.unscoped();
     let deleted = 0;
     let start: Record<string, unknown> | undefined;
     do {

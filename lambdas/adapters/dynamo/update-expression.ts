@@ -1,4 +1,5 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocClient } from './tables.ts';
 import { isConditionFailure } from './items.ts';
 
 /** `SET a = :a, … REMOVE b, …` from a patch: undefined values remove their attribute. */
@@ -56,7 +57,7 @@ export const conditionalUpdate = (patch: Readonly<Record<string, unknown>>, expe
  * its attribute holds that value (null: is absent); returns whether it did.
  */
 export const updateExisting = async (
-  db: DynamoDBDocumentClient,
+  db: DocClient,
   table: string,
   key: Record<string, string>,
   patch: Readonly<Record<string, unknown>>,

@@ -14,11 +14,14 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectStore } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface S3Options {
   readonly region: string;
   /** Endpoint override for the local S3 emulator (path-style, emulator credentials). */
   readonly endpoint?: string | undefined;
+  /** Credentials other than the function's own (an account's tenant role). */
+  readonly credentials?: AwsCredentialIdentityProvider | undefined;
 }
 
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -31,6 +34,7 @@ export const createS3Client = (opts: S3Options): S3Client =>
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
 
 export class ObjectTooLarge extends Error {}
@@ -45,11 +49,14 @@ const fullKey = (tenant: TenantContext, path: string): string => {
 /** The object tag the documents bucket's lifecycle rules read (see infra/constructs/storage.ts). */
 export const RETENTION_TAG = 'parley-retention';
 
-export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => ({
+/** An account's S3 client: with the tenant role's credentials on AWS, limited to `accounts/<accountId>/`. */
+export type S3ClientFor = (tenant: TenantContext) => S3Client;
+
+export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectStore => ({
   async presignPut(tenant, path, contentType, size, ttlSeconds) {
     const command = new PutObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), ContentType: contentType, ContentLength: size });
     // Content type and length are signed headers: S3 refuses an upload of any other type or size.
-    const url = await getSignedUrl(s3, command, {
+    const url = await getSignedUrl(s3For(tenant), command, {
       expiresIn: ttlSeconds,
       signableHeaders: new Set(['content-type', 'content-length']),
     });
@@ -63,12 +70,12 @@ export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => 
       // The browser saves it under this name rather than showing it.
       ResponseContentDisposition: `attachment; filename="${downloadName.replace(/[^\w.-]/g, '_')}"`,
     });
-    return getSignedUrl(s3, command, { expiresIn: ttlSeconds });
+    return getSignedUrl(s3For(tenant), command, { expiresIn: ttlSeconds });
   },
 
   async get(tenant, path, maxBytes) {
     try {
-      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path) }));
+      const out = await s3For(tenant).send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path) }));
       if ((out.ContentLength ?? 0) > maxBytes) {
         out.Body?.transformToWebStream().cancel().catch(() => undefined);
         throw new ObjectTooLarge(`object is larger than ${maxBytes} bytes`);
@@ -81,7 +88,7 @@ export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => 
   },
 
   async put(tenant, path, bytes, contentType, options) {
-    await s3.send(new PutObjectCommand({
+    await s3For(tenant).send(new PutObjectCommand({
       Bucket: bucket,
       Key: fullKey(tenant, path),
       Body: bytes,
@@ -91,9 +98,9 @@ export const createObjectStore = (s3: S3Client, bucket: string): ObjectStore => 
     }));
   },
 
-  delete: (tenant, path) => deleteMatching(s3, bucket, fullKey(tenant, path), (key) => key === fullKey(tenant, path)),
+  delete: (tenant, path) => deleteMatching(s3For(tenant), bucket, fullKey(tenant, path), (key) => key === fullKey(tenant, path)),
 
-  deletePrefix: (tenant, path) => deleteMatching(s3, bucket, fullKey(tenant, path), () => true),
+  deletePrefix: (tenant, path) => deleteMatching(s3For(tenant), bucket, fullKey(tenant, path), () => true),
 });
 
 /**

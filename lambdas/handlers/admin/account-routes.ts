@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAccount, getAccount, tenantForUser, updateAccount } from '../../core/accounts.ts';
 import { eraseAccount } from '../../core/erasure.ts';
 import { getExport, listExports, startExport } from '../../core/exports.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createBot, deleteBot, getBot, listBots } from '../../core/bots.ts';
 import { updateBot } from '../../core/bots.ts';
 import { dataFlowOf } from '../../core/data-flow.ts';

@@ -4,6 +4,8 @@ import { tenantForUser, type VerifiedUser } from '../../core/accounts.ts';
 import type { AuditSource } from '../../core/audit.ts';
 import type { Deps } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
+import { clientAddress } from '../../http/client-address.ts';
+import { noteAccount } from '../../http/request-log.ts';
 import type { HttpResult } from '../../http/responses.ts';
 
 export interface AdminContext {
@@ -18,13 +20,16 @@ export interface AdminContext {
 
 export type AdminRoute = (ctx: AdminContext) => Promise<HttpResult>;
 
-export const adminContext = (event: APIGatewayProxyEventV2, deps: Deps, user: VerifiedUser): AdminContext => {
+export const adminContext = (event: APIGatewayProxyEventV2, deps: Deps, user: VerifiedUser, edgeSecret?: string): AdminContext => {
   let tenant: Promise<TenantContext> | undefined;
   return {
     event,
     deps,
     user,
-    source: { sourceIp: event.requestContext.http.sourceIp },
-    tenant: () => (tenant ??= tenantForUser(deps, user)),
+    source: { sourceIp: clientAddress(event, edgeSecret) },
+    tenant: () => (tenant ??= tenantForUser(deps, user).then((t) => {
+      noteAccount(event, t.accountId);
+      return t;
+    })),
   };
 };

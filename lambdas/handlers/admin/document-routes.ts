@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addTextSource, deleteDocument, getDocument, listDocuments, reingestDocument, requestUpload } from '../../core/documents.ts';
 import { MAX_CRAWL_PAGES, MAX_DOCUMENT_NAME_CHARS, MAX_QA_PAIRS, MAX_SOURCE_TEXT_CHARS } from '../../core/limits.ts';
 import { addWebsiteSource } from '../../core/website.ts';

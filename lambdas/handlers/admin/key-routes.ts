@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deleteKey, listKeys, putKey, testKey } from '../../core/keys.ts';
 import { jsonBody, pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelInvitation, changeRole, inviteMember, listTeam, removeMember } from '../../core/members.ts';
 import { jsonBody, pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';

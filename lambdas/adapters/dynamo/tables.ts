@@ -1,0 +1,106 @@
+/**
+ * Which DynamoDB credentials a request uses, chosen from verified identity:
+ * - `tenant(t)`: an account's own partitions (`A#<acc>`, `A#<acc>#…`), with the
+ *   tenant role's credentials on AWS (see `aws/tenant-credentials.ts`);
+ * - `platform`: the partitions that belong to no account (`U#…`, `PUB#…`,
+ *   `INV#…`, `ERASED#…`, `HOLDS`, `PLATFORM`), with the function's own role;
+ * - `unscoped()`: the sweeper's table-wide scan, and the operator's tools.
+ *
+ * Every tenant and platform client checks each request's partition keys the
+ * way IAM's `dynamodb:LeadingKeys` condition does, before it is sent, in every
+ * mode. Locally (no IAM) that check is what enforces the rule, so the whole
+ * test suite runs under it; on AWS it stops a bug before IAM has to.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TenantContext } from '../../core/tenancy.ts';
+
+/** What the repositories use of a document client. */
+export type DocClient = Pick<DynamoDBDocumentClient, 'send'>;
+
+export interface Tables {
+  /** The client for one account's partitions. */
+  tenant(tenant: TenantContext): DocClient;
+  /** The client for the partitions that belong to no account. */
+  readonly platform: DocClient;
+  /** Table-wide access: the sweeper's scan and the operator's tools only. */
+  unscoped(): DocClient;
+}
+
+/** The error IAM gives, so callers and logs see the same thing locally and on AWS. */
+export class LeadingKeysDenied extends Error {
+  override readonly name = 'AccessDeniedException';
+}
+
+type Input = Record<string, unknown>;
+const pkOf = (keyOrItem: unknown): unknown => (keyOrItem as Input | undefined)?.pk;
+
+/**
+ * Every partition key a request touches, from the shape of its input (class
+ * names do not survive minification). Null for requests that name no partition
+ * (Scan, PartiQL): those are refused to tenant and platform clients.
+ */
+export const partitionKeysOf = (input: Input): unknown[] | null => {
+  if ('Statement' in input || 'Statements' in input || 'TransactStatements' in input) return null;
+  if (Array.isArray(input.TransactItems)) {
+    return (input.TransactItems as Input[]).map((t) => {
+      const op = (t.Put ?? t.Update ?? t.Delete ?? t.ConditionCheck ?? t.Get) as Input | undefined;
+      return pkOf(op?.Item ?? op?.Key);
+    });
+  }
+  if (input.RequestItems && typeof input.RequestItems === 'object') {
+    return Object.values(input.RequestItems as Record<string, unknown>).flatMap((requests) =>
+      Array.isArray(requests)
+        ? (requests as Input[]).map((r) => pkOf((r.PutRequest as Input | undefined)?.Item ?? (r.DeleteRequest as Input | undefined)?.Key))
+        : ((requests as Input).Keys as unknown[] | undefined ?? [undefined]).map(pkOf));
+  }
+  if (typeof input.KeyConditionExpression === 'string') {
+    if ('IndexName' in input) return null;
+    const name = /^\s*pk\s*=\s*(:\w+)/.exec(input.KeyConditionExpression)?.[1];
+    return [name ? (input.ExpressionAttributeValues as Input | undefined)?.[name] : undefined];
+  }
+  if ('Key' in input) return [pkOf(input.Key)];
+  if ('Item' in input) return [pkOf(input.Item)];
+  return null;
+};
+
+const accountPartition = (accountId: string) => (pk: string) => pk === `A#${accountId}` || pk.startsWith(`A#${accountId}#`);
+const platformPartition = (pk: string) => !pk.startsWith('A#');
+
+/** A client that sends only requests whose every partition key `allowed` accepts. */
+export const withLeadingKeys = (base: DocClient, allowed: (pk: string) => boolean, who: string): DocClient => ({
+  send: ((command: { input: Input }, ...rest: unknown[]) => {
+    const pks = partitionKeysOf(command.input);
+    const bad = pks === null ? -1 : pks.findIndex((pk) => typeof pk !== 'string' || !allowed(pk));
+    if (pks === null || bad >= 0) {
+      const what = pks !== null && typeof pks[bad] === 'string' ? `partition ${pks[bad]}` : 'a request that names no partition it may use';
+      return Promise.reject(new LeadingKeysDenied(`${who} may not touch ${what} (dynamodb:LeadingKeys)`));
+    }
+    return (base as { send(...args: unknown[]): unknown }).send(command, ...rest);
+  }) as DocClient['send'],
+});
+
+export interface TablesOptions {
+  /** The function's own client. */
+  readonly base: DocClient;
+  /** One account's client with the tenant role's credentials; without it, `base` serves tenants too (locally; the sweeper). */
+  readonly scopedFor?: (accountId: string) => DocClient;
+}
+
+export const createTables = (opts: TablesOptions): Tables => {
+  const tenants = new Map<string, DocClient>();
+  const platform = withLeadingKeys(opts.base, platformPartition, 'The platform client');
+  return {
+    tenant(t) {
+      let client = tenants.get(t.accountId);
+      if (!client) {
+        client = withLeadingKeys(opts.scopedFor?.(t.accountId) ?? opts.base, accountPartition(t.accountId), `Account ${t.accountId}'s client`);
+        tenants.set(t.accountId, client);
+        // A warm function serves few accounts; bound it anyway.
+        if (tenants.size > 500) tenants.delete(tenants.keys().next().value as string);
+      }
+      return client;
+    },
+    platform,
+    unscoped: () => opts.base,
+  };
+};

@@ -1,0 +1,25 @@
+/**
+ * Log lines the alarms read, written where the facts are recorded, so core
+ * stays free of logging: `spend` for every metered answer (micro-dollars at
+ * list price, by account and key class) and `export` for every export asked for.
+ */
+import type { Deps } from '../core/ports.ts';
+import type { Logger } from './logger.ts';
+
+export const withTelemetry = (deps: Deps, logger: Logger): Deps => ({
+  ...deps,
+  meter: {
+    ...deps.meter,
+    recordUsage: async (tenant, botId, keyClass, usage) => {
+      await deps.meter.recordUsage(tenant, botId, keyClass, usage);
+      if (keyClass !== 'local') logger.info('spend', { accountId: tenant.accountId, botId, keyClass, costMicros: usage.costMicros });
+    },
+  },
+  exports: {
+    ...deps.exports,
+    put: async (tenant, record) => {
+      await deps.exports.put(tenant, record);
+      if (record.status === 'queued') logger.info('export', { accountId: tenant.accountId, exportId: record.exportId });
+    },
+  },
+});

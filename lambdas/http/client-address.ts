@@ -1,0 +1,43 @@
+/**
+ * The visitor's address. Behind CloudFront the functions see CloudFront's
+ * address; CloudFront forwards the viewer's in `CloudFront-Viewer-Address`
+ * (`<ip>:<port>`) and proves the request came through it with a secret origin
+ * header the stack sets (`PARLEY_EDGE_SECRET`). Without that proof the header
+ * is anyone's to forge, so the connection's own address is used.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import ipaddr from 'ipaddr.js';
+
+export const EDGE_SECRET_HEADER = 'x-parley-edge-secret';
+export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
+
+const sameSecret = (given: string | undefined, expected: string): boolean => {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/** `203.0.113.7:46532` or `2001:db8::1:46532` (the port after the last colon); null when it is no address. */
+const viewerIp = (value: string | undefined): string | null => {
+  const ip = value?.slice(0, Math.max(0, value.lastIndexOf(':')));
+  return ip && ipaddr.isValid(ip) ? ipaddr.parse(ip).toString() : null;
+};
+
+export const clientAddress = (event: APIGatewayProxyEventV2, edgeSecret: string | undefined): string => {
+  if (edgeSecret && sameSecret(event.headers[EDGE_SECRET_HEADER], edgeSecret)) {
+    const viewer = viewerIp(event.headers[VIEWER_ADDRESS_HEADER]);
+    if (viewer) return viewer;
+  }
+  return event.requestContext.http.sourceIp;
+};
+
+/** What the logs keep of an address: its /24 (IPv4) or /48 (IPv6) network, enough to see a burst from one place. */
+export const addressPrefix = (ip: string): string | null => {
+  if (!ipaddr.isValid(ip)) return null;
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === 'ipv4') return `${(parsed as ipaddr.IPv4).octets.slice(0, 3).join('.')}.0/24`;
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 3).map((p) => p.toString(16));
+  return `${parts.join(':')}::/48`;
+};
