@@ -1,8 +1,11 @@
 /**
  * The admin API on the panel's own origin, with the bearer token of this tab's
- * session. A 401 ends the session and returns to sign-in.
+ * session (refreshed first when it is about to expire). A 401 ends the session
+ * and asks to sign in again, on the same page.
  */
-import { clearSession, readSession } from './session.ts';
+import { freshToken } from './auth.ts';
+import { config } from './config.ts';
+import { clearSession } from './session.ts';
 
 /** An API refusal, with the server's plain-words message. */
 export class ApiError extends Error {
@@ -29,7 +32,7 @@ export const messageOf = (err: unknown): string =>
   err instanceof ApiError ? err.message : err instanceof TypeError ? OFFLINE : 'Something went wrong. Please try again.';
 
 export const request = async <T>(method: string, path: string, body?: unknown, options: { token?: string } = {}): Promise<T> => {
-  const token = options.token ?? readSession()?.token;
+  const token = options.token ?? (await freshToken());
   let res: Response;
   try {
     res = await fetch(path, {
@@ -65,9 +68,10 @@ export const request = async <T>(method: string, path: string, body?: unknown, o
 export const get = <T>(path: string): Promise<T> => request<T>('GET', path);
 
 /**
- * PUTs a file to a presigned URL with the headers it was signed with,
- * reporting progress. Loopback URLs (the local S3 emulator, which sends no CORS
- * headers) go through the platform's same-origin relay.
+ * PUTs a file to a presigned URL with the headers it was signed with, reporting
+ * progress. With `"uploads": "direct"` (AWS) the browser sends it straight to the
+ * document store; with `"relay"` (the local platform) loopback URLs (the local S3
+ * emulator, which sends no CORS headers) go through the same-origin relay.
  */
 export const uploadFile = (
   url: string,
@@ -78,7 +82,7 @@ export const uploadFile = (
 ): Promise<void> =>
   new Promise((resolve, reject) => {
     const target = new URL(url);
-    const local = target.origin !== location.origin && ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
+    const local = config().uploads === 'relay' && target.origin !== location.origin && ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', local ? `/admin/upload?to=${encodeURIComponent(url)}` : url);
     for (const [name, value] of Object.entries(headers)) {

@@ -1,35 +1,47 @@
 /**
- * The admin panel: sign-in, then a shell with the owner's bots, keys and
- * account. Routes live in the URL hash, so the static host needs no rewrites.
+ * The admin panel: its runtime configuration, sign-in (local or Cognito's hosted
+ * sign-in), then a shell with the owner's bots, keys and account. Routes live in
+ * the URL hash, so the static host needs no rewrites.
  */
 import { get, whenSessionExpires } from './api.ts';
+import { completeHostedSignIn, hostedSignOut, SignInError } from './auth.ts';
+import { config, loadConfig } from './config.ts';
 import { h, icon, mount, type IconName } from './dom.ts';
-import { clearSession, readSession } from './session.ts';
-import type { Account } from './types.ts';
-import { button, failure, loading } from './ui.ts';
+import { clearTabStorage, readSession, takeNotice } from './session.ts';
+import type { Account, Role } from './types.ts';
+import { badge, button, failure, loading } from './ui.ts';
 import { renderAccount } from './views/account.ts';
 import { renderBot, type BotTab } from './views/bot.ts';
 import { renderBots } from './views/bots.ts';
 import { renderKeys } from './views/keys.ts';
-import { renderCreateAccount, renderSignIn } from './views/sign-in.ts';
+import { renderConfigError, renderCreateAccount, renderHostedSignIn, renderSignIn } from './views/sign-in.ts';
 
 const app = document.getElementById('app')!;
 let signInNotice: string | undefined;
 let account: Account | undefined;
+let role: Role = 'viewer';
 /** Tears down what the current page started (polling, the widget preview). */
 const cleanups: Array<() => void> = [];
 /** Bumped on every navigation, so a page that finishes loading after the owner left stops at once. */
 let generation = 0;
+/** Whether the sign-in page is showing because the session ended (so a burst of 401s shows it once). */
+let expired = false;
+
+const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
+const ROLE_LABEL: Record<Role, string> = { viewer: 'Viewer', admin: 'Admin', owner: 'Owner' };
 
 export const navigate = (hash: string): void => {
   if (location.hash === hash) void route();
   else location.hash = hash;
 };
 
+// The session ended (a 401): sign in again on this very page, then carry on from it.
 whenSessionExpires(() => {
-  signInNotice = 'Your session has expired. Please sign in again.';
+  if (expired) return;
+  expired = true;
+  signInNotice = 'Your session ended. Sign in again to carry on where you were.';
   account = undefined;
-  navigate('#/sign-in');
+  void route();
 });
 
 const NAV: Array<{ hash: string; label: string; icon: IconName; match: RegExp }> = [
@@ -41,32 +53,42 @@ const NAV: Array<{ hash: string; label: string; icon: IconName; match: RegExp }>
 const shell = (email: string, main: HTMLElement): HTMLElement => {
   const here = location.hash || '#/';
   return h('div', { class: 'shell' },
-    h('a', { class: 'skip', href: '#main' , onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, 'Skip to content'),
+    h('a', { class: 'skip', href: '#main', onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, 'Skip to content'),
     h('header', { class: 'topbar' },
       h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'P'), 'Parley'),
       h('nav', { class: 'nav', 'aria-label': 'Main' },
         ...NAV.map((n) => h('a', { href: n.hash, class: 'nav-link', 'aria-current': n.match.test(here) ? 'page' : null }, icon(n.icon), h('span', null, n.label)))),
       h('div', { class: 'who' },
         h('span', { class: 'email', title: email }, email),
+        badge(ROLE_LABEL[role], role === 'viewer' ? 'muted' : 'info'),
         button('Sign out', () => signOut(), { kind: 'ghost', icon: 'out' }))),
     main);
 };
 
 const signOut = (notice = 'You are signed out.'): void => {
-  clearSession();
   account = undefined;
+  const auth = config().auth;
+  if (auth.kind === 'cognito') return hostedSignOut(auth, notice);
+  clearTabStorage();
   signInNotice = notice;
   navigate('#/sign-in');
 };
 
-/** The account of the signed-in user, or undefined when they have none yet. */
-const loadAccount = async (): Promise<Account | undefined> => {
+/** The account of the signed-in user and their role, or undefined when they have none yet. */
+const loadAccount = async (): Promise<{ account: Account; role?: Role } | undefined> => {
   try {
-    return (await get<{ account: Account }>('/v1/account')).account;
+    return await get<{ account: Account; role?: Role }>('/v1/account');
   } catch (err) {
     if ((err as { status?: number }).status === 403) return undefined;
     throw err;
   }
+};
+
+/** After signing in: the page they were on, or the bots. */
+const afterSignIn = (): void => {
+  expired = false;
+  if ((location.hash || '#/') === '#/sign-in') navigate('#/');
+  else void route();
 };
 
 const route = async (): Promise<void> => {
@@ -76,34 +98,47 @@ const route = async (): Promise<void> => {
   const session = readSession();
   if (!session || hash === '#/sign-in') {
     if (session && hash === '#/sign-in') return navigate('#/');
-    const notice = signInNotice;
+    const notice = signInNotice ?? takeNotice();
     signInNotice = undefined;
     document.title = 'Sign in · Parley';
-    mount(app, renderSignIn(notice, () => navigate('#/')));
+    const auth = config().auth;
+    mount(app, auth.kind === 'cognito' ? renderHostedSignIn(auth, notice, hash) : renderSignIn(notice, afterSignIn));
     return;
   }
+  expired = false;
   if (!account) {
     mount(app, loading('your account'));
+    let loaded;
     try {
-      account = await loadAccount();
+      loaded = await loadAccount();
     } catch (err) {
       // An expired session has already gone back to sign-in.
-      if ((err as { status?: number }).status !== 401) mount(app, h('main', { class: 'centered' }, failure(err, () => void route())));
+      if ((err as { status?: number }).status !== 401) mount(app, h('main', { class: 'centered', id: 'main' }, failure(err, () => void route())));
       return;
     }
-    if (!account) {
+    if (gen !== generation) return;
+    if (!loaded) {
       document.title = 'Create your account · Parley';
       mount(app, renderCreateAccount(session.email, (created) => {
         account = created;
+        role = 'owner';
         navigate('#/');
       }));
       return;
     }
+    account = loaded.account;
+    role = loaded.role ?? 'viewer';
   }
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   mount(app, shell(session.email, main));
   const bot = /^#\/bots\/([0-9A-Za-z]+)(?:\/(\w+))?$/.exec(hash);
-  const ctx = { navigate, account, setAccount: (a: Account) => (account = a), signOut, onLeave: (fn: () => void) => (gen === generation ? cleanups.push(fn) : fn()) };
+  const ctx = {
+    navigate, account, role,
+    can: (need: Role) => RANK[role] >= RANK[need],
+    setAccount: (a: Account) => (account = a),
+    signOut,
+    onLeave: (fn: () => void) => (gen === generation ? cleanups.push(fn) : fn()),
+  };
   if (bot) renderBot(main, ctx, bot[1]!, (bot[2] ?? 'data') as BotTab);
   else if (hash.startsWith('#/keys')) renderKeys(main, ctx);
   else if (hash.startsWith('#/account')) renderAccount(main, ctx);
@@ -112,5 +147,25 @@ const route = async (): Promise<void> => {
   queueMicrotask(() => main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true }));
 };
 
-window.addEventListener('hashchange', () => void route());
-void route();
+const boot = async (): Promise<void> => {
+  try {
+    await loadConfig();
+  } catch (err) {
+    document.title = 'Parley cannot start';
+    mount(app, renderConfigError(err));
+    return;
+  }
+  const auth = config().auth;
+  if (auth.kind === 'cognito') {
+    mount(app, loading('your sign-in'));
+    try {
+      await completeHostedSignIn(auth);
+    } catch (err) {
+      signInNotice = err instanceof SignInError ? err.message : 'Sign-in could not be completed. Please try again.';
+    }
+  }
+  window.addEventListener('hashchange', () => void route());
+  void route();
+};
+
+void boot();

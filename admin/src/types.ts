@@ -29,11 +29,23 @@ export interface Bot {
   temperature?: number;
   suggestedQuestions?: string[];
   theme?: Theme;
+  leadForm?: LeadForm | null;
   handoff?: boolean;
   paused?: boolean;
+  budget?: BotBudget;
   createdAt: string;
   updatedAt: string;
 }
+
+export type EmbeddingChoice = NonNullable<Bot['embedding']>;
+
+export interface LeadField { name: string; label: string; type: 'text' | 'email' | 'tel'; required: boolean }
+/** `before`: asked before the first question; `during`: offered after an answer. Name and e-mail are always asked. */
+export interface LeadForm { when: 'before' | 'during'; fields: LeadField[] }
+
+export interface BotBudget { dailyTokens: number; monthlyTokens: number; dailyCostMicros: number; monthlyCostMicros: number }
+/** What a bot may spend when it has no budget of its own (lambdas/core/limits.ts). */
+export const DEFAULT_BOT_BUDGET: BotBudget = { dailyTokens: 2_000_000, monthlyTokens: 20_000_000, dailyCostMicros: 5_000_000, monthlyCostMicros: 50_000_000 };
 
 export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'failed';
 
@@ -79,6 +91,11 @@ export interface Conversation {
   expiresAt: string;
   turnCount: number;
   preview: string;
+}
+
+/** A conversation found by a text search, with where the text was found. */
+export interface ConversationMatch extends Conversation {
+  match: { turnId: string; field: 'question' | 'answer'; snippet: string; start: number; end: number };
 }
 
 export interface Citation { n: number; document: string; section: string; page?: number; url?: string; quote: string }

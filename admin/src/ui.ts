@@ -134,7 +134,7 @@ export const busy = async (btn: HTMLButtonElement, action: () => Promise<void>):
 export const pageHeader = (title: string, lead?: string, ...actions: Child[]): HTMLElement =>
   h('header', { class: 'page-header' },
     h('div', null, h('h1', { tabindex: '-1' }, title), lead ? h('p', { class: 'lead' }, lead) : null),
-    actions.length ? h('div', { class: 'actions' }, ...actions) : null);
+    actions.some(Boolean) ? h('div', { class: 'actions' }, ...actions) : null);
 
 export const card = (title: string | null, ...children: Child[]): HTMLElement =>
   h('section', { class: 'card' }, title ? h('h2', null, title) : null, ...children);
@@ -165,4 +165,28 @@ export const download = (name: string, text: string, type = 'application/json'):
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+};
+
+/** Why some controls are missing: a short note for members whose role may not use them. */
+export const roleNote = (text: string): HTMLElement =>
+  h('p', { class: 'role-note' }, icon('shield'), h('span', null, text));
+
+/** The note for viewers, who may read everything but change nothing. */
+export const VIEWER_NOTE = 'You can look but not change anything here: your role in this account is Viewer. An owner can give you more access under Account → Team.';
+
+/**
+ * An API refusal in words for the owner. Validation messages name a field first
+ * (“budget.dailyTokens: Too big: …”): `labels` turns the field into its label on
+ * the page; the message keeps the API's words otherwise.
+ */
+export const plainError = (err: unknown, labels: Record<string, string> = {}): string => {
+  const status = (err as { status?: number }).status;
+  if (status === 403) return 'Your role in this account does not allow this. Ask an owner.';
+  const text = messageOf(err);
+  const m = /^([\w.]+): (.*)$/s.exec(text);
+  if (!m) return text;
+  const [, path, rest] = m as unknown as [string, string, string];
+  const label = labels[path] ?? labels[path.split('.').slice(0, 2).join('.')] ?? labels[path.split('.')[0]!];
+  const words = rest.charAt(0).toUpperCase() + rest.slice(1);
+  return label ? `${label}: ${words}` : words;
 };

@@ -9,11 +9,23 @@
  * It forwards only presigned requests to loopback, whose signatures the front
  * door still checks. On AWS the browser PUTs to S3 directly (bucket CORS rule
  * for the admin origin, and the bucket's origin in `connect-src`).
+ *
+ * `GET /admin/config.json` is the panel's runtime configuration, read at start:
+ * here local sign-in and the upload relay; on AWS the stack deploys one naming
+ * the Cognito hosted sign-in and direct uploads (see `AdminRuntimeConfig`).
  */
 import http from 'node:http';
 import { ADMIN_CSP, buildAdmin, type AdminBundle } from '../admin-build.ts';
 
 const CSP = ADMIN_CSP;
+
+/** What the panel reads from `/admin/config.json` (admin/src/config.ts checks it). */
+export type AdminRuntimeConfig =
+  | { readonly auth: { readonly kind: 'local' }; readonly uploads: 'relay' | 'direct' }
+  | { readonly auth: { readonly kind: 'cognito'; readonly domain: string; readonly clientId: string; readonly scopes: readonly string[] }; readonly uploads: 'relay' | 'direct' };
+
+/** The local platform's: sign-in with an e-mail address, uploads through the same-origin relay. */
+export const LOCAL_ADMIN_CONFIG: AdminRuntimeConfig = { auth: { kind: 'local' }, uploads: 'relay' };
 
 const COMMON = {
   'x-content-type-options': 'nosniff',
@@ -77,6 +89,12 @@ export const createAdminRoute = () => {
       if (url.pathname === '/admin') {
         res.writeHead(308, { location: '/admin/' });
         res.end();
+        return;
+      }
+      if (url.pathname === '/admin/config.json' && (method === 'GET' || method === 'HEAD')) {
+        const bytes = Buffer.from(JSON.stringify(LOCAL_ADMIN_CONFIG));
+        res.writeHead(200, { ...COMMON, 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.byteLength) });
+        res.end(method === 'HEAD' ? undefined : bytes);
         return;
       }
       const entry = FILES[url.pathname];

@@ -87,18 +87,24 @@ export const createBot = async (deps: Deps, tenant: TenantContext, input: Partia
   return bot;
 };
 
-export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string, patch: Partial<BotSettings>): Promise<Bot> => {
+/** A change of settings; `leadForm: null` switches the contact form off. */
+export type BotPatch = Omit<Partial<BotSettings>, 'leadForm'> & { readonly leadForm?: Bot['leadForm'] | null };
+
+export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch): Promise<Bot> => {
   requireRole(tenant, 'admin');
   const bot = await getBot(deps, tenant, botId);
+  const { leadForm, ...patch } = change;
   if (patch.model) await checkModelChoice(deps, tenant, patch.model);
+  const { leadForm: _previousForm, ...withoutForm } = bot;
   const next: Bot = {
-    ...bot,
+    ...(leadForm === null ? withoutForm : bot),
     ...patch,
+    ...(leadForm ? { leadForm } : {}),
     ...(patch.allowedOrigins ? { allowedOrigins: patch.allowedOrigins.map(normaliseOrigin) } : {}),
     updatedAt: deps.clock.now().toISOString(),
   };
   const reembed = patch.embedding !== undefined && !sameEmbedding(patch.embedding, bot.embedding);
-  if (reembed) await checkEmbeddingChoice(deps, tenant, patch.embedding);
+  if (reembed && patch.embedding) await checkEmbeddingChoice(deps, tenant, patch.embedding);
   const saved = await deps.bots.update(tenant, next);
   if (!saved) throw notFound('bot');
   if (reembed) await reembedBot(deps, tenant, botId);

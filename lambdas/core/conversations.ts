@@ -4,7 +4,7 @@
  */
 import { requireRole } from './accounts.ts';
 import { getBot } from './bots.ts';
-import { notFound } from './errors.ts';
+import { invalid, notFound } from './errors.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { isId } from './ids.ts';
 import type { Conversation, ConversationTurn, UsageRow, VisitorContact } from './model.ts';
@@ -38,6 +38,122 @@ export const listConversations = async (
   requireRole(tenant, 'viewer');
   await getBot(deps, tenant, botId);
   return deps.conversations.list(tenant, botId, { limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}) });
+};
+
+/** Conversations a text search opens at most, newest first: they are sealed, so each one is read. */
+export const MAX_SEARCHED_CONVERSATIONS = 500;
+export const MAX_SEARCH_CHARS = 200;
+const SEARCH_PAGE = 100;
+const SEARCH_CONCURRENCY = 8;
+const SNIPPET_CONTEXT = 60;
+
+/** Lower case, without accents or other combining marks: "Élan" and "elan" compare equal. */
+const foldChar = (c: string): string => c.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * Folds a text for matching, keeping for each folded character the index of the
+ * original character it came from, so a match can be cut out of the original.
+ */
+const foldWithMap = (text: string): { folded: string; origin: number[] } => {
+  let folded = '';
+  const origin: number[] = [];
+  let i = 0;
+  for (const c of text) {
+    const f = foldChar(c);
+    folded += f;
+    for (let k = 0; k < f.length; k++) origin.push(i);
+    i += c.length;
+  }
+  origin.push(text.length);
+  return { folded, origin };
+};
+
+export interface SearchMatch {
+  readonly turnId: string;
+  readonly field: 'question' | 'answer';
+  /** A short piece of the text around the match, with `…` where it was cut. */
+  readonly snippet: string;
+  /** Where the match is within `snippet` (UTF-16 offsets, end exclusive). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The first place `needle` (already folded) occurs in `text`, with some words either side. */
+const findIn = (text: string, needle: string): Omit<SearchMatch, 'turnId' | 'field'> | null => {
+  const { folded, origin } = foldWithMap(text);
+  const at = folded.indexOf(needle);
+  if (at < 0) return null;
+  const start = origin[at]!;
+  const end = origin[at + needle.length] ?? text.length;
+  let from = Math.max(0, start - SNIPPET_CONTEXT);
+  let to = Math.min(text.length, end + SNIPPET_CONTEXT);
+  // Cut at spaces rather than inside words, where there is one near.
+  if (from > 0) {
+    const space = text.indexOf(' ', from);
+    if (space >= 0 && space < start) from = space + 1;
+  }
+  if (to < text.length) {
+    const space = text.lastIndexOf(' ', to);
+    if (space > end) to = space;
+  }
+  const before = from > 0 ? '…' : '';
+  const snippet = `${before}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+  return { snippet, start: before.length + start - from, end: before.length + end - from };
+};
+
+/**
+ * Searches a bot's conversations for a text, in visitors' questions and the bot's
+ * answers, ignoring case and accents. Conversations are sealed at rest, so the
+ * newest `MAX_SEARCHED_CONVERSATIONS` are opened one by one through the
+ * repository; `truncated` says older ones (or further matches past `limit`) were
+ * not looked at.
+ */
+export const searchConversations = async (
+  deps: Deps,
+  tenant: TenantContext,
+  botId: string,
+  search: { q: string; limit: number },
+): Promise<{ items: Array<Conversation & { match: SearchMatch }>; searchedUpTo: number; truncated: boolean }> => {
+  requireRole(tenant, 'viewer');
+  const q = search.q.trim();
+  if (!q || q.length > MAX_SEARCH_CHARS) throw invalid(`q: search for 1 to ${MAX_SEARCH_CHARS} characters`, { field: 'q' });
+  await getBot(deps, tenant, botId);
+  const needle = foldWithMap(q.replace(/\s+/g, ' ')).folded;
+  const items: Array<Conversation & { match: SearchMatch }> = [];
+  let searched = 0;
+  let cursor: string | undefined;
+  /** Conversations left unsearched, or matches left out, because `limit` was reached. */
+  let leftOut = false;
+  do {
+    const page = await deps.conversations.list(tenant, botId, { limit: Math.min(SEARCH_PAGE, MAX_SEARCHED_CONVERSATIONS - searched), ...(cursor ? { cursor } : {}) });
+    cursor = page.cursor;
+    // Open a few at a time, keeping the newest-first order of the page.
+    for (let i = 0; i < page.items.length; i += SEARCH_CONCURRENCY) {
+      if (items.length >= search.limit) {
+        leftOut = true;
+        break;
+      }
+      const batch = page.items.slice(i, i + SEARCH_CONCURRENCY);
+      const found = await Promise.all(batch.map(async (c) => {
+        const turns = await deps.conversations.listTurns(tenant, botId, c.conversationId);
+        for (const t of turns) {
+          for (const field of ['question', 'answer'] as const) {
+            const text = field === 'answer' ? t.answer.replace(/\s*\[\d+\]/g, '') : t.question;
+            const hit = findIn(text.replace(/\s+/g, ' '), needle);
+            if (hit) return { ...c, match: { turnId: t.turnId, field, ...hit } };
+          }
+        }
+        return null;
+      }));
+      searched += batch.length;
+      for (const f of found) {
+        if (!f) continue;
+        if (items.length < search.limit) items.push(f);
+        else leftOut = true;
+      }
+    }
+  } while (cursor && items.length < search.limit && searched < MAX_SEARCHED_CONVERSATIONS && !leftOut);
+  return { items, searchedUpTo: searched, truncated: leftOut || !!cursor };
 };
 
 export const readConversation = async (deps: Deps, tenant: TenantContext, botId: string, conversationId: string): Promise<{ conversation: Conversation; turns: ConversationTurn[] }> => {

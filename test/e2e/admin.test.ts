@@ -39,6 +39,8 @@ describe('the admin panel', () => {
   let page: Page;
   /** CSP violations, console errors and uncaught exceptions. */
   const problems: string[] = [];
+  /** Uploads through the local platform's same-origin relay (`"uploads": "relay"`). */
+  const relayed: string[] = [];
 
   beforeAll(async () => {
     await fs.mkdir(RESULTS, { recursive: true });
@@ -52,6 +54,9 @@ describe('the admin panel', () => {
       if (m.type() === 'error' && !expected) problems.push(`${m.text()} ${m.location().url}`);
     });
     page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => {
+      if (r.url().includes('/admin/upload?to=')) relayed.push(r.method());
+    });
   });
   afterAll(async () => {
     await context.close();
@@ -102,6 +107,8 @@ describe('the admin panel', () => {
     await expect.poll(() => page.locator('.upload-row').count()).toBe(2);
     const bars = page.locator('.upload-row progress');
     await expect.poll(async () => [await bars.nth(0).getAttribute('value'), await bars.nth(1).getAttribute('value')]).toEqual(['100', '100']);
+    // The local configuration says "relay": both went through the same-origin relay.
+    expect(relayed).toEqual(['PUT', 'PUT']);
     const docs = page.locator('li.doc');
     await expect.poll(() => docs.locator('.badge', { hasText: 'Ready' }).count(), { timeout: 15_000 }).toBe(2);
     const pdf = docs.filter({ hasText: 'returns-policy.pdf' });
@@ -176,6 +183,23 @@ describe('the admin panel', () => {
     await transcript.locator('.sources summary').first().click();
     expect(await transcript.locator('.sources').first().innerText()).toContain('returns-policy.pdf');
     await capture(page, 'conversations');
+
+    // Search by text: conversations are sealed, so the server opens them; case and accents do not matter.
+    const searchBox = page.getByRole('searchbox', { name: 'Search conversations' });
+    const searchStatus = page.locator('.search-status');
+    await searchBox.fill('WITHIN 30 DAYS');
+    await expect.poll(() => searchStatus.innerText().catch(() => ''), { timeout: 5000 }).toBe('1 conversation mentions “WITHIN 30 DAYS”.');
+    const results = page.getByRole('list', { name: 'Conversations mentioning WITHIN 30 DAYS' });
+    expect((await results.locator('mark').first().innerText()).toLowerCase()).toBe('within 30 days');
+    expect(await results.innerText()).toContain('In an answer');
+    await capture(page, 'conversations-search');
+    await searchBox.fill('Délivery');
+    await expect.poll(() => searchStatus.innerText().catch(() => ''), { timeout: 5000 }).toBe('1 conversation mentions “Délivery”.');
+    await searchBox.fill('gift voucher');
+    await expect.poll(() => searchStatus.innerText().catch(() => ''), { timeout: 5000 }).toBe('No conversation mentions “gift voucher”.');
+    expect(await page.locator('.conv-list').innerText()).toContain('Nothing found');
+    await searchBox.fill('');
+    await expect.poll(() => page.getByRole('list', { name: 'Conversations', exact: true }).locator('li').count(), { timeout: 5000 }).toBe(1);
     const [download] = await Promise.all([page.waitForEvent('download'), transcript.getByRole('button', { name: 'Export this conversation as JSON' }).click()]);
     const exported = JSON.parse(await fs.readFile(await download.path(), 'utf8')) as { turns: Array<{ question: string; citations: Array<{ document: string }> }> };
     expect(download.suggestedFilename()).toMatch(/^conversation-[0-9A-Z]{26}\.json$/);
@@ -215,6 +239,74 @@ describe('the admin panel', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('.toast', { hasText: 'Saved.' }).waitFor();
     await capture(page, 'settings');
+
+    // The bot as the API has it.
+    const botId = /#\/bots\/(\w+)/.exec(page.url())![1]!;
+    const apiBot = () => page.evaluate<Record<string, unknown>>(`fetch('/v1/bots/${botId}', { headers: { authorization: 'Bearer ' + JSON.parse(sessionStorage.getItem('parley-admin:session')).token } })
+      .then((r) => r.json()).then((b) => b.bot)`);
+    const save = page.getByRole('button', { name: 'Save changes' });
+    const formError = page.locator('.sticky-actions .form-error');
+
+    // The contact form: shown after an answer, with fields of the owner's own; an empty label is refused in words.
+    await page.getByRole('switch', { name: 'Ask visitors for their contact details' }).check();
+    await page.getByLabel('When to ask').selectOption('during');
+    await page.getByRole('button', { name: 'Add a field' }).click();
+    await save.click();
+    expect(await formError.innerText()).toBe('Every contact form field needs a label, or remove the empty one.');
+    const leadFields = page.locator('.lead-field');
+    await leadFields.nth(0).getByLabel('Label').fill('Company');
+    await leadFields.nth(0).getByLabel('Required').check();
+    await page.getByRole('button', { name: 'Add a field' }).click();
+    await leadFields.nth(1).getByLabel('Label').fill('Phone (mobile)');
+    await leadFields.nth(1).getByLabel('Kind of answer').selectOption('tel');
+
+    // Spending limits, in tokens and dollars: mistakes are explained beside the field.
+    await page.getByLabel('Dollars per day').fill('-3');
+    await save.click();
+    expect(await formError.innerText()).toBe('Check the spending limits: Enter an amount in dollars, such as 5 or 12.50.');
+    expect(await page.getByLabel('Dollars per day').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Dollars per day').fill('2.50');
+    await page.getByLabel('Tokens per day').fill('5000000');
+    await page.getByLabel('Tokens per month').fill('1000000');
+    await save.click();
+    expect(await formError.innerText()).toBe('Check the spending limits: The daily limit cannot be more than the monthly one.');
+    await page.getByLabel('Tokens per day').fill('100000');
+    await page.getByLabel('Dollars per month').fill('40');
+    await page.getByRole('switch', { name: 'Paused' }).check();
+
+    // Indexing with OpenAI: the warning says, before saving, that every document is re-indexed and sent to OpenAI.
+    const warning = page.locator('.warning');
+    expect(await warning.isVisible()).toBe(false);
+    await page.getByRole('radio', { name: /With OpenAI/ }).check();
+    await page.getByLabel('Detail (dimensions)').selectOption('256');
+    expect(await warning.innerText()).toContain('Changing this re-indexes every document of this bot.');
+    expect(await warning.innerText()).toContain('the text of all of this bot’s documents, and each visitor question, is sent to OpenAI');
+    await capture(page, 'settings-editors');
+    await save.click();
+    const reindex = page.getByRole('dialog', { name: 'Re-index every document?' });
+    await reindex.waitFor();
+    expect(await reindex.innerText()).toContain('sent to OpenAI');
+    await capture(page, 'confirm-reindex', false);
+    await reindex.getByRole('button', { name: 'Save and re-index' }).click();
+    await page.locator('.toast', { hasText: 'Saved. Your documents are being re-indexed.' }).waitFor();
+    expect(await apiBot()).toMatchObject({
+      leadForm: { when: 'during', fields: [{ name: 'company', label: 'Company', type: 'text', required: true }, { name: 'phone_mobile', label: 'Phone (mobile)', type: 'tel', required: false }] },
+      budget: { dailyTokens: 100_000, monthlyTokens: 1_000_000, dailyCostMicros: 2_500_000, monthlyCostMicros: 40_000_000 },
+      embedding: { provider: 'openai', dimensions: 256 },
+      paused: true,
+    });
+    // Saved: the form starts again from what was saved, without the warning; resuming needs no re-index.
+    expect(await warning.isVisible()).toBe(false);
+    expect(await page.getByLabel('Dollars per day').inputValue()).toBe('2.5');
+    await page.getByRole('switch', { name: 'Paused' }).uncheck();
+    await save.click();
+    await expect.poll(async () => (await apiBot()).paused).toBe(false);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    // The contact form switches off again, and stays off after the page is drawn anew.
+    await page.getByRole('switch', { name: 'Ask visitors for their contact details' }).uncheck();
+    await save.click();
+    await expect.poll(async () => (await apiBot()).leadForm).toBeUndefined();
+    expect(await page.getByRole('switch', { name: 'Ask visitors for their contact details' }).isChecked()).toBe(false);
 
     // Usage this month: one answer, by the local answerer; the key change is in the activity log.
     await nav('Account').click();
@@ -265,6 +357,19 @@ describe('the admin panel', () => {
     await team.getByRole('button', { name: 'Cancel invitation to sam@acme.example' }).click();
     await expect.poll(() => team.locator('table.invitations').count()).toBe(0);
 
+    // Coming back later, the export is found with its status and fresh download links.
+    await nav('Keys & privacy').click();
+    await expect.poll(() => heading().innerText()).toBe('Keys & privacy');
+    await nav('Account').click();
+    const kept = exporting.locator('ul.exports > li');
+    await expect.poll(() => kept.count(), { timeout: 5000 }).toBe(1);
+    expect(await kept.first().innerText()).toMatch(/Ready[\s\S]*1 bot, \d+ documents? and 1 conversation/);
+    await expect.poll(() => kept.first().locator('a[download]').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    expect(await exporting.innerText()).toMatch(/these links work until/);
+    expect(await exporting.getByRole('button', { name: 'Export all your data' }).isVisible()).toBe(true);
+    await exporting.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(RESULTS, 'admin-account-exports.png'), clip: (await exporting.boundingBox())! });
+
     await nav('Bots').click();
     await page.locator('.bot-card').waitFor();
     await capture(page, 'bots');
@@ -291,6 +396,18 @@ describe('the admin panel', () => {
     await p.evaluate('window.scrollTo(0, 0)');
     await p.screenshot({ path: path.join(RESULTS, 'admin-phone-try-it.png'), fullPage: true });
     expect(await axeViolations(p)).toEqual([]);
+    // The new editors fit too.
+    await p.locator('nav.tabs').getByRole('link', { name: 'Settings' }).click();
+    await p.getByRole('switch', { name: 'Ask visitors for their contact details' }).waitFor();
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-settings.png'), fullPage: true });
+    expect(await axeViolations(p)).toEqual([]);
+    await p.locator('nav.tabs').getByRole('link', { name: 'Conversations' }).click();
+    await p.getByRole('searchbox', { name: 'Search conversations' }).fill('return');
+    await expect.poll(() => p.locator('.search-status').innerText().catch(() => ''), { timeout: 5000 }).toContain('mentions “return”');
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-conversations-search.png'), fullPage: true });
+    expect(await axeViolations(p)).toEqual([]);
     await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
     await p.locator('table.team').waitFor();
     await p.screenshot({ path: path.join(RESULTS, 'admin-phone-account.png'), fullPage: true });
@@ -303,8 +420,8 @@ describe('the admin panel', () => {
 
   it('works with a keyboard alone, moving focus to each new page’s heading', async () => {
     const focused = () => page.evaluate<string>(`(() => { const el = document.activeElement; return el ? el.tagName.toLowerCase() + ':' + (el.getAttribute('aria-label') || el.textContent || '').trim() : ''; })()`);
-    const tabTo = async (target: string) => {
-      for (let i = 0; i < 25 && (await focused()) !== target; i++) await page.keyboard.press('Tab');
+    const tabTo = async (target: string, key = 'Tab') => {
+      for (let i = 0; i < 25 && (await focused()) !== target; i++) await page.keyboard.press(key);
       expect(await focused()).toBe(target);
     };
     await page.goto(`${platform().apiUrl}/admin/#/`);
@@ -317,6 +434,20 @@ describe('the admin panel', () => {
     await expect.poll(focused).toBe('h1:Acme Help');
     await tabTo('input:');
     expect(await page.evaluate<string>('document.activeElement.name')).toBe('name');
+
+    // Searching conversations and opening a result, by keyboard.
+    await tabTo('a:Conversations', 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('h1:Acme Help');
+    await tabTo('input:');
+    expect(await page.evaluate<string>('document.activeElement.name')).toBe('q');
+    await page.keyboard.type('refund');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.search-status').innerText().catch(() => ''), { timeout: 5000 }).toBe('1 conversation mentions “refund”.');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<boolean>(`document.activeElement.classList.contains('conv')`)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.conv-detail .answer').first().innerText().catch(() => '')).toContain('full refund');
   });
 
   it('says in plain words when something fails, and tries again', async () => {
@@ -340,20 +471,27 @@ describe('the admin panel', () => {
     expect(await page.locator('.upload-row.failed').innerText()).toContain('This type of file cannot be used. Use PDF, Word, HTML, Markdown, CSV or plain text.');
   });
 
-  it('returns to sign-in when the session has expired', async () => {
+  it('asks to sign in again when the session has ended, then returns to the same page', async () => {
+    expect(await heading().innerText()).toBe('Acme Help');
+    const before = page.url();
     await page.evaluate(`(() => {
       const s = JSON.parse(sessionStorage.getItem('parley-admin:session'));
       sessionStorage.setItem('parley-admin:session', JSON.stringify({ ...s, token: 'expired.token.value' }));
     })()`);
     await page.reload();
     await expect.poll(() => heading().innerText()).toBe('Sign in');
-    expect(await page.locator('.notice').innerText()).toBe('Your session has expired. Please sign in again.');
+    expect(await page.locator('.notice').innerText()).toBe('Your session ended. Sign in again to carry on where you were.');
+    // The address still names the page they were on.
+    expect(page.url()).toBe(before);
+    await capture(page, 'session-ended');
   });
 
   it('deletes the account after its name is typed, and signs out', async () => {
     await page.getByLabel('E-mail address').fill('owner@acme.example');
     await page.getByRole('button', { name: 'Continue' }).click();
-    await expect.poll(() => heading().innerText()).toBe('Your bots');
+    // Back on the page they were on when the session ended.
+    await expect.poll(() => heading().innerText()).toBe('Acme Help');
+    await page.locator('li.doc').first().waitFor();
     await nav('Account').click();
     await expect.poll(() => heading().innerText()).toBe('Acme Outdoor');
     await page.getByRole('button', { name: 'Delete this account' }).click();

@@ -87,6 +87,13 @@ describe('conversations and what visitors leave', () => {
     expect((await post(o.publicId, '/lead', token, { name: 'Ada', email: 'ada@example.com', fields: { company: 'Acme', phone: '+44 20 7946 0000' } })).status).toBe(201);
     const leads = await o.request<{ leads: Array<Record<string, unknown>> }>('GET', `/v1/bots/${o.botId}/leads`);
     expect(leads.body.leads).toEqual([expect.objectContaining({ name: 'Ada', fields: { company: 'Acme', phone: '+44 20 7946 0000' } })]);
+
+    // Switched off again: the widget offers no form, and a lead is refused as before.
+    const off = await o.request<{ bot: { leadForm?: unknown } }>('PATCH', `/v1/bots/${o.botId}`, { leadForm: null });
+    expect(off.status).toBe(200);
+    expect(off.body.bot.leadForm).toBeUndefined();
+    expect((await call<{ leadForm: unknown }>(platform().apiUrl, 'GET', `/widget/v1/${o.publicId}/config`)).body.leadForm).toBeNull();
+    expect((await post(o.publicId, '/lead', token, { name: 'Ada', email: 'ada@example.com' })).status).toBe(403);
   });
 
   it('answers 404 to another account on every conversation, lead and handoff route', async () => {

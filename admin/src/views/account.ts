@@ -6,7 +6,7 @@ import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, s } from '../dom.ts';
 import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, KeyClass, Member, Role, Usage } from '../types.ts';
-import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural } from '../ui.ts';
+import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const CLASSES: Array<{ id: KeyClass; label: string }> = [
   { id: 'owner', label: 'Your keys' },
@@ -97,7 +97,8 @@ const teamMessage = (err: unknown): string => {
 };
 
 /** Members and invitations: invite, change roles, remove, cancel (owners only; the API refuses others). */
-const renderTeam = (el: HTMLElement): void => {
+const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
+  const owner = ctx.can('owner');
   const reload = (): void => void loadInto(el, 'your team', () => get<{ members: Member[]; invitations: Invitation[] }>('/v1/members'), ({ members, invitations }) => {
     const email = h('input', { type: 'email', name: 'invite-email', autocomplete: 'off', placeholder: 'colleague@yourbusiness.com' });
     const role = h('select', { name: 'invite-role' }, ...ROLES.map((r) => h('option', { value: r.id }, r.label)));
@@ -124,7 +125,10 @@ const renderTeam = (el: HTMLElement): void => {
         }
       });
     });
+    const readOnlyRow = (m: Member): HTMLElement =>
+      h('tr', null, h('td', null, m.email), h('td', null, ROLES.find((r) => r.id === m.role)?.label ?? m.role), h('td', null, formatDate(m.addedAt, false)), h('td', null));
     const memberRow = (m: Member): HTMLElement => {
+      if (!owner) return readOnlyRow(m);
       const select = roleSelect(m.role, `Role of ${m.email}`);
       select.addEventListener('change', () => {
         select.disabled = true;
@@ -163,7 +167,7 @@ const renderTeam = (el: HTMLElement): void => {
           notify(teamMessage(err), 'error');
         }
       }), { kind: 'ghost', label: `Cancel invitation to ${i.email}` });
-      return h('tr', null, h('td', null, i.email), h('td', null, ROLES.find((r) => r.id === i.role)?.label ?? i.role), h('td', null, `Until ${formatDate(i.expiresAt, false)}`), h('td', null, h('div', { class: 'row-actions' }, cancel)));
+      return h('tr', null, h('td', null, i.email), h('td', null, ROLES.find((r) => r.id === i.role)?.label ?? i.role), h('td', null, `Until ${formatDate(i.expiresAt, false)}`), h('td', null, owner ? h('div', { class: 'row-actions' }, cancel) : null));
     };
     return [
       h('div', { class: 'table-wrap' }, h('table', { class: 'table team' },
@@ -175,25 +179,43 @@ const renderTeam = (el: HTMLElement): void => {
         h('caption', { class: 'sr-only' }, 'Pending invitations'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'E-mail address'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Valid'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
         h('tbody', null, ...invitations.map(invitationRow)))) : null,
-      h('h3', null, 'Invite someone'),
-      form,
-      error,
+      owner ? h('h3', null, 'Invite someone') : null,
+      owner ? form : roleNote('Only owners of this account can invite people, change roles or remove members.'),
+      owner ? error : null,
     ];
   });
   reload();
 };
 
 const EXPORT_POLL_MS = 1500;
+/** How long an export's download links work (lambdas/core/exports.ts). */
+const EXPORT_LINK_MS = 15 * 60 * 1000;
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
-/** "Export all your data": start, follow progress, then the download links. */
+const exportSummary = (e: AccountExport): string =>
+  `${plural(e.progress.bots, 'bot')}, ${plural(e.progress.documents, 'document')} and ${plural(e.progress.conversations, 'conversation')}`;
+
+/**
+ * "Export all your data": the exports still kept (so one started on an earlier
+ * visit is found), following one being prepared, and short-lived download links
+ * for a ready one.
+ */
 const renderExport = (el: HTMLElement, ctx: PageContext): void => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
   let left = false;
   ctx.onLeave(() => {
     left = true;
-    clearTimeout(timer);
+    for (const t of timers) clearTimeout(t);
   });
+  const later = (fn: () => void, ms: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!left) fn();
+    }, ms);
+    timers.add(t);
+  };
   const status = h('div', { 'aria-live': 'polite' });
+  const history = h('div');
   const start = button('Export all your data', () => void busy(start, async () => {
     try {
       const res = await request<{ export: AccountExport }>('POST', '/v1/account/exports');
@@ -202,18 +224,49 @@ const renderExport = (el: HTMLElement, ctx: PageContext): void => {
       mount(status, h('p', { class: (err as { status?: number }).status === 409 ? 'notice' : 'form-error', role: 'alert' }, messageOf(err)));
     }
   }), { kind: 'primary', icon: 'download' });
-  const progressLine = (e: AccountExport): HTMLElement => h('div', { class: 'stack' },
-    h('p', null, badge(e.status === 'queued' ? 'Waiting to start' : 'Preparing', 'info'), ' ',
-      `${plural(e.progress.bots, 'bot')}, ${plural(e.progress.documents, 'document')} and ${plural(e.progress.conversations, 'conversation')} gathered so far.`),
-    h('progress', { 'aria-label': 'Export in progress' }));
-  const ready = (e: AccountExport, downloads: ExportDownload[]): HTMLElement[] => [
-    h('p', null, badge('Ready', 'ok'), ' ', `${plural(e.progress.bots, 'bot')}, ${plural(e.progress.documents, 'document')} and ${plural(e.progress.conversations, 'conversation')}. Kept until ${formatDate(e.expiresAt)}; each link works for 15 minutes, so download soon.`),
-    h('ul', { class: 'export-files' }, ...downloads.map((d) => h('li', null,
-      h('span', { class: 'name' }, h('span', { class: 'mono' }, d.name), h('span', { class: 'muted small' }, ` · ${formatBytes(d.bytes)}`)),
-      h('a', { class: 'btn secondary', href: d.url, download: d.name, rel: 'noopener', 'aria-label': `Download ${d.name}` }, icon('download'), h('span', null, 'Download'))))),
-  ];
+
+  /** Download links for a ready export: fetched fresh, and replaced by a button once they have expired. */
+  const showLinks = (slot: HTMLElement, exportId: string): void => void loadInto(slot, 'the download links', () => get<{ export: AccountExport; downloads: ExportDownload[] }>(`/v1/account/exports/${encodeURIComponent(exportId)}`), ({ downloads }) => {
+    const until = new Date(Date.now() + EXPORT_LINK_MS);
+    later(() => mount(slot,
+      h('p', { class: 'muted small' }, 'These download links have expired, for your safety.'),
+      button('Get new download links', () => showLinks(slot, exportId), { icon: 'refresh' })), EXPORT_LINK_MS);
+    return [
+      h('ul', { class: 'export-files' }, ...downloads.map((d) => h('li', null,
+        h('span', { class: 'name' }, h('span', { class: 'mono' }, d.name), h('span', { class: 'muted small' }, ` · ${formatBytes(d.bytes)}`)),
+        h('a', { class: 'btn secondary', href: d.url, download: d.name, rel: 'noopener', 'aria-label': `Download ${d.name}` }, icon('download'), h('span', null, 'Download'))))),
+      h('p', { class: 'muted small' }, `For your safety these links work until ${timeOnly.format(until)}; after that, get new ones here.`),
+    ];
+  });
+
+  const exportItem = (e: AccountExport, withLinks: boolean): HTMLElement => {
+    const slot = h('div');
+    const head = h('p', null,
+      e.status === 'ready' ? badge('Ready', 'ok') : e.status === 'failed' ? badge('Failed', 'bad') : badge(e.status === 'queued' ? 'Waiting to start' : 'Preparing', 'info'), ' ',
+      h('strong', null, `Asked for ${formatDate(e.createdAt)}`), ' ',
+      h('span', { class: 'muted small' }, e.status === 'ready' ? `· ${exportSummary(e)} · kept until ${formatDate(e.expiresAt, false)}` : ''));
+    if (e.status === 'ready') {
+      if (withLinks) showLinks(slot, e.exportId);
+      else mount(slot, button('Show download links', () => showLinks(slot, e.exportId), { kind: 'ghost', icon: 'download', label: `Show download links for the export of ${formatDate(e.createdAt)}` }));
+    } else if (e.status === 'failed') mount(slot, h('p', { class: 'doc-error' }, e.error ?? 'This export could not be completed. Please start a new one.'));
+    return h('li', { class: `export ${e.status}`, 'data-export': e.exportId }, head, slot);
+  };
+
+  /** The exports still kept, newest first; one still being prepared is followed. */
+  const loadList = (): void => void loadInto(history, 'your exports', () => get<{ exports: AccountExport[] }>('/v1/account/exports'), ({ exports }) => {
+    const active = exports.find((e) => e.status === 'queued' || e.status === 'running');
+    if (active) follow(active.exportId);
+    const kept = exports.filter((e) => e !== active);
+    if (!kept.length) return active ? null : h('p', { class: 'muted' }, 'No exports yet. Exports are kept for a week.');
+    const newestReady = kept.find((e) => e.status === 'ready');
+    return [
+      h('h3', null, 'Your exports'),
+      h('ul', { class: 'exports' }, ...kept.map((e) => exportItem(e, e === newestReady))),
+      h('p', { class: 'muted small' }, 'Each export is kept for a week, then erased.'),
+    ];
+  });
+
   const follow = (exportId: string): void => {
-    clearTimeout(timer);
     start.hidden = true;
     const poll = async (): Promise<void> => {
       if (left) return;
@@ -221,28 +274,36 @@ const renderExport = (el: HTMLElement, ctx: PageContext): void => {
         const res = await get<{ export: AccountExport; downloads: ExportDownload[] }>(`/v1/account/exports/${encodeURIComponent(exportId)}`);
         if (left) return;
         const e = res.export;
-        if (e.status === 'ready') {
-          mount(status, ...ready(e, res.downloads));
-          return;
-        }
-        if (e.status === 'failed') {
+        if (e.status === 'ready' || e.status === 'failed') {
           start.hidden = false;
-          mount(status, h('p', { class: 'form-error', role: 'alert' }, e.error ?? 'The export could not be completed. Please try again.'));
+          mount(status, e.status === 'ready'
+            ? h('p', { class: 'notice' }, badge('Ready', 'ok'), ' ', `Your export is ready: ${exportSummary(e)}. Download it below.`)
+            : h('p', { class: 'form-error', role: 'alert' }, e.error ?? 'The export could not be completed. Please try again.'));
+          loadList();
           return;
         }
-        mount(status, progressLine(e));
+        mount(status, h('div', { class: 'stack' },
+          h('p', null, badge(e.status === 'queued' ? 'Waiting to start' : 'Preparing', 'info'), ' ', `${exportSummary(e)} gathered so far. You can leave this page: the export carries on and is listed here when you come back.`),
+          h('progress', { 'aria-label': 'Export in progress' })));
       } catch (err) {
         if (left) return;
         mount(status, h('p', { class: 'form-error', role: 'alert' }, `${messageOf(err)} Still trying…`));
       }
-      timer = setTimeout(() => void poll(), EXPORT_POLL_MS);
+      later(() => void poll(), EXPORT_POLL_MS);
     };
     void poll();
   };
+
+  if (!ctx.can('admin')) {
+    mount(el, roleNote('Only owners and admins of this account can export its data.'));
+    return;
+  }
   mount(el,
     h('p', { class: 'muted' }, 'One archive with your settings, team, bots, documents and their files, conversations, requests for a person, leads, usage and activity log, plus a spreadsheet of conversations. Provider keys are never included.'),
     start,
-    status);
+    status,
+    history);
+  loadList();
 };
 
 /** Deleting the account: everything, at once, after typing its name. */
@@ -279,7 +340,8 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
     ...RETENTION.map(([d, label]) => h('option', { value: String(d) }, label)),
     ...(RETENTION.some(([d]) => d === ctx.account.retentionDays) ? [] : [h('option', { value: String(ctx.account.retentionDays) }, `${ctx.account.retentionDays} days`)]));
   retention.value = String(ctx.account.retentionDays);
-  const saveRetention = button('Save', () => void busy(saveRetention, async () => {
+  retention.disabled = !ctx.can('admin');
+  const saveRetention = !ctx.can('admin') ? null : button('Save', () => void busy(saveRetention!, async () => {
     try {
       const res = await request<{ account: Account }>('PATCH', '/v1/account', { retentionDays: Number(retention.value) });
       ctx.setAccount(res.account);
@@ -292,14 +354,15 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
 
   mount(main,
     pageHeader(ctx.account.name, `Account created ${formatDate(ctx.account.createdAt, false)}.`),
+    ctx.can('admin') ? null : roleNote(VIEWER_NOTE),
     card('Usage this month', usage),
     card('Conversations',
       h('div', { class: 'inline-form' }, field('Keep conversations for', retention, 'After this, they are erased automatically. Choosing “Do not keep” stores no conversations at all.'), saveRetention)),
     card('Team', h('p', { class: 'muted' }, ROLE_HINT), team),
     card('Export all your data', exportBody),
     card('Activity log', h('p', { class: 'muted' }, 'Who changed what in your account, and when.'), field('Show', auditFilter), audit),
-    dangerZone(ctx));
-  renderTeam(team);
+    ctx.can('owner') ? dangerZone(ctx) : null);
+  renderTeam(team, ctx);
   renderExport(exportBody, ctx);
 
   void loadInto(usage, 'your usage', () => Promise.all([get<Usage>('/v1/usage'), get<{ bots: Bot[] }>('/v1/bots')]), ([u, { bots }]) => {

@@ -29,7 +29,7 @@ export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, ta
       h('header', { class: 'page-header' },
         h('div', null,
           h('h1', { tabindex: '-1' }, bot.name, ' ', bot.paused ? badge('Paused', 'warn') : null),
-          h('p', { class: 'lead' }, current.id === 'data' ? 'What your bot knows. Upload files, paste text or add your website.'
+          h('p', { class: 'lead' }, current.id === 'data' ? (ctx.can('admin') ? 'What your bot knows. Upload files, paste text or add your website.' : 'What your bot knows: the documents it answers from.')
             : current.id === 'try' ? 'Ask your bot a question, exactly as a visitor would.'
               : current.id === 'conversations' ? 'What visitors asked and what your bot answered.'
                 : 'How your bot speaks, looks and where it may appear.'))),

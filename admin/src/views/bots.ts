@@ -3,7 +3,7 @@ import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount } from '../dom.ts';
 import { WIDGET_DEFAULT_COLOR, type Bot } from '../types.ts';
-import { badge, button, empty, field, formatDate, loadInto, pageHeader } from '../ui.ts';
+import { badge, button, empty, field, formatDate, loadInto, pageHeader, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const createForm = (ctx: PageContext, onCancel?: () => void): HTMLElement => {
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '80', placeholder: 'Help desk', autocomplete: 'off' });
@@ -57,13 +57,17 @@ export const renderBots = (main: HTMLElement, ctx: PageContext): void => {
     if (existing) existing.focus();
     else mount(formSlot, createForm(ctx, () => mount(formSlot)));
   };
+  const admin = ctx.can('admin');
   mount(main,
-    pageHeader('Your bots', 'Each bot answers questions from its own training data.', button('New bot', showForm, { kind: 'primary', icon: 'plus' })),
+    pageHeader('Your bots', 'Each bot answers questions from its own training data.', admin ? button('New bot', showForm, { kind: 'primary', icon: 'plus' }) : null),
+    admin ? null : roleNote(VIEWER_NOTE),
     formSlot,
     body);
   void loadInto(body, 'your bots', () => get<{ bots: Bot[] }>('/v1/bots'), ({ bots }) => {
     if (!bots.length) {
-      return [empty('No bots yet', 'Create your first bot, give it your documents, and put it on your website in minutes.'), createForm(ctx)];
+      return admin
+        ? [empty('No bots yet', 'Create your first bot, give it your documents, and put it on your website in minutes.'), createForm(ctx)]
+        : empty('No bots yet', 'When an owner or admin of this account creates a bot, it appears here.');
     }
     const list = h('ul', { class: 'bot-list' }, ...bots.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(botCard));
     // The swatch colour comes from the bot's theme, applied through the CSSOM (no style attribute under the CSP).

@@ -6,7 +6,7 @@
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount } from '../dom.ts';
-import type { Bot, Contact, Conversation, Turn } from '../types.ts';
+import type { Bot, Contact, Conversation, ConversationMatch, Turn } from '../types.ts';
 import { badge, busy, button, card, confirmAction, download, empty, failure, field, formatDate, formatNumber, loadInto, loading, notify, plural } from '../ui.ts';
 
 const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key', local: 'no provider' };
@@ -56,7 +56,7 @@ const improveForm = (base: string, t: Turn): HTMLElement => {
   return h('details', { class: 'improve' }, h('summary', null, 'Improve this answer'), form);
 };
 
-const turnView = (base: string, t: Turn): HTMLElement =>
+const turnView = (base: string, t: Turn, canEdit: boolean): HTMLElement =>
   h('li', { class: 'turn' },
     h('div', { class: 'bubble visitor' }, h('p', { class: 'who' }, 'Visitor'), h('p', null, t.question)),
     h('div', { class: `bubble bot${t.answered ? '' : ' unanswered'}` },
@@ -72,15 +72,30 @@ const turnView = (base: string, t: Turn): HTMLElement =>
           h('p', { class: 'small' }, [c.document, c.section, c.page ? `page ${c.page}` : ''].filter(Boolean).join(' · ')),
           h('p', { class: 'quote' }, c.quote))))) : null,
       h('p', { class: 'muted small' }, `${formatDate(t.createdAt)} · ${t.model && t.provider !== 'local' ? `${t.provider} ${t.model}, ` : ''}${KEY_CLASS[t.keyClass] ?? t.keyClass} · ${formatNumber(t.usage.inputTokens + t.usage.outputTokens)} tokens`),
-      improveForm(base, t)));
+      canEdit ? improveForm(base, t) : null));
 
-export const renderConversations = (body: HTMLElement, _ctx: PageContext, bot: Bot): void => {
+/** A search result's snippet, the matched words marked (text nodes only). */
+const snippetView = (m: ConversationMatch['match']): HTMLElement => {
+  const start = Math.max(0, Math.min(m.start, m.snippet.length));
+  const end = Math.max(start, Math.min(m.end, m.snippet.length));
+  return h('span', { class: 'snippet-text' }, m.snippet.slice(0, start), h('mark', null, m.snippet.slice(start, end)), m.snippet.slice(end));
+};
+
+const SEARCH_DELAY_MS = 350;
+
+export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
   const base = `/v1/bots/${bot.botId}`;
   const contacts = h('div');
   const listEl = h('div', { class: 'conv-list' });
   const detail = h('div', { class: 'conv-detail', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a conversation to read it.'));
-  const search = h('input', { type: 'search', placeholder: 'Search questions', 'aria-label': 'Search conversations' });
+  const search = h('input', { type: 'search', name: 'q', maxlength: '200', autocomplete: 'off', placeholder: 'A word or phrase, such as refund' });
+  const searchStatus = h('p', { class: 'muted small search-status', role: 'status' });
   let items: Conversation[] = [];
+  /** The current text search and its results; undefined while the plain list shows. */
+  let found: { q: string; items: ConversationMatch[]; searchedUpTo: number; truncated: boolean } | undefined;
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  let searchGen = 0;
+  ctx.onLeave(() => clearTimeout(searchTimer));
   let cursor: string | undefined;
   let selected: string | undefined;
   const flagged = new Set<string>();
@@ -94,11 +109,12 @@ export const renderConversations = (body: HTMLElement, _ctx: PageContext, bot: B
         download(`conversation-${conversation.conversationId}.json`, JSON.stringify({ bot: { botId: bot.botId, name: bot.name }, conversation, turns }, null, 2));
         notify('The conversation was saved to your downloads.');
       }, { icon: 'download', label: 'Export this conversation as JSON' });
-      const del = button('Delete', () => void (async () => {
+      const del = !ctx.can('admin') ? null : button('Delete', () => void (async () => {
         if (!(await confirmAction('Delete this conversation?', 'It is erased for good, for you and for the visitor.', 'Delete conversation'))) return;
-        await busy(del, async () => {
+        await busy(del!, async () => {
           await request('DELETE', `${base}/conversations/${id}`);
           items = items.filter((c) => c.conversationId !== id);
+          if (found) found.items = found.items.filter((c) => c.conversationId !== id);
           selected = undefined;
           renderList();
           mount(detail, h('p', { class: 'muted' }, 'The conversation was deleted.'));
@@ -108,16 +124,57 @@ export const renderConversations = (body: HTMLElement, _ctx: PageContext, bot: B
         h('div', { class: 'card-head' },
           h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `Started ${formatDate(conversation.createdAt)} on ${conversation.origin} · erased ${formatDate(conversation.expiresAt, false)}`)),
           h('div', { class: 'actions' }, exp, del)),
-        h('ol', { class: 'turns' }, ...turns.map((t) => turnView(base, t))));
+        h('ol', { class: 'turns' }, ...turns.map((t) => turnView(base, t, ctx.can('admin')))));
+      // A search result opens at the turn that matched.
+      const hit = found?.items.find((c) => c.conversationId === id)?.match.turnId;
+      if (hit) detail.querySelectorAll('.turn')[turns.findIndex((t) => t.turnId === hit)]?.scrollIntoView({ block: 'nearest' });
     }).catch((err: unknown) => mount(detail, failure(err, () => open(id))));
   };
 
+  const renderFound = (f: NonNullable<typeof found>) => {
+    const limitNote = f.truncated ? (f.searchedUpTo >= 500
+      ? ` Only the newest ${formatNumber(f.searchedUpTo)} conversations were searched.`
+      : ' Showing the first matches: add words to narrow the search.') : '';
+    searchStatus.textContent = f.items.length
+      ? `${plural(f.items.length, 'conversation')} ${f.items.length === 1 ? 'mentions' : 'mention'} “${f.q}”.${limitNote}`
+      : `No conversation mentions “${f.q}”.${limitNote}`;
+    mount(listEl, f.items.length ? h('ul', { class: 'convs', 'aria-label': `Conversations mentioning ${f.q}` }, ...f.items.map((c) =>
+      h('li', null, h('button', {
+        type: 'button', class: 'conv', 'aria-current': c.conversationId === selected ? 'true' : null,
+        onclick: () => open(c.conversationId),
+      },
+      h('span', { class: 'preview' }, snippetView(c.match)),
+      h('span', { class: 'muted small' }, `${c.match.field === 'question' ? 'In a question' : 'In an answer'} · ${formatDate(c.updatedAt)} · ${plural(c.turnCount, 'question')}`))))) : empty('Nothing found', 'Try another word, or fewer words. Questions and answers are searched, whatever the capitals and accents.'));
+  };
+
+  const runSearch = async (): Promise<void> => {
+    clearTimeout(searchTimer);
+    const q = search.value.trim();
+    const gen = ++searchGen;
+    if (!q) {
+      found = undefined;
+      searchStatus.textContent = '';
+      renderList();
+      return;
+    }
+    searchStatus.textContent = '';
+    mount(listEl, loading('matching conversations'));
+    try {
+      const res = await get<{ items: ConversationMatch[]; searchedUpTo: number; truncated: boolean }>(`${base}/conversations?q=${encodeURIComponent(q)}&limit=50`);
+      if (gen !== searchGen) return;
+      found = { q, ...res };
+      renderFound(found);
+    } catch (err) {
+      if (gen !== searchGen) return;
+      mount(listEl, failure(err, () => void runSearch()));
+    }
+  };
+
   const renderList = () => {
-    const q = search.value.trim().toLowerCase();
-    const shown = q ? items.filter((c) => c.preview.toLowerCase().includes(q)) : items;
+    if (found) return renderFound(found);
+    const shown = items;
     mount(listEl,
       items.length ? null : empty('No conversations yet', 'When visitors ask your bot something, it appears here. Try it yourself under Try it.'),
-      items.length && !shown.length ? h('p', { class: 'muted' }, 'No conversation matches your search.') : null,
       shown.length ? h('ul', { class: 'convs', 'aria-label': 'Conversations' }, ...shown.map((c) =>
         h('li', null, h('button', {
           type: 'button', class: 'conv', 'aria-current': c.conversationId === selected ? 'true' : null,
@@ -135,11 +192,20 @@ export const renderConversations = (body: HTMLElement, _ctx: PageContext, bot: B
     renderList();
   };
 
-  search.addEventListener('input', renderList);
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => void runSearch(), SEARCH_DELAY_MS);
+  });
+  const searchForm = h('form', { class: 'conv-search', role: 'search', novalidate: true },
+    field('Search conversations', search, 'Finds words in questions and answers, whatever the capitals and accents.'));
+  searchForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void runSearch();
+  });
   mount(body,
     contacts,
     h('div', { class: 'conv-grid' },
-      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Conversations'), icon('chat')), search, listEl),
+      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Conversations'), icon('chat')), searchForm, searchStatus, listEl),
       h('section', { class: 'card' }, detail)));
 
   const first = async (): Promise<void> => {

@@ -7,7 +7,7 @@ import { get, messageOf, request, uploadFile } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
 import type { Bot, DocumentRecord, UploadTicket } from '../types.ts';
-import { badge, busy, button, confirmAction, empty, failure, field, formatBytes, formatDate, loading, notify, plural } from '../ui.ts';
+import { badge, busy, button, confirmAction, empty, failure, field, formatBytes, formatDate, loading, notify, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const TYPES: Record<string, string> = {
   pdf: 'application/pdf',
@@ -117,7 +117,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
         crawl,
         doc.status === 'failed' ? h('p', { class: 'doc-error' }, doc.error ?? 'This document could not be read.') : null,
         personalData(doc)),
-      h('div', { class: 'doc-actions' }, doc.status === 'ready' || doc.status === 'failed' ? reingest : null, remove));
+      ctx.can('admin') ? h('div', { class: 'doc-actions' }, doc.status === 'ready' || doc.status === 'failed' ? reingest : null, remove) : null);
   };
 
   let inFlight: Promise<void> | undefined;
@@ -158,7 +158,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     docs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     mount(list, docs.length
       ? h('ul', { class: 'docs', 'aria-label': 'Documents' }, ...docs.map(docRow))
-      : empty('No training data yet', 'Drop files above, paste some text, or add your website. Your bot answers only from what you give it.'));
+      : empty('No training data yet', ctx.can('admin') ? 'Drop files above, paste some text, or add your website. Your bot answers only from what you give it.' : 'Nobody has given this bot any documents yet.'));
     const ready = docs.filter((d) => d.status === 'ready');
     summary.textContent = docs.length ? `${plural(ready.length, 'document')} ready · ${plural(ready.reduce((n, d) => n + d.chunkCount, 0), 'passage')}` : '';
     // An upload that never arrived stops being waited for once its link has expired.
@@ -220,10 +220,13 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
   });
 
   const summary = h('p', { class: 'muted' });
-  mount(body,
-    h('section', { class: 'card' }, h('h2', null, 'Upload files'), zone, uploads),
-    h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Your training data'), summary), list, live),
-    addSources(base, () => void refresh()));
+  const docsCard = h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Your training data'), summary), list, live);
+  if (ctx.can('admin')) {
+    mount(body,
+      h('section', { class: 'card' }, h('h2', null, 'Upload files'), zone, uploads),
+      docsCard,
+      addSources(base, () => void refresh()));
+  } else mount(body, roleNote(VIEWER_NOTE), docsCard);
   void refresh();
 };
 

@@ -3,7 +3,7 @@ import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
 import type { Account, Bot, DataFlow, KeyClass, Provider, ProviderKey } from '../types.ts';
-import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, toggle } from '../ui.ts';
+import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
 const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: string }> = [
   { id: 'openai', name: 'OpenAI', hint: 'Create one at platform.openai.com → API keys.', placeholder: 'sk-…' },
@@ -22,8 +22,10 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
   const keysBody = h('div', { class: 'keys' });
   const switches = h('div');
   const flow = h('div');
+  const admin = ctx.can('admin');
   mount(main,
     pageHeader('Keys & privacy', 'Use your own AI provider account, and see exactly where your data goes.'),
+    admin ? null : roleNote(VIEWER_NOTE),
     keysBody,
     card('Privacy settings', switches),
     card('Where your data goes', flow));
@@ -66,6 +68,8 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
     };
     byok.input.addEventListener('change', () => save({ byokOnly: byok.input.checked }, byok.input));
     mask.input.addEventListener('change', () => save({ piiHandling: mask.input.checked ? 'redact' : 'warn' }, mask.input));
+    byok.input.disabled = !admin;
+    mask.input.disabled = !admin;
     mount(switches, byok.el, mask.el);
   };
 
@@ -117,8 +121,8 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
         h('p', null, h('span', { class: 'mono' }, `•••• ${key.lastFour}`)),
         h('p', { class: 'muted small' }, `Added ${formatDate(key.addedAt)} · checked ${formatDate(key.validatedAt)} · ${key.lastUsedAt ? `last used ${formatDate(key.lastUsedAt)}` : 'not used yet'}`),
         key.failure ? h('p', { class: 'doc-error' }, key.failure) : null,
-        h('div', { class: 'actions' }, test, remove)) : null,
-      form);
+        admin ? h('div', { class: 'actions' }, test, remove) : null) : null,
+      admin ? form : key ? null : h('p', { class: 'muted' }, 'No key saved for this provider.'));
   };
 
   const reload = () => void loadInto(keysBody, 'your keys', () => get<{ keys: ProviderKey[] }>('/v1/keys'), (res) => {

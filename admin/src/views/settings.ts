@@ -1,11 +1,25 @@
-/** A bot's settings: how it answers, how it looks, where it may appear; and deleting it. */
-import { messageOf, request } from '../api.ts';
+/**
+ * A bot's settings: how it answers, how it looks, its contact form, what it may
+ * spend (and pausing it), how its documents are indexed, where it may appear;
+ * and deleting it. Viewers see the settings read-only.
+ */
+import { request } from '../api.ts';
 import type { PageContext } from '../context.ts';
-import { h, uid } from '../dom.ts';
-import { WIDGET_DEFAULT_COLOR, type Bot, type ModelChoice, type Provider } from '../types.ts';
-import { busy, button, card, confirmAction, field, notify, toggle } from '../ui.ts';
+import { h, icon, mount, uid } from '../dom.ts';
+import { DEFAULT_BOT_BUDGET, WIDGET_DEFAULT_COLOR, type Bot, type BotBudget, type EmbeddingChoice, type LeadField, type LeadForm, type ModelChoice, type Provider } from '../types.ts';
+import { busy, button, card, confirmAction, field, formatNumber, notify, plainError, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
 const MODELS: Record<Provider, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', 'openai-compatible': 'llama-3.1-8b-instruct' };
+const MAX_LEAD_FIELDS = 8;
+const DIMENSIONS = [256, 512, 1024, 1536] as const;
+
+/** The API's field names, as the page labels them (for its validation messages). */
+const LABELS: Record<string, string> = {
+  name: 'Name', instructions: 'Instructions', welcomeMessage: 'Welcome message', allowedOrigins: 'Your websites', model: 'Model',
+  temperature: 'Creativity', suggestedQuestions: 'Suggested questions', theme: 'Chat window', 'theme.color': 'Colour',
+  leadForm: 'Contact form', 'leadForm.fields': 'Contact form fields', embedding: 'How documents are indexed', budget: 'Spending limits',
+  'budget.dailyTokens': 'Tokens per day', 'budget.monthlyTokens': 'Tokens per month', 'budget.dailyCostMicros': 'Dollars per day', 'budget.monthlyCostMicros': 'Dollars per month',
+};
 
 const select = (name: string, options: Array<[string, string]>, value: string): HTMLSelectElement => {
   const el = h('select', { name }, ...options.map(([v, label]) => h('option', { value: v }, label)));
@@ -15,7 +29,199 @@ const select = (name: string, options: Array<[string, string]>, value: string): 
 
 const lines = (value: string): string[] => value.split('\n').map((l) => l.trim()).filter(Boolean);
 
+/** A field's error line, tied to its control (aria-describedby, aria-invalid). */
+const fieldError = (control: HTMLElement): { el: HTMLElement; set: (message: string) => void } => {
+  const el = h('p', { class: 'form-error field-error', id: uid('err') });
+  const described = control.getAttribute('aria-describedby');
+  control.setAttribute('aria-describedby', [described, el.id].filter(Boolean).join(' '));
+  return {
+    el,
+    set: (message: string) => {
+      el.textContent = message;
+      if (message) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+    },
+  };
+};
+
+/** A lead field's key, from its label: lower-case letters, digits and underscores, starting with a letter. */
+const keyFor = (label: string, taken: Set<string>): string => {
+  const base = (label.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^[^a-z]+|_+$/g, '') || 'field').slice(0, 36);
+  let key = base;
+  for (let n = 2; taken.has(key); n++) key = `${base}_${n}`;
+  taken.add(key);
+  return key;
+};
+
+/** The contact form: whether it is shown and when, and the fields asked after name and e-mail. */
+const leadFormEditor = (saved: LeadForm | null | undefined) => {
+  const on = toggle('Ask visitors for their contact details', !!saved, 'Leads appear under Conversations, with their answers. Visitors can always skip it.');
+  const when = select('lead-when', [['during', 'After an answer, as an offer'], ['before', 'Before their first question']], saved?.when ?? 'during');
+  const rows = h('ol', { class: 'lead-fields', 'aria-label': 'Extra fields' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const add = button('Add a field', () => addRow(), { kind: 'ghost', icon: 'plus' });
+  const syncAdd = () => {
+    add.disabled = rows.children.length >= MAX_LEAD_FIELDS;
+    add.title = add.disabled ? `At most ${MAX_LEAD_FIELDS} extra fields.` : '';
+    rows.querySelectorAll<HTMLElement>('.lead-field legend').forEach((l, i) => (l.textContent = `Field ${i + 1}`));
+  };
+  const addRow = (f?: LeadField) => {
+    const label = h('input', { type: 'text', class: 'lead-label', maxlength: '80', value: f?.label ?? '', placeholder: 'Company' });
+    label.addEventListener('input', () => label.removeAttribute('aria-invalid'));
+    const type = select('lead-type', [['text', 'Text'], ['email', 'E-mail address'], ['tel', 'Phone number']], f?.type ?? 'text');
+    type.classList.add('lead-type');
+    const required = h('input', { type: 'checkbox', class: 'lead-required', id: uid('req') });
+    required.checked = f?.required ?? false;
+    const row = h('li', { class: 'lead-field', 'data-key': f?.name ?? '' },
+      h('fieldset', null, h('legend', null, 'Field'),
+        h('div', { class: 'lead-grid' },
+          field('Label', label),
+          field('Kind of answer', type),
+          h('div', { class: 'check' }, required, h('label', { for: required.id }, 'Required')),
+          button('Remove', () => {
+            row.remove();
+            syncAdd();
+            add.focus();
+          }, { kind: 'ghost', icon: 'trash', label: 'Remove this field' }))));
+    rows.append(row);
+    syncAdd();
+    if (!f) label.focus();
+  };
+  for (const f of saved?.fields ?? []) addRow(f);
+  syncAdd();
+  const details = h('div', { class: 'stack lead-details' },
+    field('When to ask', when, '“Before” asks before a visitor can type a question; “after an answer” offers it once the bot has helped.'),
+    h('p', { class: 'hint' }, 'Name and e-mail address are always asked. Add up to eight more fields:'),
+    rows, add, error);
+  const sync = () => (details.hidden = !on.input.checked);
+  on.input.addEventListener('change', sync);
+  sync();
+  /** The form as the API takes it, `null` for none, or a message saying what to fix. */
+  const value = (): LeadForm | null | string => {
+    error.textContent = '';
+    if (!on.input.checked) return null;
+    const taken = new Set<string>();
+    const fields: LeadField[] = [];
+    for (const row of rows.querySelectorAll<HTMLElement>('.lead-field')) {
+      const label = row.querySelector<HTMLInputElement>('.lead-label')!;
+      if (!label.value.trim()) {
+        label.setAttribute('aria-invalid', 'true');
+        return 'Every contact form field needs a label, or remove the empty one.';
+      }
+      label.removeAttribute('aria-invalid');
+      const key = row.dataset.key && !taken.has(row.dataset.key) ? (taken.add(row.dataset.key), row.dataset.key) : keyFor(label.value, taken);
+      fields.push({ name: key, label: label.value.trim(), type: row.querySelector<HTMLSelectElement>('.lead-type')!.value as LeadField['type'], required: row.querySelector<HTMLInputElement>('.lead-required')!.checked });
+    }
+    return { when: when.value as LeadForm['when'], fields };
+  };
+  return { el: h('div', { class: 'stack' }, on.el, details), value, error };
+};
+
+/** Spending limits in tokens and dollars, and the pause switch. */
+const budgetEditor = (bot: Bot) => {
+  const current = bot.budget ?? DEFAULT_BOT_BUDGET;
+  const paused = toggle('Paused', !!bot.paused, 'A paused bot answers nothing until you turn this off. Visitors are told it is unavailable.');
+  const tokens = (name: string, value: number) => h('input', { type: 'number', name, min: '0', step: '1000', inputmode: 'numeric', value: String(value) });
+  const dollars = (name: string, micros: number) => h('input', { type: 'number', name, min: '0', step: '0.01', inputmode: 'decimal', value: String(micros / 1e6) });
+  const inputs = {
+    dailyTokens: tokens('daily-tokens', current.dailyTokens),
+    monthlyTokens: tokens('monthly-tokens', current.monthlyTokens),
+    dailyDollars: dollars('daily-dollars', current.dailyCostMicros),
+    monthlyDollars: dollars('monthly-dollars', current.monthlyCostMicros),
+  };
+  const errors = {
+    dailyTokens: fieldError(inputs.dailyTokens), monthlyTokens: fieldError(inputs.monthlyTokens),
+    dailyDollars: fieldError(inputs.dailyDollars), monthlyDollars: fieldError(inputs.monthlyDollars),
+  };
+  // A corrected field loses its error as soon as it changes.
+  for (const key of Object.keys(inputs) as Array<keyof typeof inputs>) inputs[key].addEventListener('input', () => errors[key].set(''));
+  const withError = (label: string, key: keyof typeof inputs) => {
+    const f = field(label, inputs[key]);
+    f.append(errors[key].el);
+    return f;
+  };
+  /** The budget as the API takes it, or the first input to fix (its error is shown). */
+  const value = (): BotBudget | HTMLElement => {
+    for (const e of Object.values(errors)) e.set('');
+    const whole = (key: 'dailyTokens' | 'monthlyTokens', max: number): number | undefined => {
+      const raw = inputs[key].value.trim();
+      const n = Number(raw);
+      if (!raw || !Number.isInteger(n) || n < 0) errors[key].set('Enter a whole number of tokens, 0 or more.');
+      else if (n > max) errors[key].set(`At most ${formatNumber(max)} tokens.`);
+      else return n;
+      return undefined;
+    };
+    const money = (key: 'dailyDollars' | 'monthlyDollars', max: number): number | undefined => {
+      const raw = inputs[key].value.trim();
+      const n = Number(raw);
+      if (!raw || !Number.isFinite(n) || n < 0) errors[key].set('Enter an amount in dollars, such as 5 or 12.50.');
+      else if (Math.abs(n * 100 - Math.round(n * 100)) > 1e-6) errors[key].set('Use whole cents, such as 12.50.');
+      else if (n > max) errors[key].set(`At most $${formatNumber(max)}.`);
+      else return Math.round(n * 1e6);
+      return undefined;
+    };
+    const dailyTokens = whole('dailyTokens', 1e9);
+    const monthlyTokens = whole('monthlyTokens', 1e10);
+    const dailyCostMicros = money('dailyDollars', 10_000);
+    const monthlyCostMicros = money('monthlyDollars', 100_000);
+    if (dailyTokens !== undefined && monthlyTokens !== undefined && dailyTokens > monthlyTokens) errors.dailyTokens.set('The daily limit cannot be more than the monthly one.');
+    if (dailyCostMicros !== undefined && monthlyCostMicros !== undefined && dailyCostMicros > monthlyCostMicros) errors.dailyDollars.set('The daily limit cannot be more than the monthly one.');
+    const bad = (Object.keys(errors) as Array<keyof typeof errors>).find((k) => errors[k].el.textContent);
+    if (bad) return inputs[bad];
+    return { dailyTokens: dailyTokens!, monthlyTokens: monthlyTokens!, dailyCostMicros: dailyCostMicros!, monthlyCostMicros: monthlyCostMicros! };
+  };
+  const el = h('div', { class: 'stack' },
+    paused.el,
+    h('p', { class: 'hint' }, 'Limits count answers written by an AI provider, in tokens (pieces of words) and in dollars at the provider’s list prices. When one is reached, the bot stops answering until the next day or month, and visitors are asked to try again later. Quoting your documents without a provider costs nothing and is not limited.'),
+    h('div', { class: 'grid2' }, withError('Tokens per day', 'dailyTokens'), withError('Tokens per month', 'monthlyTokens'), withError('Dollars per day', 'dailyDollars'), withError('Dollars per month', 'monthlyDollars')),
+    bot.budget ? null : h('p', { class: 'hint' }, 'These are Parley’s defaults; change them to set this bot’s own.'));
+  return { el, value, paused: paused.input, unchanged: (b: BotBudget) => JSON.stringify(b) === JSON.stringify(current) };
+};
+
+const sameChoice = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefined): boolean => {
+  const x = a ?? { provider: 'local' };
+  const y = b ?? { provider: 'local' };
+  return x.provider === y.provider && (x.provider === 'local' || (y.provider === 'openai' && x.dimensions === y.dimensions));
+};
+
+/** Local or OpenAI embeddings, with a warning in plain words before anything changes. */
+const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
+  const name = uid('emb');
+  const radio = (value: string, title: string, text: string) => {
+    const input = h('input', { type: 'radio', name, value, id: uid('r') });
+    input.checked = (saved?.provider ?? 'local') === value;
+    return { input, el: h('div', { class: 'choice' }, input, h('label', { for: input.id }, h('strong', null, title), h('span', { class: 'hint' }, text))) };
+  };
+  const local = radio('local', 'On Parley', 'Nothing leaves Parley to index your documents or visitors’ questions. Works well for most businesses.');
+  const openai = radio('openai', 'With OpenAI', 'Matches questions worded differently from your documents a little better. Uses an OpenAI key.');
+  const dims = select('dimensions', DIMENSIONS.map((d) => [String(d), d === 256 ? '256 (smallest, fastest)' : d === 1536 ? '1536 (most detailed)' : String(d)]), String(saved?.provider === 'openai' ? saved.dimensions : 512));
+  const dimsField = field('Detail (dimensions)', dims, 'More detail can match a little better, and takes more storage.');
+  const warning = h('div', { class: 'warning', role: 'note' });
+  const value = (): EmbeddingChoice => (openai.input.checked ? { provider: 'openai', dimensions: Number(dims.value) } : { provider: 'local' });
+  const words = (choice: EmbeddingChoice): string[] => [
+    'Changing this re-indexes every document of this bot. It takes a few minutes; the bot keeps answering meanwhile.',
+    choice.provider === 'openai'
+      ? 'From then on, the text of all of this bot’s documents, and each visitor question, is sent to OpenAI to be indexed.'
+      : 'From then on, nothing is sent out to index documents or questions.',
+  ];
+  const sync = () => {
+    dimsField.hidden = !openai.input.checked;
+    const choice = value();
+    const changed = !sameChoice(choice, saved);
+    warning.hidden = !changed;
+    warning.replaceChildren(icon('warn'), h('div', null, ...words(choice).map((w) => h('p', null, w))));
+  };
+  for (const r of [local.input, openai.input]) r.addEventListener('change', sync);
+  dims.addEventListener('change', sync);
+  sync();
+  const el = h('fieldset', { class: 'stack choices' },
+    h('legend', null, 'Where your documents are indexed'),
+    local.el, openai.el, dimsField, warning);
+  return { el, value, changed: () => !sameChoice(value(), saved), words };
+};
+
 export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
+  const canEdit = ctx.can('admin');
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '80', value: bot.name });
   const instructions = h('textarea', { name: 'instructions', rows: '4', maxlength: '4000' });
   instructions.value = bot.instructions;
@@ -51,44 +257,59 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
   const mode = select('mode', [['light', 'Light'], ['dark', 'Dark'], ['auto', 'Follow the visitor’s device']], bot.theme?.mode ?? 'light');
   const origins = h('textarea', { name: 'origins', rows: '3', placeholder: 'https://www.example.com' });
   origins.value = bot.allowedOrigins.join('\n');
-  const paused = toggle('Paused', !!bot.paused, 'A paused bot answers nothing until you turn this off.');
   const handoff = toggle('Offer “talk to a person”', bot.handoff !== false, 'Visitors can leave a message and their e-mail or phone number for you.');
+  const lead = leadFormEditor(bot.leadForm);
+  const budget = budgetEditor(bot);
+  const embedding = embeddingEditor(bot.embedding);
 
   const error = h('p', { class: 'form-error', role: 'alert' });
   const save = button('Save changes', () => undefined, { kind: 'primary', type: 'submit' });
-  const form = h('form', { class: 'settings', novalidate: true },
+  const cards = [
     card('Answers',
       field('Name', name, 'Shown at the top of the chat.'),
       field('Instructions', instructions, 'Tone and scope, in your own words: “Be friendly and brief. Only talk about our shop.”'),
       field('Who writes the answers', provider, 'Without a provider, your bot quotes the best passages of your documents. Keys are set under Keys & privacy.'),
       modelField,
       temperatureField,
-      paused.el,
       handoff.el),
     card('Chat window',
       field('Welcome message', welcome),
       field('Suggested questions', suggested, 'One per line, up to six. Visitors can tap them to start.'),
       h('div', { class: 'grid3' }, field('Colour', color), field('Position', position), field('Appearance', mode))),
+    card('Contact form', lead.el),
+    card('Spending limits', budget.el),
+    card('How documents are indexed', embedding.el),
     card('Where it may appear',
       field('Your websites', origins, 'One address per line, such as https://www.example.com (no path). Other sites cannot use your bot.')),
-    h('div', { class: 'sticky-actions' }, error, save));
+  ];
+  const form = h('form', { class: 'settings', novalidate: true, 'aria-label': `Settings of ${bot.name}` },
+    canEdit ? null : roleNote(VIEWER_NOTE),
+    // A viewer sees every setting, read-only: a disabled fieldset disables all of it.
+    canEdit ? h('div', { class: 'stack' }, ...cards) : h('fieldset', { class: 'read-only', disabled: true }, h('legend', { class: 'sr-only' }, 'Settings, read-only'), ...cards),
+    canEdit ? h('div', { class: 'sticky-actions' }, error, save) : null);
   syncModel();
 
+  // What went wrong last time stays until something changes.
+  form.addEventListener('input', () => (error.textContent = ''));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (!canEdit) return;
     error.textContent = '';
-    if (!name.value.trim()) {
-      error.textContent = 'Your bot needs a name.';
-      name.focus();
-      return;
-    }
+    const stop = (message: string, focus?: HTMLElement) => {
+      error.textContent = message;
+      focus?.focus();
+    };
+    if (!name.value.trim()) return stop('Your bot needs a name.', name);
     const questions = lines(suggested.value);
-    if (questions.length > 6) {
-      error.textContent = 'Up to six suggested questions, please.';
-      suggested.focus();
-      return;
-    }
+    if (questions.length > 6) return stop('Up to six suggested questions, please.', suggested);
+    if (questions.some((q) => q.length > 200)) return stop('Each suggested question can be at most 200 characters.', suggested);
+    if (provider.value !== 'local' && !/^[A-Za-z0-9._:/-]{1,100}$/.test(model.value.trim())) return stop('Enter the model’s name as your provider spells it, such as gpt-4.1-mini.', model);
+    const leadForm = lead.value();
+    if (typeof leadForm === 'string') return stop(leadForm, lead.el.querySelector<HTMLElement>('[aria-invalid=true]') ?? undefined);
+    const limits = budget.value();
+    if (limits instanceof HTMLElement) return stop('Check the spending limits: ' + (limits.closest('.field')?.querySelector('.field-error')?.textContent ?? ''), limits);
     const choice: ModelChoice = provider.value === 'local' ? { provider: 'local' } : { provider: provider.value as Provider, model: model.value.trim() };
+    const leadChanged = JSON.stringify(leadForm) !== JSON.stringify(bot.leadForm ?? null);
     const patch = {
       name: name.value.trim(),
       instructions: instructions.value,
@@ -98,18 +319,29 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
       suggestedQuestions: questions,
       theme: { ...(bot.theme ?? {}), color: color.value, position: position.value as 'left' | 'right', mode: mode.value as 'light' | 'dark' | 'auto' },
       allowedOrigins: lines(origins.value).map((o) => o.replace(/\/$/, '')),
-      paused: paused.input.checked,
+      paused: budget.paused.checked,
       handoff: handoff.input.checked,
+      ...(leadChanged ? { leadForm } : {}),
+      ...(budget.unchanged(limits) ? {} : { budget: limits }),
+      ...(embedding.changed() ? { embedding: embedding.value() } : {}),
     };
-    void busy(save, async () => {
-      try {
-        const res = await request<{ bot: Bot }>('PATCH', `/v1/bots/${bot.botId}`, patch);
-        Object.assign(bot, res.bot);
-        notify('Saved.');
-      } catch (err) {
-        error.textContent = messageOf(err);
-      }
-    });
+    void (async () => {
+      if (embedding.changed() && !(await confirmAction('Re-index every document?', embedding.words(embedding.value()).join(' '), 'Save and re-index'))) return;
+      await busy(save, async () => {
+        try {
+          const res = await request<{ bot: Bot }>('PATCH', `/v1/bots/${bot.botId}`, patch);
+          Object.assign(bot, res.bot);
+          // A form switched off comes back absent: forget the one shown before.
+          if (res.bot.leadForm === undefined) delete (bot as { leadForm?: unknown }).leadForm;
+          notify(patch.embedding ? 'Saved. Your documents are being re-indexed.' : 'Saved.');
+          // Start again from what was saved (warnings, defaults, field keys).
+          renderSettings(body, ctx, bot);
+          body.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();
+        } catch (err) {
+          error.textContent = plainError(err, LABELS);
+        }
+      });
+    })();
   });
 
   const remove = button('Delete this bot', () => void (async () => {
@@ -121,5 +353,5 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
     });
   })(), { kind: 'danger', icon: 'trash' });
 
-  body.replaceChildren(form, h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete this bot'), h('p', null, 'Erases its training data and conversations for good.'), remove));
+  mount(body, form, canEdit ? h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete this bot'), h('p', null, 'Erases its training data and conversations for good.'), remove) : null);
 };

@@ -48,7 +48,8 @@ const settings = {
   }).strict(),
 };
 const createBody = z.object(settings).partial().required({ name: true }).strict();
-const patchBody = z.object(settings).partial().strict();
+// `leadForm: null` switches a saved contact form off.
+const patchBody = z.object({ ...settings, leadForm: settings.leadForm.nullable() }).partial().strict();
 
 export const botRoutes: Record<string, AdminRoute> = {
   'GET /v1/bots': async ({ deps, tenant }) => json(200, { bots: await listBots(deps, await tenant()) }),

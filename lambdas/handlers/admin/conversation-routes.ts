@@ -1,12 +1,17 @@
-import { z } from 'zod';
-import { deleteConversation, listContacts, listConversations, readConversation, usageOf } from '../../core/conversations.ts';
+import * as z from 'zod';
+import { deleteConversation, listContacts, listConversations, MAX_SEARCH_CHARS, readConversation, searchConversations, usageOf } from '../../core/conversations.ts';
 import { invalid } from '../../core/errors.ts';
 import { eraseVisitor, findVisitor } from '../../core/visitor-data.ts';
 import { pathParam } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(1000).optional() });
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(1000).optional(),
+  // A text search: the newest conversations are opened and searched (see searchConversations).
+  q: z.string().trim().min(1, 'type something to search for').max(MAX_SEARCH_CHARS, `search for at most ${MAX_SEARCH_CHARS} characters`).optional(),
+});
 const visitorQuery = z.object({ visitorId: z.string().max(40).optional(), email: z.string().max(254).optional(), conversationId: z.string().max(40).optional() }).strict();
 const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
 
@@ -20,8 +25,13 @@ const query = <S extends z.ZodType>(params: Record<string, string | undefined> |
 };
 
 export const conversationRoutes: Record<string, AdminRoute> = {
-  'GET /v1/bots/{botId}/conversations': async ({ event, deps, tenant }) =>
-    json(200, await listConversations(deps, await tenant(), pathParam(event, 'botId'), query(event.queryStringParameters, listQuery))),
+  'GET /v1/bots/{botId}/conversations': async ({ event, deps, tenant }) => {
+    const { q, ...page } = query(event.queryStringParameters, listQuery);
+    const botId = pathParam(event, 'botId');
+    return json(200, q !== undefined
+      ? await searchConversations(deps, await tenant(), botId, { q, limit: page.limit })
+      : await listConversations(deps, await tenant(), botId, page));
+  },
   'GET /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant }) =>
     json(200, await readConversation(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'conversationId'))),
   'DELETE /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant }) => {
