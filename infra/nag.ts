@@ -27,22 +27,3 @@ export const acknowledgeKmsGrantWildcards = (scope: IConstruct): void =>
       'variants envelope encryption calls (GenerateDataKeyWithoutPlaintext, ReEncryptFrom/To).',
     ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
   );
-
-/**
- * Acknowledges what `bucket.grantRead*()` on a key prefix adds: object keys are
- * tenant data and cannot be enumerated in a policy, so access is bounded by the
- * bucket and the prefix. Per-tenant prefixes come from session tags later.
- */
-export const acknowledgeObjectGrantWildcards = (
-  scope: IConstruct,
-  bucket: IConstruct,
-  prefix: string,
-  actions: readonly string[],
-): void =>
-  acknowledgeWildcards(
-    scope,
-    `Written by the bucket's grant*() for objects under ${prefix} (accounts/<accountId>/…); object keys are data, ` +
-      'so the policy is bounded by the one bucket and the prefix; the action suffixes are CDK\'s read/write ' +
-      'families (object versions, tags, listing). Narrowing to one account per request comes with tenant-scoped credentials.',
-    [`Resource::${nagArnOf(bucket)}/${prefix}*`, ...actions.map((action) => `Action::${action}`)],
-  );

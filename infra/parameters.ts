@@ -3,14 +3,49 @@
  * context (`cdk.json` or `cdk deploy -c stage=prod -c region=eu-central-1`)
  * and validated once, so a typo fails the synth with a readable message
  * instead of producing a half-configured stack.
+ *
+ * `-c` values arrive as strings, so lists accept `a,b` as well as arrays,
+ * objects accept JSON text, and booleans accept `true`/`false`.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const retentionChoices: readonly number[] = Object.values(RetentionDays).filter((v) => typeof v === 'number');
 
-export const deployParametersSchema = z.object({
+/** The model providers a deployment may call (`lambdas/adapters` has one adapter each). */
+export const providers = ['openai', 'anthropic', 'openai-compatible'] as const;
+export type Provider = (typeof providers)[number];
+
+/** `a,b` (from `-c`) or `["a","b"]` (from cdk.json) → a list. */
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+
+/** JSON text (from `-c`) or an object (from cdk.json) → an object. */
+const jsonObject = <T extends z.ZodType>(shape: T) =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  }, shape);
+
+/** `true`/`false` (from `-c`) or a boolean. */
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'expected true or false' }));
+
+/** A Secrets Manager secret name: letters, digits and `/_+=.@-`, as Secrets Manager allows. */
+const secretName = z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'expected a Secrets Manager secret name such as parley/openai');
+
+const certificateArn = z
+  .string()
+  .regex(
+    /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+    'expected an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)',
+  );
+
+const fields = z.object({
   /**
    * AWS region the stack deploys to; it is where every byte of tenant data
    * lives (choose an EU region for EU residency).
@@ -33,13 +68,56 @@ export const deployParametersSchema = z.object({
     .default(RetentionDays.ONE_MONTH),
   /** Where alarms are e-mailed; without it the alarm topic has no subscriber until the operator adds one. */
   alarmEmail: z.email().optional(),
+  /** Custom domain name of the distribution (`chat.example.com`); needs `certificateArn`. */
+  domain: z
+    .string()
+    .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a lower-case domain name such as chat.example.com')
+    .optional(),
+  /** ACM certificate for `domain`, in us-east-1 (CloudFront's region for certificates). */
+  certificateArn: certificateArn.optional(),
+  /** Providers the deployment may call; the others are refused (default: all). */
+  allowedProviders: listOf(z.enum(providers))
+    .refine((list) => list.length > 0, 'expected at least one provider')
+    .transform((list) => [...new Set(list)])
+    .default([...providers]),
+  /**
+   * Platform provider keys: provider → Secrets Manager secret name (`{"openai":"parley/openai"}`);
+   * `openai-compatible` endpoints are the owners' own, so they have no platform key.
+   */
+  platformKeySecrets: jsonObject(z.partialRecord(z.enum(['openai', 'anthropic']), secretName)).optional(),
+  /** Conversation retention of new accounts, in days (0: conversations are not kept); owners change it per account. */
+  conversationRetentionDays: z.coerce.number().int('expected whole days').min(0).max(3650).default(90),
+  /** `eu`: tenant data and model calls stay in the EU; needs an `eu-*` region. */
+  residency: z.enum(['none', 'eu']).default('none'),
+  /** Whether anyone may create an admin account from the sign-in page (otherwise invited only). */
+  selfSignUp: flag.default(false),
+  /** Per-account spend alarm: model spend of one account in one hour, in US dollars. */
+  spendAlarmUsdPerHour: z.coerce.number().positive().max(100_000).default(5),
+  /** Most ingest invocations at once (2 to 1000, SQS event source maximum concurrency). */
+  ingestConcurrency: z.coerce.number().int().min(2).max(1000).default(5),
+  /** A WAF web ACL in front of the distribution (in the us-east-1 edge stack); about $10/month. */
+  waf: flag.default(true),
+});
+
+export const deployParametersSchema = fields.superRefine((p, ctx) => {
+  if ((p.domain === undefined) !== (p.certificateArn === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [p.domain ? 'certificateArn' : 'domain'], message: 'domain and certificateArn are given together or not at all' });
+  }
+  if (p.residency === 'eu' && !p.region.startsWith('eu-')) {
+    ctx.addIssue({ code: 'custom', path: ['residency'], message: `residency eu needs an eu-* region, not ${p.region}` });
+  }
+  for (const provider of Object.keys(p.platformKeySecrets ?? {})) {
+    if (!p.allowedProviders.includes(provider as Provider)) {
+      ctx.addIssue({ code: 'custom', path: ['platformKeySecrets', provider], message: `${provider} is not in allowedProviders` });
+    }
+  }
 });
 
 /** Validated deploy parameters. */
 export type DeployParameters = z.output<typeof deployParametersSchema>;
 
 /** The context keys the app reads, in the order they are documented. */
-export const deployParameterKeys = Object.keys(deployParametersSchema.shape) as (keyof DeployParameters)[];
+export const deployParameterKeys = Object.keys(fields.shape) as (keyof DeployParameters)[];
 
 /**
  * Reads the deploy parameters from the construct tree's context and validates

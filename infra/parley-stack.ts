@@ -2,7 +2,8 @@
  * The Parley stack. It only composes: each concern is one construct in
  * `constructs/`, and the constructs meet through typed props.
  */
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AdminApi } from './constructs/admin-api.ts';
@@ -14,7 +15,10 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Sweeper } from './constructs/sweeper.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { ParleyFunction, type FunctionDefaults, type HandlerName } from './constructs/parley-function.ts';
+import { acknowledgeKmsGrantWildcards } from './nag.ts';
+import { EdgeSecret } from './constructs/edge-secret.ts';
 import { Storage } from './constructs/storage.ts';
+import { TenantAccess } from './constructs/tenant-access.ts';
 import type { DeployParameters } from './parameters.ts';
 
 export interface ParleyStackProps extends StackProps {
@@ -25,7 +29,23 @@ export interface ParleyStackProps extends StackProps {
    * @default `lambdas/handlers/<name>.ts`
    */
   readonly handlerEntry?: (name: HandlerName) => string;
+  /**
+   * ARN of the CloudFront web ACL (from the us-east-1 edge stack).
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
+
+/**
+ * The variables every function gets from the deploy parameters
+ * (`lambdas/adapters/config.ts` reads them).
+ */
+export const parameterEnvironment = (p: DeployParameters): Record<string, string> => ({
+  PARLEY_RESIDENCY: p.residency,
+  PARLEY_ALLOWED_PROVIDERS: p.allowedProviders.join(','),
+  PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: String(p.conversationRetentionDays),
+  ...(p.platformKeySecrets ? { PARLEY_PLATFORM_KEY_SECRETS: JSON.stringify(p.platformKeySecrets) } : {}),
+});
 
 export class ParleyStack extends Stack {
   readonly storage: Storage;
@@ -37,40 +57,76 @@ export class ParleyStack extends Stack {
   readonly monitoring: Monitoring;
   readonly backups: Backups;
   readonly sweeper: Sweeper;
+  readonly tenantAccess: TenantAccess;
+  readonly edgeSecret: EdgeSecret;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
     const { parameters } = props;
 
-    this.storage = new Storage(this, 'Storage');
+    // The admin origin is known before deployment only with a custom domain; otherwise it is the
+    // distribution's name, which the bucket's CORS rule and the Cognito client read lazily. The bucket's
+    // name is fixed (stage, account, region) so nothing the distribution depends on refers to the bucket.
+    const adminOrigin = Lazy.string({ produce: () => this.hosting.origin });
+    this.storage = new Storage(this, 'Storage', {
+      documentsBucketName: `parley-${parameters.stage}-docs-${Aws.ACCOUNT_ID}-${this.region}`,
+      uploadOrigin: adminOrigin,
+    });
+    this.edgeSecret = new EdgeSecret(this, 'EdgeSecret');
     const functions: FunctionDefaults = {
       // The variables lambdas/adapters/config.ts reads; Lambda sets AWS_REGION itself.
       environment: {
         PARLEY_STAGE: 'aws',
         PARLEY_TABLE: this.storage.table.tableName,
         PARLEY_KEYS_TABLE: this.storage.keysTable.tableName,
-        PARLEY_BUCKET: this.storage.documents.bucketName,
+        PARLEY_BUCKET: this.storage.documentsBucketName,
         PARLEY_CONTENT_KMS_KEY_ID: this.storage.contentKey.keyArn,
         PARLEY_SECRETS_KMS_KEY_ID: this.storage.secretsKey.keyArn,
+        ...parameterEnvironment(parameters),
       },
       logRetention: parameters.logRetentionDays,
       ...(props.handlerEntry ? { entryOf: props.handlerEntry } : {}),
     };
 
-    this.auth = new Auth(this, 'Auth');
+    this.auth = new Auth(this, 'Auth', {
+      selfSignUp: parameters.selfSignUp,
+      // Unique per account and region as Cognito requires; no "aws", "amazon" or "cognito" in it.
+      domainPrefix: `${id.toLowerCase()}-${Aws.ACCOUNT_ID}`,
+      adminUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
+    });
     this.api = new AdminApi(this, 'Api', { auth: this.auth, storage: this.storage, functions });
-    this.ingest = new Ingest(this, 'Ingest', { storage: this.storage, functions });
+    this.ingest = new Ingest(this, 'Ingest', { storage: this.storage, functions, maxConcurrency: parameters.ingestConcurrency });
     this.chat = new Chat(this, 'Chat', { storage: this.storage, functions });
     // Re-ingest: the admin function puts documents back on the ingest queue.
     this.ingest.queue.grantSendMessages(this.api.adminFunction.function);
+    acknowledgeKmsGrantWildcards(this.api.adminFunction);
     this.api.adminFunction.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', this.ingest.queue.queueUrl);
 
-    this.hosting = new Hosting(this, 'Hosting', { api: this.api, chat: this.chat, ...(functions.logRetention ? { logRetention: functions.logRetention } : {}) });
+    // The functions that serve accounts: tenant data only through the tenant role.
+    const tenantFunctions = [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function];
+    this.tenantAccess = new TenantAccess(this, 'TenantAccess', { storage: this.storage, functions: tenantFunctions });
+    grantPlatformKeySecrets(this, parameters, tenantFunctions);
+    // The APIs behind CloudFront trust the viewer-address header only with this value in x-parley-edge-secret.
+    for (const fn of [this.api.adminFunction, this.api.widgetFunction, this.chat.function]) {
+      fn.function.addEnvironment('PARLEY_EDGE_SECRET', this.edgeSecret.value);
+    }
+
+    this.hosting = new Hosting(this, 'Hosting', {
+      api: this.api,
+      chat: this.chat,
+      auth: this.auth,
+      storage: this.storage,
+      edgeSecret: this.edgeSecret.value,
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+      ...(parameters.domain && parameters.certificateArn ? { customDomain: { domainName: parameters.domain, certificateArn: parameters.certificateArn } } : {}),
+      ...(functions.logRetention ? { logRetention: functions.logRetention } : {}),
+    });
 
     this.sweeper = new Sweeper(this, 'Sweeper', { storage: this.storage, functions });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: this.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction),
       deadLetterQueue: this.ingest.deadLetterQueue,
+      spendAlarmUsdPerHour: parameters.spendAlarmUsdPerHour,
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
     });
 
@@ -81,7 +137,23 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'ChatUrl', { value: this.chat.functionUrl.url, description: 'Streaming chat function URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'AdminClientId', { value: this.auth.adminClient.userPoolClientId });
-    new CfnOutput(this, 'DocumentsBucket', { value: this.storage.documents.bucketName });
+    new CfnOutput(this, 'SignInDomain', { value: this.auth.domainUrl, description: 'Cognito hosted sign-in of the admin panel' });
+    new CfnOutput(this, 'TenantRoleArn', { value: this.tenantAccess.role.roleArn });
+    new CfnOutput(this, 'DocumentsBucket', { value: this.storage.documentsBucketName });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
   }
 }
+
+/**
+ * `secretsmanager:GetSecretValue` on exactly the platform key secrets the
+ * parameters name (`arn:…:secret:<name>-??????`: Secrets Manager appends six
+ * random characters to a secret's ARN).
+ */
+const grantPlatformKeySecrets = (stack: Stack, parameters: DeployParameters, fns: readonly ParleyFunction[]): void => {
+  const names = Object.values(parameters.platformKeySecrets ?? {});
+  if (names.length === 0) return;
+  const resources = names.map((name) => stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+  for (const fn of fns) {
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PlatformKeySecrets', actions: ['secretsmanager:GetSecretValue'], resources }));
+  }
+};

@@ -165,8 +165,26 @@ export const freshToken = async (): Promise<string | undefined> => {
   return (await refreshing)?.token;
 };
 
-/** Ends the session: the tab's storage now, and Cognito's own at its `/logout`, which comes back here. */
-export const hostedSignOut = (auth: CognitoAuth, notice: string): void => {
+/** How long signing out waits for Cognito to revoke the refresh token before leaving anyway. */
+const REVOKE_WAIT_MS = 3000;
+
+/**
+ * Ends the session: the refresh token is revoked at Cognito (so a copy of it is
+ * worth nothing), the tab's storage cleared, and Cognito's own session ended at
+ * its `/logout`, which comes back here.
+ */
+export const hostedSignOut = async (auth: CognitoAuth, notice: string): Promise<void> => {
+  const refreshToken = readStoredSession()?.refreshToken;
+  if (refreshToken) {
+    const revoked = fetch(new URL('/oauth2/revoke', auth.domain), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken, client_id: auth.clientId }),
+      credentials: 'omit',
+      keepalive: true,
+    }).catch(() => undefined);
+    await Promise.race([revoked, new Promise((r) => setTimeout(r, REVOKE_WAIT_MS))]);
+  }
   clearTabStorage();
   setNotice(notice);
   const url = new URL('/logout', auth.domain);

@@ -68,7 +68,7 @@ const shell = (email: string, main: HTMLElement): HTMLElement => {
 const signOut = (notice = 'You are signed out.'): void => {
   account = undefined;
   const auth = config().auth;
-  if (auth.kind === 'cognito') return hostedSignOut(auth, notice);
+  if (auth.kind === 'cognito') return void hostedSignOut(auth, notice);
   clearTabStorage();
   signInNotice = notice;
   navigate('#/sign-in');

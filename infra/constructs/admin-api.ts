@@ -13,15 +13,34 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { VISITOR_TOKEN_KEY_PURPOSE } from '../../lambdas/adapters/crypto/visitor-tokens.ts';
+import { VISITOR_TOKEN_KEY_PARTITION, VISITOR_TOKEN_KEY_PURPOSE } from '../../lambdas/adapters/crypto/visitor-tokens.ts';
 import { routeKeyOf, routes, streamingFunctions } from '../../lambdas/http/routes.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
-import { acknowledgeKmsGrantWildcards, acknowledgeObjectGrantWildcards } from '../nag.ts';
 import type { Auth } from './auth.ts';
 import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
-import { tenantObjectPrefix } from './storage.ts';
 import type { Storage } from './storage.ts';
+
+/**
+ * Use of the secrets key for the installation's visitor-token signing key only
+ * (encryption context `purpose=visitor-token-key`, no account): the functions
+ * that issue or check visitor tokens.
+ */
+export const grantVisitorTokenKey = (storage: Storage, fn: ParleyFunction): void => {
+  // The wrapped signing key is the keys table's one item that belongs to no account.
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'VisitorTokenKeyItem',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    resources: [storage.keysTable.tableArn],
+    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [VISITOR_TOKEN_KEY_PARTITION] } },
+  }));
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'VisitorTokenKeyOnly',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    resources: [storage.secretsKey.keyArn],
+    conditions: { StringEquals: { 'kms:EncryptionContext:purpose': VISITOR_TOKEN_KEY_PURPOSE } },
+  }));
+};
 
 // One JSON line per request. No client IP, user agent or claims: the access
 // log is for operating the API, not for tracking people.
@@ -78,34 +97,19 @@ export class AdminApi extends Construct {
       defaults: props.functions,
       description: 'Parley admin API: accounts, bots, documents, keys',
     });
-    storage.grantTenantData(this.adminFunction);
-    // Presigned uploads, downloads, exports and erasure, all under accounts/.
-    storage.documents.grantReadWrite(this.adminFunction, `${tenantObjectPrefix}*`);
-    // Stores owner provider keys, and decrypts them to test them.
-    storage.secretsKey.grantEncryptDecrypt(this.adminFunction);
-    acknowledgeKmsGrantWildcards(this.adminFunction);
-    acknowledgeObjectGrantWildcards(this.adminFunction, storage.documents, tenantObjectPrefix, [
-      's3:GetObject*',
-      's3:GetBucket*',
-      's3:List*',
-      's3:DeleteObject*',
-      's3:Abort*',
-    ]);
+    // Its own role reaches only the platform partitions; account data, documents and owner keys
+    // go through the tenant role (tenant-access.ts).
+    storage.grantPlatformData(this.adminFunction);
 
     this.widgetFunction = new ParleyFunction(this, 'WidgetFunction', {
       handler: 'widget-api',
       defaults: props.functions,
       description: 'Parley widget API: bot config, visitor sessions, feedback, handoffs, leads',
     });
-    storage.grantTenantData(this.widgetFunction);
+    storage.grantPlatformData(this.widgetFunction);
     // Visitor tokens are signed with an installation key wrapped by the secrets key (made on first use).
     // Only for that purpose: the widget may never unwrap an owner's provider key.
-    this.widgetFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [storage.secretsKey.keyArn],
-      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': VISITOR_TOKEN_KEY_PURPOSE } },
-    }));
-    acknowledgeKmsGrantWildcards(this.widgetFunction);
+    grantVisitorTokenKey(storage, this.widgetFunction);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.functions.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -1,9 +1,10 @@
 /**
- * Who may use the admin panel: a Cognito user pool of invited account owners
- * and team members, and the app client the admin SPA signs in with. Its ID
- * and access tokens are what the HTTP API's JWT authorizer verifies.
+ * Who may use the admin panel: a Cognito user pool of account owners and team
+ * members, its hosted sign-in (a Cognito domain), and the app client the admin
+ * SPA signs in with (authorization code with PKCE, no secret). Its ID and
+ * access tokens are what the HTTP API's JWT authorizer verifies.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -19,20 +20,39 @@ export interface AuthProps {
    * @default 12
    */
   readonly minPasswordLength?: number;
+  /**
+   * Whether anyone may sign up on the hosted sign-in page.
+   * @default false (owners invite their team; the operator creates owners)
+   */
+  readonly selfSignUp?: boolean;
+  /**
+   * Prefix of the hosted sign-in domain, `https://<prefix>.auth.<region>.amazoncognito.com`;
+   * lower-case letters, digits and dashes, unique in the region.
+   */
+  readonly domainPrefix: string;
+  /** The admin panel's URL (`https://<host>/admin/`): where sign-in and sign-out return. */
+  readonly adminUrl: string;
 }
+
+/** The scopes the panel asks for. */
+export const adminScopes = ['openid', 'email', 'profile'] as const;
 
 export class Auth extends Construct {
   readonly userPool: cognito.UserPool;
-  /** The admin SPA's public client (no secret; SRP sign-in). */
+  /** The admin SPA's public client (no secret; authorization code with PKCE through the hosted sign-in). */
   readonly adminClient: cognito.UserPoolClient;
+  /** The hosted sign-in domain. */
+  readonly domain: cognito.UserPoolDomain;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`, as the panel's config.json and CSP name it. */
+  readonly domainUrl: string;
 
-  constructor(scope: Construct, id: string, props: AuthProps = {}) {
+  constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
     const featurePlan = props.featurePlan ?? cognito.FeaturePlan.ESSENTIALS;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
-      // Team members are invited by an owner; nobody signs themselves up.
-      selfSignUpEnabled: false,
+      // By default team members are invited by an owner and nobody signs themselves up.
+      selfSignUpEnabled: props.selfSignUp ?? false,
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
@@ -67,11 +87,24 @@ export class Auth extends Construct {
       });
     }
 
+    this.domain = this.userPool.addDomain('HostedSignIn', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    this.domainUrl = `https://${props.domainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
+
     this.adminClient = this.userPool.addClient('AdminClient', {
+      // A browser app keeps no secret: authorization code with PKCE (the panel sends the challenge).
       generateSecret: false,
-      authFlows: { userSrp: true },
-      // The hosted UI and its callback URLs come with the admin SPA's hosting.
-      disableOAuth: true,
+      // Sign-in only through the hosted page; the API flows are off but refreshing tokens.
+      authFlows: { userSrp: false },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [props.adminUrl],
+        logoutUrls: [props.adminUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),

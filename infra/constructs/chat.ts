@@ -8,7 +8,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acknowledgeKmsGrantWildcards } from '../nag.ts';
+import { grantVisitorTokenKey } from './admin-api.ts';
 import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import type { Storage } from './storage.ts';
@@ -28,6 +28,15 @@ export interface ChatProps {
    * @default Duration.minutes(2)
    */
   readonly timeout?: Duration;
+  /**
+   * Answers streaming at once at most. Not reserved by default: model spend is
+   * already bounded per account (budget reserved before a provider is called,
+   * rate limits per visitor and address, the spend alarm), and a reservation
+   * needs an account concurrency quota of at least 100 above it, which new
+   * accounts may not have.
+   * @default - no reservation
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export class Chat extends Construct {
@@ -44,11 +53,12 @@ export class Chat extends Construct {
       description: 'Parley chat: retrieval and streamed answers for the widget',
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.minutes(2),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
-    storage.grantTenantData(this.function);
-    // Answers with the owner's own provider key when one is configured.
-    storage.secretsKey.grantDecrypt(this.function);
-    acknowledgeKmsGrantWildcards(this.function);
+    // Platform partitions with its own role; the bot, its index, conversations and the owner's
+    // provider key through the tenant role. It checks visitor tokens.
+    storage.grantPlatformData(this.function);
+    grantVisitorTokenKey(storage, this.function);
 
     this.functionUrl = this.function.function.addFunctionUrl({
       authType: lambda.FunctionUrlAuthType.NONE,

@@ -7,10 +7,18 @@
  * - `/widget/v1/<publicId>/chat` to the streaming chat function URL;
  * - `/widget/v1/*` and `/v1/*` to the HTTP API.
  * Nothing dynamic is cached; every response carries security headers.
+ *
+ * API requests carry the viewer's address (`x-parley-viewer-address`, set by a
+ * viewer-request function) and the edge secret (`x-parley-edge-secret`), which
+ * the functions compare with `PARLEY_EDGE_SECRET` before trusting the address.
+ * The admin panel gets `admin/config.json` (Cognito hosted sign-in, direct
+ * uploads) and a CSP that lets it reach exactly the sign-in domain and the
+ * documents bucket.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,7 +29,11 @@ import { Construct } from 'constructs';
 import { ADMIN_CSP } from '../admin-build.ts';
 import { acknowledgeWildcards, nagArnOf } from '../nag.ts';
 import type { AdminApi } from './admin-api.ts';
+import { adminScopes } from './auth.ts';
+import type { Auth } from './auth.ts';
 import type { Chat } from './chat.ts';
+import { EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from './edge-secret.ts';
+import type { Storage } from './storage.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -35,11 +47,47 @@ export interface HostingProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /** The sign-in domain and app client the panel's config.json names. */
+  readonly auth: Auth;
+  /** The documents bucket, which the panel uploads to directly. */
+  readonly storage: Storage;
+  /** The edge secret's value (a dynamic reference), sent to the API origins as `x-parley-edge-secret`. */
+  readonly edgeSecret: string;
+  /**
+   * ARN of a CloudFront-scope WAF web ACL (it lives in us-east-1, see `edge-stack.ts`).
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+  /**
+   * Custom domain and its us-east-1 ACM certificate.
+   * @default - the distribution's own *.cloudfront.net name
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
+
+/**
+ * The panel's CSP on AWS: the local one, with `connect-src` widened to the
+ * Cognito sign-in domain (token requests) and the documents bucket (direct uploads).
+ */
+export const awsAdminCsp = (connectSources: readonly string[]): string => {
+  if (!ADMIN_CSP.includes("connect-src 'self'")) throw new Error("ADMIN_CSP no longer has connect-src 'self'");
+  return ADMIN_CSP.replace("connect-src 'self'", `connect-src 'self' ${connectSources.join(' ')}`);
+};
+
+/**
+ * Viewer-request function on the API behaviours: the viewer's IP address in a
+ * header of our own (a client's copy is overwritten). The managed origin request
+ * policy that forwards `Authorization` without `Host` cannot add CloudFront's
+ * own `CloudFront-Viewer-Address`, so the address travels in this header.
+ */
+const viewerAddressCode =
+  `function handler(event) { var r = event.request; r.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip }; return r; }`;
 
 export class Hosting extends Construct {
   readonly assets: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /** `https://<custom domain or distribution domain>`: the one origin of the widget, the APIs and the panel. */
+  readonly origin: string;
 
   constructor(scope: Construct, id: string, props: HostingProps) {
     super(scope, id);
@@ -64,18 +112,25 @@ export class Hosting extends Construct {
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: false },
       },
     });
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: `Sets ${VIEWER_ADDRESS_HEADER} to the viewer's IP address`,
+      code: cloudfront.FunctionCode.fromInline(viewerAddressCode),
+    });
     const dynamic = {
+      functionAssociations: [{ function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       responseHeadersPolicy: securityHeaders,
     };
-    const apiOrigin = new origins.HttpOrigin(props.api.domainName);
+    const customHeaders = { [EDGE_SECRET_HEADER]: props.edgeSecret };
+    const apiOrigin = new origins.HttpOrigin(props.api.domainName, { customHeaders });
     const assetsOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.assets);
     const adminHeaders = new cloudfront.ResponseHeadersPolicy(this, 'AdminHeaders', {
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: ADMIN_CSP, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: awsAdminCsp([props.auth.domainUrl, props.storage.documentsEndpoint]), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -90,6 +145,14 @@ export class Hosting extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Parley: widget.js, admin panel, widget and admin APIs, streamed chat',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+      ...(props.customDomain
+        ? {
+          domainNames: [props.customDomain.domainName],
+          certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+          minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        }
+        : {}),
       defaultBehavior: {
         origin: assetsOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -98,7 +161,7 @@ export class Hosting extends Construct {
       },
       additionalBehaviors: {
         // Most specific first: CloudFront takes the first pattern that matches.
-        '/widget/v1/*/chat': { ...dynamic, origin: new origins.FunctionUrlOrigin(props.chat.functionUrl) },
+        '/widget/v1/*/chat': { ...dynamic, origin: new origins.FunctionUrlOrigin(props.chat.functionUrl, { customHeaders }) },
         '/widget/v1/*': { ...dynamic, origin: apiOrigin },
         '/v1/*': { ...dynamic, origin: apiOrigin },
         '/admin/*': {
@@ -110,17 +173,21 @@ export class Hosting extends Construct {
         },
       },
     });
-    for (const [rule, reason] of [
+    this.origin = `https://${props.customDomain?.domainName ?? this.distribution.distributionDomainName}`;
+    const acknowledgements: [string, string][] = [
       ['AwsSolutions-CFR1', 'Visitors of owners\' websites come from anywhere; owners restrict by origin per bot.'],
-      ['AwsSolutions-CFR2', 'WAF for CloudFront must live in us-east-1; the rate-based rule comes with the monitoring work. Rate limits per visitor and address are enforced in the functions.'],
       ['AwsSolutions-CFR3', 'Access logs would record visitors\' addresses for every chat; the functions log what is needed, redacted.'],
-      ['AwsSolutions-CFR4', 'The default *.cloudfront.net certificate, which fixes the minimum TLS version; a custom domain (a deploy parameter to come) sets TLS 1.2.'],
-    ] as const) Validations.of(this.distribution).acknowledge({ id: rule, reason });
+    ];
+    if (!props.webAclArn) acknowledgements.push(['AwsSolutions-CFR2', 'The operator turned the WAF off (deploy parameter waf=false); rate limits per visitor and address are enforced in the functions.']);
+    if (!props.customDomain) {
+      acknowledgements.push(['AwsSolutions-CFR4', 'The default *.cloudfront.net certificate, which fixes the minimum TLS version; with the domain and certificateArn parameters the distribution requires TLS 1.2.']);
+    }
+    for (const [rule, reason] of acknowledgements) Validations.of(this.distribution).acknowledge({ id: rule, reason });
 
     const widget = builtWith('widget', 'infra/widget-build.ts', 'widget.js');
     const admin = builtWith('admin', 'infra/admin-build.ts', 'admin');
     const deployment = new deploy.BucketDeployment(this, 'Deploy', {
-      sources: [widget, admin],
+      sources: [widget, admin, adminConfig(props.auth)],
       destinationBucket: this.assets,
       distribution: this.distribution,
       distributionPaths: ['/widget.js', '/admin/*'],
@@ -133,9 +200,22 @@ export class Hosting extends Construct {
 
   /** The one origin of the widget, its APIs and the admin panel. */
   get url(): string {
-    return `https://${this.distribution.distributionDomainName}`;
+    return this.origin;
+  }
+
+  /** Where the admin panel lives, the Cognito client's callback and sign-out URL. */
+  get adminUrl(): string {
+    return `${this.origin}/admin/`;
   }
 }
+
+/** What `admin/config.json` says: Cognito's hosted sign-in and direct uploads (`admin/src/config.ts` reads it). */
+export const adminConfigOf = (auth: Auth) => ({
+  auth: { kind: 'cognito', domain: auth.domainUrl, clientId: auth.adminClient.userPoolClientId, scopes: [...adminScopes] },
+  uploads: 'direct',
+});
+
+const adminConfig = (auth: Auth): deploy.ISource => deploy.Source.jsonData('admin/config.json', adminConfigOf(auth));
 
 /**
  * A deployment source built from `folder` by the project's own build script (never
@@ -174,5 +254,11 @@ const acknowledgeDeploymentHandler = (deployment: deploy.BucketDeployment, asset
     });
     acknowledgeWildcards(child, copies, findings);
     Validations.of(child).acknowledge({ id: 'AwsSolutions-L1', reason: 'The CDK chooses and updates the bucket-deployment function\'s runtime.' });
+    for (const id of ['Serverless-LambdaLatestVersion', 'Serverless-LambdaTracing', 'Serverless-LambdaDLQ']) {
+      Validations.of(child).acknowledge({
+        id,
+        reason: 'The CDK\'s own bucket-deployment function, run by CloudFormation during deployments only: its runtime, tracing and failure handling are the CDK\'s (a failure fails the deployment).',
+      });
+    }
   }
 };

@@ -8,14 +8,13 @@
  * for this bucket only (`aws:SourceArn`), and the data key cannot name the
  * bucket it encrypts without a dependency cycle.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeKmsGrantWildcards, acknowledgeObjectGrantWildcards } from '../nag.ts';
 import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import { tenantObjectPrefix } from './storage.ts';
@@ -74,6 +73,10 @@ export class Ingest extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is the ingest queue\'s dead-letter queue: messages end here (and alarm); a redrive policy on it would only move them again.',
+    });
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.queueKey,
@@ -100,26 +103,24 @@ export class Ingest extends Construct {
       description: 'Parley ingest: parse, chunk and embed uploaded documents',
       memorySize: 2048,
       timeout,
+      // The event source's maximum concurrency is the limit; the reservation keeps a runaway from taking the account's pool.
+      reservedConcurrentExecutions: props.maxConcurrency ?? 5,
     });
-    this.function.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: props.batchSize ?? 5,
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 5,
-      }),
-    );
-    storage.grantTenantData(this.function);
-    // Reads the upload, writes the copy sealed under the account key, deletes every plaintext version.
-    storage.documents.grantReadWrite(this.function, `${tenantObjectPrefix}*`);
-    // Embeds with the owner's own provider key when one is configured.
-    storage.secretsKey.grantDecrypt(this.function);
-    acknowledgeKmsGrantWildcards(this.function);
-    acknowledgeObjectGrantWildcards(this.function, storage.documents, tenantObjectPrefix, [
-      's3:GetObject*',
-      's3:GetBucket*',
-      's3:List*',
-      's3:DeleteObject*',
-      's3:Abort*',
-    ]);
+    const source = new SqsEventSource(this.queue, {
+      batchSize: props.batchSize ?? 5,
+      reportBatchItemFailures: true,
+      maxConcurrency: props.maxConcurrency ?? 5,
+    });
+    this.function.function.addEventSource(source);
+    // SqsEventSource names the mapping after the queue's unique id.
+    const mapping = this.function.function.node.tryFindChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`);
+    if (!mapping) throw new Error('Ingest: aws-cdk-lib no longer names the SQS event source mapping as expected');
+    Validations.of(mapping).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: 'Lambda supports on-failure destinations only for stream and Kafka sources; for SQS, failures go through the queue\'s redrive policy to its dead-letter queue, which alarms.',
+    });
+    // Platform partitions with its own role; the upload, the sealed copy, the chunks and the
+    // owner's provider key through the tenant role (tenant-access.ts).
+    storage.grantPlatformData(this.function);
   }
 }

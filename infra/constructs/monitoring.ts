@@ -3,12 +3,18 @@
  * or throttles, and any ingest message that reached the dead-letter queue (a
  * document whose ingestion gave up) — sent to an encrypted SNS topic, by e-mail
  * when the deploy parameter `alarmEmail` is set; and a dashboard of the same.
+ *
+ * Attack and spend alarms read the functions' own JSON log lines (see
+ * the shapes below) through Contributor Insights rules, which
+ * rank contributors (a source address, an account) without a metric per
+ * contributor, and alarm on the top contributor's value.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -25,12 +31,43 @@ export interface MonitoringProps {
    * @default - no subscription; the topic is there for the operator to subscribe to
    */
   readonly alarmEmail?: string;
+  /**
+   * One account's model spend in one hour that raises the spend alarm, in US dollars.
+   * @default 5
+   */
+  readonly spendAlarmUsdPerHour?: number;
+}
+
+/**
+ * The log lines the rules read, written raw to stdout by the functions, one JSON object a line:
+ * - `{"level":"info","message":"request","fn","route","status","accountId"|null,"source":"203.0.113.0/24","ms"}` per HTTP response;
+ * - `{"level":"info","message":"spend","accountId","botId","keyClass","costMicros"}` per answered chat (micro-dollars);
+ * - `{"level":"info","message":"export","accountId"}` per export requested.
+ */
+export const refusedStatuses = [401, 403, 404];
+
+/** A Contributor Insights rule and the thresholds its alarm uses. */
+export interface WatchedRule {
+  readonly rule: cloudwatch.CfnInsightRule;
+  readonly alarm: cloudwatch.Alarm;
 }
 
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
+  /** Refused requests (401/403/404) by source network: a burst from one place. */
+  readonly refusedBySource: WatchedRule;
+  /** Refused requests by account: probing against one account. */
+  readonly refusedByAccount: WatchedRule;
+  /** Exports requested by account. */
+  readonly exportsByAccount: WatchedRule;
+  /** Model spend (micro-dollars) by account, per hour. */
+  readonly spendByAccount: WatchedRule;
+  /** Total model spend (micro-dollars), a metric from the chat function's spend lines. */
+  readonly spendMetric: cloudwatch.Metric;
+  /** Total spend outside its expected band. */
+  readonly spendAnomaly: cloudwatch.AnomalyDetectionAlarm;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -38,7 +75,13 @@ export class Monitoring extends Construct {
     this.topic = new sns.Topic(this, 'Alarms', { displayName: 'Parley alarms', masterKey: key, enforceSSL: true });
     // CloudWatch publishes alarms to the encrypted topic.
     key.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
-    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      const email = this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      Validations.of(email).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail subscription for alarms: a message SNS cannot deliver has nobody to replay it to, the alarm stays in ALARM on the dashboard, and SNS counts failed deliveries in its metrics.',
+      });
+    }
 
     const notify = new actions.SnsAction(this.topic);
     const watch = (name: string, metric: cloudwatch.Metric, description: string) => {
@@ -59,6 +102,81 @@ export class Monitoring extends Construct {
     }
     watch('DeadLetters', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), 'Ingest messages that gave up: a document could not be ingested');
 
+    // Attack and spend alarms from the functions' JSON log lines (Contributor Insights, JSON log format).
+    const stack = Stack.of(this);
+    const logGroupNames = props.functions.map((fn) => fn.logGroup.logGroupName);
+    const insight = (name: string, contribution: Record<string, unknown>, aggregateOn: 'Count' | 'Sum', alarm: { period: Duration; threshold: number; description: string }): WatchedRule => {
+      const rule = new cloudwatch.CfnInsightRule(this, `${name}Rule`, {
+        ruleName: `${stack.stackName}-${name}`,
+        ruleState: 'ENABLED',
+        ruleBody: stack.toJsonString({
+          Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+          LogGroupNames: logGroupNames,
+          LogFormat: 'JSON',
+          Contribution: contribution,
+          AggregateOn: aggregateOn,
+        }),
+      });
+      const metric = new cloudwatch.MathExpression({
+        expression: `INSIGHT_RULE_METRIC('${rule.ruleName}', 'MaxContributorValue')`,
+        usingMetrics: {},
+        period: alarm.period,
+        label: `${name}: top contributor`,
+      });
+      const created = metric.createAlarm(this, name, {
+        threshold: alarm.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: alarm.description,
+      });
+      created.node.addDependency(rule);
+      created.addAlarmAction(notify);
+      this.alarms.push(created);
+      return { rule, alarm: created };
+    };
+    const refused = [{ Match: '$.message', In: ['request'] }, { Match: '$.status', In: refusedStatuses }];
+    this.refusedBySource = insight('RefusedBySource', { Keys: ['$.source'], Filters: refused }, 'Count', {
+      period, threshold: 100, description: 'More than 100 refused requests (401/403/404) from one source network in 5 minutes: scanning or guessing',
+    });
+    this.refusedByAccount = insight('RefusedByAccount', { Keys: ['$.accountId'], Filters: [...refused, { Match: '$.accountId', IsPresent: true }] }, 'Count', {
+      period, threshold: 100, description: 'More than 100 refused requests (401/403/404) against one account in 5 minutes',
+    });
+    const hour = Duration.hours(1);
+    this.exportsByAccount = insight('ExportsByAccount', { Keys: ['$.accountId'], Filters: [{ Match: '$.message', In: ['export'] }] }, 'Count', {
+      period: hour, threshold: 5, description: 'More than 5 exports of one account in an hour: someone may be taking the data',
+    });
+    const usd = props.spendAlarmUsdPerHour ?? 5;
+    this.spendByAccount = insight('SpendByAccount', { Keys: ['$.accountId'], ValueOf: '$.costMicros', Filters: [{ Match: '$.message', In: ['spend'] }] }, 'Sum', {
+      period: hour, threshold: usd * 1e6, description: `One account spent more than $${usd} on models in an hour`,
+    });
+
+    // Total spend, from the chat function's spend lines, with an anomaly-detection alarm on it.
+    const chat = props.functions.find((fn) => fn.handlerName === 'chat-stream');
+    const namespace = `Parley/${stack.stackName}`;
+    this.spendMetric = new cloudwatch.Metric({ namespace, metricName: 'SpendMicros', statistic: 'Sum', period: hour, label: 'Model spend (micro-dollars)' });
+    if (chat) {
+      new logs.MetricFilter(this, 'SpendFilter', {
+        logGroup: chat.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'spend'),
+        metricNamespace: namespace,
+        metricName: 'SpendMicros',
+        metricValue: '$.costMicros',
+      });
+    }
+    this.spendAnomaly = new cloudwatch.AnomalyDetectionAlarm(this, 'SpendAnomaly', {
+      metric: this.spendMetric,
+      stdDevs: 3,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Total model spend in the last hour is above its usual band',
+    });
+    this.spendAnomaly.addAlarmAction(notify);
+    this.alarms.push(this.spendAnomaly);
+
+    const ranked = (title: string, watched: WatchedRule) =>
+      new cloudwatch.GraphWidget({ title, left: [watched.alarm.metric], leftAnnotations: [watched.alarm.toAnnotation()], width: 6 });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
@@ -68,6 +186,15 @@ export class Monitoring extends Construct {
         [
           new cloudwatch.GraphWidget({ title: 'Duration (p95)', left: props.functions.map((fn) => fn.function.metricDuration({ period, statistic: 'p95' })), width: 12 }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+        ],
+        [
+          ranked('Refused requests, top source', this.refusedBySource),
+          ranked('Refused requests, top account', this.refusedByAccount),
+          ranked('Exports, top account', this.exportsByAccount),
+          ranked('Spend, top account (micro-$)', this.spendByAccount),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Model spend, all accounts (micro-$ per hour)', left: [this.spendMetric], width: 24 }),
         ],
       ],
     });

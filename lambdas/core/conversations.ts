@@ -46,6 +46,8 @@ export const MAX_SEARCH_CHARS = 200;
 const SEARCH_PAGE = 100;
 const SEARCH_CONCURRENCY = 8;
 const SNIPPET_CONTEXT = 60;
+/** A search stops opening conversations after this long and says it was cut short (`truncated`). */
+export const SEARCH_TIME_BUDGET_MS = 8_000;
 
 /** Lower case, without accents or other combining marks: "Élan" and "elan" compare equal. */
 const foldChar = (c: string): string => c.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -78,13 +80,22 @@ export interface SearchMatch {
   readonly end: number;
 }
 
+// Printable ASCII and the usual white space: anything else takes the careful path.
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 /** The first place `needle` (already folded) occurs in `text`, with some words either side. */
 const findIn = (text: string, needle: string): Omit<SearchMatch, 'turnId' | 'field'> | null => {
-  const { folded, origin } = foldWithMap(text);
+  // Most text is plain ASCII: lower-casing it keeps every offset, so the per-character fold is skipped.
+  const ascii = ASCII.test(text);
+  const { folded, origin } = ascii ? { folded: text.toLowerCase(), origin: null } : foldWithMap(text);
   const at = folded.indexOf(needle);
   if (at < 0) return null;
-  const start = origin[at]!;
-  const end = origin[at + needle.length] ?? text.length;
+  if (!origin) return snippetAround(text, at, at + needle.length);
+  return snippetAround(text, origin[at]!, origin[at + needle.length] ?? text.length);
+};
+
+/** The match with some words either side, cut at spaces where there is one near. */
+const snippetAround = (text: string, start: number, end: number): Omit<SearchMatch, 'turnId' | 'field'> => {
   let from = Math.max(0, start - SNIPPET_CONTEXT);
   let to = Math.min(text.length, end + SNIPPET_CONTEXT);
   // Cut at spaces rather than inside words, where there is one near.
@@ -105,8 +116,8 @@ const findIn = (text: string, needle: string): Omit<SearchMatch, 'turnId' | 'fie
  * Searches a bot's conversations for a text, in visitors' questions and the bot's
  * answers, ignoring case and accents. Conversations are sealed at rest, so the
  * newest `MAX_SEARCHED_CONVERSATIONS` are opened one by one through the
- * repository; `truncated` says older ones (or further matches past `limit`) were
- * not looked at.
+ * repository, for at most `SEARCH_TIME_BUDGET_MS`; `truncated` says older ones
+ * (or further matches past `limit`) were not looked at.
  */
 export const searchConversations = async (
   deps: Deps,
@@ -119,6 +130,8 @@ export const searchConversations = async (
   if (!q || q.length > MAX_SEARCH_CHARS) throw invalid(`q: search for 1 to ${MAX_SEARCH_CHARS} characters`, { field: 'q' });
   await getBot(deps, tenant, botId);
   const needle = foldWithMap(q.replace(/\s+/g, ' ')).folded;
+  const deadline = deps.clock.now().getTime() + SEARCH_TIME_BUDGET_MS;
+  const outOfTime = () => deps.clock.now().getTime() > deadline;
   const items: Array<Conversation & { match: SearchMatch }> = [];
   let searched = 0;
   let cursor: string | undefined;
@@ -129,7 +142,7 @@ export const searchConversations = async (
     cursor = page.cursor;
     // Open a few at a time, keeping the newest-first order of the page.
     for (let i = 0; i < page.items.length; i += SEARCH_CONCURRENCY) {
-      if (items.length >= search.limit) {
+      if (items.length >= search.limit || outOfTime()) {
         leftOut = true;
         break;
       }

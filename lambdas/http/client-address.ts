@@ -1,16 +1,17 @@
 /**
  * The visitor's address. Behind CloudFront the functions see CloudFront's
- * address; CloudFront forwards the viewer's in `CloudFront-Viewer-Address`
- * (`<ip>:<port>`) and proves the request came through it with a secret origin
- * header the stack sets (`PARLEY_EDGE_SECRET`). Without that proof the header
- * is anyone's to forge, so the connection's own address is used.
+ * address; a viewer-request CloudFront Function writes the viewer's IP into
+ * `x-parley-viewer-address` (overwriting any copy a client sent), and the
+ * distribution proves the request came through it with a secret origin header
+ * (`x-parley-edge-secret`, the functions' `PARLEY_EDGE_SECRET`). Without that
+ * proof the header is anyone's to forge, so the connection's own address is used.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import ipaddr from 'ipaddr.js';
 
 export const EDGE_SECRET_HEADER = 'x-parley-edge-secret';
-export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
+export const VIEWER_ADDRESS_HEADER = 'x-parley-viewer-address';
 
 const sameSecret = (given: string | undefined, expected: string): boolean => {
   if (!given) return false;
@@ -19,11 +20,9 @@ const sameSecret = (given: string | undefined, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-/** `203.0.113.7:46532` or `2001:db8::1:46532` (the port after the last colon); null when it is no address. */
-const viewerIp = (value: string | undefined): string | null => {
-  const ip = value?.slice(0, Math.max(0, value.lastIndexOf(':')));
-  return ip && ipaddr.isValid(ip) ? ipaddr.parse(ip).toString() : null;
-};
+/** `203.0.113.7` or `2001:db8::1`, as CloudFront's `event.viewer.ip` gives it; null when it is no address. */
+const viewerIp = (value: string | undefined): string | null =>
+  value && ipaddr.isValid(value) ? ipaddr.parse(value).toString() : null;
 
 export const clientAddress = (event: APIGatewayProxyEventV2, edgeSecret: string | undefined): string => {
   if (edgeSecret && sameSecret(event.headers[EDGE_SECRET_HEADER], edgeSecret)) {

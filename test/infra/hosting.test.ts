@@ -54,11 +54,12 @@ describe('hosting', () => {
     expect(originOf(admin).OriginAccessControlId).toBeDefined();
     const policies = Object.values(resourcesOfType(template, 'AWS::CloudFront::ResponseHeadersPolicy'))
       .map((p) => (p.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy?: { ContentSecurityPolicy: string } } }).SecurityHeadersConfig);
-    const csp = policies.find((h) => h.ContentSecurityPolicy)?.ContentSecurityPolicy?.ContentSecurityPolicy ?? '';
+    const csp = JSON.stringify(policies.find((h) => h.ContentSecurityPolicy)?.ContentSecurityPolicy?.ContentSecurityPolicy ?? '');
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
-    const [fn] = Object.values(resourcesOfType(template, 'AWS::CloudFront::Function'));
-    expect(String(fn?.Properties?.FunctionCode)).toContain("index.html");
+    const adminFn = admin as Behavior & { FunctionAssociations?: Array<{ FunctionARN: { 'Fn::GetAtt': [string, string] } }> };
+    const [fnId] = adminFn.FunctionAssociations?.[0]?.FunctionARN['Fn::GetAtt'] ?? [];
+    expect(String(resourcesOfType(template, 'AWS::CloudFront::Function')[fnId ?? '']?.Properties?.FunctionCode)).toContain('index.html');
   });
 
   it('puts HSTS, nosniff and no-referrer on every response', () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
@@ -23,16 +23,24 @@ let parley: ParleyApp;
 let template: Template;
 let bundles: Map<string, Bundle>;
 
-/** What CloudFormation would put in place of `{ Ref }` and `{ Fn::GetAtt: [id, 'Arn'] }`. */
+/** What CloudFormation would put in place of `{ Ref }`, `{ Fn::GetAtt: [id, 'Arn'] }` and `{ Fn::Join }`. */
+const pseudoParameters: Record<string, string> = { 'AWS::AccountId': '111122223333', 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
 const deployedValue = (name: string, value: unknown): string => {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    // A dynamic reference (the edge secret) is resolved by CloudFormation into the secret's value.
+    return value.startsWith('{{resolve:secretsmanager:') ? 'edge-secret-value' : value;
+  }
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return deployedValue(name, join[1].map((part) => deployedValue(name, part)).join(join[0]));
   const ref = (value as { Ref?: string }).Ref;
+  if (ref && pseudoParameters[ref]) return pseudoParameters[ref];
   // A queue's Ref is its URL; other resources' Refs are names.
   if (ref && resourcesOfType(template, 'AWS::SQS::Queue')[ref]) return `https://sqs.eu-west-1.amazonaws.com/111122223333/${ref}`;
   if (ref) return `parley-${ref.toLowerCase()}`;
   const [id, attribute] = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
-  const type = id ? resourcesOfType(template, 'AWS::KMS::Key')[id]?.Type : undefined;
+  const type = id ? (resourcesOfType(template, 'AWS::KMS::Key')[id] ?? resourcesOfType(template, 'AWS::IAM::Role')[id])?.Type : undefined;
   if (attribute === 'Arn' && type === 'AWS::KMS::Key') return `arn:aws:kms:eu-west-1:111122223333:key/${id}`;
+  if (attribute === 'Arn' && type === 'AWS::IAM::Role') return `arn:aws:iam::111122223333:role/${id}`;
   throw new Error(`${name}: no placeholder for ${JSON.stringify(value)}`);
 };
 
@@ -40,6 +48,9 @@ beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'parley-synth-'));
   parley = buildParleyApp({ bundle: true, outdir });
   const assembly = parley.app.synth();
+  // The bundles leave the AWS SDK out (Lambda's Node.js runtime provides it): give them the repository's copy, as the runtime would.
+  mkdirSync(join(outdir, 'node_modules'));
+  symlinkSync(fileURLToPath(new URL('../../node_modules/@aws-sdk', import.meta.url)), join(outdir, 'node_modules', '@aws-sdk'));
   template = Template.fromJSON(assembly.getStackArtifact(parley.stack.artifactId).template as Record<string, unknown>);
   const functions = parley.stack.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction);
   bundles = new Map(

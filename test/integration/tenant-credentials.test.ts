@@ -73,6 +73,20 @@ describe('tenant credentials', () => {
     expect((await creds.forAccount('acc1')()).accessKeyId).toMatch(/^ASIAFAKE/);
   });
 
+  it('keeps serving a session due for replacement while STS fails, but never one past its headroom', async () => {
+    let clock = Date.now();
+    const creds = createTenantCredentials({ sts: stsClient(), roleArn: ROLE, now: () => clock });
+    const first = await creds.forAccount('acc1')();
+    const reported = first.expiration!.getTime();
+    sts.failWith = { status: 400, code: 'Throttling' };
+    clock = reported - 4 * 60_000;
+    expect((await creds.forAccount('acc1')()).accessKeyId).toBe(first.accessKeyId);
+    clock = reported + 1;
+    await expect(creds.forAccount('acc1')()).rejects.toMatchObject({ name: 'Throttling' });
+    sts.failWith = null;
+    expect((await creds.forAccount('acc1')()).accessKeyId).not.toBe(first.accessKeyId);
+  });
+
   it('keeps at most the configured number of accounts', async () => {
     const creds = createTenantCredentials({ sts: stsClient(), roleArn: ROLE, maxAccounts: 2 });
     for (const acc of ['a1', 'a2', 'a3']) await creds.forAccount(acc)();

@@ -24,7 +24,7 @@ const event = (headers: Record<string, string> = {}, routeKey = 'GET /v1/bots', 
 
 describe('the client address', () => {
   it("trusts CloudFront's viewer address only with the edge secret", () => {
-    const viewer = { 'cloudfront-viewer-address': '203.0.113.7:46532' };
+    const viewer = { 'x-parley-viewer-address': '203.0.113.7' };
     expect(clientAddress(event({ ...viewer, 'x-parley-edge-secret': SECRET }), SECRET)).toBe('203.0.113.7');
     expect(clientAddress(event({ ...viewer, 'x-parley-edge-secret': 'edge-secret-0123456789abcdeX' }), SECRET)).toBe('130.176.1.2');
     expect(clientAddress(event({ ...viewer, 'x-parley-edge-secret': 'short' }), SECRET)).toBe('130.176.1.2');
@@ -33,8 +33,9 @@ describe('the client address', () => {
   });
 
   it('reads IPv6 viewer addresses and ignores what is no address', () => {
-    const withSecret = (v: string) => event({ 'cloudfront-viewer-address': v, 'x-parley-edge-secret': SECRET });
-    expect(clientAddress(withSecret('2001:db8:85a3::8a2e:370:7334:443'), SECRET)).toBe('2001:db8:85a3::8a2e:370:7334');
+    const withSecret = (v: string) => event({ 'x-parley-viewer-address': v, 'x-parley-edge-secret': SECRET });
+    expect(clientAddress(withSecret('2001:db8:85a3::8a2e:370:7334'), SECRET)).toBe('2001:db8:85a3::8a2e:370:7334');
+    expect(clientAddress(withSecret('203.0.113.7:443'), SECRET)).toBe('130.176.1.2');
     expect(clientAddress(withSecret('not an address:1'), SECRET)).toBe('130.176.1.2');
     expect(clientAddress(withSecret(''), SECRET)).toBe('130.176.1.2');
   });
@@ -64,7 +65,7 @@ describe('the request log', () => {
     const ok = await run(async (e) => {
       noteAccount(e, accountId);
       return { statusCode: 200, headers: {}, body: '{}' };
-    }, event({ 'cloudfront-viewer-address': '203.0.113.7:1234', 'x-parley-edge-secret': SECRET }));
+    }, event({ 'x-parley-viewer-address': '203.0.113.7', 'x-parley-edge-secret': SECRET }));
     expect(ok.lines).toEqual([expect.objectContaining({ level: 'info', fn: 'admin-api', route: 'GET /v1/bots', status: 200, accountId, source: '203.0.113.0/24' })]);
     expect(typeof ok.lines[0]!.ms).toBe('number');
   });

@@ -48,6 +48,14 @@ describe('partitionKeysOf', () => {
     expect(partitionKeysOf(new QueryCommand({ TableName: T, IndexName: 'i', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'A' } }).input)).toBeNull();
   });
 
+  it('reads every member that names an item, so a stray one cannot hide the key that is sent', () => {
+    expect(partitionKeysOf({ TableName: T, Item: { pk: 'X' }, Key: { pk: 'Y' } })).toEqual(['Y', 'X']);
+    expect(partitionKeysOf({ TransactItems: [{ Update: { TableName: T, Key: { pk: 'K' }, Item: { pk: 'I' } } }] })).toEqual(['K', 'I']);
+    expect(partitionKeysOf({ TransactItems: [{ Put: { TableName: T, Item: { pk: 'P' } }, Delete: { TableName: T, Key: { pk: 'D' } } }] })).toEqual(['P', 'D']);
+    expect(partitionKeysOf({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: 'P' } }, DeleteRequest: { Key: { pk: 'D' } } }] } })).toEqual(['P', 'D']);
+    expect(partitionKeysOf({ TransactItems: [{}] })).toEqual([undefined]);
+  });
+
   it('finds no key in a query whose condition it cannot read', () => {
     expect(partitionKeysOf(new QueryCommand({ TableName: T, KeyConditionExpression: '#p = :pk', ExpressionAttributeNames: { '#p': 'pk' }, ExpressionAttributeValues: { ':pk': 'A' } }).input)).toEqual([undefined]);
   });
@@ -74,6 +82,9 @@ describe('tenant and platform clients', () => {
     await expect(db.send(new ScanCommand({ TableName: T }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(db.send(new ExecuteStatementCommand({ Statement: `DELETE FROM ${T}` }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(db.send(new PutCommand({ TableName: T, Item: { sk: 'no pk' } }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    // A stray Key of its own beside another account's Item.
+    await expect(db.send(new PutCommand({ TableName: T, Item: { pk: `A#${other}`, sk: 'BOT#x' }, ...({ Key: { pk: `A#${acc}`, sk: 'BOT#x' } } as object) })))
+      .rejects.toMatchObject({ name: 'AccessDeniedException' });
     expect(sent).toHaveLength(2);
   });
 

@@ -10,6 +10,8 @@
  * period, concurrent callers share one request, and a session is replaced well
  * before it ends: the SDK is told it expires `PRESIGN_HEADROOM_MS` early, so a
  * URL presigned with it (15 minutes at most) stays valid for its whole life.
+ * If STS fails when a session is due for replacement, the cached one serves
+ * until that (early) expiry.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 
@@ -94,7 +96,14 @@ export const createTenantCredentials = (opts: TenantCredentialOptions): TenantCr
         .finally(() => inflight.delete(accountId));
       inflight.set(accountId, pending);
     }
-    return pending;
+    try {
+      return await pending;
+    } catch (err) {
+      // STS throttled or down while a cached session still has its headroom left: keep using it
+      // (the next request asks STS again). One past that headroom is not handed out.
+      if (hit && hit.expiration.getTime() > now()) return hit;
+      throw err;
+    }
   };
 
   return { forAccount: (accountId) => () => get(accountId) };

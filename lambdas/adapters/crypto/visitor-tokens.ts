@@ -15,7 +15,9 @@ import { isConditionFailure } from '../dynamo/items.ts';
 import type { Tables } from '../dynamo/tables.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
 
-const KEY = { pk: 'PLATFORM', sk: 'VISITOR_TOKEN_KEY' };
+/** The keys table's partition of the signing key: it belongs to no account (IAM names it). */
+export const VISITOR_TOKEN_KEY_PARTITION = 'PLATFORM';
+const KEY = { pk: VISITOR_TOKEN_KEY_PARTITION, sk: 'VISITOR_TOKEN_KEY' };
 /** The encryption context's purpose; IAM lets the widget function use the secrets key for this alone. */
 export const VISITOR_TOKEN_KEY_PURPOSE = 'visitor-token-key';
 const CONTEXT = { purpose: VISITOR_TOKEN_KEY_PURPOSE };

@@ -41,16 +41,26 @@ const pkOf = (keyOrItem: unknown): unknown => (keyOrItem as Input | undefined)?.
  */
 export const partitionKeysOf = (input: Input): unknown[] | null => {
   if ('Statement' in input || 'Statements' in input || 'TransactStatements' in input) return null;
+  // Every member that can name an item is read, whatever the operation: a stray `Key` beside a
+  // Put's `Item` (or the reverse) must not let the one sent escape the check.
+  const named = (op: Input | undefined): unknown[] => {
+    if (!op) return [undefined];
+    const pks = [op.Key, op.Item].filter((k) => k !== undefined).map(pkOf);
+    return pks.length > 0 ? pks : [undefined];
+  };
   if (Array.isArray(input.TransactItems)) {
-    return (input.TransactItems as Input[]).map((t) => {
-      const op = (t.Put ?? t.Update ?? t.Delete ?? t.ConditionCheck ?? t.Get) as Input | undefined;
-      return pkOf(op?.Item ?? op?.Key);
+    return (input.TransactItems as Input[]).flatMap((t) => {
+      const ops = [t.Put, t.Update, t.Delete, t.ConditionCheck, t.Get].filter((op) => op !== undefined) as Input[];
+      return ops.length > 0 ? ops.flatMap(named) : [undefined];
     });
   }
   if (input.RequestItems && typeof input.RequestItems === 'object') {
     return Object.values(input.RequestItems as Record<string, unknown>).flatMap((requests) =>
       Array.isArray(requests)
-        ? (requests as Input[]).map((r) => pkOf((r.PutRequest as Input | undefined)?.Item ?? (r.DeleteRequest as Input | undefined)?.Key))
+        ? (requests as Input[]).flatMap((r) => {
+          const ops = [r.PutRequest, r.DeleteRequest].filter((op) => op !== undefined) as Input[];
+          return ops.length > 0 ? ops.flatMap(named) : [undefined];
+        })
         : ((requests as Input).Keys as unknown[] | undefined ?? [undefined]).map(pkOf));
   }
   if (typeof input.KeyConditionExpression === 'string') {
@@ -58,8 +68,7 @@ export const partitionKeysOf = (input: Input): unknown[] | null => {
     const name = /^\s*pk\s*=\s*(:\w+)/.exec(input.KeyConditionExpression)?.[1];
     return [name ? (input.ExpressionAttributeValues as Input | undefined)?.[name] : undefined];
   }
-  if ('Key' in input) return [pkOf(input.Key)];
-  if ('Item' in input) return [pkOf(input.Item)];
+  if ('Key' in input || 'Item' in input) return named(input);
   return null;
 };
 
