@@ -3,10 +3,14 @@
  * function fails at start with a clear message instead of at the first request.
  * The same variables are set by the CDK stack on AWS and by the local platform.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../http/zod.ts';
 import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
 
-const optionalUrl = z.url().optional();
+const optionalUrl = z.optional(z.url());
+const text = (min: number) => z.string().check(z.minLength(min));
+/** A whole number from an environment string, within bounds. */
+const wholeNumber = (min: number, max: number) => z.coerce.number().check(z.multipleOf(1, 'expected a whole number'), z.minimum(min), z.maximum(max));
 
 /** The model providers an operator may allow (`ProviderId` in core). */
 const PROVIDER_IDS = ['openai', 'anthropic', 'openai-compatible'] as const;
@@ -17,64 +21,71 @@ const isProviderName = (value: string): value is ProviderName => (PROVIDER_IDS a
 export const EU_OPENAI_BASE_URL = 'https://eu.api.openai.com/v1';
 
 /** An unset variable and an empty one mean the same: CDK and shells often pass empty strings. */
-const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+const blankAsUnset = <S extends z.core.$ZodType>(schema: S) => z.pipe(z.transform((value: unknown) => (value === '' ? undefined : value)), schema);
+
+/** Adds a problem to a transform's result (zod's mini build has no `addIssue`). */
+const problem = (ctx: z.core.ParsePayload, message: string): never => {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+};
 
 /** `openai,anthropic` → the list; unset or blank → all three; `none` → no provider at all (Parley's own answerer and embedder only). */
-const allowedProviders = z.preprocess(blankAsUnset, z.string().optional()).transform((value, ctx): ProviderName[] => {
+const allowedProviders = z.pipe(blankAsUnset(z.optional(z.string())), z.transform((value: string | undefined, ctx): ProviderName[] => {
   if (value === undefined) return [...PROVIDER_IDS];
   const names = [...new Set(value.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean))];
   if (names.length === 1 && names[0] === 'none') return [];
   const unknown = names.filter((n) => !isProviderName(n));
   if (unknown.length > 0 || names.length === 0) {
-    ctx.addIssue({ code: 'custom', message: `unknown provider ${unknown.map((n) => `"${n}"`).join(', ')}: expected a comma-separated list of ${PROVIDER_IDS.join(', ')}, or none` });
-    return z.NEVER;
+    return problem(ctx, `unknown provider ${unknown.map((n) => `"${n}"`).join(', ')}: expected a comma-separated list of ${PROVIDER_IDS.join(', ')}, or none`);
   }
   return names.filter(isProviderName);
+}));
+
+const secretNames = z.strictObject({
+  openai: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  anthropic: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /** `{"openai":"parley/openai"}` → provider → Secrets Manager secret name or ARN. Owner endpoints have no platform key. */
-const platformKeySecrets = z.preprocess(blankAsUnset, z.string().optional()).transform((value, ctx): Partial<Record<'openai' | 'anthropic', string>> => {
+const platformKeySecrets = z.pipe(blankAsUnset(z.optional(z.string())), z.transform((value: string | undefined, ctx): Partial<Record<'openai' | 'anthropic', string>> => {
   if (value === undefined) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected a JSON object such as {"openai":"parley/openai"}' });
-    return z.NEVER;
+    return problem(ctx, 'expected a JSON object such as {"openai":"parley/openai"}');
   }
-  const shape = z.object({ openai: z.string().min(1).max(2048).optional(), anthropic: z.string().min(1).max(2048).optional() }).strict();
-  const checked = shape.safeParse(parsed);
+  const checked = z.safeParse(secretNames, parsed);
   if (!checked.success) {
-    ctx.addIssue({ code: 'custom', message: `expected a JSON object from openai and/or anthropic to a secret name or ARN (${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')})` });
-    return z.NEVER;
+    return problem(ctx, `expected a JSON object from openai and/or anthropic to a secret name or ARN (${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')})`);
   }
   return Object.fromEntries(Object.entries(checked.data).filter(([, name]) => name !== undefined));
-});
+}));
 
 export const configSchema = z.object({
   /** `local` allows loopback origins and local-only conveniences; `aws` is production. */
-  PARLEY_STAGE: z.enum(['local', 'aws']).default('aws'),
-  PARLEY_TABLE: z.string().min(3),
+  PARLEY_STAGE: z._default(z.enum(['local', 'aws']), 'aws'),
+  PARLEY_TABLE: text(3),
   /** Wrapped account content keys, kept apart from the data (shorter-lived backups). */
-  PARLEY_KEYS_TABLE: z.string().min(3),
-  PARLEY_BUCKET: z.string().min(3),
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  PARLEY_KEYS_TABLE: text(3),
+  PARLEY_BUCKET: text(3),
+  AWS_REGION: z._default(text(1), 'eu-west-1'),
   /** Endpoint overrides used by the local platform (DynamoDB Local, the S3 emulator). */
   PARLEY_DYNAMODB_ENDPOINT: optionalUrl,
   PARLEY_S3_ENDPOINT: optionalUrl,
   /** Local platform only: a 32-byte raw AES key file (owner-only permissions). */
-  PARLEY_LOCAL_MASTER_KEY_FILE: z.string().min(1).optional(),
+  PARLEY_LOCAL_MASTER_KEY_FILE: z.optional(text(1)),
   /** AWS: the KMS keys that wrap account content keys and owner secrets. */
-  PARLEY_CONTENT_KMS_KEY_ID: z.string().min(1).optional(),
-  PARLEY_SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
+  PARLEY_CONTENT_KMS_KEY_ID: z.optional(text(1)),
+  PARLEY_SECRETS_KMS_KEY_ID: z.optional(text(1)),
   /** Operator overrides of the providers' API base URLs (EU endpoints; the fake provider in tests). */
   PARLEY_OPENAI_BASE_URL: optionalUrl,
   PARLEY_ANTHROPIC_BASE_URL: optionalUrl,
   /** Operator allowlist for owner-supplied endpoints: comma-separated `host` or `host:port`. */
-  PARLEY_EGRESS_ALLOW_HOSTS: z.string().default('').transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  PARLEY_EGRESS_ALLOW_HOSTS: z.pipe(z._default(z.string(), ''), z.transform((v: string) => v.split(',').map((h) => h.trim()).filter(Boolean))),
   /** The platform's own provider keys (local and tests; on AWS they come from Secrets Manager). */
-  PARLEY_PLATFORM_OPENAI_KEY: z.string().min(1).optional(),
-  PARLEY_PLATFORM_ANTHROPIC_KEY: z.string().min(1).optional(),
+  PARLEY_PLATFORM_OPENAI_KEY: z.optional(text(1)),
+  PARLEY_PLATFORM_ANTHROPIC_KEY: z.optional(text(1)),
   /** AWS: the platform's keys in Secrets Manager, `{"openai":"<secret name or ARN>","anthropic":"…"}`; a provider named here ignores its env key. */
   PARLEY_PLATFORM_KEY_SECRETS: platformKeySecrets,
   /** Endpoint override for Secrets Manager (tests). */
@@ -85,27 +96,27 @@ export const configSchema = z.object({
    * owners' OpenAI-compatible endpoints only on hosts of PARLEY_EGRESS_ALLOW_HOSTS
    * (which the operator declares to be inside the EU). Enforced in core/residency.ts.
    */
-  PARLEY_RESIDENCY: z.preprocess(blankAsUnset, z.enum(['none', 'eu']).default('none')),
+  PARLEY_RESIDENCY: blankAsUnset(z._default(z.enum(['none', 'eu']), 'none')),
   /** The model providers owners may choose: comma-separated `openai`, `anthropic`, `openai-compatible`, or `none`; all three when unset. */
   PARLEY_ALLOWED_PROVIDERS: allowedProviders,
   /** Conversation retention (days) given to new accounts; the built-in default when unset. */
-  PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(3650).optional()),
+  PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: blankAsUnset(z.optional(wholeNumber(0, 3650))),
   /** The ingest queue, for re-ingest requests (admin function). */
   PARLEY_INGEST_QUEUE_URL: optionalUrl,
   /** Endpoint override: the local platform's SQS endpoint. */
   PARLEY_SQS_ENDPOINT: optionalUrl,
+  /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `x-parley-viewer-address` header. */
+  PARLEY_EDGE_SECRET: z.optional(text(16)),
   /** AWS: the role a function assumes, tagged with the account, for that account's data (absent locally and in the sweeper). */
-  /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `CloudFront-Viewer-Address` header. */
-  PARLEY_EDGE_SECRET: z.string().min(16).optional(),
-  PARLEY_TENANT_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN').optional(),
+  PARLEY_TENANT_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'))),
   /** Pause between a website crawl's requests (robots.txt may ask for more). */
-  PARLEY_CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  PARLEY_CRAWL_DELAY_MS: z._default(wholeNumber(0, 10_000), 500),
   /** The longest a provider may stay silent (before its first byte, or between two) before the answer is stopped. */
-  PARLEY_PROVIDER_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(PROVIDER_IDLE_TIMEOUT_MS),
-  PARLEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  PARLEY_PROVIDER_IDLE_TIMEOUT_MS: z._default(wholeNumber(100, 300_000), PROVIDER_IDLE_TIMEOUT_MS),
+  PARLEY_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
 
 /** Whether a URL's host is `host` or `host:port` of the operator's egress allowlist (as the guarded fetch matches it). */
 const onAllowlist = (url: URL, allowHosts: readonly string[]): boolean => {
@@ -138,7 +149,7 @@ const profileProblems = (config: Config): string[] => {
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const parsed = configSchema.safeParse(env);
+  const parsed = z.safeParse(configSchema, env);
   const problems = parsed.success ? profileProblems(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid Parley configuration: ${problems.join('; ')}`);

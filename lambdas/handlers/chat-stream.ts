@@ -8,7 +8,8 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../http/zod.ts';
 import { prepareAnswer, streamAnswer } from '../core/chat.ts';
 import { AppError } from '../core/errors.ts';
 import { MAX_QUESTION_CHARS } from '../core/limits.ts';
@@ -23,11 +24,11 @@ import { securityHeaders } from '../http/security-headers.ts';
 import { toSseStream } from '../http/sse.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
-const chatBody = z.object({
+const chatBody = z.strictObject({
   // Generous here, so an over-long question gets the limit in words from validateQuestion.
-  question: z.string().max(MAX_QUESTION_CHARS * 20),
-  conversationId: z.string().max(40).optional(),
-}).strict();
+  question: z.string().check(z.maxLength(MAX_QUESTION_CHARS * 20)),
+  conversationId: z.optional(z.string().check(z.maxLength(40))),
+});
 
 const CHAT_PATH = /^\/widget\/v1\/([^/]+)\/chat$/;
 

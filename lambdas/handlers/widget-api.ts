@@ -6,7 +6,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../http/zod.ts';
 import { AppError } from '../core/errors.ts';
 import { readOwnConversation } from '../core/conversations.ts';
 import { giveFeedback, requestHandoff, submitLead } from '../core/visitor-actions.ts';
@@ -22,21 +23,22 @@ import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.t
 
 const { deps, logger, edgeSecret } = getRuntime();
 
-const text = (max: number) => z.string().max(max);
-const feedbackBody = z.object({ conversationId: text(40), turnId: text(40), rating: z.enum(['up', 'down']), comment: text(1000).optional() }).strict();
-const handoffBody = z.object({
-  name: text(120).optional(),
-  email: text(254).optional(),
-  phone: text(32).optional(),
-  message: z.string().trim().min(1).max(2000),
-  conversationId: text(40).optional(),
-}).strict();
-const leadBody = z.object({
-  name: z.string().trim().min(1).max(120),
+const text = (max: number) => z.string().check(z.maxLength(max));
+const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const feedbackBody = z.strictObject({ conversationId: text(40), turnId: text(40), rating: z.enum(['up', 'down']), comment: z.optional(text(1000)) });
+const handoffBody = z.strictObject({
+  name: z.optional(text(120)),
+  email: z.optional(text(254)),
+  phone: z.optional(text(32)),
+  message: trimmed(2000),
+  conversationId: z.optional(text(40)),
+});
+const leadBody = z.strictObject({
+  name: trimmed(120),
   email: text(254),
-  fields: z.record(z.string().max(40), text(500)).optional(),
-  conversationId: text(40).optional(),
-}).strict();
+  fields: z.optional(z.record(text(40), text(500))),
+  conversationId: z.optional(text(40)),
+});
 
 type WidgetRoute = (event: APIGatewayProxyEventV2, origin: string | undefined) => Promise<HttpResult>;
 

@@ -1,6 +1,8 @@
 /** Reading what a request carries: verified identity, path parameters, a schema-checked JSON body. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { z } from 'zod';
+// Works for schemas of zod's full and mini builds alike (both are zod core schemas).
+import * as z from 'zod/mini';
+import './zod.ts';
 import type { VerifiedUser } from '../core/accounts.ts';
 import { AppError, invalid } from '../core/errors.ts';
 import { MAX_JSON_BODY_BYTES } from '../core/limits.ts';
@@ -25,7 +27,7 @@ export const bearerToken = (event: APIGatewayProxyEventV2): string | undefined =
 };
 
 /** Parses and validates a JSON body; every failure is a 400 that names the field. */
-export const jsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
+export const jsonBody = <S extends z.core.$ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> => {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > MAX_JSON_BODY_BYTES) {
     throw new AppError('payload_too_large', `Request bodies can be at most ${MAX_JSON_BODY_BYTES / 1024} KB.`);
@@ -40,7 +42,7 @@ export const jsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, sch
   } catch {
     throw invalid('The request body is not valid JSON.');
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'body';

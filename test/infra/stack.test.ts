@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import type { ParleyApp } from '../../infra/app.ts';
 import { handlerNames, ParleyFunction } from '../../infra/constructs/parley-function.ts';
 import { configSchema } from '../../lambdas/adapters/config.ts';
@@ -248,7 +249,7 @@ describe('functions', () => {
   it('gives every function each variable lambdas/adapters/config.ts requires, and no unknown ones', () => {
     const known = new Set([...Object.keys(configSchema.shape), 'NODE_OPTIONS']);
     const required = Object.entries(configSchema.shape)
-      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .filter(([, schema]) => !z.safeParse(schema, undefined).success)
       .map(([name]) => name);
     for (const fn of functions) {
       const variables = (propertiesOf(template, fn.function).Environment as { Variables: Record<string, unknown> }).Variables;

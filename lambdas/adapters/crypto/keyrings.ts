@@ -8,15 +8,9 @@
  * use a key only with `accountId` in the encryption context equal to its tag.
  */
 import { readFileSync, statSync } from 'node:fs';
-import {
-  cacheClients,
-  getClient,
-  KMS,
-  KmsKeyringNode,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-  type KeyringNode,
-} from '@aws-crypto/client-node';
+import { cacheClients, getClient, KMS, KmsKeyringNode } from '@aws-crypto/kms-keyring-node';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface Keyrings {

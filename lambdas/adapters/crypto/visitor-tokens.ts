@@ -7,7 +7,7 @@
  * anything else fails verification.
  */
 import { randomBytes } from 'node:crypto';
-import type { KeyringNode } from '@aws-crypto/client-node';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { jwtVerify, SignJWT } from 'jose';
 import type { VisitorClaims, VisitorTokens } from '../../core/ports.ts';

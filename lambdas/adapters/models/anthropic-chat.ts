@@ -4,9 +4,10 @@
  * `message_start` and `message_delta` come out as one usage event at the end.
  * `request.temperature` is not sent: the API version this SDK speaks refuses it.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { ProviderCallFailed } from '../../core/errors.ts';
 import type { ChatModel, ChatModelEvent } from '../../core/ports.ts';
+import { loadAnthropic } from './provider-sdks.ts';
 import { describeCallFailure, guardStream } from './provider-stream.ts';
 
 /** What {@link createAnthropicChat} needs: one model and key per adapter. */
@@ -29,19 +30,26 @@ const inputTokensOf = (u: TokenCounts): number =>
 
 /** A {@link ChatModel} over Anthropic Messages; it throws `ProviderCallFailed` and never retries on its own. */
 export const createAnthropicChat = (opts: AnthropicChatOptions): ChatModel => {
-  const client = new Anthropic({
-    apiKey: opts.apiKey,
-    baseURL: opts.baseUrl ?? null,
-    // The environment must not turn on the SDK's request logging, which would print prompts.
-    logLevel: 'off',
-    maxRetries: 0,
-  });
-  const describe = (error: unknown) => describeCallFailure(error, Anthropic, [opts.apiKey]);
+  // Built on the first call: the SDK is loaded only then.
+  let sdk: { client: Anthropic; describe: (error: unknown) => ProviderCallFailed } | undefined;
+  const open = async () => {
+    if (sdk) return sdk;
+    const Sdk = await loadAnthropic();
+    const client = new Sdk({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseUrl ?? null,
+      // The environment must not turn on the SDK's request logging, which would print prompts.
+      logLevel: 'off',
+      maxRetries: 0,
+    });
+    return (sdk ??= { client, describe: (error: unknown) => describeCallFailure(error, Sdk, [opts.apiKey]) });
+  };
 
   return {
     provider: 'anthropic',
     model: opts.model,
     async *stream(request, options): AsyncGenerator<ChatModelEvent> {
+      const { client, describe } = await open();
       const events = guardStream((signal) => client.messages.create({
         model: opts.model,
         // Anthropic refuses an empty system text; none at all is fine.

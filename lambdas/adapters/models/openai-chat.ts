@@ -4,11 +4,12 @@
  * is reached only through the guarded fetch, so it cannot point at the platform's
  * own network.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { ProviderCallFailed } from '../../core/errors.ts';
 import type { ChatModel, ChatModelEvent } from '../../core/ports.ts';
 import type { GuardedFetch } from '../net/guarded-fetch.ts';
+import { loadOpenAi } from './provider-sdks.ts';
 import { describeCallFailure, guardStream } from './provider-stream.ts';
 
 /** What {@link createOpenAiChat} needs: one provider, model and key per adapter. */
@@ -24,22 +25,29 @@ export interface OpenAiChatOptions {
 
 /** A {@link ChatModel} over Chat Completions; it throws `ProviderCallFailed` and never retries on its own. */
 export const createOpenAiChat = (opts: OpenAiChatOptions): ChatModel => {
-  const client = new OpenAI({
-    apiKey: opts.apiKey,
-    baseURL: opts.baseUrl ?? null,
-    // The operator's environment must not leak into an owner's call (org headers) or turn on request logging.
-    organization: null,
-    project: null,
-    logLevel: 'off',
-    maxRetries: 0,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
-  const describe = (error: unknown) => describeCallFailure(error, OpenAI, [opts.apiKey]);
+  // Built on the first call: the SDK is loaded only then.
+  let sdk: { client: OpenAI; describe: (error: unknown) => ProviderCallFailed } | undefined;
+  const open = async () => {
+    if (sdk) return sdk;
+    const Sdk = await loadOpenAi();
+    const client = new Sdk({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseUrl ?? null,
+      // The operator's environment must not leak into an owner's call (org headers) or turn on request logging.
+      organization: null,
+      project: null,
+      logLevel: 'off',
+      maxRetries: 0,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+    return (sdk ??= { client, describe: (error: unknown) => describeCallFailure(error, Sdk, [opts.apiKey]) });
+  };
 
   return {
     provider: opts.provider,
     model: opts.model,
     async *stream(request, options): AsyncGenerator<ChatModelEvent> {
+      const { client, describe } = await open();
       const messages: ChatCompletionMessageParam[] = [
         ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
         ...request.messages.map((m) => ({ role: m.role, content: m.content })),

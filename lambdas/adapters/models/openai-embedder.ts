@@ -6,10 +6,11 @@
  * exponential backoff and jitter, honouring `retry-after`, so the policy is
  * explicit and testable. Every vector comes back unit length, in input order.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { OPENAI_EMBEDDING_MODEL } from '../../core/embedding.ts';
 import { ProviderRefusedKey } from '../../core/errors.ts';
 import type { Embedder } from '../../core/ports.ts';
+import { loadOpenAi } from './provider-sdks.ts';
 
 export { OPENAI_EMBEDDING_MODEL };
 export const OPENAI_EMBEDDING_DIMENSIONS = 512;
@@ -81,9 +82,9 @@ const unit = (values: readonly number[]): Float32Array => {
   return v;
 };
 
-const isRetryable = (err: unknown): boolean => {
-  if (err instanceof OpenAI.APIConnectionError) return true;
-  if (err instanceof OpenAI.APIUserAbortError) return false;
+const isRetryable = (Sdk: typeof OpenAI, err: unknown): boolean => {
+  if (err instanceof Sdk.APIConnectionError) return true;
+  if (err instanceof Sdk.APIUserAbortError) return false;
   const status = (err as { status?: unknown } | null)?.status;
   return typeof status === 'number' && (status === 408 || status === 429 || status >= 500);
 };
@@ -111,23 +112,31 @@ export const createOpenAiEmbedder = (opts: OpenAiEmbedderOptions): Embedder => {
   const dimensions = opts.dimensions ?? OPENAI_EMBEDDING_DIMENSIONS;
   const maxRetries = opts.maxRetries ?? 5;
   const sleep = opts.sleep ?? defaultSleep;
-  const client = new OpenAI({
-    apiKey: opts.apiKey,
-    baseURL: opts.baseUrl ?? null,
-    maxRetries: 0,
-    timeout: REQUEST_TIMEOUT_MS,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
+  // Built on the first call: the SDK is loaded only then.
+  let sdk: { Sdk: typeof OpenAI; client: OpenAI } | undefined;
+  const open = async () => {
+    if (sdk) return sdk;
+    const Sdk = await loadOpenAi();
+    const client = new Sdk({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseUrl ?? null,
+      maxRetries: 0,
+      timeout: REQUEST_TIMEOUT_MS,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+    return (sdk ??= { Sdk, client });
+  };
 
   const request = async (input: string[]) => {
+    const { Sdk, client } = await open();
     for (let attempt = 0; ; attempt++) {
       try {
         return await client.embeddings.create({ model, input, dimensions, encoding_format: 'float' });
       } catch (err) {
-        if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
+        if (err instanceof Sdk.AuthenticationError || err instanceof Sdk.PermissionDeniedError) {
           throw new ProviderRefusedKey('openai', `OpenAI refused the key (${err.status}).`);
         }
-        if (attempt >= maxRetries || !isRetryable(err)) throw err;
+        if (attempt >= maxRetries || !isRetryable(Sdk, err)) throw err;
         await sleep(retryAfterMs(err) ?? backoffMs(attempt));
       }
     }

@@ -4,11 +4,10 @@
  * fetch. Refusals come back in plain words; any key-like text the provider echoed
  * is masked.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
 import type { ProbeResult, ProviderProbe } from '../../core/ports.ts';
 import { redact } from '../logger.ts';
 import { blockedDestinationOf, type GuardedFetch } from '../net/guarded-fetch.ts';
+import { loadAnthropic, loadOpenAi } from './provider-sdks.ts';
 
 export interface ProviderEndpoints {
   /** Operator overrides of the providers' own API base URLs (EU endpoints; the fake server in tests). */
@@ -38,20 +37,26 @@ export const describeProviderError = (err: unknown): Extract<ProbeResult, { ok: 
 
 export const createProviderProbe = (endpoints: ProviderEndpoints): ProviderProbe => {
   const timeout = endpoints.timeoutMs ?? 10_000;
+  // The SDK is loaded before the try: a chunk that fails to load is a broken deployment, not an unreachable provider.
+  const attempt = async (call: () => Promise<unknown>): Promise<ProbeResult> => {
+    try {
+      await call();
+      return { ok: true };
+    } catch (err) {
+      return describeProviderError(err);
+    }
+  };
   return {
     async check(provider, apiKey, baseUrl) {
-      try {
-        if (provider === 'anthropic') {
-          await new Anthropic({ apiKey, baseURL: endpoints.anthropicBaseUrl ?? null, maxRetries: 0, timeout }).models.list({ limit: 1 });
-        } else if (provider === 'openai') {
-          await new OpenAI({ apiKey, baseURL: endpoints.openaiBaseUrl ?? null, maxRetries: 0, timeout }).models.list();
-        } else {
-          await new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list();
-        }
-        return { ok: true };
-      } catch (err) {
-        return describeProviderError(err);
+      if (provider === 'anthropic') {
+        const Anthropic = await loadAnthropic();
+        return attempt(() => new Anthropic({ apiKey, baseURL: endpoints.anthropicBaseUrl ?? null, maxRetries: 0, timeout }).models.list({ limit: 1 }));
       }
+      const OpenAI = await loadOpenAi();
+      if (provider === 'openai') {
+        return attempt(() => new OpenAI({ apiKey, baseURL: endpoints.openaiBaseUrl ?? null, maxRetries: 0, timeout }).models.list());
+      }
+      return attempt(() => new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list());
     },
   };
 };

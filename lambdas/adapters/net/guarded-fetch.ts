@@ -13,12 +13,15 @@
  *   refused if any resolved address is. The check runs on the very addresses
  *   the socket then uses, so a DNS answer that changes between a check and the
  *   connection (rebinding) cannot slip a private address through.
+ *
+ * undici itself (~700 KB bundled) is loaded on the first request, not at cold
+ * start: most invocations never call a provider or a website, and the bundler
+ * puts a dynamic import in a chunk of its own.
  */
 import dns from 'node:dns';
 import { isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
-import type { RequestInit as UndiciRequestInit } from 'undici';
+import type * as Undici from 'undici';
 import { AppError } from '../../core/errors.ts';
 import { checkAddress } from './address-policy.ts';
 
@@ -99,25 +102,30 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
   const isAllowlisted = (hostname: string, port: string, protocol: string): boolean =>
     allowlist.some((entry) => entry.hostname === hostname && (entry.port === undefined || entry.port === (port || defaultPort(protocol))));
 
-  const openConnector = buildConnector({ lookup, timeout: timeoutMs });
-  const guardedConnector = buildConnector({ lookup: guardLookup(lookup), timeout: timeoutMs });
-  const agent = new Agent({
-    // Every new socket passes here, whatever the URL check before it decided.
-    connect(connectOptions, callback) {
-      const { hostname, port, protocol } = connectOptions; // undici strips IPv6 brackets
-      const family = isIP(hostname);
-      if (isAllowlisted(family === 6 ? `[${hostname}]` : hostname, port, protocol)) {
-        openConnector(connectOptions, callback);
-        return;
-      }
-      // Node skips the lookup for IP literals, so judge them here.
-      const verdict = family === 0 ? undefined : checkAddress(hostname);
-      if (verdict !== undefined && !verdict.allowed) {
-        queueMicrotask(() => callback(new BlockedDestinationError('address', verdict.kind), null));
-        return;
-      }
-      guardedConnector(connectOptions, callback);
-    },
+  // The connection pool, built with undici on the first request.
+  const client = once(async () => {
+    const { Agent, buildConnector, fetch } = await loadUndici();
+    const openConnector = buildConnector({ lookup, timeout: timeoutMs });
+    const guardedConnector = buildConnector({ lookup: guardLookup(lookup), timeout: timeoutMs });
+    const agent = new Agent({
+      // Every new socket passes here, whatever the URL check before it decided.
+      connect(connectOptions, callback) {
+        const { hostname, port, protocol } = connectOptions; // undici strips IPv6 brackets
+        const family = isIP(hostname);
+        if (isAllowlisted(family === 6 ? `[${hostname}]` : hostname, port, protocol)) {
+          openConnector(connectOptions, callback);
+          return;
+        }
+        // Node skips the lookup for IP literals, so judge them here.
+        const verdict = family === 0 ? undefined : checkAddress(hostname);
+        if (verdict !== undefined && !verdict.allowed) {
+          queueMicrotask(() => callback(new BlockedDestinationError('address', verdict.kind), null));
+          return;
+        }
+        guardedConnector(connectOptions, callback);
+      },
+    });
+    return { agent, fetch };
   });
 
   function checkDestination(url: URL): void {
@@ -154,10 +162,11 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
   };
 
   async function send(url: URL, init: RequestInit, signal: AbortSignal): Promise<Response> {
+    const { agent, fetch: undiciFetch } = await client();
     try {
       // Our dispatcher and manual redirects always win over whatever the caller passed.
       // The cast only bridges @types/node's copy of the fetch types and undici 8's (same shapes, different iterator typings).
-      const undiciInit = { ...init, signal, redirect: 'manual', dispatcher: agent } as UndiciRequestInit;
+      const undiciInit = { ...init, signal, redirect: 'manual', dispatcher: agent } as Undici.RequestInit;
       return await undiciFetch(url, undiciInit);
     } catch (error) {
       // undici wraps connector errors in "TypeError: fetch failed"; surface our own refusal instead.
@@ -165,6 +174,19 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     }
   }
 }
+
+/** `load`, run on the first call and shared by every later one; a failed load is tried again next time. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  }));
+}
+
+// Its `default`: undici is CommonJS, and once bundled into a chunk of its own it exports only
+// `default` (its module.exports), which is also what Node gives for it unbundled.
+const loadUndici = once(async () => (await import('undici')).default);
 
 /**
  * Wraps a `dns.lookup`-style function so that it fails with

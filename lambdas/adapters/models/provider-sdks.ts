@@ -1,0 +1,23 @@
+/**
+ * The provider SDKs, loaded on first use. The local answerer, the local
+ * embedder and the retrieval path need neither, so they stay out of a cold
+ * start: the bundler puts each dynamic import in a chunk of its own (see
+ * `infra/constructs/parley-function.ts`), ~400 KB apiece.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+
+/** `load`, run on the first call and shared by every later one; a failed load is tried again next time. */
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  }));
+};
+
+/** The `openai` package's client class (its error classes hang off it). */
+export const loadOpenAi = once(async (): Promise<typeof OpenAI> => (await import('openai')).default);
+
+/** The `@anthropic-ai/sdk` package's client class (its error classes hang off it). */
+export const loadAnthropic = once(async (): Promise<typeof Anthropic> => (await import('@anthropic-ai/sdk')).default);
