@@ -187,6 +187,13 @@ export const plainError = (err: unknown, labels: Record<string, string> = {}): s
   if (!m) return text;
   const [, path, rest] = m as unknown as [string, string, string];
   const label = labels[path] ?? labels[path.split('.').slice(0, 2).join('.')] ?? labels[path.split('.')[0]!];
+  // The validator's own words for a limit, in plain ones: “Too big: expected string to have <=200000 characters”.
+  const limit = /^Too big: expected (string|array) to have <=(\d+) (\w+)\.?$/.exec(rest);
+  if (limit) {
+    const [, kind, n, unit] = limit as unknown as [string, string, string, string];
+    const most = `at most ${formatNumber(Number(n))} ${kind === 'string' ? 'characters' : unit}`;
+    return kind === 'string' ? `${label ?? 'This'} is too long (${most}).` : `${label ?? 'This'} has too many (${most}).`;
+  }
   const words = rest.charAt(0).toUpperCase() + rest.slice(1);
   return label ? `${label}: ${words}` : words;
 };

@@ -3,6 +3,7 @@
  *   --memory     a throwaway run: nothing is kept
  *   --port N     API port (default 8787; 0 picks a free one)
  *   --data DIR   data folder (default .parley/ in the project)
+ *   --log-level L  debug, info (a line per request), warn (default) or error
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,19 +15,28 @@ const { values } = parseArgs({
     memory: { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.PORT ?? '8787' },
     data: { type: 'string', default: path.resolve(import.meta.dirname, '../../.parley') },
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const logLevel = LOG_LEVELS.find((l) => l === values['log-level']);
+if (!logLevel) {
+  console.error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  process.exit(2);
+}
 
 const started = Date.now();
 const platform = await startPlatform({
   dataDir: values.memory ? undefined : values.data,
   port: Number(values.port),
-  logLevel: 'info',
+  logLevel,
 });
 
 console.log(`
 Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
+  Admin panel     ${platform.apiUrl}/admin/   (sign in with any e-mail address)
   API             ${platform.apiUrl}
   Sign in         POST ${platform.apiUrl}/local/sign-in  {"email":"you@example.com"}   (local use only)
   Admin API       ${platform.apiUrl}/v1/...   (Authorization: Bearer <token>)
@@ -36,6 +46,7 @@ Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} 
   S3 (emulator)   ${platform.s3Url}   bucket ${platform.bucket}
   Data            ${platform.dataDir ?? 'in memory: gone when you stop'}
 
+Logs: ${logLevel === 'warn' || logLevel === 'error' ? 'warnings and errors only (--log-level info for a line per request)' : logLevel}.
 Press Ctrl-C to stop.
 `);
 

@@ -21,7 +21,7 @@ import type { ChatModel, ChatRequest, Deps } from './ports.ts';
 import { buildMessages, systemPrompt } from './prompt.ts';
 import { visitorMessageFor } from './provider-messages.ts';
 import { retrieve } from './retrieval.ts';
-import { approxTokens } from './text.ts';
+import { approxTokens, terms } from './text.ts';
 import { addressKey, rateLimited, type VisitorSession } from './visitor.ts';
 
 export type { Citation } from './model.ts';
@@ -127,7 +127,11 @@ export const prepareAnswer = async (
     if (reservationResult.status === 'fulfilled' && reservationResult.value) await releaseBudget(deps, tenant, bot.botId, reservationResult.value);
     throw (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
   }
-  const [key, passages, reservation] = [keyResult.value, passagesResult.value, reservationResult.value];
+  const [key, retrieved, reservation] = [keyResult.value, passagesResult.value, reservationResult.value];
+  // Parley's own answerer can only quote: a passage that shares no word with the question gives
+  // it nothing to say, and none at all means the visitor is told so and offered a person.
+  const wanted = new Set(terms(question));
+  const passages = key.keyClass === 'local' ? retrieved.filter((p) => terms(p.text).some((t) => wanted.has(t))) : retrieved;
   const model = modelFor(deps, key, choice.provider === 'local' ? '' : choice.model);
   const history = turns.filter((t) => t.answered).slice(-HISTORY_TURNS);
   const request: ChatRequest = {

@@ -190,6 +190,17 @@ export const listContacts = async (deps: Deps, tenant: TenantContext, botId: str
   return deps.contacts.list(tenant, botId, kind, 200);
 };
 
+/**
+ * Removes a request for a person or a lead once the owner has dealt with it; the
+ * visitor's contact details go with it (the conversation, if any, stays).
+ */
+export const deleteContact = async (deps: Deps, tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<void> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  await requireNoHold(deps, tenant);
+  if (!isId(contactId) || !(await deps.contacts.delete(tenant, botId, kind, contactId))) throw notFound(kind === 'lead' ? 'lead' : 'request for a person');
+};
+
 /** Usage of a month (`YYYY-MM`, this month by default) by bot and key class, with totals. */
 export const usageOf = async (deps: Deps, tenant: TenantContext, month?: string): Promise<{ month: string; rows: UsageRow[]; totals: Omit<UsageRow, 'month' | 'botId' | 'keyClass'> }> => {
   requireRole(tenant, 'viewer');

@@ -84,7 +84,7 @@ export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: strin
     residency: { profile: deps.residency.profile, region: deps.region, summary: deps.residency.summary },
     storage: {
       region: deps.region,
-      summary: `Documents, their passages and index, conversations and visitors' contact details are stored in ${regionInWords(deps.region)}, sealed with a key of this account's own; erasing the account destroys that key.`,
+      summary: `Documents, their passages and index, conversations and visitors' contact details are stored ${deps.stage === 'local' ? "on this computer, by Parley's local platform (on AWS: in the deployment's region)" : `in ${regionInWords(deps.region)}`}, sealed with a key of this account's own; erasing the account destroys that key.`,
     },
     retention: {
       conversationsDays,

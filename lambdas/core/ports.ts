@@ -340,7 +340,8 @@ export interface ContactRepository {
   put(tenant: TenantContext, contact: VisitorContact): Promise<void>;
   /** Newest first. */
   list(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], limit: number): Promise<VisitorContact[]>;
-  delete(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<void>;
+  /** False when there was no such contact. */
+  delete(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<boolean>;
 }
 
 /** The result of counting a request against a rate limit. */

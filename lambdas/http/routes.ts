@@ -55,6 +55,8 @@ export const routes: readonly Route[] = [
   admin('DELETE', '/v1/bots/{botId}/conversations/{conversationId}'),
   admin('GET', '/v1/bots/{botId}/leads'),
   admin('GET', '/v1/bots/{botId}/handoffs'),
+  admin('DELETE', '/v1/bots/{botId}/leads/{contactId}'),
+  admin('DELETE', '/v1/bots/{botId}/handoffs/{contactId}'),
   admin('GET', '/v1/usage'),
   admin('GET', '/v1/visitors'),
   admin('DELETE', '/v1/visitors/{visitorId}'),

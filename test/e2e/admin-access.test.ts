@@ -289,7 +289,7 @@ describe('the admin panel’s sign-in, uploads and roles, from its runtime confi
     await page.goto(`${bots}/data`);
     await page.locator('li.doc').first().waitFor();
     expect(await page.locator('.dropzone').count()).toBe(0);
-    expect(await page.getByRole('button', { name: /^(Delete|Re-ingest) / }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(Delete|Process again) / }).count()).toBe(0);
     expect(await page.locator('summary', { hasText: 'Paste text' }).count()).toBe(0);
     expect(await page.locator('.role-note').count()).toBe(1);
 

@@ -50,7 +50,9 @@ describe('the admin panel', () => {
       // The first sign-in asks for an account that does not exist yet: that 403 is expected.
       // So is the 409 when the test tries to make the last owner a viewer.
       const expected = (m.text().includes('status of 403') && m.location().url.endsWith('/v1/account'))
-        || (m.text().includes('status of 409') && m.location().url.includes('/v1/members/'));
+        || (m.text().includes('status of 409') && m.location().url.includes('/v1/members/'))
+        // So is the refusal the test makes up for a pasted text.
+        || (m.text().includes('status of 400') && m.location().url.endsWith('/sources'));
       if (m.type() === 'error' && !expected) problems.push(`${m.text()} ${m.location().url}`);
     });
     page.on('pageerror', (e) => problems.push(e.message));
@@ -127,6 +129,28 @@ describe('the admin panel', () => {
     await expect.poll(() => pasted.locator('.badge').innerText().catch(() => ''), { timeout: 10_000 }).toBe('Ready');
     expect(await pasted.locator('.name').innerText()).toContain('<img src=x onerror="alert(1)">Opening hours');
     expect(await page.locator('main img').count()).toBe(0);
+    // The limit is stated up front and counted as one types; a longer text is refused before anything is sent.
+    const pasteText = paste.getByLabel('Text', { exact: true });
+    expect(await pasteText.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await paste.getByText('Up to 200,000 characters in one piece; split longer texts into several.').count()).toBe(1);
+    let sent = 0;
+    const countSources = (r: { url(): string; method(): string }) => void (r.method() === 'POST' && r.url().endsWith('/sources') && sent++);
+    page.on('request', countSources);
+    await paste.getByLabel('Title').fill('A long text');
+    await pasteText.fill('x'.repeat(200_001));
+    expect(await paste.locator('.char-count').innerText()).toBe('200,001 of 200,000 characters');
+    await paste.getByRole('button', { name: 'Add text' }).click();
+    expect(await paste.locator('.form-error').innerText()).toBe('This text is longer than 200,000 characters. Split it into several pieces.');
+    expect(sent).toBe(0);
+    page.off('request', countSources);
+    // What the API still refuses is said in plain words, naming the field by its label.
+    await page.route('**/sources', (route) => route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'invalid_request', message: 'text: Too big: expected string to have <=200000 characters' } }) }), { times: 1 });
+    await pasteText.fill('Short enough.');
+    expect(await paste.locator('.char-count').innerText()).toBe('13 of 200,000 characters');
+    await paste.getByRole('button', { name: 'Add text' }).click();
+    await expect.poll(() => paste.locator('.form-error').innerText()).toBe('Text is too long (at most 200,000 characters).');
+    await paste.getByLabel('Title').fill('');
+    await pasteText.fill('');
 
     // Ask in the live preview (the widget, inline) and get a cited answer.
     await tab('Try it').click();
@@ -162,7 +186,7 @@ describe('the admin panel', () => {
     await expect.poll(() => flow.innerText().catch(() => '')).toContain('Answers are written by Parley itself, quoting your documents: no question or passage leaves Parley.');
     const flowText = await flow.innerText();
     expect(flowText).toContain('Documents and questions are indexed by Parley itself: nothing is sent out to index them.');
-    expect(flowText).toMatch(/stored in .+, sealed with a key of this account's own/);
+    expect(flowText).toMatch(/stored on this computer, .+, sealed with a key of this account's own/);
     expect(flowText).toContain('Parley never uses your data to train models.');
     expect(flowText).toContain('Requests for a person and leads are kept');
     await capture(page, 'keys');
@@ -182,6 +206,10 @@ describe('the admin panel', () => {
     await expect.poll(() => transcript.locator('.answer').first().innerText().catch(() => '')).toContain('within 30 days of delivery');
     await transcript.locator('.sources summary').first().click();
     expect(await transcript.locator('.sources').first().innerText()).toContain('returns-policy.pdf');
+    // Who answered and when it goes, in plain words: no token count for an answer no AI provider wrote.
+    expect(await transcript.locator('.bubble.bot .muted.small').first().innerText()).toMatch(/· answered by Parley \(no AI provider\)$/);
+    expect(await transcript.innerText()).not.toMatch(/tokens?\b/);
+    expect(await transcript.locator('.card-head').innerText()).toMatch(/· will be deleted on \w{3} \d{1,2}, \d{4}/);
     await capture(page, 'conversations');
 
     // Search by text: conversations are sealed, so the server opens them; case and accents do not matter.
@@ -211,6 +239,16 @@ describe('the admin panel', () => {
     await transcript.getByLabel('The right answer').fill('Within 30 days of delivery, for a full refund. Start from your account page.');
     await transcript.getByRole('button', { name: 'Teach the bot this answer' }).click();
     await page.locator('.toast', { hasText: 'your bot has learned the improved answer' }).waitFor();
+
+    // A request for a person, once dealt with, is marked as handled (after confirming) and leaves the list.
+    await forYou.getByRole('button', { name: 'Mark as handled: request from visitor@example.com' }).click();
+    const handledDialog = page.getByRole('dialog', { name: 'Mark this request as handled?' });
+    await handledDialog.waitFor();
+    expect(await handledDialog.innerText()).toContain('The conversation itself stays.');
+    await handledDialog.getByRole('button', { name: 'Mark as handled' }).click();
+    await expect.poll(() => page.locator('.contacts').count()).toBe(0);
+    await expect.poll(() => page.locator('.conv').first().innerText()).not.toContain('Needs you');
+    expect(await page.locator('.conv').count()).toBe(1);
 
     // Delete a document, after confirming.
     await tab('Training data').click();
@@ -278,7 +316,8 @@ describe('the admin panel', () => {
     const warning = page.locator('.warning');
     expect(await warning.isVisible()).toBe(false);
     await page.getByRole('radio', { name: /With OpenAI/ }).check();
-    await page.getByLabel('Detail (dimensions)').selectOption('256');
+    await page.getByLabel('Detail', { exact: true }).selectOption('256');
+    expect(await page.getByText('More detail means slightly better matching of questions to your documents, and more storage for the index.').isVisible()).toBe(true);
     expect(await warning.innerText()).toContain('Changing this re-indexes every document of this bot.');
     expect(await warning.innerText()).toContain('the text of all of this bot’s documents, and each visitor question, is sent to OpenAI');
     await capture(page, 'settings-editors');
@@ -321,6 +360,11 @@ describe('the admin panel', () => {
     await expect.poll(() => log.innerText().catch(() => '')).toMatch(/^(?![\s\S]*Created a bot)[\s\S]*Added a provider key/);
     await page.getByLabel('Show').selectOption('');
     await expect.poll(() => log.innerText().catch(() => '')).toContain('Created a bot');
+    // Named in words: the bot by its name and the member by their address, never by an id.
+    const created = log.locator('tr', { hasText: 'Created a bot' }).first();
+    expect(await created.innerText()).toContain('Acme Help');
+    expect(await created.innerText()).toContain('owner@acme.example');
+    expect(await log.innerText()).not.toMatch(/\b[0-9A-HJKMNP-TV-Z]{26}\b/);
 
     // Invite a teammate: the invitation is listed until they sign in.
     const team = page.locator('section.card', { has: page.getByRole('heading', { name: 'Team' }) });
@@ -333,10 +377,12 @@ describe('the admin panel', () => {
     await team.getByRole('button', { name: 'Invite' }).click();
     await expect.poll(() => team.locator('table.invitations').innerText().catch(() => '')).toContain('sam@acme.example');
     expect(await team.locator('table.invitations').innerText()).toContain('Admin');
-    // The last owner cannot step down: the API's 409 is shown in words.
-    await team.getByLabel('Role of owner@acme.example').selectOption('viewer');
-    await page.locator('.toast.error', { hasText: 'An account needs an owner' }).waitFor();
-    expect(await team.getByLabel('Role of owner@acme.example').inputValue()).toBe('owner');
+    // Your own row says "You" and offers nothing that could only fail: the sole owner can neither step down nor leave.
+    const myRow = team.locator('table.team tbody tr', { hasText: 'owner@acme.example' });
+    expect(await myRow.locator('.badge').innerText()).toBe('You');
+    expect(await myRow.locator('td').nth(1).innerText()).toBe('Owner');
+    expect(await myRow.locator('select, button').count()).toBe(0);
+    expect(await team.getByRole('button', { name: /^Remove / }).count()).toBe(0);
 
     // Export all the account's data: progress, then links to files on the document store.
     const exporting = page.locator('section.card', { has: page.getByRole('heading', { name: 'Export all your data' }) });
@@ -410,12 +456,70 @@ describe('the admin panel', () => {
     expect(await axeViolations(p)).toEqual([]);
     await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
     await p.locator('table.team').waitFor();
+    // The team and the activity log are stacked rows on a phone ("label: value"), not tables that scroll sideways.
+    await p.locator('section.card', { has: p.getByRole('heading', { name: 'Activity log' }) }).locator('table').waitFor();
+    expect(await p.evaluate<boolean>(`[...document.querySelectorAll('.table-wrap')].every((w) => w.scrollWidth <= w.clientWidth)`)).toBe(true);
+    expect(await p.evaluate<string>(`getComputedStyle(document.querySelector('table.team tbody td[data-label="Role"]'), '::before').content`)).toBe('"Role"');
+    expect(await p.evaluate<number>(`document.querySelector('table.team thead').getBoundingClientRect().height`)).toBeLessThanOrEqual(1);
+    await p.locator('section.card', { has: p.getByRole('heading', { name: 'Team' }) }).screenshot({ path: path.join(RESULTS, 'admin-phone-team.png') });
+    const logCard = p.locator('section.card', { has: p.getByRole('heading', { name: 'Activity log' }) });
+    await logCard.scrollIntoViewIfNeeded();
+    const logBox = (await logCard.boundingBox())!;
+    await p.screenshot({ path: path.join(RESULTS, 'admin-phone-activity.png'), fullPage: true, clip: { x: logBox.x, y: logBox.y + (await p.evaluate<number>('scrollY')), width: logBox.width, height: Math.min(logBox.height, 700) } });
     await p.screenshot({ path: path.join(RESULTS, 'admin-phone-account.png'), fullPage: true });
     expect(await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
     await p.evaluate('window.scrollTo(0, 0)');
     await p.screenshot({ path: path.join(RESULTS, 'admin-phone-account.png'), fullPage: true });
     expect(await axeViolations(p)).toEqual([]);
     await phone.close();
+  });
+
+  it('wraps long names instead of pushing the page sideways, on a laptop and on a phone', async () => {
+    // 80 characters, the most a bot's name may have, without a space to break at.
+    const name = 'A'.repeat(80);
+    const session = await page.evaluate<string>(`sessionStorage.getItem('parley-admin:session')`);
+    const token = (JSON.parse(session) as { token: string }).token;
+    const api = (method: string, route: string, body?: unknown) => fetch(`${platform().apiUrl}${route}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const created = await api('POST', '/v1/bots', { name });
+    expect(created.status).toBe(201);
+    const botId = ((await created.json()) as { bot: { botId: string } }).bot.botId;
+    const fits = (p: Page) => p.evaluate<boolean>('document.documentElement.scrollWidth <= innerWidth');
+    try {
+      for (const viewport of [{ width: 1280, height: 860 }, { width: 390, height: 844 }]) {
+        const ctx = await browser().newContext({ viewport, ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}) });
+        const p = await ctx.newPage();
+        await p.addInitScript(`sessionStorage.setItem('parley-admin:session', ${JSON.stringify(session)})`);
+        const size = viewport.width < 600 ? 'phone' : 'laptop';
+        await p.goto(`${platform().apiUrl}/admin/#/`);
+        await p.locator('.bot-card h2', { hasText: name }).waitFor();
+        expect(await fits(p), `bots, ${size}`).toBe(true);
+        await p.screenshot({ path: path.join(RESULTS, `admin-long-name-bots-${size}.png`), fullPage: true });
+        await p.goto(`${platform().apiUrl}/admin/#/bots/${botId}/data`);
+        await p.getByText('No training data yet').waitFor();
+        expect(await p.locator('h1').innerText()).toBe(name);
+        expect(await fits(p), `training data, ${size}`).toBe(true);
+        await p.goto(`${platform().apiUrl}/admin/#/bots/${botId}/try`);
+        await p.locator('parley-widget').getByRole('textbox', { name: 'Your question' }).waitFor();
+        expect(await fits(p), `try it, ${size}`).toBe(true);
+        // The snippet stays inside its card, and its Copy button on screen.
+        const cardBox = (await p.locator('.card', { has: p.locator('.snippet') }).boundingBox())!;
+        const snippetBox = (await p.locator('.snippet').boundingBox())!;
+        expect(snippetBox.x + snippetBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+        const copy = p.getByRole('button', { name: 'Copy the embed snippet' });
+        await copy.scrollIntoViewIfNeeded();
+        const copyBox = (await copy.boundingBox())!;
+        expect(copyBox.x).toBeGreaterThanOrEqual(0);
+        expect(copyBox.x + copyBox.width).toBeLessThanOrEqual(viewport.width);
+        await p.evaluate('window.scrollTo(0, 0)');
+        await p.screenshot({ path: path.join(RESULTS, `admin-long-name-try-it-${size}.png`), fullPage: true });
+        expect(await axeViolations(p), `try it, ${size}`).toEqual([]);
+        await ctx.close();
+      }
+    } finally {
+      expect((await api('DELETE', `/v1/bots/${botId}`)).status).toBe(204);
+    }
   });
 
   it('works with a keyboard alone, moving focus to each new page’s heading', async () => {
@@ -434,6 +538,16 @@ describe('the admin panel', () => {
     await expect.poll(focused).toBe('h1:Acme Help');
     await tabTo('input:');
     expect(await page.evaluate<string>('document.activeElement.name')).toBe('name');
+    // Tabbing down the settings, the focused control scrolls clear of the sticky "Save changes" bar.
+    const contactSwitch = page.getByRole('switch', { name: 'Ask visitors for their contact details' });
+    const onSwitch = () => page.evaluate<boolean>(`document.activeElement?.getAttribute('role') === 'switch' && document.activeElement.labels[0]?.textContent === 'Ask visitors for their contact details'`);
+    for (let i = 0; i < 25 && !(await onSwitch()); i++) await page.keyboard.press('Tab');
+    expect(await onSwitch()).toBe(true);
+    const switchBox = (await contactSwitch.boundingBox())!;
+    const barBox = (await page.locator('.sticky-actions').boundingBox())!;
+    expect(switchBox.y + switchBox.height).toBeLessThanOrEqual(barBox.y);
+    expect(switchBox.y).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: path.join(RESULTS, 'admin-keyboard-settings-focus.png') });
 
     // Searching conversations and opening a result, by keyboard.
     await tabTo('a:Conversations', 'Shift+Tab');
@@ -448,6 +562,27 @@ describe('the admin panel', () => {
     expect(await page.evaluate<boolean>(`document.activeElement.classList.contains('conv')`)).toBe(true);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.conv-detail .answer').first().innerText().catch(() => '')).toContain('full refund');
+
+    // Opening the preview, tabbing into its question box and asking leave the page where it is: the whole
+    // preview fits in the window, so the browser never scrolls the page to show what is typed; only the chat's log scrolls.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await tab('Try it').click();
+    const box = page.locator('parley-widget').getByRole('textbox', { name: 'Your question' });
+    await box.waitFor();
+    expect(await focused()).toBe('h1:Acme Help');
+    const inBox = () => page.evaluate<boolean>(`document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label') === 'Your question'`);
+    const before = await page.evaluate<number>('window.scrollY');
+    for (let i = 0; i < 15 && !(await inBox()); i++) await page.keyboard.press('Tab');
+    expect(await inBox()).toBe(true);
+    const bots = page.locator('parley-widget .bot');
+    const shown = await bots.count();
+    await page.keyboard.type('How long do I have to return an item?');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => bots.count(), { timeout: 10_000 }).toBeGreaterThan(shown);
+    await page.locator('parley-widget .send[aria-label="Send"]').waitFor();
+    expect(await bots.last().locator('.b').innerText()).not.toBe('');
+    expect(await page.evaluate<number>('window.scrollY')).toBe(before);
+    await page.screenshot({ path: path.join(RESULTS, 'admin-keyboard-try-it.png') });
   });
 
   it('says in plain words when something fails, and tries again', async () => {
@@ -469,6 +604,20 @@ describe('the admin panel', () => {
     await page.locator('li.doc').first().waitFor();
     await page.locator('input[type=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
     expect(await page.locator('.upload-row.failed').innerText()).toContain('This type of file cannot be used. Use PDF, Word, HTML, Markdown, CSV or plain text.');
+
+    // A file with the same content as another is refused; processing it again would only fail again, so it is not offered.
+    const docs = page.locator('li.doc');
+    await page.locator('input[type=file]').setInputFiles({ name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from('# FAQ\n\nGift cards never expire.\n') });
+    await expect.poll(() => docs.filter({ hasText: 'faq.md' }).locator('.badge').innerText().catch(() => ''), { timeout: 10_000 }).toBe('Ready');
+    await page.locator('input[type=file]').setInputFiles({ name: 'faq-copy.md', mimeType: 'text/markdown', buffer: Buffer.from('# FAQ\n\nGift cards never expire.\n') });
+    const copy = docs.filter({ hasText: 'faq-copy.md' });
+    await expect.poll(() => copy.locator('.badge').innerText().catch(() => ''), { timeout: 10_000 }).toBe('Failed');
+    expect(await copy.locator('.doc-error').innerText()).toBe('This file has the same content as "faq.md", which this bot already has.');
+    // Screen readers hear what became of it in words.
+    expect(await page.locator('.doc-list + p[aria-live], [aria-live=polite].sr-only').first().innerText()).toBe('faq-copy.md could not be used: This file has the same content as "faq.md", which this bot already has.');
+    expect(await page.getByRole('button', { name: 'Process again faq-copy.md' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete faq-copy.md' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Process again faq.md' }).count()).toBe(1);
   });
 
   it('asks to sign in again when the session has ended, then returns to the same page', async () => {

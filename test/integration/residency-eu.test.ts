@@ -98,7 +98,8 @@ describe('the EU residency profile', () => {
       region: 'eu-west-1',
       summary: 'This deployment keeps data in the EU: everything is stored in the AWS region eu-west-1 (Ireland), and model providers are called only through endpoints inside the EU.',
     });
-    expect(flow.storage.summary).toContain('stored in the AWS region eu-west-1 (Ireland)');
+    // The test platform is the local one: it says where the data really is.
+    expect(flow.storage.summary).toContain("stored on this computer, by Parley's local platform");
   });
 
   it('answers a bot configured for Anthropic before the profile with the clear error, and calls nobody', async () => {

@@ -43,6 +43,17 @@ describe('the thin slice, through real HTTP', () => {
     expect(reply.events.at(-1)?.data).toMatchObject({ answered: false });
   });
 
+  it('does not quote a near but unrelated passage: a question sharing no word with the documents gets "not found" and a person', async () => {
+    const owner = await newOwner(platform());
+    await uploadDocument(platform(), owner, 'menu.md', '# Breads\n\nWe bake sourdough every morning with organic rye flour.\n\n# Cakes\n\nCarrot cake and lemon drizzle are baked on Fridays.\n');
+    const reply = await ask(platform(), owner.publicId, 'Do you sell croissants with chocolate?');
+    expect(reply.answer).toMatch(/couldn't find that/);
+    expect(reply.sources).toEqual([]);
+    expect(reply.done).toMatchObject({ answered: false, offerHandoff: true });
+    const lemon = await ask(platform(), owner.publicId, 'When is the lemon drizzle baked?');
+    expect(lemon.answer).toBe('Carrot cake and lemon drizzle are baked on Fridays. [1]');
+  });
+
   it('stops answering from a document once it is deleted', async () => {
     const owner = await newOwner(platform());
     const doc = await uploadDocument(platform(), owner, 'faq.md', FAQ);

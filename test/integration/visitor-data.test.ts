@@ -70,6 +70,18 @@ describe('conversations and what visitors leave', () => {
     const handoffs = await o.request<{ handoffs: Array<Record<string, unknown>> }>('GET', `/v1/bots/${o.botId}/handoffs`);
     expect(handoffs.body.handoffs).toEqual([expect.objectContaining({ name: 'Ada', email: 'ada@example.com', message: 'Can I book a fitting?', conversationId: reply.conversationId })]);
     expect((await o.request<{ entries: Array<{ action: string }> }>('GET', '/v1/audit?action=visitor')).body.entries.map((e) => e.action)).toEqual(['visitor.handoff']);
+
+    // Dealt with: the owner removes it, with the visitor's details; nobody else can, not even with their own bot.
+    const contactId = String(handoffs.body.handoffs[0]!.contactId);
+    const stranger = await owner();
+    expect((await stranger.request('DELETE', `/v1/bots/${stranger.botId}/handoffs/${contactId}`)).status).toBe(404);
+    expect((await stranger.request('DELETE', `/v1/bots/${o.botId}/handoffs/${contactId}`)).status).toBe(404);
+    expect((await o.request('DELETE', `/v1/bots/${o.botId}/leads/${contactId}`)).status).toBe(404);
+    expect((await o.request('DELETE', `/v1/bots/${o.botId}/handoffs/${contactId}`)).status).toBe(204);
+    expect((await o.request('DELETE', `/v1/bots/${o.botId}/handoffs/${contactId}`)).status).toBe(404);
+    expect((await o.request<{ handoffs: unknown[] }>('GET', `/v1/bots/${o.botId}/handoffs`)).body.handoffs).toEqual([]);
+    const audit = await o.request<{ entries: Array<{ action: string; target?: string; outcome: string }> }>('GET', '/v1/audit?action=contact');
+    expect(audit.body.entries.map((e) => [e.action, e.outcome])).toEqual(expect.arrayContaining([['contact.delete', 'ok']]));
   });
 
   it('takes leads through the owner’s own form, refusing what the form does not ask for', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createExtractiveAnswerer, pickSentences } from '../../lambdas/adapters/models/extractive-answerer.ts';
+import { createExtractiveAnswerer, NOTHING_TO_QUOTE, pickSentences } from '../../lambdas/adapters/models/extractive-answerer.ts';
 import { createLocalEmbedder, embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
 import type { ChatModelEvent } from '../../lambdas/core/ports.ts';
 import { dot } from '../../lambdas/core/retrieval.ts';
@@ -46,8 +46,20 @@ describe('the extractive answerer', () => {
     expect(events.at(-1)).toMatchObject({ type: 'usage' });
   });
 
-  it('falls back to the first sentence of the best passage', () => {
-    expect(pickSentences('zzz', passages).map((c) => c.sentence)).toEqual(['You can return items within 30 days.']);
+  it('quotes nothing when no sentence shares a word with the question, and says so', async () => {
+    expect(pickSentences('zzz', passages)).toEqual([]);
+    const events = await collect(createExtractiveAnswerer().stream(request('Do you sell chocolate croissants?'), {}));
+    expect(events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('')).toBe(NOTHING_TO_QUOTE);
+  });
+
+  it('leaves out section titles and short label lines, and sentences far weaker than the best', () => {
+    const pdf = [
+      { section: 'Opening hours', text: 'Opening hours\nThe bakery is open from seven in the morning until six in the evening.' },
+      { section: 'Recipes', text: 'Recipe 1234 is a rye sourdough with caraway. Our recipe book has many breads, cakes, tarts, buns, pies and biscuits to try.' },
+    ];
+    expect(pickSentences('When are the opening hours of the bakery?', pdf).map((c) => c.sentence))
+      .toEqual(['The bakery is open from seven in the morning until six in the evening.']);
+    expect(pickSentences('What is recipe 1234?', pdf).map((c) => c.sentence)).toEqual(['Recipe 1234 is a rye sourdough with caraway.']);
   });
 
   it('stops when the visitor cancels', async () => {

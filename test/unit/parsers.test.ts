@@ -41,6 +41,6 @@ describe('type detection from bytes', () => {
   it('refuses a declared text file whose bytes are a PDF, with an owner-readable reason', async () => {
     const parser = createDocumentParser();
     await expect(parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).rejects.toThrow(UnreadableDocument);
-    await expect(parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).rejects.toThrow('declared as text/plain, but its contents look like a PDF');
+    await expect(parser.parse(bytes('%PDF-1.4\n...'), 'text/plain', 'a.txt')).rejects.toThrow('The name of this file says it is a text file, but its contents look like a PDF.');
   });
 });

@@ -4,7 +4,8 @@
  */
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
-import { h, icon, mount, s } from '../dom.ts';
+import { h, icon, mount, s, type Child } from '../dom.ts';
+import { readSession } from '../session.ts';
 import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, KeyClass, Member, Role, Usage } from '../types.ts';
 import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
@@ -60,9 +61,10 @@ const ACTIONS: Record<string, string> = {
   'bot.delete': 'Deleted a bot',
   'document.upload': 'Uploaded a document',
   'document.source': 'Added text, Q&A or a website',
-  'document.reingest': 'Re-read a document',
+  'document.reingest': 'Processed a document again',
   'document.delete': 'Deleted a document',
   'conversation.delete': 'Deleted a conversation',
+  'contact.delete': 'Marked a request for a person or a lead as handled',
   'chat.provider_call': 'An answer from the AI provider',
   'visitor.erase': 'Erased a visitor’s data',
   'account.hold.placed': 'Legal hold placed',
@@ -81,6 +83,10 @@ const ROLES: Array<{ id: Role; label: string }> = [
   { id: 'owner', label: 'Owner' },
 ];
 const ROLE_HINT = 'Viewers read conversations and usage; admins also change bots, documents and keys; owners also manage the team and can delete the account.';
+/** A table cell named by its column, shown as "label: value" when the table is stacked on a phone. */
+const cell = (label: string, ...children: Child[]): HTMLElement => h('td', { 'data-label': label }, h('span', null, ...children));
+const actionsCell = (...children: Child[]): HTMLElement => h('td', { class: 'actions-cell' }, ...children);
+
 const roleSelect = (value: Role, label: string): HTMLSelectElement => {
   const select = h('select', { 'aria-label': label }, ...ROLES.map((r) => h('option', { value: r.id }, r.label)));
   select.value = value;
@@ -125,10 +131,22 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
         }
       });
     });
-    const readOnlyRow = (m: Member): HTMLElement =>
-      h('tr', null, h('td', null, m.email), h('td', null, ROLES.find((r) => r.id === m.role)?.label ?? m.role), h('td', null, formatDate(m.addedAt, false)), h('td', null));
+    const me = readSession()?.email.toLowerCase();
+    const isMe = (m: Member) => !!me && m.email.toLowerCase() === me;
+    const owners = members.filter((m) => m.role === 'owner').length;
+    const roleLabel = (r: Role) => ROLES.find((x) => x.id === r)?.label ?? r;
+    const readOnlyRow = (m: Member, note?: Child): HTMLElement =>
+      h('tr', null,
+        cell('Member', m.email),
+        cell('Role', roleLabel(m.role)),
+        cell('Since', formatDate(m.addedAt, false)),
+        actionsCell(note));
     const memberRow = (m: Member): HTMLElement => {
+      // Your own row has nothing to change (an owner cannot demote or remove themselves here),
+      // and the last owner is never offered for removal or demotion: the account needs one.
+      if (isMe(m)) return readOnlyRow(m, badge('You', 'info'));
       if (!owner) return readOnlyRow(m);
+      if (m.role === 'owner' && owners <= 1) return readOnlyRow(m, h('span', { class: 'muted small' }, 'The only owner'));
       const select = roleSelect(m.role, `Role of ${m.email}`);
       select.addEventListener('change', () => {
         select.disabled = true;
@@ -144,7 +162,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
           });
       });
       const remove = button('Remove', () => void (async () => {
-        if (!(await confirmAction(`Remove ${m.email}?`, 'They lose access to this account at once. You can invite them again later.', 'Remove member'))) return;
+        if (!(await confirmAction(`Remove ${m.email}?`, `${m.email} loses access to this account at once. You can invite them again later.`, 'Remove member'))) return;
         await busy(remove, async () => {
           try {
             await request('DELETE', `/v1/members/${encodeURIComponent(m.userId)}`);
@@ -155,7 +173,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
           }
         });
       })(), { kind: 'ghost', icon: 'trash', label: `Remove ${m.email}` });
-      return h('tr', null, h('td', null, m.email), h('td', null, select), h('td', null, formatDate(m.addedAt, false)), h('td', null, h('div', { class: 'row-actions' }, remove)));
+      return h('tr', null, cell('Member', m.email), cell('Role', select), cell('Since', formatDate(m.addedAt, false)), actionsCell(h('div', { class: 'row-actions' }, remove)));
     };
     const invitationRow = (i: Invitation): HTMLElement => {
       const cancel = button('Cancel invitation', () => void busy(cancel, async () => {
@@ -167,15 +185,15 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
           notify(teamMessage(err), 'error');
         }
       }), { kind: 'ghost', label: `Cancel invitation to ${i.email}` });
-      return h('tr', null, h('td', null, i.email), h('td', null, ROLES.find((r) => r.id === i.role)?.label ?? i.role), h('td', null, `Until ${formatDate(i.expiresAt, false)}`), h('td', null, owner ? h('div', { class: 'row-actions' }, cancel) : null));
+      return h('tr', null, cell('E-mail address', i.email), cell('Role', roleLabel(i.role)), cell('Valid', `Until ${formatDate(i.expiresAt, false)}`), actionsCell(owner ? h('div', { class: 'row-actions' }, cancel) : null));
     };
     return [
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table team' },
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table team stacked' },
         h('caption', { class: 'sr-only' }, 'Team members'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Since'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
         h('tbody', null, ...members.map(memberRow)))),
       invitations.length ? h('h3', null, 'Invited, not joined yet') : null,
-      invitations.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table invitations' },
+      invitations.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table invitations stacked' },
         h('caption', { class: 'sr-only' }, 'Pending invitations'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'E-mail address'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Valid'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
         h('tbody', null, ...invitations.map(invitationRow)))) : null,
@@ -389,16 +407,24 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
     ];
   });
 
-  const loadAudit = (prefix: string) => void loadInto(audit, 'the activity log', () => get<{ entries: AuditEntry[] }>(`/v1/audit?limit=50${prefix ? `&action=${prefix}` : ''}`), ({ entries }) =>
-    entries.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Activity log, scrolls sideways' }, h('table', { class: 'table' },
+  // Names for the ids the log records: a bot by its name, a member by their e-mail address.
+  const namesOf = async (): Promise<{ bots: Map<string, string>; people: Map<string, string> }> => {
+    const [bots, team] = await Promise.all([
+      get<{ bots: Bot[] }>('/v1/bots').catch(() => ({ bots: [] as Bot[] })),
+      get<{ members: Member[] }>('/v1/members').catch(() => ({ members: [] as Member[] })),
+    ]);
+    return { bots: new Map(bots.bots.map((b) => [b.botId, b.name])), people: new Map(team.members.map((m) => [m.userId, m.email])) };
+  };
+  const loadAudit = (prefix: string) => void loadInto(audit, 'the activity log', () => Promise.all([get<{ entries: AuditEntry[] }>(`/v1/audit?limit=50${prefix ? `&action=${prefix}` : ''}`), namesOf()]), ([{ entries }, names]) =>
+    entries.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Activity log' }, h('table', { class: 'table stacked' },
       h('caption', { class: 'sr-only' }, 'Activity log, newest first'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'From'))),
       h('tbody', null, ...entries.map((e) => h('tr', null,
-        h('td', null, formatDate(e.at)),
-        h('td', null, ACTIONS[e.action] ?? e.action, e.target ? h('span', { class: 'muted small' }, ` · ${e.target}`) : null),
-        h('td', null, e.actor.kind === 'user' ? 'Team member' : e.actor.kind === 'visitor' ? 'A visitor' : 'Parley'),
-        h('td', null, e.outcome === 'ok' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
-        h('td', { class: 'mono small' }, e.sourceIp ?? '—'))))))
+        cell('When', formatDate(e.at)),
+        cell('What', ACTIONS[e.action] ?? e.action, e.target && names.bots.has(e.target) ? h('span', { class: 'muted small' }, ` · ${names.bots.get(e.target)}`) : null),
+        cell('Who', e.actor.kind === 'user' ? (e.actor.userId && names.people.get(e.actor.userId)) || 'A former team member' : e.actor.kind === 'visitor' ? 'A visitor' : 'Parley'),
+        cell('Outcome', e.outcome === 'ok' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
+        cell('From', h('span', { class: 'mono small' }, e.sourceIp ?? '—')))))))
       : empty('Nothing yet', 'Changes to bots, documents, keys, the team and settings are recorded here.'));
   auditFilter.addEventListener('change', () => loadAudit(auditFilter.value));
   loadAudit('');

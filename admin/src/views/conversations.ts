@@ -9,16 +9,28 @@ import { h, icon, mount } from '../dom.ts';
 import type { Bot, Contact, Conversation, ConversationMatch, Turn } from '../types.ts';
 import { badge, busy, button, card, confirmAction, download, empty, failure, field, formatDate, formatNumber, loadInto, loading, notify, plural } from '../ui.ts';
 
-const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key', local: 'no provider' };
+const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key' };
 
-const contactItem = (c: Contact, open: (id: string) => void): HTMLElement =>
-  h('li', { class: `contact ${c.kind}` },
+/** Who wrote an answer, and what it cost when an AI provider wrote it. */
+const answeredBy = (t: Turn): string => t.keyClass === 'local' || t.provider === 'local'
+  ? 'answered by Parley (no AI provider)'
+  : `${t.model ? `${t.provider} ${t.model}, ` : ''}${KEY_CLASS[t.keyClass] ?? t.keyClass} · ${plural(t.usage.inputTokens + t.usage.outputTokens, 'token')}`;
+
+const contactItem = (c: Contact, open: (id: string) => void, handled: ((c: Contact, btn: HTMLButtonElement) => void) | null): HTMLElement => {
+  const who = c.name ?? c.email ?? c.phone ?? 'a visitor';
+  const done = handled && c.kind === 'handoff'
+    ? button('Mark as handled', () => handled(c, done!), { kind: 'ghost', label: `Mark as handled: request from ${who}` })
+    : null;
+  return h('li', { class: `contact ${c.kind}` },
     h('div', null,
       h('p', { class: 'name' }, badge(c.kind === 'handoff' ? 'Wants a person' : 'Lead', c.kind === 'handoff' ? 'warn' : 'info'), ' ', c.name ?? 'A visitor'),
       h('p', { class: 'muted small' }, [c.email, c.phone, formatDate(c.createdAt)].filter(Boolean).join(' · ')),
       c.message ? h('blockquote', null, c.message) : null,
       c.fields && Object.keys(c.fields).length ? h('dl', { class: 'fields' }, ...Object.entries(c.fields).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])) : null),
-    c.conversationId ? button('Read conversation', () => open(c.conversationId!), { kind: 'ghost' }) : null);
+    c.conversationId || done ? h('div', { class: 'contact-actions' },
+      c.conversationId ? button('Read conversation', () => open(c.conversationId!), { kind: 'ghost' }) : null,
+      done) : null);
+};
 
 /** Answer text with its citation markers, `[1]`, as small numbered marks (text nodes only). */
 const answerText = (text: string): HTMLElement => {
@@ -71,7 +83,7 @@ const turnView = (base: string, t: Turn, canEdit: boolean): HTMLElement =>
         h('ol', null, ...t.citations.map((c) => h('li', null,
           h('p', { class: 'small' }, [c.document, c.section, c.page ? `page ${c.page}` : ''].filter(Boolean).join(' · ')),
           h('p', { class: 'quote' }, c.quote))))) : null,
-      h('p', { class: 'muted small' }, `${formatDate(t.createdAt)} · ${t.model && t.provider !== 'local' ? `${t.provider} ${t.model}, ` : ''}${KEY_CLASS[t.keyClass] ?? t.keyClass} · ${formatNumber(t.usage.inputTokens + t.usage.outputTokens)} tokens`),
+      h('p', { class: 'muted small' }, `${formatDate(t.createdAt)} · ${answeredBy(t)}`),
       canEdit ? improveForm(base, t) : null));
 
 /** A search result's snippet, the matched words marked (text nodes only). */
@@ -122,7 +134,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
       })(), { kind: 'ghost', icon: 'trash', label: 'Delete this conversation' });
       mount(detail,
         h('div', { class: 'card-head' },
-          h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `Started ${formatDate(conversation.createdAt)} on ${conversation.origin} · erased ${formatDate(conversation.expiresAt, false)}`)),
+          h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `Started ${formatDate(conversation.createdAt)} on ${conversation.origin} · will be deleted on ${formatDate(conversation.expiresAt, false)}`)),
           h('div', { class: 'actions' }, exp, del)),
         h('ol', { class: 'turns' }, ...turns.map((t) => turnView(base, t, ctx.can('admin')))));
       // A search result opens at the turn that matched.
@@ -221,16 +233,28 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
   };
   void first();
 
-  void loadInto(contacts, 'messages for you', () => Promise.all([
+  /** A request for a person the owner has dealt with: removed, after asking (it cannot be undone). */
+  const handled = !ctx.can('admin') ? null : (c: Contact, btn: HTMLButtonElement) => void (async () => {
+    if (!(await confirmAction('Mark this request as handled?', 'It is removed from “Waiting for you”, with the visitor’s message and contact details. The conversation itself stays. This cannot be undone.', 'Mark as handled'))) return;
+    await busy(btn, async () => {
+      await request('DELETE', `${base}/handoffs/${encodeURIComponent(c.contactId)}`);
+      notify('Marked as handled.');
+      loadContacts();
+    });
+  })();
+
+  const loadContacts = (): void => void loadInto(contacts, 'messages for you', () => Promise.all([
     get<{ handoffs: Contact[] }>(`${base}/handoffs`), get<{ leads: Contact[] }>(`${base}/leads`),
   ]), ([{ handoffs }, { leads }]) => {
     const all = [...handoffs, ...leads].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    flagged.clear();
     for (const c of all) if (c.conversationId) flagged.add(c.conversationId);
     if (items.length) renderList();
     if (!all.length) return null;
     const counts = [handoffs.length ? plural(handoffs.length, 'request') + ' to talk to a person' : '', leads.length ? plural(leads.length, 'lead') : ''].filter(Boolean).join(' and ');
     return card('Waiting for you',
-      h('p', { class: 'muted' }, `${counts}. Reply to them by e-mail or phone.`),
-      h('ul', { class: 'contacts' }, ...all.map((c) => contactItem(c, open))));
+      h('p', { class: 'muted' }, `${counts}. Reply to them by e-mail or phone${handled && handoffs.length ? ', then mark requests as handled' : ''}.`),
+      h('ul', { class: 'contacts' }, ...all.map((c) => contactItem(c, open, handled))));
   });
+  loadContacts();
 };

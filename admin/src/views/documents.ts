@@ -7,7 +7,7 @@ import { get, messageOf, request, uploadFile } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
 import type { Bot, DocumentRecord, UploadTicket } from '../types.ts';
-import { badge, busy, button, confirmAction, empty, failure, field, formatBytes, formatDate, loading, notify, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
+import { badge, busy, button, confirmAction, empty, failure, field, formatBytes, formatDate, formatNumber, loading, notify, plainError, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const TYPES: Record<string, string> = {
   pdf: 'application/pdf',
@@ -25,6 +25,26 @@ const MAX_BYTES = 25 * 1024 * 1024;
 const POLL_MS = 1000;
 /** The upload link's lifetime (15 minutes) and a little more. */
 const UPLOAD_WAIT_MS = 16 * 60 * 1000;
+
+/** The longest text the API takes in one piece (lambdas/http: `text` of a text source). */
+const MAX_TEXT_CHARS = 200_000;
+/** The API's limit on a request body. */
+const MAX_BODY_BYTES = 256 * 1024;
+/** The API's field names in the "Add more" forms, as the page labels them. */
+const SOURCE_LABELS: Record<string, string> = { title: 'Title', text: 'Text', pairs: 'Questions & answers', url: 'Website address', maxPages: 'At most this many pages' };
+
+/**
+ * A document refused because another document of the bot has the same content
+ * (lambdas/core/ingestion.ts): processing it again would fail the same way.
+ */
+const isDuplicate = (doc: DocumentRecord): boolean => doc.status === 'failed' && /^This file has the same content as /.test(doc.error ?? '');
+
+/** What became of a document, for screen readers, in words. */
+const statusWords = (doc: DocumentRecord): string =>
+  doc.status === 'ready' ? `${doc.name} is ready: your bot answers from it now.`
+    : doc.status === 'failed' ? `${doc.name} could not be used: ${doc.error ?? 'it could not be read.'}`
+      : doc.status === 'processing' ? `${doc.name} is being read.`
+        : `${doc.name} is waiting for its upload.`;
 
 /** The content type the API expects, from the file's extension (browsers leave `.md` untyped). */
 const contentTypeOf = (file: File): string | undefined => TYPES[file.name.toLowerCase().split('.').pop() ?? ''];
@@ -93,11 +113,11 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
   });
 
   const docRow = (doc: DocumentRecord): HTMLElement => {
-    const reingest = button('Re-ingest', () => void busy(reingest, async () => {
+    const reingest = button('Process again', () => void busy(reingest, async () => {
       await request('POST', `${base}/documents/${doc.docId}/reingest`);
       notify(`${doc.name} is being read again.`);
       await refresh();
-    }), { kind: 'ghost', icon: 'refresh', label: `Re-ingest ${doc.name}` });
+    }), { kind: 'ghost', icon: 'refresh', label: `Process again ${doc.name}` });
     const remove = button('Delete', () => void (async () => {
       if (!(await confirmAction(`Delete “${doc.name}”?`, 'Your bot stops using it at once. The file and everything learned from it are erased. This cannot be undone.', 'Delete document'))) return;
       await busy(remove, async () => {
@@ -117,7 +137,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
         crawl,
         doc.status === 'failed' ? h('p', { class: 'doc-error' }, doc.error ?? 'This document could not be read.') : null,
         personalData(doc)),
-      ctx.can('admin') ? h('div', { class: 'doc-actions' }, doc.status === 'ready' || doc.status === 'failed' ? reingest : null, remove) : null);
+      ctx.can('admin') ? h('div', { class: 'doc-actions' }, (doc.status === 'ready' || doc.status === 'failed') && !isDuplicate(doc) ? reingest : null, remove) : null);
   };
 
   let inFlight: Promise<void> | undefined;
@@ -152,7 +172,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     const next = new Map(docs.map((d) => [d.docId, d.status]));
     for (const d of docs) {
       const before = lastStatus.get(d.docId);
-      if (before && before !== d.status && (d.status === 'ready' || d.status === 'failed')) live.textContent = `${d.name} is ${d.status === 'ready' ? 'ready' : 'failed'}.`;
+      if (before && before !== d.status && (d.status === 'ready' || d.status === 'failed')) live.textContent = statusWords(d);
     }
     lastStatus = next;
     docs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -248,7 +268,7 @@ const addSources = (base: string, added: () => void): HTMLElement => {
           notify('Added. Your bot is reading it now.');
           added();
         } catch (err) {
-          error.textContent = messageOf(err);
+          error.textContent = plainError(err, SOURCE_LABELS);
         }
       });
     });
@@ -258,8 +278,29 @@ const addSources = (base: string, added: () => void): HTMLElement => {
   const text = h('textarea', { rows: '6', required: true, placeholder: 'We are open Monday to Friday, 9:00 to 17:00…' });
   const textError = h('p', { class: 'form-error', role: 'alert' });
   const textSubmit = button('Add text', () => undefined, { kind: 'primary', type: 'submit' });
-  const textForm = h('form', { class: 'stack', novalidate: true }, field('Title', title), field('Text', text), textError, textSubmit);
-  submitWith(textForm, textSubmit, textError, () => (!title.value.trim() || !text.value.trim() ? 'Give the text a title and some content.' : { kind: 'text', title: title.value.trim(), text: text.value }));
+  const textField = field('Text', text, `Up to ${formatNumber(MAX_TEXT_CHARS)} characters in one piece; split longer texts into several.`);
+  // A live count of what is typed or pasted (read with the field's description, not announced on every key).
+  const counter = h('p', { class: 'hint char-count', id: uid('count') });
+  text.setAttribute('aria-describedby', `${text.getAttribute('aria-describedby') ?? ''} ${counter.id}`.trim());
+  const count = () => {
+    const n = text.value.length;
+    counter.textContent = `${formatNumber(n)} of ${formatNumber(MAX_TEXT_CHARS)} characters`;
+    counter.classList.toggle('over', n > MAX_TEXT_CHARS);
+    if (n > MAX_TEXT_CHARS) text.setAttribute('aria-invalid', 'true');
+    else text.removeAttribute('aria-invalid');
+  };
+  text.addEventListener('input', count);
+  count();
+  textField.append(counter);
+  const textForm = h('form', { class: 'stack', novalidate: true }, field('Title', title), textField, textError, textSubmit);
+  textForm.addEventListener('reset', () => queueMicrotask(count));
+  submitWith(textForm, textSubmit, textError, () => {
+    if (!title.value.trim() || !text.value.trim()) return 'Give the text a title and some content.';
+    if (text.value.length > MAX_TEXT_CHARS) return `This text is longer than ${formatNumber(MAX_TEXT_CHARS)} characters. Split it into several pieces.`;
+    const payload = { kind: 'text', title: title.value.trim(), text: text.value };
+    if (new TextEncoder().encode(JSON.stringify(payload)).byteLength > MAX_BODY_BYTES) return 'This text is too large to send in one piece (at most 256 KB). Split it into several pieces.';
+    return payload;
+  });
 
   const qaTitle = h('input', { type: 'text', required: true, maxlength: '196', placeholder: 'Frequently asked questions' });
   const pairs = h('div', { class: 'pairs' });

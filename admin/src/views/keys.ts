@@ -50,7 +50,7 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
 
   const renderSwitches = () => {
     const byok = toggle('Use only my own keys', ctx.account.byokOnly, 'Parley never pays for your answers with its own provider keys: without your key, bots quote your documents instead.');
-    const mask = toggle('Mask personal data in documents', ctx.account.piiHandling === 'redact', 'E-mail addresses, phone, card and bank numbers are hidden before anything is indexed. Applies to documents added or re-ingested from now on.');
+    const mask = toggle('Mask personal data in documents', ctx.account.piiHandling === 'redact', 'E-mail addresses, phone, card and bank numbers are hidden before anything is indexed. Applies to documents added or processed again from now on.');
     const save = (patch: Partial<Account>, input: HTMLInputElement) => {
       input.disabled = true;
       request<{ account: Account }>('PATCH', '/v1/account', patch)

@@ -195,7 +195,7 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
   const local = radio('local', 'On Parley', 'Nothing leaves Parley to index your documents or visitors’ questions. Works well for most businesses.');
   const openai = radio('openai', 'With OpenAI', 'Matches questions worded differently from your documents a little better. Uses an OpenAI key.');
   const dims = select('dimensions', DIMENSIONS.map((d) => [String(d), d === 256 ? '256 (smallest, fastest)' : d === 1536 ? '1536 (most detailed)' : String(d)]), String(saved?.provider === 'openai' ? saved.dimensions : 512));
-  const dimsField = field('Detail (dimensions)', dims, 'More detail can match a little better, and takes more storage.');
+  const dimsField = field('Detail', dims, 'More detail means slightly better matching of questions to your documents, and more storage for the index.');
   const warning = h('div', { class: 'warning', role: 'note' });
   const value = (): EmbeddingChoice => (openai.input.checked ? { provider: 'openai', dimensions: Number(dims.value) } : { provider: 'local' });
   const words = (choice: EmbeddingChoice): string[] => [

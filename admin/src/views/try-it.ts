@@ -31,8 +31,8 @@ export const renderTry = (body: HTMLElement, ctx: PageContext, bot: Bot): void =
   body.replaceChildren(h('div', { class: 'try-grid' },
     card('Preview',
       bot.paused ? h('p', { class: 'notice' }, badge('Paused', 'warn'), ' This bot is paused: it answers nothing until you resume it in Settings.') : null,
-      h('p', { class: 'muted' }, 'Conversations here are real: they count toward your usage and appear under Conversations.'),
-      preview),
+      preview,
+      h('p', { class: 'muted small' }, 'Conversations here are real: they count toward your usage and appear under Conversations.')),
     h('div', { class: 'stack' },
       card('Put it on your website',
         h('p', null, 'Paste this line into your website’s pages, just before ', h('code', null, '</body>'), '. A chat bubble appears in the corner.'),
@@ -54,3 +54,4 @@ export const renderTry = (body: HTMLElement, ctx: PageContext, bot: Bot): void =
     script.remove();
   });
 };
+

@@ -44,7 +44,12 @@ export const createContactRepository = (tables: Tables, table: string, cipher: C
     },
 
     async delete(tenant, botId, kind, contactId) {
-      await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: `${prefix(kind)}${contactId}` } }));
+      const out = await tables.tenant(tenant).send(new DeleteCommand({
+        TableName: table,
+        Key: { pk: keys.conversations(tenant, botId), sk: `${prefix(kind)}${contactId}` },
+        ReturnValues: 'ALL_OLD',
+      }));
+      return out.Attributes !== undefined;
     },
 
     async list(tenant, botId, kind, limit) {

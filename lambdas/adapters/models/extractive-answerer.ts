@@ -6,19 +6,37 @@
 import type { ChatModel, ChatModelEvent } from '../../core/ports.ts';
 import { approxTokens, sentenceSpans, terms } from '../../core/text.ts';
 
+/** What the answerer says when no sentence of the passages shares a word with the question. */
+export const NOTHING_TO_QUOTE = "I couldn't find a sentence in this bot's documents that answers that. Would you like to ask a person instead?";
+
 const MAX_SENTENCES = 3;
 const WORDS_PER_DELTA = 4;
 
 interface Candidate { passage: number; position: number; sentence: string; score: number }
 
-export const pickSentences = (question: string, passages: ReadonlyArray<{ text: string }>): Candidate[] => {
+/** A sentence kept must score at least this share of the best one: no unrelated sentence rides along. */
+const RELATIVE_FLOOR = 0.6;
+
+/** A line that labels rather than says: a Markdown heading, the passage's section title, or a short line without a full stop. */
+const isHeading = (sentence: string, section: string | undefined): boolean =>
+  /^#{1,6}\s/.test(sentence) ||
+  (section !== undefined && sentence.replace(/[\s:]+$/, '').toLowerCase() === section.trim().toLowerCase()) ||
+  (!/[.!?…)"'\]]$/.test(sentence) && sentence.split(/\s+/).length <= 6);
+
+/**
+ * The sentences that best answer the question, in document order: each shares
+ * words with it (after stemming, without stop words) and scores near the best.
+ * None when no sentence shares a word: the answerer then says it found nothing,
+ * rather than quote something unrelated.
+ */
+export const pickSentences = (question: string, passages: ReadonlyArray<{ text: string; section?: string }>): Candidate[] => {
   const wanted = new Set(terms(question));
   const candidates: Candidate[] = [];
   passages.forEach((p, passage) => {
     sentenceSpans(p.text).forEach(([s, e], position) => {
       const sentence = p.text.slice(s, e).trim();
       // Headings label a passage; they are not an answer.
-      if (/^#{1,6}\s/.test(sentence)) return;
+      if (isHeading(sentence, p.section)) return;
       const words = terms(sentence);
       if (words.length === 0) return;
       const overlap = new Set(words.filter((w) => wanted.has(w))).size;
@@ -27,13 +45,10 @@ export const pickSentences = (question: string, passages: ReadonlyArray<{ text: 
       if (overlap > 0) candidates.push({ passage, position, sentence, score });
     });
   });
-  const best = candidates.sort((a, b) => b.score - a.score).slice(0, MAX_SENTENCES);
-  if (best.length === 0 && passages[0]) {
-    const text = passages[0].text;
-    const span = sentenceSpans(text).find(([s, e]) => !/^#{1,6}\s/.test(text.slice(s, e)));
-    if (span) best.push({ passage: 0, position: 0, sentence: text.slice(span[0], span[1]), score: 0 });
-  }
-  return best.sort((a, b) => a.passage - b.passage || a.position - b.position);
+  const ranked = candidates.sort((a, b) => b.score - a.score);
+  const floor = (ranked[0]?.score ?? 0) * RELATIVE_FLOOR;
+  return ranked.filter((c) => c.score >= floor).slice(0, MAX_SENTENCES)
+    .sort((a, b) => a.passage - b.passage || a.position - b.position);
 };
 
 /**
@@ -45,7 +60,7 @@ export const createExtractiveAnswerer = (): ChatModel => ({
   model: 'parley-extractive-v1',
   async *stream(request, options): AsyncGenerator<ChatModelEvent> {
     const picked = pickSentences(request.question, request.passages);
-    const answer = picked.map((c) => `${c.sentence} [${c.passage + 1}]`).join(' ');
+    const answer = picked.length > 0 ? picked.map((c) => `${c.sentence} [${c.passage + 1}]`).join(' ') : NOTHING_TO_QUOTE;
     const words = answer.split(/(?<=\s)/);
     for (let i = 0; i < words.length; i += WORDS_PER_DELTA) {
       if (options.signal?.aborted) return;

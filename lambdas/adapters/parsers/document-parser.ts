@@ -19,6 +19,16 @@ const EXPECTED: Record<DocumentKind, readonly SniffedKind[]> = {
   text: ['text'],
 };
 
+/** What an owner calls each kind of file. */
+const KIND_NAMES: Record<DocumentKind, string> = {
+  pdf: 'a PDF',
+  docx: 'a Word document',
+  html: 'a web page (HTML)',
+  markdown: 'a Markdown file',
+  csv: 'a spreadsheet (CSV)',
+  text: 'a text file',
+};
+
 /** Text with a UTF-8 byte order mark stripped and line endings normalised; offsets refer to this text. */
 const decodeText = (bytes: Uint8Array): string =>
   new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
@@ -29,7 +39,7 @@ export const createDocumentParser = (): DocumentParser => ({
     if (!declared) throw new UnreadableDocument(`Files of type ${contentType} are not supported.`);
     const kind = sniff(bytes);
     if (!EXPECTED[declared.kind].includes(kind)) {
-      throw new UnreadableDocument(`This file was declared as ${contentType}, but its contents look like ${describeKind(kind)}.`);
+      throw new UnreadableDocument(`The name of this file says it is ${KIND_NAMES[declared.kind]}, but its contents look like ${describeKind(kind)}. Save it again in the right format, or give it the right ending (.pdf, .docx, .md, .txt…).`);
     }
     switch (declared.kind) {
       case 'pdf': return parsePdf(bytes, name);

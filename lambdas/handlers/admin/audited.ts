@@ -18,11 +18,13 @@ export const AUDITED_ROUTES: Readonly<Record<string, string>> = {
   'POST /v1/bots/{botId}/documents/{docId}/reingest': 'document.reingest',
   'DELETE /v1/bots/{botId}/documents/{docId}': 'document.delete',
   'DELETE /v1/bots/{botId}/conversations/{conversationId}': 'conversation.delete',
+  'DELETE /v1/bots/{botId}/leads/{contactId}': 'contact.delete',
+  'DELETE /v1/bots/{botId}/handoffs/{contactId}': 'contact.delete',
 };
 
 const targetOf = (ctx: AdminContext, result?: HttpResult): string | undefined => {
   const p = ctx.event.pathParameters ?? {};
-  if (p.conversationId ?? p.docId ?? p.botId) return p.conversationId ?? p.docId ?? p.botId;
+  if (p.conversationId ?? p.contactId ?? p.docId ?? p.botId) return p.conversationId ?? p.contactId ?? p.docId ?? p.botId;
   // A created bot is named by what the route returned.
   try {
     return (JSON.parse(result?.body ?? '{}') as { bot?: { botId?: string } }).bot?.botId;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { deleteConversation, listContacts, listConversations, MAX_SEARCH_CHARS, readConversation, searchConversations, usageOf } from '../../core/conversations.ts';
+import { deleteContact, deleteConversation, listContacts, listConversations, MAX_SEARCH_CHARS, readConversation, searchConversations, usageOf } from '../../core/conversations.ts';
 import { invalid } from '../../core/errors.ts';
 import { eraseVisitor, findVisitor } from '../../core/visitor-data.ts';
 import { pathParam } from '../../http/request.ts';
@@ -42,6 +42,14 @@ export const conversationRoutes: Record<string, AdminRoute> = {
     json(200, { leads: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'lead') }),
   'GET /v1/bots/{botId}/handoffs': async ({ event, deps, tenant }) =>
     json(200, { handoffs: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'handoff') }),
+  'DELETE /v1/bots/{botId}/leads/{contactId}': async ({ event, deps, tenant }) => {
+    await deleteContact(deps, await tenant(), pathParam(event, 'botId'), 'lead', pathParam(event, 'contactId'));
+    return noContent();
+  },
+  'DELETE /v1/bots/{botId}/handoffs/{contactId}': async ({ event, deps, tenant }) => {
+    await deleteContact(deps, await tenant(), pathParam(event, 'botId'), 'handoff', pathParam(event, 'contactId'));
+    return noContent();
+  },
   'GET /v1/visitors': async ({ event, deps, tenant }) =>
     json(200, await findVisitor(deps, await tenant(), query(event.queryStringParameters, visitorQuery))),
   'DELETE /v1/visitors/{visitorId}': async ({ event, deps, tenant, source }) =>
