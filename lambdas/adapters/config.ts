@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import '../http/zod.ts';
 import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
+import { EU_OPENAI_BASE_URL, onAllowlist } from '../core/residency.ts';
 
 const optionalUrl = z.optional(z.url());
 const text = (min: number) => z.string().check(z.minLength(min));
@@ -17,8 +18,8 @@ const PROVIDER_IDS = ['openai', 'anthropic', 'openai-compatible'] as const;
 type ProviderName = (typeof PROVIDER_IDS)[number];
 const isProviderName = (value: string): value is ProviderName => (PROVIDER_IDS as readonly string[]).includes(value);
 
-/** OpenAI's EU data-residency endpoint: the adapters' default under `PARLEY_RESIDENCY=eu` (`EU_OPENAI_BASE_URL` in core/residency.ts). */
-export const EU_OPENAI_BASE_URL = 'https://eu.api.openai.com/v1';
+// OpenAI's EU data-residency endpoint: the adapters' default under `PARLEY_RESIDENCY=eu`.
+export { EU_OPENAI_BASE_URL };
 
 /** An unset variable and an empty one mean the same: CDK and shells often pass empty strings. */
 const blankAsUnset = <S extends z.core.$ZodType>(schema: S) => z.pipe(z.transform((value: unknown) => (value === '' ? undefined : value)), schema);
@@ -117,19 +118,6 @@ export const configSchema = z.object({
 });
 
 export type Config = z.output<typeof configSchema>;
-
-/** Whether a URL's host is `host` or `host:port` of the operator's egress allowlist (as the guarded fetch matches it). */
-const onAllowlist = (url: URL, allowHosts: readonly string[]): boolean => {
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allowHosts.some((entry) => {
-    // Parsed under both schemes: each hides its own default port.
-    const asHttp = URL.parse(`http://${entry}`);
-    const asHttps = URL.parse(`https://${entry}`);
-    if (!asHttp || !asHttps) return false;
-    const entryPort = asHttp.port || asHttps.port;
-    return asHttp.hostname === url.hostname && (entryPort === '' || entryPort === port);
-  });
-};
 
 /** What the residency profile requires of the rest of the configuration, as `variable: problem`. */
 const profileProblems = (config: Config): string[] => {
