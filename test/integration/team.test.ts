@@ -86,4 +86,22 @@ describe('team access', () => {
     expect((await other.request('DELETE', `/v1/members/${ownerId}`)).status).toBe(404);
     expect((await owner.request('POST', '/v1/members', { email: 'not an email', role: 'viewer' })).status).toBe(400);
   });
+
+  it('lets a former owner, removed or made a viewer, create an account of their own', async () => {
+    for (const change of ['remove', 'demote'] as const) {
+      const founder = await newOwner(platform());
+      const partner = await invite(founder, 'owner');
+      expect((await partner.request('GET', '/v1/account')).status).toBe(200);
+      const founderId = await userIdOf(founder, founder.email);
+      const res = change === 'remove'
+        ? await partner.request('DELETE', `/v1/members/${founderId}`)
+        : await partner.request('PATCH', `/v1/members/${founderId}`, { role: 'viewer' });
+      expect(res.status, change).toBeLessThan(300);
+      const own = await founder.request<{ account: { accountId: string } }>('POST', '/v1/account', { name: 'Mine now' });
+      expect(own.status, change).toBe(201);
+      expect(own.body.account.accountId).not.toBe(founder.accountId);
+      // Still one owned account each: a second one is refused.
+      expect((await founder.request('POST', '/v1/account', { name: 'Another' })).status, change).toBe(409);
+    }
+  });
 });

@@ -27,6 +27,23 @@ export const createMemberMethods = (tables: Tables, table: string): MemberMethod
   const inPartition = async (tenant: TenantContext, prefix: string) =>
     queryAll(tables.tenant(tenant), { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': prefix } });
 
+  /**
+   * `U#<sub>` `OWNS` says which account a user created, so each creates one at most.
+   * Someone who no longer owns that account (removed, or given another role) may
+   * create one of their own again.
+   */
+  const releaseOwnership = async (tenant: TenantContext, userId: string) => {
+    await tables.platform.send(new DeleteCommand({
+      TableName: table,
+      Key: { pk: userPk(userId), sk: 'OWNS' },
+      ConditionExpression: 'accountId = :a',
+      ExpressionAttributeValues: { ':a': tenant.accountId },
+    })).catch((err: unknown) => {
+      // They own another account, or none: nothing to release here.
+      if (!isConditionFailure(err)) throw err;
+    });
+  };
+
   return {
     async listMembers(tenant) {
       return (await inPartition(tenant, 'MEMBER#')).map((i) => {
@@ -38,6 +55,7 @@ export const createMemberMethods = (tables: Tables, table: string): MemberMethod
     async putMember(tenant, member) {
       await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: userPk(member.userId), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId } }));
       await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `MEMBER#${member.userId}`, ...member } }));
+      if (member.role !== 'owner') await releaseOwnership(tenant, member.userId);
     },
 
     async removeMember(tenant, userId) {
@@ -48,6 +66,7 @@ export const createMemberMethods = (tables: Tables, table: string): MemberMethod
         throw err;
       }
       await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: userPk(userId), sk: `ACCOUNT#${tenant.accountId}` } }));
+      await releaseOwnership(tenant, userId);
       return true;
     },
 
