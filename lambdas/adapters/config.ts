@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import '../http/zod.ts';
 import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
-import { EU_OPENAI_BASE_URL, onAllowlist } from '../core/residency.ts';
+import { EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';
 
 const optionalUrl = z.optional(z.url());
 const text = (min: number) => z.string().check(z.minLength(min));
@@ -123,9 +123,8 @@ export type Config = z.output<typeof configSchema>;
 const profileProblems = (config: Config): string[] => {
   if (config.PARLEY_RESIDENCY !== 'eu') return [];
   const problems: string[] = [];
-  if (!config.AWS_REGION.startsWith('eu-')) {
-    problems.push(`AWS_REGION: PARLEY_RESIDENCY=eu keeps data in the EU, but this function runs in ${config.AWS_REGION}; deploy to an eu-* region`);
-  }
+  const region = regionProblem(config.PARLEY_RESIDENCY, config.AWS_REGION);
+  if (region) problems.push(`AWS_REGION: ${region}`);
   if (config.PARLEY_OPENAI_BASE_URL) {
     const url = new URL(config.PARLEY_OPENAI_BASE_URL);
     if (url.hostname !== new URL(EU_OPENAI_BASE_URL).hostname && !onAllowlist(url, config.PARLEY_EGRESS_ALLOW_HOSTS)) {

@@ -42,10 +42,19 @@ export const jsonBody = <S extends z.core.$ZodType>(event: APIGatewayProxyEventV
   } catch {
     throw invalid('The request body is not valid JSON.');
   }
+  return checked(schema, value, 'body');
+};
+
+/** Validates query parameters; every failure is a 400 that names the parameter. */
+export const queryParams = <S extends z.core.$ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> =>
+  checked(schema, event.queryStringParameters ?? {}, 'query');
+
+/** `value` checked against `schema`, or a 400 naming the first field at fault (`whole` when it is the whole value). */
+const checked = <S extends z.core.$ZodType>(schema: S, value: unknown, whole: string): z.output<S> => {
   const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'body';
+    const field = issue?.path.join('.') || whole;
     throw invalid(`${field}: ${issue?.message ?? 'invalid'}`, { field });
   }
   return parsed.data;

@@ -8,10 +8,10 @@
  * check in `dynamo/tables.ts` still holds every request to its account.
  */
 import { STSClient } from '@aws-sdk/client-sts';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../dynamo/client.ts';
 import { createTables, type Tables } from '../dynamo/tables.ts';
 import { createS3Client, type S3ClientFor } from '../s3/object-store.ts';
+import { perAccount } from './per-account.ts';
 import { createTenantCredentials, type AwsCredentialIdentityProvider } from './tenant-credentials.ts';
 
 export interface AwsClientConfig {
@@ -36,21 +36,13 @@ export const createAwsClients = (config: AwsClientConfig): AwsClients => {
   if (!config.tenantRoleArn) return { tables: createTables({ base }), s3For: () => baseS3 };
 
   const credentials = createTenantCredentials({ sts: new STSClient({ region: config.region, ...(config.stsEndpoint ? { endpoint: config.stsEndpoint } : {}) }), roleArn: config.tenantRoleArn });
-  const s3Clients = new Map<string, S3Client>();
+  const s3Of = perAccount((accountId) => createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId) }));
   return {
     tables: createTables({
       base,
       scopedFor: (accountId) => createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: credentials.forAccount(accountId) }),
     }),
-    s3For: ({ accountId }) => {
-      let client = s3Clients.get(accountId);
-      if (!client) {
-        client = createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId) });
-        s3Clients.set(accountId, client);
-        if (s3Clients.size > 500) s3Clients.delete(s3Clients.keys().next().value as string);
-      }
-      return client;
-    },
+    s3For: ({ accountId }) => s3Of(accountId),
     kmsCredentialsFor: (accountId) => credentials.forAccount(accountId),
   };
 };

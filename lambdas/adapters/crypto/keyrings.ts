@@ -11,6 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { cacheClients, getClient, KMS, KmsKeyringNode } from '@aws-crypto/kms-keyring-node';
 import type { KeyringNode } from '@aws-crypto/material-management-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
+import { perAccount } from '../aws/per-account.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface Keyrings {
@@ -30,20 +31,6 @@ export interface KeyringConfig {
   /** An account's tenant credentials; without it KMS is called with the function's own role. */
   readonly kmsCredentialsFor?: ((accountId: string) => AwsCredentialIdentityProvider) | undefined;
 }
-
-/** One value per account, made on first use (bounded: a warm function serves few accounts). */
-const perAccountValue = <T>(make: (accountId: string) => T) => {
-  const made = new Map<string, T>();
-  return (accountId: string): T => {
-    let keyring = made.get(accountId);
-    if (!keyring) {
-      keyring = make(accountId);
-      made.set(accountId, keyring);
-      if (made.size > 500) made.delete(made.keys().next().value as string);
-    }
-    return keyring;
-  };
-};
 
 export const createKeyrings = (config: KeyringConfig, env: NodeJS.ProcessEnv = process.env): Keyrings => {
   if (config.localMasterKeyFile) {
@@ -70,8 +57,8 @@ export const createKeyrings = (config: KeyringConfig, env: NodeJS.ProcessEnv = p
   }
   const { contentKmsKeyId, secretsKmsKeyId, kmsCredentialsFor } = config;
   // One KMS client per account (and region), shared by its two keyrings.
-  const kmsClientOf = perAccountValue((accountId) => cacheClients(getClient(KMS, { credentials: kmsCredentialsFor!(accountId) })));
-  const kmsKeyring = (generatorKeyId: string) => perAccountValue((accountId) => new KmsKeyringNode({
+  const kmsClientOf = perAccount((accountId) => cacheClients(getClient(KMS, { credentials: kmsCredentialsFor!(accountId) })));
+  const kmsKeyring = (generatorKeyId: string) => perAccount((accountId) => new KmsKeyringNode({
     generatorKeyId,
     ...(kmsCredentialsFor ? { clientProvider: kmsClientOf(accountId) } : {}),
   }));

@@ -13,6 +13,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantContext } from '../../core/tenancy.ts';
+import { perAccount } from '../aws/per-account.ts';
 
 /** What the repositories use of a document client. */
 export type DocClient = Pick<DynamoDBDocumentClient, 'send'>;
@@ -96,19 +97,11 @@ export interface TablesOptions {
 }
 
 export const createTables = (opts: TablesOptions): Tables => {
-  const tenants = new Map<string, DocClient>();
   const platform = withLeadingKeys(opts.base, platformPartition, 'The platform client');
+  const tenantClient = perAccount((accountId) =>
+    withLeadingKeys(opts.scopedFor?.(accountId) ?? opts.base, accountPartition(accountId), `Account ${accountId}'s client`));
   return {
-    tenant(t) {
-      let client = tenants.get(t.accountId);
-      if (!client) {
-        client = withLeadingKeys(opts.scopedFor?.(t.accountId) ?? opts.base, accountPartition(t.accountId), `Account ${t.accountId}'s client`);
-        tenants.set(t.accountId, client);
-        // A warm function serves few accounts; bound it anyway.
-        if (tenants.size > 500) tenants.delete(tenants.keys().next().value as string);
-      }
-      return client;
-    },
+    tenant: (t) => tenantClient(t.accountId),
     platform,
     unscoped: () => opts.base,
   };

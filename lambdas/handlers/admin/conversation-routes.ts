@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { deleteContact, deleteConversation, listContacts, listConversations, MAX_SEARCH_CHARS, readConversation, searchConversations, usageOf } from '../../core/conversations.ts';
-import { invalid } from '../../core/errors.ts';
 import { eraseVisitor, findVisitor } from '../../core/visitor-data.ts';
-import { pathParam } from '../../http/request.ts';
+import { pathParam, queryParams } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
 
@@ -15,18 +14,9 @@ const listQuery = z.object({
 const visitorQuery = z.object({ visitorId: z.string().max(40).optional(), email: z.string().max(254).optional(), conversationId: z.string().max(40).optional() }).strict();
 const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
 
-const query = <S extends z.ZodType>(params: Record<string, string | undefined> | undefined, schema: S): z.infer<S> => {
-  const parsed = schema.safeParse(params ?? {});
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') ?? 'query';
-    throw invalid(`${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field });
-  }
-  return parsed.data;
-};
-
 export const conversationRoutes: Record<string, AdminRoute> = {
   'GET /v1/bots/{botId}/conversations': async ({ event, deps, tenant }) => {
-    const { q, ...page } = query(event.queryStringParameters, listQuery);
+    const { q, ...page } = queryParams(event, listQuery);
     const botId = pathParam(event, 'botId');
     return json(200, q !== undefined
       ? await searchConversations(deps, await tenant(), botId, { q, limit: page.limit })
@@ -51,9 +41,9 @@ export const conversationRoutes: Record<string, AdminRoute> = {
     return noContent();
   },
   'GET /v1/visitors': async ({ event, deps, tenant }) =>
-    json(200, await findVisitor(deps, await tenant(), query(event.queryStringParameters, visitorQuery))),
+    json(200, await findVisitor(deps, await tenant(), queryParams(event, visitorQuery))),
   'DELETE /v1/visitors/{visitorId}': async ({ event, deps, tenant, source }) =>
     json(200, { erased: await eraseVisitor(deps, await tenant(), pathParam(event, 'visitorId'), source) }),
   'GET /v1/usage': async ({ event, deps, tenant }) =>
-    json(200, await usageOf(deps, await tenant(), query(event.queryStringParameters, monthQuery).month)),
+    json(200, await usageOf(deps, await tenant(), queryParams(event, monthQuery).month)),
 };
