@@ -24,6 +24,10 @@ describe('bad input on the added admin routes', () => {
       ['PATCH', bot, { budget: { dailyTokens: -1, monthlyTokens: 1, dailyCostMicros: 1, monthlyCostMicros: 1 } }, 400],
       ['PATCH', bot, { model: { provider: 'openai', model: 'gpt 4; rm -rf' } }, 400],
       ['PATCH', bot, { theme: { color: 'red', position: 'right', mode: 'auto' } }, 400],
+      ['PATCH', bot, { leadForm: 'off' }, 400],
+      ['GET', `${bot}/conversations?q=${'x'.repeat(201)}`, undefined, 400],
+      ['DELETE', `${bot}/handoffs/not-an-id`, undefined, 404],
+      ['DELETE', `${bot}/leads/01ARZ3NDEKTSV4RRFFQ69G5FAV`, undefined, 404],
     ];
     for (const [method, path, body, status] of cases) {
       const res = await owner.request(method, path, body);
