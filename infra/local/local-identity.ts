@@ -1,6 +1,6 @@
 /**
  * Local sign-in: for development on this machine only. Issues a signed JWT with
- * the claims Cognito gives on AWS (sub, email, iss, aud, token_use), and verifies
+ * the claims Cognito gives on AWS (sub, email, email_verified, iss, aud, token_use), and verifies
  * it the way the HTTP API's JWT authorizer does, so handlers read identity the
  * same way in both places. The signing key lives in the local data folder.
  */
@@ -15,7 +15,11 @@ const TOKEN_TTL = '12h';
 const ALG = 'ES256';
 
 export interface LocalIdentity {
-  signIn(email: string): Promise<{ token: string; expiresAt: string; sub: string }>;
+  /**
+   * A token for `email`. Cognito verifies addresses before it signs anyone in with them,
+   * so `email_verified` is true unless a test asks for a token with it false or missing.
+   */
+  signIn(email: string, options?: { emailVerified?: boolean | 'missing' }): Promise<{ token: string; expiresAt: string; sub: string }>;
   verify(token: string): Promise<JWTPayload>;
 }
 
@@ -50,9 +54,10 @@ export const createLocalIdentity = async (dataDir: string | undefined): Promise<
   };
   return {
     verify,
-    async signIn(email) {
+    async signIn(email, { emailVerified = true } = {}) {
       const sub = localSubFor(email);
-      const token = await new SignJWT({ email, email_verified: true, token_use: 'id', 'cognito:username': email })
+      const verified = emailVerified === 'missing' ? {} : { email_verified: emailVerified };
+      const token = await new SignJWT({ email, ...verified, token_use: 'id', 'cognito:username': email })
         .setProtectedHeader({ alg: ALG, kid })
         .setSubject(sub)
         .setIssuer(LOCAL_ISSUER)

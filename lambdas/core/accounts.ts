@@ -11,6 +11,8 @@ import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 export interface VerifiedUser {
   readonly userId: string;
   readonly email: string;
+  /** Whether the identity provider has verified that the user controls `email` (Cognito's `email_verified`). */
+  readonly emailVerified: boolean;
 }
 
 export const DEFAULT_RETENTION_DAYS = 90;

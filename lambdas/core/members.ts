@@ -4,7 +4,7 @@
  * verified address. The owner changes roles and removes members, whose access
  * ends with their next request. An account always keeps an owner.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole, type VerifiedUser } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import type { Invitation, Member } from './model.ts';
@@ -80,12 +80,17 @@ export const removeMember = async (deps: Deps, tenant: TenantContext, userId: st
 
 /**
  * A first sign-in with an invited, verified address: each invitation becomes a
- * membership. Returns the memberships made.
+ * membership. Returns the memberships made. An address the identity provider has
+ * not verified (`email_verified` false or missing) accepts nothing: anyone can
+ * sign up claiming any address, only a verified one proves the invitee.
  */
-export const acceptInvitations = async (deps: Deps, user: { userId: string; email: string }): Promise<TenantContext[]> => {
+export const acceptInvitations = async (deps: Deps, user: VerifiedUser): Promise<TenantContext[]> => {
   const email = user.email.trim().toLowerCase();
   if (!EMAIL.test(email)) return [];
   const invited = await deps.accounts.invitationsFor(email);
+  if (invited.length > 0 && !user.emailVerified) {
+    throw new AppError('forbidden', 'Your e-mail address is not verified yet: verify it, then sign in again to join the account that invited you.');
+  }
   const joined: TenantContext[] = [];
   for (const { accountId, role } of invited) {
     const tenant = tenantForMember({ accountId, userId: user.userId, role });

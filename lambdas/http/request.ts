@@ -12,7 +12,9 @@ export const verifiedUser = (event: APIGatewayProxyEventV2): VerifiedUser => {
   const claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || !sub) throw new AppError('unauthorized', 'Sign in to continue.');
-  return { userId: sub, email: typeof claims?.email === 'string' ? claims.email : '' };
+  // API Gateway's JWT authorizer passes every claim as a string ("true"); a verifier of our own keeps JSON's boolean.
+  const verified = claims?.email_verified as unknown;
+  return { userId: sub, email: typeof claims?.email === 'string' ? claims.email : '', emailVerified: verified === true || verified === 'true' };
 };
 
 export const pathParam = (event: APIGatewayProxyEventV2, name: string): string => event.pathParameters?.[name] ?? '';

@@ -125,7 +125,7 @@ try {
   for (const size of SIZES) {
     const random = rng(size);
     const userId = newId();
-    const account = await createAccount(deps, { userId, email: `${userId}@bench.example` }, { name: 'Bench' });
+    const account = await createAccount(deps, { userId, email: `${userId}@bench.example`, emailVerified: true }, { name: 'Bench' });
     const tenant: TenantContext = tenantForMember({ accountId: account.accountId, userId, role: 'owner' });
     const bot = await createBot(deps, tenant, { name: `Bench ${size}` });
     const writeStart = performance.now();

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lambdas/http/routes.ts';
-import { newOwner, signIn, uploadDocument, usePlatform, type ApiClient, type Owner } from './fixtures/platform.ts';
+import { call, newOwner, signIn, uploadDocument, usePlatform, type ApiClient, type Owner } from './fixtures/platform.ts';
 
 const MUTATING_BODIES: Record<string, unknown> = {
   'PATCH /v1/account': { name: 'Taken' },
@@ -41,6 +41,24 @@ describe('team access', () => {
     const after = await owner.request<{ members: Array<{ email: string; role: string }>; invitations: unknown[] }>('GET', '/v1/members');
     expect(after.body.invitations).toEqual([]);
     expect(after.body.members.map((m) => m.role).sort()).toEqual(['owner', 'viewer']);
+  });
+
+  it('accepts an invitation only for a verified address (email_verified true)', async () => {
+    const owner = await newOwner(platform());
+    const email = `unverified-${randomUUID()}@example.com`;
+    expect((await owner.request('POST', '/v1/members', { email, role: 'admin' })).status).toBe(201);
+    for (const emailVerified of [false, 'missing'] as const) {
+      const { token } = await platform().identity.signIn(email, { emailVerified });
+      const res = await call<{ error: { code: string; message: string } }>(platform().apiUrl, 'GET', '/v1/account', undefined, { authorization: `Bearer ${token}` });
+      expect({ emailVerified, status: res.status }).toEqual({ emailVerified, status: 403 });
+      expect(res.body.error.message).toMatch(/not verified/);
+    }
+    const pending = await owner.request<{ members: unknown[]; invitations: Array<{ email: string }> }>('GET', '/v1/members');
+    expect(pending.body.members).toHaveLength(1);
+    expect(pending.body.invitations.map((i) => i.email)).toEqual([email]);
+    const verified = await signIn(platform(), email);
+    const joined = await verified.request<{ account: { accountId: string }; role: string }>('GET', '/v1/account');
+    expect(joined.body).toMatchObject({ account: { accountId: owner.accountId }, role: 'admin' });
   });
 
   it('lets a viewer change nothing, on every route that changes something', async () => {
