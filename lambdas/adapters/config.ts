@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import '../http/zod.ts';
 import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
 import { EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';
+import { clientIdSchema, userPoolIdSchema } from './auth/admin-auth-settings.ts';
 
 const optionalUrl = z.optional(z.url());
 const text = (min: number) => z.string().check(z.minLength(min));
@@ -108,6 +109,13 @@ export const configSchema = z.object({
   PARLEY_SQS_ENDPOINT: optionalUrl,
   /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `x-parley-viewer-address` header. */
   PARLEY_EDGE_SECRET: z.optional(text(16)),
+  /** AWS (admin function): the SSM parameter naming the user pool and the panel's app client, `/parley/<stage>/admin-auth`. */
+  PARLEY_ADMIN_AUTH_PARAMETER: blankAsUnset(z.optional(z.string().check(z.regex(/^\/parley\/[a-z][a-z0-9-]{0,19}\/admin-auth$/, 'expected /parley/<stage>/admin-auth')))),
+  /** Local platform and tests: the user pool and the panel's app client themselves (on AWS they come from the SSM parameter). */
+  PARLEY_USER_POOL_ID: blankAsUnset(z.optional(userPoolIdSchema)),
+  PARLEY_ADMIN_CLIENT_ID: blankAsUnset(z.optional(clientIdSchema)),
+  /** Endpoint override for SSM (tests). */
+  PARLEY_SSM_ENDPOINT: optionalUrl,
   /** AWS: the role a function assumes, tagged with the account, for that account's data (absent locally and in the sweeper). */
   PARLEY_TENANT_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'))),
   /** Pause between a website crawl's requests (robots.txt may ask for more). */
@@ -134,10 +142,16 @@ const profileProblems = (config: Config): string[] => {
   return problems;
 };
 
+/** Settings that only make sense together. */
+const pairProblems = (config: Config): string[] =>
+  !config.PARLEY_USER_POOL_ID === !config.PARLEY_ADMIN_CLIENT_ID
+    ? []
+    : ['PARLEY_USER_POOL_ID, PARLEY_ADMIN_CLIENT_ID: set both (the admin sign-in\'s user pool and app client) or neither'];
+
 /** Parses the environment; throws one readable error listing every bad variable. */
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const parsed = z.safeParse(configSchema, env);
-  const problems = parsed.success ? profileProblems(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const problems = parsed.success ? [...profileProblems(parsed.data), ...pairProblems(parsed.data)] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid Parley configuration: ${problems.join('; ')}`);
   }

@@ -34,6 +34,7 @@ import { createObjectStore } from './s3/object-store.ts';
 import { createPlatformKeys } from './secrets/platform-keys.ts';
 import { createResidencyPolicy } from '../core/residency.ts';
 import { createAwsClients } from './aws/tenant-clients.ts';
+import { createAdminAuthSettings, type AdminAuthSettingsSource } from './auth/admin-auth-settings.ts';
 
 /**
  * Adapters only some functions need, given by the handler that needs them
@@ -154,6 +155,24 @@ export const buildDeps = (config: Config): Deps => {
   };
 };
 
+/**
+ * The user pool and the panel's app client: from the SSM parameter when one is named (AWS),
+ * else from the environment (local platform); undefined when neither is configured.
+ */
+export const adminAuthSettingsFrom = (config: Config, logger?: Logger): AdminAuthSettingsSource | undefined => {
+  if (config.PARLEY_ADMIN_AUTH_PARAMETER) {
+    return createAdminAuthSettings({
+      parameterName: config.PARLEY_ADMIN_AUTH_PARAMETER,
+      clientConfig: { region: config.AWS_REGION, ...(config.PARLEY_SSM_ENDPOINT ? { endpoint: config.PARLEY_SSM_ENDPOINT } : {}) },
+      ...(logger ? { logger } : {}),
+    });
+  }
+  if (config.PARLEY_USER_POOL_ID && config.PARLEY_ADMIN_CLIENT_ID) {
+    return createAdminAuthSettings({ userPoolId: config.PARLEY_USER_POOL_ID, clientId: config.PARLEY_ADMIN_CLIENT_ID });
+  }
+  return undefined;
+};
+
 let cached: Runtime | undefined;
 
 export interface Runtime {
@@ -161,6 +180,8 @@ export interface Runtime {
   readonly logger: Logger;
   /** Proves a request came through CloudFront (see `http/client-address.ts`). */
   readonly edgeSecret: string | undefined;
+  /** The user pool and the panel's app client (see `auth/admin-auth-settings.ts`); undefined where none is configured. */
+  readonly adminAuth: AdminAuthSettingsSource | undefined;
 }
 
 /** Deps and logger for this execution environment, built on first use. */
@@ -168,7 +189,12 @@ export const getRuntime = (): Runtime => {
   if (!cached) {
     const config = readConfig();
     const logger = createLogger(config.PARLEY_LOG_LEVEL);
-    cached = { deps: withTelemetry(buildDeps(config), logger), logger, edgeSecret: config.PARLEY_EDGE_SECRET };
+    cached = {
+      deps: withTelemetry(buildDeps(config), logger),
+      logger,
+      edgeSecret: config.PARLEY_EDGE_SECRET,
+      adminAuth: adminAuthSettingsFrom(config, logger),
+    };
   }
   return cached;
 };
