@@ -1,8 +1,8 @@
 /**
  * Document ingestion: every object created under `accounts/` in the documents
  * bucket becomes a message on an encrypted queue, which the ingest function
- * consumes (parse, chunk, embed, index). A message that fails three times moves
- * to a dead-letter queue instead of blocking the rest.
+ * consumes (parse, chunk, embed, index) one message at a time. A message that fails
+ * `INGEST_MAX_RECEIVE_COUNT` times moves to a dead-letter queue instead of blocking the rest.
  *
  * The queues have their own KMS key: S3 must be allowed to use the queue's key
  * for this bucket only (`aws:SourceArn`), and the data key cannot name the
@@ -19,7 +19,7 @@ import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import { tenantObjectPrefix } from './storage.ts';
 import type { Storage } from './storage.ts';
-import { INGEST_MAX_RECEIVE_COUNT } from '../../lambdas/core/limits.ts';
+import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 
 export interface IngestProps {
   /** Bucket whose uploads are ingested, table the chunks go to, keys. */
@@ -28,17 +28,18 @@ export interface IngestProps {
   readonly functions: FunctionDefaults;
   /**
    * Receives before a message moves to the dead-letter queue.
-   * @default 3
+   * @default INGEST_MAX_RECEIVE_COUNT (5)
    */
   readonly maxReceiveCount?: number;
   /**
-   * Longest one batch may take (parsing and embedding a large document).
-   * @default Duration.minutes(5)
+   * Longest one message may take (parsing and embedding a large document, or one part of a crawl).
+   * @default INGEST_TIMEOUT_SECONDS (5 minutes)
    */
   readonly timeout?: Duration;
   /**
-   * Messages per invocation; failed ones are retried on their own (partial batch responses).
-   * @default 5
+   * Messages per invocation. One: each message then has the whole timeout, and a crawl's
+   * time budget (the invocation's remaining time) is its own.
+   * @default 1
    */
   readonly batchSize?: number;
   /**
@@ -61,7 +62,7 @@ export class Ingest extends Construct {
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
     const { storage } = props;
-    const timeout = props.timeout ?? Duration.minutes(5);
+    const timeout = props.timeout ?? Duration.seconds(INGEST_TIMEOUT_SECONDS);
 
     this.queueKey = new kms.Key(this, 'QueueKey', {
       description: 'Parley ingest queues',
@@ -107,7 +108,7 @@ export class Ingest extends Construct {
       reservedConcurrentExecutions: props.maxConcurrency ?? 5,
     });
     const source = new SqsEventSource(this.queue, {
-      batchSize: props.batchSize ?? 5,
+      batchSize: props.batchSize ?? 1,
       reportBatchItemFailures: true,
       maxConcurrency: props.maxConcurrency ?? 5,
     });

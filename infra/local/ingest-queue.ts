@@ -5,7 +5,7 @@
  * it goes to the dead-letter list, as SQS with a redrive policy does.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { INGEST_MAX_RECEIVE_COUNT } from '../../lambdas/core/limits.ts';
+import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { s3NotificationBody, toSqsEvent } from './api-events.ts';
 import { lambdaContext } from './lambda-runtime.ts';
 
@@ -39,7 +39,7 @@ export const createIngestQueue = (handler: IngestHandler, region: string, onErro
     for (let receive = 1; receive <= INGEST_MAX_RECEIVE_COUNT; receive++) {
       let failed: boolean;
       try {
-        const out = await handler(toSqsEvent(body, receive, region), lambdaContext('ingest', 900_000));
+        const out = await handler(toSqsEvent(body, receive, region), lambdaContext('ingest', INGEST_TIMEOUT_SECONDS * 1000));
         failed = out.batchItemFailures.length > 0;
       } catch (err) {
         onError('ingest handler threw', err);

@@ -36,8 +36,13 @@ export const MIN_PASSAGE_SCORE = 0.05;
 export const MAX_SOURCE_TEXT_CHARS = 200_000;
 export const MAX_QA_PAIRS = 500;
 
-/** Deliveries of an ingest message before it moves to the dead-letter queue. */
-export const INGEST_MAX_RECEIVE_COUNT = 3;
+/**
+ * Deliveries of an ingest message before it moves to the dead-letter queue: at least 5, as
+ * AWS advises for Lambda consumers, so throttled receives do not dead-letter a message.
+ */
+export const INGEST_MAX_RECEIVE_COUNT = 5;
+/** Longest one ingest invocation may run (one message: a document, or one part of a crawl). */
+export const INGEST_TIMEOUT_SECONDS = 5 * 60;
 
 /** Pages a website source keeps: the default, and the most an owner may ask for. */
 export const DEFAULT_CRAWL_PAGES = 50;

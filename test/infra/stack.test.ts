@@ -5,6 +5,7 @@ import type { ParleyApp } from '../../infra/app.ts';
 import { handlerNames, ParleyFunction } from '../../infra/constructs/parley-function.ts';
 import { configSchema } from '../../lambdas/adapters/config.ts';
 import { routeKeyOf, routes, streamingFunctions } from '../../lambdas/http/routes.ts';
+import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { arnRef, buildParleyApp, logicalIdOf, propertiesOf, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
 
 let parley: ParleyApp;
@@ -107,12 +108,16 @@ describe('storage', () => {
 });
 
 describe('ingest', () => {
-  it('encrypts the queue with KMS and sends a message to a KMS-encrypted dead-letter queue after three receives', () => {
+  it('encrypts the queue with KMS and sends a message to a KMS-encrypted dead-letter queue after five receives', () => {
     const { queue, deadLetterQueue, queueKey } = parley.stack.ingest;
+    expect(INGEST_MAX_RECEIVE_COUNT).toBe(5);
     expect(propertiesOf(template, queue)).toMatchObject({
       KmsMasterKeyId: arnRef(queueKey),
-      RedrivePolicy: { deadLetterTargetArn: arnRef(deadLetterQueue), maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: arnRef(deadLetterQueue), maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
+      // AWS's guidance for Lambda consumers: six times the function timeout.
+      VisibilityTimeout: 6 * INGEST_TIMEOUT_SECONDS,
     });
+    expect(propertiesOf(template, parley.stack.ingest.function.function)).toMatchObject({ Timeout: INGEST_TIMEOUT_SECONDS });
     expect(propertiesOf(template, deadLetterQueue)).toMatchObject({ KmsMasterKeyId: arnRef(queueKey) });
   });
 
@@ -131,11 +136,12 @@ describe('ingest', () => {
     });
   });
 
-  it('feeds the ingest function from the queue with partial batch responses', () => {
+  it('feeds the ingest function from the queue one message at a time, with partial batch responses', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: arnRef(parley.stack.ingest.queue),
       FunctionName: { Ref: logicalIdOf(parley.stack.ingest.function.function) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
     });
   });
 });
