@@ -20,7 +20,9 @@
  * - `residency`: `none` or `eu` (data and model calls in the EU; needs an `eu-*` region). Default `none`.
  * - `selfSignUp`: whether anyone may sign up on the hosted sign-in page (default false: invited only).
  * - `spendAlarmUsdPerHour`: alarm when one account's model spend in an hour exceeds this (default 5).
- * - `ingestConcurrency`: most ingest invocations at once (default 5).
+ * - `ingestConcurrency`: most ingest invocations at once, the queue's maximum concurrency (default 5).
+ * - `reservedConcurrency`: optional JSON object function → reserved concurrency, e.g. `{"ingest":5}`
+ *   (default none: new accounts often have too little quota to reserve any).
  * - `waf`: the WAF web ACL in front of CloudFront, about $10/month (default true).
  *
  * The account is left to the CLI's credentials at deploy time; synth needs none.

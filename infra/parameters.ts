@@ -10,6 +10,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { handlerNames, type HandlerName } from './constructs/parley-function.ts';
 
 const retentionChoices: readonly number[] = Object.values(RetentionDays).filter((v) => typeof v === 'number');
 
@@ -95,6 +96,18 @@ const fields = z.object({
   spendAlarmUsdPerHour: z.coerce.number().positive().max(100_000).default(5),
   /** Most ingest invocations at once (2 to 1000, SQS event source maximum concurrency). */
   ingestConcurrency: z.coerce.number().int().min(2).max(1000).default(5),
+  /**
+   * Concurrency reserved per function (`{"ingest":5}`), none by default: a reservation takes
+   * executions out of the account's pool, and Lambda keeps 100 unreserved, so an account whose
+   * quota is still 10 cannot reserve any. Ingest is capped by `ingestConcurrency` either way.
+   */
+  reservedConcurrency: jsonObject(z.record(z.string(), z.number().int('expected a whole number').min(1).max(1000)).check((ctx) => {
+    for (const name of Object.keys(ctx.value)) {
+      if (!(handlerNames as readonly string[]).includes(name)) {
+        ctx.issues.push({ code: 'custom', input: ctx.value, path: [name], message: `not a function: expected one of ${handlerNames.join(', ')}` });
+      }
+    }
+  }).transform((r) => r as Partial<Record<HandlerName, number>>)).optional(),
   /** A WAF web ACL in front of the distribution (in the us-east-1 edge stack); about $10/month. */
   waf: flag.default(true),
 });
@@ -105,6 +118,13 @@ export const deployParametersSchema = fields.superRefine((p, ctx) => {
   }
   if (p.residency === 'eu' && !p.region.startsWith('eu-')) {
     ctx.addIssue({ code: 'custom', path: ['residency'], message: `residency eu needs an eu-* region, not ${p.region}` });
+  }
+  const ingestReserved = p.reservedConcurrency?.ingest;
+  if (ingestReserved !== undefined && ingestReserved < p.ingestConcurrency) {
+    ctx.addIssue({
+      code: 'custom', path: ['reservedConcurrency', 'ingest'],
+      message: `${ingestReserved} is below ingestConcurrency (${p.ingestConcurrency}): the queue would be throttled and documents would fail`,
+    });
   }
   for (const provider of Object.keys(p.platformKeySecrets ?? {})) {
     if (!p.allowedProviders.includes(provider as Provider)) {

@@ -85,6 +85,7 @@ export class ParleyStack extends Stack {
         ...parameterEnvironment(parameters),
       },
       logRetention: parameters.logRetentionDays,
+      ...(parameters.reservedConcurrency ? { reservedConcurrency: parameters.reservedConcurrency } : {}),
       ...(props.handlerEntry ? { entryOf: props.handlerEntry } : {}),
     };
 

@@ -43,7 +43,11 @@ export interface IngestProps {
    */
   readonly batchSize?: number;
   /**
-   * Most concurrent ingest invocations, which bounds the load on embedding providers.
+   * Most concurrent ingest invocations (the SQS event source's maximum
+   * concurrency, 2 to 1000), which bounds the load on embedding providers.
+   * The function reserves no concurrency for it unless the operator asks
+   * (deploy parameter `reservedConcurrency`): a reservation needs account
+   * quota that new accounts may not have.
    * @default 5
    */
   readonly maxConcurrency?: number;
@@ -104,8 +108,6 @@ export class Ingest extends Construct {
       description: 'Parley ingest: parse, chunk and embed uploaded documents',
       memorySize: 2048,
       timeout,
-      // The event source's maximum concurrency is the limit; the reservation keeps a runaway from taking the account's pool.
-      reservedConcurrentExecutions: props.maxConcurrency ?? 5,
     });
     const source = new SqsEventSource(this.queue, {
       batchSize: props.batchSize ?? 1,

@@ -99,6 +99,12 @@ export interface FunctionDefaults {
    * @default defaultHandlerEntry (`lambdas/handlers/<name>.ts`)
    */
   readonly entryOf?: (name: HandlerName) => string;
+  /**
+   * Concurrency reserved per function, as the operator asked (deploy parameter
+   * `reservedConcurrency`); a function's own `reservedConcurrentExecutions` wins.
+   * @default - no function reserves any
+   */
+  readonly reservedConcurrency?: Readonly<Partial<Record<HandlerName, number>>>;
 }
 
 export interface ParleyFunctionProps {
@@ -125,7 +131,7 @@ export interface ParleyFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Concurrent runs this function may have at most, out of the account's pool.
-   * @default - no reservation
+   * @default - `defaults.reservedConcurrency` for this handler, else no reservation
    */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -156,6 +162,7 @@ export class ParleyFunction extends Construct implements iam.IGrantable {
     this.logGroup.grantWrite(this.role);
     this.grantPrincipal = this.role;
 
+    const reserved = props.reservedConcurrentExecutions ?? defaults.reservedConcurrency?.[props.handler];
     this.function = new NodejsFunction(this, 'Function', {
       // Built by bundleHandler: hashed by its output, so an unchanged bundle is not deployed again.
       code: lambda.Code.fromAsset(repoRoot, {
@@ -168,7 +175,7 @@ export class ParleyFunction extends Construct implements iam.IGrantable {
       description: props.description,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
-      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}),
       role: this.role,
       // Traces show where a slow answer spent its time (no payloads; sampled by X-Ray's default rule).
       tracing: lambda.Tracing.ACTIVE,

@@ -26,9 +26,8 @@ export class Sweeper extends Construct {
       handler: 'sweeper',
       defaults: props.functions,
       description: 'Parley sweeper: deletes expired items TTL has not removed yet',
+      // One run a day and at most 10 minutes each, so runs never overlap without a reservation.
       timeout: Duration.minutes(10),
-      // One run at a time: a second would only race the first over the same items.
-      reservedConcurrentExecutions: 1,
     });
     props.storage.table.grantReadWriteData(this.function);
     acknowledgeKmsGrantWildcards(this.function);

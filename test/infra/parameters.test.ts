@@ -35,12 +35,14 @@ describe('deploy parameters', () => {
         domain: 'chat.example.com', certificateArn, allowedProviders: 'openai, anthropic',
         platformKeySecrets: '{"openai":"parley/openai"}', conversationRetentionDays: '0', residency: 'eu',
         selfSignUp: 'true', spendAlarmUsdPerHour: '2.5', ingestConcurrency: '10', waf: 'false',
+        reservedConcurrency: '{"ingest":10,"chat-stream":20}',
       }),
     ).toEqual({
       region: 'eu-central-1', stage: 'prod', logRetentionDays: 14, alarmEmail: 'ops@example.com',
       domain: 'chat.example.com', certificateArn, allowedProviders: ['openai', 'anthropic'],
       platformKeySecrets: { openai: 'parley/openai' }, conversationRetentionDays: 0, residency: 'eu',
       selfSignUp: true, spendAlarmUsdPerHour: 2.5, ingestConcurrency: 10, waf: false,
+      reservedConcurrency: { ingest: 10, 'chat-stream': 20 },
     });
   });
 
@@ -69,6 +71,10 @@ describe('deploy parameters', () => {
     expect(() => parametersFrom({ platformKeySecrets: '{"openai":"bad name!"}' })).toThrow(/platformKeySecrets\.openai: expected a Secrets Manager secret name/);
     expect(() => parametersFrom({ platformKeySecrets: '{"openai-compatible":"x"}' })).toThrow(/platformKeySecrets/);
     expect(() => parametersFrom({ platformKeySecrets: 'not json' })).toThrow(/platformKeySecrets: /);
+    expect(() => parametersFrom({ reservedConcurrency: '{"ingest":3}' })).toThrow(/reservedConcurrency\.ingest: 3 is below ingestConcurrency \(5\): the queue would be throttled/);
+    expect(() => parametersFrom({ reservedConcurrency: '{"chat":5}' })).toThrow(/reservedConcurrency\.chat: not a function: expected one of admin-api, widget-api, chat-stream, ingest, sweeper/);
+    expect(() => parametersFrom({ reservedConcurrency: '{"sweeper":0}' })).toThrow(/reservedConcurrency\.sweeper: /);
+    expect(() => parametersFrom({ reservedConcurrency: '{"sweeper":1.5}' })).toThrow(/reservedConcurrency\.sweeper: expected a whole number/);
     expect(() => buildParleyApp({ context: { residency: 'eu', region: 'us-west-2' } })).toThrow(/Invalid Parley deploy parameters \(CDK context\): residency: /);
   });
 
