@@ -39,14 +39,12 @@ const requireShim = "import { createRequire } from 'node:module'; const require 
  * esbuild's code splitting, which NodejsFunction's single `--outfile` cannot do,
  * so the project's own esbuild runs here (locally, never in Docker).
  *
- * The AWS SDK for JavaScript v3 (`@aws-sdk/*`, and with it `@smithy/*`) is left
- * out, ~600 KB of every bundle: the Node.js 24 runtime ships it. The trade-off:
- * the functions run against the SDK version of the runtime, which AWS chooses
- * and changes on its own schedule, not the versions in package-lock.json that
- * the tests ran against (AWS itself calls the runtime's copy a convenience and
- * advises bundling for control of the version). A bug fix or a new API in a
- * later SDK reaches the functions only when the runtime has it. To pin the SDK
- * again, drop `external` below (or ship it in a layer).
+ * The AWS SDK for JavaScript v3 (`@aws-sdk/*`, `@smithy/*`) is bundled like any
+ * other dependency, at the versions package-lock.json pins and the tests ran
+ * against, rather than left to the copy the Node.js runtime ships, whose version
+ * AWS chooses and changes on its own schedule. `mainFields` picks the SDK's ES
+ * module builds, which esbuild can tree-shake; the SDK's own lazy imports (the
+ * credential providers other than the environment's) stay chunks of their own.
  */
 export const bundleHandler = (entry: string, outputDir: string): void => {
   buildSync({
@@ -65,7 +63,6 @@ export const bundleHandler = (entry: string, outputDir: string): void => {
     sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: requireShim },
-    external: ['@aws-sdk/*'],
     logLevel: 'warning',
   });
 };

@@ -1,22 +1,35 @@
 /**
  * The handlers as the stack bundles them (`bundleHandler`: esbuild, split into
- * chunks, the AWS SDK left to the runtime). The chat handler's entry file stays
- * within its budget, the provider code sits in chunks of its own, and those
- * chunks work once bundled: code that passes its tests unbundled can break when
- * a CommonJS package becomes a chunk (undici's named exports did).
+ * chunks, the AWS SDK included). What the chat handler loads at a cold start
+ * stays within its budget, the provider code sits in chunks of its own, the
+ * bundle needs no package from outside it, and those chunks work once bundled:
+ * code that passes its tests unbundled can break when a CommonJS package becomes
+ * a chunk (undici's named exports did).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:http';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleHandler, defaultHandlerEntry } from '../../infra/constructs/parley-function.ts';
+import { awslambdaStub, coldStartEnv } from './fixtures/cold-start.ts';
+import { barePackages, bytesOf, readBundle, staticClosure } from './fixtures/bundle-graph.ts';
 
-/** Issue 10's budget for the chat handler, minified. */
-const CHAT_ENTRY_BUDGET_BYTES = 400_000;
+/**
+ * What a cold start of the chat handler may load: `index.mjs` and the chunks it
+ * imports statically, minified. Issue 10 set 400 KB for the entry file when the
+ * AWS SDK was left to the runtime; 396 KB of it was Parley and its other
+ * dependencies. Bundling the SDK clients the handler builds at startup
+ * (DynamoDB, S3, KMS, Secrets Manager, SQS, STS and the Smithy core under them)
+ * adds about 500 KB: 898 KB on 2026-12-05. The budget leaves room for small
+ * growth, not for another client loaded eagerly; the limit that matters to a
+ * visitor is the module load time, which `npm run bench:bundles` measures.
+ */
+const CHAT_STARTUP_BUDGET_BYTES = 1_000_000;
 const repo = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
 const fresh = () => {
@@ -27,15 +40,41 @@ const fresh = () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('handler bundles', () => {
-  it(`keep the chat handler within ${CHAT_ENTRY_BUDGET_BYTES} bytes, with the provider code in chunks of its own`, () => {
-    const out = fresh();
-    bundleHandler(defaultHandlerEntry('chat-stream'), out);
-    const entry = statSync(path.join(out, 'index.mjs')).size;
-    console.log(`chat-stream index.mjs: ${entry} bytes (budget ${CHAT_ENTRY_BUDGET_BYTES})`);
-    expect(entry).toBeLessThanOrEqual(CHAT_ENTRY_BUDGET_BYTES);
-    const chunks = readdirSync(path.join(out, 'chunks')).filter((f) => f.endsWith('.mjs'));
-    expect(chunks.some((f) => f.startsWith('undici-'))).toBe(true);
-    expect(chunks.some((f) => f.startsWith('openai-'))).toBe(true);
+  // Bundled once, by the first test that needs it.
+  let chatOut: string | undefined;
+  const chatBundle = (): string => {
+    if (!chatOut) {
+      chatOut = fresh();
+      bundleHandler(defaultHandlerEntry('chat-stream'), chatOut);
+    }
+    return chatOut;
+  };
+
+  it(`keep what the chat handler loads at a cold start within ${CHAT_STARTUP_BUDGET_BYTES} bytes, with the provider code in chunks of its own`, async () => {
+    const out = chatBundle();
+    const graph = await readBundle(out);
+    const entry = path.join(out, 'index.mjs');
+    const startup = staticClosure(graph, [entry]);
+    const bytes = bytesOf(graph, startup);
+    console.log(`chat-stream startup: ${bytes} bytes in ${startup.size} files, index.mjs ${statSync(entry).size} (budget ${CHAT_STARTUP_BUDGET_BYTES})`);
+    expect(bytes).toBeLessThanOrEqual(CHAT_STARTUP_BUDGET_BYTES);
+    const lazy = readdirSync(path.join(out, 'chunks')).filter((f) => f.endsWith('.mjs') && !startup.has(path.join(out, 'chunks', f)));
+    expect(lazy.some((f) => f.startsWith('undici-'))).toBe(true);
+    expect(lazy.some((f) => f.startsWith('openai-'))).toBe(true);
+  });
+
+  it('carry the AWS SDK: the chat handler imports no package from outside its bundle and loads where there is no node_modules', async () => {
+    const out = chatBundle();
+    expect(Object.fromEntries(barePackages(await readBundle(out)))).toEqual({});
+    for (let dir = out; dir !== path.dirname(dir); dir = path.dirname(dir)) expect(existsSync(path.join(dir, 'node_modules')), dir).toBe(false);
+    // As a cold start does: the runtime's streaming global, the stack's environment, no AWS call.
+    const script = `${awslambdaStub}
+      const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(out, 'index.mjs')).href)});
+      console.log(typeof handler);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: out, encoding: 'utf8', timeout: 30_000, env: coldStartEnv('chat-stream'),
+    });
+    expect(stdout.trim()).toBe('function');
   });
 
   it('load undici and both provider SDKs from their chunks when first used', async () => {

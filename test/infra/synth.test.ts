@@ -1,16 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
 import { ParleyFunction } from '../../infra/constructs/parley-function.ts';
+import { awslambdaStub } from './fixtures/cold-start.ts';
 import { buildParleyApp, propertiesOf, resourcesOfType } from './fixtures/parley-app.ts';
-
-// The Node.js Lambda runtime's global for response streaming, reduced to what a module needs to load.
-const awslambdaStub = 'globalThis.awslambda = { streamifyResponse: (fn) => fn, HttpResponseStream: { from: (s) => s } };';
 
 interface Bundle {
   readonly dir: string;
@@ -48,9 +46,7 @@ beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'parley-synth-'));
   parley = buildParleyApp({ bundle: true, outdir });
   const assembly = parley.app.synth();
-  // The bundles leave the AWS SDK out (Lambda's Node.js runtime provides it): give them the repository's copy, as the runtime would.
-  mkdirSync(join(outdir, 'node_modules'));
-  symlinkSync(fileURLToPath(new URL('../../node_modules/@aws-sdk', import.meta.url)), join(outdir, 'node_modules', '@aws-sdk'));
+  // The bundles carry the AWS SDK: outdir, under the system's temporary folder, has no node_modules to lend them one.
   template = Template.fromJSON(assembly.getStackArtifact(parley.stack.artifactId).template as Record<string, unknown>);
   const functions = parley.stack.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction);
   bundles = new Map(
@@ -64,7 +60,8 @@ beforeAll(() => {
       return [fn.handlerName, { dir: join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`), environment }];
     }),
   );
-}, 120_000);
+  // Five bundles that carry the AWS SDK: about 15 s on a quiet machine, minutes on a busy one.
+}, 300_000);
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
