@@ -2,6 +2,7 @@
 import { requireRole } from './accounts.ts';
 import { answeringRun, withdrawDocument } from './bot-index.ts';
 import { requireNoHold } from './legal-hold.ts';
+import { settleOverdue } from './processing-deadline.ts';
 import { getBot } from './bots.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
@@ -108,15 +109,18 @@ export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: st
   return { document, upload: { method: 'PUT', url, headers, expiresAt } };
 };
 
+/** The bot's documents; one past its processing deadline is marked failed as it is read. */
 export const listDocuments = async (deps: Deps, tenant: TenantContext, botId: string): Promise<DocumentRecord[]> => {
   await getBot(deps, tenant, botId);
-  return deps.documents.list(tenant, botId);
+  const docs = await deps.documents.list(tenant, botId);
+  return Promise.all(docs.map((doc) => settleOverdue(deps, tenant, doc)));
 };
 
+/** One document (404 for another account's); past its processing deadline it is marked failed as it is read. */
 export const getDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
   const doc = isId(botId) && isId(docId) ? await deps.documents.get(tenant, botId, docId) : null;
   if (!doc) throw notFound('document');
-  return doc;
+  return settleOverdue(deps, tenant, doc);
 };
 
 /** Removes the document from answers at once, then its chunks and stored file. */
@@ -140,7 +144,8 @@ export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId:
   const doc = await getDocument(deps, tenant, botId, docId);
   if (doc.status === 'awaiting_upload') throw new AppError('conflict', 'This document has no file yet: upload it first.');
   // Forgetting the hash makes ingestion do the work even when the content is unchanged.
-  await deps.documents.update(tenant, botId, docId, { status: 'processing', sha256: undefined, updatedAt: deps.clock.now().toISOString() });
+  const now = deps.clock.now().toISOString();
+  await deps.documents.update(tenant, botId, docId, { status: 'processing', processingSince: now, sha256: undefined, updatedAt: now });
   // A website source is crawled again; a file is read again from its sealed copy.
   if (doc.source === 'website') await deps.ingestTrigger.requestCrawl(tenant, botId, docId);
   else await deps.ingestTrigger.requestIngest(tenant, documentPath(doc));

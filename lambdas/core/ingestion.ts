@@ -54,7 +54,8 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   const now = () => deps.clock.now().toISOString();
   const fail = failWith(deps, tenant, doc);
 
-  if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', updatedAt: now() }))) {
+  const started = now();
+  if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', processingSince: started, updatedAt: started }))) {
     return { outcome: 'ignored', reason: 'document deleted' };
   }
   let bytes = await deps.objects.get(tenant, documentPath(doc), MAX_UPLOAD_BYTES);

@@ -43,6 +43,13 @@ export const MAX_QA_PAIRS = 500;
 export const INGEST_MAX_RECEIVE_COUNT = 5;
 /** Longest one ingest invocation may run (one message: a document, or one part of a crawl). */
 export const INGEST_TIMEOUT_SECONDS = 5 * 60;
+/**
+ * A document still `processing` this long after its processing began is marked `failed`
+ * (the owner may process it again): its work was lost, or its failure could not be recorded.
+ * Longer than the longest crawl (`MAX_CRAWL_MINUTES`) plus a retry of one part after the
+ * queue's visibility timeout (6 x `INGEST_TIMEOUT_SECONDS`).
+ */
+export const PROCESSING_DEADLINE_MINUTES = 2 * 60;
 
 /** Pages a website source keeps: the default, and the most an owner may ask for. */
 export const DEFAULT_CRAWL_PAGES = 50;

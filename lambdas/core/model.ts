@@ -128,6 +128,8 @@ export interface DocumentRecord {
   /** Declared size in bytes; the upload URL is signed for exactly this size. */
   readonly size: number;
   readonly status: DocumentStatus;
+  /** When its current processing began (status `processing`): the processing deadline counts from here. */
+  readonly processingSince?: string;
   /** Why it failed, in words an owner can act on. */
   readonly error?: string;
   readonly chunkCount: number;

@@ -47,7 +47,7 @@ export interface BotRepository {
 }
 
 export type DocumentPatch = Partial<Pick<DocumentRecord,
-  'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount' | 'indexedRun' | 'embeddedWith' | 'crawl'>>;
+  'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount' | 'indexedRun' | 'embeddedWith' | 'crawl' | 'processingSince'>>;
 
 export interface DocumentRepository {
   create(tenant: TenantContext, doc: DocumentRecord): Promise<void>;

@@ -61,6 +61,7 @@ export const addWebsiteSource = async (deps: Deps, tenant: TenantContext, botId:
     crawl: { fetched: 0, queued: 0, skipped: 0 },
     size: 0,
     status: 'processing',
+    processingSince: now.toISOString(),
     chunkCount: 0,
     objectName: objectNameFor(name),
     createdAt: now.toISOString(),
@@ -106,7 +107,8 @@ export const crawlWebsiteSource = async (deps: Deps, ref: DocumentRef): Promise<
   if (!doc?.site) return { outcome: 'ignored', reason: 'no such website source' };
   const fail = failWith(deps, tenant, doc);
   const zero: CrawlProgress = { fetched: 0, queued: 0, skipped: 0 };
-  if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', crawl: zero, updatedAt: deps.clock.now().toISOString() }))) {
+  const started = deps.clock.now().toISOString();
+  if (!(await deps.documents.update(tenant, doc.botId, doc.docId, { status: 'processing', processingSince: started, crawl: zero, updatedAt: started }))) {
     return { outcome: 'ignored', reason: 'document deleted' };
   }
 

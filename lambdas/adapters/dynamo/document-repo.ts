@@ -16,9 +16,12 @@ const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
 /** The key of a document record (the bot index commits document changes with its head). */
 export const documentKey = (tenant: TenantContext, botId: string, docId: string) => ({ pk: keys.account(tenant), sk: sk(botId, docId) });
 
-/** A patch as stored: a reason belongs only to a failed document. */
-export const storedPatch = (patch: DocumentPatch): DocumentPatch =>
-  patch.status && patch.status !== 'failed' ? { ...patch, error: undefined } : patch;
+/** A patch as stored: a reason belongs only to a failed document, a start of processing only to one processing. */
+export const storedPatch = (patch: DocumentPatch): DocumentPatch => ({
+  ...patch,
+  ...(patch.status && patch.status !== 'failed' ? { error: undefined } : {}),
+  ...(patch.status && patch.status !== 'processing' ? { processingSince: undefined } : {}),
+});
 
 export const createDocumentRepository = (tables: Tables, table: string): DocumentRepository => ({
   async create(tenant, doc) {
