@@ -24,8 +24,10 @@ export interface ChatProps {
    */
   readonly memorySize?: number;
   /**
-   * Longest one answer may stream.
-   * @default Duration.minutes(2)
+   * Longest one invocation may run: above the answer deadline (`MAX_ANSWER_MS`),
+   * so an answer is always ended by Parley, with an error event, and never cut
+   * by the end of the invocation.
+   * @default CHAT_FUNCTION_TIMEOUT
    */
   readonly timeout?: Duration;
   /**
@@ -39,9 +41,23 @@ export interface ChatProps {
   readonly reservedConcurrency?: number;
 }
 
+/** The chat function's timeout: the answer deadline (90 s) plus room for retrieval before it and the record after. */
+export const CHAT_FUNCTION_TIMEOUT = Duration.minutes(3);
+
+/**
+ * CloudFront's origin read timeout for the chat origin: how long it waits for the
+ * first byte and between two. 60 s is the most CloudFront allows without a quota
+ * increase (default 30 s, up to 180 s on request). Above the provider idle timeout
+ * (30 s) with room to spare, and six SSE heartbeats (10 s) long: see the timing
+ * chain in `lambdas/core/limits.ts`.
+ */
+export const CHAT_ORIGIN_READ_TIMEOUT = Duration.seconds(60);
+
 export class Chat extends Construct {
   readonly function: ParleyFunction;
   readonly functionUrl: lambda.FunctionUrl;
+  /** What CloudFront's origin for this function must wait, at least, between two bytes. */
+  readonly originReadTimeout = CHAT_ORIGIN_READ_TIMEOUT;
 
   constructor(scope: Construct, id: string, props: ChatProps) {
     super(scope, id);
@@ -52,7 +68,7 @@ export class Chat extends Construct {
       defaults: props.functions,
       description: 'Parley chat: retrieval and streamed answers for the widget',
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.minutes(2),
+      timeout: props.timeout ?? CHAT_FUNCTION_TIMEOUT,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
     // Platform partitions with its own role; the bot, its index, conversations and the owner's

@@ -161,7 +161,11 @@ export class Hosting extends Construct {
       },
       additionalBehaviors: {
         // Most specific first: CloudFront takes the first pattern that matches.
-        '/widget/v1/*/chat': { ...dynamic, origin: new origins.FunctionUrlOrigin(props.chat.functionUrl, { customHeaders }) },
+        '/widget/v1/*/chat': {
+          ...dynamic,
+          // Read timeout above the provider idle timeout: a stalled model ends with an error event, not a cut stream.
+          origin: new origins.FunctionUrlOrigin(props.chat.functionUrl, { customHeaders, readTimeout: props.chat.originReadTimeout }),
+        },
         '/widget/v1/*': { ...dynamic, origin: apiOrigin },
         '/v1/*': { ...dynamic, origin: apiOrigin },
         '/admin/*': {

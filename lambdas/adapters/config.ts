@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import '../http/zod.ts';
-import { PROVIDER_IDLE_TIMEOUT_MS } from '../core/limits.ts';
+import { MAX_ANSWER_MS, PROVIDER_IDLE_TIMEOUT_MS, SSE_HEARTBEAT_MS } from '../core/limits.ts';
 import { EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';
 import { clientIdSchema, userPoolIdSchema } from './auth/admin-auth-settings.ts';
 
@@ -122,6 +122,10 @@ export const configSchema = z.object({
   PARLEY_CRAWL_DELAY_MS: z._default(wholeNumber(0, 10_000), 500),
   /** The longest a provider may stay silent (before its first byte, or between two) before the answer is stopped. */
   PARLEY_PROVIDER_IDLE_TIMEOUT_MS: z._default(wholeNumber(100, 300_000), PROVIDER_IDLE_TIMEOUT_MS),
+  /** Silence after which a streamed answer sends an SSE comment, keeping proxies from timing it out (see core/limits.ts). */
+  PARLEY_SSE_HEARTBEAT_MS: z._default(wholeNumber(50, 60_000), SSE_HEARTBEAT_MS),
+  /** The longest a streamed answer may take before it is stopped with an error event and recorded unanswered. */
+  PARLEY_MAX_ANSWER_MS: z._default(wholeNumber(100, 600_000), MAX_ANSWER_MS),
   PARLEY_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 });
 

@@ -182,6 +182,8 @@ export interface Runtime {
   readonly edgeSecret: string | undefined;
   /** The user pool and the panel's app client (see `auth/admin-auth-settings.ts`); undefined where none is configured. */
   readonly adminAuth: AdminAuthSettingsSource | undefined;
+  /** Streamed answers: heartbeat interval and deadline (see `core/limits.ts`). */
+  readonly streaming: { readonly heartbeatMs: number; readonly maxAnswerMs: number };
 }
 
 /** Deps and logger for this execution environment, built on first use. */
@@ -194,6 +196,7 @@ export const getRuntime = (): Runtime => {
       logger,
       edgeSecret: config.PARLEY_EDGE_SECRET,
       adminAuth: adminAuthSettingsFrom(config, logger),
+      streaming: { heartbeatMs: config.PARLEY_SSE_HEARTBEAT_MS, maxAnswerMs: config.PARLEY_MAX_ANSWER_MS },
     };
   }
   return cached;

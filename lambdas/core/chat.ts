@@ -13,7 +13,7 @@ import { AppError, notFound, ProviderCallFailed } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { chooseKey, noteKeyOutcome, type KeyChoice } from './keys.ts';
 import {
-  ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
+  ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_ANSWER_MS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
   RETRIEVAL_TOP_K, VISITOR_MESSAGES_PER_MINUTE,
 } from './limits.ts';
 import type { Bot, Citation, Conversation, ConversationTurn, KeyClass, Passage, TokenUsage } from './model.ts';
@@ -159,25 +159,39 @@ export const prepareAnswer = async (
 const ownerEvent = async (deps: Deps, p: PreparedAnswer, action: string, detail: Record<string, string | number | boolean>) =>
   audit(deps, p.session.tenant, {}, action, 'failed', { target: p.session.bot.botId, detail });
 
+export interface StreamOptions {
+  /** Aborted when the visitor went away: the provider call stops and nothing more is said. */
+  readonly signal: AbortSignal;
+  /** From the first event, the longest the answer may take before it is stopped with an error event. @default MAX_ANSWER_MS */
+  readonly deadlineMs?: number;
+}
+
 /** Streams the answer; aborting `signal` (the visitor went away) stops the provider call. */
-export async function* streamAnswer(deps: Deps, p: PreparedAnswer, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, deadlineMs = MAX_ANSWER_MS }: StreamOptions): AsyncGenerator<ChatStreamEvent> {
   const turnId = newId(deps.clock.now().getTime());
   yield { type: 'sources', conversationId: p.conversationId, turnId, sources: citationsOf(p.passages) };
+  // A model that trickles text is never idle long enough for its idle timeout: the deadline
+  // stops it while there is time to tell the visitor (see the timing chain in limits.ts).
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
   let answer = '';
+  // Everything the model said, held-back text included: what is paid for when it reports no usage.
+  let received = '';
   let usage: TokenUsage | undefined;
   let error: string | undefined;
   const answered = p.passages.length > 0;
+  const guard = createAnswerGuard(p.key.keyClass === 'local' ? [] : [p.key.apiKey]);
   try {
     if (!answered) {
-      answer = NO_ANSWER;
+      answer = received = NO_ANSWER;
       yield { type: 'delta', text: NO_ANSWER };
     } else {
-      const guard = createAnswerGuard(p.key.keyClass === 'local' ? [] : [p.key.apiKey]);
-      for await (const event of p.model.stream(p.request, { signal })) {
+      for await (const event of p.model.stream(p.request, { signal: AbortSignal.any([signal, deadline.signal]) })) {
         if (event.type === 'usage') {
           usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
           continue;
         }
+        received += event.text;
         const text = guard.push(event.text);
         answer += text;
         if (text) yield { type: 'delta', text };
@@ -186,6 +200,9 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, signal: Abort
       const rest = guard.flush();
       answer += rest;
       if (rest) yield { type: 'delta', text: rest };
+      if (deadline.signal.aborted && !signal.aborted && !guard.tripped) {
+        throw new ProviderCallFailed('timeout', `The answer took longer than ${deadlineMs / 1000} seconds, so it was stopped.`);
+      }
       if (guard.tripped) {
         error = `The answer was cut: it looked like it was revealing ${guard.tripped === 'secret' ? 'a secret' : 'the instructions'}.`;
         await ownerEvent(deps, p, 'chat.answer_cut', { reason: guard.tripped });
@@ -194,14 +211,19 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, signal: Abort
   } catch (err) {
     if (!(err instanceof ProviderCallFailed)) throw err;
     error = err.message;
+    // What the model said before it failed passed the guard's checks; only its last characters were held back.
+    const rest = guard.flush();
+    answer += rest;
+    if (rest) yield { type: 'delta', text: rest };
     const message = visitorMessageFor(err);
     yield { type: 'error', code: err.kind === 'rate_limited' ? 'rate_limited' : 'provider_error', message };
     await ownerEvent(deps, p, 'chat.provider_error', { kind: err.kind, provider: p.model.provider, keyClass: p.key.keyClass, reason: err.message.slice(0, 300) });
     if (err.kind === 'auth' && p.key.keyClass === 'owner') await noteKeyOutcome(deps, p.session.tenant, p.key.provider, err.message);
   } finally {
+    clearTimeout(deadlineTimer);
     // Runs on cancellation too: what was used is paid for and recorded.
     const prompt = p.request.system + p.request.messages.map((m) => m.content).join('\n');
-    usage ??= { inputTokens: answered && p.key.keyClass !== 'local' ? approxTokens(prompt) : 0, outputTokens: approxTokens(answer) };
+    usage ??= { inputTokens: answered && p.key.keyClass !== 'local' ? approxTokens(prompt) : 0, outputTokens: approxTokens(received) };
     await settleAnswer(deps, p, usage, { turnId, answer, answered: answered && !error, ...(error ? { error } : {}) });
   }
   const ok = answered && !error;

@@ -78,6 +78,23 @@ export const MAX_CONVERSATION_TURNS = 50;
 /** Longest answer a provider model may write, and the longest silence from it. */
 export const MAX_OUTPUT_TOKENS = 1_024;
 export const PROVIDER_IDLE_TIMEOUT_MS = 30_000;
+/**
+ * A streamed answer's timing chain, shortest first; each link ends the answer
+ * with an `error` event before the next one could cut the stream silently:
+ * - the stream sends an SSE comment after `SSE_HEARTBEAT_MS` without a record, so
+ *   CloudFront's origin read timeout (60 s on the chat origin, its most without a
+ *   quota increase; `infra/constructs/chat.ts`) never sees a silent origin while a
+ *   model thinks;
+ * - a provider silent for `PROVIDER_IDLE_TIMEOUT_MS` is stopped with an error event,
+ *   which lands before that read timeout even if a heartbeat were lost;
+ * - `MAX_ANSWER_MS` after the stream starts, an answer still going (a model that
+ *   trickles and is never idle) is stopped with an error event and recorded
+ *   unanswered, well before the chat function's timeout (3 minutes) would end
+ *   the invocation and cut the stream with no word to the visitor.
+ * `test/infra/chat-timing.test.ts` holds the deployed values to this order.
+ */
+export const SSE_HEARTBEAT_MS = 10_000;
+export const MAX_ANSWER_MS = 90_000;
 /** Budgets of a bot that has not set its own: tokens and list-price dollars (in millionths). */
 export const DEFAULT_BOT_BUDGET = { dailyTokens: 2_000_000, monthlyTokens: 20_000_000, dailyCostMicros: 5_000_000, monthlyCostMicros: 50_000_000 } as const;
 /** Suggested questions a bot may offer, and custom lead fields. */

@@ -3,7 +3,9 @@
  * response streaming behind a function URL on AWS; the same handler locally).
  * Every refusal (origin, token, pause, rate limit, budget) comes before the
  * first byte, as an ordinary JSON error with its status; once streaming, a
- * failure is an `error` event. A visitor who goes away cancels the provider call.
+ * failure is an `error` event. While the model thinks, SSE comments keep the
+ * stream from looking idle to CloudFront; an answer past its deadline ends with an
+ * `error` event too. A visitor who goes away cancels the provider call.
  */
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
@@ -32,7 +34,7 @@ const chatBody = z.strictObject({
 
 const CHAT_PATH = /^\/widget\/v1\/([^/]+)\/chat$/;
 
-const { deps, logger, edgeSecret } = getRuntime();
+const { deps, logger, edgeSecret, streaming } = getRuntime();
 
 /** The route and public id: from API Gateway's route match locally, from the path behind a function URL. */
 const routeOf = (event: APIGatewayProxyEventV2): { method: string; publicId: string } | null => {
@@ -63,13 +65,16 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode
     const session = await authenticateVisitor(deps, widget, route.publicId, bearerToken(event));
     const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), clientAddress(event, edgeSecret));
 
+    // The stream closing before its end means the visitor went away: `cancel` stops the provider call.
     const cancel = new AbortController();
-    const body = toSseStream(streamAnswer(deps, prepared, cancel.signal), (err) => {
-      logger.error('chat stream failed', { error: err });
-      return { code: 'internal', message: 'The answer was interrupted. Please try again.' };
+    const body = toSseStream(streamAnswer(deps, prepared, { signal: cancel.signal, deadlineMs: streaming.maxAnswerMs }), {
+      heartbeatMs: streaming.heartbeatMs,
+      cancel,
+      onError: (err) => {
+        logger.error('chat stream failed', { error: err });
+        return { code: 'internal', message: 'The answer was interrupted. Please try again.' };
+      },
     });
-    // The response stream closing before the end means the visitor went away: stop the provider call.
-    body.once('close', () => cancel.abort());
     return {
       statusCode: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' },

@@ -123,6 +123,13 @@ describe('the widget’s event-stream parser', () => {
       ]);
     }
   });
+
+  it('skips the comments the server sends while the model thinks', () => {
+    const records: SseRecord[] = [];
+    const push = createSseParser((r) => records.push(r));
+    for (const chunk of ['event: sources\ndata: {}\n\n: keep-', 'alive\n\n: keep-alive\n\n', 'event: error\n: in a record\ndata: {"code":"x"}\n\n']) push(chunk);
+    expect(records).toEqual([{ event: 'sources', data: '{}' }, { event: 'error', data: '{"code":"x"}' }]);
+  });
 });
 
 describe('the widget’s theme', () => {
