@@ -166,3 +166,5 @@ export interface ExportDownload { name: string; bytes: number; url: string }
 export type Role = 'owner' | 'admin' | 'viewer';
 export interface Member { userId: string; email: string; role: Role; addedAt: string }
 export interface Invitation { email: string; role: Role; invitedAt: string; expiresAt: string }
+/** How an invitee hears of an invitation (see core/members.ts). */
+export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';

@@ -15,6 +15,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Deps } from '../../lambdas/core/ports.ts';
 import { createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
+import { startLocalCognito, type LocalCognito, type LocalInvitation } from './cognito-local.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
@@ -45,6 +46,8 @@ export interface PlatformOptions {
   /** Further operator settings for the functions (provider base URLs, egress allowlist, platform keys). */
   readonly env?: Readonly<Record<string, string>>;
   readonly onError?: (message: string, err: unknown) => void;
+  /** What the fake Cognito would have e-mailed an invited person (`npm start` prints it). */
+  readonly onInvitation?: (invitation: LocalInvitation) => void;
 }
 
 export interface Platform {
@@ -57,6 +60,8 @@ export interface Platform {
   readonly keysTable: string;
   readonly bucket: string;
   readonly identity: LocalIdentity;
+  /** The fake Cognito user pool that invitations create sign-ins in. */
+  readonly cognito: LocalCognito;
   /** The adapters the handlers in this process use, for tests that look at storage directly. */
   readonly deps: Deps;
   readonly ingest: IngestQueue;
@@ -115,6 +120,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     stops.push(() => frontDoor.stop());
     const sqs = await startLocalSqs((body) => queueRef.current?.sendBody(body));
     stops.push(() => sqs.stop());
+    const cognito = await startLocalCognito({ dataDir: opts.dataDir, ...(opts.onInvitation ? { onInvitation: opts.onInvitation } : {}) });
+    stops.push(() => cognito.stop());
 
     // The functions' environment, as the CDK stack sets it on AWS.
     Object.assign(process.env, {
@@ -128,6 +135,10 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       PARLEY_S3_ENDPOINT: frontDoor.url,
       PARLEY_SQS_ENDPOINT: sqs.url,
       PARLEY_INGEST_QUEUE_URL: LOCAL_INGEST_QUEUE_URL,
+      // The user pool (the fake Cognito's) and the panel's app client, as the admin auth settings read them.
+      PARLEY_COGNITO_ENDPOINT: cognito.url,
+      PARLEY_USER_POOL_ID: cognito.userPoolId,
+      PARLEY_ADMIN_CLIENT_ID: 'parley_local_admin',
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
       ...opts.env,
     });
@@ -149,7 +160,16 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     stops.push(() => queue.idle());
 
     const { deps } = (await import('../../lambdas/adapters/wiring.ts')).getRuntime();
-    const identity = await createLocalIdentity(opts.dataDir);
+    const localIdentity = await createLocalIdentity(opts.dataDir);
+    // Signing in is what confirms an invited user on AWS (they choose their password then).
+    const identity: LocalIdentity = {
+      ...localIdentity,
+      signIn: async (email, options) => {
+        const session = await localIdentity.signIn(email, options);
+        await cognito.signedIn(email);
+        return session;
+      },
+    };
     const server: http.Server = createApiServer({ handlers, identity, onError });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -170,6 +190,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       keysTable,
       bucket,
       identity,
+      cognito,
       deps,
       ingest: queue,
       javaPid: dynamo?.javaPid,

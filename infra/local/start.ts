@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sweepExpired } from '../../lambdas/core/sweeper.ts';
+import { renderInvitation, INVITATION_SUBJECT } from '../invitation-message.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({
@@ -27,11 +28,18 @@ if (!logLevel) {
 }
 
 const started = Date.now();
+let adminUrl = '';
 const platform = await startPlatform({
   dataDir: values.memory ? undefined : values.data,
   port: Number(values.port),
   logLevel,
+  // On AWS Cognito e-mails this; here it is shown, so you see what an invited person gets.
+  onInvitation: ({ email, temporaryPassword, kind }) => {
+    const body = renderInvitation(adminUrl, email, temporaryPassword).replace(/^/gm, '  ');
+    console.log(`\n--- E-mail Cognito would send${kind === 'resent' ? ' again' : ''} ---\nTo: ${email}\nSubject: ${INVITATION_SUBJECT}\n\n${body}\n  (Locally, sign in with the address alone: no password is asked.)\n---\n`);
+  },
 });
+adminUrl = `${platform.apiUrl}/admin/`;
 
 console.log(`
 Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} s.

@@ -116,6 +116,10 @@ export const configSchema = z.object({
   PARLEY_ADMIN_CLIENT_ID: blankAsUnset(z.optional(clientIdSchema)),
   /** Endpoint override for SSM (tests). */
   PARLEY_SSM_ENDPOINT: optionalUrl,
+  /** Endpoint override for Cognito: the local platform's fake Cognito. */
+  PARLEY_COGNITO_ENDPOINT: optionalUrl,
+  /** `true`: people sign themselves up, so an invitation creates no sign-in (the `selfSignUp` deploy parameter). */
+  PARLEY_SELF_SIGN_UP: blankAsUnset(z._default(z.pipe(z.enum(['true', 'false']), z.transform((v: 'true' | 'false') => v === 'true')), false)),
   /** AWS: the role a function assumes, tagged with the account, for that account's data (absent locally and in the sweeper). */
   PARLEY_TENANT_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'))),
   /** Pause between a website crawl's requests (robots.txt may ask for more). */

@@ -3,7 +3,7 @@
  * (endpoint overrides locally, the defaults on AWS). Handlers ask for `getDeps()`
  * and never ask where they run.
  */
-import type { DocumentParser, Deps, SiteCrawler } from '../core/ports.ts';
+import type { DocumentParser, Deps, SignInDirectory, SiteCrawler } from '../core/ports.ts';
 import { readConfig, type Config } from './config.ts';
 import { createContentCipher } from './crypto/content-cipher.ts';
 import { createKeyrings } from './crypto/keyrings.ts';
@@ -35,6 +35,7 @@ import { createPlatformKeys } from './secrets/platform-keys.ts';
 import { createResidencyPolicy } from '../core/residency.ts';
 import { createAwsClients } from './aws/tenant-clients.ts';
 import { createAdminAuthSettings, type AdminAuthSettingsSource } from './auth/admin-auth-settings.ts';
+import { createCognitoDirectory } from './auth/cognito-directory.ts';
 
 /**
  * Adapters only some functions need, given by the handler that needs them
@@ -76,7 +77,17 @@ const lazyCrawler = (fetch: GuardedFetch, options: { delayMs?: number }): SiteCr
   };
 };
 
-export const buildDeps = (config: Config): Deps => {
+/** Invited people's sign-ins: in the admin sign-in's user pool, unless people sign themselves up (or no pool is configured). */
+const signInDirectory = (config: Config, adminAuth: AdminAuthSettingsSource | undefined): SignInDirectory | null => {
+  if (config.PARLEY_SELF_SIGN_UP || !adminAuth) return null;
+  const endpoint = config.PARLEY_COGNITO_ENDPOINT;
+  return createCognitoDirectory({
+    userPoolId: async () => (await adminAuth.get()).userPoolId,
+    clientConfig: { region: config.AWS_REGION, ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) },
+  });
+};
+
+export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): Deps => {
   const { tables: db, s3For, kmsCredentialsFor } = createAwsClients({
     region: config.AWS_REGION,
     dynamodbEndpoint: config.PARLEY_DYNAMODB_ENDPOINT,
@@ -100,6 +111,7 @@ export const buildDeps = (config: Config): Deps => {
   };
   return {
     accounts: createAccountRepository(db, config.PARLEY_TABLE),
+    signIns: signInDirectory(config, adminAuth),
     bots: createBotRepository(db, config.PARLEY_TABLE),
     documents: createDocumentRepository(db, config.PARLEY_TABLE),
     chunks: createChunkRepository(db, config.PARLEY_TABLE, cipher),
@@ -191,11 +203,12 @@ export const getRuntime = (): Runtime => {
   if (!cached) {
     const config = readConfig();
     const logger = createLogger(config.PARLEY_LOG_LEVEL);
+    const adminAuth = adminAuthSettingsFrom(config, logger);
     cached = {
-      deps: withTelemetry(buildDeps(config), logger),
+      deps: withTelemetry(buildDeps(config, adminAuth), logger),
       logger,
       edgeSecret: config.PARLEY_EDGE_SECRET,
-      adminAuth: adminAuthSettingsFrom(config, logger),
+      adminAuth,
       streaming: { heartbeatMs: config.PARLEY_SSE_HEARTBEAT_MS, maxAnswerMs: config.PARLEY_MAX_ANSWER_MS },
     };
   }

@@ -23,7 +23,27 @@ export const listTeam = async (deps: Deps, tenant: TenantContext): Promise<{ mem
   return { members, invitations };
 };
 
-export const inviteMember = async (deps: Deps, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource): Promise<Invitation> => {
+/**
+ * How an invitee hears of their invitation. `sent`: the identity provider e-mailed
+ * them a sign-in with a temporary password. `existing_sign_in`: the address can
+ * already sign in, and joins on its next sign-in. `self_sign_up`: the deployment
+ * lets people sign themselves up, so nothing is sent: tell them to sign up.
+ */
+export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';
+
+/** Makes sure the invitee can sign in: a new sign-in, or the invitation e-mail again for one nobody has used yet. */
+const deliver = async (deps: Deps, email: string): Promise<InvitationDelivery> => {
+  if (!deps.signIns) return 'self_sign_up';
+  const user = await deps.signIns.findUser(email);
+  if (!user) return (await deps.signIns.createUser(email)) === 'created' ? 'sent' : 'existing_sign_in';
+  if (!user.awaitingFirstSignIn) return 'existing_sign_in';
+  await deps.signIns.resendInvitation(email);
+  return 'sent';
+};
+
+export const inviteMember = async (
+  deps: Deps, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource,
+): Promise<{ invitation: Invitation; delivery: InvitationDelivery }> => {
   requireRole(tenant, 'owner');
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw invalid('email: that does not look like an e-mail address.', { field: 'email' });
@@ -39,13 +59,57 @@ export const inviteMember = async (deps: Deps, tenant: TenantContext, input: { e
     expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString(),
   };
   await deps.accounts.putInvitation(tenant, invitation);
-  await audit(deps, tenant, source, 'member.invite', 'ok', { detail: { role: input.role } });
+  let delivery: InvitationDelivery;
+  try {
+    delivery = await deliver(deps, email);
+  } catch (err) {
+    // Nobody could be told: no invitation is left waiting for a sign-in that does not exist.
+    await deps.accounts.deleteInvitation(tenant, email);
+    throw err;
+  }
+  await audit(deps, tenant, source, 'member.invite', 'ok', { detail: { role: input.role, delivery } });
+  return { invitation, delivery };
+};
+
+const findInvitation = async (deps: Deps, tenant: TenantContext, email: string): Promise<Invitation> => {
+  const invitation = (await deps.accounts.listInvitations(tenant)).find((i) => i.email === email);
+  if (!invitation) throw notFound('invitation');
   return invitation;
 };
 
-export const cancelInvitation = async (deps: Deps, tenant: TenantContext, email: string, source: AuditSource): Promise<void> => {
+/** Sends a pending invitation again and gives it another INVITATION_DAYS. */
+export const resendInvitation = async (
+  deps: Deps, tenant: TenantContext, rawEmail: string, source: AuditSource,
+): Promise<{ invitation: Invitation; delivery: InvitationDelivery }> => {
   requireRole(tenant, 'owner');
-  if (!(await deps.accounts.deleteInvitation(tenant, email.trim().toLowerCase()))) throw notFound('invitation');
+  const email = rawEmail.trim().toLowerCase();
+  const found = await findInvitation(deps, tenant, email);
+  const invitation: Invitation = { ...found, expiresAt: new Date(deps.clock.now().getTime() + INVITATION_DAYS * 86_400_000).toISOString() };
+  const delivery = await deliver(deps, email);
+  await deps.accounts.putInvitation(tenant, invitation);
+  await audit(deps, tenant, source, 'member.invite_resent', 'ok', { detail: { delivery } });
+  return { invitation, delivery };
+};
+
+/**
+ * Removes the sign-in an invitation created, when that is safe: nobody has used it
+ * (still awaiting its first sign-in), it belongs to no account, and no other
+ * account's invitation waits for it.
+ */
+const retireUnusedSignIn = async (deps: Deps, email: string): Promise<void> => {
+  if (!deps.signIns) return;
+  const user = await deps.signIns.findUser(email);
+  if (!user?.awaitingFirstSignIn) return;
+  if ((await deps.accounts.membershipsOf(user.userId)).length > 0) return;
+  if ((await deps.accounts.invitationsFor(email)).length > 0) return;
+  await deps.signIns.deleteUser(email);
+};
+
+export const cancelInvitation = async (deps: Deps, tenant: TenantContext, rawEmail: string, source: AuditSource): Promise<void> => {
+  requireRole(tenant, 'owner');
+  const email = rawEmail.trim().toLowerCase();
+  if (!(await deps.accounts.deleteInvitation(tenant, email))) throw notFound('invitation');
+  await retireUnusedSignIn(deps, email);
   await audit(deps, tenant, source, 'member.invite_cancelled', 'ok');
 };
 

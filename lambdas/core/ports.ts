@@ -34,6 +34,28 @@ export interface AccountRepository {
   invitationsFor(email: string): Promise<Array<{ accountId: string; role: Role }>>;
 }
 
+/** A sign-in in the identity provider's directory, found by e-mail address. */
+export interface DirectoryUser {
+  /** The user's `sub`, as their tokens carry it. */
+  readonly userId: string;
+  /** Created by an administrator and not yet signed in (Cognito's FORCE_CHANGE_PASSWORD): nobody has used it. */
+  readonly awaitingFirstSignIn: boolean;
+}
+
+/**
+ * The identity provider's users (Cognito on AWS, a fake Cognito on loopback
+ * locally), for pools where only invited people may sign in. Addresses are
+ * created already verified: an owner vouches for them by inviting.
+ */
+export interface SignInDirectory {
+  /** Creates a sign-in for `email` and has the provider e-mail its invitation; `exists` when the address has one. */
+  createUser(email: string): Promise<'created' | 'exists'>;
+  findUser(email: string): Promise<DirectoryUser | null>;
+  /** Sends the invitation again with a new temporary password; only for a user awaiting their first sign-in. */
+  resendInvitation(email: string): Promise<void>;
+  deleteUser(email: string): Promise<void>;
+}
+
 export interface BotRepository {
   /** Creates the bot and its public-id lookup together. */
   create(tenant: TenantContext, bot: Bot): Promise<void>;
@@ -413,6 +435,8 @@ export interface Clock {
 /** Everything core's use cases need, wired once per cold start. */
 export interface Deps {
   readonly accounts: AccountRepository;
+  /** Who may sign in, where only invited people may (self sign-up off); null where people sign themselves up. */
+  readonly signIns: SignInDirectory | null;
   readonly bots: BotRepository;
   readonly documents: DocumentRepository;
   readonly chunks: ChunkRepository;

@@ -33,6 +33,7 @@ export const routes: readonly Route[] = [
   admin('POST', '/v1/members'),
   admin('PATCH', '/v1/members/{userId}'),
   admin('DELETE', '/v1/members/{userId}'),
+  admin('POST', '/v1/invitations/{email}/resend'),
   admin('DELETE', '/v1/invitations/{email}'),
   admin('GET', '/v1/keys'),
   admin('PUT', '/v1/keys/{provider}'),

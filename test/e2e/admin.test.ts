@@ -375,8 +375,12 @@ describe('the admin panel', () => {
     await team.getByLabel('E-mail address').fill('sam@acme.example');
     await team.getByLabel('Role', { exact: true }).selectOption('admin');
     await team.getByRole('button', { name: 'Invite' }).click();
+    await page.locator('.toast', { hasText: 'An invitation e-mail with a temporary password is on its way to sam@acme.example' }).waitFor();
     await expect.poll(() => team.locator('table.invitations').innerText().catch(() => '')).toContain('sam@acme.example');
     expect(await team.locator('table.invitations').innerText()).toContain('Admin');
+    // Cognito sends the invitation again, with a new temporary password.
+    await team.getByRole('button', { name: 'Resend invitation to sam@acme.example' }).click();
+    await page.locator('.toast', { hasText: 'The invitation was sent to sam@acme.example again' }).waitFor();
     // Your own row says "You" and offers nothing that could only fail: the sole owner can neither step down nor leave.
     const myRow = team.locator('table.team tbody tr', { hasText: 'owner@acme.example' });
     expect(await myRow.locator('.badge').innerText()).toBe('You');

@@ -6,7 +6,7 @@ import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, s, type Child } from '../dom.ts';
 import { readSession } from '../session.ts';
-import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, KeyClass, Member, Role, Usage } from '../types.ts';
+import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, InvitationDelivery, KeyClass, Member, Role, Usage } from '../types.ts';
 import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const CLASSES: Array<{ id: KeyClass; label: string }> = [
@@ -55,6 +55,7 @@ const ACTIONS: Record<string, string> = {
   'member.role': 'Changed a team member’s role',
   'member.remove': 'Removed a team member',
   'member.invite_cancelled': 'Cancelled an invitation',
+  'member.invite_resent': 'Sent an invitation again',
   'member.join': 'A member joined',
   'bot.create': 'Created a bot',
   'bot.update': 'Changed a bot',
@@ -102,7 +103,14 @@ const teamMessage = (err: unknown): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-/** Members and invitations: invite, change roles, remove, cancel (owners only; the API refuses others). */
+/** What the owner is told once an invitation is on its way. */
+const deliveryMessage = (email: string, delivery: InvitationDelivery): string => {
+  if (delivery === 'sent') return `An invitation e-mail with a temporary password is on its way to ${email}. They join when they first sign in.`;
+  if (delivery === 'existing_sign_in') return `${email} can already sign in to Parley: they join at their next sign-in (no e-mail is sent).`;
+  return `Invitation saved. Ask ${email} to sign up on the sign-in page with this address: they join when they sign in.`;
+};
+
+/** Members and invitations: invite, change roles, remove, resend or cancel invitations (owners only; the API refuses others). */
 const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
   const owner = ctx.can('owner');
   const reload = (): void => void loadInto(el, 'your team', () => get<{ members: Member[]; invitations: Invitation[] }>('/v1/members'), ({ members, invitations }) => {
@@ -123,8 +131,8 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       email.removeAttribute('aria-invalid');
       void busy(invite, async () => {
         try {
-          await request('POST', '/v1/members', { email: email.value.trim(), role: role.value });
-          notify(`Invitation sent to ${email.value.trim()}. It is accepted when they sign in.`);
+          const { delivery } = await request<{ delivery: InvitationDelivery }>('POST', '/v1/members', { email: email.value.trim(), role: role.value });
+          notify(deliveryMessage(email.value.trim(), delivery));
           reload();
         } catch (err) {
           error.textContent = teamMessage(err);
@@ -185,7 +193,16 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
           notify(teamMessage(err), 'error');
         }
       }), { kind: 'ghost', label: `Cancel invitation to ${i.email}` });
-      return h('tr', null, cell('E-mail address', i.email), cell('Role', roleLabel(i.role)), cell('Valid', `Until ${formatDate(i.expiresAt, false)}`), actionsCell(owner ? h('div', { class: 'row-actions' }, cancel) : null));
+      const resend = button('Resend', () => void busy(resend, async () => {
+        try {
+          const { delivery } = await request<{ delivery: InvitationDelivery }>('POST', `/v1/invitations/${encodeURIComponent(i.email)}/resend`);
+          notify(delivery === 'sent' ? `The invitation was sent to ${i.email} again, with a new temporary password.` : deliveryMessage(i.email, delivery));
+          reload();
+        } catch (err) {
+          notify(teamMessage(err), 'error');
+        }
+      }), { kind: 'ghost', label: `Resend invitation to ${i.email}` });
+      return h('tr', null, cell('E-mail address', i.email), cell('Role', roleLabel(i.role)), cell('Valid', `Until ${formatDate(i.expiresAt, false)}`), actionsCell(owner ? h('div', { class: 'row-actions' }, resend, cancel) : null));
     };
     return [
       h('div', { class: 'table-wrap' }, h('table', { class: 'table team stacked' },
