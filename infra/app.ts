@@ -8,7 +8,8 @@
  *
  * Deploy parameters (CDK context, e.g. `cdk deploy --all -c stage=prod -c region=eu-central-1`):
  * - `region`: AWS region for the stack and all tenant data (default `eu-west-1`).
- * - `stage`: deployment name, part of the stack names `Parley-<stage>` and `Parley-<stage>-edge` (default `dev`).
+ * - `stage`: deployment name, part of the stack names `Parley-<stage>` and `Parley-<stage>-edge-<region>`
+ *   and of every physical name (`naming.ts`), checked against each service's naming rules (default `dev`).
  * - `logRetentionDays`: CloudWatch Logs retention for function and access logs (default 30).
  * - `alarmEmail`: optional address for alarms.
  * - `domain`, `certificateArn`: optional custom domain of the distribution and its ACM certificate
@@ -32,6 +33,7 @@ import type { AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { HandlerName } from './constructs/parley-function.ts';
 import { EdgeStack } from './edge-stack.ts';
+import { Naming } from './naming.ts';
 import { readDeployParameters } from './parameters.ts';
 import type { DeployParameters } from './parameters.ts';
 import { ParleyStack } from './parley-stack.ts';
@@ -71,13 +73,15 @@ export const createParleyApp = (options: ParleyAppOptions = {}): ParleyApp => {
   });
   const parameters = readDeployParameters(app.node);
   const tags = { project: 'parley', stage: parameters.stage };
+  const { stage, region } = parameters;
   const edge = parameters.waf
-    ? new EdgeStack(app, `Parley-${parameters.stage}-edge`, {
+    ? new EdgeStack(app, `Parley-${stage}-edge-${region}`, {
       env: { region: 'us-east-1' },
       crossRegionReferences: true,
-      description: `Parley edge protection for CloudFront (${parameters.stage})`,
+      description: `Parley edge protection for CloudFront (${stage} in ${region})`,
       tags,
-      metricPrefix: `Parley-${parameters.stage}`,
+      metricPrefix: `Parley-${stage}-${region}`,
+      naming: new Naming(stage, region),
     })
     : undefined;
   const stack = new ParleyStack(app, `Parley-${parameters.stage}`, {

@@ -1,7 +1,8 @@
 /**
- * The edge stack, `Parley-<stage>-edge`, always in us-east-1: a web ACL for a
- * CloudFront distribution must live there. The main stack reads its ARN
- * through a cross-region reference.
+ * The edge stack, `Parley-<stage>-edge-<region>`, always in us-east-1: a web
+ * ACL for a CloudFront distribution must live there. Its name carries the
+ * deploy region, so one stage may be deployed in two regions. The main stack
+ * reads the ACL's ARN through a cross-region reference.
  *
  * Rules, cheapest verdict first:
  * 1. per-IP rate limits (blocking), tightest for visitor sessions, then the admin API, then the widget API;
@@ -13,6 +14,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import type { Naming } from './naming.ts';
 
 /** Requests one IP may make in 5 minutes before WAF blocks it (WAF's rate window is 5 minutes by default). */
 export const rateLimits = {
@@ -30,6 +32,8 @@ export const managedRuleGroups = ['AWSManagedRulesAmazonIpReputationList', 'AWSM
 export interface EdgeStackProps extends StackProps {
   /** Prefix of the rules' metric names. */
   readonly metricPrefix: string;
+  /** Physical names of the stage and deploy region the ACL serves. */
+  readonly naming: Naming;
 }
 
 const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
@@ -85,6 +89,7 @@ export class EdgeStack extends Stack {
     ];
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: props.naming.of('webAcl'),
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
       description: 'Parley: rate limits per address and AWS managed protections in front of the distribution',

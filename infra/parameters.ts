@@ -11,6 +11,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 import { handlerNames, type HandlerName } from './constructs/parley-function.ts';
+import { namingProblems } from './naming.ts';
 
 const retentionChoices: readonly number[] = Object.values(RetentionDays).filter((v) => typeof v === 'number');
 
@@ -55,7 +56,10 @@ const fields = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1')
     .default('eu-west-1'),
-  /** Deployment name (`dev`, `prod`, …); part of the stack name, so one account can hold several. */
+  /**
+   * Deployment name (`dev`, `prod`, …); part of the stack names and every physical name, so one
+   * account can hold several. Also checked against each service's naming rules (`naming.ts`).
+   */
   stage: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,19}$/, 'expected lower-case letters, digits and dashes, starting with a letter, at most 20 characters')
@@ -113,6 +117,9 @@ const fields = z.object({
 });
 
 export const deployParametersSchema = fields.superRefine((p, ctx) => {
+  for (const problem of namingProblems(p.stage, p.region)) {
+    ctx.addIssue({ code: 'custom', path: ['stage'], message: `${p.stage} in ${p.region}: ${problem}` });
+  }
   if ((p.domain === undefined) !== (p.certificateArn === undefined)) {
     ctx.addIssue({ code: 'custom', path: [p.domain ? 'certificateArn' : 'domain'], message: 'domain and certificateArn are given together or not at all' });
   }

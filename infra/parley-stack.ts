@@ -2,7 +2,7 @@
  * The Parley stack. It only composes: each concern is one construct in
  * `constructs/`, and the constructs meet through typed props.
  */
-import { ArnFormat, Aws, CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -19,7 +19,9 @@ import { acknowledgeKmsGrantWildcards } from './nag.ts';
 import { EdgeSecret } from './constructs/edge-secret.ts';
 import { Storage } from './constructs/storage.ts';
 import { TenantAccess } from './constructs/tenant-access.ts';
+import { Naming, RegionScopedCloudFrontNames } from './naming.ts';
 import type { DeployParameters } from './parameters.ts';
+import { RetainExceptOnCreate } from './retention.ts';
 
 export interface ParleyStackProps extends StackProps {
   /** Validated deploy parameters (see `parameters.ts`). */
@@ -59,17 +61,25 @@ export class ParleyStack extends Stack {
   readonly sweeper: Sweeper;
   readonly tenantAccess: TenantAccess;
   readonly edgeSecret: EdgeSecret;
+  /** Physical names from the stage and region (`naming.ts`). */
+  readonly naming: Naming;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
     const { parameters } = props;
+    this.naming = new Naming(parameters.stage, parameters.region);
+    // CloudFront names are global to the account: scope them to the stage and region.
+    Aspects.of(this).add(new RegionScopedCloudFrontNames(this.naming));
+    // A failed first deployment cleans up after itself (retention.ts).
+    Aspects.of(this).add(new RetainExceptOnCreate());
 
     // The admin origin is known before deployment only with a custom domain; otherwise it is the
     // distribution's name, which the bucket's CORS rule and the Cognito client read lazily. The bucket's
-    // name is fixed (stage, account, region) so nothing the distribution depends on refers to the bucket.
+    // name is built from the stage, region and stack id (naming.ts), so nothing the distribution depends
+    // on refers to the bucket.
     const adminOrigin = Lazy.string({ produce: () => this.hosting.origin });
     this.storage = new Storage(this, 'Storage', {
-      documentsBucketName: `parley-${parameters.stage}-docs-${Aws.ACCOUNT_ID}-${this.region}`,
+      documentsBucketName: this.naming.of('documentsBucket'),
       uploadOrigin: adminOrigin,
     });
     this.edgeSecret = new EdgeSecret(this, 'EdgeSecret');
@@ -91,8 +101,8 @@ export class ParleyStack extends Stack {
 
     this.auth = new Auth(this, 'Auth', {
       selfSignUp: parameters.selfSignUp,
-      // Unique per account and region as Cognito requires; no "aws", "amazon" or "cognito" in it.
-      domainPrefix: `${id.toLowerCase()}-${Aws.ACCOUNT_ID}`,
+      // Unique in the region as Cognito requires (the stack id's suffix); the stage is checked for "aws", "amazon", "cognito".
+      domainPrefix: this.naming.of('signInDomain'),
       adminUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
     });
     this.api = new AdminApi(this, 'Api', { auth: this.auth, storage: this.storage, functions });
@@ -131,7 +141,7 @@ export class ParleyStack extends Stack {
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
     });
 
-    this.backups = new Backups(this, 'Backups', { storage: this.storage });
+    this.backups = new Backups(this, 'Backups', { storage: this.storage, vaultName: this.naming.of('backupVault'), planName: this.naming.of('backupPlan') });
 
     new CfnOutput(this, 'Url', { value: this.hosting.url, description: 'Parley: widget.js, the widget and admin APIs, streamed chat' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL (admin /v1, widget /widget/v1)' });

@@ -20,6 +20,17 @@ export interface BackupsProps {
    * @default Duration.days(30)
    */
   readonly retention?: Duration;
+  /**
+   * The vault's name; the vault is kept when the stack is deleted, so a name
+   * unique to the stack lets a new stack of the same stage start again.
+   * @default - generated from the construct path (the same for every stack of this name)
+   */
+  readonly vaultName?: string;
+  /**
+   * The plan's name, shown in the AWS Backup console.
+   * @default the construct id, `Plan`
+   */
+  readonly planName?: string;
 }
 
 export class Backups extends Construct {
@@ -28,9 +39,11 @@ export class Backups extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupsProps) {
     super(scope, id);
-    const key = new kms.Key(this, 'VaultKey', { enableKeyRotation: true, description: 'Parley backup vault', removalPolicy: RemovalPolicy.RETAIN });
-    this.vault = new backup.BackupVault(this, 'Vault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
-    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault });
+    // Kept when the stack is deleted, with its recovery points; deleted when the stack's creation rolls back.
+    const retain = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const key = new kms.Key(this, 'VaultKey', { enableKeyRotation: true, description: 'Parley backup vault', removalPolicy: retain });
+    this.vault = new backup.BackupVault(this, 'Vault', { encryptionKey: key, removalPolicy: retain, ...(props.vaultName ? { backupVaultName: props.vaultName } : {}) });
+    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault, ...(props.planName ? { backupPlanName: props.planName } : {}) });
     this.plan.addRule(new backup.BackupPlanRule({
       ruleName: 'Daily',
       scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),

@@ -197,6 +197,8 @@ export class Hosting extends Construct {
       distributionPaths: ['/widget.js', '/admin/*'],
       cacheControl: [deploy.CacheControl.setPublic(), deploy.CacheControl.maxAge(Duration.minutes(5))],
       memoryLimit: 256,
+      // Deleting the stack deletes the files first, so the (not retained) assets bucket is empty when its turn comes.
+      retainOnDelete: false,
       logGroup: new logs.LogGroup(this, 'DeployLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
     });
     acknowledgeDeploymentHandler(deployment, this.assets);

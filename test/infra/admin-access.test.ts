@@ -24,12 +24,14 @@ beforeAll(() => {
 
 const distributionDomain = (app: ParleyApp) => ({ 'Fn::GetAtt': [logicalIdOf(app.stack.hosting.distribution), 'DomainName'] });
 const adminUrl = (app: ParleyApp) => ({ 'Fn::Join': ['', ['https://', distributionDomain(app), '/admin/']] });
-const cognitoDomain = { 'Fn::Join': ['', ['https://parley-dev-', { Ref: 'AWS::AccountId' }, '.auth.eu-west-1.amazoncognito.com']] };
+/** The first 8 characters of the stack's UUID, as CloudFormation resolves it (naming.ts). */
+const stackIdSuffix = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
+const cognitoDomain = { 'Fn::Join': ['', ['https://parley-dev-', stackIdSuffix, '.auth.eu-west-1.amazoncognito.com']] };
 
 describe('hosted sign-in', () => {
-  it('has a Cognito domain named after the stack and the account', () => {
+  it('has a Cognito domain named after the stage and the stack\'s id', () => {
     expect(propertiesOf(template, parley.stack.auth.domain)).toMatchObject({
-      Domain: { 'Fn::Join': ['', ['parley-dev-', { Ref: 'AWS::AccountId' }]] },
+      Domain: { 'Fn::Join': ['', ['parley-dev-', stackIdSuffix]] },
       UserPoolId: { Ref: logicalIdOf(parley.stack.auth.userPool) },
     });
   });
@@ -84,17 +86,18 @@ describe('the panel\'s CSP and direct uploads', () => {
   };
 
   it('lets the panel connect to itself, the Cognito domain and the bucket\'s regional endpoint, nothing else', () => {
+    // The stack-id suffix (naming.ts) makes both names unique without the account id, which a public CSP would show.
     expect(adminCsp(template)).toEqual({
       'Fn::Join': ['', [
-        "default-src 'self'; connect-src 'self' https://parley-dev-", { Ref: 'AWS::AccountId' }, '.auth.eu-west-1.amazoncognito.com https://parley-dev-docs-',
-        { Ref: 'AWS::AccountId' }, '-eu-west-1.s3.eu-west-1.', { Ref: 'AWS::URLSuffix' },
+        "default-src 'self'; connect-src 'self' https://parley-dev-", stackIdSuffix, '.auth.eu-west-1.amazoncognito.com https://parley-dev-eu-west-1-docs-',
+        stackIdSuffix, '.s3.eu-west-1.', { Ref: 'AWS::URLSuffix' },
         "; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       ]],
     });
   });
 
   it('names the documents bucket before deployment, the name the functions and the CSP use', () => {
-    const name = { 'Fn::Join': ['', ['parley-dev-docs-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] };
+    const name = { 'Fn::Join': ['', ['parley-dev-eu-west-1-docs-', stackIdSuffix]] };
     expect(propertiesOf(template, parley.stack.storage.documents).BucketName).toEqual(name);
     const env = (propertiesOf(template, parley.stack.chat.function.function).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.PARLEY_BUCKET).toEqual(name);

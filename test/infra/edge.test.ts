@@ -29,8 +29,8 @@ const paths = (statement: unknown): string[] =>
   JSON.stringify(statement).match(/"SearchString":"[^"]+"/g)?.map((m) => m.slice(16, -1)) ?? [];
 
 describe('edge stack', () => {
-  it('is Parley-<stage>-edge in us-east-1, and the main stack depends on it', () => {
-    expect(parley.edge?.stackName).toBe('Parley-dev-edge');
+  it('is Parley-<stage>-edge-<region> in us-east-1, and the main stack depends on it', () => {
+    expect(parley.edge?.stackName).toBe('Parley-dev-edge-eu-west-1');
     expect(parley.edge?.region).toBe('us-east-1');
     expect(parley.stack.dependencies).toContain(parley.edge);
   });
@@ -64,14 +64,14 @@ describe('edge stack', () => {
   it('is attached to the distribution through a cross-region reference', () => {
     const distribution = propertiesOf(templateOf(parley), parley.stack.hosting.distribution).DistributionConfig as { WebACLId: unknown };
     expect(distribution.WebACLId).toEqual({
-      'Fn::GetStackOutput': expect.objectContaining({ StackName: 'Parley-dev-edge', Region: 'us-east-1' }) as unknown,
+      'Fn::GetStackOutput': expect.objectContaining({ StackName: 'Parley-dev-edge-eu-west-1', Region: 'us-east-1' }) as unknown,
     });
   });
 
   it('is left out with waf=false, and so is the distribution\'s web ACL', () => {
     const off = buildParleyApp({ context: { waf: false } });
     expect(off.edge).toBeUndefined();
-    expect(off.app.node.tryFindChild('Parley-dev-edge')).toBeUndefined();
+    expect(off.app.node.tryFindChild('Parley-dev-edge-eu-west-1')).toBeUndefined();
     const distribution = propertiesOf(templateOf(off), off.stack.hosting.distribution).DistributionConfig as Record<string, unknown>;
     expect(distribution).not.toHaveProperty('WebACLId');
   }, 60_000);

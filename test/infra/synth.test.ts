@@ -22,7 +22,10 @@ let template: Template;
 let bundles: Map<string, Bundle>;
 
 /** What CloudFormation would put in place of `{ Ref }`, `{ Fn::GetAtt: [id, 'Arn'] }` and `{ Fn::Join }`. */
-const pseudoParameters: Record<string, string> = { 'AWS::AccountId': '111122223333', 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
+const pseudoParameters: Record<string, string> = {
+  'AWS::AccountId': '111122223333', 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws',
+  'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Parley-dev/1c2fa620-982a-11e3-aff7-50e2416294e0',
+};
 const deployedValue = (name: string, value: unknown): string => {
   if (typeof value === 'string') {
     // A dynamic reference (the edge secret) is resolved by CloudFormation into the secret's value.
@@ -30,6 +33,11 @@ const deployedValue = (name: string, value: unknown): string => {
   }
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join) return deployedValue(name, join[1].map((part) => deployedValue(name, part)).join(join[0]));
+  // Names carry a suffix from the stack's id: Fn::Select over Fn::Split of AWS::StackId (naming.ts).
+  const select = (value as { 'Fn::Select'?: [number, unknown] })['Fn::Select'];
+  if (select) return deployedValue(name, select[1]).split('\u0000')[select[0]] ?? '';
+  const split = (value as { 'Fn::Split'?: [string, unknown] })['Fn::Split'];
+  if (split) return deployedValue(name, split[1]).split(split[0]).join('\u0000');
   const ref = (value as { Ref?: string }).Ref;
   if (ref && pseudoParameters[ref]) return pseudoParameters[ref];
   // A queue's Ref is its URL; other resources' Refs are names.
