@@ -127,8 +127,8 @@ export interface Contact {
   createdAt: string;
 }
 
-export interface UsageRow { month: string; botId: string; keyClass: KeyClass; messages: number; inputTokens: number; outputTokens: number; costMicros: number }
-export interface Usage { month: string; rows: UsageRow[]; totals: { messages: number; inputTokens: number; outputTokens: number; costMicros: number } }
+export interface UsageRow { month: string; botId: string; keyClass: KeyClass; messages: number; unanswered: number; inputTokens: number; outputTokens: number; costMicros: number }
+export interface Usage { month: string; rows: UsageRow[]; totals: { messages: number; unanswered: number; inputTokens: number; outputTokens: number; costMicros: number } }
 
 export interface AuditEntry {
   id: string;

@@ -72,7 +72,7 @@ export const settleAnswer = async (
     const actual = billed ? { tokens: usage.inputTokens + usage.outputTokens, costMicros: cost } : { tokens: 0, costMicros: 0 };
     await deps.meter.settle(tenant, bot.botId, p.reservation.at, p.reservation, actual);
   }
-  await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost });
+  await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost, answered: outcome.answered });
   // Every provider call is in the audit log by its metadata: who served it, which key paid, how much; never content.
   if (p.key.keyClass !== 'local' && p.passages.length > 0) {
     await audit(deps, tenant, {}, 'chat.provider_call', outcome.answered ? 'ok' : 'failed', {
@@ -103,7 +103,8 @@ export const settleAnswer = async (
     turnId: outcome.turnId,
     question: p.question,
     answer: outcome.answer,
-    citations: citationsOf(p.passages),
+    // No source is listed under an answer that declined or failed.
+    citations: outcome.answered ? citationsOf(p.passages) : [],
     answered: outcome.answered,
     keyClass: p.key.keyClass,
     provider: p.model.provider,

@@ -18,10 +18,12 @@ import {
 } from './limits.ts';
 import type { Bot, Citation, Conversation, ConversationTurn, KeyClass, Passage, TokenUsage } from './model.ts';
 import type { ChatModel, ChatRequest, Deps } from './ports.ts';
+import { saysNotFound } from './not-found.ts';
 import { buildMessages, systemPrompt } from './prompt.ts';
 import { visitorMessageFor } from './provider-messages.ts';
-import { retrieve } from './retrieval.ts';
-import { approxTokens, terms } from './text.ts';
+import { planQuote } from './quoting.ts';
+import { retrieveWithWeights } from './retrieval.ts';
+import { approxTokens } from './text.ts';
 import { addressKey, rateLimited, type VisitorSession } from './visitor.ts';
 
 export type { Citation } from './model.ts';
@@ -33,9 +35,12 @@ export type ChatStreamEvent =
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | {
     readonly type: 'done';
+    /** False when the answer declined ("not found", from Parley's answerer or a model) or failed. */
     readonly answered: boolean;
     /** The bot found nothing to answer from, or failed: the widget offers a human. */
     readonly offerHandoff: boolean;
+    /** The answer is a quotation of the documents (Parley's own answerer), not a model's words. */
+    readonly quoted: boolean;
     readonly keyClass: KeyClass;
     readonly usage: TokenUsage;
   };
@@ -117,7 +122,7 @@ export const prepareAnswer = async (
   // released if no provider ends up being called).
   const settled = await Promise.allSettled([
     choice.provider === 'local' ? ({ keyClass: 'local' } as const) : chooseKey(deps, tenant, account, choice.provider),
-    retrieve(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K),
+    retrieveWithWeights(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K),
     choice.provider === 'local' ? null : reserveBudget(deps, tenant, bot, { provider: choice.provider, model: choice.model }, mostInputTokens(bot, question, turns)),
   ]);
   const [keyResult, passagesResult, reservationResult] = settled;
@@ -127,16 +132,17 @@ export const prepareAnswer = async (
     if (reservationResult.status === 'fulfilled' && reservationResult.value) await releaseBudget(deps, tenant, bot.botId, reservationResult.value);
     throw (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
   }
-  const [key, retrieved, reservation] = [keyResult.value, passagesResult.value, reservationResult.value];
-  // Parley's own answerer can only quote: a passage that shares no word with the question gives
-  // it nothing to say, and none at all means the visitor is told so and offered a person.
-  const wanted = new Set(terms(question));
-  const passages = key.keyClass === 'local' ? retrieved.filter((p) => terms(p.text).some((t) => wanted.has(t))) : retrieved;
+  const [key, { passages: retrieved, termWeights }, reservation] = [keyResult.value, passagesResult.value, reservationResult.value];
+  // Parley's own answerer can only quote, and quotes one passage: the one that covers the
+  // question's key terms. None means the visitor is told so and offered a person.
+  const quote = key.keyClass === 'local' ? planQuote(question, retrieved, termWeights) : null;
+  const passages = key.keyClass !== 'local' ? retrieved : quote ? [retrieved[quote.passage]!] : [];
   const model = modelFor(deps, key, choice.provider === 'local' ? '' : choice.model);
   const history = turns.filter((t) => t.answered).slice(-HISTORY_TURNS);
   const request: ChatRequest = {
     question,
     passages,
+    termWeights,
     system: systemPrompt(bot.name, bot.instructions),
     messages: buildMessages(question, passages, history),
     maxOutputTokens: MAX_OUTPUT_TOKENS,
@@ -179,10 +185,11 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, dea
   let received = '';
   let usage: TokenUsage | undefined;
   let error: string | undefined;
-  const answered = p.passages.length > 0;
+  let answered: boolean;
+  const hadPassages = p.passages.length > 0;
   const guard = createAnswerGuard(p.key.keyClass === 'local' ? [] : [p.key.apiKey]);
   try {
-    if (!answered) {
+    if (!hadPassages) {
       answer = received = NO_ANSWER;
       yield { type: 'delta', text: NO_ANSWER };
     } else {
@@ -223,9 +230,10 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, dea
     clearTimeout(deadlineTimer);
     // Runs on cancellation too: what was used is paid for and recorded.
     const prompt = p.request.system + p.request.messages.map((m) => m.content).join('\n');
-    usage ??= { inputTokens: answered && p.key.keyClass !== 'local' ? approxTokens(prompt) : 0, outputTokens: approxTokens(received) };
-    await settleAnswer(deps, p, usage, { turnId, answer, answered: answered && !error, ...(error ? { error } : {}) });
+    usage ??= { inputTokens: hadPassages && p.key.keyClass !== 'local' ? approxTokens(prompt) : 0, outputTokens: approxTokens(received) };
+    // A model that says it could not find the answer declined, however it put it.
+    answered = hadPassages && !error && !saysNotFound(answer);
+    await settleAnswer(deps, p, usage, { turnId, answer, answered, ...(error ? { error } : {}) });
   }
-  const ok = answered && !error;
-  yield { type: 'done', answered: ok, offerHandoff: !ok && (p.session.bot.handoff ?? true), keyClass: p.key.keyClass, usage };
+  yield { type: 'done', answered, offerHandoff: !answered && (p.session.bot.handoff ?? true), quoted: answered && p.key.keyClass === 'local', keyClass: p.key.keyClass, usage };
 }

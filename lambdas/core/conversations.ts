@@ -207,8 +207,11 @@ export const usageOf = async (deps: Deps, tenant: TenantContext, month?: string)
   const m = month ?? deps.clock.now().toISOString().slice(0, 7);
   const rows = await deps.meter.usage(tenant, m);
   const totals = rows.reduce(
-    (sum, r) => ({ messages: sum.messages + r.messages, inputTokens: sum.inputTokens + r.inputTokens, outputTokens: sum.outputTokens + r.outputTokens, costMicros: sum.costMicros + r.costMicros }),
-    { messages: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 },
+    (sum, r) => ({
+      messages: sum.messages + r.messages, unanswered: sum.unanswered + r.unanswered,
+      inputTokens: sum.inputTokens + r.inputTokens, outputTokens: sum.outputTokens + r.outputTokens, costMicros: sum.costMicros + r.costMicros,
+    }),
+    { messages: 0, unanswered: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 },
   );
   return { month: m, rows, totals };
 };

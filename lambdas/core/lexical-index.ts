@@ -222,6 +222,28 @@ export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
   };
 };
 
+/** Lucene's BM25 idf of a term held by `df` of `n` chunks. */
+const idfOf = (n: number, df: number): number => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
+/**
+ * Each distinct term of `text` (as `terms()` makes them) with its BM25 idf over the
+ * segments, as search weighs it. A term no chunk holds weighs as much as the rarest
+ * term held (one chunk): what the documents never say counts fully, but a bot of a
+ * few chunks does not let every unfamiliar word outweigh all the others.
+ * Empty when the segments hold no chunk.
+ */
+export const termIdf = (segments: readonly LexicalSegment[], text: string): Map<string, number> => {
+  const n = segments.reduce((sum, seg) => sum + seg.chunkCount, 0);
+  const out = new Map<string, number>();
+  if (n === 0) return out;
+  for (const t of terms(text)) {
+    if (out.has(t)) continue;
+    const h = termHash(t);
+    out.set(t, idfOf(n, Math.max(1, segments.reduce((sum, seg) => sum + seg.df(h), 0))));
+  }
+  return out;
+};
+
 /**
  * Score accumulators reused across queries (left zeroed after each use): a warm
  * function answering many queries over a big bot allocates them once, not per query.
@@ -261,7 +283,7 @@ export const searchLexical = (
       const at = slots[s]!;
       if (at >= 0) df += seg.df(hash);
     }
-    return { slots, df, idf: times * Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
+    return { slots, df, idf: times * idfOf(N, df) };
   }).filter((q) => q.df > 0);
   const top = createTopHits(n);
   const { scores, touched } = scratchFor(widest);

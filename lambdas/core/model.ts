@@ -344,6 +344,8 @@ export interface UsageRow {
   readonly botId: string;
   readonly keyClass: KeyClass;
   readonly messages: number;
+  /** Of those, answers that declined ("not found") or failed. */
+  readonly unanswered: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
   /** At the providers' list prices, in millionths of a US dollar. */

@@ -202,6 +202,8 @@ export interface ChatRequest {
   readonly question: string;
   /** The retrieved passages, numbered from 1 in this order; the local answerer quotes them. */
   readonly passages: readonly Passage[];
+  /** The question's terms weighed by their BM25 idf over the bot's index (see core/quoting.ts); absent, all weigh the same. */
+  readonly termWeights?: ReadonlyMap<string, number>;
   /** The prompt a provider model receives: system text, then the turns, the last one the visitor's. */
   readonly system: string;
   readonly messages: readonly ChatMessage[];
@@ -390,8 +392,8 @@ export interface Meter {
   reserve(tenant: TenantContext, botId: string, amount: BudgetAmount, budget: BotBudget): Promise<'ok' | 'daily' | 'monthly'>;
   /** Corrects a reservation made at `reservedAt` to what the answer really used (may be less, or more). */
   settle(tenant: TenantContext, botId: string, reservedAt: Date, reserved: BudgetAmount, actual: BudgetAmount): Promise<void>;
-  /** Adds one answer's usage to the month's row for the bot and key class. */
-  recordUsage(tenant: TenantContext, botId: string, keyClass: KeyClass, usage: TokenUsage & { costMicros: number }): Promise<void>;
+  /** Adds one answer's usage to the month's row for the bot and key class; an answer that declined or failed counts as unanswered too. */
+  recordUsage(tenant: TenantContext, botId: string, keyClass: KeyClass, usage: TokenUsage & { costMicros: number; answered: boolean }): Promise<void>;
   /** Usage rows of a month (`YYYY-MM`), all bots. */
   usage(tenant: TenantContext, month: string): Promise<UsageRow[]>;
 }

@@ -18,7 +18,7 @@ import { openIndex } from './bot-index.ts';
 import { embedderForIndex, relevanceFloor } from './embedding.ts';
 import { fuse } from './fusion.ts';
 import { entryOf, type OpenedSegment } from './index-segment.ts';
-import { searchLexical } from './lexical-index.ts';
+import { searchLexical, termIdf } from './lexical-index.ts';
 import type { Chunk, IndexHead, Passage } from './model.ts';
 import type { ChunkKey, Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -52,9 +52,19 @@ const documentNames = async (deps: Deps, tenant: TenantContext, botId: string, h
   return names;
 };
 
-export const retrieve = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> => {
+/** The passages for a query, and each of its terms' BM25 idf over the bot's index (what the local answerer weighs). */
+export interface Retrieved {
+  readonly passages: Passage[];
+  readonly termWeights: ReadonlyMap<string, number>;
+}
+
+export const retrieve = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> =>
+  (await retrieveWithWeights(deps, tenant, botId, query, k)).passages;
+
+export const retrieveWithWeights = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
   const { head, segments } = await openIndex(deps, tenant, botId);
-  if (head.documents === 0 || k <= 0) return [];
+  const termWeights = termIdf(segments.map((s) => s.lexical), query);
+  if (head.documents === 0 || k <= 0) return { passages: [], termWeights };
   const isLive = (seg: OpenedSegment, i: number) => !head.dead.has(seg.runs[seg.runOf[i]!]!.run);
   const liveChunks = head.chunks;
   const storedChunks = segments.reduce((sum, s) => sum + s.ref.chunks, 0);
@@ -123,5 +133,5 @@ export const retrieve = async (deps: Deps, tenant: TenantContext, botId: string,
       if (passages.length === k) break;
     }
   }
-  return passages;
+  return { passages, termWeights };
 };

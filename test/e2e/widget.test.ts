@@ -129,6 +129,8 @@ describe('the widget on an owner’s page', () => {
     const answer = lastAnswer(page);
     expect(await answer.locator('.b').innerText()).toMatch(/^You can return any item within 30 days of delivery for a full refund\. ?1 ?Start the return .* within five working days\.$/);
     expect(await answer.locator('strong').innerText()).toBe('30 days');
+    // A model's words are not labelled as a quotation.
+    expect(await answer.locator('.quoted').count()).toBe(0);
     await answer.getByText('1 source').click();
     expect(await answer.locator('.src li').innerText()).toContain('returns-and-shipping.md · Returns');
     expect(await answer.locator('.src li').innerText()).toContain('within 30 days of delivery');
@@ -142,6 +144,34 @@ describe('the widget on an owner’s page', () => {
       'GET', `/v1/bots/${owner.botId}/conversations/${conversations.body.items[0]!.conversationId}`,
     );
     expect(transcript.body.turns[0]?.feedback?.rating).toBe('up');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('says when an answer is a quotation of the documents, and offers a person with no source when nothing answers', async () => {
+    // No model: Parley's own answerer quotes the documents.
+    const local = await newOwner(platform());
+    expect((await uploadDocument(platform(), local, 'returns-and-shipping.md', FAQ)).status).toBe('ready');
+    await fs.mkdir(RESULTS, { recursive: true });
+    const { context, page, problems } = await visit(host().url(local.publicId, { css: 'site' }));
+    await bubble(page).click();
+    await ask(page, RETURNS);
+    await idle(page);
+    const quoted = lastAnswer(page);
+    expect(await quoted.locator('.b').innerText()).toMatch(/^You can return any item within 30 days of delivery for a full refund\. ?1$/);
+    expect(await quoted.locator('.note.quoted').innerText()).toBe('Quoted word for word from this site’s documents.');
+    expect(await quoted.getByText('1 source').count()).toBe(1);
+
+    await ask(page, 'Do you sell gift cards?');
+    await idle(page);
+    const declined = lastAnswer(page);
+    expect(await declined.locator('.b').innerText()).toMatch(/^I couldn't find/);
+    expect(await declined.locator('.src').count()).toBe(0);
+    expect(await declined.locator('.quoted').count()).toBe(0);
+    expect(await declined.getByRole('button', { name: 'Talk to a person' }).count()).toBe(1);
+    await probe(page, 'settled()');
+    await page.screenshot({ path: path.join(RESULTS, 'widget-quoted-and-not-found.png') });
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -290,7 +290,7 @@ describe('the chat models factory', () => {
 
   it('names each model by provider and model, and serves the extractive answerer locally', () => {
     expect(cases.map((c) => { const m = c.build(); return [m.provider, m.model]; })).toEqual(cases.map((c) => [c.provider, c.model]));
-    expect(models.local).toMatchObject({ provider: 'local', model: 'parley-extractive-v1' });
+    expect(models.local).toMatchObject({ provider: 'local', model: 'parley-extractive-v2' });
   });
 });
 

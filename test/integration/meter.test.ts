@@ -168,32 +168,32 @@ describe('meter', () => {
   });
 
   describe('usage', () => {
-    it('adds answers to one row per month, bot and key class', async () => {
+    it('adds answers to one row per month, bot and key class, counting those that declined or failed as unanswered', async () => {
       const { tenant, botId, meter, moveTo } = setup('2030-03-10T08:00:00Z');
       const otherBot = newId();
-      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 100, outputTokens: 20, costMicros: 300 });
-      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 50, outputTokens: 10, costMicros: 150 });
-      await meter.recordUsage(tenant, botId, 'owner', { inputTokens: 7, outputTokens: 3, costMicros: 40 });
-      await meter.recordUsage(tenant, otherBot, 'local', { inputTokens: 0, outputTokens: 0, costMicros: 0 });
+      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 100, outputTokens: 20, costMicros: 300, answered: true });
+      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 50, outputTokens: 10, costMicros: 150, answered: false });
+      await meter.recordUsage(tenant, botId, 'owner', { inputTokens: 7, outputTokens: 3, costMicros: 40, answered: true });
+      await meter.recordUsage(tenant, otherBot, 'local', { inputTokens: 0, outputTokens: 0, costMicros: 0, answered: false });
       moveTo('2030-04-01T00:00:00Z');
-      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 1, outputTokens: 1, costMicros: 1 });
+      await meter.recordUsage(tenant, botId, 'platform', { inputTokens: 1, outputTokens: 1, costMicros: 1, answered: true });
 
       const march = await meter.usage(tenant, '2030-03');
       expect(march).toHaveLength(3);
       expect(march).toEqual(expect.arrayContaining([
-        { month: '2030-03', botId, keyClass: 'platform', messages: 2, inputTokens: 150, outputTokens: 30, costMicros: 450 },
-        { month: '2030-03', botId, keyClass: 'owner', messages: 1, inputTokens: 7, outputTokens: 3, costMicros: 40 },
-        { month: '2030-03', botId: otherBot, keyClass: 'local', messages: 1, inputTokens: 0, outputTokens: 0, costMicros: 0 },
+        { month: '2030-03', botId, keyClass: 'platform', messages: 2, unanswered: 1, inputTokens: 150, outputTokens: 30, costMicros: 450 },
+        { month: '2030-03', botId, keyClass: 'owner', messages: 1, unanswered: 0, inputTokens: 7, outputTokens: 3, costMicros: 40 },
+        { month: '2030-03', botId: otherBot, keyClass: 'local', messages: 1, unanswered: 1, inputTokens: 0, outputTokens: 0, costMicros: 0 },
       ]));
       expect(await meter.usage(tenant, '2030-04')).toEqual([
-        { month: '2030-04', botId, keyClass: 'platform', messages: 1, inputTokens: 1, outputTokens: 1, costMicros: 1 },
+        { month: '2030-04', botId, keyClass: 'platform', messages: 1, unanswered: 0, inputTokens: 1, outputTokens: 1, costMicros: 1 },
       ]);
       expect(await meter.usage(tenantForSystem(newId()), '2030-03')).toEqual([]);
     });
 
     it('ignores expired usage rows', async () => {
       const { tenant, botId, meter } = setup('2030-03-10T08:00:00Z');
-      await meter.recordUsage(tenant, botId, 'owner', { inputTokens: 1, outputTokens: 1, costMicros: 1 });
+      await meter.recordUsage(tenant, botId, 'owner', { inputTokens: 1, outputTokens: 1, costMicros: 1, answered: true });
       const expired = { month: '2030-03', botId: newId(), keyClass: 'platform', messages: 9, inputTokens: 9, outputTokens: 9, costMicros: 9 };
       await db.send(new PutCommand({
         TableName: platform().table,

@@ -95,8 +95,8 @@ describe('telemetry', () => {
       exports: { put: async (...args: unknown[]) => { recorded.push(args); } },
     } as unknown as Deps, logger);
     const tenant = tenantForSystem(newId());
-    await deps.meter.recordUsage(tenant, 'bot1', 'platform', { inputTokens: 10, outputTokens: 5, costMicros: 1234 });
-    await deps.meter.recordUsage(tenant, 'bot1', 'local', { inputTokens: 0, outputTokens: 5, costMicros: 0 });
+    await deps.meter.recordUsage(tenant, 'bot1', 'platform', { inputTokens: 10, outputTokens: 5, costMicros: 1234, answered: true });
+    await deps.meter.recordUsage(tenant, 'bot1', 'local', { inputTokens: 0, outputTokens: 5, costMicros: 0, answered: false });
     const record = { exportId: 'e1', status: 'queued' } as Parameters<Deps['exports']['put']>[1];
     await deps.exports.put(tenant, record);
     await deps.exports.put(tenant, { ...record, status: 'running' });

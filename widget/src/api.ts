@@ -36,7 +36,7 @@ export type ChatEvent =
   | { readonly type: 'sources'; readonly conversationId: string; readonly turnId: string; readonly sources: Source[] }
   | { readonly type: 'delta'; readonly text: string }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
-  | { readonly type: 'done'; readonly answered: boolean; readonly offerHandoff: boolean };
+  | { readonly type: 'done'; readonly answered: boolean; readonly offerHandoff: boolean; readonly quoted?: boolean };
 
 /** A refusal or failure, with words fit for the visitor. `status` 0 is a network failure. */
 export class ApiError extends Error {

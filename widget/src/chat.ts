@@ -154,6 +154,7 @@ export const createChat = (shell: Shell, client: Client, config: WidgetConfig, s
           finished = true;
           msg.answered = !!event.answered;
           msg.offerHandoff = !!event.offerHandoff;
+          msg.quoted = event.quoted === true;
         }
       });
     } catch (err) {

@@ -14,11 +14,12 @@ export interface AnswerActions {
 
 export const questionView = (text: string): HTMLElement => h('div', { class: 'm user' }, h('div', { class: 'b' }, text));
 
-/** The passages an answer cites (all of them if it cites none), each place named once. */
+/** The passages an answer cites (all of them if it cites none), each place named once; none under an answer that declined. */
 const shownSources = (msg: SavedMessage): Source[] => {
+  if (msg.state === 'done' && !msg.answered) return [];
   const all = Array.isArray(msg.sources) ? msg.sources : [];
   const cited = new Set(citedNumbers(msg.text));
-  if (msg.state === 'stopped' || (msg.state === 'done' && !msg.answered)) return all.filter((s) => cited.has(s.n));
+  if (msg.state === 'stopped') return all.filter((s) => cited.has(s.n));
   const seen = new Set<string>();
   return (cited.size ? all.filter((s) => cited.has(s.n)) : all).filter((s) => {
     const key = `${s.document}|${s.section}|${s.page}|${s.url}`;
@@ -76,6 +77,8 @@ export const answerView = (msg: SavedMessage, actions: AnswerActions) => {
     el.replaceChildren(...present([
       body,
       msg.state === 'stopped' && h('p', { class: 'note' }, 'Stopped.'),
+      // The visitor can tell the documents' own words from a model's.
+      ended && msg.answered && msg.quoted && h('p', { class: 'note quoted' }, 'Quoted word for word from this site’s documents.'),
       ended && sourcesView(shownSources(msg)),
       (rated || offer) && h('div', { class: 'acts' },
         rated && rateButton('up', 'Helpful'),

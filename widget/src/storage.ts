@@ -15,6 +15,8 @@ export interface SavedMessage {
   state?: 'streaming' | 'done' | 'stopped' | 'failed';
   answered?: boolean;
   offerHandoff?: boolean;
+  /** The answer quotes the documents word for word (no AI model wrote it). */
+  quoted?: boolean;
   rating?: 'up' | 'down';
 }
 

@@ -139,13 +139,13 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
     await tables.tenant(tenant).send(new UpdateCommand({
       TableName: table,
       Key: { pk: meterPk(tenant), sk: `USAGE#${month}#${botId}#${keyClass}` },
-      UpdateExpression: 'ADD #m :one, #i :i, #o :o, #c :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
+      UpdateExpression: 'ADD #m :one, #u :u, #i :i, #o :o, #c :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
       ExpressionAttributeNames: {
-        '#m': 'messages', '#i': 'inputTokens', '#o': 'outputTokens', '#c': 'costMicros',
+        '#m': 'messages', '#u': 'unanswered', '#i': 'inputTokens', '#o': 'outputTokens', '#c': 'costMicros',
         '#month': 'month', '#bot': 'botId', '#kc': 'keyClass', '#e': 'expiresAt',
       },
       ExpressionAttributeValues: {
-        ':one': 1, ':i': usage.inputTokens, ':o': usage.outputTokens, ':c': usage.costMicros,
+        ':one': 1, ':u': usage.answered ? 0 : 1, ':i': usage.inputTokens, ':o': usage.outputTokens, ':c': usage.costMicros,
         ':month': month, ':bot': botId, ':kc': keyClass,
         ':e': Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000 + MONTH_RETENTION_DAYS * DAY,
       },
@@ -167,6 +167,8 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
       for (const i of live((page.Items ?? []) as Item[], clock.now())) {
         rows.push({
           month: String(i.month), botId: String(i.botId), keyClass: i.keyClass as KeyClass, messages: Number(i.messages),
+          // Rows written before unanswered answers were counted have none.
+          unanswered: Number(i.unanswered ?? 0),
           inputTokens: Number(i.inputTokens), outputTokens: Number(i.outputTokens), costMicros: Number(i.costMicros),
         });
       }

@@ -1,0 +1,120 @@
+/**
+ * What the local answerer (no model key) may say: the best sentences of ONE
+ * retrieved passage, or nothing. A quotation can only be as good as the passage
+ * it comes from, so the plan declines unless that passage covers most of the
+ * question, each term weighed by its BM25 idf over the bot's own index: a question
+ * sharing only common words with the documents ("cost", "bike") is not answered,
+ * while one naming what the documents are about is. A term the index has never
+ * seen weighs as much as its rarest: it is likely what the question is about, and
+ * the documents do not say it.
+ *
+ * Measured with `npm run eval:answers` on squad-qa (test/bench/results/answers.json):
+ * `minCoverage` trades answers for declines; 0.55 declines 95% of out-of-scope
+ * questions and 15% of answerable ones.
+ */
+import { sentenceSpans, terms } from './text.ts';
+
+/** A question term → its weight (BM25 idf over the bot's index). */
+export type TermWeights = ReadonlyMap<string, number>;
+
+export interface QuoteSentence {
+  /** The sentence as the passage has it. */
+  readonly text: string;
+  /** Its place among the passage's sentences. */
+  readonly position: number;
+}
+
+export interface QuotePlan {
+  /** The index, among the passages given, of the one quoted. */
+  readonly passage: number;
+  /** Its sentences to say, in document order. */
+  readonly sentences: readonly QuoteSentence[];
+}
+
+/** The rules a plan follows (see {@link planQuote}); tests and the evaluation may vary them. */
+export interface QuoteRules {
+  /** Share of the question's weight the quoted passage must hold. */
+  readonly minCoverage: number;
+  /** A question term is key when it weighs at least this share of the question's heaviest term. */
+  readonly keyTermShare: number;
+  /** Sentences quoted at most. */
+  readonly maxSentences: number;
+  /** A sentence after the best must hold at least this share of the best one's weight. */
+  readonly followerShare: number;
+}
+
+export const QUOTE_RULES: QuoteRules = { minCoverage: 0.55, keyTermShare: 0.5, maxSentences: 3, followerShare: 0.5 };
+
+/** A line that labels rather than says: a Markdown heading, the passage's section title, or a short line without a full stop. */
+export const isLabelLine = (sentence: string, section: string | undefined): boolean =>
+  /^#{1,6}\s/.test(sentence) ||
+  (section !== undefined && sentence.replace(/[\s:]+$/, '').toLowerCase() === section.trim().toLowerCase()) ||
+  (!/[.!?…)"'\]]$/.test(sentence) && sentence.split(/\s+/).length <= 6);
+
+/**
+ * Terms that shape a question rather than say what it is about: what is left of
+ * contractions ("didn't" → didn, t; "Polo's" → s) and the words of asking ("how
+ * *much*", "can you *tell* me", "I'd *like* to *know*"), as `terms()` stems them.
+ * A document seldom contains them, so their idf is high, and a question would
+ * otherwise be declined for not finding "much" in the price list.
+ */
+const ASKING = new Set([
+  's', 't', 'd', 'll', 're', 've', 'm', 'didn', 'doesn', 'don', 'isn', 'aren', 'wasn', 'weren', 'won', 'wouldn', 'couldn', 'shouldn', 'hasn', 'haven', 'hadn',
+  'much', 'mani', 'often', 'tell', 'know', 'pleas', 'want', 'like', 'need', 'wonder', 'ani', 'anyth', 'someth', 'anyon', 'also', 'mai', 'might', 'must', 'shall', 'here', 'ok', 'okai', 'hi', 'hello', 'thank',
+]);
+
+/** The question's terms that can say what it is about. */
+const questionTerms = (question: string): string[] => [...new Set(terms(question))].filter((t) => !ASKING.has(t));
+
+interface Scored { readonly text: string; readonly position: number; readonly weight: number }
+
+/**
+ * Plans the quotation for `question` from `passages` (best first). Each passage scores
+ * the share of the question's weight it holds plus the share its best sentence holds
+ * on its own (an answer's words sit together); ties go to the earlier passage. The
+ * best one is quoted only if it holds at least `minCoverage` of the question's weight;
+ * then its best sentence is said, with up to `maxSentences - 1` more of it that hold at
+ * least `followerShare` of the best one's weight. Every sentence quoted names a key
+ * term of the question (one weighing at least `keyTermShare` of its heaviest term):
+ * a sentence that shares only a common word with the question is never said.
+ * Null means decline. Terms missing from `weights` weigh 1, as if all were equal.
+ */
+export const planQuote = (
+  question: string,
+  passages: ReadonlyArray<{ readonly text: string; readonly section?: string }>,
+  weights: TermWeights = new Map(),
+  rules: QuoteRules = QUOTE_RULES,
+): QuotePlan | null => {
+  const wanted = questionTerms(question);
+  if (wanted.length === 0) return null;
+  const weightOf = (t: string) => weights.get(t) ?? 1;
+  const weightOfAll = (ts: readonly string[]) => ts.reduce((sum, t) => sum + weightOf(t), 0);
+  const total = weightOfAll(wanted);
+  const heaviest = Math.max(...wanted.map(weightOf));
+  const isKey = (t: string) => weightOf(t) >= rules.keyTermShare * heaviest;
+
+  let best: { passage: number; coverage: number; score: number; sentences: Scored[] } | undefined;
+  for (const [passage, p] of passages.entries()) {
+    const held = new Set(terms(p.text));
+    const coverage = weightOfAll(wanted.filter((t) => held.has(t))) / total;
+    const sentences = sentenceSpans(p.text).flatMap(([s, e], position): Scored[] => {
+      const text = p.text.slice(s, e).trim();
+      if (isLabelLine(text, p.section)) return [];
+      const has = new Set(terms(text));
+      const hit = wanted.filter((t) => has.has(t));
+      return hit.some(isKey) ? [{ text, position, weight: weightOfAll(hit) }] : [];
+    });
+    if (sentences.length === 0) continue;
+    const score = coverage + Math.max(...sentences.map((x) => x.weight)) / total;
+    if (!best || score > best.score) best = { passage, coverage, score, sentences };
+  }
+  if (!best || best.coverage < rules.minCoverage) return null;
+
+  const ranked = [...best.sentences].sort((a, b) => b.weight - a.weight || a.position - b.position);
+  const top = ranked[0]!;
+  const chosen = [top, ...ranked.slice(1).filter((s) => s.weight >= rules.followerShare * top.weight)].slice(0, rules.maxSentences);
+  return {
+    passage: best.passage,
+    sentences: chosen.sort((a, b) => a.position - b.position).map(({ text, position }) => ({ text, position })),
+  };
+};

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildLexicalSegment, openLexicalSegment, termIdf } from '../../lambdas/core/lexical-index.ts';
+import { planQuote } from '../../lambdas/core/quoting.ts';
+
+/** A small shop's documents: "cost", "battery" and "bike" are common, model names and "children" rare. */
+const DOCS = [
+  'Trail 500\n\nThe Trail 500 is a hardtail mountain bike with a 500 Wh battery. The Trail 500 costs 2,499 euros. It weighs 23 kilograms.',
+  'Batteries\n\nA replacement 500 Wh battery costs 649 euros. Battery charging takes four hours. Old batteries are recycled free of charge.',
+  'City 300\n\nThe City 300 is a step-through city bike. It costs 1,899 euros with a 400 Wh battery. Its lights run from the battery.',
+  'Service\n\nA yearly service costs 89 euros and includes new brake pads. Bikes serviced before March come back within a week.',
+  'Privacy\n\nWe keep the list of customers for warranty claims only. The list of children attending our riding course is deleted after the course.',
+];
+const passagesOf = (docs: readonly string[]) => docs.map((text) => ({ text, section: text.split('\n')[0] }));
+const index = [openLexicalSegment(buildLexicalSegment(DOCS))];
+const plan = (question: string, docs = DOCS) => planQuote(question, passagesOf(docs), termIdf(index, question));
+const said = (question: string, docs = DOCS) => plan(question, docs)?.sentences.map((s) => s.text);
+
+describe('planning a quotation (the local answerer)', () => {
+  it('weighs a question’s terms by their idf over the bot’s index, an unseen one as much as the rarest', () => {
+    const weights = termIdf(index, 'battery children dragon');
+    expect(weights.get('children')).toBeGreaterThan(weights.get('batteri')!);
+    expect(weights.get('dragon')).toBe(weights.get('children'));
+  });
+
+  it('quotes the passage that holds the question’s key terms, not one that shares a common word', () => {
+    expect(plan('How much does the Trail 500 cost?')).toMatchObject({ passage: 0 });
+    expect(said('How much does the Trail 500 cost?')).toContain('The Trail 500 costs 2,499 euros.');
+    expect(said('How much does a replacement battery cost?')).toEqual(['A replacement 500 Wh battery costs 649 euros.']);
+  });
+
+  it('quotes sentences of one passage only, in document order, each naming a key term', () => {
+    const result = plan('How much does the City 300 cost, and what battery does the City 300 have?')!;
+    expect(result.passage).toBe(2);
+    expect(result.sentences.map((s) => s.position)).toEqual([...result.sentences.map((s) => s.position)].sort((a, b) => a - b));
+    for (const s of result.sentences) expect(DOCS[2]).toContain(s.text);
+    expect(result.sentences.map((s) => s.text)).not.toContain('City 300');
+  });
+
+  it('declines a question about something the documents never name, even when it shares a word with them', () => {
+    expect(plan('Do you sell bikes for children?')).toBeNull();
+    expect(plan('How much does a dragon cost?')).toBeNull();
+    expect(plan('Who painted the Mona Lisa?')).toBeNull();
+  });
+
+  it('declines a question with no words to look for, and an empty set of passages', () => {
+    expect(plan('?!')).toBeNull();
+    expect(planQuote('How much does the Trail 500 cost?', [], new Map())).toBeNull();
+  });
+
+  it('never quotes a heading or label line', () => {
+    expect(said('What is the Trail 500?')).not.toContain('Trail 500');
+    expect(said('What is the Trail 500?')).toContain('The Trail 500 is a hardtail mountain bike with a 500 Wh battery.');
+  });
+});
