@@ -1,4 +1,4 @@
-/** Node HTTP requests as API Gateway v2 (payload 2.0) / function URL events, and SQS events for ingest. */
+/** Node HTTP requests as function URL events (payload 2.0, as API Gateway v2 also sends), and SQS events for ingest. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
@@ -9,9 +9,8 @@ export interface RequestFacts {
   headers: IncomingHttpHeaders;
   body: Buffer;
   sourceIp: string;
+  /** `$default` behind a function URL; the function matches its route itself. */
   routeKey: string;
-  pathParameters?: Record<string, string> | undefined;
-  claims?: Record<string, unknown> | undefined;
 }
 
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
@@ -35,7 +34,6 @@ export const toApiEvent = (req: RequestFacts): APIGatewayProxyEventV2 => {
     headers,
     ...(cookies?.length ? { cookies } : {}),
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(req.pathParameters && Object.keys(req.pathParameters).length ? { pathParameters: req.pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -47,7 +45,6 @@ export const toApiEvent = (req: RequestFacts): APIGatewayProxyEventV2 => {
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      ...(req.claims ? { authorizer: { jwt: { claims: req.claims, scopes: [] } } } : {}),
     },
     ...(req.body.length ? { body: text ? req.body.toString('utf8') : req.body.toString('base64') } : {}),
     isBase64Encoded: req.body.length > 0 && !text,

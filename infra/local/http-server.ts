@@ -1,18 +1,21 @@
 /**
- * The local API server on 127.0.0.1: requests become API Gateway v2 / function
- * URL events for the same handlers that run on AWS; admin routes are checked
- * like the JWT authorizer checks them; streamed handlers stream.
+ * The local API server on 127.0.0.1, in the place of CloudFront and the
+ * function URLs: a path goes to the function whose behaviour takes it (the same
+ * `apiBehaviours` CloudFront is built from) as a function URL event, and the
+ * function matches its route, checks sign-in and answers 404/405 itself. Like
+ * CloudFront it adds the edge proof and the viewer's address, unless told to
+ * act as a bare function URL (`cloudFront: false`). Streamed handlers stream.
  */
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { FunctionName } from '../../lambdas/http/routes.ts';
+import { EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../lambdas/http/client-address.ts';
+import { apiBehaviours, behaviourFor, type FunctionName } from '../../lambdas/http/routes.ts';
 import { createAdminRoute } from './admin-bundle.ts';
 import { toApiEvent } from './api-events.ts';
 import { isStreamingHandler, lambdaContext, type LocalResponseStream, type ResponsePrelude } from './lambda-runtime.ts';
 import type { LocalIdentity } from './local-identity.ts';
-import { matchRoute } from './routing.ts';
 import { createWidgetRoute } from './widget-bundle.ts';
 
 /** Lambda's limit for a synchronous request payload. */
@@ -23,6 +26,11 @@ type Handler = (event: unknown, contextOrStream: unknown, context?: unknown) => 
 export interface ApiServerOptions {
   readonly handlers: Readonly<Record<FunctionName, unknown>>;
   readonly identity: LocalIdentity;
+  /**
+   * What CloudFront adds to every API request on AWS (`x-parley-edge-secret`); without it the
+   * server passes requests on as a bare function URL would, and the functions refuse them.
+   */
+  readonly edgeSecret?: string | undefined;
   readonly onError: (message: string, err: unknown) => void;
 }
 
@@ -149,22 +157,8 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
       return sendJson(res, 200, { ...session, tokenType: 'Bearer', notice: LOCAL_NOTICE });
     }
 
-    const match = matchRoute(method, url.pathname);
-    if (match.kind === 'none') return sendError(res, 404, 'not_found', 'No such route.');
-    if (match.kind === 'method-not-allowed') {
-      return sendError(res, 405, 'method_not_allowed', `Use ${match.allow.join(' or ')} here.`, { allow: match.allow.join(', ') });
-    }
-
-    let claims: Record<string, unknown> | undefined;
-    if (match.route.auth === 'jwt') {
-      const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      try {
-        if (!token) throw new Error('missing');
-        claims = await opts.identity.verify(token);
-      } catch {
-        return sendError(res, 401, 'unauthorized', 'Sign in to continue: the bearer token is missing, invalid or expired.', { 'www-authenticate': 'Bearer' });
-      }
-    }
+    const behaviour = behaviourFor(apiBehaviours, url.pathname);
+    if (!behaviour) return sendError(res, 404, 'not_found', 'No such route.');
 
     let body: Buffer;
     try {
@@ -174,13 +168,12 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
       throw err;
     }
 
-    const event = toApiEvent({
-      method, url, headers: req.headers, body,
-      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-      routeKey: match.routeKey, pathParameters: match.pathParameters, claims,
-    });
-    const handler = opts.handlers[match.route.fn] as Handler;
-    const context = lambdaContext(match.route.fn);
+    const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+    // As CloudFront's origin header and viewer-request function do: any copy the client sent is replaced.
+    const headers = opts.edgeSecret ? { ...req.headers, [EDGE_SECRET_HEADER]: opts.edgeSecret, [VIEWER_ADDRESS_HEADER]: sourceIp } : req.headers;
+    const event = toApiEvent({ method, url, headers, body, sourceIp, routeKey: '$default' });
+    const handler = opts.handlers[behaviour.fn] as Handler;
+    const context = lambdaContext(behaviour.fn);
     if (isStreamingHandler(handler)) {
       const stream = new HttpResponseWriter(res);
       await handler(event, stream, context).catch((err: unknown) => {

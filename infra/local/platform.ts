@@ -6,6 +6,7 @@
  * Handlers read their configuration at import, like a Lambda cold start, so one
  * process hosts one platform.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
 import { installLambdaGlobals } from './lambda-runtime.ts';
-import { createLocalIdentity, type LocalIdentity } from './local-identity.ts';
+import { createLocalIdentity, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIdentity } from './local-identity.ts';
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import type { Stoppable } from './loopback.ts';
 import { startS3FrontDoor, startS3rver } from './s3-local.ts';
@@ -45,6 +46,12 @@ export interface PlatformOptions {
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Further operator settings for the functions (provider base URLs, egress allowlist, platform keys). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Whether the server stands in for CloudFront, adding the edge proof to every API request
+   * (default). `false` serves requests as the bare function URLs would receive them on AWS,
+   * which the functions refuse without the proof (`platform.edgeSecret`).
+   */
+  readonly cloudFront?: boolean;
   readonly onError?: (message: string, err: unknown) => void;
   /** What the fake Cognito would have e-mailed an invited person (`npm start` prints it). */
   readonly onInvitation?: (invitation: LocalInvitation) => void;
@@ -62,6 +69,8 @@ export interface Platform {
   readonly identity: LocalIdentity;
   /** The fake Cognito user pool that invitations create sign-ins in. */
   readonly cognito: LocalCognito;
+  /** What CloudFront would send as `x-parley-edge-secret`; the functions refuse API requests without it. */
+  readonly edgeSecret: string;
   /** The adapters the handlers in this process use, for tests that look at storage directly. */
   readonly deps: Deps;
   readonly ingest: IngestQueue;
@@ -71,6 +80,9 @@ export interface Platform {
 }
 
 export const REGION = 'eu-west-1';
+
+// One per process: handlers keep the configuration of their cold start, as on AWS.
+const EDGE_SECRET = randomBytes(24).toString('base64url');
 
 export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platform> => {
   const table = opts.table ?? 'parley-local';
@@ -123,6 +135,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     const cognito = await startLocalCognito({ dataDir: opts.dataDir, ...(opts.onInvitation ? { onInvitation: opts.onInvitation } : {}) });
     stops.push(() => cognito.stop());
 
+    const localIdentity = await createLocalIdentity(opts.dataDir);
     // The functions' environment, as the CDK stack sets it on AWS.
     Object.assign(process.env, {
       PARLEY_STAGE: 'local',
@@ -138,8 +151,12 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       // The user pool (the fake Cognito's) and the panel's app client, as the admin auth settings read them.
       PARLEY_COGNITO_ENDPOINT: cognito.url,
       PARLEY_USER_POOL_ID: cognito.userPoolId,
-      PARLEY_ADMIN_CLIENT_ID: 'parley_local_admin',
+      PARLEY_ADMIN_CLIENT_ID: LOCAL_AUDIENCE,
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
+      PARLEY_EDGE_SECRET: EDGE_SECRET,
+      // The local sign-in's issuer and keys stand in for the user pool's when the admin function checks a token.
+      PARLEY_ADMIN_ISSUER: LOCAL_ISSUER,
+      PARLEY_ADMIN_JWKS: JSON.stringify(localIdentity.jwks),
       ...opts.env,
     });
     await ensureTable(dynamodbUrl, table, REGION);
@@ -160,7 +177,6 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     stops.push(() => queue.idle());
 
     const { deps } = (await import('../../lambdas/adapters/wiring.ts')).getRuntime();
-    const localIdentity = await createLocalIdentity(opts.dataDir);
     // Signing in is what confirms an invited user on AWS (they choose their password then).
     const identity: LocalIdentity = {
       ...localIdentity,
@@ -170,7 +186,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
         return session;
       },
     };
-    const server: http.Server = createApiServer({ handlers, identity, onError });
+    const server: http.Server = createApiServer({ handlers, identity, onError, ...(opts.cloudFront === false ? {} : { edgeSecret: EDGE_SECRET }) });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', resolve);
@@ -191,6 +207,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       bucket,
       identity,
       cognito,
+      edgeSecret: EDGE_SECRET,
       deps,
       ingest: queue,
       javaPid: dynamo?.javaPid,

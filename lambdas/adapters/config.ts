@@ -3,6 +3,7 @@
  * function fails at start with a clear message instead of at the first request.
  * The same variables are set by the CDK stack on AWS and by the local platform.
  */
+import type { JSONWebKeySet } from 'jose';
 import * as z from 'zod/mini';
 import '../http/zod.ts';
 import { MAX_ANSWER_MS, PROVIDER_IDLE_TIMEOUT_MS, SSE_HEARTBEAT_MS } from '../core/limits.ts';
@@ -114,6 +115,17 @@ export const configSchema = z.object({
   /** Local platform and tests: the user pool and the panel's app client themselves (on AWS they come from the SSM parameter). */
   PARLEY_USER_POOL_ID: blankAsUnset(z.optional(userPoolIdSchema)),
   PARLEY_ADMIN_CLIENT_ID: blankAsUnset(z.optional(clientIdSchema)),
+  /** Local platform only: the local sign-in's issuer and its public keys (a JSON Web Key Set), instead of Cognito's. */
+  PARLEY_ADMIN_ISSUER: blankAsUnset(z.optional(text(1))),
+  PARLEY_ADMIN_JWKS: blankAsUnset(z.optional(z.pipe(z.string(), z.transform((value: string, ctx) => {
+    try {
+      const parsed = JSON.parse(value) as { keys?: unknown };
+      if (Array.isArray(parsed.keys) && parsed.keys.length > 0) return parsed as JSONWebKeySet;
+    } catch {
+      // reported below
+    }
+    return problem(ctx, 'expected a JSON Web Key Set, {"keys":[…]}');
+  })))),
   /** Endpoint override for SSM (tests). */
   PARLEY_SSM_ENDPOINT: optionalUrl,
   /** Endpoint override for Cognito: the local platform's fake Cognito. */
@@ -150,11 +162,12 @@ const profileProblems = (config: Config): string[] => {
   return problems;
 };
 
-/** Settings that only make sense together. */
-const pairProblems = (config: Config): string[] =>
-  !config.PARLEY_USER_POOL_ID === !config.PARLEY_ADMIN_CLIENT_ID
-    ? []
-    : ['PARLEY_USER_POOL_ID, PARLEY_ADMIN_CLIENT_ID: set both (the admin sign-in\'s user pool and app client) or neither'];
+/** Settings that only make sense together, or only locally. */
+const pairProblems = (config: Config): string[] => [
+  ...(!config.PARLEY_USER_POOL_ID === !config.PARLEY_ADMIN_CLIENT_ID ? [] : ['PARLEY_USER_POOL_ID, PARLEY_ADMIN_CLIENT_ID: set both (the admin sign-in\'s user pool and app client) or neither']),
+  ...(!config.PARLEY_ADMIN_ISSUER === !config.PARLEY_ADMIN_JWKS ? [] : ['PARLEY_ADMIN_ISSUER, PARLEY_ADMIN_JWKS: set both (the local sign-in\'s issuer and keys) or neither']),
+  ...(config.PARLEY_STAGE === 'aws' && config.PARLEY_ADMIN_ISSUER ? ['PARLEY_ADMIN_ISSUER: on AWS the issuer is the Cognito user pool; this is for the local platform only'] : []),
+];
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {

@@ -196,6 +196,9 @@ export interface Runtime {
   readonly adminAuth: AdminAuthSettingsSource | undefined;
   /** Streamed answers: heartbeat interval and deadline (see `core/limits.ts`). */
   readonly streaming: { readonly heartbeatMs: number; readonly maxAnswerMs: number };
+  readonly stage: Config['PARLEY_STAGE'];
+  /** The validated environment, for what only one function builds (the admin sign-in's checker). */
+  readonly config: Config;
 }
 
 /** Deps and logger for this execution environment, built on first use. */
@@ -210,6 +213,8 @@ export const getRuntime = (): Runtime => {
       edgeSecret: config.PARLEY_EDGE_SECRET,
       adminAuth,
       streaming: { heartbeatMs: config.PARLEY_SSE_HEARTBEAT_MS, maxAnswerMs: config.PARLEY_MAX_ANSWER_MS },
+      stage: config.PARLEY_STAGE,
+      config,
     };
   }
   return cached;

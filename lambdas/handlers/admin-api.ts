@@ -1,12 +1,20 @@
-/** The admin API function: every `/v1` route, behind the JWT authorizer. */
+/**
+ * The admin API function: every `/v1` route. Only through CloudFront (the edge
+ * proof), matched to its route here, and signed in with a Cognito ID token that
+ * this function checks.
+ */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AppError } from '../core/errors.ts';
+import { idTokenVerifierFrom } from '../adapters/auth/id-token-verifier.ts';
 import { getRuntime } from '../adapters/wiring.ts';
+import { adminSignIn } from '../http/admin-sign-in.ts';
+import { cloudFrontOnly } from '../http/edge-proof.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
 import { verifiedUser } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
 import { requestLog } from '../http/request-log.ts';
+import { routeMatch } from '../http/route-match.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { accountRoutes } from './admin/account-routes.ts';
 import { botRoutes } from './admin/bot-routes.ts';
@@ -22,11 +30,17 @@ const routes: Record<string, AdminRoute> = Object.fromEntries(
     .map(([key, route]) => [key, AUDITED_ROUTES[key] ? audited(AUDITED_ROUTES[key], route) : route]),
 );
 
-const { deps, logger, edgeSecret } = getRuntime();
+const { deps, logger, edgeSecret, adminAuth, stage, config } = getRuntime();
+if (!adminAuth) throw new Error('The admin function needs its user pool: PARLEY_ADMIN_AUTH_PARAMETER on AWS, PARLEY_USER_POOL_ID and PARLEY_ADMIN_CLIENT_ID locally');
 
+// Before hooks run in this order; onError hooks in the reverse, so the route match's and the
+// sign-in's headers are added after the error handler made the response.
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(requestLog({ logger, fn: 'admin-api', edgeSecret }))
   .use(securityHeaders())
+  .use(cloudFrontOnly({ edgeSecret, stage }))
+  .use(routeMatch('admin-api'))
+  .use(adminSignIn({ verifier: idTokenVerifierFrom(config, adminAuth, logger) }))
   .use(httpErrorHandler({ logger }))
   .handler(async (event) => {
     const route = routes[event.routeKey];

@@ -13,15 +13,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../http/zod.ts';
 import { prepareAnswer, streamAnswer } from '../core/chat.ts';
-import { AppError } from '../core/errors.ts';
 import { MAX_QUESTION_CHARS } from '../core/limits.ts';
 import { authenticateVisitor, openWidget } from '../core/visitor.ts';
 import { getRuntime } from '../adapters/wiring.ts';
+import { cloudFrontOnly } from '../http/edge-proof.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
-import { bearerToken, header, jsonBody } from '../http/request.ts';
+import { bearerToken, header, jsonBody, pathParam } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { noteAccount, requestLog } from '../http/request-log.ts';
+import { routeMatch } from '../http/route-match.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { toSseStream } from '../http/sse.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
@@ -32,37 +33,27 @@ const chatBody = z.strictObject({
   conversationId: z.optional(z.string().check(z.maxLength(40))),
 });
 
-const CHAT_PATH = /^\/widget\/v1\/([^/]+)\/chat$/;
-
-const { deps, logger, edgeSecret, streaming } = getRuntime();
-
-/** The route and public id: from API Gateway's route match locally, from the path behind a function URL. */
-const routeOf = (event: APIGatewayProxyEventV2): { method: string; publicId: string } | null => {
-  const method = event.requestContext.http.method;
-  const publicId = event.pathParameters?.publicId ?? CHAT_PATH.exec(event.rawPath)?.[1];
-  const known = event.routeKey === 'POST /widget/v1/{publicId}/chat' || (event.routeKey === '$default' && CHAT_PATH.test(event.rawPath));
-  return known && publicId ? { method, publicId } : null;
-};
+const { deps, logger, edgeSecret, stage, streaming } = getRuntime();
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode: executionModeStreamifyResponse })
   .use(requestLog({ logger, fn: 'chat-stream', edgeSecret }))
   .use(securityHeaders())
+  .use(cloudFrontOnly({ edgeSecret, stage }))
+  .use(routeMatch('chat-stream'))
   .use(widgetCors())
   .use(httpErrorHandler({ logger }))
   .handler(async (event): Promise<HttpResult> => {
-    const route = routeOf(event);
-    if (!route) throw new AppError('not_found', 'No such route.');
+    const publicId = pathParam(event, 'publicId');
     const origin = header(event, 'origin');
-    if (route.method === 'OPTIONS') {
-      await openWidget(deps, route.publicId, origin);
+    if (event.routeKey === 'OPTIONS /widget/v1/{publicId}/chat') {
+      await openWidget(deps, publicId, origin);
       return { statusCode: 204, headers: origin ? preflightHeaders(origin) : {}, body: '' };
     }
-    if (route.method !== 'POST') throw new AppError('method_not_allowed', 'Use POST here.');
-    const widget = await openWidget(deps, route.publicId, origin);
+    const widget = await openWidget(deps, publicId, origin);
     noteAccount(event, widget.tenant.accountId);
     // Allowed before the token is checked, so the page can read a 401 and start a new session.
     allowOrigin(event, origin);
-    const session = await authenticateVisitor(deps, widget, route.publicId, bearerToken(event));
+    const session = await authenticateVisitor(deps, widget, publicId, bearerToken(event));
     const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), clientAddress(event, edgeSecret));
 
     // The stream closing before its end means the visitor went away: `cancel` stops the provider call.

@@ -13,15 +13,17 @@ import { readOwnConversation } from '../core/conversations.ts';
 import { giveFeedback, requestHandoff, submitLead } from '../core/visitor-actions.ts';
 import { authenticateVisitor, openWidget, startSession, widgetConfig } from '../core/visitor.ts';
 import { getRuntime } from '../adapters/wiring.ts';
+import { cloudFrontOnly } from '../http/edge-proof.ts';
 import { httpErrorHandler } from '../http/error-handler.ts';
 import { bearerToken, header, jsonBody, pathParam } from '../http/request.ts';
 import { json, noContent, type HttpResult } from '../http/responses.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { noteAccount, requestLog } from '../http/request-log.ts';
+import { routeMatch } from '../http/route-match.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
-const { deps, logger, edgeSecret } = getRuntime();
+const { deps, logger, edgeSecret, stage } = getRuntime();
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
@@ -86,6 +88,8 @@ const routes: Record<string, WidgetRoute> = {
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(requestLog({ logger, fn: 'widget-api', edgeSecret }))
   .use(securityHeaders())
+  .use(cloudFrontOnly({ edgeSecret, stage }))
+  .use(routeMatch('widget-api'))
   // After the error handler in the chain, so errors get CORS headers too (middy runs these in reverse).
   .use(widgetCors())
   .use(httpErrorHandler({ logger }))

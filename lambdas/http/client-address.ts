@@ -20,12 +20,16 @@ const sameSecret = (given: string | undefined, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** Whether the request carries CloudFront's proof, the edge secret in `x-parley-edge-secret` (compared in constant time). */
+export const cameThroughCloudFront = (event: APIGatewayProxyEventV2, edgeSecret: string | undefined): boolean =>
+  !!edgeSecret && sameSecret(event.headers[EDGE_SECRET_HEADER], edgeSecret);
+
 /** `203.0.113.7` or `2001:db8::1`, as CloudFront's `event.viewer.ip` gives it; null when it is no address. */
 const viewerIp = (value: string | undefined): string | null =>
   value && ipaddr.isValid(value) ? ipaddr.parse(value).toString() : null;
 
 export const clientAddress = (event: APIGatewayProxyEventV2, edgeSecret: string | undefined): string => {
-  if (edgeSecret && sameSecret(event.headers[EDGE_SECRET_HEADER], edgeSecret)) {
+  if (cameThroughCloudFront(event, edgeSecret)) {
     const viewer = viewerIp(event.headers[VIEWER_ADDRESS_HEADER]);
     if (viewer) return viewer;
   }

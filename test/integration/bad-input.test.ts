@@ -43,7 +43,7 @@ describe('bad input gets a clear JSON error and loses nothing', () => {
   it('refuses a missing, malformed, forged or wrongly signed token with 401', async () => {
     const owner = await newOwner(platform());
     const [header, payload] = owner.token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'someone-else', iss: 'parley-local', aud: 'parley-admin', exp: 9999999999 })).toString('base64url');
+    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'someone-else', iss: 'parley-local', aud: 'parley_local_admin', token_use: 'id', exp: 9999999999 })).toString('base64url');
     for (const authorization of [undefined, 'Bearer', 'Bearer not-a-jwt', `Bearer ${header}.${forgedPayload}.${owner.token.split('.')[2]}`, `Basic ${payload}`]) {
       const res = await call(platform().apiUrl, 'GET', '/v1/bots', undefined, authorization ? { authorization } : {});
       expect(res.status).toBe(401);

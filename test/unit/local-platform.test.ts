@@ -3,23 +3,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../lambdas/adapters/logger.ts';
 import { toApiEvent } from '../../infra/local/api-events.ts';
-import { matchRoute } from '../../infra/local/routing.ts';
 import { verifyPresignedUrl } from '../../infra/local/sigv4.ts';
 
-describe('local routing', () => {
-  it('matches the route table as API Gateway does, decoding path parameters', () => {
-    expect(matchRoute('GET', '/v1/bots/ABC%20D/documents/X')).toEqual({
-      kind: 'route',
-      route: expect.objectContaining({ fn: 'admin-api' }) as unknown,
-      routeKey: 'GET /v1/bots/{botId}/documents/{docId}',
-      pathParameters: { botId: 'ABC D', docId: 'X' },
-    });
-    expect(matchRoute('PUT', '/v1/bots')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'POST'] });
-    // A malformed escape names no resource: no route, not a server error.
-    expect(matchRoute('GET', '/v1/bots/%E0%A4%A')).toEqual({ kind: 'none' });
-    expect(matchRoute('GET', '/v1/bots/a/b/c')).toEqual({ kind: 'none' });
-  });
-
+describe('local events', () => {
   it('builds payload 2.0 events: lower-case headers, cookies apart, base64 for binary bodies', () => {
     const event = toApiEvent({
       method: 'POST', url: new URL('http://127.0.0.1/v1/bots?x=1&x=2'), body: Buffer.from([0, 1, 2]),
