@@ -75,12 +75,12 @@ export const settleAnswer = async (
   await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost, answered: outcome.answered });
   // Every provider call is in the audit log by its metadata: who served it, which key paid, how much; never content.
   if (p.key.keyClass !== 'local' && p.passages.length > 0) {
-    await audit(deps, tenant, {}, 'chat.provider_call', outcome.answered ? 'ok' : 'failed', {
+    await audit(deps, tenant, {}, 'chat.provider_call', outcome.error ? 'failed' : 'ok', {
       target: bot.botId,
       detail: { provider: p.model.provider, model: p.model.model, keyClass: p.key.keyClass, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
     });
   }
-  if (p.key.keyClass === 'owner' && outcome.answered) await noteKeyOutcome(deps, tenant, p.key.provider);
+  if (p.key.keyClass === 'owner' && !outcome.error) await noteKeyOutcome(deps, tenant, p.key.provider);
   if (p.retentionDays <= 0) return;
 
   const now = deps.clock.now();

@@ -59,6 +59,9 @@ describe('an answer that declines', () => {
     const declined = await ask(platform(), owner.publicId, 'Do you sell bikes for children?');
     expect(declined.done).toMatchObject({ answered: false, offerHandoff: true, quoted: false, keyClass: 'platform' });
     expect(await turnsOf(owner, declined.conversationId!)).toEqual([expect.objectContaining({ answered: false, citations: [] })]);
+    // The provider call itself worked: the audit log does not call it failed.
+    const audit = await owner.request<{ entries: Array<{ action: string; outcome: string }> }>('GET', '/v1/audit?action=chat');
+    expect(audit.body.entries.filter((e) => e.action === 'chat.provider_call')).toEqual([expect.objectContaining({ outcome: 'ok' })]);
 
     fake.provider().script({ kind: 'reply', text: 'The Trail 500 costs 2,499 euros. [1]' });
     const found = await ask(platform(), owner.publicId, 'How much does the Trail 500 cost?');
