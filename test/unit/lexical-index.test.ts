@@ -5,6 +5,7 @@ import {
   openLexicalSegment,
   searchLexical,
   termHash,
+  termIdf,
   type Bm25Params,
   type LexicalSegment,
 } from '../../lambdas/core/lexical-index.ts';
@@ -188,5 +189,21 @@ describe('lexical index: search', () => {
     expect(searchLexical([seg], 'России', 5).map((h) => h.chunk)).toEqual([0]);
     expect(searchLexical([seg], 'Россия', 5)).toEqual([]);
     expect(searchLexical([seg], 'run', 5).map((h) => h.chunk)).toEqual([4]);
+  });
+});
+
+describe('lexical index: term weights for the local answerer', () => {
+  it('gives each distinct term of a question Lucene’s idf over every segment, an unseen one the idf of one chunk', () => {
+    const segs = [openLexicalSegment(buildLexicalSegment(['red bike', 'red car'])), openLexicalSegment(buildLexicalSegment(['blue bike']))];
+    const weights = termIdf(segs, 'Red red bike, blue unicorn?');
+    const idf = (df: number) => Math.log(1 + (3 - df + 0.5) / (df + 0.5));
+    expect([...weights.keys()]).toEqual(['red', 'bike', 'blue', 'unicorn']);
+    expect(weights.get('red')).toBeCloseTo(idf(2), 12);
+    expect(weights.get('blue')).toBeCloseTo(idf(1), 12);
+    expect(weights.get('unicorn')).toBeCloseTo(idf(1), 12);
+  });
+
+  it('weighs nothing over an empty index', () => {
+    expect(termIdf([], 'red bike').size).toBe(0);
   });
 });
