@@ -24,7 +24,7 @@
  * - `ingestConcurrency`: most ingest invocations at once, the queue's maximum concurrency (default 5).
  * - `reservedConcurrency`: optional JSON object function → reserved concurrency, e.g. `{"ingest":5}`
  *   (default none: new accounts often have too little quota to reserve any).
- * - `waf`: the WAF web ACL in front of CloudFront, about $10/month (default true).
+ * - `waf`: the WAF web ACL in front of CloudFront, about $12/month (default true).
  *
  * The account is left to the CLI's credentials at deploy time; synth needs none.
  */

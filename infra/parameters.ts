@@ -112,7 +112,7 @@ const fields = z.object({
       }
     }
   }).transform((r) => r as Partial<Record<HandlerName, number>>)).optional(),
-  /** A WAF web ACL in front of the distribution (in the us-east-1 edge stack); about $10/month. */
+  /** A WAF web ACL in front of the distribution (in the us-east-1 edge stack); about $12/month. */
   waf: flag.default(true),
 });
 

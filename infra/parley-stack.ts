@@ -152,6 +152,7 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'TenantRoleArn', { value: this.tenantAccess.role.roleArn });
     new CfnOutput(this, 'DocumentsBucket', { value: this.storage.documentsBucketName });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
+    new CfnOutput(this, 'AdminUrl', { value: this.hosting.adminUrl, description: 'The admin panel' });
   }
 }
 

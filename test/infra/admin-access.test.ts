@@ -55,6 +55,10 @@ describe('hosted sign-in', () => {
     });
   });
 
+  it('gives the panel\'s address as the stack output AdminUrl, where the README sends the first owner', () => {
+    template.hasOutput('AdminUrl', { Value: adminUrl(parley) });
+  });
+
   it('returns to the custom domain when there is one, and lets people sign up only with selfSignUp', () => {
     expect(propertiesOf(customTemplate, custom.stack.auth.adminClient)).toMatchObject({
       CallbackURLs: ['https://chat.example.com/admin/'],
