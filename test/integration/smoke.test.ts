@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
+import { newOwner, uploadDocument, useFakeProvider, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const SMOKE = path.resolve(import.meta.dirname, '../../infra/ops/smoke.ts');
 
@@ -28,7 +28,8 @@ const linesOf = (stdout: string): Record<string, string> =>
   }));
 
 describe('npm run smoke', () => {
-  const platform = usePlatform();
+  const fake = useFakeProvider();
+  const platform = usePlatform({ env: () => ({ ...fake.env(), PARLEY_PLATFORM_OPENAI_KEY: 'sk-platform-0000000000000000000000platform' }) });
   let owner: Owner;
   let outputsFile: string;
 
@@ -72,6 +73,18 @@ describe('npm run smoke', () => {
     expect(Object.keys(linesOf(run.stdout))).toEqual(['✓ widget.js', '✓ admin config', '– visitor session', '– streamed answer']);
     expect(run.stdout).toMatch(/– visitor session: give --bot <public id>/);
     expect(run.code).toBe(0);
+  });
+
+  it('fails the answer when the stream ends with an error event, quoting it', async () => {
+    const other = await newOwner(platform());
+    expect((await other.request('PATCH', `/v1/bots/${other.botId}`, { model: { provider: 'openai', model: 'gpt-4.1-mini' } })).status).toBe(200);
+    await uploadDocument(platform(), other, 'hours.md', '# Hours\n\nThe shop opens at nine in the morning.\n');
+    fake.provider().script({ kind: 'error', status: 503 });
+    const run = await smoke(platform().apiUrl, '--bot', other.publicId, '--question', 'When does the shop open?');
+    const lines = linesOf(run.stdout);
+    expect(lines['✓ visitor session']).toBeDefined();
+    expect(lines['✗ streamed answer']).toBe('the answer ended with an error event: "The AI service behind this assistant is having trouble. Please try again shortly." (provider_error)');
+    expect(run.code).toBe(1);
   });
 
   describe('against an asset host that refuses', () => {
