@@ -96,6 +96,11 @@ const fields = z.object({
   residency: z.enum(['none', 'eu']).default('none'),
   /** Whether anyone may create an admin account from the sign-in page (otherwise invited only). */
   selfSignUp: flag.default(false),
+  /**
+   * The first owner: Cognito creates their sign-in (address verified) at deploy time and e-mails
+   * them a temporary password and the admin panel's address. Or later: `npm run operator -- create-owner <email>`.
+   */
+  firstOwnerEmail: z.email('expected an e-mail address such as owner@example.com').max(254).transform((e) => e.toLowerCase()).optional(),
   /** Per-account spend alarm: model spend of one account in one hour, in US dollars. */
   spendAlarmUsdPerHour: z.coerce.number().positive().max(100_000).default(5),
   /** Most ingest invocations at once (2 to 1000, SQS event source maximum concurrency). */

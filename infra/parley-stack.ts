@@ -104,6 +104,7 @@ export class ParleyStack extends Stack {
       // Unique in the region as Cognito requires (the stack id's suffix); the stage is checked for "aws", "amazon", "cognito".
       domainPrefix: this.naming.of('signInDomain'),
       adminUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
+      ...(parameters.firstOwnerEmail ? { firstOwnerEmail: parameters.firstOwnerEmail } : {}),
     });
     this.api = new AdminApi(this, 'Api', { auth: this.auth, storage: this.storage, functions });
     this.ingest = new Ingest(this, 'Ingest', { storage: this.storage, functions, maxConcurrency: parameters.ingestConcurrency });
@@ -112,6 +113,9 @@ export class ParleyStack extends Stack {
     this.ingest.queue.grantSendMessages(this.api.adminFunction.function);
     acknowledgeKmsGrantWildcards(this.api.adminFunction);
     this.api.adminFunction.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', this.ingest.queue.queueUrl);
+    // Invitations create sign-ins unless people sign themselves up.
+    this.api.adminFunction.function.addEnvironment('PARLEY_SELF_SIGN_UP', String(parameters.selfSignUp));
+    this.auth.grantInvitations(this.api.adminFunction);
 
     // The functions that serve accounts: tenant data only through the tenant role.
     const tenantFunctions = [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function];

@@ -4,9 +4,12 @@
  * SPA signs in with (authorization code with PKCE, no secret). Its ID and
  * access tokens are what the HTTP API's JWT authorizer verifies.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { INVITATION_SUBJECT, invitationBody } from '../invitation-message.ts';
+import type { ParleyFunction } from './parley-function.ts';
 
 export interface AuthProps {
   /**
@@ -30,9 +33,18 @@ export interface AuthProps {
    * lower-case letters, digits and dashes, unique in the region.
    */
   readonly domainPrefix: string;
-  /** The admin panel's URL (`https://<host>/admin/`): where sign-in and sign-out return. */
+  /** The admin panel's URL (`https://<host>/admin/`): where sign-in and sign-out return, and what invitations name. */
   readonly adminUrl: string;
+  /**
+   * The first owner's e-mail address: a user created at deploy time, address verified, whom
+   * Cognito e-mails a temporary password. Kept when the parameter is removed or changed.
+   * @default - none (`npm run operator -- create-owner <email>` does the same later)
+   */
+  readonly firstOwnerEmail?: string;
 }
+
+/** What the admin function may do with the pool's users: invite (create, resend), look up, and delete an unused invitation. */
+export const INVITATION_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] as const;
 
 /** The scopes the panel asks for. */
 export const adminScopes = ['openid', 'email', 'profile'] as const;
@@ -69,6 +81,8 @@ export class Auth extends Construct {
         passwordHistorySize: 5,
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // What an invited person (or the first owner) receives: their temporary password and the panel's address.
+      userInvitation: { emailSubject: INVITATION_SUBJECT, emailBody: invitationBody(props.adminUrl) },
       featurePlan,
       deletionProtection: true,
     });
@@ -85,6 +99,18 @@ export class Auth extends Construct {
           'Threat protection (Plus plan) is priced per monthly active user; the pool holds a few invited admins ' +
           'with strong passwords and optional TOTP. Operators who want it set featurePlan to PLUS.',
       });
+    }
+
+    if (props.firstOwnerEmail) {
+      const owner = new cognito.CfnUserPoolUser(this, 'FirstOwner', {
+        userPoolId: this.userPool.userPoolId,
+        // The pool signs in by e-mail, so the address is the user name.
+        username: props.firstOwnerEmail,
+        userAttributes: [{ name: 'email', value: props.firstOwnerEmail }, { name: 'email_verified', value: 'true' }],
+        desiredDeliveryMediums: ['EMAIL'],
+      });
+      // Removing or changing the parameter must not delete a person's sign-in.
+      owner.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
     this.domain = this.userPool.addDomain('HostedSignIn', {
@@ -111,5 +137,19 @@ export class Auth extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+  }
+
+  /**
+   * Lets `fn` invite people into this pool (INVITATION_ACTIONS on this pool only). A policy of
+   * its own rather than the role's default policy: the pool's invitation names the distribution
+   * that fronts the function, and the function waits for its default policy, so naming the pool
+   * there would close a dependency cycle.
+   */
+  grantInvitations(fn: ParleyFunction): iam.Policy {
+    const policy = new iam.Policy(this, `Invitations${fn.node.id}`, {
+      statements: [new iam.PolicyStatement({ sid: 'Invitations', actions: [...INVITATION_ACTIONS], resources: [this.userPool.userPoolArn] })],
+    });
+    policy.attachToRole(fn.role);
+    return policy;
   }
 }

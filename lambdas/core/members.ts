@@ -8,7 +8,7 @@ import { requireRole, type VerifiedUser } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import type { Invitation, Member } from './model.ts';
-import type { Deps } from './ports.ts';
+import type { Deps, SignInDirectory } from './ports.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 
 /** Days an invitation waits for its address to sign in. */
@@ -31,22 +31,33 @@ export const listTeam = async (deps: Deps, tenant: TenantContext): Promise<{ mem
  */
 export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';
 
-/** Makes sure the invitee can sign in: a new sign-in, or the invitation e-mail again for one nobody has used yet. */
-const deliver = async (deps: Deps, email: string): Promise<InvitationDelivery> => {
-  if (!deps.signIns) return 'self_sign_up';
-  const user = await deps.signIns.findUser(email);
-  if (!user) return (await deps.signIns.createUser(email)) === 'created' ? 'sent' : 'existing_sign_in';
+/**
+ * Makes sure someone can sign in: a new sign-in, or the invitation e-mail again for one
+ * nobody has used yet. Also the operator's `create-owner`, for the first owner.
+ */
+export const offerSignIn = async (signIns: SignInDirectory | null, email: string): Promise<InvitationDelivery> => {
+  if (!signIns) return 'self_sign_up';
+  const user = await signIns.findUser(email);
+  if (!user) return (await signIns.createUser(email)) === 'created' ? 'sent' : 'existing_sign_in';
   if (!user.awaitingFirstSignIn) return 'existing_sign_in';
-  await deps.signIns.resendInvitation(email);
+  await signIns.resendInvitation(email);
   return 'sent';
+};
+
+const deliver = (deps: Deps, email: string): Promise<InvitationDelivery> => offerSignIn(deps.signIns, email);
+
+/** An e-mail address as invitations keep it (trimmed, lower-case), or a 400 naming the field. */
+export const invitationAddress = (raw: string): string => {
+  const email = raw.trim().toLowerCase();
+  if (!EMAIL.test(email)) throw invalid('email: that does not look like an e-mail address.', { field: 'email' });
+  return email;
 };
 
 export const inviteMember = async (
   deps: Deps, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource,
 ): Promise<{ invitation: Invitation; delivery: InvitationDelivery }> => {
   requireRole(tenant, 'owner');
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw invalid('email: that does not look like an e-mail address.', { field: 'email' });
+  const email = invitationAddress(input.email);
   const members = await deps.accounts.listMembers(tenant);
   if (members.some((m) => m.email.toLowerCase() === email)) throw new AppError('conflict', `${email} is already a member.`);
   if (members.length >= MAX_MEMBERS) throw new AppError('conflict', `An account can have at most ${MAX_MEMBERS} members.`);
