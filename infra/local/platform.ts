@@ -20,7 +20,8 @@ import { startLocalCognito, type LocalCognito, type LocalInvitation } from './co
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
-import { installLambdaGlobals } from './lambda-runtime.ts';
+import { loadHandlers, type LocalFunction } from './handler-modules.ts';
+import { installLambdaGlobals, lambdaContext } from './lambda-runtime.ts';
 import { createLocalIdentity, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIdentity } from './local-identity.ts';
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import type { Stoppable } from './loopback.ts';
@@ -55,6 +56,12 @@ export interface PlatformOptions {
   readonly onError?: (message: string, err: unknown) => void;
   /** What the fake Cognito would have e-mailed an invited person (`npm start` prints it). */
   readonly onInvitation?: (invitation: LocalInvitation) => void;
+  /**
+   * Run built handler bundles instead of the sources: a folder with one folder per
+   * function named after it, holding its `index.mjs` (see `handler-modules.ts`).
+   * @default undefined, the sources under `lambdas/handlers`
+   */
+  readonly bundlesDir?: string | undefined;
 }
 
 export interface Platform {
@@ -71,8 +78,15 @@ export interface Platform {
   readonly cognito: LocalCognito;
   /** What CloudFront would send as `x-parley-edge-secret`; the functions refuse API requests without it. */
   readonly edgeSecret: string;
-  /** The adapters the handlers in this process use, for tests that look at storage directly. */
+  /**
+   * The adapters the handlers in this process use, for tests that look at storage
+   * directly. Not with `bundlesDir`: each bundle has its own.
+   */
   readonly deps: Deps;
+  /** The file each function's handler was loaded from. */
+  readonly handlerFiles: Readonly<Record<LocalFunction, string>>;
+  /** Runs the sweeper function once, as its daily schedule does on AWS. */
+  sweep(): Promise<unknown>;
   readonly ingest: IngestQueue;
   /** Java's process id when this platform started DynamoDB Local itself. */
   readonly javaPid: number | undefined;
@@ -166,17 +180,19 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     s3.destroy();
 
     installLambdaGlobals();
+    const loaded = await loadHandlers(opts.bundlesDir);
     const handlers: Record<FunctionName, unknown> = {
-      'admin-api': (await import('../../lambdas/handlers/admin-api.ts')).handler,
-      'widget-api': (await import('../../lambdas/handlers/widget-api.ts')).handler,
-      'chat-stream': (await import('../../lambdas/handlers/chat-stream.ts')).handler,
+      'admin-api': loaded.handlers['admin-api'],
+      'widget-api': loaded.handlers['widget-api'],
+      'chat-stream': loaded.handlers['chat-stream'],
     };
-    const ingestHandler = (await import('../../lambdas/handlers/ingest.ts')).handler as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>;
-    const queue = createIngestQueue(ingestHandler, REGION, onError);
+    const queue = createIngestQueue(loaded.handlers.ingest as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>, REGION, onError);
     queueRef.current = queue;
     stops.push(() => queue.idle());
+    const sweeper = loaded.handlers.sweeper as (e: unknown, c: unknown) => Promise<unknown>;
 
-    const { deps } = (await import('../../lambdas/adapters/wiring.ts')).getRuntime();
+    // A platform running bundles imports no function code from the sources: each bundle holds its own adapters.
+    const runtime = opts.bundlesDir ? undefined : (await import('../../lambdas/adapters/wiring.ts')).getRuntime();
     // Signing in is what confirms an invited user on AWS (they choose their password then).
     const identity: LocalIdentity = {
       ...localIdentity,
@@ -208,7 +224,12 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       identity,
       cognito,
       edgeSecret: EDGE_SECRET,
-      deps,
+      get deps(): Deps {
+        if (!runtime) throw new Error('platform.deps: this platform runs bundles, whose adapters are their own; start it from the sources to reach them');
+        return runtime.deps;
+      },
+      handlerFiles: loaded.files,
+      sweep: () => sweeper({}, lambdaContext('sweeper', 300_000)),
       ingest: queue,
       javaPid: dynamo?.javaPid,
       stop,

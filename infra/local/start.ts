@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sweepExpired } from '../../lambdas/core/sweeper.ts';
 import { renderInvitation, INVITATION_SUBJECT } from '../invitation-message.ts';
 import { startPlatform } from './platform.ts';
 
@@ -60,7 +59,7 @@ Press Ctrl-C to stop.
 
 // DynamoDB Local never deletes expired items: sweep them hourly, as the stack's sweeper does daily.
 const sweep = setInterval(() => {
-  sweepExpired(platform.deps).catch((err: unknown) => console.error('sweep failed', err));
+  platform.sweep().catch((err: unknown) => console.error('sweep failed', err));
 }, 60 * 60 * 1000);
 sweep.unref();
 

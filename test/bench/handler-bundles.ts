@@ -29,11 +29,9 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { ParleyFunction } from '../../infra/constructs/parley-function.ts';
-import { buildParleyApp, propertiesOf } from '../infra/fixtures/parley-app.ts';
-import { Template } from 'aws-cdk-lib/assertions';
 import { barePackages, bytesOf, readBundle, staticClosure } from '../infra/fixtures/bundle-graph.ts';
 import { awslambdaStub, coldStartEnv } from '../infra/fixtures/cold-start.ts';
+import { assertNoNodeModulesAbove, synthesizeBundles } from '../infra/fixtures/synthesized-bundles.ts';
 
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -56,13 +54,8 @@ const packagesIn = (files: Iterable<string>): string => {
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'parley-bundles-'));
 try {
-  for (let dir = outdir; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'node_modules'))) throw new Error(`${dir} has a node_modules folder: the bundles would not be loaded on their own`);
-  }
-  const parley = buildParleyApp({ bundle: true, outdir });
-  const assembly = parley.app.synth();
-  const template = Template.fromJSON(assembly.getStackArtifact(parley.stack.artifactId).template as Record<string, unknown>);
-  const functions = parley.stack.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction);
+  assertNoNodeModulesAbove(outdir);
+  const { bundles } = synthesizeBundles(outdir);
   const results: Record<string, unknown> = {
     date: new Date().toISOString().slice(0, 10),
     machine: '2 cores, Node.js 24',
@@ -71,13 +64,11 @@ try {
     // Other work on the machine slows the loads down: times measured at a load well above the core count mislead.
     loadAverageAtStart: round(loadavg()[0]!),
   };
-  for (const fn of functions) {
-    const { S3Key } = propertiesOf(template, fn.function).Code as { S3Key: string };
-    const dir = path.join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`);
+  for (const [handlerName, { dir }] of bundles) {
     const entry = path.join(dir, 'index.mjs');
     const graph = await readBundle(dir);
     const outside = barePackages(graph);
-    if (outside.size > 0) throw new Error(`${fn.handlerName}: the bundle imports ${[...outside.keys()].join(', ')} from outside itself (${[...outside.values()][0]})`);
+    if (outside.size > 0) throw new Error(`${handlerName}: the bundle imports ${[...outside.keys()].join(', ')} from outside itself (${[...outside.values()][0]})`);
 
     const startup = staticClosure(graph, [entry]);
     const lazyRoots = [...new Set([...startup].flatMap((f) => graph.get(f)!.dynamicImports))].filter((f) => !startup.has(f)).sort();
@@ -86,7 +77,7 @@ try {
       return { file, name: packagesIn(added), bytes: bytesOf(graph, added) };
     });
 
-    const env = coldStartEnv(fn.handlerName);
+    const env = coldStartEnv(handlerName);
     const loads: number[] = [];
     const loadCpu: number[] = [];
     const lazyLoads: number[][] = lazy.map(() => []);
@@ -111,7 +102,7 @@ try {
       chunkMs.forEach((ms, j) => lazyLoads[j]!.push(ms));
     }
     const startupCode = Buffer.concat([...startup].map((f) => readFileSync(f)));
-    results[fn.handlerName] = {
+    results[handlerName] = {
       entryBytes: graph.get(entry)!.bytes,
       startupBytes: startupCode.byteLength,
       startupGzipBytes: gzipSync(startupCode).byteLength,
@@ -121,7 +112,7 @@ try {
       // Several chunks can come from one package (the SDK's credential providers): numbered after the first.
       lazy: Object.fromEntries(lazy.map((l, j) => [lazy.slice(0, j).some((o) => o.name === l.name) ? `${l.name} #${lazy.slice(0, j + 1).filter((o) => o.name === l.name).length}` : l.name, { bytes: l.bytes, extraLoadMedianMs: round(median(lazyLoads[j]!)) }])),
     };
-    process.stderr.write(`${fn.handlerName}: ${JSON.stringify(results[fn.handlerName])}\n`);
+    process.stderr.write(`${handlerName}: ${JSON.stringify(results[handlerName])}\n`);
   }
   await fs.writeFile(path.join(import.meta.dirname, 'results', 'bundles.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results));
