@@ -51,6 +51,7 @@ Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} 
   Widget script   <script src="${platform.apiUrl}/widget.js" data-bot="<publicId>" async></script>
   DynamoDB Local  ${platform.dynamodbUrl}   table ${platform.table}
   S3 (emulator)   ${platform.s3Url}   bucket ${platform.bucket}
+  Cognito (fake)  ${platform.cognito.url}   pool ${platform.cognito.userPoolId}   (invitation e-mails are printed here)
   Data            ${platform.dataDir ?? 'in memory: gone when you stop'}
 
 Logs: ${logLevel === 'warn' || logLevel === 'error' ? 'warnings and errors only (--log-level info for a line per request)' : logLevel}.

@@ -4,6 +4,10 @@
  *   npm run operator -- hold <accountId> <reason…>   place a legal hold
  *   npm run operator -- lift <accountId>             lift it
  *   npm run operator -- holds                        list held accounts
+ *   npm run operator -- create-owner <email>         a Cognito sign-in for a first owner, e-mailed by Cognito
+ *
+ * create-owner needs the user pool: `--pool <UserPoolId output>` (or PARLEY_USER_POOL_ID) and
+ * AWS_REGION on AWS; against `npm start`, `--cognito <the fake Cognito URL it printed>`.
  *
  * On AWS, run it with the operator's credentials and the functions' variables
  * (PARLEY_TABLE, PARLEY_KEYS_TABLE, PARLEY_BUCKET, PARLEY_SECRETS_KMS_KEY_ID,
@@ -14,7 +18,40 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { local: { type: 'string' }, data: { type: 'string', default: '.parley' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { local: { type: 'string' }, data: { type: 'string', default: '.parley' }, pool: { type: 'string' }, cognito: { type: 'string' } },
+});
+
+if (positionals[0] === 'create-owner') {
+  const { createCognitoDirectory } = await import('../../lambdas/adapters/auth/cognito-directory.ts');
+  const { invitationAddress, offerSignIn } = await import('../../lambdas/core/members.ts');
+  const { LOCAL_USER_POOL_ID } = await import('../local/cognito-local.ts');
+  const fail = (message: string): never => {
+    console.error(`create-owner: ${message}`);
+    process.exit(2);
+  };
+  let email = '';
+  try {
+    email = invitationAddress(positionals[1] ?? '');
+  } catch {
+    fail(`${JSON.stringify(positionals[1] ?? '')} does not look like an e-mail address. Usage: npm run operator -- create-owner <email> --pool <UserPoolId>`);
+  }
+  const pool = values.pool ?? process.env.PARLEY_USER_POOL_ID ?? (values.cognito ? LOCAL_USER_POOL_ID : undefined);
+  if (!pool) fail('give the user pool with --pool <UserPoolId> (a stack output) or --cognito <URL> for npm start');
+  const directory = createCognitoDirectory({
+    userPoolId: () => Promise.resolve(pool!),
+    clientConfig: {
+      // A pool id starts with its region (eu-west-1_AbC123).
+      region: process.env.AWS_REGION || pool!.split('_')[0],
+      ...(values.cognito ? { endpoint: values.cognito, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    },
+  });
+  // 'sent': Cognito e-mailed a temporary password; 'existing_sign_in': the address can sign in already.
+  const delivery = await offerSignIn(directory, email).catch((e: unknown) => fail(`Cognito: ${e instanceof Error ? e.message : String(e)}`));
+  console.log(JSON.stringify({ email, delivery }));
+  process.exit(0);
+}
 if (values.local) {
   Object.assign(process.env, {
     PARLEY_STAGE: 'local',
