@@ -6,7 +6,8 @@ import { ArnFormat, Aspects, CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { AdminApi } from './constructs/admin-api.ts';
+import { adminAuthParameterName } from '../lambdas/adapters/auth/admin-auth-settings.ts';
+import { AdminApi, functionUrlRegionProblem } from './constructs/admin-api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Chat } from './constructs/chat.ts';
 import { Backups } from './constructs/backups.ts';
@@ -15,7 +16,6 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Sweeper } from './constructs/sweeper.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { ParleyFunction, type FunctionDefaults, type HandlerName } from './constructs/parley-function.ts';
-import { acknowledgeKmsGrantWildcards } from './nag.ts';
 import { EdgeSecret } from './constructs/edge-secret.ts';
 import { Storage } from './constructs/storage.ts';
 import { TenantAccess } from './constructs/tenant-access.ts';
@@ -67,6 +67,8 @@ export class ParleyStack extends Stack {
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
     const { parameters } = props;
+    const noFunctionUrls = functionUrlRegionProblem(parameters.region);
+    if (noFunctionUrls) throw new Error(noFunctionUrls);
     this.naming = new Naming(parameters.stage, parameters.region);
     // CloudFront names are global to the account: scope them to the stage and region.
     Aspects.of(this).add(new RegionScopedCloudFrontNames(this.naming));
@@ -105,14 +107,13 @@ export class ParleyStack extends Stack {
       domainPrefix: this.naming.of('signInDomain'),
       adminUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
       ...(parameters.firstOwnerEmail ? { firstOwnerEmail: parameters.firstOwnerEmail } : {}),
+      settingsParameterName: adminAuthParameterName(parameters.stage),
     });
-    this.api = new AdminApi(this, 'Api', { auth: this.auth, storage: this.storage, functions });
+    this.api = new AdminApi(this, 'Api', { storage: this.storage, functions, adminAuthParameterName: adminAuthParameterName(parameters.stage) });
     this.ingest = new Ingest(this, 'Ingest', { storage: this.storage, functions, maxConcurrency: parameters.ingestConcurrency });
     this.chat = new Chat(this, 'Chat', { storage: this.storage, functions });
     // Re-ingest: the admin function puts documents back on the ingest queue.
-    this.ingest.queue.grantSendMessages(this.api.adminFunction.function);
-    acknowledgeKmsGrantWildcards(this.api.adminFunction);
-    this.api.adminFunction.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', this.ingest.queue.queueUrl);
+    this.ingest.grantSendFrom(this.api.adminFunction);
     // Invitations create sign-ins unless people sign themselves up.
     this.api.adminFunction.function.addEnvironment('PARLEY_SELF_SIGN_UP', String(parameters.selfSignUp));
     this.auth.grantInvitations(this.api.adminFunction);
@@ -147,9 +148,8 @@ export class ParleyStack extends Stack {
 
     this.backups = new Backups(this, 'Backups', { storage: this.storage, vaultName: this.naming.of('backupVault'), planName: this.naming.of('backupPlan') });
 
+    // Only the distribution's address: the function URLs answer nothing without CloudFront's proof.
     new CfnOutput(this, 'Url', { value: this.hosting.url, description: 'Parley: widget.js, the widget and admin APIs, streamed chat' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL (admin /v1, widget /widget/v1)' });
-    new CfnOutput(this, 'ChatUrl', { value: this.chat.functionUrl.url, description: 'Streaming chat function URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'AdminClientId', { value: this.auth.adminClient.userPoolClientId });
     new CfnOutput(this, 'SignInDomain', { value: this.auth.domainUrl, description: 'Cognito hosted sign-in of the admin panel' });

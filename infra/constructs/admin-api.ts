@@ -1,22 +1,19 @@
 /**
- * The HTTP API: the admin routes behind the Cognito JWT authorizer and the
- * public widget routes, both created from the route table in
- * `lambdas/http/routes.ts`, so the API, the local platform and the handlers'
- * dispatch cannot drift apart. Streaming routes are not here: HTTP APIs cannot
- * stream, so those are served by a function URL (see `chat.ts`).
+ * The admin and widget functions, each behind a Lambda function URL that only
+ * CloudFront uses (there is no API Gateway: its `execute-api` address would be a
+ * second way in). The URLs are auth NONE because CloudFront's origin access
+ * control for function URLs makes every POST or PUT carry a SHA-256 of its body
+ * signed by the browser; instead each function refuses requests without the
+ * edge secret CloudFront adds (`lambdas/http/edge-proof.ts`), matches its own
+ * routes from the route table, and the admin function checks the Cognito ID
+ * token itself, learning the pool and client from an SSM parameter
+ * (`admin-auth-settings.ts`).
  */
-import { Fn, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { VISITOR_TOKEN_KEY_PARTITION, VISITOR_TOKEN_KEY_PURPOSE } from '../../lambdas/adapters/crypto/visitor-tokens.ts';
-import { routeKeyOf, routes, streamingFunctions } from '../../lambdas/http/routes.ts';
-import type { FunctionName } from '../../lambdas/http/routes.ts';
-import type { Auth } from './auth.ts';
 import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import type { Storage } from './storage.ts';
@@ -42,51 +39,37 @@ export const grantVisitorTokenKey = (storage: Storage, fn: ParleyFunction): void
   }));
 };
 
-// One JSON line per request. No client IP, user agent or claims: the access
-// log is for operating the API, not for tracking people.
-const accessLogFormat = AccessLogFormat.custom(
-  JSON.stringify({
-    requestId: '$context.requestId',
-    time: '$context.requestTimeEpoch',
-    routeKey: '$context.routeKey',
-    status: '$context.status',
-    latencyMs: '$context.responseLatency',
-    integrationLatencyMs: '$context.integrationLatency',
-    responseLength: '$context.responseLength',
-    error: '$context.error.message',
-    authorizerError: '$context.authorizer.error',
-    integrationError: '$context.integrationErrorMessage',
-  }),
-);
+/** Regions where Lambda has no function URLs, which CloudFront needs to reach the functions. */
+export const REGIONS_WITHOUT_FUNCTION_URLS: readonly string[] = [
+  'ap-east-2', 'ap-south-2', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-2', 'il-central-1', 'me-central-1',
+];
+
+/** A clear refusal at synth, rather than a failed deployment, for a region without function URLs. */
+export const functionUrlRegionProblem = (region: string): string | undefined =>
+  REGIONS_WITHOUT_FUNCTION_URLS.includes(region)
+    ? `Lambda function URLs are not available in ${region}, and Parley's functions are reached through them; choose another region`
+    : undefined;
 
 export interface AdminApiProps {
-  /** The user pool whose tokens the JWT authorizer accepts. */
-  readonly auth: Auth;
-  /** Table, bucket and keys the API's functions are granted. */
+  /** Table, bucket and keys the functions are granted. */
   readonly storage: Storage;
   /** Settings shared by the stack's functions. */
   readonly functions: FunctionDefaults;
-  /**
-   * Stage-wide request rate limits (requests per second, and burst).
-   * @default { rateLimit: 50, burstLimit: 100 }
-   */
-  readonly throttle?: apigwv2.ThrottleSettings;
+  /** The SSM parameter with the user pool and the panel's app client (`/parley/<stage>/admin-auth`, see `Auth`). */
+  readonly adminAuthParameterName: string;
 }
 
-/** The HTTP API serving the admin panel (JWT) and the widget's non-streaming calls (public). */
+/** The functions serving the admin panel (`/v1`) and the widget's non-streaming calls (`/widget/v1`). */
 export class AdminApi extends Construct {
-  readonly httpApi: apigwv2.HttpApi;
-  readonly stage: apigwv2.HttpStage;
   /** Serves every `admin-api` route. */
   readonly adminFunction: ParleyFunction;
   /** Serves the non-streaming public widget routes. */
   readonly widgetFunction: ParleyFunction;
-  /** The API's routes by route key (`"GET /v1/bots"`). */
-  readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
-  /** Base URL of the API. */
-  readonly url: string;
-  /** The API's host name (`<id>.execute-api.<region>.amazonaws.com`), for CloudFront. */
-  readonly domainName: string;
+  /** CloudFront's origin for `/v1/*`. */
+  readonly adminUrl: lambda.FunctionUrl;
+  /** CloudFront's origin for `/widget/v1/*`. */
+  readonly widgetUrl: lambda.FunctionUrl;
 
   constructor(scope: Construct, id: string, props: AdminApiProps) {
     super(scope, id);
@@ -100,6 +83,15 @@ export class AdminApi extends Construct {
     // Its own role reaches only the platform partitions; account data, documents and owner keys
     // go through the tenant role (tenant-access.ts).
     storage.grantPlatformData(this.adminFunction);
+    // The pool and client, read at the first request. The parameter's ARN is built from its name, not
+    // taken from the parameter: the parameter names the client, whose callback URL names CloudFront,
+    // which names this function's URL, so a reference would close a cycle.
+    this.adminFunction.function.addEnvironment('PARLEY_ADMIN_AUTH_PARAMETER', props.adminAuthParameterName);
+    this.adminFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'AdminAuthSettings',
+      actions: ['ssm:GetParameter'],
+      resources: [Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: props.adminAuthParameterName.replace(/^\//, '') })],
+    }));
 
     this.widgetFunction = new ParleyFunction(this, 'WidgetFunction', {
       handler: 'widget-api',
@@ -111,59 +103,7 @@ export class AdminApi extends Construct {
     // Only for that purpose: the widget may never unwrap an owner's provider key.
     grantVisitorTokenKey(storage, this.widgetFunction);
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.functions.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'Parley admin and widget API',
-      createDefaultStage: false,
-    });
-    this.stage = this.httpApi.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
-      accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        format: accessLogFormat,
-      },
-    });
-    this.url = this.stage.url;
-    this.domainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
-
-    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.auth.userPool, {
-      userPoolClients: [props.auth.adminClient],
-    });
-    // One invoke permission per function for this API rather than one per
-    // route: a function's resource policy is limited to 20 KB and the route table grows.
-    const integrationOptions = { scopePermissionToRoute: false };
-    const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {
-      'admin-api': new HttpLambdaIntegration('AdminIntegration', this.adminFunction.function, integrationOptions),
-      'widget-api': new HttpLambdaIntegration('WidgetIntegration', this.widgetFunction.function, integrationOptions),
-    };
-
-    const created = new Map<string, apigwv2.HttpRoute>();
-    for (const route of routes) {
-      if (streamingFunctions.has(route.fn)) continue;
-      const integration = integrations[route.fn];
-      if (!integration) throw new Error(`AdminApi has no function for ${routeKeyOf(route)} (fn ${route.fn})`);
-      const [httpRoute] = this.httpApi.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration,
-        ...(route.auth === 'jwt' ? { authorizer } : {}),
-      });
-      if (!httpRoute) throw new Error(`AdminApi could not create ${routeKeyOf(route)}`);
-      if (route.auth === 'public') {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'Public widget route, called by visitors\' browsers on the owners\' sites, so no user-pool token exists: ' +
-            'the handler checks the Origin against the bot\'s allowed origins and rate-limits, and visitor actions ' +
-            'require a server-signed visitor token bound to bot and origin.',
-        });
-      }
-      created.set(routeKeyOf(route), httpRoute);
-    }
-    this.routes = created;
+    this.adminUrl = this.adminFunction.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    this.widgetUrl = this.widgetFunction.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
   }
 }

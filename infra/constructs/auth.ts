@@ -1,12 +1,14 @@
 /**
  * Who may use the admin panel: a Cognito user pool of account owners and team
  * members, its hosted sign-in (a Cognito domain), and the app client the admin
- * SPA signs in with (authorization code with PKCE, no secret). Its ID and
- * access tokens are what the HTTP API's JWT authorizer verifies.
+ * SPA signs in with (authorization code with PKCE, no secret). The admin
+ * function checks the panel's ID tokens itself and learns the pool and client
+ * from an SSM parameter this construct writes (`settingsParameter`).
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { INVITATION_SUBJECT, invitationBody } from '../invitation-message.ts';
 import type { ParleyFunction } from './parley-function.ts';
@@ -41,6 +43,8 @@ export interface AuthProps {
    * @default - none (`npm run operator -- create-owner <email>` does the same later)
    */
   readonly firstOwnerEmail?: string;
+  /** Name of the SSM parameter that tells the admin function the pool and client (`/parley/<stage>/admin-auth`). */
+  readonly settingsParameterName: string;
 }
 
 /** What the admin function may do with the pool's users: invite (create, resend), look up, and delete an unused invitation. */
@@ -57,6 +61,8 @@ export class Auth extends Construct {
   readonly domain: cognito.UserPoolDomain;
   /** `https://<prefix>.auth.<region>.amazoncognito.com`, as the panel's config.json and CSP name it. */
   readonly domainUrl: string;
+  /** `{"userPoolId","clientId"}`, which the admin function reads (`lambdas/adapters/auth/admin-auth-settings.ts`). */
+  readonly settingsParameter: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
@@ -136,6 +142,12 @@ export class Auth extends Construct {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
+    });
+
+    this.settingsParameter = new ssm.StringParameter(this, 'Settings', {
+      parameterName: props.settingsParameterName,
+      description: 'Parley: the user pool and the admin panel\'s app client, for the admin function\'s sign-in check',
+      stringValue: Stack.of(this).toJsonString({ userPoolId: this.userPool.userPoolId, clientId: this.adminClient.userPoolClientId }),
     });
   }
 

@@ -4,13 +4,15 @@
  * loaded from) works unchanged on AWS:
  * - `/widget.js` and the admin panel (`/admin/`, with its own CSP) from a
  *   private assets bucket, through origin access control;
- * - `/widget/v1/<publicId>/chat` to the streaming chat function URL;
- * - `/widget/v1/*` and `/v1/*` to the HTTP API.
- * Nothing dynamic is cached; every response carries security headers.
+ * - the API paths to the functions' URLs, one behaviour per function from the
+ *   route table (`apiBehaviours`): the streaming chat path, the rest of the
+ *   widget API, and the admin API.
+ * Nothing dynamic is cached, errors included; every response carries security headers.
  *
  * API requests carry the viewer's address (`x-parley-viewer-address`, set by a
  * viewer-request function) and the edge secret (`x-parley-edge-secret`), which
- * the functions compare with `PARLEY_EDGE_SECRET` before trusting the address.
+ * the functions require (403 without it) and compare with `PARLEY_EDGE_SECRET`
+ * before trusting the address.
  * The admin panel gets `admin/config.json` (Cognito hosted sign-in, direct
  * uploads) and a CSP that lets it reach exactly the sign-in domain and the
  * documents bucket.
@@ -26,6 +28,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { DockerImage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { apiBehaviours, type FunctionName } from '../../lambdas/http/routes.ts';
 import { ADMIN_CSP } from '../admin-build.ts';
 import { acknowledgeWildcards, nagArnOf } from '../nag.ts';
 import type { AdminApi } from './admin-api.ts';
@@ -38,7 +41,7 @@ import type { Storage } from './storage.ts';
 const REPO = path.resolve(import.meta.dirname, '../..');
 
 export interface HostingProps {
-  /** The HTTP API behind `/v1/*` and `/widget/v1/*`. */
+  /** The admin and widget functions' URLs. */
   readonly api: AdminApi;
   /** The streaming chat function behind `/widget/v1/<publicId>/chat`. */
   readonly chat: Chat;
@@ -83,6 +86,9 @@ export const awsAdminCsp = (connectSources: readonly string[]): string => {
 const viewerAddressCode =
   `function handler(event) { var r = event.request; r.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip }; return r; }`;
 
+/** The statuses CloudFront caches when the origin says nothing (its error caching minimum TTL applies to these). */
+export const CACHED_ERROR_STATUSES = [400, 403, 404, 405, 414, 500, 501, 502, 503, 504] as const;
+
 export class Hosting extends Construct {
   readonly assets: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
@@ -126,7 +132,14 @@ export class Hosting extends Construct {
       responseHeadersPolicy: securityHeaders,
     };
     const customHeaders = { [EDGE_SECRET_HEADER]: props.edgeSecret };
-    const apiOrigin = new origins.HttpOrigin(props.api.domainName, { customHeaders });
+    // One origin per function URL; the chat's read timeout is above the provider idle timeout, so a
+    // stalled model ends with an error event, not a cut stream.
+    const apiOrigins: Record<FunctionName, origins.FunctionUrlOrigin> = {
+      'admin-api': new origins.FunctionUrlOrigin(props.api.adminUrl, { customHeaders }),
+      'widget-api': new origins.FunctionUrlOrigin(props.api.widgetUrl, { customHeaders }),
+      'chat-stream': new origins.FunctionUrlOrigin(props.chat.functionUrl, { customHeaders, readTimeout: props.chat.originReadTimeout }),
+    };
+    const apiPaths = Object.fromEntries(apiBehaviours.map((b) => [b.pathPattern, { ...dynamic, origin: apiOrigins[b.fn] }]));
     const assetsOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.assets);
     const adminHeaders = new cloudfront.ResponseHeadersPolicy(this, 'AdminHeaders', {
       securityHeadersBehavior: {
@@ -153,6 +166,9 @@ export class Hosting extends Construct {
           minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
         }
         : {}),
+      // CloudFront keeps 4xx and 5xx answers for 10 seconds by default, even under CachingDisabled:
+      // a 404 for a bot created a moment later, or a 503 from a pause, must not outlive its cause.
+      errorResponses: CACHED_ERROR_STATUSES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       defaultBehavior: {
         origin: assetsOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -160,14 +176,8 @@ export class Hosting extends Construct {
         responseHeadersPolicy: securityHeaders,
       },
       additionalBehaviors: {
-        // Most specific first: CloudFront takes the first pattern that matches.
-        '/widget/v1/*/chat': {
-          ...dynamic,
-          // Read timeout above the provider idle timeout: a stalled model ends with an error event, not a cut stream.
-          origin: new origins.FunctionUrlOrigin(props.chat.functionUrl, { customHeaders, readTimeout: props.chat.originReadTimeout }),
-        },
-        '/widget/v1/*': { ...dynamic, origin: apiOrigin },
-        '/v1/*': { ...dynamic, origin: apiOrigin },
+        // Most specific first (apiBehaviours' order): CloudFront takes the first pattern that matches.
+        ...apiPaths,
         '/admin/*': {
           origin: assetsOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -9,6 +9,7 @@
  * bucket it encrypts without a dependency cycle.
  */
 import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -57,6 +58,26 @@ export interface IngestProps {
 const notificationsHandlerId = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
 export class Ingest extends Construct {
+  /**
+   * Lets `fn` put messages on the ingest queue, and tells it the queue's URL, without
+   * making the function wait for the queue: the queue's key names the documents bucket,
+   * whose CORS rule names CloudFront, which names the function's URL. So the URL is
+   * built from the queue's name and the grant is a policy of its own on the role.
+   */
+  grantSendFrom(fn: ParleyFunction): void {
+    const stack = Stack.of(this);
+    fn.function.addEnvironment('PARLEY_INGEST_QUEUE_URL', `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${stack.stackName}-ingest`);
+    new iam.Policy(this, `SendFrom${fn.node.id}`, {
+      roles: [fn.role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.queueArn] }),
+        // What SQS asks of a sender to an encrypted queue.
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.queueKey.keyArn] }),
+      ],
+    });
+  }
+
+
   /** Encrypts both queues (messages carry object keys, which name accounts and files). */
   readonly queueKey: kms.Key;
   readonly queue: sqs.Queue;
@@ -83,6 +104,8 @@ export class Ingest extends Construct {
       reason: 'This is the ingest queue\'s dead-letter queue: messages end here (and alarm); a redrive policy on it would only move them again.',
     });
     this.queue = new sqs.Queue(this, 'Queue', {
+      // Named, so a sender can be told the queue's URL without a reference to it (see `grantSendFrom`).
+      queueName: `${Stack.of(this).stackName}-ingest`,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.queueKey,
       enforceSSL: true,

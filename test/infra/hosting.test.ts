@@ -3,6 +3,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
+import { CACHED_ERROR_STATUSES } from '../../infra/constructs/hosting.ts';
+import { apiBehaviours } from '../../lambdas/http/routes.ts';
 import { buildParleyApp, logicalIdOf, propertiesOf, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
 
 let parley: ParleyApp;
@@ -22,18 +24,25 @@ describe('hosting', () => {
   };
   const originOf = (behavior: Behavior) => config().Origins.find((o) => o.Id === behavior.TargetOriginId)!;
 
-  it('sends the chat path to the streaming function URL, the other API paths to the HTTP API, uncached, HTTPS only', () => {
-    const behaviors = config().CacheBehaviors.filter((b) => b.PathPattern !== '/admin/*');
-    expect(config().CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/widget/v1/*/chat', '/widget/v1/*', '/v1/*', '/admin/*']);
-    const chat = JSON.stringify(originOf(behaviors[0]!).DomainName);
-    expect(chat).toContain(logicalIdOf(parley.stack.chat.functionUrl));
-    for (const b of behaviors.slice(1)) expect(JSON.stringify(originOf(b).DomainName)).toContain(logicalIdOf(parley.stack.api.httpApi));
-    for (const b of behaviors) {
+  it("sends each function's paths (from the route table) to its function URL with the edge secret, uncached, HTTPS only", () => {
+    expect(config().CacheBehaviors.map((b) => b.PathPattern)).toEqual([...apiBehaviours.map((b) => b.pathPattern), '/admin/*']);
+    const urls = { 'admin-api': parley.stack.api.adminUrl, 'widget-api': parley.stack.api.widgetUrl, 'chat-stream': parley.stack.chat.functionUrl };
+    for (const { pathPattern, fn } of apiBehaviours) {
+      const b = config().CacheBehaviors.find((c) => c.PathPattern === pathPattern)!;
+      const origin = originOf(b) as Origin & { OriginCustomHeaders?: Array<{ HeaderName: string; HeaderValue: unknown }> };
+      expect(JSON.stringify(origin.DomainName), pathPattern).toContain(logicalIdOf(urls[fn]));
+      expect(origin.OriginCustomHeaders?.map((h) => h.HeaderName), pathPattern).toEqual(['x-parley-edge-secret']);
+      expect(JSON.stringify(origin.OriginCustomHeaders?.[0]?.HeaderValue)).toContain('resolve:secretsmanager');
       // Managed CachingDisabled policy.
       expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
       expect(b.AllowedMethods).toContain('POST');
       expect(b.ViewerProtocolPolicy).toBe('https-only');
     }
+  });
+
+  it('keeps no error answer: every status CloudFront would cache has an error caching TTL of 0', () => {
+    const responses = (propertiesOf(template, parley.stack.hosting.distribution).DistributionConfig as { CustomErrorResponses?: Array<Record<string, unknown>> }).CustomErrorResponses;
+    expect(responses).toEqual(CACHED_ERROR_STATUSES.map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })));
   });
 
   it('serves widget.js from a private bucket that only CloudFront can read', () => {

@@ -4,7 +4,6 @@ import * as z from 'zod/mini';
 import type { ParleyApp } from '../../infra/app.ts';
 import { handlerNames, ParleyFunction } from '../../infra/constructs/parley-function.ts';
 import { configSchema } from '../../lambdas/adapters/config.ts';
-import { routeKeyOf, routes, streamingFunctions } from '../../lambdas/http/routes.ts';
 import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { arnRef, buildParleyApp, logicalIdOf, propertiesOf, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
 
@@ -146,50 +145,69 @@ describe('ingest', () => {
   });
 });
 
-describe('HTTP API', () => {
-  const httpRoutes = routes.filter((route) => !streamingFunctions.has(route.fn));
-  const deployedRoute = (routeKey: string) => {
-    const matches = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).filter(
-      (r) => r.Properties?.RouteKey === routeKey,
-    );
-    expect(matches, routeKey).toHaveLength(1);
-    return matches[0]?.Properties ?? {};
+describe('only CloudFront reaches the functions', () => {
+  const urlOf = (fn: ParleyFunction) => {
+    const urls = Object.values(resourcesOfType(template, 'AWS::Lambda::Url')).filter((r) => JSON.stringify(r.Properties?.TargetFunctionArn) === JSON.stringify(arnRef(fn.function)));
+    expect(urls, fn.handlerName).toHaveLength(1);
+    return urls[0]!.Properties!;
   };
 
-  it('has exactly the route table\'s non-streaming routes', () => {
-    const deployed = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
-    expect(deployed.sort()).toEqual(httpRoutes.map(routeKeyOf).sort());
+  it('has no API Gateway: no execute-api address exists', () => {
+    for (const type of ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGateway::RestApi']) {
+      expect(Object.keys(resourcesOfType(template, type)), type).toEqual([]);
+    }
   });
 
-  it.each(routes.filter((r) => r.auth === 'jwt').map((r) => [routeKeyOf(r)]))(
-    'puts %s behind the Cognito JWT authorizer',
-    (routeKey) => {
-      expect(deployedRoute(routeKey)).toMatchObject({
-        AuthorizationType: 'JWT',
-        AuthorizerId: { Ref: expect.any(String) as string },
-      });
-    },
-  );
+  it('gives the admin and widget functions function URLs (auth NONE: the functions require the edge proof) and streams chat', () => {
+    const { adminFunction, widgetFunction } = parley.stack.api;
+    expect(urlOf(adminFunction)).toMatchObject({ AuthType: 'NONE' });
+    expect(urlOf(adminFunction).InvokeMode ?? 'BUFFERED').toBe('BUFFERED');
+    expect(urlOf(widgetFunction)).toMatchObject({ AuthType: 'NONE' });
+    expect(urlOf(parley.stack.chat.function)).toMatchObject({ AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' });
+    // Each function that has a URL is told the edge secret, which it requires.
+    for (const fn of [adminFunction, widgetFunction, parley.stack.chat.function]) {
+      const env = (propertiesOf(template, fn.function).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.PARLEY_EDGE_SECRET, fn.handlerName).toBeDefined();
+    }
+  });
 
-  it.each(httpRoutes.filter((r) => r.auth === 'public').map((r) => [routeKeyOf(r)]))(
-    'leaves the public widget route %s without an authorizer',
-    (routeKey) => {
-      const route = deployedRoute(routeKey);
-      expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
-      expect(route.AuthorizerId).toBeUndefined();
-    },
-  );
+  it('names no function URL in its outputs, only the distribution', () => {
+    const outputs = JSON.stringify(template.toJSON().Outputs);
+    expect(outputs).not.toMatch(/FunctionUrl|ApiUrl|ChatUrl|execute-api/);
+    expect(Object.keys(template.toJSON().Outputs as object)).toContain('Url');
+  });
 
-  it('verifies tokens of the admin client of the user pool', () => {
-    const { userPool, adminClient } = parley.stack.auth;
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [{ Ref: logicalIdOf(adminClient) }],
-        Issuer: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(userPool) }])]) }),
-      },
-    });
+  it('refuses at synth a region where Lambda has no function URLs', () => {
+    expect(() => buildParleyApp({ context: { region: 'eu-central-2' } })).toThrow(/function URLs are not available in eu-central-2/);
+  });
+});
+
+describe('admin sign-in', () => {
+  const parameterName = () => `/parley/${parley.parameters.stage}/admin-auth`;
+
+  it('writes the user pool and the panel client to the stage\'s SSM parameter', () => {
+    const { userPool, adminClient, settingsParameter } = parley.stack.auth;
+    const props = propertiesOf(template, settingsParameter);
+    expect(props).toMatchObject({ Name: parameterName(), Type: 'String' });
+    const value = JSON.stringify(props.Value);
+    expect(value).toContain(logicalIdOf(userPool));
+    expect(value).toContain(logicalIdOf(adminClient));
+    expect(value).toMatch(/userPoolId.*clientId/);
+  });
+
+  it('lets the admin function alone read that parameter, with ssm:GetParameter on it only', () => {
+    const env = (fn: ParleyFunction) => (propertiesOf(template, fn.function).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env(parley.stack.api.adminFunction).PARLEY_ADMIN_AUTH_PARAMETER).toBe(parameterName());
+    const ssmStatements = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap((p) =>
+      ((p.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement)
+        .filter((st) => JSON.stringify(st.Action).includes('ssm:'))
+        .map((st) => ({ roles: p.Properties?.Roles, st })));
+    expect(ssmStatements).toHaveLength(1);
+    const [{ roles, st }] = ssmStatements as [{ roles: unknown; st: Record<string, unknown> }];
+    expect(roles).toEqual([{ Ref: logicalIdOf(parley.stack.api.adminFunction.role) }]);
+    expect(st.Action).toBe('ssm:GetParameter');
+    expect(JSON.stringify(st.Resource)).toContain(`:parameter${parameterName()}`);
+    for (const fn of functions.filter((f) => f !== parley.stack.api.adminFunction)) expect(env(fn).PARLEY_ADMIN_AUTH_PARAMETER, fn.handlerName).toBeUndefined();
   });
 
   it('lets nobody sign up, offers TOTP MFA and demands strong passwords', () => {
@@ -206,15 +224,6 @@ describe('HTTP API', () => {
           RequireSymbols: true,
         },
       },
-    });
-  });
-
-  it('logs every request and throttles the stage', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default',
-      AutoDeploy: true,
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
-      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
     });
   });
 });
