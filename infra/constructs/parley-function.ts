@@ -118,7 +118,7 @@ export interface ParleyFunctionProps {
   readonly memorySize?: number;
   /**
    * Maximum run time.
-   * @default Duration.seconds(29), just under the HTTP API's integration timeout
+   * @default Duration.seconds(29), just under CloudFront's default origin read timeout (30 s)
    */
   readonly timeout?: Duration;
   /**
@@ -195,8 +195,8 @@ const acknowledgeFunction = (fn: ParleyFunction, handler: HandlerName): void => 
     reason: 'Written by tracing: ACTIVE. X-Ray\'s PutTraceSegments and PutTelemetryRecords have no resource to name, so IAM requires "*" for them; every other statement of this role names its resources.',
   });
   const dlq: Record<HandlerName, string> = {
-    'admin-api': 'Invoked synchronously by the HTTP API; the caller sees the error and no event is left to keep.',
-    'widget-api': 'Invoked synchronously by the HTTP API; the caller sees the error and no event is left to keep.',
+    'admin-api': 'Invoked synchronously through its function URL behind CloudFront; the caller sees the error and no event is left to keep.',
+    'widget-api': 'Invoked synchronously through its function URL behind CloudFront; the caller sees the error and no event is left to keep.',
     'chat-stream': 'Invoked synchronously through its function URL (response streaming); the visitor sees the error.',
     ingest: 'Invoked by the SQS event source, not asynchronously: a failing message is retried and then moved to the ingest queue\'s dead-letter queue, which alarms.',
     sweeper: 'The daily sweep is idempotent and the next run redoes whatever one missed; a failure raises the function\'s errors alarm.',

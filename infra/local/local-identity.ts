@@ -1,8 +1,8 @@
 /**
  * Local sign-in: for development on this machine only. Issues a signed JWT with
  * the claims Cognito gives on AWS (sub, email, email_verified, iss, aud, token_use), and verifies
- * it the way the HTTP API's JWT authorizer does, so handlers read identity the
- * same way in both places. The signing key lives in the local data folder.
+ * it the way the admin function checks Cognito's ID tokens on AWS, so handlers read
+ * identity the same way in both places. The signing key lives in the local data folder.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';

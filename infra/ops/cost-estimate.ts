@@ -41,17 +41,17 @@ export const prices = {
     'eu-west-1': {
       lambdaArmGbSecond: 0.0000133334, lambdaRequestPerMillion: 0.2,
       dynamoWriteRequestUnitPerMillion: 0.7063, dynamoReadRequestUnitPerMillion: 0.1413, dynamoStorageGbMonth: 0.283, dynamoPitrGbMonth: 0.2265,
-      httpApiPerMillion: 1.11, logsIngestGb: 0.57, logsStoreGbMonth: 0.03, s3StandardGbMonth: 0.023, backupWarmGbMonth: 0.113,
+      logsIngestGb: 0.57, logsStoreGbMonth: 0.03, s3StandardGbMonth: 0.023, backupWarmGbMonth: 0.113,
     },
     'eu-central-1': {
       lambdaArmGbSecond: 0.0000133334, lambdaRequestPerMillion: 0.2,
       dynamoWriteRequestUnitPerMillion: 0.7625, dynamoReadRequestUnitPerMillion: 0.1525, dynamoStorageGbMonth: 0.306, dynamoPitrGbMonth: 0.2448,
-      httpApiPerMillion: 1.2, logsIngestGb: 0.63, logsStoreGbMonth: 0.0324, s3StandardGbMonth: 0.0245, backupWarmGbMonth: 0.122,
+      logsIngestGb: 0.63, logsStoreGbMonth: 0.0324, s3StandardGbMonth: 0.0245, backupWarmGbMonth: 0.122,
     },
     'us-east-1': {
       lambdaArmGbSecond: 0.0000133334, lambdaRequestPerMillion: 0.2,
       dynamoWriteRequestUnitPerMillion: 0.625, dynamoReadRequestUnitPerMillion: 0.125, dynamoStorageGbMonth: 0.25, dynamoPitrGbMonth: 0.2,
-      httpApiPerMillion: 1.0, logsIngestGb: 0.5, logsStoreGbMonth: 0.03, s3StandardGbMonth: 0.023, backupWarmGbMonth: 0.1,
+      logsIngestGb: 0.5, logsStoreGbMonth: 0.03, s3StandardGbMonth: 0.023, backupWarmGbMonth: 0.1,
     },
   },
   global: {
@@ -160,7 +160,6 @@ export const estimate = (context: Record<string, unknown> = {}) => {
     { item: 'CloudFront HTTPS requests and data out (Europe)', quantity: cfRequests, unit: 'requests', usd: cfRequests * g.cloudfrontHttpsPer10k / 1e4 + chats * a.cloudfrontKbOutPerChat / 1e6 * g.cloudfrontGbOutEurope },
     { item: 'CloudFront Functions (viewer address)', quantity: cfRequests, unit: 'invocations', usd: cfRequests * g.cloudfrontFunctionPerMillion / 1e6 },
     { item: 'WAF requests', quantity: inv.webAcls ? cfRequests : 0, unit: 'requests', usd: inv.webAcls * cfRequests * g.wafRequestsPerMillion / 1e6 },
-    { item: 'API Gateway HTTP API requests', quantity: widgetCalls, unit: 'requests', usd: widgetCalls * r.httpApiPerMillion / 1e6 },
     { item: 'CloudWatch Logs ingested', quantity: chats * a.logKbPerChat / 1e6, unit: 'GB', usd: chats * a.logKbPerChat / 1e6 * r.logsIngestGb },
     { item: 'Contributor Insights matched log events', quantity: chats * a.insightEventsPerChat * inv.insightRules, unit: 'events', usd: chats * a.insightEventsPerChat * inv.insightRules * g.insightEventsPerMillion / 1e6 },
     { item: 'Spend metric (custom metric, published hourly)', quantity: inv.metricFilters, unit: 'metrics', usd: inv.metricFilters * g.customMetricMonth },
