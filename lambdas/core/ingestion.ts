@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { newId } from './ids.ts';
 import { noteKeyOutcome } from './keys.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
-import { countPersonalData, findPersonalData, maskPersonalData } from './personal-data.ts';
+import { countPersonalData, findPersonalData, maskPersonalData, phoneCountriesForRegion } from './personal-data.ts';
 import type { Chunk, DocumentRecord, ParsedDocument } from './model.ts';
 import type { Deps, DocumentPatch, Embedder } from './ports.ts';
 import { parseDocumentObjectKey, tenantForSystem, type TenantContext } from './tenancy.ts';
@@ -109,7 +109,7 @@ export const indexParsed = async (
   options: { readonly sha256: string; readonly fail: (reason: string) => Promise<IngestOutcome>; readonly extra?: DocumentPatch },
 ): Promise<IngestOutcome> => {
   const { fail } = options;
-  const findings = findPersonalData(parsed.text);
+  const findings = findPersonalData(parsed.text, { phoneCountries: phoneCountriesForRegion(deps.region) });
   const account = await deps.accounts.get(tenant);
   if (findings.length > 0 && account?.piiHandling === 'redact') parsed = redacted(parsed, maskPersonalData(parsed.text, findings));
   const drafts = chunkDocument(parsed);

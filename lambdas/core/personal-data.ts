@@ -3,6 +3,7 @@
  * the admin panel can warn, and optionally masked before anything is embedded or
  * stored. Masking keeps every character's position, so citation offsets hold.
  */
+import { findNumbers, Metadata, type CountryCode } from 'libphonenumber-js/max';
 
 export type PersonalDataKind = 'email' | 'phone' | 'card' | 'iban' | 'national_id';
 
@@ -66,19 +67,123 @@ const DETECTORS: readonly Detector[] = [
     pattern: /\b(?:\d{3}-\d{2}-\d{4}|[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[12] ?\d{2} ?(?:0[1-9]|1[0-2]) ?\d{2} ?\d{3} ?\d{3} ?\d{2})\b/g,
     accept: (m) => !/^(000|666|9)/.test(m),
   },
-  // International or national phone numbers with at least 8 digits, written as phone numbers are.
-  {
-    kind: 'phone',
-    pattern: /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w-])/g,
-    accept: (m) => {
-      const d = digitsOf(m);
-      return d.length >= 8 && d.length <= 15 && (m.startsWith('+') || m.startsWith('(') || /[ .-]/.test(m)) && !/^\d{4}-\d{2}-\d{2}$/.test(m.trim());
-    },
-  },
 ];
 
+/**
+ * The countries whose national phone numbers a deployment's documents most likely
+ * hold, from its AWS region, most likely first. Frankfurt serves Germany, Austria
+ * and Switzerland alike (neither of the latter two has a region of its own).
+ */
+const REGION_COUNTRIES: Readonly<Record<string, readonly CountryCode[]>> = {
+  'eu-central-1': ['DE', 'AT', 'CH'],
+  'eu-central-2': ['CH', 'DE', 'AT'],
+  'eu-west-1': ['IE', 'GB'],
+  'eu-west-2': ['GB', 'IE'],
+  'eu-west-3': ['FR', 'BE'],
+  'eu-north-1': ['SE'],
+  'eu-south-1': ['IT'],
+  'eu-south-2': ['ES'],
+  'ca-central-1': ['CA'],
+  'ap-southeast-2': ['AU'],
+  'ap-northeast-1': ['JP'],
+};
+
+/** The phone countries for an AWS region; none where unknown, so only international numbers count. */
+export const phoneCountriesForRegion = (awsRegion: string): readonly CountryCode[] =>
+  REGION_COUNTRIES[awsRegion] ?? (awsRegion.startsWith('us-') ? ['US'] : []);
+
+export interface PersonalDataOptions {
+  /** Countries whose national-format phone numbers (no +country code) are recognised; without any, only international ones are. */
+  readonly phoneCountries?: readonly CountryCode[];
+}
+
+/** Digits and the punctuation people write phone numbers with; anything else (a date's `;`, a list's `,`) means the match ran over two things. */
+const PHONE_CHARS = /^[\d\s+().\-/]+$/;
+const DATE = /^\d{4}[-/.]\d{2}[-/.]\d{2}$/;
+/** A code's part rather than a number of its own: `PF-04449913`, `ID_0123…`, `x0123…`. */
+const GLUED_BEFORE = /(?:[\p{L}\p{N}][-_/]|[\p{L}\p{N}_])$/u;
+const PHONE_RUN = /[+(]?\d[\d\s+().\-/]*\d\)?/g;
+
+interface Span { readonly start: number; readonly end: number }
+
+const HEX_GROUP = /^(?:[0-9a-f]{2}|[0-9a-f]{4})$/i;
+const HEX_OFFSET = /^\s*[0-9a-f]{4,8}(?::|\s\s)/i;
+
+/**
+ * A line of a hex dump (`hexdump -C`, `xxd`, `od`): eight or more groups of two or
+ * four hex digits, one of them with a letter or the line led by an offset. Its
+ * byte pairs (`25 50 44 46`) read as phone numbers in many countries, and French
+ * numbers, written in pairs too, have five groups and no letters.
+ */
+const isHexDumpLine = (line: string): boolean => {
+  const groups = line.split(/[\s|:]+/).filter((t) => HEX_GROUP.test(t));
+  return groups.length >= 8 && (groups.some((t) => /[a-f]/i.test(t)) || HEX_OFFSET.test(line));
+};
+
+/**
+ * Phone numbers found by libphonenumber-js (full metadata, so a number must fit a
+ * real numbering plan, not only its length) and then held to how people write
+ * them: at least eight digits, no date or decimal range, not glued to a code's
+ * letters, and where the country's trunk prefix is 0 (most of Europe, Australia,
+ * Japan) a national-format number must start with it, so digit runs in hex
+ * dumps, ids and reference numbers do not count. Each country is tried in turn;
+ * without one only international numbers (+43 …) are recognised.
+ */
+const findPhones = (text: string, countries: readonly CountryCode[]): Span[] => {
+  const out: Span[] = [];
+  // The library is slow on long number-dense text, so it reads only runs of phone characters holding eight digits
+  // or more, each with one character of context either side (it refuses numbers glued to letters).
+  for (const run of text.matchAll(PHONE_RUN)) {
+    if (digitsOf(run[0]).length < 8 || DATE.test(run[0].trim())) continue;
+    const lineStart = text.lastIndexOf('\n', run.index) + 1;
+    const lineEnd = text.indexOf('\n', run.index + run[0].length);
+    if (isHexDumpLine(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd))) continue;
+    const from = Math.max(0, run.index - 1);
+    const window = text.slice(from, run.index + run[0].length + 1);
+    for (const country of countries.length > 0 ? countries : [undefined]) {
+      for (const span of phonesIn(text, window, from, country)) {
+        if (!out.some((o) => span.start < o.end && span.end > o.start)) out.push(span);
+      }
+    }
+  }
+  return out;
+};
+
+const phonesIn = (text: string, window: string, from: number, country: CountryCode | undefined): Span[] => {
+  const trunkZero = country !== undefined && nationalPrefixOf(country) === '0';
+  const out: Span[] = [];
+  for (const m of findNumbers(window, { defaultCountry: country, v2: true })) {
+    const raw = window.slice(m.startsAt, m.endsAt);
+    if (!PHONE_CHARS.test(raw) || !m.number.isValid()) continue;
+    const digits = digitsOf(raw);
+    if (digits.length < 8 || DATE.test(raw.trim()) || /^\(?0\./.test(raw)) continue;
+    const start = from + m.startsAt;
+    const end = from + m.endsAt;
+    if (GLUED_BEFORE.test(text.slice(Math.max(0, start - 2), start)) || /^[\p{L}\p{N}]/u.test(text.slice(end, end + 1))) continue;
+    const international = /^\s*(?:\+|00)/.test(raw);
+    if (!international && trunkZero && !digits.startsWith('0')) continue;
+    out.push({ start, end });
+  }
+  return out;
+};
+
+/** The numbering plan's `nationalPrefix()`, which the library's own code reads but its types leave out. */
+interface PlanWithPrefix { nationalPrefix(): string | undefined }
+
+const nationalPrefixes = new Map<CountryCode, string | undefined>();
+/** A country's trunk prefix (`0` in Austria, `1` in the US), read once from the library's metadata. */
+const nationalPrefixOf = (country: CountryCode): string | undefined => {
+  if (!nationalPrefixes.has(country)) {
+    const metadata = new Metadata();
+    metadata.selectNumberingPlan(country);
+    const plan = metadata.numberingPlan as PlanWithPrefix | undefined;
+    nationalPrefixes.set(country, plan?.nationalPrefix() || undefined);
+  }
+  return nationalPrefixes.get(country);
+};
+
 /** Every finding, earliest first; a span claimed by one kind is not counted again as another. */
-export const findPersonalData = (text: string): Finding[] => {
+export const findPersonalData = (text: string, options: PersonalDataOptions = {}): Finding[] => {
   const found: Finding[] = [];
   const taken = (start: number, end: number) => found.some((f) => start < f.end && end > f.start);
   for (const d of DETECTORS) {
@@ -87,6 +192,9 @@ export const findPersonalData = (text: string): Finding[] => {
       const end = start + m[0].length;
       if ((d.accept ?? (() => true))(m[0]) && !taken(start, end)) found.push({ kind: d.kind, start, end });
     }
+  }
+  for (const { start, end } of findPhones(text, options.phoneCountries ?? [])) {
+    if (!taken(start, end)) found.push({ kind: 'phone', start, end });
   }
   return found.sort((a, b) => a.start - b.start);
 };

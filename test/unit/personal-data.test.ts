@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { countPersonalData, findPersonalData, maskPersonalData, passesLuhn, validIban } from '../../lambdas/core/personal-data.ts';
+import { countPersonalData, findPersonalData, maskPersonalData, passesLuhn, phoneCountriesForRegion, validIban } from '../../lambdas/core/personal-data.ts';
 
-const kinds = (text: string) => findPersonalData(text).map((f) => [f.kind, text.slice(f.start, f.end)]);
+type Country = ReturnType<typeof phoneCountriesForRegion>[number];
+const kinds = (text: string, ...phoneCountries: Country[]) =>
+  findPersonalData(text, { phoneCountries }).map((f) => [f.kind, text.slice(f.start, f.end)]);
+const phones = (text: string, ...phoneCountries: Country[]) =>
+  findPersonalData(text, { phoneCountries }).filter((f) => f.kind === 'phone').map((f) => text.slice(f.start, f.end));
 
 describe('personal data detection', () => {
   it('finds e-mail addresses, including international ones', () => {
@@ -23,8 +27,69 @@ describe('personal data detection', () => {
   });
 
   it('finds phone numbers written as phone numbers, not dates, prices or years', () => {
-    expect(kinds('Call +44 20 7946 0958 or (030) 1234 5678.')).toEqual([['phone', '+44 20 7946 0958'], ['phone', '(030) 1234 5678']]);
-    expect(kinds('On 2024-03-15 we sold 1,250 units for 12.99 in 1999 and 2000.')).toEqual([]);
+    expect(kinds('Call +44 20 7946 0958 or (030) 1234 5678.', 'DE')).toEqual([['phone', '+44 20 7946 0958'], ['phone', '(030) 1234 5678']]);
+    expect(kinds('On 2024-03-15 we sold 1,250 units for 12.99 in 1999 and 2000.', 'DE')).toEqual([]);
+  });
+
+  it('finds Austrian numbers with Austrian context, in national and international form', () => {
+    expect(phones('Ruf an: +43 1 53115 0 oder 0664 1234567, Fax 01 53115 2000.', 'AT')).toEqual(['+43 1 53115 0', '0664 1234567', '01 53115 2000']);
+  });
+
+  it('finds real-looking numbers from Germany, France, the UK and the US in their own context', () => {
+    expect(phones('Zentrale +49 30 901820, Büro (030) 1234 5678, mobil 0151 23456789.', 'DE')).toEqual(['+49 30 901820', '(030) 1234 5678', '0151 23456789']);
+    expect(phones('Appelez le 01 42 68 53 00 ou +33 6 12 34 56 78.', 'FR')).toEqual(['01 42 68 53 00', '+33 6 12 34 56 78']);
+    expect(phones('Call 020 7946 0958, +44 20 7946 0958 or 07911 123456.', 'GB')).toEqual(['020 7946 0958', '+44 20 7946 0958', '07911 123456']);
+    expect(phones('Call (415) 555-0100, +1 212 736 3100 or 212.736.3100.', 'US')).toEqual(['(415) 555-0100', '+1 212 736 3100', '212.736.3100']);
+  });
+
+  it('finds international numbers without any country, but national ones only with their country', () => {
+    expect(phones('Wien +43 1 53115 0, Paris +33 1 42 68 53 00, mobil 0664 1234567.')).toEqual(['+43 1 53115 0', '+33 1 42 68 53 00']);
+  });
+
+  it('does not take hex dumps, ids, reference numbers or dates for phone numbers', () => {
+    const hexDump = [
+      '00000000  25 50 44 46 2d 31 2e 37 0a 25 e2 e3 cf d3 0a 31  |%PDF-1.7.%.....1|',
+      '00000010  20 30 20 6f 62 6a 0a 3c 3c 2f 54 79 70 65 20 2f  | 0 obj.<</Type /|',
+      '00000020  43 61 74 61 6c 6f 67 20 32 20 30 20 52 3e 3e 0a  |Catalog 2 0 R>>.|',
+      '0000 0010 0020 0030 0040 0050 0060 0070',
+      '1 0 obj 2 0 obj 3 0 obj 0000000015 00000 n 0000000064 00000 n',
+    ].join('\n');
+    for (const country of ['AT', 'DE', 'FR', 'GB', 'US'] as const) {
+      expect(phones(hexDump, country)).toEqual([]);
+      expect(phones('Order 4711 0815 2024, ticket 1234-5678-9012, id 4711081520, on 2024-03-15; 12.99 and 1,250.', country)).toEqual([]);
+      expect(phones('Drug PF-04449913 and trial NCT04449913; 95% CI 0.750-0.757 or 0.997-1.001.', country)).toEqual([]);
+    }
+  });
+
+  it('skips hex dump lines in any layout, yet finds French numbers written in pairs', () => {
+    // Lines of a hex dump of a PDF's bytes whose pairs or text column libphonenumber-js takes for numbers.
+    const dumps = [
+      '000003c0  2f 43 6f 6e 74 65 6e 74  73 20 5b 20 37 20 30 20  |/Contents [ 7 0 |',
+      '00000630  2f 46 69 6c 74 65 72 20  2f 46 6c 61 74 65 44 65  |/Filter /FlateDe|',
+      '00000190  30 36 39 30 30 36 32 30  30 32 30 30 30 32 38 30  |0690062002000280|',
+      '000007e0  30 31 36 20 30 30 30 30  30 20 6e 20 0a 30 30 30  |016 00000 n .000|',
+      '000003c0: 2f43 6f6e 7465 6e74 7320 5b20 3720 3020  /Contents [ 7 0 ',
+      '73 20 5b 20 37 20 30 20 20 37 20 30 20 31 39 39 6f 62',
+    ];
+    for (const countries of [['US'], ['DE', 'AT', 'CH'], ['FR'], ['GB'], ['IE']] as const) {
+      for (const line of dumps) expect(phones(`Bytes:\n${line}\nCall +43 1 53115 0.`, ...countries)).toEqual(['+43 1 53115 0']);
+    }
+    expect(phones('Standard 01 42 68 53 00, fax 01 42 68 53 01, SAV 09 69 32 15 15.', 'FR')).toEqual(['01 42 68 53 00', '01 42 68 53 01', '09 69 32 15 15']);
+  });
+
+  it('takes the phone countries from the deployment region: Frankfurt serves Germany, Austria and Switzerland', () => {
+    expect(phoneCountriesForRegion('eu-central-1')).toEqual(['DE', 'AT', 'CH']);
+    expect(phoneCountriesForRegion('eu-west-2')).toEqual(['GB', 'IE']);
+    expect(phoneCountriesForRegion('us-east-1')).toEqual(['US']);
+    expect(phoneCountriesForRegion('xx-nowhere-1')).toEqual([]);
+  });
+
+  it('finds the national numbers of every country of the region, each once', () => {
+    const text = 'Wien 01 53115 2000, Berlin (030) 1234 5678, Zürich 044 668 18 00, mobil 0664 1234567.';
+    expect(phones(text, ...phoneCountriesForRegion('eu-central-1'))).toEqual(['01 53115 2000', '(030) 1234 5678', '044 668 18 00', '0664 1234567']);
+    expect(phones(text, 'DE')).not.toContain('01 53115 2000');
+    expect(phones('Graz 0316 8729000.', ...phoneCountriesForRegion('eu-central-1'))).toEqual(['0316 8729000']);
+    expect(phones('Graz 0316 8729000.', ...phoneCountriesForRegion('eu-west-1'))).toEqual([]);
   });
 
   it('finds national id numbers', () => {
@@ -34,7 +99,7 @@ describe('personal data detection', () => {
 
   it('counts by kind and masks without moving any offset', () => {
     const text = 'Mail a@b.io, call +1 415 555 0100, card 5500 0000 0000 0004.';
-    const findings = findPersonalData(text);
+    const findings = findPersonalData(text, { phoneCountries: ['US'] });
     expect(countPersonalData(findings)).toEqual({ email: 1, phone: 1, card: 1 });
     const masked = maskPersonalData(text, findings);
     expect(masked).toHaveLength(text.length);
@@ -44,7 +109,7 @@ describe('personal data detection', () => {
   it('stays fast on large inputs', () => {
     const text = 'Plain words and numbers 12 345 and dates 2024-01-01. '.repeat(20_000);
     const t = performance.now();
-    expect(findPersonalData(text)).toEqual([]);
+    expect(findPersonalData(text, { phoneCountries: ['DE', 'AT', 'CH'] })).toEqual([]);
     expect(performance.now() - t).toBeLessThan(5_000);
   });
 });
