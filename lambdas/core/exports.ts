@@ -67,9 +67,9 @@ const csvCell = (value: string | boolean | undefined) => {
 };
 
 const conversationsCsv = (rows: ReadonlyArray<{ botId: string; conversation: Conversation; turns: readonly ConversationTurn[] }>) => [
-  ['bot', 'conversation', 'visitor', 'turn', 'time', 'question', 'answer', 'answered', 'key_class', 'feedback', 'feedback_comment'].join(','),
+  ['bot', 'conversation', 'visitor', 'turn', 'time', 'question', 'answer', 'answered', 'key_class', 'feedback', 'feedback_comment', 'dismissed_at'].join(','),
   ...rows.flatMap(({ botId, conversation, turns }) => turns.map((t) => [
-    botId, conversation.conversationId, conversation.visitorId, t.turnId, t.createdAt, t.question, t.answer, t.answered, t.keyClass, t.feedback?.rating, t.feedback?.comment,
+    botId, conversation.conversationId, conversation.visitorId, t.turnId, t.createdAt, t.question, t.answer, t.answered, t.keyClass, t.feedback?.rating, t.feedback?.comment, t.dismissedAt,
   ].map(csvCell).join(','))),
 ].join('\r\n');
 

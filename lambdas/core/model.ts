@@ -317,6 +317,8 @@ export interface ConversationTurn {
   /** Why the answer failed or was cut, in words for the owner. */
   readonly error?: string;
   readonly feedback?: Feedback;
+  /** When the owner dismissed this unanswered question from the list of questions to improve. */
+  readonly dismissedAt?: string;
   readonly createdAt: string;
 }
 

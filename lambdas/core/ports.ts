@@ -352,6 +352,8 @@ export interface ConversationRepository {
   listTurns(tenant: TenantContext, botId: string, conversationId: string): Promise<ConversationTurn[]>;
   /** False when there is no such turn. */
   setFeedback(tenant: TenantContext, botId: string, conversationId: string, turnId: string, feedback: Feedback): Promise<boolean>;
+  /** Marks turns dismissed from the unanswered questions (`dismissedAt`); returns how many still lived to be marked. */
+  dismissTurns(tenant: TenantContext, botId: string, turns: ReadonlyArray<{ conversationId: string; turnId: string }>, at: string): Promise<number>;
   /** Newest first, a page at a time. */
   list(tenant: TenantContext, botId: string, page: { limit: number; cursor?: string }): Promise<{ items: Conversation[]; cursor?: string }>;
   /** False when there was nothing to delete. */

@@ -59,6 +59,8 @@ export const routes: readonly Route[] = [
   admin('GET', '/v1/bots/{botId}/handoffs'),
   admin('DELETE', '/v1/bots/{botId}/leads/{contactId}'),
   admin('DELETE', '/v1/bots/{botId}/handoffs/{contactId}'),
+  admin('GET', '/v1/bots/{botId}/unanswered'),
+  admin('POST', '/v1/bots/{botId}/unanswered/{groupId}/dismiss'),
   admin('GET', '/v1/usage'),
   admin('GET', '/v1/visitors'),
   admin('DELETE', '/v1/visitors/{visitorId}'),

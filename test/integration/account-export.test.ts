@@ -64,7 +64,7 @@ describe('exporting an account', () => {
     expect(file.headers.get('content-disposition')).toContain('attachment');
     const csv = await (await fetch(byName.get('parley-conversations.csv')!)).text();
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('bot,conversation,visitor,turn,time,question,answer,answered,key_class,feedback,feedback_comment');
+    expect(header).toBe('bot,conversation,visitor,turn,time,question,answer,answered,key_class,feedback,feedback_comment,dismissed_at');
     // A question that looks like a formula stays text in a spreadsheet.
     expect(row).toContain('"\'=When does the shop open?"');
 

@@ -3,7 +3,8 @@
  * - `CONV#<conversationId>`: the record; the preview is sealed, ids and times stay clear.
  * - `TURN#<conversationId>#<turnId>`: one item per turn, question, answer, citations and
  *   error sealed together (citations quote document content), the feedback comment sealed
- *   apart so feedback can be set without rewriting the turn.
+ *   apart so feedback can be set without rewriting the turn; `dismissedAt` in clear when the
+ *   owner dismissed the turn's unanswered question (it expires and is erased with the turn).
  * Turns sit under their own prefix so listing conversations reads records only and its
  * pages line up with DynamoDB's. Conversation ids are ULIDs, so the list is newest first
  * by creation: ordering by `updatedAt` would need an index or a key that moves per turn.
@@ -22,6 +23,7 @@ const turnPrefix = (conversationId: string) => `TURN#${conversationId}#`;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const LIVE_AND_THERE = 'attribute_exists(pk) AND expiresAt > :now';
+const DISMISS_CONCURRENCY = 8;
 
 /** Sealed part of a turn. */
 type TurnSecrets = Pick<ConversationTurn, 'question' | 'answer' | 'citations' | 'error'>;
@@ -134,6 +136,28 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
         if (isConditionFailure(err)) return false;
         throw err;
       }
+    },
+
+    /** One conditional update per turn (a few at a time), so a turn that expired or was deleted meanwhile is not recreated. */
+    async dismissTurns(tenant, botId, turns, at) {
+      const pk = keys.conversations(tenant, botId);
+      let marked = 0;
+      for (let i = 0; i < turns.length; i += DISMISS_CONCURRENCY) {
+        const done = await Promise.all(turns.slice(i, i + DISMISS_CONCURRENCY).map(async ({ conversationId, turnId }) => {
+          try {
+            await tables.tenant(tenant).send(new UpdateCommand({
+              TableName: table, Key: { pk, sk: turnPrefix(conversationId) + turnId }, ConditionExpression: LIVE_AND_THERE,
+              UpdateExpression: 'SET dismissedAt = :at', ExpressionAttributeValues: { ':at': at, ':now': nowSeconds() },
+            }));
+            return 1;
+          } catch (err) {
+            if (isConditionFailure(err)) return 0;
+            throw err;
+          }
+        }));
+        marked += done.reduce((a: number, b) => a + b, 0);
+      }
+      return marked;
     },
 
     /** Pages hold at most `limit` items; a full last page may be followed by an empty one. */

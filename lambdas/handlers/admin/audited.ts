@@ -20,11 +20,13 @@ export const AUDITED_ROUTES: Readonly<Record<string, string>> = {
   'DELETE /v1/bots/{botId}/conversations/{conversationId}': 'conversation.delete',
   'DELETE /v1/bots/{botId}/leads/{contactId}': 'contact.delete',
   'DELETE /v1/bots/{botId}/handoffs/{contactId}': 'contact.delete',
+  'POST /v1/bots/{botId}/unanswered/{groupId}/dismiss': 'unanswered.dismiss',
 };
 
 const targetOf = (ctx: AdminContext, result?: HttpResult): string | undefined => {
   const p = ctx.event.pathParameters ?? {};
-  if (p.conversationId ?? p.contactId ?? p.docId ?? p.botId) return p.conversationId ?? p.contactId ?? p.docId ?? p.botId;
+  const named = p.conversationId ?? p.contactId ?? p.docId ?? p.groupId ?? p.botId;
+  if (named) return named;
   // A created bot is named by what the route returned.
   try {
     return (JSON.parse(result?.body ?? '{}') as { bot?: { botId?: string } }).bot?.botId;
