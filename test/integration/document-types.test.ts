@@ -48,6 +48,26 @@ describe('documents of every supported type, through the real upload path', () =
     expect((await ask(platform(), owner.publicId, 'What warranty does the toaster have?')).answer).toContain('Warranty: 3 years');
   });
 
+  it('makes a passage of each of five CSV rows and cites the row a question is about', async () => {
+    const owner = await newOwner(platform());
+    const csv = [
+      'Model,Price,Frame,Delivery',
+      'Trail 300,899 EUR,aluminium,3 days',
+      'Trail 400,1099 EUR,aluminium,5 days',
+      'Kids 20,349 EUR,steel with training wheels,2 days',
+      'Trail 500,1499 EUR,carbon,10 days',
+      'City 200,699 EUR,steel,4 days',
+    ].join('\n');
+    const doc = await uploadDocument(platform(), owner, 'bikes.csv', csv, 'text/csv');
+    expect(doc).toMatchObject({ status: 'ready', chunkCount: 5 });
+    const reply = await ask(platform(), owner.publicId, 'Which frame does the Kids 20 have?');
+    expect(reply.answer).toContain('Frame: steel with training wheels');
+    // Every number the answer cites is a source on row 3, the Kids 20's.
+    const cited = [...reply.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(cited.length).toBeGreaterThan(0);
+    for (const n of cited) expect(reply.sources.find((s) => s.n === n)).toMatchObject({ document: 'bikes.csv', section: 'Row 3' });
+  });
+
   it('refuses a PDF declared as a Word file, and a damaged PDF, with reasons', async () => {
     const owner = await newOwner(platform());
     const pdf = await pdfWithPages(['Hello']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnreadableDocument } from '../../lambdas/core/errors.ts';
 import { MAX_CSV_ROWS, parseCsv } from '../../lambdas/adapters/parsers/csv-parser.ts';
+import { chunkDocument } from '../../lambdas/core/chunking.ts';
 import { expectOffsets } from './fixtures/offsets.ts';
 
 
@@ -26,10 +27,23 @@ describe('CSV parsing', () => {
   it('writes each data row as a self-describing paragraph, skipping empty cells', () => {
     const doc = parse('Name,Role,Phone\nAna,Owner,555-0101\nBo,,555-0102\n', 'team_contacts.csv');
     expect(doc.blocks.map((b) => [b.kind, b.text, b.headings])).toEqual([
-      ['paragraph', 'Name: Ana; Role: Owner; Phone: 555-0101', []],
-      ['paragraph', 'Name: Bo; Phone: 555-0102', []],
+      ['paragraph', 'Name: Ana; Role: Owner; Phone: 555-0101', ['Row 1']],
+      ['paragraph', 'Name: Bo; Phone: 555-0102', ['Row 2']],
     ]);
     expect(doc.title).toBe('team contacts');
+  });
+
+  it('makes each row a passage of its own, named by its place among the data rows', () => {
+    const csv = 'Model,Price,Frame\nTrail 300,899 EUR,S\nTrail 400,1099 EUR,M\n,,\nTrail 500,1499 EUR,L\nKids 20,349 EUR,XS\nKids 24,399 EUR,S\n';
+    const chunks = chunkDocument(parse(csv, 'bikes.csv'));
+    expect(chunks.map((c) => [c.section, c.text])).toEqual([
+      ['Row 1', 'Model: Trail 300; Price: 899 EUR; Frame: S'],
+      ['Row 2', 'Model: Trail 400; Price: 1099 EUR; Frame: M'],
+      // The empty third row is no passage, but it keeps its place, so the numbers match the file.
+      ['Row 4', 'Model: Trail 500; Price: 1499 EUR; Frame: L'],
+      ['Row 5', 'Model: Kids 20; Price: 349 EUR; Frame: XS'],
+      ['Row 6', 'Model: Kids 24; Price: 399 EUR; Frame: S'],
+    ]);
   });
 
   it('reads quoted fields: delimiters, doubled quotes and line breaks inside quotes, CRLF', () => {

@@ -1,6 +1,8 @@
 /**
  * CSV into blocks: one paragraph per data row, written "Header: value; …" so a
- * row retrieved on its own still says what its values are.
+ * row retrieved on its own still says what its values are, under a heading of
+ * its own ("Row 3", counting data rows from the first under the header) so each
+ * row is a passage of its own and its citation names the row.
  *
  * RFC 4180 fields (quotes, doubled quotes, line breaks inside quotes, CRLF),
  * read leniently where spreadsheets are lenient; the delimiter is whichever of
@@ -126,7 +128,8 @@ export const parseCsv = (text: string, name: string): ParsedDocument => {
   const source = text.replace(/^\uFEFF/, '');
   const delimiter = sniffDelimiter(source);
   let header: string[] | undefined;
-  const rows: string[] = [];
+  const rows: { n: number; text: string }[] = [];
+  let records = 0;
   let tooMany = false;
   try {
     readRecords(source, delimiter, (fields) => {
@@ -134,6 +137,7 @@ export const parseCsv = (text: string, name: string): ParsedDocument => {
         header = fields.map((f, i) => f.trim() || `Column ${i + 1}`);
         return true;
       }
+      records++;
       const parts: string[] = [];
       fields.forEach((raw, i) => {
         const value = raw.trim();
@@ -144,7 +148,7 @@ export const parseCsv = (text: string, name: string): ParsedDocument => {
         tooMany = true;
         return false;
       }
-      rows.push(parts.join('; '));
+      rows.push({ n: records, text: parts.join('; ') });
       return true;
     });
   } catch (err) {
@@ -165,9 +169,9 @@ export const parseCsv = (text: string, name: string): ParsedDocument => {
 
   const blocks: Block[] = [];
   let offset = 0;
-  for (const row of rows) {
-    blocks.push({ kind: 'paragraph', text: row, start: offset, end: offset + row.length, headings: [] });
+  for (const { n, text: row } of rows) {
+    blocks.push({ kind: 'paragraph', text: row, start: offset, end: offset + row.length, headings: [`Row ${n}`] });
     offset += row.length + 2;
   }
-  return { title: titleFromName(name), text: rows.join('\n\n'), blocks };
+  return { title: titleFromName(name), text: rows.map((r) => r.text).join('\n\n'), blocks };
 };
