@@ -143,6 +143,7 @@ export const prepareAnswer = async (
     question,
     passages,
     termWeights,
+    ...(quote ? { quote: quote.sentences.map((s) => s.text) } : {}),
     system: systemPrompt(bot.name, bot.instructions),
     messages: buildMessages(question, passages, history),
     maxOutputTokens: MAX_OUTPUT_TOKENS,

@@ -204,6 +204,8 @@ export interface ChatRequest {
   readonly passages: readonly Passage[];
   /** The question's terms weighed by their BM25 idf over the bot's index (see core/quoting.ts); absent, all weigh the same. */
   readonly termWeights?: ReadonlyMap<string, number>;
+  /** For the local answerer: the sentences of `passages[0]` that core/quoting.ts chose; absent, it plans its own quotation. */
+  readonly quote?: readonly string[];
   /** The prompt a provider model receives: system text, then the turns, the last one the visitor's. */
   readonly system: string;
   readonly messages: readonly ChatMessage[];

@@ -6,7 +6,9 @@
  * sharing only common words with the documents ("cost", "bike") is not answered,
  * while one naming what the documents are about is. A term the index has never
  * seen weighs as much as its rarest: it is likely what the question is about, and
- * the documents do not say it.
+ * the documents do not say it. A passage is read in its document: a question term
+ * that another retrieved passage of the same document holds (the section before,
+ * the page's other half) counts for half, since the passage is about that too.
  *
  * Measured with `npm run eval:answers` on squad-qa (test/bench/results/answers.json):
  * `minCoverage` trades answers for declines; 0.55 declines 95% of out-of-scope
@@ -45,6 +47,34 @@ export interface QuoteRules {
 
 export const QUOTE_RULES: QuoteRules = { minCoverage: 0.55, keyTermShare: 0.5, maxSentences: 3, followerShare: 0.5 };
 
+/** How much a question term counts when the passage lacks it but another retrieved passage of its document holds it. */
+const SAME_DOCUMENT_SHARE = 0.5;
+
+/**
+ * A full stop that ends an abbreviation rather than a sentence: initials of two or more
+ * letters ("U.S.", "e.g.", "i.e.") and the common short forms, quotes or brackets after.
+ */
+const ABBREVIATION = /(?:\b(?:\p{L}\.){2,}|\b(?:etc|vs|cf|al|approx|ca|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Vol|pp|Fig|Gen|Col|Lt|Capt|Rev|Mt)\.)["'’”)\]]*$/u;
+
+/**
+ * The sentences of `text` as a reader sees them: {@link sentenceSpans}, with a break
+ * undone where it follows an abbreviation or the next part starts in lower case or
+ * with a bracket ("e.g. melanocytes", "the U.S. State Department"), so no quoted
+ * sentence starts or stops mid-sentence. Line breaks always end a sentence.
+ */
+export const quotableSentences = (text: string): Array<[number, number]> => {
+  const out: Array<[number, number]> = [];
+  for (const [s, e] of sentenceSpans(text)) {
+    const prev = out[out.length - 1];
+    if (prev && !text.slice(prev[1], s).includes('\n') && (ABBREVIATION.test(text.slice(prev[0], prev[1])) || /^[\p{Ll}(]/u.test(text.slice(s, e)))) {
+      prev[1] = e;
+      continue;
+    }
+    out.push([s, e]);
+  }
+  return out;
+};
+
 /** A line that labels rather than says: a Markdown heading, the passage's section title, or a short line without a full stop. */
 export const isLabelLine = (sentence: string, section: string | undefined): boolean =>
   /^#{1,6}\s/.test(sentence) ||
@@ -70,7 +100,8 @@ interface Scored { readonly text: string; readonly position: number; readonly we
 
 /**
  * Plans the quotation for `question` from `passages` (best first). Each passage scores
- * the share of the question's weight it holds plus the share its best sentence holds
+ * the share of the question's weight it holds (terms only another passage of its own
+ * document holds count for {@link SAME_DOCUMENT_SHARE}) plus the share its best sentence holds
  * on its own (an answer's words sit together); ties go to the earlier passage. The
  * best one is quoted only if it holds at least `minCoverage` of the question's weight;
  * then its best sentence is said, with up to `maxSentences - 1` more of it that hold at
@@ -81,7 +112,7 @@ interface Scored { readonly text: string; readonly position: number; readonly we
  */
 export const planQuote = (
   question: string,
-  passages: ReadonlyArray<{ readonly text: string; readonly section?: string }>,
+  passages: ReadonlyArray<{ readonly text: string; readonly section?: string; readonly docId?: string }>,
   weights: TermWeights = new Map(),
   rules: QuoteRules = QUOTE_RULES,
 ): QuotePlan | null => {
@@ -96,16 +127,22 @@ export const planQuote = (
   let best: { passage: number; coverage: number; score: number; sentences: Scored[] } | undefined;
   for (const [passage, p] of passages.entries()) {
     const held = new Set(terms(p.text));
-    const coverage = weightOfAll(wanted.filter((t) => held.has(t))) / total;
-    const sentences = sentenceSpans(p.text).flatMap(([s, e], position): Scored[] => {
+    const inDocument = new Set(passages.filter((o, i) => i !== passage && p.docId !== undefined && o.docId === p.docId).flatMap((o) => terms(o.text)));
+    const coverage = (weightOfAll(wanted.filter((t) => held.has(t))) + SAME_DOCUMENT_SHARE * weightOfAll(wanted.filter((t) => !held.has(t) && inDocument.has(t)))) / total;
+    const labels = new Set(p.section ? terms(p.section) : []);
+    const sentences = quotableSentences(p.text).flatMap(([s, e], position): Scored[] => {
       const text = p.text.slice(s, e).trim();
-      if (isLabelLine(text, p.section)) return [];
+      if (isLabelLine(text, p.section)) {
+        for (const t of terms(text)) labels.add(t);
+        return [];
+      }
       const has = new Set(terms(text));
       const hit = wanted.filter((t) => has.has(t));
       return hit.some(isKey) ? [{ text, position, weight: weightOfAll(hit) }] : [];
     });
     if (sentences.length === 0) continue;
-    const score = coverage + Math.max(...sentences.map((x) => x.weight)) / total;
+    const titled = weightOfAll(wanted.filter((t) => labels.has(t))) / total;
+    const score = coverage + Math.max(...sentences.map((x) => x.weight)) / total + titled;
     if (!best || score > best.score) best = { passage, coverage, score, sentences };
   }
   if (!best || best.coverage < rules.minCoverage) return null;

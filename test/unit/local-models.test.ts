@@ -46,6 +46,11 @@ describe('the extractive answerer', () => {
     expect(events.at(-1)).toMatchObject({ type: 'usage' });
   });
 
+  it('says the quotation the chat planned, citing the one passage it was given', async () => {
+    const planned = { ...request('When do refunds arrive?'), passages: [passages[1]!], quote: ['Refunds for returned items arrive in five days.'] };
+    expect(textOf(await collect(createExtractiveAnswerer().stream(planned, {})))).toBe('Refunds for returned items arrive in five days. [1]');
+  });
+
   it('says it found nothing when no passage covers the question', async () => {
     const events = await collect(createExtractiveAnswerer().stream(request('Do you sell chocolate croissants?'), {}));
     expect(textOf(events)).toBe(NOTHING_TO_QUOTE);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLexicalSegment, openLexicalSegment, termIdf } from '../../lambdas/core/lexical-index.ts';
-import { planQuote } from '../../lambdas/core/quoting.ts';
+import { planQuote, quotableSentences } from '../../lambdas/core/quoting.ts';
 
 /** A small shop's documents: "cost", "battery" and "bike" are common, model names and "children" rare. */
 const DOCS = [
@@ -50,5 +50,31 @@ describe('planning a quotation (the local answerer)', () => {
   it('never quotes a heading or label line', () => {
     expect(said('What is the Trail 500?')).not.toContain('Trail 500');
     expect(said('What is the Trail 500?')).toContain('The Trail 500 is a hardtail mountain bike with a 500 Wh battery.');
+  });
+
+  it('reads a passage with the rest of its document: a term only its other section holds counts for half', () => {
+    // Two sections of one page, every term as rare as the others: "open" is only in the first.
+    const page = ['# Hours\n\nThe shop opens at nine in the morning.', '# Sundays\n\nOn Sundays the shop is closed all day.'];
+    const segments = [openLexicalSegment(buildLexicalSegment(page))];
+    const question = 'Is it open on Sundays?';
+    const sameDocument = page.map((text) => ({ text, docId: 'page' }));
+    expect(planQuote(question, sameDocument, termIdf(segments, question))?.sentences.map((s) => s.text)).toEqual(['On Sundays the shop is closed all day.']);
+    // The same sections as two unrelated documents: half the question is missing from each, so no quotation.
+    const twoDocuments = page.map((text, i) => ({ text, docId: `doc${i}` }));
+    expect(planQuote(question, twoDocuments, termIdf(segments, question))).toBeNull();
+  });
+
+  it('does not cut a quoted sentence at an abbreviation or before a lower-case continuation', () => {
+    const text = 'The efforts were led by the U.S. Department of State. Some cells (e.g. melanocytes) become tumours. Next one.\nA line of its own. Dr. Koch won.';
+    const sentences = quotableSentences(text).map(([s, e]) => text.slice(s, e));
+    expect(sentences).toEqual([
+      'The efforts were led by the U.S. Department of State.',
+      'Some cells (e.g. melanocytes) become tumours.',
+      'Next one.',
+      'A line of its own.',
+      'Dr. Koch won.',
+    ]);
+    const passage = { text: 'Its efforts were centred in the U.S. Department of State. Nothing else.' };
+    expect(planQuote('Which department led the efforts?', [passage])?.sentences.map((s) => s.text)).toEqual(['Its efforts were centred in the U.S. Department of State.']);
   });
 });

@@ -13,8 +13,13 @@ export const NOTHING_TO_QUOTE = "I couldn't find a sentence in this bot's docume
 
 const WORDS_PER_DELTA = 4;
 
-/** The answer's text: the planned sentences with the passage's citation number, or the decline. */
+/**
+ * The answer's text: the planned sentences with the passage's citation number, or the decline.
+ * The chat plans the quotation over every retrieved passage and passes it (`quote`, of the first
+ * passage), since a passage is judged with the others of its document; otherwise it is planned here.
+ */
 export const quoteFor = (request: Parameters<ChatModel['stream']>[0]): string => {
+  if (request.quote?.length && request.passages.length) return `${request.quote.join(' ')} [1]`;
   const plan = planQuote(request.question, request.passages, request.termWeights);
   return plan ? `${plan.sentences.map((s) => s.text).join(' ')} [${plan.passage + 1}]` : NOTHING_TO_QUOTE;
 };
