@@ -52,6 +52,8 @@ export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'faile
 export interface DocumentRecord {
   docId: string;
   name: string;
+  /** The name visitors see in citations, where it differs from `name` (typed text and Q&A). */
+  label?: string;
   contentType: string;
   source?: 'upload' | 'text' | 'qa' | 'website';
   site?: { url: string; maxPages: number };

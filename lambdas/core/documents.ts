@@ -60,9 +60,10 @@ export const checkRoomForDocument = async (deps: Deps, tenant: TenantContext, bo
   }
 };
 
+/** `label`: the name visitors see in citations, where it should differ from the title the panel lists. */
 export type TextSource =
-  | { readonly kind: 'text'; readonly title: string; readonly text: string }
-  | { readonly kind: 'qa'; readonly title: string; readonly pairs: ReadonlyArray<{ readonly question: string; readonly answer: string }> };
+  | { readonly kind: 'text'; readonly title: string; readonly label?: string | undefined; readonly text: string }
+  | { readonly kind: 'qa'; readonly title: string; readonly label?: string | undefined; readonly pairs: ReadonlyArray<{ readonly question: string; readonly answer: string }> };
 
 /** Q&A pairs as Markdown: each question a heading, so each pair is its own passage. */
 export const qaAsMarkdown = (pairs: ReadonlyArray<{ question: string; answer: string }>): string =>
@@ -78,7 +79,7 @@ export const addTextSource = async (deps: Deps, tenant: TenantContext, botId: st
   const bytes = new TextEncoder().encode(body);
   const contentType = input.kind === 'text' ? 'text/plain' : 'text/markdown';
   const name = `${input.title.trim()}${input.kind === 'text' ? '.txt' : '.md'}`;
-  const document = newDocument(deps.clock.now(), botId, { name, contentType, size: bytes.byteLength }, input.kind);
+  const document = { ...newDocument(deps.clock.now(), botId, { name, contentType, size: bytes.byteLength }, input.kind), label: input.label?.trim() || input.title.trim() };
   await deps.documents.create(tenant, document);
   await deps.objects.put(tenant, documentPath(document), bytes, contentType);
   return document;

@@ -118,6 +118,12 @@ export interface DocumentRecord {
   readonly docId: string;
   readonly botId: string;
   readonly name: string;
+  /**
+   * The name visitors see in sources and citations, when it is not `name`: the
+   * owner's title of typed text and Q&A (without the extension Parley gives it),
+   * or the label the owner chose. See `visitorLabelOf`.
+   */
+  readonly label?: string;
   readonly contentType: string;
   /** Where it came from: an uploaded file, text pasted in the panel, question-and-answer pairs, or a crawled website. */
   readonly source?: 'upload' | 'text' | 'qa' | 'website';

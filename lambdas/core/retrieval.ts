@@ -16,6 +16,7 @@
  */
 import { openIndex } from './bot-index.ts';
 import { embedderForIndex, relevanceFloor } from './embedding.ts';
+import { visitorLabelOf } from './document-label.ts';
 import { fuse } from './fusion.ts';
 import { entryOf, type OpenedSegment } from './index-segment.ts';
 import { searchLexical, termIdf } from './lexical-index.ts';
@@ -37,7 +38,7 @@ export const dot = (a: Float32Array, b: Float32Array): number => {
 
 const chunkKey = (k: ChunkKey) => `${k.docId}#${k.run}#${k.seq}`;
 
-/** Document names by id, loaded once per index generation. */
+/** The names visitors see for documents, by id, loaded once per index generation. */
 const namesCache = new Map<string, { generation: number; names: Map<string, string> }>();
 const NAMES_CACHE_BOTS = 500;
 
@@ -45,7 +46,7 @@ const documentNames = async (deps: Deps, tenant: TenantContext, botId: string, h
   const key = `${tenant.accountId}/${botId}`;
   const hit = namesCache.get(key);
   if (hit && hit.generation === head.generation) return hit.names;
-  const names = new Map((await deps.documents.list(tenant, botId)).map((d) => [d.docId, d.name]));
+  const names = new Map((await deps.documents.list(tenant, botId)).map((d) => [d.docId, visitorLabelOf(d)]));
   namesCache.delete(key);
   namesCache.set(key, { generation: head.generation, names });
   if (namesCache.size > NAMES_CACHE_BOTS) namesCache.delete(namesCache.keys().next().value!);

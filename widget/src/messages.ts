@@ -35,7 +35,9 @@ const quoteOf = (s: Source): string => {
 
 const sourceItem = (s: Source): HTMLElement => {
   const href = s.url ? safeHref(String(s.url)) : null;
-  const place = [s.section, s.page ? `p. ${s.page}` : ''].filter(Boolean).map(String).join(' · ');
+  // A Q&A source named for its one question has that question as its section too: named once.
+  const section = s.section === s.document ? '' : s.section;
+  const place = [section, s.page ? `p. ${s.page}` : ''].filter(Boolean).map(String).join(' · ');
   return h('li', null,
     h('span', { class: 'n' }, String(s.n)),
     h('div', null,

@@ -57,7 +57,9 @@ const improveForm = (base: string, t: Turn): HTMLElement => {
     }
     void busy(save, async () => {
       try {
-        await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${t.question.slice(0, 80)}`, pairs: [{ question: t.question.slice(0, 1000), answer: answer.value.trim() }] });
+        // Listed here as an improved answer; visitors see the question it answers as the source's name.
+        const question = t.question.replace(/\s+/g, ' ').trim();
+        await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${question.slice(0, 80)}`, label: question.slice(0, 200), pairs: [{ question: question.slice(0, 1000), answer: answer.value.trim() }] });
         notify('Thanks: your bot has learned the improved answer.');
         form.closest('details')?.removeAttribute('open');
       } catch (err) {

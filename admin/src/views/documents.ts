@@ -80,6 +80,7 @@ const personalData = (doc: DocumentRecord): HTMLElement | null => {
 
 const docFacts = (doc: DocumentRecord): string => {
   const parts: string[] = [SOURCE_LABEL[doc.source ?? 'upload'] ?? 'File'];
+  if (doc.label && doc.label !== doc.name) parts.push(`visitors see “${doc.label}”`);
   if (doc.source === 'upload' || !doc.source) parts.push(formatBytes(doc.size));
   if (doc.pageCount) parts.push(plural(doc.pageCount, 'page'));
   if (doc.status === 'ready') parts.push(plural(doc.chunkCount, 'passage'));

@@ -13,11 +13,13 @@ const uploadBody = z.object({
 }).strict();
 
 const title = z.string().trim().min(1).max(MAX_DOCUMENT_NAME_CHARS - 4);
+const label = z.string().trim().min(1).max(MAX_DOCUMENT_NAME_CHARS).optional();
 const sourceBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), title, text: z.string().min(1).max(MAX_SOURCE_TEXT_CHARS) }).strict(),
+  z.object({ kind: z.literal('text'), title, label, text: z.string().min(1).max(MAX_SOURCE_TEXT_CHARS) }).strict(),
   z.object({
     kind: z.literal('qa'),
     title,
+    label,
     pairs: z.array(z.object({ question: z.string().trim().min(1).max(1_000), answer: z.string().trim().min(1).max(10_000) }).strict()).min(1).max(MAX_QA_PAIRS),
   }).strict(),
   z.object({ kind: z.literal('website'), url: z.string().trim().min(1).max(2_048), maxPages: z.number().int().min(1).max(MAX_CRAWL_PAGES).optional() }).strict(),
