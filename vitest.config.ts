@@ -8,10 +8,13 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // DynamoDB Local and the S3 emulator start once per run, on free ports.
-          globalSetup: ['test/integration/fixtures/global-setup.ts'],
+          // DynamoDB Local and the S3 emulator start once per run, on free ports; the AWS call log is emptied.
+          globalSetup: ['test/integration/fixtures/global-setup.ts', 'test/integration/fixtures/call-log-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Before the iam project, which reads its AWS call log. An explicit order: on a machine where Vitest
+          // runs one worker, projects left at order 0 run in one group after every ordered one.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -25,6 +28,16 @@ export default defineConfig({
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: 'iam',
+          include: ['test/iam/**/*.test.ts'],
+          // Reads the AWS calls the integration project recorded, so it runs after that project.
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

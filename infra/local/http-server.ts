@@ -14,6 +14,7 @@ import { EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../lambdas/http/cl
 import { apiBehaviours, behaviourFor, type FunctionName } from '../../lambdas/http/routes.ts';
 import { createAdminRoute } from './admin-bundle.ts';
 import { toApiEvent } from './api-events.ts';
+import { runAsFunction } from '../../lambdas/adapters/aws/call-log.ts';
 import { isStreamingHandler, lambdaContext, type LocalResponseStream, type ResponsePrelude } from './lambda-runtime.ts';
 import type { LocalIdentity } from './local-identity.ts';
 import { createWidgetRoute } from './widget-bundle.ts';
@@ -174,14 +175,15 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
     const event = toApiEvent({ method, url, headers, body, sourceIp, routeKey: '$default' });
     const handler = opts.handlers[behaviour.fn] as Handler;
     const context = lambdaContext(behaviour.fn);
+    // AWS calls made while the handler runs are that function's (see adapters/aws/call-log.ts).
     if (isStreamingHandler(handler)) {
       const stream = new HttpResponseWriter(res);
-      await handler(event, stream, context).catch((err: unknown) => {
+      await runAsFunction(behaviour.fn, () => handler(event, stream, context)).catch((err: unknown) => {
         if (!stream.destroyed) throw err;
       });
       return;
     }
-    writeResult(res, (await handler(event, context)) as APIGatewayProxyResultV2);
+    writeResult(res, (await runAsFunction(behaviour.fn, () => handler(event, context))) as APIGatewayProxyResultV2);
   };
 
   return http.createServer((req, res) => {

@@ -7,6 +7,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { s3NotificationBody, toSqsEvent } from './api-events.ts';
+import { runAsFunction } from '../../lambdas/adapters/aws/call-log.ts';
 import { lambdaContext } from './lambda-runtime.ts';
 
 type IngestHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
@@ -39,7 +40,7 @@ export const createIngestQueue = (handler: IngestHandler, region: string, onErro
     for (let receive = 1; receive <= INGEST_MAX_RECEIVE_COUNT; receive++) {
       let failed: boolean;
       try {
-        const out = await handler(toSqsEvent(body, receive, region), lambdaContext('ingest', INGEST_TIMEOUT_SECONDS * 1000));
+        const out = await runAsFunction('ingest', () => handler(toSqsEvent(body, receive, region), lambdaContext('ingest', INGEST_TIMEOUT_SECONDS * 1000)));
         failed = out.batchItemFailures.length > 0;
       } catch (err) {
         onError('ingest handler threw', err);

@@ -25,7 +25,7 @@ import { installLambdaGlobals, lambdaContext } from './lambda-runtime.ts';
 import { createLocalIdentity, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIdentity } from './local-identity.ts';
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import type { Stoppable } from './loopback.ts';
-import { startS3FrontDoor, startS3rver } from './s3-local.ts';
+import { startS3FrontDoor, startS3rver, type SessionSecret } from './s3-local.ts';
 import { LOCAL_INGEST_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
 
 export interface PlatformOptions {
@@ -62,6 +62,12 @@ export interface PlatformOptions {
    * @default undefined, the sources under `lambdas/handlers`
    */
   readonly bundlesDir?: string | undefined;
+  /**
+   * The secrets of temporary credentials an STS issued (tests run the functions on
+   * the tenant role through a fake STS): the S3 front door accepts requests signed
+   * with them, as S3 accepts STS sessions.
+   */
+  readonly sessionSecret?: SessionSecret;
 }
 
 export interface Platform {
@@ -142,7 +148,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     const queueRef: { current?: IngestQueue } = {};
     const frontDoor = await startS3FrontDoor(s3Url, (b, key, size) => {
       if (b === bucket) queueRef.current?.send(b, key, size);
-    });
+    }, opts.sessionSecret);
     stops.push(() => frontDoor.stop());
     const sqs = await startLocalSqs((body) => queueRef.current?.sendBody(body));
     stops.push(() => sqs.stop());

@@ -27,13 +27,40 @@ const xmlError = (res: http.ServerResponse, status: number, code: string, messag
   res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
 };
 
-export const startS3FrontDoor = async (target: string, onObjectCreated: ObjectCreated): Promise<Stoppable> => {
+/** The secret of a temporary access key (an STS session), or undefined for a key it does not know. */
+export type SessionSecret = (accessKeyId: string) => string | undefined;
+
+const EMULATOR_KEY = LOCAL_S3_CREDENTIALS.accessKeyId;
+
+/**
+ * The emulator knows one access key. Requests signed with an STS session's key
+ * (functions on the tenant role) are checked here with that session's secret and
+ * passed on under the emulator's key, which checks no SigV4 signature anyway.
+ */
+const asEmulatorKey = (url: URL, headers: http.IncomingHttpHeaders): { path: string; headers: http.IncomingHttpHeaders } => {
+  const credential = url.searchParams.get('X-Amz-Credential');
+  if (credential) url.searchParams.set('X-Amz-Credential', credential.replace(/^[^/]*/, EMULATOR_KEY));
+  const authorization = headers.authorization?.replace(/Credential=[^/]*/, `Credential=${EMULATOR_KEY}`);
+  return { path: url.pathname + url.search, headers: { ...headers, ...(authorization ? { authorization } : {}) } };
+};
+
+const accessKeyOf = (url: URL, headers: http.IncomingHttpHeaders): string | undefined =>
+  url.searchParams.get('X-Amz-Credential')?.split('/')[0] ?? /Credential=([^/,\s]+)\//.exec(headers.authorization ?? '')?.[1];
+
+export const startS3FrontDoor = async (target: string, onObjectCreated: ObjectCreated, sessionSecret?: SessionSecret): Promise<Stoppable> => {
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const method = req.method ?? 'GET';
+    const accessKey = accessKeyOf(url, req.headers);
+    const secret = accessKey === undefined || accessKey === EMULATOR_KEY ? LOCAL_S3_CREDENTIALS.secretAccessKey : sessionSecret?.(accessKey);
+    if (secret === undefined) {
+      req.resume();
+      xmlError(res, 403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+      return;
+    }
     if (isPresigned(url)) {
-      const check = verifyPresignedUrl(method, url, req.headers, LOCAL_S3_CREDENTIALS.secretAccessKey);
+      const check = verifyPresignedUrl(method, url, req.headers, secret);
       if (!check.ok) {
         // Refused before any byte is stored: the body is never forwarded.
         req.resume();
@@ -41,8 +68,9 @@ export const startS3FrontDoor = async (target: string, onObjectCreated: ObjectCr
         return;
       }
     }
+    const sent = accessKey === undefined || accessKey === EMULATOR_KEY ? { path: req.url, headers: req.headers } : asEmulatorKey(new URL(url), req.headers);
     const forward = http.request(
-      { host: upstream.hostname, port: upstream.port, method, path: req.url, headers: req.headers },
+      { host: upstream.hostname, port: upstream.port, method, path: sent.path, headers: sent.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

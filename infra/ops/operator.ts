@@ -64,6 +64,9 @@ if (values.local) {
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
   });
 }
+// The operator's own credentials, never the tenant role: its trust policy names the functions alone. (A shell
+// with the functions' variables, or a test's, may hold these; the test's call log is for functions only.)
+for (const name of ['PARLEY_TENANT_ROLE_ARN', 'PARLEY_STS_ENDPOINT', 'PARLEY_AWS_CALL_LOG']) Reflect.deleteProperty(process.env, name);
 // Imported after the environment is set: the composition root reads it once.
 const { getRuntime } = await import('../../lambdas/adapters/wiring.ts');
 const { liftLegalHold, placeLegalHold } = await import('../../lambdas/core/legal-hold.ts');

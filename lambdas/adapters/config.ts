@@ -133,6 +133,8 @@ export const configSchema = z.object({
   /** `true`: people sign themselves up, so an invitation creates no sign-in (the `selfSignUp` deploy parameter). */
   PARLEY_SELF_SIGN_UP: blankAsUnset(z._default(z.pipe(z.enum(['true', 'false']), z.transform((v: 'true' | 'false') => v === 'true')), false)),
   /** AWS: the role a function assumes, tagged with the account, for that account's data (absent locally and in the sweeper). */
+  /** Endpoint override for STS (the fake STS in tests). */
+  PARLEY_STS_ENDPOINT: optionalUrl,
   PARLEY_TENANT_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'))),
   /** Pause between a website crawl's requests (robots.txt may ask for more). */
   PARLEY_CRAWL_DELAY_MS: z._default(wholeNumber(0, 10_000), 500),

@@ -93,6 +93,7 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     dynamodbEndpoint: config.PARLEY_DYNAMODB_ENDPOINT,
     s3Endpoint: config.PARLEY_S3_ENDPOINT,
     tenantRoleArn: config.PARLEY_TENANT_ROLE_ARN,
+    stsEndpoint: config.PARLEY_STS_ENDPOINT,
   });
   const keyrings = createKeyrings({
     stage: config.PARLEY_STAGE,

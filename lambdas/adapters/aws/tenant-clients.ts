@@ -11,6 +11,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { createDocumentClient } from '../dynamo/client.ts';
 import { createTables, type Tables } from '../dynamo/tables.ts';
 import { createS3Client, type S3ClientFor } from '../s3/object-store.ts';
+import { recordAwsCalls } from './call-log.ts';
 import { perAccount } from './per-account.ts';
 import { createTenantCredentials, type AwsCredentialIdentityProvider } from './tenant-credentials.ts';
 
@@ -35,7 +36,12 @@ export const createAwsClients = (config: AwsClientConfig): AwsClients => {
   const baseS3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
   if (!config.tenantRoleArn) return { tables: createTables({ base }), s3For: () => baseS3 };
 
-  const credentials = createTenantCredentials({ sts: new STSClient({ region: config.region, ...(config.stsEndpoint ? { endpoint: config.stsEndpoint } : {}) }), roleArn: config.tenantRoleArn });
+  // With an endpoint override (the fake STS in tests) the function's own credentials are static dummies, as for DynamoDB Local.
+  const sts = recordAwsCalls(new STSClient({
+    region: config.region,
+    ...(config.stsEndpoint ? { endpoint: config.stsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  }));
+  const credentials = createTenantCredentials({ sts, roleArn: config.tenantRoleArn });
   const s3Of = perAccount((accountId) => createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId) }));
   return {
     tables: createTables({

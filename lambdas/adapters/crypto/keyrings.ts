@@ -11,6 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { cacheClients, getClient, KMS, KmsKeyringNode } from '@aws-crypto/kms-keyring-node';
 import type { KeyringNode } from '@aws-crypto/material-management-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
+import { recordAwsCalls } from '../aws/call-log.ts';
 import { perAccount } from '../aws/per-account.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
@@ -56,15 +57,24 @@ export const createKeyrings = (config: KeyringConfig, env: NodeJS.ProcessEnv = p
     throw new Error('PARLEY_CONTENT_KMS_KEY_ID and PARLEY_SECRETS_KMS_KEY_ID are required without a local master key.');
   }
   const { contentKmsKeyId, secretsKmsKeyId, kmsCredentialsFor } = config;
+  // KMS clients by region, made on first use (what the keyring's default supplier does), each recorded in tests.
+  const kmsClients = (clientConfig: ConstructorParameters<typeof KMS>[0]) => {
+    const make = getClient(KMS, clientConfig);
+    return cacheClients((region: string) => {
+      const client = make(region);
+      return client && recordAwsCalls(client);
+    });
+  };
   // One KMS client per account (and region), shared by its two keyrings.
-  const kmsClientOf = perAccount((accountId) => cacheClients(getClient(KMS, { credentials: kmsCredentialsFor!(accountId) })));
+  const kmsClientOf = perAccount((accountId) => kmsClients({ credentials: kmsCredentialsFor!(accountId) }));
+  const ownClients = kmsClients({});
   const kmsKeyring = (generatorKeyId: string) => perAccount((accountId) => new KmsKeyringNode({
     generatorKeyId,
-    ...(kmsCredentialsFor ? { clientProvider: kmsClientOf(accountId) } : {}),
+    clientProvider: kmsCredentialsFor ? kmsClientOf(accountId) : ownClients,
   }));
   return {
     content: kmsKeyring(contentKmsKeyId),
     secrets: kmsKeyring(secretsKmsKeyId),
-    platformSecrets: new KmsKeyringNode({ generatorKeyId: secretsKmsKeyId }),
+    platformSecrets: new KmsKeyringNode({ generatorKeyId: secretsKmsKeyId, clientProvider: ownClients }),
   };
 };

@@ -1,6 +1,7 @@
 /** The DynamoDB document client, built once per cold start and injectable for tests. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recordAwsCalls } from '../aws/call-log.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface DynamoOptions {
@@ -13,10 +14,10 @@ export interface DynamoOptions {
 
 export const createDocumentClient = (opts: DynamoOptions): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(
-    new DynamoDBClient({
+    recordAwsCalls(new DynamoDBClient({
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    }),
+    })),
     { marshallOptions: { removeUndefinedValues: true } },
   );

@@ -14,6 +14,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectStore } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
+import { recordAwsCalls } from '../aws/call-log.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
 export interface S3Options {
@@ -27,7 +28,7 @@ export interface S3Options {
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 export const createS3Client = (opts: S3Options): S3Client =>
-  new S3Client({
+  recordAwsCalls(new S3Client({
     region: opts.region,
     // Checksums only where S3 requires them: the emulator cannot decode aws-chunked
     // uploads with trailing checksums, and presigned browser uploads carry none.
@@ -35,7 +36,7 @@ export const createS3Client = (opts: S3Options): S3Client =>
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  });
+  }));
 
 export class ObjectTooLarge extends Error {}
 

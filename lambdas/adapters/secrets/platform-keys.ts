@@ -12,6 +12,7 @@ import { GetSecretValueCommand, SecretsManagerClient, type SecretsManagerClientC
 import { AppError } from '../../core/errors.ts';
 import type { PlatformKeys, ProviderId } from '../../core/ports.ts';
 import type { Logger } from '../logger.ts';
+import { recordAwsCalls } from '../aws/call-log.ts';
 
 /** How long a key read from Secrets Manager is kept in memory. */
 export const PLATFORM_KEY_TTL_MS = 5 * 60_000;
@@ -61,7 +62,7 @@ export const createPlatformKeys = (options: PlatformKeysOptions): PlatformKeys =
   const inFlight = new Map<PlatformProvider, Promise<string | undefined>>();
 
   const read = async (provider: PlatformProvider, secretId: string): Promise<string | undefined> => {
-    client ??= new SecretsManagerClient(options.clientConfig ?? {});
+    client ??= recordAwsCalls(new SecretsManagerClient(options.clientConfig ?? {}));
     let secretString: string | undefined;
     try {
       secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;

@@ -6,6 +6,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestTrigger } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
+import { recordAwsCalls } from '../aws/call-log.ts';
 
 /** A queued account export. */
 export interface ExportMessage {
@@ -31,10 +32,10 @@ export interface IngestTriggerOptions {
 }
 
 export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger => {
-  const sqs = new SQSClient({
+  const sqs = recordAwsCalls(new SQSClient({
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  }));
   const send = async (body: unknown) => {
     if (!opts.queueUrl) throw new Error('PARLEY_INGEST_QUEUE_URL is not configured for this function');
     await sqs.send(new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(body) }));
