@@ -122,6 +122,23 @@ const secretsRequests = (call: CallRecord): IamRequest[] => {
   return [{ action: 'secretsmanager:GetSecretValue', resource: arn, context: {} }];
 };
 
+/** Cognito: the local platform's fake pool stands for the stack's one user pool. */
+const cognitoRequests = (iam: StackIam, call: CallRecord): IamRequest[] => {
+  if (!call.userPoolId) throw unmapped(call, 'a Cognito call that names no user pool');
+  if (!['AdminCreateUser', 'AdminGetUser', 'AdminDeleteUser'].includes(call.operation)) throw unmapped(call, 'a Cognito operation the functions did not make before');
+  return [{ action: `cognito-idp:${call.operation}`, resource: iam.resources.userPoolArn, context: {} }];
+};
+
+/** SSM parameters by name (the admin sign-in settings on AWS). */
+const ssmRequests = (call: CallRecord): IamRequest[] => {
+  if (!['GetParameter', 'GetParameters'].includes(call.operation)) throw unmapped(call, 'an SSM operation the functions did not make before');
+  return (call.parameterNames ?? []).map((name) => ({
+    action: `ssm:${call.operation}`,
+    resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${name.replace(/^\//, '')}`,
+    context: {},
+  }));
+};
+
 /** Every IAM request behind one recorded call. */
 export const iamRequestsOf = (iam: StackIam, call: CallRecord): IamRequest[] => {
   switch (call.service) {
@@ -131,6 +148,8 @@ export const iamRequestsOf = (iam: StackIam, call: CallRecord): IamRequest[] => 
     case 'sqs': return sqsRequests(iam, call);
     case 'kms': return kmsRequests(iam, call);
     case 'secretsmanager': return secretsRequests(call);
+    case 'cognito-idp': return cognitoRequests(iam, call);
+    case 'ssm': return ssmRequests(call);
     default: throw unmapped(call, 'a service the functions did not use before');
   }
 };

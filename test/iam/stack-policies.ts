@@ -44,15 +44,18 @@ export interface StackIam {
     readonly dataKeyArn: string;
     readonly contentKeyArn: string;
     readonly secretsKeyArn: string;
+    /** The stack's one user pool, which the local platform's fake Cognito stands for. */
+    readonly userPoolArn: string;
   };
 }
 
 /** Resolves the intrinsic functions CDK writes into policies, in the made-up account. */
 const createResolver = (resources: Readonly<Record<string, CfnResource>>) => {
+  const userPoolIdOf = (id: string) => `${REGION}_${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 9)}`;
   const nameOf = (id: string): string => {
     const r = resources[id];
     if (!r) throw new Error(`reference to ${id}, which is not in the template`);
-    const given = r.Properties?.BucketName ?? r.Properties?.TableName ?? r.Properties?.QueueName ?? r.Properties?.RoleName;
+    const given = r.Properties?.BucketName ?? r.Properties?.TableName ?? r.Properties?.QueueName ?? r.Properties?.RoleName ?? r.Properties?.Name;
     return given === undefined ? id : String(resolve(given));
   };
   const arnOf = (id: string): string => {
@@ -68,18 +71,21 @@ const createResolver = (resources: Readonly<Record<string, CfnResource>>) => {
       case 'AWS::SNS::Topic': return `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
       case 'AWS::Lambda::Function': return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
       case 'AWS::SecretsManager::Secret': return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
-      case 'AWS::Cognito::UserPool': return `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_${id.slice(0, 9)}`;
+      case 'AWS::Cognito::UserPool': return `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${userPoolIdOf(id)}`;
+      case 'AWS::SSM::Parameter': return `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${name.replace(/^\//, '')}`;
       default: throw new Error(`no ARN known for ${id} (${r?.Type})`);
     }
   };
   const pseudo: Record<string, string> = {
     'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'Parley-dev',
+    'AWS::StackId': `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Parley-dev/1a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d`,
   };
   const ref = (id: string): string => {
     if (pseudo[id]) return pseudo[id];
     const r = resources[id];
     if (r?.Type === 'AWS::SQS::Queue') return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${nameOf(id)}`;
     if (r?.Type === 'AWS::SecretsManager::Secret' || r?.Type === 'AWS::SNS::Topic') return arnOf(id);
+    if (r?.Type === 'AWS::Cognito::UserPool') return userPoolIdOf(id);
     return nameOf(id);
   };
   const resolve = (value: Json): Json => {
@@ -105,6 +111,16 @@ const createResolver = (resources: Readonly<Record<string, CfnResource>>) => {
         const [id, attribute] = name.split('.');
         return attribute ? String(resolve({ 'Fn::GetAtt': [id, attribute] })) : ref(name);
       });
+    }
+    if (entries.length === 1 && fn === 'Fn::Select') {
+      const [index, list] = arg as [number, Json];
+      const items = resolve(list) as Json[];
+      if (!Array.isArray(items) || items[Number(index)] === undefined) throw new Error(`Fn::Select ${index} of ${JSON.stringify(items)}`);
+      return items[Number(index)];
+    }
+    if (entries.length === 1 && fn === 'Fn::Split') {
+      const [separator, text] = arg as [string, Json];
+      return String(resolve(text)).split(separator);
     }
     if (fn?.startsWith('Fn::') || fn === 'Condition') throw new Error(`${fn} is not resolved here: ${JSON.stringify(value)}`);
     return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v)]));
@@ -165,6 +181,7 @@ export const readStackIam = (): StackIam => {
       dataKeyArn: arn(stack.storage.dataKey),
       contentKeyArn: arn(stack.storage.contentKey),
       secretsKeyArn: arn(stack.storage.secretsKey),
+      userPoolArn: arn(stack.auth.userPool),
     },
   };
 };

@@ -81,7 +81,7 @@ describe('the AWS call log', () => {
     let clients = 0;
     for (const file of files(path.resolve('lambdas'))) {
       const source = readFileSync(file, 'utf8');
-      for (const match of source.matchAll(/new (\w+Client)\(/g)) {
+      for (const match of source.matchAll(/new ([\w.]+Client)\(/g)) {
         clients++;
         if (!source.slice(0, match.index).endsWith('recordAwsCalls(')) unrecorded.push(`${path.relative(process.cwd(), file)}: ${match[1]}`);
       }

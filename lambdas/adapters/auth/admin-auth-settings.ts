@@ -18,6 +18,7 @@ import * as z from 'zod/mini';
 import '../../http/zod.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../logger.ts';
+import { recordAwsCalls } from '../aws/call-log.ts';
 
 /** The user pool and the admin panel's app client. */
 export interface AdminAuthSettings {
@@ -101,7 +102,7 @@ export const createAdminAuthSettings = (options: AdminAuthSettingsOptions): Admi
     try {
       // Loaded on first use: only the admin function reads the parameter, and the other bundles leave the client out.
       const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-      client ??= new SSMClient(options.clientConfig ?? {});
+      client ??= recordAwsCalls(new SSMClient(options.clientConfig ?? {}));
       const { Parameter } = await client.send(new GetParameterCommand({ Name: parameterName }));
       const settings = parseAdminAuthSettings(Parameter?.Value, parameterName);
       cached = { settings, expires: now() + ttl };

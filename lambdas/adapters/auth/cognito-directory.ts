@@ -11,6 +11,7 @@
 import type { CognitoIdentityProviderClient, CognitoIdentityProviderClientConfig } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError, invalid } from '../../core/errors.ts';
 import type { DirectoryUser, SignInDirectory } from '../../core/ports.ts';
+import { recordAwsCalls } from '../aws/call-log.ts';
 
 export interface CognitoDirectoryOptions {
   /** The user pool, looked up when first needed (on AWS it comes from an SSM parameter). */
@@ -39,7 +40,7 @@ export const createCognitoDirectory = (options: CognitoDirectoryOptions): SignIn
   /** The SDK module (loaded on first use: only the admin function calls Cognito, the other bundles leave it out), client and pool. */
   const ready = async () => {
     const sdk = await import('@aws-sdk/client-cognito-identity-provider');
-    client ??= new sdk.CognitoIdentityProviderClient(options.clientConfig ?? {});
+    client ??= recordAwsCalls(new sdk.CognitoIdentityProviderClient(options.clientConfig ?? {}));
     return { sdk, cognito: client, UserPoolId: await options.userPoolId() };
   };
 
