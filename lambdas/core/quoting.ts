@@ -6,7 +6,7 @@
  * sharing only common words with the documents ("cost", "bike") is not answered,
  * while one naming what the documents are about is. A term the index has never
  * seen weighs as much as its rarest: it is likely what the question is about, and
- * the documents do not say it. A passage is read in its document: a question term
+ * the documents do not say it. Accents are not compared ("Temur" finds "Temür"). A passage is read in its document: a question term
  * that another retrieved passage of the same document holds (the section before,
  * the page's other half) counts for half, since the passage is about that too.
  *
@@ -93,8 +93,28 @@ const ASKING = new Set([
   'much', 'mani', 'often', 'tell', 'know', 'pleas', 'want', 'like', 'need', 'wonder', 'ani', 'anyth', 'someth', 'anyon', 'also', 'mai', 'might', 'must', 'shall', 'here', 'ok', 'okai', 'hi', 'hello', 'thank',
 ]);
 
+/** Text without its accents ("Temür" → "Temur"): visitors seldom type them where documents have them. */
+const unaccented = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '');
+
+/** The terms a quotation compares: `terms()` of the text without accents. */
+const quoteTerms = (text: string): string[] => terms(unaccented(text));
+
 /** The question's terms that can say what it is about. */
-const questionTerms = (question: string): string[] => [...new Set(terms(question))].filter((t) => !ASKING.has(t));
+const questionTerms = (question: string): string[] => [...new Set(quoteTerms(question))].filter((t) => !ASKING.has(t));
+
+/** `weights` (keyed by the question's own terms) keyed by the same terms without accents. */
+const unaccentedWeights = (question: string, weights: TermWeights): TermWeights => {
+  const out = new Map(weights);
+  for (const word of question.split(/\s+/)) {
+    const [own, plain] = [terms(word), quoteTerms(word)];
+    if (own.length !== plain.length) continue;
+    own.forEach((t, i) => {
+      const w = weights.get(t);
+      if (w !== undefined && !weights.has(plain[i]!)) out.set(plain[i]!, w);
+    });
+  }
+  return out;
+};
 
 interface Scored { readonly text: string; readonly position: number; readonly weight: number }
 
@@ -118,7 +138,8 @@ export const planQuote = (
 ): QuotePlan | null => {
   const wanted = questionTerms(question);
   if (wanted.length === 0) return null;
-  const weightOf = (t: string) => weights.get(t) ?? 1;
+  const weighed = unaccentedWeights(question, weights);
+  const weightOf = (t: string) => weighed.get(t) ?? 1;
   const weightOfAll = (ts: readonly string[]) => ts.reduce((sum, t) => sum + weightOf(t), 0);
   const total = weightOfAll(wanted);
   const heaviest = Math.max(...wanted.map(weightOf));
@@ -126,17 +147,17 @@ export const planQuote = (
 
   let best: { passage: number; coverage: number; score: number; sentences: Scored[] } | undefined;
   for (const [passage, p] of passages.entries()) {
-    const held = new Set(terms(p.text));
-    const inDocument = new Set(passages.filter((o, i) => i !== passage && p.docId !== undefined && o.docId === p.docId).flatMap((o) => terms(o.text)));
+    const held = new Set(quoteTerms(p.text));
+    const inDocument = new Set(passages.filter((o, i) => i !== passage && p.docId !== undefined && o.docId === p.docId).flatMap((o) => quoteTerms(o.text)));
     const coverage = (weightOfAll(wanted.filter((t) => held.has(t))) + SAME_DOCUMENT_SHARE * weightOfAll(wanted.filter((t) => !held.has(t) && inDocument.has(t)))) / total;
-    const labels = new Set(p.section ? terms(p.section) : []);
+    const labels = new Set(p.section ? quoteTerms(p.section) : []);
     const sentences = quotableSentences(p.text).flatMap(([s, e], position): Scored[] => {
       const text = p.text.slice(s, e).trim();
       if (isLabelLine(text, p.section)) {
-        for (const t of terms(text)) labels.add(t);
+        for (const t of quoteTerms(text)) labels.add(t);
         return [];
       }
-      const has = new Set(terms(text));
+      const has = new Set(quoteTerms(text));
       const hit = wanted.filter((t) => has.has(t));
       return hit.some(isKey) ? [{ text, position, weight: weightOfAll(hit) }] : [];
     });

@@ -77,4 +77,13 @@ describe('planning a quotation (the local answerer)', () => {
     const passage = { text: 'Its efforts were centred in the U.S. Department of State. Nothing else.' };
     expect(planQuote('Which department led the efforts?', [passage])?.sentences.map((s) => s.text)).toEqual(['Its efforts were centred in the U.S. Department of State.']);
   });
+
+  it('compares words without their accents, whichever side has them', () => {
+    const docs = ['Tugh Temür founded the Academy of the Pavilion of the Star of Literature in 1329.', 'Mongke Khan died in 1259 during a siege.'];
+    const segments = [openLexicalSegment(buildLexicalSegment(docs))];
+    const ask = (question: string) => planQuote(question, docs.map((text) => ({ text })), termIdf(segments, question))?.sentences.map((s) => s.text);
+    expect(ask('What academy did Tugh Temur found?')).toEqual([docs[0]]);
+    expect(ask('When did Möngke Khan die?')).toEqual([docs[1]]);
+  });
 });
+
