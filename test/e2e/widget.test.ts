@@ -148,6 +148,37 @@ describe('the widget on an owner’s page', () => {
     await context.close();
   });
 
+  it('numbers the sources under an answer 1, 2, 3 in the order the answer cites them, and the answer’s numbers match', async () => {
+    // As the server sent them: five passages numbered by rank, two of them from one place; the answer cites three places.
+    const earlier = {
+      messages: [{ role: 'user', text: 'Returns, shipping, bikes for children?' }, {
+        role: 'bot', state: 'done', answered: true,
+        text: 'Shipping takes three to five days [4]. Returns are free [1][9], within 30 days [1, 5]. We sell bikes for children [3].',
+        sources: [
+          { n: 1, document: 'returns.md', section: 'Returns', quote: 'Returns are free within 30 days.' },
+          { n: 2, document: 'care.md', section: 'Washing', quote: 'Wash at 30 degrees.' },
+          { n: 3, document: 'Do you sell bikes for children?', section: 'Do you sell bikes for children?', quote: 'Yes, the Kids 20.' },
+          { n: 4, document: 'shipping.md', section: 'Shipping', quote: 'Three to five days.' },
+          { n: 5, document: 'returns.md', section: 'Returns', quote: 'Free returns for 30 days.' },
+        ],
+      }],
+    };
+    const { context, page } = await visit(host().url(owner.publicId), { stored: { key: `parley:${owner.publicId}`, value: earlier } });
+    await bubble(page).click();
+    const answer = lastAnswer(page);
+    await answer.waitFor();
+    expect(await answer.locator('sup.cite').allInnerTexts()).toEqual(['1', '2', '2', '3']);
+    await answer.getByText('3 sources').click();
+    expect(await answer.locator('.src li .n').allInnerTexts()).toEqual(['1', '2', '3']);
+    const items = await answer.locator('.src li').allInnerTexts();
+    expect(items[0]).toContain('shipping.md · Shipping');
+    expect(items[1]).toContain('returns.md · Returns');
+    // A Q&A source named for its question is named once, not again as its section.
+    expect(items[2]).toContain('Do you sell bikes for children?');
+    expect(items[2]).not.toContain(' · ');
+    await context.close();
+  });
+
   it('says when an answer is a quotation of the documents, and offers a person with no source when nothing answers', async () => {
     // No model: Parley's own answerer quotes the documents.
     const local = await newOwner(platform());

@@ -1,7 +1,8 @@
 /** The conversation's pieces: questions, answers with their sources and actions, suggestions, errors. */
 import type { Source } from './api.ts';
 import { h, icon, present } from './dom.ts';
-import { citedNumbers, safeHref } from './markdown.ts';
+import { numberSources } from './citations.ts';
+import { safeHref } from './markdown.ts';
 import { renderMarkdown } from './markdown-dom.ts';
 import type { SavedMessage } from './storage.ts';
 
@@ -13,19 +14,6 @@ export interface AnswerActions {
 }
 
 export const questionView = (text: string): HTMLElement => h('div', { class: 'm user' }, h('div', { class: 'b' }, text));
-
-/** The passages an answer cites (all of them if it cites none), each place named once; none under an answer that declined. */
-const shownSources = (msg: SavedMessage): Source[] => {
-  if (msg.state === 'done' && !msg.answered) return [];
-  const all = Array.isArray(msg.sources) ? msg.sources : [];
-  const cited = new Set(citedNumbers(msg.text));
-  if (msg.state === 'stopped') return all.filter((s) => cited.has(s.n));
-  const seen = new Set<string>();
-  return (cited.size ? all.filter((s) => cited.has(s.n)) : all).filter((s) => {
-    const key = `${s.document}|${s.section}|${s.page}|${s.url}`;
-    return !seen.has(key) && !!seen.add(key);
-  });
-};
 
 /** The passage as a quote: without Markdown heading marks, or the section's own heading repeated. */
 const quoteOf = (s: Source): string => {
@@ -67,10 +55,12 @@ export const answerView = (msg: SavedMessage, actions: AnswerActions) => {
   };
 
   function update(): void {
+    // Numbered as the answer first cites them, so the text's numbers and the list's agree while it streams and after.
+    const numbered = numberSources(msg);
     body.replaceChildren(
       ...(msg.state === 'streaming' && !msg.text
         ? [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i'))]
-        : renderMarkdown(msg.text)),
+        : renderMarkdown(msg.text, numbered.shown)),
     );
     const ended = msg.state !== 'streaming';
     thumbs.length = 0;
@@ -81,7 +71,7 @@ export const answerView = (msg: SavedMessage, actions: AnswerActions) => {
       msg.state === 'stopped' && h('p', { class: 'note' }, 'Stopped.'),
       // The visitor can tell the documents' own words from a model's.
       ended && msg.answered && msg.quoted && h('p', { class: 'note quoted' }, 'Quoted word for word from this site’s documents.'),
-      ended && sourcesView(shownSources(msg)),
+      ended && sourcesView(numbered.sources),
       (rated || offer) && h('div', { class: 'acts' },
         rated && rateButton('up', 'Helpful'),
         rated && rateButton('down', 'Not helpful'),
