@@ -50,6 +50,19 @@ describe('chunking', () => {
     expect(chunkDocument(parseText('# A\n## B\n', 'h.md', true))).toEqual([]);
   });
 
+  it('drops heading-only chunks among many sections in linear time', () => {
+    // 100,000 sections of one line, as a CSV's rows are, each after a heading of its own (every tenth without text).
+    const parts = Array.from({ length: 100_000 }, (_, i) => (i % 10 === 9 ? `# Empty ${i}` : `# Row ${i}\n\nModel ${i}; price ${i} EUR.`));
+    const doc = parseText(parts.join('\n\n'), 'rows.md', true);
+    const t = performance.now();
+    const chunks = chunkDocument(doc);
+    expect(performance.now() - t).toBeLessThan(5_000);
+    expect(chunks).toHaveLength(90_000);
+    expect(chunks.some((c) => c.text.startsWith('# Empty'))).toBe(false);
+    expect(chunks[8]).toMatchObject({ section: 'Row 8', text: '# Row 8\n\nModel 8; price 8 EUR.' });
+    expect(chunks[9]).toMatchObject({ section: 'Row 10' });
+  });
+
   it('starts a new chunk on a new page, so each cites one page', () => {
     const text = 'Page one text.\n\nPage two text.';
     const doc = { title: 't', text, blocks: [
