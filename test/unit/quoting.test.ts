@@ -85,5 +85,37 @@ describe('planning a quotation (the local answerer)', () => {
     expect(ask('What academy did Tugh Temur found?')).toEqual([docs[0]]);
     expect(ask('When did Möngke Khan die?')).toEqual([docs[1]]);
   });
+
+  it('completes the best sentence with the next one when it refers back and shares a question term', () => {
+    const passage = {
+      text: 'Another role of the immune system is to identify and eliminate tumors. This is called immune surveillance. It was named in 1957. Tumors can also evade it.',
+    };
+    // "called" and "immune" are common words of this bot: the sentence is no follower of its own.
+    const weights = new Map([['process', 3], ['immun', 1], ['system', 1], ['identifi', 3], ['tumor', 4], ['call', 1]]);
+    const said = planQuote('What is the process by which the immune system identifies tumors called?', [passage], weights)?.sentences.map((s) => s.text);
+    expect(said).toContain('This is called immune surveillance.');
+    // "It was named in 1957." refers back too, but to the sentence before it, and shares no question term.
+    expect(said).not.toContain('It was named in 1957.');
+    expect(said![0]).toBe('Another role of the immune system is to identify and eliminate tumors.');
+    // Right after the best sentence, a sentence that refers back but shares no question term is not said.
+    const other = { text: 'The immune system can identify tumors by their antigens. It was named in 1957.' };
+    expect(planQuote('How does the immune system identify tumors?', [other], weights)?.sentences.map((s) => s.text)).toEqual(['The immune system can identify tumors by their antigens.']);
+  });
+
+  it('quotes the better-ranked of two nearly equal passages', () => {
+    const weights = new Map([['shop', 3], ['open', 3], ['sundai', 3], ['earli', 0.2]]);
+    const first = { text: 'The shop is open on Sundays.' };
+    const second = { text: 'The shop is open early on Sundays.' };
+    expect(planQuote('Is the shop open early on Sundays?', [first, second], weights)?.passage).toBe(0);
+    // A clearly better passage wins from further down.
+    expect(planQuote('Is the shop open early on Sundays?', [first, second], new Map([...weights, ['earli', 3]]))?.passage).toBe(1);
+  });
+
+  it('does not count the words that ask for a kind or type as what the question is about', () => {
+    const passage = { text: 'It has a 500 Wh battery.' };
+    for (const question of ['What kind of battery is it?', 'What type of battery is it?', 'What sort of battery is it?']) {
+      expect(planQuote(question, [passage])?.sentences.map((s) => s.text)).toEqual(['It has a 500 Wh battery.']);
+    }
+  });
 });
 
