@@ -1,8 +1,12 @@
 /**
- * The local stand-in for the ingest queue: each ObjectCreated notification is
- * delivered to the ingest handler as an SQS event; a message the handler reports
- * as failed is redelivered with backoff, and after `maxReceiveCount` deliveries
- * it goes to the dead-letter list, as SQS with a redrive policy does.
+ * The local stand-in for the ingest queue: each message (an ObjectCreated
+ * notification, a re-ingest, a crawl part) is delivered to the ingest handler as
+ * an SQS event of its own, one message a batch as on AWS, with a Lambda context
+ * whose remaining time counts down from the function's timeout. A message the
+ * handler reports as failed, or that is not handled within the timeout (Lambda
+ * would stop the function), is redelivered with backoff, and after
+ * `INGEST_MAX_RECEIVE_COUNT` deliveries it goes to the dead-letter list, as SQS
+ * with a redrive policy does.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
@@ -32,20 +36,42 @@ const keyOf = (body: string): string => {
   }
 };
 
-export const createIngestQueue = (handler: IngestHandler, region: string, onError: (message: string, err: unknown) => void, retryDelayMs = 200): IngestQueue => {
+export interface IngestQueueOptions {
+  /** Pause before the n-th redelivery: n times this. @default 200 */
+  readonly retryDelayMs?: number;
+  /** The function's timeout (tests run long work at a reduced time scale). @default INGEST_TIMEOUT_SECONDS */
+  readonly timeoutMs?: number;
+}
+
+export const createIngestQueue = (handler: IngestHandler, region: string, onError: (message: string, err: unknown) => void, options: IngestQueueOptions = {}): IngestQueue => {
+  const { retryDelayMs = 200, timeoutMs = INGEST_TIMEOUT_SECONDS * 1000 } = options;
   const pending = new Set<Promise<void>>();
   const deadLetters: Array<{ key: string; receiveCount: number }> = [];
 
+  /** One invocation; false when it failed or ran out of time (its late result then counts for nothing, as on Lambda). */
+  const invoke = async (body: string, receive: number): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), timeoutMs);
+    });
+    try {
+      const out = await Promise.race([runAsFunction('ingest', () => handler(toSqsEvent(body, receive, region), lambdaContext('ingest', timeoutMs))), timedOut]);
+      if (out === 'timed out') {
+        onError('ingest handler timed out', new Error(`no answer within ${timeoutMs} ms`));
+        return false;
+      }
+      return out.batchItemFailures.length === 0;
+    } catch (err) {
+      onError('ingest handler threw', err);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const deliver = async (body: string) => {
     for (let receive = 1; receive <= INGEST_MAX_RECEIVE_COUNT; receive++) {
-      let failed: boolean;
-      try {
-        const out = await runAsFunction('ingest', () => handler(toSqsEvent(body, receive, region), lambdaContext('ingest', INGEST_TIMEOUT_SECONDS * 1000)));
-        failed = out.batchItemFailures.length > 0;
-      } catch (err) {
-        onError('ingest handler threw', err);
-        failed = true;
-      }
+      const failed = !(await invoke(body, receive));
       if (!failed) return;
       if (receive < INGEST_MAX_RECEIVE_COUNT) await new Promise((r) => setTimeout(r, retryDelayMs * receive));
     }

@@ -19,7 +19,7 @@ import type { FunctionName } from '../../lambdas/http/routes.ts';
 import { startLocalCognito, type LocalCognito, type LocalInvitation } from './cognito-local.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-server.ts';
-import { createIngestQueue, type IngestQueue } from './ingest-queue.ts';
+import { createIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue.ts';
 import { loadHandlers, type LocalFunction } from './handler-modules.ts';
 import { installLambdaGlobals, lambdaContext } from './lambda-runtime.ts';
 import { createLocalIdentity, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIdentity } from './local-identity.ts';
@@ -68,6 +68,8 @@ export interface PlatformOptions {
    * with them, as S3 accepts STS sessions.
    */
   readonly sessionSecret?: SessionSecret;
+  /** The local ingest queue's timings (tests run long work at a reduced time scale). */
+  readonly ingest?: IngestQueueOptions;
 }
 
 export interface Platform {
@@ -192,7 +194,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       'widget-api': loaded.handlers['widget-api'],
       'chat-stream': loaded.handlers['chat-stream'],
     };
-    const queue = createIngestQueue(loaded.handlers.ingest as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>, REGION, onError);
+    const queue = createIngestQueue(loaded.handlers.ingest as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>, REGION, onError, opts.ingest);
     queueRef.current = queue;
     stops.push(() => queue.idle());
     const sweeper = loaded.handlers.sweeper as (e: unknown, c: unknown) => Promise<unknown>;

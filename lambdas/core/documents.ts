@@ -3,6 +3,7 @@ import { requireRole } from './accounts.ts';
 import { answeringRun, withdrawDocument } from './bot-index.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { settleOverdue } from './processing-deadline.ts';
+import { crawlStepKey, firstCrawlStep } from './website.ts';
 import { getBot } from './bots.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
@@ -145,10 +146,13 @@ export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId:
   const doc = await getDocument(deps, tenant, botId, docId);
   if (doc.status === 'awaiting_upload') throw new AppError('conflict', 'This document has no file yet: upload it first.');
   // Forgetting the hash makes ingestion do the work even when the content is unchanged.
-  const now = deps.clock.now().toISOString();
-  await deps.documents.update(tenant, botId, docId, { status: 'processing', processingSince: now, sha256: undefined, updatedAt: now });
-  // A website source is crawled again; a file is read again from its sealed copy.
-  if (doc.source === 'website') await deps.ingestTrigger.requestCrawl(tenant, botId, docId);
+  const now = deps.clock.now();
+  // A website source is crawled again (a new crawl: parts of an earlier one are then stale); a file is read again from its sealed copy.
+  const step = doc.source === 'website' ? firstCrawlStep(now) : undefined;
+  await deps.documents.update(tenant, botId, docId, {
+    status: 'processing', processingSince: now.toISOString(), sha256: undefined, updatedAt: now.toISOString(), ...(step ? { crawlStep: crawlStepKey(step) } : {}),
+  });
+  if (step) await deps.ingestTrigger.requestCrawl(tenant, botId, docId, step);
   else await deps.ingestTrigger.requestIngest(tenant, documentPath(doc));
   return { ...doc, status: 'processing' };
 };

@@ -21,7 +21,9 @@ import { parseDocumentObjectKey, tenantForSystem, type TenantContext } from './t
 export type IngestOutcome =
   | { readonly outcome: 'ready'; readonly chunkCount: number }
   | { readonly outcome: 'failed'; readonly reason: string }
-  | { readonly outcome: 'ignored'; readonly reason: string };
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  /** A crawl part that queued the next one. */
+  | { readonly outcome: 'continued'; readonly part: number };
 
 /** Text given to the embedder: the title and section give a passage its context. */
 export const embeddingText = (title: string, section: string, text: string): string =>

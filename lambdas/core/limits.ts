@@ -54,6 +54,8 @@ export const PROCESSING_DEADLINE_MINUTES = 2 * 60;
 /** Pages a website source keeps: the default, and the most an owner may ask for. */
 export const DEFAULT_CRAWL_PAGES = 50;
 export const MAX_CRAWL_PAGES = 200;
+/** Longest a crawl may take, across its parts; then it keeps the pages it has (the rest: "time limit reached"). */
+export const MAX_CRAWL_MINUTES = 60;
 
 /** Memory a warm function may hold for opened index segments, across all bots (LRU). */
 export const INDEX_CACHE_BYTES = 256 * 1024 * 1024;

@@ -131,6 +131,8 @@ export interface DocumentRecord {
   readonly site?: { readonly url: string; readonly maxPages: number };
   /** Website sources: crawl progress, updated while it runs. */
   readonly crawl?: CrawlProgress;
+  /** Website sources: the crawl part due next, `<run>:<part>`; any other part's message is stale or a duplicate. */
+  readonly crawlStep?: string;
   /** Declared size in bytes; the upload URL is signed for exactly this size. */
   readonly size: number;
   readonly status: DocumentStatus;

@@ -69,7 +69,13 @@ export interface BotRepository {
 }
 
 export type DocumentPatch = Partial<Pick<DocumentRecord,
-  'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount' | 'indexedRun' | 'embeddedWith' | 'crawl' | 'processingSince'>>;
+  'status' | 'error' | 'chunkCount' | 'updatedAt' | 'personalData' | 'sha256' | 'pageCount' | 'indexedRun' | 'embeddedWith' | 'crawl' | 'processingSince' | 'crawlStep'>>;
+
+/** One part of one crawl: the crawl's run id and the part's number (0 first). */
+export interface CrawlStep {
+  readonly run: string;
+  readonly part: number;
+}
 
 export interface DocumentRepository {
   create(tenant: TenantContext, doc: DocumentRecord): Promise<void>;
@@ -77,9 +83,10 @@ export interface DocumentRepository {
   list(tenant: TenantContext, botId: string): Promise<DocumentRecord[]>;
   /**
    * Applies `patch` if the document still exists (never resurrects a deleted one) and,
-   * with `ifIndexedRun`, if its indexed run is still that one (null: none); returns whether it did.
+   * with `ifIndexedRun`, if its indexed run is still that one (null: none), with `ifCrawlStep`,
+   * if its crawl is still at that step; returns whether it did.
    */
-  update(tenant: TenantContext, botId: string, docId: string, patch: DocumentPatch, options?: { ifIndexedRun: string | null }): Promise<boolean>;
+  update(tenant: TenantContext, botId: string, docId: string, patch: DocumentPatch, options?: { ifIndexedRun: string | null } | { ifCrawlStep: string }): Promise<boolean>;
   delete(tenant: TenantContext, botId: string, docId: string): Promise<void>;
   /** The document that last indexed content with this SHA-256, if any: a hint, to be checked against the document. */
   contentHolder(tenant: TenantContext, botId: string, sha256: string): Promise<string | null>;
@@ -184,11 +191,28 @@ export interface CrawledPage {
   readonly html: string;
 }
 
-/** Crawls one website politely (robots.txt, same site, limits), every request through the egress guard. */
+/** What a crawl part asks of the crawler. */
+export interface CrawlPartOptions {
+  readonly maxPages: number;
+  readonly onProgress?: (progress: CrawlProgress) => void;
+  /** The `paused` state of the part before, to go on from. */
+  readonly resume?: string | undefined;
+  /** Time this part may take to start requests; past it the crawl pauses. */
+  readonly budgetMs?: number | undefined;
+  /** Longest the whole crawl may take, across parts; then it keeps what it has. */
+  readonly maxDurationMs?: number | undefined;
+}
+
+/**
+ * Crawls one website politely (robots.txt, same site, limits), every request through
+ * the egress guard, in parts: a crawl that does not finish within its budget returns
+ * `paused`, an opaque state (tenant data: store it sealed) to resume from.
+ */
 export interface SiteCrawler {
-  crawl(start: string, options: { maxPages: number; onProgress?: (progress: CrawlProgress) => void }): Promise<{
+  crawl(start: string, options: CrawlPartOptions): Promise<{
     pages: CrawledPage[];
     skipped: ReadonlyArray<{ url: string; reason: string }>;
+    paused?: string;
   }>;
 }
 
@@ -241,7 +265,7 @@ export interface ChatModels {
 }
 
 /** What a sealed blob holds; part of its authenticated data, so a blob cannot be moved between purposes. */
-export type ContentPurpose = 'chunk' | 'document' | 'vector-page' | 'conversation' | 'contact';
+export type ContentPurpose = 'chunk' | 'document' | 'vector-page' | 'conversation' | 'contact' | 'crawl';
 
 /**
  * Tenant content at rest, sealed under the account's own data key (crypto-shredding):
@@ -334,8 +358,8 @@ export interface AuditLog {
 /** Puts a document back on the ingest queue (re-ingest). `path` is relative to the account prefix. */
 export interface IngestTrigger {
   requestIngest(tenant: TenantContext, path: string): Promise<void>;
-  /** Queues a crawl of a website source. */
-  requestCrawl(tenant: TenantContext, botId: string, docId: string): Promise<void>;
+  /** Queues a part of a crawl of a website source: the first, or the next one (`part`) of crawl `run`. */
+  requestCrawl(tenant: TenantContext, botId: string, docId: string, step: CrawlStep): Promise<void>;
   /** Queues the building of an account export. */
   requestExport(tenant: TenantContext, exportId: string): Promise<void>;
 }

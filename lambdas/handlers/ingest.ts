@@ -1,13 +1,15 @@
 /**
  * The ingest function: SQS messages carrying S3 ObjectCreated notifications
- * (uploads and re-ingests) or website crawls. Reports partial batch failures,
+ * (uploads and re-ingests) or parts of website crawls, each part given the
+ * invocation's remaining time. Reports partial batch failures,
  * so only failed messages are retried (and reach the dead-letter queue after
  * their retries, the document marked failed on the last one).
  */
-import type { S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestUploadedObject, markIngestGaveUp, type DocumentRef, type IngestOutcome } from '../core/ingestion.ts';
 import { isId } from '../core/ids.ts';
-import { INGEST_MAX_RECEIVE_COUNT } from '../core/limits.ts';
+import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../core/limits.ts';
+import type { CrawlStep } from '../core/ports.ts';
 import { parseDocumentObjectKey } from '../core/tenancy.ts';
 import { crawlWebsiteSource } from '../core/website.ts';
 import type { CrawlMessage, ExportMessage } from '../adapters/sqs/ingest-trigger.ts';
@@ -24,9 +26,13 @@ const { deps, logger } = getRuntime();
 const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
 /** The work a message asks for; `ref` is the document it is about (none for an export). */
-type Job = { readonly ref: DocumentRef | null; readonly run: () => Promise<IngestOutcome> };
+type Job = { readonly ref: DocumentRef | null; readonly run: (time: { remainingMs: number }) => Promise<IngestOutcome> };
 
-/** The work a message asks for: a crawl, or one ingest per object in a notification. */
+/** The part of a crawl a message names; none in messages from before crawls had parts. */
+const crawlStepOf = (message: Partial<CrawlMessage>): CrawlStep | undefined =>
+  isId(message.run) && Number.isSafeInteger(message.part) && message.part! >= 0 ? { run: message.run, part: message.part! } : undefined;
+
+/** The work a message asks for: a crawl part, or one ingest per object in a notification. */
 const jobsOf = (body: string): Job[] => {
   const message = JSON.parse(body) as Partial<S3Event> & (Partial<CrawlMessage> | Partial<ExportMessage>);
   if (message.parley === 'export') {
@@ -41,7 +47,8 @@ const jobsOf = (body: string): Job[] => {
     const { accountId, botId, docId } = message as Partial<CrawlMessage>;
     if (!isId(accountId) || !isId(botId) || !isId(docId)) return [];
     const ref = { accountId, botId, docId };
-    return [{ ref, run: () => crawlWebsiteSource(deps, ref) }];
+    const step = crawlStepOf(message);
+    return [{ ref, run: (time) => crawlWebsiteSource(deps, ref, step, time) }];
   }
   return (message.Records ?? []).flatMap((s3) => {
     const key = decodeKey(s3.s3.object.key);
@@ -50,14 +57,18 @@ const jobsOf = (body: string): Job[] => {
   });
 };
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+/** Time left in this invocation: the Lambda context's, or the whole timeout when called without one. */
+const remainingMs = (context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number =>
+  context?.getRemainingTimeInMillis() ?? INGEST_TIMEOUT_SECONDS * 1000;
+
+export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     let jobs: Job[] = [];
     try {
       jobs = jobsOf(record.body);
       for (const job of jobs) {
-        const result = await job.run();
+        const result = await job.run({ remainingMs: remainingMs(context) });
         logger.info('ingest', { messageId: record.messageId, ...(job.ref ? { docId: job.ref.docId } : {}), ...result });
       }
     } catch (err) {

@@ -256,6 +256,47 @@ describe('crawlSite', () => {
     expect(h.requested.every((url) => url.startsWith(`${origin}/`))).toBe(true);
   });
 
+  /** A harness whose sleeps move a virtual clock instead of waiting. */
+  const timed = () => {
+    const h = harness();
+    let t = 1_000_000;
+    return { ...h, now: () => t, sleep: (ms: number) => { h.sleeps.push(ms); t += ms; return Promise.resolve(); } };
+  };
+
+  it('pauses before a request that would start past stopAt, and goes on from its saved state as if it never stopped', async () => {
+    const whole = timed();
+    const once = await crawlSite({ start: `${origin}/`, fetch: whole.fetch, sleep: whole.sleep, now: whole.now });
+
+    const parted = timed();
+    let parts = 0;
+    let result = await crawlSite({ start: `${origin}/`, fetch: parted.fetch, sleep: parted.sleep, now: parted.now, stopAt: parted.now() + 3_500 });
+    while (result.paused) {
+      parts += 1;
+      // What a part leaves must survive being stored as JSON.
+      const resume = JSON.parse(JSON.stringify(result.paused)) as typeof result.paused;
+      expect(resume.queue.length + resume.sitemaps.length).toBeGreaterThan(0);
+      result = await crawlSite({ start: `${origin}/`, fetch: parted.fetch, sleep: parted.sleep, now: parted.now, resume, stopAt: parted.now() + 3_500 });
+    }
+    expect(parts).toBeGreaterThanOrEqual(3);
+    expect(result.pages).toEqual(once.pages);
+    expect(result.skipped).toEqual(once.skipped);
+    // The same requests in the same order, robots.txt once, and the Crawl-delay kept between parts.
+    expect(parted.requested).toEqual(whole.requested);
+    expect(parted.sleeps).toEqual(whole.sleeps);
+  });
+
+  it('keeps what it has when the whole crawl reaches maxDurationMs, across parts', async () => {
+    const h = timed();
+    const first = await crawlSite({ start: `${origin}/`, fetch: h.fetch, sleep: h.sleep, now: h.now, stopAt: h.now() + 2_500, maxDurationMs: 4_500 });
+    expect(first.paused).toBeDefined();
+    const result = await crawlSite({ start: `${origin}/`, fetch: h.fetch, sleep: h.sleep, now: h.now, resume: first.paused, maxDurationMs: 4_500 });
+    expect(result.paused).toBeUndefined();
+    expect(result.pages.length).toBeGreaterThan(0);
+    expect(result.pages.length).toBeLessThan(7);
+    expect(result.skipped.some((s) => s.reason === SKIP.timeLimit)).toBe(true);
+    expect(h.requested.length).toBeLessThanOrEqual(6); // robots.txt, the sitemap and pages, one a second for 4.5 s
+  });
+
   it('refuses a start URL that is not http(s), and stops on abort', async () => {
     const h = harness();
     await expect(crawlSite({ start: 'ftp://example.test/', fetch: h.fetch })).rejects.toThrow(/http/);

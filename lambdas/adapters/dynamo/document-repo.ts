@@ -48,7 +48,9 @@ export const createDocumentRepository = (tables: Tables, table: string): Documen
   },
 
   async update(tenant, botId, docId, patch, options) {
-    const expect = options ? { attribute: 'indexedRun', value: options.ifIndexedRun } : undefined;
+    const expect = !options ? undefined
+      : 'ifCrawlStep' in options ? { attribute: 'crawlStep', value: options.ifCrawlStep }
+        : { attribute: 'indexedRun', value: options.ifIndexedRun };
     return updateExisting(tables.tenant(tenant), table, documentKey(tenant, botId, docId), storedPatch(patch), expect);
   },
 

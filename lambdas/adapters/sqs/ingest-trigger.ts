@@ -15,12 +15,14 @@ export interface ExportMessage {
   readonly exportId: string;
 }
 
-/** A queued website crawl. */
+/** A queued part of a website crawl (`run` and `part` absent: a message from before crawls had parts). */
 export interface CrawlMessage {
   readonly parley: 'crawl';
   readonly accountId: string;
   readonly botId: string;
   readonly docId: string;
+  readonly run?: string;
+  readonly part?: number;
 }
 
 export interface IngestTriggerOptions {
@@ -55,8 +57,8 @@ export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger =
       await send(notification);
     },
 
-    async requestCrawl(tenant, botId, docId) {
-      const message: CrawlMessage = { parley: 'crawl', accountId: tenant.accountId, botId, docId };
+    async requestCrawl(tenant, botId, docId, step) {
+      const message: CrawlMessage = { parley: 'crawl', accountId: tenant.accountId, botId, docId, run: step.run, part: step.part };
       await send(message);
     },
 

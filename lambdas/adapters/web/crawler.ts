@@ -37,6 +37,14 @@ export interface CrawlOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onProgress?: (progress: CrawlProgress) => void;
   readonly signal?: AbortSignal;
+  /** Where an earlier part of this crawl stopped (its `paused` state). */
+  readonly resume?: CrawlState | undefined;
+  /** Epoch ms: no request begins at or after it; the crawl returns `paused` instead. */
+  readonly stopAt?: number | undefined;
+  /** Longest the whole crawl may take, across parts; then it keeps what it has. */
+  readonly maxDurationMs?: number | undefined;
+  /** The clock `stopAt` and `maxDurationMs` are read on. @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface CrawledPage {
@@ -53,11 +61,17 @@ export interface SkippedUrl {
 export interface CrawlResult {
   readonly pages: CrawledPage[];
   readonly skipped: SkippedUrl[];
+  /** Set when the crawl stopped at `stopAt` before it finished: resume from it. */
+  readonly paused?: CrawlState;
 }
 
 const MAX_REDIRECTS = 5;
 const MAX_CRAWL_DELAY_MS = 5_000;
 const MAX_SITEMAP_URLS = 10_000;
+/** Sitemaps read per crawl (a sitemap index may name thousands). */
+const MAX_SITEMAPS = 50;
+/** Addresses a crawl keeps track of; links past it are not followed. */
+const MAX_KNOWN_URLS = 20_000;
 
 export const SKIP = {
   robots: 'disallowed by robots.txt',
@@ -70,6 +84,7 @@ export const SKIP = {
   duplicate: 'same page as another address (canonical)',
   pageLimit: 'page limit reached',
   totalLimit: 'total size limit reached',
+  timeLimit: 'time limit reached',
 } as const;
 
 const httpStatus = (status: number): string => `the server answered ${status}`;
@@ -91,7 +106,37 @@ export function decodeText(bytes: Uint8Array, contentType: string | null): strin
   }
 }
 
-/** Crawls the site at `start`. Throws `invalid_request` for a start URL that is not http(s), and the signal's reason on abort. */
+/**
+ * Where a crawl stands between two parts: everything it needs to go on (robots.txt's
+ * text, the sitemaps and pages still to fetch, what it has seen and kept) and what it
+ * has so far. Plain JSON; tenant data (URLs, pages), to be stored sealed.
+ */
+export interface CrawlState {
+  readonly version: 1;
+  readonly start: string;
+  /** When the crawl began (epoch ms): `maxDurationMs` counts from here, across parts. */
+  readonly startedAt: number;
+  /** robots.txt as read ('' when the site has none). */
+  readonly robots: string;
+  readonly pause: number;
+  readonly sitemaps: Array<{ url: string; depth: number }>;
+  readonly sitemapsRead: number;
+  readonly queue: string[];
+  readonly seen: string[];
+  readonly kept: string[];
+  readonly pages: CrawledPage[];
+  readonly skipped: SkippedUrl[];
+  readonly requests: number;
+  readonly pageFetches: number;
+  readonly totalBytes: number;
+}
+
+/**
+ * Crawls the site at `start`, or goes on from `resume`. Stops early, returning its
+ * state as `paused`, before a request that would begin at or after `stopAt`.
+ * Throws `invalid_request` for a start URL that is not http(s), and the signal's
+ * reason on abort.
+ */
 export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
   const {
     fetch: guardedFetch,
@@ -100,32 +145,43 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
     maxTotalBytes = 20 * 1024 * 1024,
     delayMs = 500,
     sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    now = Date.now,
     onProgress,
     signal,
+    resume,
+    stopAt,
+    maxDurationMs,
   } = options;
-  const start = normalise(options.start);
+  const start = normalise(resume?.start ?? options.start);
   if (!start) throw invalid('The website address must be an http(s) URL');
   const origin = new URL(start).origin;
   const sameSite = (url: string): boolean => URL.parse(url)?.origin === origin;
 
-  const pages: CrawledPage[] = [];
-  const skipped: SkippedUrl[] = [];
-  const queue: string[] = [];
-  const seen = new Set<string>();
-  let requests = 0;
-  let pageFetches = 0;
-  let totalBytes = 0;
-  let pause = delayMs;
+  const startedAt = resume?.startedAt ?? now();
+  const pages: CrawledPage[] = [...(resume?.pages ?? [])];
+  const skipped: SkippedUrl[] = [...(resume?.skipped ?? [])];
+  const sitemaps: Array<{ url: string; depth: number }> = [...(resume?.sitemaps ?? [])];
+  const queue: string[] = [...(resume?.queue ?? [])];
+  const seen = new Set<string>(resume?.seen);
+  const kept = new Set<string>(resume?.kept);
+  let sitemapsRead = resume?.sitemapsRead ?? 0;
+  let requests = resume?.requests ?? 0;
+  let pageFetches = resume?.pageFetches ?? 0;
+  let totalBytes = resume?.totalBytes ?? 0;
+  let pause = resume?.pause ?? delayMs;
+  let robotsText = resume?.robots ?? '';
   let stopReason: string | undefined;
 
   const enqueue = (url: string | undefined): void => {
-    if (url === undefined || !sameSite(url) || seen.has(url)) return;
+    if (url === undefined || !sameSite(url) || seen.has(url) || seen.size >= MAX_KNOWN_URLS) return;
     seen.add(url);
     queue.push(url);
   };
   const skip = (url: string, reason: string): void => {
     skipped.push({ url, reason });
   };
+
+  let robots: RobotsRules | undefined = resume ? parseRobots(robotsText) : undefined;
 
   /** One request, after the pause, following same-site redirects itself. */
   const get = async (url: string): Promise<{ response: Response; url: string } | { skip: string }> => {
@@ -196,32 +252,49 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
     }
   };
 
-  // robots.txt first: 4xx allows everything, 5xx or no answer stops the crawl.
-  let robots: RobotsRules | undefined;
-  try {
-    const answer = await get(`${origin}/robots.txt`);
-    if ('skip' in answer) robots = parseRobots('');
-    else if (answer.response.status >= 500) stopReason = SKIP.robotsUnreadable;
-    else if (answer.response.status >= 400) {
-      await answer.response.body?.cancel();
-      robots = parseRobots('');
-    } else robots = parseRobots(await readBody(answer.response));
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    stopReason = blockedReason(error) ?? SKIP.robotsUnreadable;
+  if (!resume) {
+    // robots.txt first: 4xx allows everything, 5xx or no answer stops the crawl.
+    try {
+      const answer = await get(`${origin}/robots.txt`);
+      if ('skip' in answer) robots = parseRobots('');
+      else if (answer.response.status >= 500) stopReason = SKIP.robotsUnreadable;
+      else if (answer.response.status >= 400) {
+        await answer.response.body?.cancel();
+        robots = parseRobots('');
+      } else {
+        robotsText = await readBody(answer.response);
+        robots = parseRobots(robotsText);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      stopReason = blockedReason(error) ?? SKIP.robotsUnreadable;
+    }
+    if (!robots || stopReason) {
+      skip(start, stopReason ?? SKIP.robotsUnreadable);
+      return { pages, skipped };
+    }
+    if (robots.crawlDelaySeconds !== undefined) {
+      pause = Math.max(delayMs, Math.min(robots.crawlDelaySeconds * 1000, MAX_CRAWL_DELAY_MS));
+    }
+    // Seeds: a sitemap start URL alone, else the start page and every sitemap we know of.
+    if (/\.xml(\.gz)?$/i.test(new URL(start).pathname)) {
+      sitemaps.push({ url: start, depth: 0 });
+    } else {
+      enqueue(start);
+      const sitemapUrls = new Set([`${origin}/sitemap.xml`]);
+      for (const entry of robots.sitemaps) {
+        const url = normalise(entry, origin);
+        if (url) sitemapUrls.add(url);
+      }
+      for (const url of sitemapUrls) sitemaps.push({ url, depth: 0 });
+    }
   }
-  if (!robots || stopReason) {
-    skip(start, stopReason ?? SKIP.robotsUnreadable);
-    return { pages, skipped };
-  }
-  const rules = robots;
-  if (rules.crawlDelaySeconds !== undefined) {
-    pause = Math.max(delayMs, Math.min(rules.crawlDelaySeconds * 1000, MAX_CRAWL_DELAY_MS));
-  }
+  const rules = robots!;
 
-  // Seeds: a sitemap start URL alone, else the start page and every sitemap we know of.
-  const fetchSitemap = async (url: string, depth: number): Promise<void> => {
-    if (!sameSite(url) || !rules.isAllowed(pathOf(url))) return;
+  /** Reads one sitemap: its pages join the queue, an index's sitemaps (one level deep) the sitemaps. */
+  const readOneSitemap = async ({ url, depth }: { url: string; depth: number }): Promise<void> => {
+    if (!sameSite(url) || !rules.isAllowed(pathOf(url)) || sitemapsRead >= MAX_SITEMAPS) return;
+    sitemapsRead += 1;
     let text: string;
     try {
       const answer = await get(url);
@@ -236,75 +309,55 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
       return;
     }
     const { locs, isIndex } = parseSitemap(text);
+    const children: Array<{ url: string; depth: number }> = [];
     for (const loc of locs.slice(0, MAX_SITEMAP_URLS)) {
       const target = normalise(loc, url);
       if (!target) continue;
       if (isIndex) {
-        if (depth === 0) await fetchSitemap(target, 1);
+        if (depth === 0) children.push({ url: target, depth: 1 });
       } else enqueue(target);
     }
+    // An index's sitemaps are read next, in their order, before any other.
+    sitemaps.unshift(...children);
   };
-  if (/\.xml(\.gz)?$/i.test(new URL(start).pathname)) {
-    await fetchSitemap(start, 0);
-  } else {
-    enqueue(start);
-    const sitemapUrls = new Set([`${origin}/sitemap.xml`]);
-    for (const entry of rules.sitemaps) {
-      const url = normalise(entry, origin);
-      if (url) sitemapUrls.add(url);
-    }
-    for (const url of sitemapUrls) await fetchSitemap(url, 0);
-  }
 
-  const report = (): void => onProgress?.({ fetched: pageFetches, queued: queue.length, skipped: skipped.length });
-  const kept = new Set<string>();
-
-  while (queue.length) {
-    if (pages.length >= maxPages) {
-      stopReason = SKIP.pageLimit;
-      break;
-    }
-    if (totalBytes >= maxTotalBytes) {
-      stopReason = SKIP.totalLimit;
-      break;
-    }
-    const url = queue.shift()!;
+  /** Fetches one page of the queue: kept, or skipped with the reason. */
+  const fetchOnePage = async (url: string): Promise<'go on' | 'stop'> => {
     if (!rules.isAllowed(pathOf(url))) {
       skip(url, SKIP.robots);
-      report();
-      continue;
+      return 'go on';
     }
     try {
       pageFetches += 1;
       const answer = await get(url);
       if ('skip' in answer) {
         skip(url, answer.skip);
-        continue;
+        return 'go on';
       }
       const { response } = answer;
       if (answer.url !== url) seen.add(answer.url);
       if (response.status !== 200) {
         await response.body?.cancel();
         skip(url, httpStatus(response.status));
-        continue;
+        return 'go on';
       }
       const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'text/html' && type !== 'application/xhtml+xml') {
         await response.body?.cancel();
         skip(url, SKIP.notHtml);
-        continue;
+        return 'go on';
       }
       const html = await readBody(response);
       const page = inspectHtml(html, answer.url);
       if (!page.nofollow) for (const link of page.links) enqueue(link);
       if (page.noindex) {
         skip(url, SKIP.noindex);
-        continue;
+        return 'go on';
       }
       const canonical = page.canonical !== undefined && sameSite(page.canonical) ? page.canonical : answer.url;
       if (kept.has(canonical) || kept.has(answer.url)) {
         skip(url, SKIP.duplicate);
-        continue;
+        return 'go on';
       }
       kept.add(canonical);
       kept.add(answer.url);
@@ -316,14 +369,46 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
         skip(url, error.message);
         if (error.message === SKIP.totalLimit) {
           stopReason = SKIP.totalLimit;
-          break;
+          return 'stop';
         }
       } else {
         skip(url, blockedReason(error) ?? 'the page could not be fetched');
       }
-    } finally {
-      report();
     }
+    return 'go on';
+  };
+
+  const report = (): void => onProgress?.({ fetched: pageFetches, queued: queue.length, skipped: skipped.length });
+  const state = (): CrawlState => ({
+    version: 1, start, startedAt, robots: robotsText, pause, sitemaps, sitemapsRead, queue, seen: [...seen], kept: [...kept],
+    pages, skipped, requests, pageFetches, totalBytes,
+  });
+
+  while (sitemaps.length || queue.length) {
+    if (queue.length && pages.length >= maxPages) {
+      stopReason = SKIP.pageLimit;
+      break;
+    }
+    if (totalBytes >= maxTotalBytes) {
+      stopReason = SKIP.totalLimit;
+      break;
+    }
+    if (maxDurationMs !== undefined && now() - startedAt >= maxDurationMs) {
+      stopReason = SKIP.timeLimit;
+      break;
+    }
+    // The next request would start at or after the end of this part's time: go on in the next part.
+    if (stopAt !== undefined && now() + pause >= stopAt) {
+      report();
+      return { pages, skipped, paused: state() };
+    }
+    if (sitemaps.length) {
+      await readOneSitemap(sitemaps.shift()!);
+      continue;
+    }
+    const outcome = await fetchOnePage(queue.shift()!);
+    report();
+    if (outcome === 'stop') break;
   }
   if (stopReason) for (const url of queue.splice(0)) skip(url, stopReason);
   report();
