@@ -114,6 +114,8 @@ export class ParleyStack extends Stack {
     this.chat = new Chat(this, 'Chat', { storage: this.storage, functions });
     // Re-ingest: the admin function puts documents back on the ingest queue.
     this.ingest.grantSendFrom(this.api.adminFunction);
+    // A long crawl queues its next part itself.
+    this.ingest.grantSendFrom(this.ingest.function);
     // Invitations create sign-ins unless people sign themselves up.
     this.api.adminFunction.function.addEnvironment('PARLEY_SELF_SIGN_UP', String(parameters.selfSignUp));
     this.auth.grantInvitations(this.api.adminFunction);
