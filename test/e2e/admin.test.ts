@@ -271,6 +271,11 @@ describe('the admin panel', () => {
       '<img src=x onerror="alert(1)">Opening hours.txt',
       'returns-policy.pdf',
     ]);
+    // The panel says what visitors see as each typed source's name; an uploaded file is seen by its own name.
+    const facts = await docs.locator('.doc-main > .muted').allInnerTexts();
+    expect(facts[0]).toContain('visitors see “How long do I have to return an item?”');
+    expect(facts[1]).toContain('visitors see “<img src=x onerror="alert(1)">Opening hours”');
+    expect(facts[2]).not.toContain('visitors see');
 
     await tab('Settings').click();
     await page.getByLabel('Welcome message').fill('Hi! Ask me about returns and shipping.');
