@@ -170,3 +170,23 @@ export interface Member { userId: string; email: string; role: Role; addedAt: st
 export interface Invitation { email: string; role: Role; invitedAt: string; expiresAt: string }
 /** How an invitee hears of an invitation (see core/members.ts). */
 export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';
+
+/** A question the bot could not answer, asked one or more ways (see lambdas/core/unanswered.ts). */
+export interface UnansweredGroup {
+  groupId: string;
+  question: string;
+  count: number;
+  firstAskedAt: string;
+  lastAskedAt: string;
+  phrasings: string[];
+  asks: Array<{ conversationId: string; turnId: string; askedAt: string }>;
+  dismissedAt?: string;
+}
+
+export interface UnansweredReport {
+  groups: UnansweredGroup[];
+  total: number;
+  week: { from: string; to: string; asked: number; answered: number };
+  scanned: number;
+  truncated: boolean;
+}

@@ -1,4 +1,4 @@
-/** One bot: its header, a tab bar, and the chosen tab (training data, try it, conversations, settings). */
+/** One bot: its header (with the week's answered share), a tab bar, and the chosen tab (training data, try it, conversations, unanswered questions, settings). */
 import { get } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, type IconName } from '../dom.ts';
@@ -8,13 +8,15 @@ import { renderConversations } from './conversations.ts';
 import { renderDocuments } from './documents.ts';
 import { renderSettings } from './settings.ts';
 import { renderTry } from './try-it.ts';
+import { renderUnanswered, weekSummary } from './unanswered.ts';
 
-export type BotTab = 'data' | 'try' | 'conversations' | 'settings';
+export type BotTab = 'data' | 'try' | 'conversations' | 'unanswered' | 'settings';
 
 const TABS: Array<{ id: BotTab; label: string; icon: IconName }> = [
   { id: 'data', label: 'Training data', icon: 'file' },
   { id: 'try', label: 'Try it', icon: 'chat' },
   { id: 'conversations', label: 'Conversations', icon: 'user' },
+  { id: 'unanswered', label: 'Unanswered', icon: 'warn' },
   { id: 'settings', label: 'Settings', icon: 'bot' },
 ];
 
@@ -32,14 +34,21 @@ export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, ta
           h('p', { class: 'lead' }, current.id === 'data' ? (ctx.can('admin') ? 'What your bot knows. Upload files, paste text or add your website.' : 'What your bot knows: the documents it answers from.')
             : current.id === 'try' ? 'Ask your bot a question, exactly as a visitor would.'
               : current.id === 'conversations' ? 'What visitors asked and what your bot answered.'
-                : 'How your bot speaks, looks and where it may appear.'))),
+                : current.id === 'unanswered' ? 'What your bot could not answer, so you can teach it.'
+                  : 'How your bot speaks, looks and where it may appear.'),
+          weekSummary(bot))),
       h('nav', { class: 'tabs', 'aria-label': `${bot.name} sections` },
         ...TABS.map((t) => h('a', { href: `#/bots/${bot.botId}/${t.id}`, class: 'tab', 'aria-current': t.id === current.id ? 'page' : null }, icon(t.icon), h('span', null, t.label)))),
       body);
     if (current.id === 'data') renderDocuments(body, ctx, bot);
     else if (current.id === 'try') renderTry(body, ctx, bot);
     else if (current.id === 'conversations') renderConversations(body, ctx, bot);
+    else if (current.id === 'unanswered') renderUnanswered(body, ctx, bot);
     else renderSettings(body, ctx, bot);
+    // On a narrow screen the tab bar scrolls: the current tab is brought into it.
+    const tabs = main.querySelector<HTMLElement>('nav.tabs');
+    const here = tabs?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (tabs && here && here.offsetLeft + here.offsetWidth > tabs.scrollLeft + tabs.clientWidth) tabs.scrollLeft = here.offsetLeft + here.offsetWidth - tabs.clientWidth;
     main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   }).catch((err: unknown) => {
     mount(main, (err as { status?: number }).status === 404

@@ -42,8 +42,8 @@ const answerText = (text: string): HTMLElement => {
   return p;
 };
 
-/** "Improve this answer": the owner's corrected answer becomes a Q&A source of the bot. */
-const improveForm = (base: string, t: Turn): HTMLElement => {
+/** "Improve this answer": the owner's corrected answer becomes a Q&A source of the bot; `onSaved` runs after. */
+export const improveForm = (base: string, t: Pick<Turn, 'question' | 'answer' | 'answered'>, onSaved?: () => Promise<void>): HTMLElement => {
   const answer = h('textarea', { rows: '3', maxlength: '10000' });
   answer.value = t.answered ? t.answer.replace(/\s*\[\d+\]/g, '') : '';
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -60,7 +60,8 @@ const improveForm = (base: string, t: Turn): HTMLElement => {
         // Listed here as an improved answer; visitors see the question it answers as the source's name.
         const question = t.question.replace(/\s+/g, ' ').trim();
         await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${question.slice(0, 80)}`, label: question.slice(0, 200), pairs: [{ question: question.slice(0, 1000), answer: answer.value.trim() }] });
-        notify('Thanks: your bot has learned the improved answer.');
+        if (onSaved) await onSaved();
+        else notify('Thanks: your bot has learned the improved answer.');
         form.closest('details')?.removeAttribute('open');
       } catch (err) {
         error.textContent = messageOf(err);
