@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Deps } from '../../lambdas/core/ports.ts';
-import { createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
+import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 import { startLocalCognito, type LocalCognito, type LocalInvitation } from './cognito-local.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';

@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,11 +25,15 @@ import { barePackages, bytesOf, readBundle, staticClosure } from './fixtures/bun
  * AWS SDK was left to the runtime; 396 KB of it was Parley and its other
  * dependencies. Bundling the SDK clients the handler builds at startup
  * (DynamoDB, S3, KMS, Secrets Manager, SQS, STS and the Smithy core under them)
- * adds about 500 KB: 898 KB on 2026-12-05. The budget leaves room for small
- * growth, not for another client loaded eagerly; the limit that matters to a
- * visitor is the module load time, which `npm run bench:bundles` measures.
+ * adds about 500 KB: 898 KB on 2026-12-05. The S3, SQS and Secrets Manager
+ * clients now load on first use (issue 17 item 3): 738 KB. The budget leaves
+ * room for small growth, not for another client loaded eagerly; the limit that
+ * matters to a visitor is the module load time, which `npm run bench:bundles`
+ * measures.
  */
-const CHAT_STARTUP_BUDGET_BYTES = 1_000_000;
+const CHAT_STARTUP_BUDGET_BYTES = 800_000;
+/** SDK clients the chat handler needs on no request or only on some: each is in a lazy chunk, found by the client name the SDK passes its middleware. */
+const LAZY_CLIENTS = ['S3Client', 'SQSClient', 'SecretsManagerClient'];
 const repo = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
 const fresh = () => {
@@ -61,6 +65,15 @@ describe('handler bundles', () => {
     const lazy = readdirSync(path.join(out, 'chunks')).filter((f) => f.endsWith('.mjs') && !startup.has(path.join(out, 'chunks', f)));
     expect(lazy.some((f) => f.startsWith('undici-'))).toBe(true);
     expect(lazy.some((f) => f.startsWith('openai-'))).toBe(true);
+    const text = (files: Iterable<string>) => [...files].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const atStartup = text(startup);
+    const later = text(lazy.map((f) => path.join(out, 'chunks', f)));
+    for (const client of LAZY_CLIENTS) {
+      expect(atStartup, `${client} loaded at a cold start`).not.toContain(`"${client}"`);
+      expect(later, `${client} in no lazy chunk`).toContain(`"${client}"`);
+    }
+    // The check would see a client loaded eagerly: DynamoDB's is.
+    expect(atStartup).toContain('"DynamoDBClient"');
   });
 
   it('carry the AWS SDK: the chat handler imports no package from outside its bundle and loads where there is no node_modules', async () => {

@@ -5,7 +5,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
-import { createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
+import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
 import { ContentKeyUnavailable } from '../../lambdas/core/errors.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { ask, call, newOwner, signIn, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';

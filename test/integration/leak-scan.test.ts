@@ -7,7 +7,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
-import { createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
+import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
 import { ask, newOwner, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';
 
 const KEYS = {

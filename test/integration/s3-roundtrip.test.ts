@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createObjectStore, createS3Client } from '../../lambdas/adapters/s3/object-store.ts';
+import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
+import { createObjectStore } from '../../lambdas/adapters/s3/object-store.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { newOwner, usePlatform } from './fixtures/platform.ts';
 

@@ -128,7 +128,7 @@ describe('clients on tenant credentials', () => {
       expect(seen[0]!.key).not.toBe(seen[1]!.key);
       expect(sts.calls.map((c) => c.tags.accountId)).toEqual([acc1.accountId, acc2.accountId]);
 
-      const s3a = await withEndpoint.s3For(acc1).config.credentials();
+      const s3a = await (await withEndpoint.s3For(acc1)).config.credentials();
       expect(s3a.sessionToken).toContain(acc1.accountId);
       expect(sts.calls).toHaveLength(2);
 

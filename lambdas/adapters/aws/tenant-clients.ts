@@ -10,7 +10,8 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { createDocumentClient } from '../dynamo/client.ts';
 import { createTables, type Tables } from '../dynamo/tables.ts';
-import { createS3Client, type S3ClientFor } from '../s3/object-store.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Options } from '../s3/client.ts';
 import { recordAwsCalls } from './call-log.ts';
 import { perAccount } from './per-account.ts';
 import { createTenantCredentials, type AwsCredentialIdentityProvider } from './tenant-credentials.ts';
@@ -26,15 +27,21 @@ export interface AwsClientConfig {
 
 export interface AwsClients {
   readonly tables: Tables;
-  readonly s3For: S3ClientFor;
+  /** An account's S3 client; the S3 SDK is loaded by the first call (a cold start does not load it). */
+  readonly s3For: (tenant: { readonly accountId: string }) => Promise<S3Client>;
   /** An account's credentials for KMS; absent without a tenant role. */
   readonly kmsCredentialsFor?: (accountId: string) => AwsCredentialIdentityProvider;
 }
 
+/** Makes an S3 client, loading `s3/client.ts` (and with it the S3 SDK) on first use. */
+const makeS3Client = async (opts: S3Options): Promise<S3Client> => (await import('../s3/client.ts')).createS3Client(opts);
+
 export const createAwsClients = (config: AwsClientConfig): AwsClients => {
   const base = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
-  const baseS3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
-  if (!config.tenantRoleArn) return { tables: createTables({ base }), s3For: () => baseS3 };
+  if (!config.tenantRoleArn) {
+    let baseS3: Promise<S3Client> | undefined;
+    return { tables: createTables({ base }), s3For: () => (baseS3 ??= makeS3Client({ region: config.region, endpoint: config.s3Endpoint })) };
+  }
 
   // With an endpoint override (the fake STS in tests) the function's own credentials are static dummies, as for DynamoDB Local.
   const sts = recordAwsCalls(new STSClient({
@@ -42,7 +49,7 @@ export const createAwsClients = (config: AwsClientConfig): AwsClients => {
     ...(config.stsEndpoint ? { endpoint: config.stsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   }));
   const credentials = createTenantCredentials({ sts, roleArn: config.tenantRoleArn });
-  const s3Of = perAccount((accountId) => createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId) }));
+  const s3Of = perAccount((accountId) => makeS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId) }));
   return {
     tables: createTables({
       base,

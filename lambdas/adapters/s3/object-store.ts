@@ -2,41 +2,20 @@
  * Documents in S3 under `accounts/<accountId>/`: the prefix is added here from the
  * TenantContext, never taken from a caller.
  */
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  S3Client,
-  type ObjectIdentifier,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ObjectIdentifier, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
-import { recordAwsCalls } from '../aws/call-log.ts';
-import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
 
-export interface S3Options {
-  readonly region: string;
-  /** Endpoint override for the local S3 emulator (path-style, emulator credentials). */
-  readonly endpoint?: string | undefined;
-  /** Credentials other than the function's own (an account's tenant role). */
-  readonly credentials?: AwsCredentialIdentityProvider | undefined;
-}
-
+/** The emulator's fixed key pair (`infra/local/s3-local.ts`); `s3/client.ts` uses it with an endpoint override. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
-export const createS3Client = (opts: S3Options): S3Client =>
-  recordAwsCalls(new S3Client({
-    region: opts.region,
-    // Checksums only where S3 requires them: the emulator cannot decode aws-chunked
-    // uploads with trailing checksums, and presigned browser uploads carry none.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  }));
+/**
+ * The S3 SDK's commands and presigner, loaded on first use (one shared promise):
+ * a cold start that serves no document request does not load them.
+ */
+const loadSdk = () => Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]);
+let sdkLoad: ReturnType<typeof loadSdk> | undefined;
+const sdk = () => (sdkLoad ??= loadSdk());
 
 export class ObjectTooLarge extends Error {}
 
@@ -51,13 +30,14 @@ const fullKey = (tenant: TenantContext, path: string): string => {
 export const RETENTION_TAG = 'parley-retention';
 
 /** An account's S3 client: with the tenant role's credentials on AWS, limited to `accounts/<accountId>/`. */
-export type S3ClientFor = (tenant: TenantContext) => S3Client;
+export type S3ClientFor = (tenant: TenantContext) => S3Client | Promise<S3Client>;
 
 export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectStore => ({
   async presignPut(tenant, path, contentType, size, ttlSeconds) {
+    const [{ PutObjectCommand }, { getSignedUrl }] = await sdk();
     const command = new PutObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), ContentType: contentType, ContentLength: size });
     // Content type and length are signed headers: S3 refuses an upload of any other type or size.
-    const url = await getSignedUrl(s3For(tenant), command, {
+    const url = await getSignedUrl(await s3For(tenant), command, {
       expiresIn: ttlSeconds,
       signableHeaders: new Set(['content-type', 'content-length']),
     });
@@ -65,18 +45,21 @@ export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectSto
   },
 
   async presignGet(tenant, path, ttlSeconds, downloadName) {
+    const [{ GetObjectCommand }, { getSignedUrl }] = await sdk();
     const command = new GetObjectCommand({
       Bucket: bucket,
       Key: fullKey(tenant, path),
       // The browser saves it under this name rather than showing it.
       ResponseContentDisposition: `attachment; filename="${downloadName.replace(/[^\w.-]/g, '_')}"`,
     });
-    return getSignedUrl(s3For(tenant), command, { expiresIn: ttlSeconds });
+    return getSignedUrl(await s3For(tenant), command, { expiresIn: ttlSeconds });
   },
 
   async get(tenant, path, maxBytes) {
+    const [{ GetObjectCommand }] = await sdk();
+    const s3 = await s3For(tenant);
     try {
-      const out = await s3For(tenant).send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path) }));
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path) }));
       if ((out.ContentLength ?? 0) > maxBytes) {
         out.Body?.transformToWebStream().cancel().catch(() => undefined);
         throw new ObjectTooLarge(`object is larger than ${maxBytes} bytes`);
@@ -89,7 +72,8 @@ export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectSto
   },
 
   async put(tenant, path, bytes, contentType, options) {
-    await s3For(tenant).send(new PutObjectCommand({
+    const [{ PutObjectCommand }] = await sdk();
+    await (await s3For(tenant)).send(new PutObjectCommand({
       Bucket: bucket,
       Key: fullKey(tenant, path),
       Body: bytes,
@@ -99,9 +83,9 @@ export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectSto
     }));
   },
 
-  delete: (tenant, path) => deleteMatching(s3For(tenant), bucket, fullKey(tenant, path), (key) => key === fullKey(tenant, path)),
+  delete: async (tenant, path) => deleteMatching(await s3For(tenant), bucket, fullKey(tenant, path), (key) => key === fullKey(tenant, path)),
 
-  deletePrefix: (tenant, path) => deleteMatching(s3For(tenant), bucket, fullKey(tenant, path), () => true),
+  deletePrefix: async (tenant, path) => deleteMatching(await s3For(tenant), bucket, fullKey(tenant, path), () => true),
 });
 
 /**
@@ -109,6 +93,7 @@ export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectSto
  * whose key passes `keep`. Emulators without versions fall back to a plain listing.
  */
 const deleteMatching = async (s3: S3Client, bucket: string, prefix: string, keep: (key: string) => boolean): Promise<void> => {
+  const [{ DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand }] = await sdk();
   let versioned = true;
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;

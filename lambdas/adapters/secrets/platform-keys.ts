@@ -8,7 +8,7 @@
  * A key is never logged and never part of an error: failures are logged by secret
  * name and error name only, and answered with `unavailable`.
  */
-import { GetSecretValueCommand, SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { AppError } from '../../core/errors.ts';
 import type { PlatformKeys, ProviderId } from '../../core/ports.ts';
 import type { Logger } from '../logger.ts';
@@ -62,10 +62,12 @@ export const createPlatformKeys = (options: PlatformKeysOptions): PlatformKeys =
   const inFlight = new Map<PlatformProvider, Promise<string | undefined>>();
 
   const read = async (provider: PlatformProvider, secretId: string): Promise<string | undefined> => {
-    client ??= recordAwsCalls(new SecretsManagerClient(options.clientConfig ?? {}));
     let secretString: string | undefined;
     try {
-      secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+      // The SDK module is loaded on first use: a function that never reads a platform key (or not before its first request) does not load it at a cold start.
+      const sdk = await import('@aws-sdk/client-secrets-manager');
+      client ??= recordAwsCalls(new sdk.SecretsManagerClient(options.clientConfig ?? {}));
+      secretString = (await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }))).SecretString;
     } catch (err) {
       // The error's name only: nothing of a response is repeated.
       options.logger?.error('platform key secret could not be read', { provider, secret: secretId, errorName: err instanceof Error ? err.name : 'unknown' });

@@ -3,7 +3,7 @@
  * ObjectCreated notification S3 sends, so one handler serves both paths; and
  * queues website crawls as `{"parley":"crawl",…}` messages on the same queue.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestTrigger } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { recordAwsCalls } from '../aws/call-log.ts';
@@ -34,13 +34,16 @@ export interface IngestTriggerOptions {
 }
 
 export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger => {
-  const sqs = recordAwsCalls(new SQSClient({
-    region: opts.region,
-    ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  }));
+  /** Made on first send, with the SDK module: most requests of the functions holding a trigger queue nothing, so a cold start does not load the SQS client. */
+  let sqs: SQSClient | undefined;
   const send = async (body: unknown) => {
     if (!opts.queueUrl) throw new Error('PARLEY_INGEST_QUEUE_URL is not configured for this function');
-    await sqs.send(new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(body) }));
+    const sdk = await import('@aws-sdk/client-sqs');
+    sqs ??= recordAwsCalls(new sdk.SQSClient({
+      region: opts.region,
+      ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }));
+    await sqs.send(new sdk.SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(body) }));
   };
   return {
     async requestIngest(tenant, path) {
