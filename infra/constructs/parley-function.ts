@@ -45,6 +45,11 @@ const requireShim = "import { createRequire } from 'node:module'; const require 
  * AWS chooses and changes on its own schedule. `mainFields` picks the SDK's ES
  * module builds, which esbuild can tree-shake; the SDK's own lazy imports (the
  * credential providers other than the environment's) stay chunks of their own.
+ *
+ * Two of the AWS Encryption SDK's dependencies are replaced (infra/bundle-shims):
+ * readable-stream by Node's own `stream`, as readable-stream itself does when
+ * told to, and asn1.js, used only for ECDSA signatures, which Parley's
+ * algorithm suite never makes, by a stub that fails loudly if it ever were.
  */
 export const bundleHandler = (entry: string, outputDir: string): void => {
   buildSync({
@@ -63,6 +68,11 @@ export const bundleHandler = (entry: string, outputDir: string): void => {
     sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: requireShim },
+    // Node's own streams for readable-stream's copy of them, and no ASN.1 library for signatures never made.
+    alias: {
+      'readable-stream': './infra/bundle-shims/readable-stream.ts',
+      'asn1.js': './infra/bundle-shims/asn1-unused.ts',
+    },
     logLevel: 'warning',
   });
 };

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeyrings } from '../../lambdas/adapters/crypto/keyrings.ts';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { AlgorithmSuiteIdentifier, CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { openWithContext, sealWithContext } from '../../lambdas/adapters/crypto/envelope.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-keyring-'));
@@ -49,5 +51,17 @@ describe('the envelope', () => {
     const other = createKeyrings({ stage: 'local', localMasterKeyFile: keyFile(0o400) }, {}).platformSecrets;
     const sealed = await sealWithContext(secrets, new Uint8Array([1, 2, 3]), { accountId: 'A' });
     await expect(openWithContext(other, sealed, { accountId: 'A' })).rejects.toThrow();
+  });
+
+  it('opens only messages in its own suite: a signed one, or no message at all, is refused before any key is used', async () => {
+    const { encrypt } = buildEncrypt({ commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT });
+    const signed = (await encrypt(secrets, new Uint8Array([1]), {
+      encryptionContext: { accountId: 'A' },
+      suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
+    })).result;
+    await expect(openWithContext(secrets, new Uint8Array(signed), { accountId: 'A' })).rejects.toThrow('found 1400, expected 1144');
+    await expect(openWithContext(secrets, new Uint8Array([2]), { accountId: 'A' })).rejects.toThrow('found no header');
+    const own = await sealWithContext(secrets, new Uint8Array([1]), { accountId: 'A' });
+    expect([...await openWithContext(secrets, own, { accountId: 'A' })]).toEqual([1]);
   });
 });

@@ -22,6 +22,18 @@ export class EncryptionContextMismatch extends Error {
   }
 }
 
+/** Anything else than a message in {@link SUITE} (say, a signed one): refused before any key is unwrapped. */
+export class UnexpectedAlgorithmSuite extends Error {
+  constructor(found: number | undefined) {
+    super(`The encrypted value is not in Parley's algorithm suite (found ${found ?? 'no header'}, expected ${SUITE}).`);
+    this.name = 'UnexpectedAlgorithmSuite';
+  }
+}
+
+// A message of format version 2 (every committing suite) starts with 0x02 and its two-byte suite id.
+const suiteOf = (sealed: Uint8Array): number | undefined =>
+  sealed.length >= 3 && sealed[0] === 2 ? (sealed[1]! << 8) | sealed[2]! : undefined;
+
 export type EncryptionContext = Readonly<Record<string, string>>;
 
 export const sealWithContext = async (keyring: KeyringNode, plaintext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> => {
@@ -29,8 +41,11 @@ export const sealWithContext = async (keyring: KeyringNode, plaintext: Uint8Arra
   return new Uint8Array(result);
 };
 
-/** Decrypts and then requires the message's context to equal `expected` exactly. */
+/** Decrypts a message in Parley's suite and then requires the message's context to equal `expected` exactly. */
 export const openWithContext = async (keyring: KeyringNode, sealed: Uint8Array, expected: EncryptionContext): Promise<Uint8Array> => {
+  // Parley only ever seals in SUITE, so its bundles leave out the signature code (infra/bundle-shims/asn1-unused.cjs).
+  const suite = suiteOf(sealed);
+  if (suite !== SUITE) throw new UnexpectedAlgorithmSuite(suite);
   const { plaintext, messageHeader } = await decrypt(keyring, sealed);
   const actual = messageHeader.encryptionContext;
   const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
