@@ -16,7 +16,7 @@ import { createIndexRepository } from './dynamo/index-repo.ts';
 import { createAuditRepository } from './dynamo/audit-repo.ts';
 import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
-import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
+import { createGuardedFetch, LOCAL_ADDRESS_HINT, type GuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { withTelemetry } from './telemetry.ts';
@@ -103,7 +103,8 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     kmsCredentialsFor,
   });
   const cipher = createContentCipher(db, config.PARLEY_KEYS_TABLE, keyrings);
-  const egress = { allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS };
+  // Locally, a refused address says how to allow a host on this machine (a website source to try offline).
+  const egress = { allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS, ...(config.PARLEY_STAGE === 'local' ? { addressHint: LOCAL_ADDRESS_HINT } : {}) };
   const clock = { now: () => new Date() };
   const providerEndpoints = {
     openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,

@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BlockedDestinationError, createGuardedFetch, guardLookup } from '../../lambdas/adapters/net/guarded-fetch.ts';
+import { BlockedDestinationError, createGuardedFetch, guardLookup, LOCAL_ADDRESS_HINT } from '../../lambdas/adapters/net/guarded-fetch.ts';
 import type { GuardedFetchOptions } from '../../lambdas/adapters/net/guarded-fetch.ts';
 
 // ---------------------------------------------------------------- fixtures
@@ -294,6 +294,27 @@ describe('guarded fetch: redirects are checked hop by hop', () => {
 
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('http://10.0.0.1/');
+  });
+});
+
+describe('guarded fetch: the local hint', () => {
+  it('adds the hint to address refusals, literal or resolved, and to nothing else', async () => {
+    const dns = fakeDns({ 'evil.test': ['127.0.0.1'] });
+    const fetch = guarded({ lookup: dns.lookup, addressHint: LOCAL_ADDRESS_HINT });
+
+    for (const url of [`${target.origin}/`, `http://evil.test:${target.port}/`, 'http://10.1.2.3/']) {
+      const error = await refusal(fetch(url));
+      expect({ url, message: error.message }).toEqual({ url, message: `${GENERIC_MESSAGE}. ${LOCAL_ADDRESS_HINT}` });
+      expect(error.reason).toBe('address');
+      expect(error.message).not.toMatch(/127\.0\.0\.1|10\.1\.2\.3|evil/);
+    }
+    expect((await refusal(fetch('ftp://example.com/'))).message).toBe('This address is not allowed: use an http(s) URL');
+    expect(LOCAL_ADDRESS_HINT).toMatch(/PARLEY_EGRESS_ALLOW_HOSTS=localhost:8080 npm start/);
+    expect(target.connections()).toBe(0);
+  });
+
+  it('says nothing more without one (AWS)', async () => {
+    expect((await refusal(guarded()(`${target.origin}/`))).message).toBe(GENERIC_MESSAGE);
   });
 });
 

@@ -142,6 +142,8 @@ describe('a website source', () => {
     const b = await documentOf(owner, blocked.docId);
     expect(b.status).toBe('failed');
     expect(b.error).toMatch(/No pages could be read from http:\/\/10\.1\.2\.3\/.*not allowed/);
+    // Locally the refusal says how to try a site without the internet.
+    expect(b.error).toContain('PARLEY_EGRESS_ALLOW_HOSTS=localhost:8080 npm start');
     expect((await documentOf(owner, missing.docId)).error).toMatch(/answered 404/);
 
     for (const body of [

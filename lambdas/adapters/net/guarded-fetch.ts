@@ -38,6 +38,14 @@ const MESSAGES: Record<BlockReason, string> = {
 };
 
 /**
+ * The local platform's hint on an address refusal: how to try a website (or a model
+ * server) on this machine or network without the internet. On AWS owners see the
+ * refusal alone; allowing hosts there is the operator's decision.
+ */
+export const LOCAL_ADDRESS_HINT =
+  'To try a site on this machine locally, start Parley with its host:port in PARLEY_EGRESS_ALLOW_HOSTS, e.g. PARLEY_EGRESS_ALLOW_HOSTS=localhost:8080 npm start for http://localhost:8080/';
+
+/**
  * A refused destination. The message is safe to show the owner: it never names
  * the host's resolved address or repeats anything the upstream sent. An
  * `invalid_request` {@link AppError}, so it answers 400 if it reaches a handler.
@@ -48,8 +56,8 @@ export class BlockedDestinationError extends AppError {
   /** For `reason: 'address'`, the refused range (for example `loopback`); for logs only, never for owners. */
   readonly addressKind: string | undefined;
 
-  constructor(reason: BlockReason, addressKind?: string) {
-    super('invalid_request', MESSAGES[reason]);
+  constructor(reason: BlockReason, addressKind?: string, hint?: string) {
+    super('invalid_request', hint ? `${MESSAGES[reason]}. ${hint}` : MESSAGES[reason]);
     this.name = 'BlockedDestinationError';
     this.reason = reason;
     this.addressKind = addressKind;
@@ -82,6 +90,12 @@ export interface GuardedFetchOptions {
   readonly timeoutMs?: number;
   /** Name resolution, same signature as `dns.lookup`; tests inject one. @default dns.lookup */
   readonly lookup?: LookupFunction;
+  /**
+   * A sentence added to the message of an address refusal (the local platform says how to
+   * allow a host on this machine). It must not name the refused address.
+   * @default undefined, the message alone
+   */
+  readonly addressHint?: string;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -140,7 +154,20 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     if (!verdict.allowed) throw new BlockedDestinationError('address', verdict.kind);
   }
 
+  const withHint = (error: unknown): unknown =>
+    options.addressHint && error instanceof BlockedDestinationError && error.reason === 'address'
+      ? new BlockedDestinationError('address', error.addressKind, options.addressHint)
+      : error;
+
   return async function guardedFetch(input, init) {
+    try {
+      return await follow(input, init);
+    } catch (error) {
+      throw withHint(error);
+    }
+  };
+
+  async function follow(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
     const start = toUrlAndInit(input, init);
     const mode = start.init.redirect ?? 'follow';
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -159,7 +186,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
       request = redirectedInit(request, response.status, url, next);
       url = next;
     }
-  };
+  }
 
   async function send(url: URL, init: RequestInit, signal: AbortSignal): Promise<Response> {
     const { agent, fetch: undiciFetch } = await client();
