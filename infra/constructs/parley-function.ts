@@ -46,10 +46,11 @@ const requireShim = "import { createRequire } from 'node:module'; const require 
  * module builds, which esbuild can tree-shake; the SDK's own lazy imports (the
  * credential providers other than the environment's) stay chunks of their own.
  *
- * Two of the AWS Encryption SDK's dependencies are replaced (infra/bundle-shims):
+ * Three of the AWS Encryption SDK's dependencies are replaced (infra/bundle-shims):
  * readable-stream by Node's own `stream`, as readable-stream itself does when
- * told to, and asn1.js, used only for ECDSA signatures, which Parley's
- * algorithm suite never makes, by a stub that fails loudly if it ever were.
+ * told to; bn.js by the few operations the SDK uses, on BigInt; and asn1.js,
+ * used only for ECDSA signatures, which Parley's algorithm suite never makes,
+ * by a stub that fails loudly if it ever were.
  */
 export const bundleHandler = (entry: string, outputDir: string): void => {
   buildSync({
@@ -68,10 +69,11 @@ export const bundleHandler = (entry: string, outputDir: string): void => {
     sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: requireShim },
-    // Node's own streams for readable-stream's copy of them, and no ASN.1 library for signatures never made.
+    // Node's own streams for readable-stream's copy, BigInt for bn.js, no ASN.1 library for signatures never made.
     alias: {
       'readable-stream': './infra/bundle-shims/readable-stream.ts',
       'asn1.js': './infra/bundle-shims/asn1-unused.ts',
+      'bn.js': './infra/bundle-shims/bn.ts',
     },
     logLevel: 'warning',
   });
