@@ -188,7 +188,11 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, dea
   let error: string | undefined;
   let answered: boolean;
   const hadPassages = p.passages.length > 0;
-  const guard = createAnswerGuard(p.key.keyClass === 'local' ? [] : [p.key.apiKey]);
+  const guard = createAnswerGuard({
+    secrets: p.key.keyClass === 'local' ? [] : [p.key.apiKey],
+    system: p.request.system,
+    allowed: [p.question, ...p.passages.map((x) => x.text)],
+  });
   try {
     if (!hadPassages) {
       answer = received = NO_ANSWER;

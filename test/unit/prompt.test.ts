@@ -47,7 +47,7 @@ describe('the assembled prompt', () => {
 
 describe('the answer guard', () => {
   const run = (deltas: string[], secrets: string[] = []) => {
-    const guard = createAnswerGuard(secrets);
+    const guard = createAnswerGuard({ secrets });
     const out = deltas.map((d) => guard.push(d)).join('') + guard.flush();
     return { out, tripped: guard.tripped };
   };
