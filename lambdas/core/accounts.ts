@@ -4,7 +4,6 @@ import { newId } from './ids.ts';
 import type { Account } from './model.ts';
 import type { Deps } from './ports.ts';
 import { audit, type AuditSource } from './audit.ts';
-import { acceptInvitations } from './members.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 
 /** A user as the JWT authorizer verified it. */
@@ -50,9 +49,8 @@ export const createAccount = async (deps: Deps, user: VerifiedUser, input: { nam
  * the request. A locked account (being erased) admits nobody, except to finish its erasure.
  */
 export const tenantForUser = async (deps: Deps, user: VerifiedUser, options: { allowLocked?: boolean } = {}): Promise<TenantContext> => {
-  let [membership] = await deps.accounts.membershipsOf(user.userId);
-  // Someone invited signing in for the first time joins the accounts that invited them.
-  if (!membership && (await acceptInvitations(deps, user)).length > 0) [membership] = await deps.accounts.membershipsOf(user.userId);
+  const [membership] = await deps.accounts.membershipsOf(user.userId);
+  // Invitations are never accepted here: only by following their link (invitees.ts).
   if (!membership) throw new AppError('forbidden', 'You have no Parley account yet: create one first (POST /v1/account).');
   const tenant = tenantForMember(membership);
   if (!options.allowLocked && (await deps.accounts.get(tenant))?.status === 'locked') {

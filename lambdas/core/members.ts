@@ -1,21 +1,26 @@
 /**
  * Team access. The owner invites people by e-mail with a role (owner, admin or
- * viewer); an invitation becomes a membership when someone signs in with that
- * verified address. The owner changes roles and removes members, whose access
- * ends with their next request. An account always keeps an owner.
+ * viewer); each invitation carries a link with a single-use secret, and becomes
+ * a membership only when the person with that verified address follows it
+ * (`invitees.ts`). The owner resends (a new secret) and cancels invitations,
+ * changes roles and removes members, whose access ends with their next request.
+ * An account always keeps an owner.
  */
-import { requireRole, type VerifiedUser } from './accounts.ts';
+import { requireRole } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
+import { newInvitationToken } from './invitation-links.ts';
 import type { Invitation, Member } from './model.ts';
 import type { Deps, SignInDirectory } from './ports.ts';
-import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
+import type { Role, TenantContext } from './tenancy.ts';
 
-/** Days an invitation waits for its address to sign in. */
+/** Days an invitation's link works. */
 export const INVITATION_DAYS = 14;
 export const MAX_MEMBERS = 50;
 
 const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,253}\.[^\s@<>]{2,}$/;
+/** The longest address SMTP carries (RFC 5321's 254 octets of a path's mailbox). */
+const MAX_EMAIL_LENGTH = 254;
 
 export const listTeam = async (deps: Deps, tenant: TenantContext): Promise<{ members: Member[]; invitations: Invitation[] }> => {
   requireRole(tenant, 'viewer');
@@ -26,8 +31,9 @@ export const listTeam = async (deps: Deps, tenant: TenantContext): Promise<{ mem
 /**
  * How an invitee hears of their invitation. `sent`: the identity provider e-mailed
  * them a sign-in with a temporary password. `existing_sign_in`: the address can
- * already sign in, and joins on its next sign-in. `self_sign_up`: the deployment
- * lets people sign themselves up, so nothing is sent: tell them to sign up.
+ * already sign in, so nothing is sent. `self_sign_up`: the deployment lets people
+ * sign themselves up, so nothing is sent: tell them to sign up. In every case they
+ * join only by following the invitation's link, which the owner is given to pass on.
  */
 export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';
 
@@ -49,27 +55,41 @@ const deliver = (deps: Deps, email: string): Promise<InvitationDelivery> => offe
 /** An e-mail address as invitations keep it (trimmed, lower-case), or a 400 naming the field. */
 export const invitationAddress = (raw: string): string => {
   const email = raw.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw invalid('email: that does not look like an e-mail address.', { field: 'email' });
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) throw invalid('email: that does not look like an e-mail address.', { field: 'email' });
   return email;
 };
 
+/**
+ * A stored invitation, how its address hears of it, and the token of its link: the
+ * only time the secret is seen (the account keeps its hash), for the owner to pass on.
+ */
+export interface InvitationSent {
+  readonly invitation: Invitation;
+  readonly delivery: InvitationDelivery;
+  readonly token: string;
+}
+
 export const inviteMember = async (
   deps: Deps, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource,
-): Promise<{ invitation: Invitation; delivery: InvitationDelivery }> => {
+): Promise<InvitationSent> => {
   requireRole(tenant, 'owner');
   const email = invitationAddress(input.email);
   const members = await deps.accounts.listMembers(tenant);
   if (members.some((m) => m.email.toLowerCase() === email)) throw new AppError('conflict', `${email} is already a member.`);
   if (members.length >= MAX_MEMBERS) throw new AppError('conflict', `An account can have at most ${MAX_MEMBERS} members.`);
   const now = deps.clock.now();
+  const invitedBy = tenant.actor.kind === 'user' ? tenant.actor.userId : 'system';
+  const inviterEmail = members.find((m) => m.userId === invitedBy)?.email;
   const invitation: Invitation = {
     email,
     role: input.role,
-    invitedBy: tenant.actor.kind === 'user' ? tenant.actor.userId : 'system',
+    invitedBy,
+    ...(inviterEmail ? { invitedByEmail: inviterEmail } : {}),
     invitedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString(),
   };
-  await deps.accounts.putInvitation(tenant, invitation);
+  const { token, secretHash } = newInvitationToken(tenant.accountId);
+  await deps.accounts.putInvitation(tenant, invitation, secretHash);
   let delivery: InvitationDelivery;
   try {
     delivery = await deliver(deps, email);
@@ -79,7 +99,7 @@ export const inviteMember = async (
     throw err;
   }
   await audit(deps, tenant, source, 'member.invite', 'ok', { detail: { role: input.role, delivery } });
-  return { invitation, delivery };
+  return { invitation, delivery, token };
 };
 
 const findInvitation = async (deps: Deps, tenant: TenantContext, email: string): Promise<Invitation> => {
@@ -88,18 +108,19 @@ const findInvitation = async (deps: Deps, tenant: TenantContext, email: string):
   return invitation;
 };
 
-/** Sends a pending invitation again and gives it another INVITATION_DAYS. */
+/** Sends a pending invitation again with a new link (the previous one stops working) and another INVITATION_DAYS. */
 export const resendInvitation = async (
   deps: Deps, tenant: TenantContext, rawEmail: string, source: AuditSource,
-): Promise<{ invitation: Invitation; delivery: InvitationDelivery }> => {
+): Promise<InvitationSent> => {
   requireRole(tenant, 'owner');
-  const email = rawEmail.trim().toLowerCase();
+  const email = invitationAddress(rawEmail);
   const found = await findInvitation(deps, tenant, email);
   const invitation: Invitation = { ...found, expiresAt: new Date(deps.clock.now().getTime() + INVITATION_DAYS * 86_400_000).toISOString() };
   const delivery = await deliver(deps, email);
-  await deps.accounts.putInvitation(tenant, invitation);
+  const { token, secretHash } = newInvitationToken(tenant.accountId);
+  await deps.accounts.putInvitation(tenant, invitation, secretHash);
   await audit(deps, tenant, source, 'member.invite_resent', 'ok', { detail: { delivery } });
-  return { invitation, delivery };
+  return { invitation, delivery, token };
 };
 
 /**
@@ -118,7 +139,7 @@ const retireUnusedSignIn = async (deps: Deps, email: string): Promise<void> => {
 
 export const cancelInvitation = async (deps: Deps, tenant: TenantContext, rawEmail: string, source: AuditSource): Promise<void> => {
   requireRole(tenant, 'owner');
-  const email = rawEmail.trim().toLowerCase();
+  const email = invitationAddress(rawEmail);
   if (!(await deps.accounts.deleteInvitation(tenant, email))) throw notFound('invitation');
   await retireUnusedSignIn(deps, email);
   await audit(deps, tenant, source, 'member.invite_cancelled', 'ok');
@@ -151,28 +172,4 @@ export const removeMember = async (deps: Deps, tenant: TenantContext, userId: st
   if (member.role === 'owner' && !keepsAnOwner(members, userId)) throw new AppError('conflict', 'An account needs an owner: make someone else owner first.');
   if (!(await deps.accounts.removeMember(tenant, userId))) throw notFound('member');
   await audit(deps, tenant, source, 'member.remove', 'ok', { target: userId });
-};
-
-/**
- * A first sign-in with an invited, verified address: each invitation becomes a
- * membership. Returns the memberships made. An address the identity provider has
- * not verified (`email_verified` false or missing) accepts nothing: anyone can
- * sign up claiming any address, only a verified one proves the invitee.
- */
-export const acceptInvitations = async (deps: Deps, user: VerifiedUser): Promise<TenantContext[]> => {
-  const email = user.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) return [];
-  const invited = await deps.accounts.invitationsFor(email);
-  if (invited.length > 0 && !user.emailVerified) {
-    throw new AppError('forbidden', 'Your e-mail address is not verified yet: verify it, then sign in again to join the account that invited you.');
-  }
-  const joined: TenantContext[] = [];
-  for (const { accountId, role } of invited) {
-    const tenant = tenantForMember({ accountId, userId: user.userId, role });
-    await deps.accounts.putMember(tenant, { userId: user.userId, email, role, addedAt: deps.clock.now().toISOString() });
-    await deps.accounts.deleteInvitation(tenant, email);
-    await audit(deps, tenant, {}, 'member.join', 'ok', { detail: { role } });
-    joined.push(tenant);
-  }
-  return joined;
 };

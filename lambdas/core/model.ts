@@ -38,11 +38,23 @@ export interface Member {
   readonly addedAt: string;
 }
 
-/** An invitation waiting for its e-mail address to sign in. */
+/** An invitation waiting for the person with its e-mail address to follow its link. */
 export interface Invitation {
   readonly email: string;
   readonly role: Role;
   readonly invitedBy: string;
+  /** The inviter's address, shown to the invitee ("invited to X by Y"); absent on invitations made before it was kept. */
+  readonly invitedByEmail?: string;
+  readonly invitedAt: string;
+  readonly expiresAt: string;
+}
+
+/** An invitation as the invited person sees it: which account, who invited them, as what. */
+export interface PendingInvitation {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly role: Role;
+  readonly invitedByEmail: string | null;
   readonly invitedAt: string;
   readonly expiresAt: string;
 }

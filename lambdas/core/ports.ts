@@ -27,8 +27,11 @@ export interface AccountRepository {
   putMember(tenant: TenantContext, member: Member): Promise<void>;
   /** Removes a member and their link at once; false when there was none. */
   removeMember(tenant: TenantContext, userId: string): Promise<boolean>;
-  putInvitation(tenant: TenantContext, invitation: Invitation): Promise<void>;
+  /** Stores an invitation with the hash of its link's secret, replacing any earlier one (and so its secret). */
+  putInvitation(tenant: TenantContext, invitation: Invitation, secretHash: string): Promise<void>;
   listInvitations(tenant: TenantContext): Promise<Invitation[]>;
+  /** One unexpired invitation with its secret's hash (absent on invitations made before links had one); null when none. */
+  getInvitation(tenant: TenantContext, email: string): Promise<{ invitation: Invitation; secretHash: string | null } | null>;
   deleteInvitation(tenant: TenantContext, email: string): Promise<boolean>;
   /** Accounts that invited this e-mail address (unexpired): ids and roles only. */
   invitationsFor(email: string): Promise<Array<{ accountId: string; role: Role }>>;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsAdminCsp } from '../../infra/constructs/hosting.ts';
-import { ask, signIn, uploadDocument, usePlatform, type Owner } from '../integration/fixtures/platform.ts';
+import { ask, joinTeam, signIn, uploadDocument, usePlatform, type Owner } from '../integration/fixtures/platform.ts';
 import { useChromium } from './fixtures/chromium.ts';
 import { FAKE_CLIENT_ID, FAKE_SCOPES, startFakeCognito, type FakeCognito } from './fixtures/fake-cognito.ts';
 
@@ -268,8 +268,9 @@ describe('the admin panel’s sign-in, uploads and roles, from its runtime confi
     expect(asked.status).toBe(200);
     const viewerEmail = `viewer-${Date.now()}@team.example`;
     const adminEmail = `admin-${Date.now()}@team.example`;
-    expect((await owner.request('POST', '/v1/members', { email: viewerEmail, role: 'viewer' })).status).toBe(201);
-    expect((await owner.request('POST', '/v1/members', { email: adminEmail, role: 'admin' })).status).toBe(201);
+    // Each follows their invitation's link (signing in alone joins nothing).
+    await joinTeam(platform(), owner, 'viewer', viewerEmail);
+    await joinTeam(platform(), owner, 'admin', adminEmail);
 
     const { page, problems } = await tab({ auth: { kind: 'local' }, uploads: 'relay' });
     const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { z } from 'zod';
 import { EXPORT_FORMAT } from '../../lambdas/core/exports.ts';
-import { ask, call, newOwner, signIn, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';
+import { ask, call, joinTeam, newOwner, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';
 
 const DOC = '# Hours\n\nThe shop opens at nine in the morning.\n';
 const KEY = 'sk-export-never-0000000000000000000000';
@@ -91,8 +91,7 @@ describe('exporting an account', () => {
     const bob = await newOwner(platform());
     expect((await bob.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(404);
     const email = `viewer-${Date.now()}@example.com`;
-    await alice.request('POST', '/v1/members', { email, role: 'viewer' });
-    const viewer = await signIn(platform(), email);
+    const viewer = await joinTeam(platform(), alice, 'viewer', email);
     expect((await viewer.request('POST', '/v1/account/exports')).status).toBe(403);
     expect((await viewer.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(403);
   });

@@ -2,7 +2,7 @@
 // it was allowed — refused attempts included.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newOwner, signIn, uploadDocument, usePlatform } from './fixtures/platform.ts';
+import { joinTeam, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 interface Entry { action: string; outcome: string; target?: string; sourceIp?: string; actor: { kind: string; userId?: string } }
 
@@ -16,8 +16,7 @@ describe('the audit log of admin actions', () => {
     await owner.request('POST', `/v1/bots/${owner.botId}/sources`, { kind: 'text', title: 'Note', text: 'Closed on Sundays.' });
     await owner.request('DELETE', `/v1/bots/${owner.botId}/documents/${doc.docId}`);
     const email = `viewer-${randomUUID()}@example.com`;
-    await owner.request('POST', '/v1/members', { email, role: 'viewer' });
-    const viewer = await signIn(platform(), email);
+    const viewer = await joinTeam(platform(), owner, 'viewer', email);
     expect((await viewer.request('PATCH', `/v1/bots/${owner.botId}`, { name: 'Taken' })).status).toBe(403);
 
     const entries = async (action: string) => (await owner.request<{ entries: Entry[] }>('GET', `/v1/audit?action=${action}`)).body.entries;

@@ -5,9 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LocalInvitation } from '../../infra/local/cognito-local.ts';
-import { newOwner, signIn, usePlatform, type Owner } from './fixtures/platform.ts';
-
-interface Invited { invitation: { email: string; role: string; expiresAt: string }; delivery: string }
+import { newOwner, signIn, usePlatform, type InvitationSent as Invited, type Owner } from './fixtures/platform.ts';
 
 describe('invitations with Cognito sign-ins', () => {
   const mail: LocalInvitation[] = [];
@@ -18,7 +16,7 @@ describe('invitations with Cognito sign-ins', () => {
   const invite = (owner: Owner, email: string, role = 'viewer') => owner.request<Invited>('POST', '/v1/members', { email, role });
   const resend = (client: { request: Owner['request'] }, email: string) => client.request<Invited>('POST', `/v1/invitations/${encodeURIComponent(email)}/resend`);
 
-  it('creates a verified Cognito user that is e-mailed an invitation, and the invitee joins at sign-in', async () => {
+  it('creates a verified Cognito user that is e-mailed an invitation, and the invitee joins by its link', async () => {
     const owner = await newOwner(platform());
     const email = address();
     const res = await invite(owner, email.toUpperCase(), 'admin');
@@ -28,6 +26,7 @@ describe('invitations with Cognito sign-ins', () => {
     expect(mailTo(email)).toEqual(['created']);
     const invitee = await signIn(platform(), email);
     expect(userOf(email)?.status).toBe('CONFIRMED');
+    expect((await invitee.request('POST', '/v1/me/invitations/accept', { token: res.body.token })).status).toBe(200);
     expect((await invitee.request<{ role: string }>('GET', '/v1/account')).body.role).toBe('admin');
     const log = await owner.request<{ entries: Array<{ action: string; detail?: Record<string, unknown> }> }>('GET', '/v1/audit?action=member.invite');
     expect(log.body.entries.find((e) => e.action === 'member.invite')?.detail).toEqual({ role: 'admin', delivery: 'sent' });
@@ -72,13 +71,14 @@ describe('invitations with Cognito sign-ins', () => {
     expect(mailTo(email)).toEqual(['created']);
     expect(userOf(email)).toBeDefined();
     const adminEmail = address();
-    await invite(owner, adminEmail, 'admin');
+    const adminInvite = await invite(owner, adminEmail, 'admin');
     const admin = await signIn(platform(), adminEmail);
+    expect((await admin.request('POST', '/v1/me/invitations/accept', { token: adminInvite.body.token })).status).toBe(200);
     expect((await resend(admin, email)).status).toBe(403);
     expect(mailTo(email)).toEqual(['created']);
   });
 
-  it('sends nothing to an address that already signs in: it joins at its next sign-in', async () => {
+  it('sends nothing to an address that already signs in: the owner passes the link on', async () => {
     const elsewhere = await newOwner(platform());
     const owner = await newOwner(platform());
     const res = await invite(owner, elsewhere.email);

@@ -1,10 +1,10 @@
-// Team access: the owner invites by e-mail with a role; a viewer can read and change
-// nothing; an admin can run bots but not the team; removing a member ends their
+// Team access: the owner invites by e-mail with a role and the invitee joins by the
+// invitation's link; a viewer can read and change nothing; an admin can run bots but not the team; removing a member ends their
 // access at once; an account always keeps an owner.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lambdas/http/routes.ts';
-import { call, newOwner, signIn, uploadDocument, usePlatform, type ApiClient, type Owner } from './fixtures/platform.ts';
+import { call, joinTeam, newOwner, signIn, uploadDocument, usePlatform, type ApiClient, type InvitationSent, type Owner } from './fixtures/platform.ts';
 
 const MUTATING_BODIES: Record<string, unknown> = {
   'PATCH /v1/account': { name: 'Taken' },
@@ -20,19 +20,22 @@ const MUTATING_BODIES: Record<string, unknown> = {
 describe('team access', () => {
   const platform = usePlatform();
 
-  const invite = async (owner: Owner, role: string): Promise<ApiClient> => {
-    const email = `member-${randomUUID()}@example.com`;
-    expect((await owner.request('POST', '/v1/members', { email, role })).status).toBe(201);
-    return signIn(platform(), email);
-  };
+  const invite = (owner: Owner, role: string): Promise<ApiClient> => joinTeam(platform(), owner, role);
   const userIdOf = async (owner: Owner, email: string) =>
     (await owner.request<{ members: Array<{ userId: string; email: string }> }>('GET', '/v1/members')).body.members.find((m) => m.email === email)!.userId;
 
-  it('turns an invitation into a membership when that address signs in', async () => {
+  it('turns an invitation into a membership when that address follows its link', async () => {
     const owner = await newOwner(platform());
-    const viewer = await invite(owner, 'viewer');
+    const email = `member-${randomUUID()}@example.com`;
+    const sent = await owner.request<InvitationSent>('POST', '/v1/members', { email, role: 'viewer' });
     const team = await owner.request<{ invitations: Array<{ email: string; role: string }> }>('GET', '/v1/members');
-    expect(team.body.invitations).toEqual([expect.objectContaining({ email: viewer.email, role: 'viewer' })]);
+    expect(team.body.invitations).toEqual([expect.objectContaining({ email, role: 'viewer' })]);
+    expect(team.text).not.toContain(sent.body.token.split('.')[1]);
+    const viewer = await signIn(platform(), email);
+    // Signing in joins nothing.
+    expect((await viewer.request('GET', '/v1/account')).status).toBe(403);
+    const joined = await viewer.request('POST', '/v1/me/invitations/accept', { token: sent.body.token });
+    expect(joined.body).toEqual({ joined: { accountId: owner.accountId, accountName: 'Test account', role: 'viewer' } });
     const account = await viewer.request<{ account: { accountId: string }; role: string }>('GET', '/v1/account');
     expect(account.body.account.accountId).toBe(owner.accountId);
     expect(account.body.role).toBe('viewer');
@@ -46,17 +49,23 @@ describe('team access', () => {
   it('accepts an invitation only for a verified address (email_verified true)', async () => {
     const owner = await newOwner(platform());
     const email = `unverified-${randomUUID()}@example.com`;
-    expect((await owner.request('POST', '/v1/members', { email, role: 'admin' })).status).toBe(201);
+    const sent = await owner.request<InvitationSent>('POST', '/v1/members', { email, role: 'admin' });
+    expect(sent.status).toBe(201);
     for (const emailVerified of [false, 'missing'] as const) {
       const { token } = await platform().identity.signIn(email, { emailVerified });
-      const res = await call<{ error: { code: string; message: string } }>(platform().apiUrl, 'GET', '/v1/account', undefined, { authorization: `Bearer ${token}` });
+      const auth = { authorization: `Bearer ${token}` };
+      const res = await call<{ error: { code: string; message: string } }>(platform().apiUrl, 'POST', '/v1/me/invitations/accept', { token: sent.body.token }, auth);
       expect({ emailVerified, status: res.status }).toEqual({ emailVerified, status: 403 });
       expect(res.body.error.message).toMatch(/not verified/);
+      // Nor may it see who invited that address, or turn the invitation down.
+      expect((await call(platform().apiUrl, 'GET', '/v1/me/invitations', undefined, auth)).status).toBe(403);
+      expect((await call(platform().apiUrl, 'DELETE', `/v1/me/invitations/${owner.accountId}`, undefined, auth)).status).toBe(403);
     }
     const pending = await owner.request<{ members: unknown[]; invitations: Array<{ email: string }> }>('GET', '/v1/members');
     expect(pending.body.members).toHaveLength(1);
     expect(pending.body.invitations.map((i) => i.email)).toEqual([email]);
     const verified = await signIn(platform(), email);
+    expect((await verified.request('POST', '/v1/me/invitations/accept', { token: sent.body.token })).status).toBe(200);
     const joined = await verified.request<{ account: { accountId: string }; role: string }>('GET', '/v1/account');
     expect(joined.body).toMatchObject({ account: { accountId: owner.accountId }, role: 'admin' });
   });
@@ -67,7 +76,8 @@ describe('team access', () => {
     const viewer = await invite(owner, 'viewer');
     await viewer.request('GET', '/v1/account');
     const ids: Record<string, string> = { botId: owner.botId, docId: doc.docId, provider: 'openai', userId: await userIdOf(owner, viewer.email), email: 'nobody@example.com', conversationId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' };
-    const mutating = routes.filter((r) => r.auth === 'jwt' && r.method !== 'GET' && r.path !== '/v1/account' && !r.path.endsWith('/test'));
+    // `/v1/me/…` is the person's own invitations, not the account's: no role needed.
+    const mutating = routes.filter((r) => r.auth === 'jwt' && r.method !== 'GET' && r.path !== '/v1/account' && !r.path.endsWith('/test') && !r.path.startsWith('/v1/me/'));
     expect(mutating.length).toBeGreaterThanOrEqual(14);
     for (const route of mutating) {
       const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(ids[name] ?? 'x'));

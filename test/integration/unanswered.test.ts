@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import type { UnansweredReport } from '../../lambdas/core/unanswered.ts';
-import { ask, newOwner, signIn, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
+import { ask, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
 
@@ -102,8 +102,7 @@ describe('unanswered questions', () => {
 
     // A viewer may read the list but not dismiss; both attempts are in the audit log.
     const email = `viewer-${randomUUID()}@example.com`;
-    await owner.request('POST', '/v1/members', { email, role: 'viewer' });
-    const viewer = await signIn(platform(), email);
+    const viewer = await joinTeam(platform(), owner, 'viewer', email);
     await viewer.request('GET', '/v1/account');
     expect((await viewer.request('GET', `/v1/bots/${owner.botId}/unanswered`)).status).toBe(200);
     const gifts = (await report(owner)).groups[0]!.groupId;

@@ -5,11 +5,12 @@
  *   it), so it is written last and removed first: access starts and ends with it.
  *   The two live in different credentials' reach (tenant and platform), so they
  *   are two writes, ordered so that a half-done one grants nothing.
- * - `A#<acc>` `INVITE#<email>`: who invited whom, as what, until when; with the
- *   lookup `INV#<email>` `ACCOUNT#<acc>` (ids and role only) that a first sign-in
- *   with that verified e-mail address finds.
+ * - `A#<acc>` `INVITE#<email>`: who invited whom, as what, until when, and the
+ *   SHA-256 of the invitation link's secret (never the secret); with the lookup
+ *   `INV#<email>` `ACCOUNT#<acc>` (ids and role only) through which the person
+ *   with that verified address sees what they are invited to.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invitation, Member } from '../../core/model.ts';
 import type { AccountRepository } from '../../core/ports.ts';
 import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
@@ -17,11 +18,17 @@ import { isConditionFailure, live, queryAll, withoutKeys, type Item } from './it
 import type { Tables } from './tables.ts';
 
 type MemberMethods = Pick<AccountRepository,
-  'listMembers' | 'putMember' | 'removeMember' | 'putInvitation' | 'listInvitations' | 'deleteInvitation' | 'invitationsFor'>;
+  'listMembers' | 'putMember' | 'removeMember' | 'putInvitation' | 'listInvitations' | 'getInvitation' | 'deleteInvitation' | 'invitationsFor'>;
 
 const userPk = (userId: string) => `U#${userId}`;
 const invitePk = (email: string) => `INV#${email}`;
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** The record without its storage fields: the ISO expiry back in place, the secret's hash left out. */
+const invitationOf = (item: Item): Invitation => {
+  const { expiresIso, secretHash: _hash, ...rest } = withoutKeys<Invitation & { expiresIso: string; secretHash?: string }>(item);
+  return { ...rest, expiresAt: expiresIso };
+};
 
 export const createMemberMethods = (tables: Tables, table: string): MemberMethods => {
   const inPartition = async (tenant: TenantContext, prefix: string) =>
@@ -71,17 +78,21 @@ export const createMemberMethods = (tables: Tables, table: string): MemberMethod
     },
 
     /** The account's record first: the lookup alone (were the second write lost) names an invitation that no longer exists. */
-    async putInvitation(tenant, invitation) {
+    async putInvitation(tenant, invitation, secretHash) {
       const expiresAt = epoch(invitation.expiresAt);
-      await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `INVITE#${invitation.email}`, ...invitation, expiresIso: invitation.expiresAt, expiresAt } }));
+      await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `INVITE#${invitation.email}`, ...invitation, secretHash, expiresIso: invitation.expiresAt, expiresAt } }));
       await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: invitePk(invitation.email), sk: `ACCOUNT#${tenant.accountId}`, accountId: tenant.accountId, role: invitation.role, expiresAt } }));
     },
 
     async listInvitations(tenant) {
-      return (await inPartition(tenant, 'INVITE#')).map((i) => {
-        const { expiresIso, ...rest } = withoutKeys<Invitation & { expiresIso: string }>(i);
-        return { ...rest, expiresAt: expiresIso };
-      });
+      return (await inPartition(tenant, 'INVITE#')).map(invitationOf);
+    },
+
+    async getInvitation(tenant, email) {
+      const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `INVITE#${email}` } }));
+      const [item] = live(out.Item ? [out.Item as Item] : []);
+      if (!item) return null;
+      return { invitation: invitationOf(item), secretHash: typeof item.secretHash === 'string' ? item.secretHash : null };
     },
 
     async deleteInvitation(tenant, email) {
