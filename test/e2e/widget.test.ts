@@ -268,6 +268,47 @@ describe('the widget on an owner’s page', () => {
     await context.close();
   });
 
+  it('follows an answer to its end when a burst adds more than a screen, and after the chat is closed and reopened mid-answer', async () => {
+    const steps = (n: number) => Array.from({ length: n }, (_, i) => `Step ${i + 1}: keep the label.`).join('\n\n');
+    const gap = (page: Page) => probe<number>(page, 'logGap()');
+    fake.provider().script({ kind: 'reply', text: steps(24) });
+    fake.provider().script({ kind: 'reply', text: steps(24), delayMs: 40 });
+    fake.provider().script({ kind: 'reply', text: steps(24), delayMs: 20 });
+    const { context, page } = await visit(host().url(owner.publicId));
+    await bubble(page).click();
+    // All at once: one frame adds far more than the 80 px the log once allowed.
+    await ask(page, RETURNS);
+    await idle(page);
+    expect(await lastAnswer(page).locator('.b').innerText()).toContain('Step 24');
+    expect(await gap(page)).toBeLessThan(2);
+
+    // Closed while the answer streams, reopened: it is followed to the end.
+    await ask(page, RETURNS);
+    await expect.poll(() => lastAnswer(page).locator('.b').innerText(), { timeout: 10_000 }).toContain('Step 3');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('parley-widget .panel').isHidden()).toBe(true);
+    // Closed long enough for several paragraphs to arrive unseen.
+    await page.waitForTimeout(1500);
+    await bubble(page).click();
+    await expect.poll(() => gap(page)).toBeLessThan(2);
+    await idle(page);
+    expect(await lastAnswer(page).locator('.b').innerText()).toContain('Step 24');
+    expect(await gap(page)).toBeLessThan(2);
+    await probe(page, 'settled()');
+    await fs.mkdir(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'widget-follow-reopened.png') });
+
+    // A visitor who scrolls up to read is left there.
+    await ask(page, RETURNS);
+    await expect.poll(() => lastAnswer(page).locator('.b').innerText(), { timeout: 10_000 }).toContain('Step 2');
+    const box = (await page.locator('parley-widget .log').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -600);
+    await idle(page);
+    expect(await gap(page)).toBeGreaterThan(300);
+    await context.close();
+  });
+
   it('works with the keyboard alone: open, ask, stay inside the panel, close with Escape back to the bubble', async () => {
     fake.provider().script({ kind: 'reply', text: 'Returns are free within 30 days. [1]' });
     const { context, page } = await visit(host().url(owner.publicId));
@@ -451,7 +492,16 @@ describe('the widget on an owner’s page', () => {
       await page.getByLabel('Message').fill('I would like to pay with goats.');
       await page.locator('parley-widget .card').getByRole('button', { name: 'Send', exact: true }).click();
       await expect.poll(() => page.locator('parley-widget .card .alert').innerText()).toBe('Please leave an e-mail address or a phone number.');
-      await page.getByLabel('Phone (optional)').fill('+44 20 7946 0000');
+      // One of the two is needed, so neither is labelled optional; the group says so, and both are marked.
+      const reach = page.getByRole('group', { name: 'How to reach you: an e-mail address, a phone number or both' });
+      expect(await reach.getByRole('textbox').count()).toBe(2);
+      expect(await page.getByLabel(/^(E-mail|Phone) \(optional\)$/).count()).toBe(0);
+      expect(await page.getByLabel('E-mail', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByLabel('Phone', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+      expect(await focused(page)).toBe('input:');
+      await page.getByLabel('Phone', { exact: true }).fill('+44 20 7946 0000');
+      expect(await page.getByLabel('E-mail', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+      expect(await page.locator('parley-widget .card .alert').innerText()).toBe('');
       await page.screenshot({ path: path.join(RESULTS, 'widget-dark-handoff.png') });
       expect(await axeViolations(page)).toEqual([]);
       await page.locator('parley-widget .card').getByRole('button', { name: 'Send', exact: true }).click();

@@ -85,14 +85,16 @@ export const createChat = (shell: Shell, client: Client, config: WidgetConfig, s
       intro: 'Leave a message and a way to reach you, and someone will get back to you.',
       fields: [
         field('name', 'Name', 'text', false, 'name', visitor.name),
-        field('email', 'E-mail', 'email', false, 'email'),
-        field('phone', 'Phone', 'tel', false, 'tel'),
+        {
+          legend: 'How to reach you: an e-mail address, a phone number or both',
+          fields: [field('email', 'E-mail', 'email', false, 'email'), field('phone', 'Phone', 'tel', false, 'tel')],
+          missing: 'Please leave an e-mail address or a phone number.',
+        },
         field('message', 'Message', 'textarea', true),
       ],
       submit: 'Send',
       onCancel: closeCard,
       onSubmit: async ({ name, email, phone, message }) => {
-        if (!email && !phone) throw new Error('Please leave an e-mail address or a phone number.');
         await client.send('/handoff', {
           message, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}),
           ...(saved.conversationId ? { conversationId: saved.conversationId } : {}),

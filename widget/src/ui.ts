@@ -108,10 +108,29 @@ export const createShell = (opts: ShellOptions) => {
     (field ?? (input.disabled || !config.available ? log : input)).focus();
   };
 
+  /*
+   * Following the answer is a state, not a distance: a frame that adds a burst of text, or a log that was
+   * hidden (closed, its scroll position lost), would otherwise look like a visitor who scrolled away. Only a
+   * scroll up by the visitor stops it; scrolling back to the end starts it again.
+   */
+  let pinned = true;
+  let lastTop = 0;
+  const toEnd = () => {
+    log.scrollTop = log.scrollHeight;
+    lastTop = log.scrollTop;
+  };
+  log.addEventListener('scroll', () => {
+    if (!isOpen()) return;
+    if (log.scrollHeight - log.scrollTop - log.clientHeight < 24) pinned = true;
+    else if (log.scrollTop < lastTop) pinned = false;
+    lastTop = log.scrollTop;
+  }, { passive: true });
+
   function open() {
     if (isOpen()) return;
     panel.hidden = false;
     w.classList.add('open');
+    if (pinned) toEnd();
     setBubble();
     opts.onOpen();
     focusStart();
@@ -158,7 +177,8 @@ export const createShell = (opts: ShellOptions) => {
     host, log, input, live, open, close, isOpen, setBusy, focusStart,
     /** Scrolls the log to its end, unless the visitor scrolled up to read (or `force`). */
     follow(force = false) {
-      if (force || log.scrollHeight - log.scrollTop - log.clientHeight < 80) log.scrollTop = log.scrollHeight;
+      if (force) pinned = true;
+      if (pinned) toEnd();
     },
     /** Whether the visitor can type a question (a lead form asked first disables it). */
     setInputEnabled(enabled: boolean) {

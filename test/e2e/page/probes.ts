@@ -73,6 +73,12 @@ const probe = {
     return { fromRequest: ready.startTime - script.startTime, fromRun: ready.startTime - start.startTime, fromNavigation: ready.startTime };
   },
 
+  /** How far the end of the conversation is below what the log shows, in pixels (0: the visitor sees the end). */
+  logGap(): number {
+    const log = widgetRoot().querySelector('.log')!;
+    return Math.round(log.scrollHeight - log.scrollTop - log.clientHeight);
+  },
+
   stored: (key: string): unknown => JSON.parse(sessionStorage.getItem(key) ?? 'null'),
 
   /** Globals that page scripts added. */
