@@ -1,7 +1,7 @@
 /** Accounts and who may act for them. */
-import { AppError } from './errors.ts';
-import { newId } from './ids.ts';
-import type { Account } from './model.ts';
+import { AppError, invalid, notFound } from './errors.ts';
+import { isId, newId } from './ids.ts';
+import type { Account, Membership } from './model.ts';
 import type { Deps } from './ports.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
@@ -25,10 +25,12 @@ export interface AccountSettings {
   readonly piiHandling: 'warn' | 'redact';
 }
 
-/** Creates the caller's account with the caller as owner (first sign-in). */
+/**
+ * Creates an account of the caller's own with the caller as owner, whatever other
+ * accounts they belong to; each person creates one at most (the repository's
+ * `conflict`), which they may do again once they no longer own it.
+ */
 export const createAccount = async (deps: Deps, user: VerifiedUser, input: { name?: string | undefined }): Promise<Account> => {
-  const memberships = await deps.accounts.membershipsOf(user.userId);
-  if (memberships.some((m) => m.role === 'owner')) throw new AppError('conflict', 'You already have an account.');
   const account: Account = {
     accountId: newId(),
     name: input.name ?? 'My account',
@@ -44,14 +46,40 @@ export const createAccount = async (deps: Deps, user: VerifiedUser, input: { nam
   return account;
 };
 
+/** The request header that names the account an admin request acts for. */
+export const ACTING_FOR_HEADER = 'x-parley-account';
+
 /**
- * The tenant a verified user acts for: found only through their membership, never from
- * the request. A locked account (being erased) admits nobody, except to finish its erasure.
+ * The membership a request acts through: the one for the account the request names,
+ * among the verified user's own memberships. A request that names none is served only
+ * when the person has a single membership, so nothing is ever chosen among several.
  */
-export const tenantForUser = async (deps: Deps, user: VerifiedUser, options: { allowLocked?: boolean } = {}): Promise<TenantContext> => {
-  const [membership] = await deps.accounts.membershipsOf(user.userId);
+const membershipFor = (memberships: readonly Membership[], named: string | undefined): Membership => {
+  if (named !== undefined) {
+    if (!isId(named)) throw invalid(`${ACTING_FOR_HEADER}: an account id, as GET /v1/me/accounts lists them.`, { field: ACTING_FOR_HEADER });
+    const found = memberships.find((m) => m.accountId === named);
+    // Not theirs, or no such account: the same answer.
+    if (!found) throw notFound('account');
+    return found;
+  }
   // Invitations are never accepted here: only by following their link (invitees.ts).
-  if (!membership) throw new AppError('forbidden', 'You have no Parley account yet: create one first (POST /v1/account).');
+  if (memberships.length === 0) throw new AppError('forbidden', 'You have no Parley account yet: create one first (POST /v1/account).');
+  if (memberships.length > 1) {
+    throw invalid(`You belong to ${memberships.length} accounts: say which one this request acts for in the ${ACTING_FOR_HEADER} header (GET /v1/me/accounts lists them).`, { field: ACTING_FOR_HEADER });
+  }
+  return memberships[0]!;
+};
+
+/**
+ * The tenant a verified user acts for: the account the request names (`accountId`, from
+ * the x-parley-account header) only if one of the user's own memberships is for it,
+ * never from the request alone. A locked account (being erased) admits nobody, except
+ * to finish its erasure.
+ */
+export const tenantForUser = async (
+  deps: Deps, user: VerifiedUser, options: { accountId?: string | undefined; allowLocked?: boolean } = {},
+): Promise<TenantContext> => {
+  const membership = membershipFor(await deps.accounts.membershipsOf(user.userId), options.accountId);
   const tenant = tenantForMember(membership);
   if (!options.allowLocked && (await deps.accounts.get(tenant))?.status === 'locked') {
     throw new AppError('forbidden', 'This account is locked while it is being erased.');
@@ -83,4 +111,22 @@ export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Pa
   if (!saved) throw new AppError('not_found', 'account not found');
   await audit(deps, tenant, source, 'account.updated', 'ok', { detail: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v])) });
   return saved;
+};
+
+/** An account a person belongs to, as the panel's switcher lists it. */
+export interface MyAccount {
+  readonly accountId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly status: Account['status'];
+}
+
+/** Every account the verified user is a member of, by name. */
+export const myAccounts = async (deps: Deps, user: VerifiedUser): Promise<MyAccount[]> => {
+  const memberships = await deps.accounts.membershipsOf(user.userId);
+  const found = await Promise.all(memberships.map(async (m) => {
+    const account = await deps.accounts.get(tenantForMember(m));
+    return account ? { accountId: m.accountId, name: account.name, role: m.role, status: account.status } : null;
+  }));
+  return found.filter((a) => a !== null).sort((a, b) => a.name.localeCompare(b.name) || a.accountId.localeCompare(b.accountId));
 };

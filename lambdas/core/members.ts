@@ -6,13 +6,13 @@
  * changes roles and removes members, whose access ends with their next request.
  * An account always keeps an owner.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole, type VerifiedUser } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { newInvitationToken } from './invitation-links.ts';
 import type { Invitation, Member } from './model.ts';
 import type { Deps, SignInDirectory } from './ports.ts';
-import type { Role, TenantContext } from './tenancy.ts';
+import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 
 /** Days an invitation's link works. */
 export const INVITATION_DAYS = 14;
@@ -172,4 +172,21 @@ export const removeMember = async (deps: Deps, tenant: TenantContext, userId: st
   if (member.role === 'owner' && !keepsAnOwner(members, userId)) throw new AppError('conflict', 'An account needs an owner: make someone else owner first.');
   if (!(await deps.accounts.removeMember(tenant, userId))) throw notFound('member');
   await audit(deps, tenant, source, 'member.remove', 'ok', { target: userId });
+};
+
+/**
+ * The signed-in person leaves an account they belong to (found among their own
+ * memberships; 404 otherwise). The last owner cannot leave: an account keeps an owner.
+ */
+export const leaveAccount = async (deps: Deps, user: VerifiedUser, accountId: string, source: AuditSource): Promise<void> => {
+  const membership = (await deps.accounts.membershipsOf(user.userId)).find((m) => m.accountId === accountId);
+  if (!membership) throw notFound('account');
+  const tenant = tenantForMember(membership);
+  const members = await deps.accounts.listMembers(tenant);
+  if (membership.role === 'owner' && !keepsAnOwner(members, user.userId)) {
+    throw new AppError('conflict', 'You are this account’s only owner: make someone else owner first, or erase the account.');
+  }
+  // Recorded while they are still a member, under their own name.
+  await audit(deps, tenant, source, 'member.leave', 'ok', { target: user.userId });
+  if (!(await deps.accounts.removeMember(tenant, user.userId))) throw notFound('account');
 };

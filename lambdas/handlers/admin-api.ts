@@ -22,13 +22,13 @@ import { conversationRoutes } from './admin/conversation-routes.ts';
 import { adminContext, type AdminRoute } from './admin/context.ts';
 import { documentRoutes } from './admin/document-routes.ts';
 import { keyRoutes } from './admin/key-routes.ts';
-import { inviteeRoutes } from './admin/invitee-routes.ts';
+import { meRoutes } from './admin/me-routes.ts';
 import { memberRoutes } from './admin/member-routes.ts';
 import { unansweredRoutes } from './admin/unanswered-routes.ts';
 import { audited, AUDITED_ROUTES } from './admin/audited.ts';
 
 const routes: Record<string, AdminRoute> = Object.fromEntries(
-  Object.entries({ ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...unansweredRoutes, ...memberRoutes, ...inviteeRoutes })
+  Object.entries({ ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...unansweredRoutes, ...memberRoutes, ...meRoutes })
     .map(([key, route]) => [key, AUDITED_ROUTES[key] ? audited(AUDITED_ROUTES[key], route) : route]),
 );
 

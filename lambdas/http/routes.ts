@@ -36,6 +36,8 @@ export const routes: readonly Route[] = [
   admin('DELETE', '/v1/members/{userId}'),
   admin('POST', '/v1/invitations/{email}/resend'),
   admin('DELETE', '/v1/invitations/{email}'),
+  admin('GET', '/v1/me/accounts'),
+  admin('DELETE', '/v1/me/accounts/{accountId}'),
   admin('GET', '/v1/me/invitations'),
   admin('POST', '/v1/me/invitations/accept'),
   admin('DELETE', '/v1/me/invitations/{accountId}'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { routes } from '../../lambdas/http/routes.ts';
-import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
+import { actingFor, ask, joinTeam, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
 
@@ -62,6 +62,51 @@ describe('tenancy: another account sees nothing', () => {
     }
     expect((await alice.request('GET', `/v1/bots/${alice.botId}/documents/${doc.docId}`)).status).toBe(200);
     expect((await alice.request('GET', `/v1/bots/${alice.botId}/conversations/${reply.conversationId}`)).status).toBe(200);
+  });
+
+  it('lets a member of two accounts reach each account’s data only when acting for it, on every route, from the route table', async () => {
+    const alice = await newOwner(platform());
+    const doc = await uploadDocument(platform(), alice, 'hours.md', DOC);
+    const reply = await ask(platform(), alice.publicId, 'When does the shop open?');
+    // Pat owns an account and is also an owner of Alice's: the most any member may do there.
+    const pat = await newOwner(platform());
+    await joinTeam(platform(), alice, 'owner', pat.email);
+    const bob = await newOwner(platform());
+    const ids: Record<string, string> = { botId: alice.botId, docId: doc.docId, conversationId: reply.conversationId! };
+    const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => ids[name] ?? 'unknown');
+    const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+    // Every route that acts for an account: all but creating one's own and the person's own `/v1/me/…`.
+    const tenantRoutes = routes.filter((r) => r.auth === 'jwt' && key(r) !== 'POST /v1/account' && !r.path.startsWith('/v1/me/'));
+    expect(tenantRoutes.length).toBeGreaterThanOrEqual(40);
+
+    for (const route of tenantRoutes) {
+      const body = VALID_BODIES[key(route)];
+      // Naming no account, with two: refused before anything is read.
+      const unnamed = await pat.request<{ error: { message: string } }>(route.method, fill(route.path), body);
+      expect({ route: key(route), status: unnamed.status }).toEqual({ route: key(route), status: 400 });
+      expect(unnamed.body.error.message).toMatch(/x-parley-account/);
+      // Naming an account they do not belong to: the not-found of a missing one.
+      const foreign = await actingFor(pat, bob.accountId).request(route.method, fill(route.path), body);
+      expect({ route: key(route), status: foreign.status }).toEqual({ route: key(route), status: 404 });
+    }
+    // Acting for their own account, Alice's ids are another account's: 404 on every route that names them.
+    for (const route of tenantRoutes.filter((r) => r.path.includes('{botId}'))) {
+      const res = await actingFor(pat, pat.accountId).request(route.method, fill(route.path), VALID_BODIES[key(route)]);
+      expect({ route: key(route), status: res.status }).toEqual({ route: key(route), status: 404 });
+    }
+    // Acting for Alice's account, the same reads find her data.
+    const inAlice = actingFor(pat, alice.accountId);
+    for (const route of tenantRoutes.filter((r) => r.method === 'GET' && r.path.includes('{botId}') && !r.path.includes('{contactId}'))) {
+      const res = await inAlice.request(route.method, fill(route.path));
+      expect({ route: key(route), status: res.status }).toEqual({ route: key(route), status: 200 });
+    }
+    const botsOf = async (accountId: string) => (await actingFor(pat, accountId).request<{ bots: Array<{ botId: string }> }>('GET', '/v1/bots')).body.bots.map((b) => b.botId);
+    expect(await botsOf(alice.accountId)).toEqual([alice.botId]);
+    expect(await botsOf(pat.accountId)).toEqual([pat.botId]);
+    // Nothing Pat tried changed either account's data.
+    expect((await alice.request<{ bot: { name: string } }>('GET', `/v1/bots/${alice.botId}`)).body.bot.name).toBe('Help desk');
+    expect((await alice.request<{ document: { status: string } }>('GET', `/v1/bots/${alice.botId}/documents/${doc.docId}`)).body.document.status).toBe('ready');
+    expect((await bob.request('GET', '/v1/account')).status).toBe(200);
   });
 
   it('lists only the caller’s own bots', async () => {

@@ -6,7 +6,7 @@ import { pathParam } from '../../http/request.ts';
 import { invalid } from '../../core/errors.ts';
 import { jsonBody } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';
-import type { AdminRoute } from './context.ts';
+import { actingFor, type AdminRoute } from './context.ts';
 
 const name = z.string().trim().min(1).max(80);
 const createAccountBody = z.object({ name: name.optional() }).strict();
@@ -31,8 +31,8 @@ export const accountRoutes: Record<string, AdminRoute> = {
   'PATCH /v1/account': async ({ event, deps, tenant, source }) =>
     json(200, { account: await updateAccount(deps, await tenant(), jsonBody(event, patchAccountBody), source) }),
   // A locked account admits its owner here alone: an erasure that stopped half-way can be finished.
-  'DELETE /v1/account': async ({ deps, user }) => {
-    await eraseAccount(deps, await tenantForUser(deps, user, { allowLocked: true }));
+  'DELETE /v1/account': async ({ event, deps, user }) => {
+    await eraseAccount(deps, await tenantForUser(deps, user, { accountId: actingFor(event), allowLocked: true }));
     return noContent();
   },
   'GET /v1/account/exports': async ({ deps, tenant }) => json(200, { exports: await listExports(deps, await tenant()) }),
