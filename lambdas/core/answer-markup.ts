@@ -29,6 +29,8 @@ const TAG = /<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>|<!--[\s\S]*?(?:-->|$)|<![A-Za-
 const AUTOLINK = /<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*)>/g;
 const IMAGE = /!\[([^\]\n]{0,500})\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
 const LINK = /\[([^\]\n]{1,500})\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
+/** Any `[label](…)` on one line: a target with spaces or tabs is no link to CommonMark, but some renderers (and browsers) drop them. */
+const LOOSE_LINK = /(!?)\[([^\]\n]{0,500})\]\(([^)\n]{0,2000})\)/g;
 const DEFINITION = /^ {0,3}\[[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/gm;
 const BARE = /\b(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"'`]+/gi;
 /** Punctuation that ends a sentence rather than an address. */
@@ -76,6 +78,10 @@ export const neutraliseMarkup = (text: string, allowed: (url: string) => boolean
     .replace(DEFINITION, (whole, url: string) => (allowed(url) ? whole : ''))
     .replace(IMAGE, (whole, alt: string, url: string) => (allowed(url) ? whole : alt.trim() ? `${alt.trim()} (image removed)` : '(image removed)'))
     .replace(LINK, (whole, label: string, url: string) => (allowed(url) ? whole : label))
+    .replace(LOOSE_LINK, (whole, bang: string, label: string, target: string) => {
+      if (allowed(target.replace(/\s+"[^"]*"\s*$|\s+'[^']*'\s*$/, '').replace(/[\s<>]/g, ''))) return whole;
+      return bang ? `${label.trim() ? `${label.trim()} ` : ''}(image removed)` : label;
+    })
     .replace(BARE, (whole: string, offset: number, all: string) => {
       // Inside a kept Markdown link the address is its target, already allowed.
       if (all[offset - 1] === '(' && all[offset - 2] === ']') return whole;
