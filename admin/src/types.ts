@@ -140,6 +140,8 @@ export interface AuditEntry {
   target?: string;
   outcome: 'ok' | 'refused' | 'failed';
   sourceIp?: string;
+  /** Metadata of the event, e.g. a document's name and kind of source. */
+  detail?: Record<string, string | number | boolean>;
 }
 
 /** The widget's accent colour when a bot has no theme (widget/src/theme.ts). */

@@ -169,7 +169,7 @@ describe('the admin panel', () => {
     const widget = page.locator('parley-widget');
     await widget.getByRole('button', { name: 'Talk to a person' }).last().click();
     await widget.getByLabel('Message').fill('Can I return a gift without the receipt?');
-    await widget.getByLabel('E-mail (optional)').fill('visitor@example.com');
+    await widget.getByLabel('E-mail', { exact: true }).fill('visitor@example.com');
     await widget.locator('.card').getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => widget.locator('.bot').last().innerText()).toContain('someone will get back to you soon');
 
@@ -370,6 +370,9 @@ describe('the admin panel', () => {
     expect(await created.innerText()).toContain('Acme Help');
     expect(await created.innerText()).toContain('owner@acme.example');
     expect(await log.innerText()).not.toMatch(/\b[0-9A-HJKMNP-TV-Z]{26}\b/);
+    // Documents by their names, and a taught answer as what it is.
+    expect(await log.innerText()).toContain('Uploaded “shipping.md”');
+    expect(await log.innerText()).toContain('Improved an answer: “Improved answer: How long do I have to return an item?.md”');
 
     // Invite a teammate: the invitation is listed until they sign in.
     const team = page.locator('section.card', { has: page.getByRole('heading', { name: 'Team' }) });

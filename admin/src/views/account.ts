@@ -4,6 +4,7 @@
  */
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
+import { documentActivity } from '../describe.ts';
 import { h, icon, mount, s, type Child } from '../dom.ts';
 import { readSession } from '../session.ts';
 import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, InvitationDelivery, KeyClass, Member, Role, Usage } from '../types.ts';
@@ -61,6 +62,7 @@ const ACTIONS: Record<string, string> = {
   'bot.update': 'Changed a bot',
   'bot.delete': 'Deleted a bot',
   'document.upload': 'Uploaded a document',
+  // Entries since the log kept the document's name say which kind (describe.ts); older ones say this.
   'document.source': 'Added text, Q&A or a website',
   'document.reingest': 'Processed a document again',
   'document.delete': 'Deleted a document',
@@ -438,7 +440,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'From'))),
       h('tbody', null, ...entries.map((e) => h('tr', null,
         cell('When', formatDate(e.at)),
-        cell('What', ACTIONS[e.action] ?? e.action, e.target && names.bots.has(e.target) ? h('span', { class: 'muted small' }, ` · ${names.bots.get(e.target)}`) : null),
+        cell('What', documentActivity(e) ?? ACTIONS[e.action] ?? e.action, e.target && names.bots.has(e.target) ? h('span', { class: 'muted small' }, ` · ${names.bots.get(e.target)}`) : null),
         cell('Who', e.actor.kind === 'user' ? (e.actor.userId && names.people.get(e.actor.userId)) || 'A former team member' : e.actor.kind === 'visitor' ? 'A visitor' : 'Parley'),
         cell('Outcome', e.outcome === 'ok' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
         cell('From', h('span', { class: 'mono small' }, e.sourceIp ?? '—')))))))

@@ -5,6 +5,7 @@
  */
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
+import { conversationStart } from '../describe.ts';
 import { h, icon, mount } from '../dom.ts';
 import type { Bot, Contact, Conversation, ConversationMatch, Turn } from '../types.ts';
 import { badge, busy, button, card, confirmAction, download, empty, failure, field, formatDate, formatNumber, loadInto, loading, notify, plural } from '../ui.ts';
@@ -59,7 +60,7 @@ export const improveForm = (base: string, t: Pick<Turn, 'question' | 'answer' | 
       try {
         // Listed here as an improved answer; visitors see the question it answers as the source's name.
         const question = t.question.replace(/\s+/g, ' ').trim();
-        await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${question.slice(0, 80)}`, label: question.slice(0, 200), pairs: [{ question: question.slice(0, 1000), answer: answer.value.trim() }] });
+        await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${question.slice(0, 80)}`, label: question.slice(0, 200), pairs: [{ question: question.slice(0, 1000), answer: answer.value.trim() }], improvedAnswer: true });
         if (onSaved) await onSaved();
         else notify('Thanks: your bot has learned the improved answer.');
         form.closest('details')?.removeAttribute('open');
@@ -137,7 +138,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
       })(), { kind: 'ghost', icon: 'trash', label: 'Delete this conversation' });
       mount(detail,
         h('div', { class: 'card-head' },
-          h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `Started ${formatDate(conversation.createdAt)} on ${conversation.origin} · will be deleted on ${formatDate(conversation.expiresAt, false)}`)),
+          h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `${conversationStart(formatDate(conversation.createdAt), conversation.origin)} · will be deleted on ${formatDate(conversation.expiresAt, false)}`)),
           h('div', { class: 'actions' }, exp, del)),
         h('ol', { class: 'turns' }, ...turns.map((t) => turnView(base, t, ctx.can('admin')))));
       // A search result opens at the turn that matched.

@@ -21,6 +21,8 @@ const sourceBody = z.discriminatedUnion('kind', [
     title,
     label,
     pairs: z.array(z.object({ question: z.string().trim().min(1).max(1_000), answer: z.string().trim().min(1).max(10_000) }).strict()).min(1).max(MAX_QA_PAIRS),
+    /** Sent by the panel's "Improve this answer": the activity log says so. */
+    improvedAnswer: z.literal(true).optional(),
   }).strict(),
   z.object({ kind: z.literal('website'), url: z.string().trim().min(1).max(2_048), maxPages: z.number().int().min(1).max(MAX_CRAWL_PAGES).optional() }).strict(),
 ]);
@@ -37,7 +39,7 @@ export const documentRoutes: Record<string, AdminRoute> = {
     const botId = pathParam(event, 'botId');
     const document = body.kind === 'website'
       ? await addWebsiteSource(deps, await tenant(), botId, body)
-      : await addTextSource(deps, await tenant(), botId, body);
+      : await addTextSource(deps, await tenant(), botId, body.kind === 'qa' ? { kind: 'qa', title: body.title, label: body.label, pairs: body.pairs } : body);
     return json(201, { document });
   },
   'GET /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) =>
