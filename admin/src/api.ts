@@ -5,7 +5,7 @@
  */
 import { freshToken } from './auth.ts';
 import { config } from './config.ts';
-import { clearSession } from './session.ts';
+import { clearSession, readActingFor } from './session.ts';
 
 /** An API refusal, with the server's plain-words message. */
 export class ApiError extends Error {
@@ -33,6 +33,7 @@ export const messageOf = (err: unknown): string =>
 
 export const request = async <T>(method: string, path: string, body?: unknown, options: { token?: string } = {}): Promise<T> => {
   const token = options.token ?? (await freshToken());
+  const account = readActingFor();
   let res: Response;
   try {
     res = await fetch(path, {
@@ -40,6 +41,8 @@ export const request = async <T>(method: string, path: string, body?: unknown, o
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        // The account this tab acts for; the server checks it against the person's memberships.
+        ...(account ? { 'x-parley-account': account } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });

@@ -7,10 +7,11 @@ import { get, whenSessionExpires } from './api.ts';
 import { completeHostedSignIn, hostedSignOut, SignInError } from './auth.ts';
 import { config, loadConfig } from './config.ts';
 import { h, icon, mount, type IconName } from './dom.ts';
-import { clearTabStorage, readSession, takeNotice } from './session.ts';
-import type { Account, Role } from './types.ts';
+import { clearTabStorage, readActingFor, readSession, setActingFor, takeNotice } from './session.ts';
+import type { Account, MyAccount, Role } from './types.ts';
 import { badge, button, failure, loading } from './ui.ts';
 import { renderAccount } from './views/account.ts';
+import { renderAccounts } from './views/accounts.ts';
 import { renderBot, type BotTab } from './views/bot.ts';
 import { renderBots } from './views/bots.ts';
 import { renderKeys } from './views/keys.ts';
@@ -20,6 +21,8 @@ const app = document.getElementById('app')!;
 let signInNotice: string | undefined;
 let account: Account | undefined;
 let role: Role = 'viewer';
+/** Every account the signed-in person belongs to, for the switcher. */
+let accounts: MyAccount[] = [];
 /** Tears down what the current page started (polling, the widget preview). */
 const cleanups: Array<() => void> = [];
 /** Bumped on every navigation, so a page that finishes loading after the owner left stops at once. */
@@ -50,17 +53,38 @@ const NAV: Array<{ hash: string; label: string; icon: IconName; match: RegExp }>
   { hash: '#/account', label: 'Account', icon: 'chart', match: /^#\/account/ },
 ];
 
+/** Acts for `accountId` from now on, and starts again from the bots. */
+const switchTo = (accountId: string): void => {
+  setActingFor(accountId);
+  account = undefined;
+  navigate('#/');
+};
+
+/** The account switcher: the account this tab acts for, and the others the person belongs to. */
+const switcher = (): HTMLElement => {
+  if (accounts.length < 2 || !account) {
+    return h('a', { class: 'account-name', href: '#/accounts', title: 'Your accounts and invitations' }, account?.name ?? 'Your accounts');
+  }
+  const current = account.accountId;
+  const select = h('select', { class: 'account-switch', 'aria-label': 'Account' },
+    ...accounts.map((a) => h('option', { value: a.accountId, selected: a.accountId === current ? true : null }, `${a.name} (${ROLE_LABEL[a.role]})`)));
+  select.addEventListener('change', () => switchTo(select.value));
+  return h('span', { class: 'switcher' }, select, h('a', { class: 'account-name', href: '#/accounts' }, 'All accounts'));
+};
+
+/** The page frame: with an account, its navigation and the switcher; without one, only the person and sign-out. */
 const shell = (email: string, main: HTMLElement): HTMLElement => {
   const here = location.hash || '#/';
   return h('div', { class: 'shell' },
     h('a', { class: 'skip', href: '#main', onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, 'Skip to content'),
     h('header', { class: 'topbar' },
       h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'P'), 'Parley'),
-      h('nav', { class: 'nav', 'aria-label': 'Main' },
-        ...NAV.map((n) => h('a', { href: n.hash, class: 'nav-link', 'aria-current': n.match.test(here) ? 'page' : null }, icon(n.icon), h('span', null, n.label)))),
+      account ? h('nav', { class: 'nav', 'aria-label': 'Main' },
+        ...NAV.map((n) => h('a', { href: n.hash, class: 'nav-link', 'aria-current': n.match.test(here) ? 'page' : null }, icon(n.icon), h('span', null, n.label)))) : null,
       h('div', { class: 'who' },
+        switcher(),
         h('span', { class: 'email', title: email }, email),
-        badge(ROLE_LABEL[role], role === 'viewer' ? 'muted' : 'info'),
+        account ? badge(ROLE_LABEL[role], role === 'viewer' ? 'muted' : 'info') : null,
         button('Sign out', () => signOut(), { kind: 'ghost', icon: 'out' }))),
     main);
 };
@@ -74,13 +98,32 @@ const signOut = (notice = 'You are signed out.'): void => {
   navigate('#/sign-in');
 };
 
-/** The account of the signed-in user and their role, or undefined when they have none yet. */
+/**
+ * The account this tab acts for and the person's role there: the one chosen before, if
+ * they still belong to it, else their only account. Undefined when they have none, or
+ * several and none chosen: nothing is picked for them.
+ */
 const loadAccount = async (): Promise<{ account: Account; role?: Role } | undefined> => {
+  accounts = (await get<{ accounts: MyAccount[] }>('/v1/me/accounts')).accounts;
+  const chosen = readActingFor();
+  const acting = accounts.find((a) => a.accountId === chosen) ?? (accounts.length === 1 ? accounts[0] : undefined);
+  setActingFor(acting?.accountId);
+  if (!acting) return undefined;
   try {
     return await get<{ account: Account; role?: Role }>('/v1/account');
   } catch (err) {
+    // Locked while it is being erased: the person chooses another, or creates one.
     if ((err as { status?: number }).status === 403) return undefined;
     throw err;
+  }
+};
+
+/** Whether invitations wait for the signed-in person (an unverified address sees none). */
+const hasInvitations = async (): Promise<boolean> => {
+  try {
+    return (await get<{ invitations: unknown[] }>('/v1/me/invitations')).invitations.length > 0;
+  } catch {
+    return false;
   }
 };
 
@@ -117,20 +160,32 @@ const route = async (): Promise<void> => {
       return;
     }
     if (gen !== generation) return;
-    if (!loaded) {
+    if (!loaded && accounts.length === 0 && !hash.startsWith('#/invitation/') && !(await hasInvitations())) {
+      if (gen !== generation) return;
       document.title = 'Create your account · Parley';
-      mount(app, renderCreateAccount(session.email, (created) => {
-        account = created;
-        role = 'owner';
-        navigate('#/');
-      }));
+      mount(app, renderCreateAccount(session.email, (created) => switchTo(created.accountId)));
       return;
     }
-    account = loaded.account;
-    role = loaded.role ?? 'viewer';
+    if (gen !== generation) return;
+    if (loaded) {
+      account = loaded.account;
+      role = loaded.role ?? 'viewer';
+    }
   }
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   mount(app, shell(session.email, main));
+  // The person's own accounts and invitations: an invitation link, choosing among several accounts, or none yet.
+  const invitation = /^#\/invitation\/([^/?#]+)$/.exec(hash);
+  if (invitation || hash === '#/accounts' || !account) {
+    document.title = `${invitation ? 'Your invitation' : 'Your accounts'} · Parley`;
+    renderAccounts(main, {
+      email: session.email, accounts, current: account?.accountId, token: invitation?.[1],
+      choose: switchTo,
+      changed: () => { account = undefined; navigate('#/accounts'); },
+    });
+    queueMicrotask(() => main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true }));
+    return;
+  }
   const bot = /^#\/bots\/([0-9A-Za-z]+)(?:\/(\w+))?$/.exec(hash);
   const ctx = {
     navigate, account, role,

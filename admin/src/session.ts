@@ -6,6 +6,7 @@
 
 const KEY = 'parley-admin:session';
 const NOTICE = 'parley-admin:notice';
+const ACTING_FOR = 'parley-admin:account';
 
 export interface Session {
   /** The bearer token the API accepts (the ID token on AWS). */
@@ -48,4 +49,15 @@ export const takeNotice = (): string | undefined => {
   const text = sessionStorage.getItem(NOTICE) ?? undefined;
   sessionStorage.removeItem(NOTICE);
   return text;
+};
+
+/**
+ * The account this tab acts for (a person may belong to several): sent with every API
+ * request, which the server serves only through the person's membership of it.
+ */
+export const readActingFor = (): string | undefined => sessionStorage.getItem(ACTING_FOR) ?? undefined;
+
+export const setActingFor = (accountId: string | undefined): void => {
+  if (accountId) sessionStorage.setItem(ACTING_FOR, accountId);
+  else sessionStorage.removeItem(ACTING_FOR);
 };

@@ -170,6 +170,10 @@ export interface ExportDownload { name: string; bytes: number; url: string }
 export type Role = 'owner' | 'admin' | 'viewer';
 export interface Member { userId: string; email: string; role: Role; addedAt: string }
 export interface Invitation { email: string; role: Role; invitedAt: string; expiresAt: string }
+/** An account the signed-in person belongs to (GET /v1/me/accounts). */
+export interface MyAccount { accountId: string; name: string; role: Role; status: 'active' | 'locked' }
+/** An invitation waiting for the signed-in person (GET /v1/me/invitations). */
+export interface PendingInvitation { accountId: string; accountName: string; role: Role; invitedByEmail: string | null; invitedAt: string; expiresAt: string }
 /** How an invitee hears of an invitation (see core/members.ts). */
 export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';
 

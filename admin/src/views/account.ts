@@ -7,6 +7,7 @@ import type { PageContext } from '../context.ts';
 import { documentActivity } from '../describe.ts';
 import { h, icon, mount, s, type Child } from '../dom.ts';
 import { readSession } from '../session.ts';
+import { invitationLink } from './accounts.ts';
 import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, InvitationDelivery, KeyClass, Member, Role, Usage } from '../types.ts';
 import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
@@ -107,14 +108,35 @@ const teamMessage = (err: unknown): string => {
 
 /** What the owner is told once an invitation is on its way. */
 const deliveryMessage = (email: string, delivery: InvitationDelivery): string => {
-  if (delivery === 'sent') return `An invitation e-mail with a temporary password is on its way to ${email}. They join when they first sign in.`;
-  if (delivery === 'existing_sign_in') return `${email} can already sign in to Parley: they join at their next sign-in (no e-mail is sent).`;
-  return `Invitation saved. Ask ${email} to sign up on the sign-in page with this address: they join when they sign in.`;
+  if (delivery === 'sent') return `An invitation e-mail with a temporary password is on its way to ${email}. They join by opening the invitation link: send it to them.`;
+  if (delivery === 'existing_sign_in') return `${email} can already sign in to Parley (no e-mail is sent): send them the invitation link to join.`;
+  return `Invitation saved. Ask ${email} to sign up on the sign-in page with this address, then open the invitation link you send them.`;
+};
+
+/**
+ * The link of the invitation just made or resent, to copy and send: the only time it
+ * is shown (the server keeps only a hash of its secret); a resend makes a new one.
+ */
+const invitationLinkBox = (email: string, token: string): HTMLElement => {
+  const link = invitationLink(token);
+  const input = h('input', { type: 'text', readonly: true, value: link, class: 'invite-link-url', 'aria-label': `Invitation link for ${email}` });
+  input.addEventListener('focus', () => input.select());
+  const copy = button('Copy link', () => {
+    navigator.clipboard.writeText(link).then(() => notify('The invitation link is copied.'), () => {
+      input.select();
+      notify('Select the link and copy it.', 'error');
+    });
+  }, { kind: 'secondary', label: `Copy link for ${email}` });
+  return h('div', { class: 'invite-link', role: 'status' },
+    h('p', null, `Send ${email} this link. Only they can use it, signed in with that address, once, within 14 days; it is shown only now (resend for a new one, which stops this one).`),
+    h('div', { class: 'inline-form' }, input, copy));
 };
 
 /** Members and invitations: invite, change roles, remove, resend or cancel invitations (owners only; the API refuses others). */
 const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
   const owner = ctx.can('owner');
+  /** The invitation link last made here, shown until the page is left. */
+  let lastLink: { email: string; token: string } | undefined;
   const reload = (): void => void loadInto(el, 'your team', () => get<{ members: Member[]; invitations: Invitation[] }>('/v1/members'), ({ members, invitations }) => {
     const email = h('input', { type: 'email', name: 'invite-email', autocomplete: 'off', placeholder: 'colleague@yourbusiness.com' });
     const role = h('select', { name: 'invite-role' }, ...ROLES.map((r) => h('option', { value: r.id }, r.label)));
@@ -133,7 +155,8 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       email.removeAttribute('aria-invalid');
       void busy(invite, async () => {
         try {
-          const { delivery } = await request<{ delivery: InvitationDelivery }>('POST', '/v1/members', { email: email.value.trim(), role: role.value });
+          const { delivery, token, invitation } = await request<{ delivery: InvitationDelivery; token: string; invitation: Invitation }>('POST', '/v1/members', { email: email.value.trim(), role: role.value });
+          lastLink = { email: invitation.email, token };
           notify(deliveryMessage(email.value.trim(), delivery));
           reload();
         } catch (err) {
@@ -189,6 +212,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       const cancel = button('Cancel invitation', () => void busy(cancel, async () => {
         try {
           await request('DELETE', `/v1/invitations/${encodeURIComponent(i.email)}`);
+          if (lastLink?.email === i.email) lastLink = undefined;
           notify(`The invitation to ${i.email} was cancelled.`);
           reload();
         } catch (err) {
@@ -197,8 +221,9 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       }), { kind: 'ghost', label: `Cancel invitation to ${i.email}` });
       const resend = button('Resend', () => void busy(resend, async () => {
         try {
-          const { delivery } = await request<{ delivery: InvitationDelivery }>('POST', `/v1/invitations/${encodeURIComponent(i.email)}/resend`);
-          notify(delivery === 'sent' ? `The invitation was sent to ${i.email} again, with a new temporary password.` : deliveryMessage(i.email, delivery));
+          const { delivery, token } = await request<{ delivery: InvitationDelivery; token: string }>('POST', `/v1/invitations/${encodeURIComponent(i.email)}/resend`);
+          lastLink = { email: i.email, token };
+          notify(delivery === 'sent' ? `The invitation was sent to ${i.email} again, with a new temporary password and a new link (the old one no longer works).` : deliveryMessage(i.email, delivery));
           reload();
         } catch (err) {
           notify(teamMessage(err), 'error');
@@ -212,6 +237,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Since'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
         h('tbody', null, ...members.map(memberRow)))),
       invitations.length ? h('h3', null, 'Invited, not joined yet') : null,
+      owner && lastLink && invitations.some((i) => i.email === lastLink?.email) ? invitationLinkBox(lastLink.email, lastLink.token) : null,
       invitations.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table invitations stacked' },
         h('caption', { class: 'sr-only' }, 'Pending invitations'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'E-mail address'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Valid'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
