@@ -33,6 +33,10 @@ export interface ApiServerOptions {
    */
   readonly edgeSecret?: string | undefined;
   readonly onError: (message: string, err: unknown) => void;
+  /** Why the API cannot answer now (DynamoDB Local is restarting): its requests get 503 with this reason. */
+  readonly unavailable?: () => string | undefined;
+  /** The same, asked again when a request failed (500): the database may have died during it. */
+  readonly checkAfterFailure?: () => Promise<string | undefined>;
 }
 
 const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -145,6 +149,12 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
     if (widget.matches(method, url.pathname)) return widget.serve(method, res);
     if (admin.matches(method, url.pathname)) return admin.serve(req, res, url);
 
+    const down = opts.unavailable?.();
+    if (down !== undefined) {
+      req.resume();
+      return sendError(res, 503, 'unavailable', down, { 'retry-after': '5' });
+    }
+
     if (url.pathname === '/local/sign-in' && method === 'POST') {
       if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'forbidden', LOCAL_NOTICE);
       let parsed;
@@ -183,14 +193,19 @@ export const createApiServer = (opts: ApiServerOptions): http.Server => {
       });
       return;
     }
-    writeResult(res, (await runAsFunction(behaviour.fn, () => handler(event, context))) as APIGatewayProxyResultV2);
+    const result = (await runAsFunction(behaviour.fn, () => handler(event, context))) as APIGatewayProxyResultV2;
+    const failed = typeof result === 'object' && (result.statusCode ?? 200) >= 500 ? await opts.checkAfterFailure?.() : undefined;
+    if (failed !== undefined) return sendError(res, 503, 'unavailable', failed, { 'retry-after': '5' });
+    writeResult(res, result);
   };
 
   return http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      opts.onError('local platform request failed', err);
-      if (!res.headersSent) sendError(res, 500, 'internal', 'Something went wrong on our side. Please try again.');
-      else res.destroy();
+    handle(req, res).catch(async (err: unknown) => {
+      const down = await opts.checkAfterFailure?.();
+      if (down === undefined) opts.onError('local platform request failed', err);
+      if (res.headersSent) res.destroy();
+      else if (down !== undefined) sendError(res, 503, 'unavailable', down, { 'retry-after': '5' });
+      else sendError(res, 500, 'internal', 'Something went wrong on our side. Please try again.');
     });
   });
 };

@@ -17,7 +17,7 @@ import type { Deps } from '../../lambdas/core/ports.ts';
 import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 import { startLocalCognito, type LocalCognito, type LocalInvitation } from './cognito-local.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { superviseDynamoDbLocal, type DynamoDbSupervisor } from './dynamodb-supervisor.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue.ts';
 import { loadHandlers, type LocalFunction } from './handler-modules.ts';
@@ -68,6 +68,13 @@ export interface PlatformOptions {
    * with them, as S3 accepts STS sessions.
    */
   readonly sessionSecret?: SessionSecret;
+  /**
+   * A signal reached one of the platform's own processes (DynamoDB Local's Java): the platform
+   * should stop, as it does on a signal to Node. `npm start` stops it; by default it is logged.
+   */
+  readonly onStopSignal?: (signal: NodeJS.Signals) => void;
+  /** Operator lines (DynamoDB Local restarted). @default console.error */
+  readonly log?: (line: string) => void;
   /** The local ingest queue's timings (tests run long work at a reduced time scale). */
   readonly ingest?: IngestQueueOptions;
 }
@@ -130,10 +137,19 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     }
     // The raw AES master key of the local keyring, created on first start, owner-only.
     const masterKeyFile = await ensureMasterKey(opts.masterKeyFile ?? path.join(secretsDir, 'master.key'));
-    let dynamo: DynamoDbLocal | undefined;
+    let dynamo: DynamoDbSupervisor | undefined;
     let dynamodbUrl = opts.dynamodbEndpoint;
     if (!dynamodbUrl) {
-      dynamo = await startDynamoDbLocal(opts.dataDir ? path.join(opts.dataDir, 'dynamodb') : undefined);
+      dynamo = await superviseDynamoDbLocal({
+        dbPath: opts.dataDir ? path.join(opts.dataDir, 'dynamodb') : undefined,
+        onStopSignal: opts.onStopSignal ?? ((signal) => onError(`DynamoDB Local was stopped by ${signal}`, undefined)),
+        // An in-memory restart starts empty: the tables are made again.
+        afterRestart: async () => {
+          await ensureTable(dynamo!.url, table, REGION);
+          await ensureTable(dynamo!.url, keysTable, REGION);
+        },
+        log: opts.log ?? ((line) => console.error(line)),
+      });
       stops.push(() => dynamo!.stop());
       dynamodbUrl = dynamo.url;
     }
@@ -210,7 +226,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
         return session;
       },
     };
-    const server: http.Server = createApiServer({ handlers, identity, onError, ...(opts.cloudFront === false ? {} : { edgeSecret: EDGE_SECRET }) });
+    const server: http.Server = createApiServer({ handlers, identity, onError, unavailable: () => dynamo?.unavailable(), checkAfterFailure: async () => dynamo?.checkAfterFailure(), ...(opts.cloudFront === false ? {} : { edgeSecret: EDGE_SECRET }) });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', resolve);
@@ -239,7 +255,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       handlerFiles: loaded.files,
       sweep: () => sweeper({}, lambdaContext('sweeper', 300_000)),
       ingest: queue,
-      javaPid: dynamo?.javaPid,
+      get javaPid() { return dynamo?.javaPid; },
       stop,
     };
   } catch (err) {

@@ -26,18 +26,47 @@ if (!logLevel) {
   process.exit(2);
 }
 
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a number from 0 to 65535, not ${values.port}`);
+  process.exit(2);
+}
+
+let stopping = false;
+let shutdown = (reason: string): void => {
+  // A signal before the platform is up: nothing is left behind, since startPlatform stops what it started when it fails.
+  console.log(`\n${reason}: stopping…`);
+  stopping = true;
+};
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+
 const started = Date.now();
 let adminUrl = '';
 const platform = await startPlatform({
   dataDir: values.memory ? undefined : values.data,
-  port: Number(values.port),
+  port,
   logLevel,
+  // A signal to DynamoDB Local's Java stops everything, as one to this process does.
+  onStopSignal: (signal) => shutdown(`DynamoDB Local got ${signal}`),
+  log: (line) => console.error(line),
   // On AWS Cognito e-mails this; here it is shown, so you see what an invited person gets.
   onInvitation: ({ email, temporaryPassword, kind }) => {
     const body = renderInvitation(adminUrl, email, temporaryPassword).replace(/^/gm, '  ');
     console.log(`\n--- E-mail Cognito would send${kind === 'resent' ? ' again' : ''} ---\nTo: ${email}\nSubject: ${INVITATION_SUBJECT}\n\n${body}\n  (Locally, sign in with the address alone: no password is asked.)\n---\n`);
   },
+}).catch((err: unknown) => {
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Port ${port} is already in use on 127.0.0.1 (is Parley already running?). Stop what uses it, or start on another port: npm start -- --port 8788`);
+  } else {
+    console.error('The local platform could not start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
 });
+if (stopping) {
+  await platform.stop();
+  process.exit(0);
+}
 adminUrl = `${platform.apiUrl}/admin/`;
 
 console.log(`
@@ -58,17 +87,25 @@ Logs: ${logLevel === 'warn' || logLevel === 'error' ? 'warnings and errors only 
 Press Ctrl-C to stop.
 `);
 
+// Run by npm (whose script execs this process, so npm's forwarded SIGINT and SIGTERM arrive here):
+// if npm itself goes away without a word (SIGKILL), this process is adopted by another; stop then too.
+if (process.env.npm_lifecycle_event === 'start') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('npm has gone');
+  }, 1000).unref();
+}
+
 // DynamoDB Local never deletes expired items: sweep them hourly, as the stack's sweeper does daily.
 const sweep = setInterval(() => {
   platform.sweep().catch((err: unknown) => console.error('sweep failed', err));
 }, 60 * 60 * 1000);
 sweep.unref();
 
-let stopping = false;
-const shutdown = (signal: string) => {
+shutdown = (reason: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping…`);
+  console.log(`\n${reason}: stopping…`);
   platform.stop().then(
     () => process.exit(0),
     (err: unknown) => {
@@ -77,4 +114,3 @@ const shutdown = (signal: string) => {
     },
   );
 };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
