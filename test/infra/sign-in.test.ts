@@ -66,6 +66,8 @@ describe('invitations', () => {
     expect(message).toContain('{####}');
     expect(message).toContain(JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(parley.stack.hosting.distribution), 'DomainName'] }));
     expect(message).toContain('/admin/');
+    // Signing in joins nothing (issue 19): the e-mail says the invitation's link does.
+    expect(message).toContain('you join by opening the invitation link');
   });
 
   it('are the admin function’s to send, on this pool only, and no other function’s', () => {
