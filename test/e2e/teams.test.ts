@@ -4,7 +4,8 @@
 // the other, creates an account of their own and switches between the two in the
 // header. Every request names the account the tab acts for. Screenshots:
 // test-results/admin-team-invitation-link.png, admin-invitation.png,
-// admin-accounts.png, admin-account-switcher.png; axe-core checks each.
+// admin-accounts.png, admin-account-switcher.png, admin-phone-account-switcher.png;
+// axe-core checks each.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -147,6 +148,13 @@ describe('invitation links and the account switcher in the panel', () => {
       expect.stringMatching(/^Acme\s+Admin\s+Current/), expect.stringMatching(/^Newhire Consulting\s+Owner\s+Switch/),
     ]);
     await capture(hire.page, 'accounts');
+
+    // On a phone the header with its switcher wraps rather than widening the page.
+    await hire.page.setViewportSize({ width: 390, height: 844 });
+    await hire.page.goto(`${platform().apiUrl}/admin/#/`);
+    await hire.page.locator('.bot-card', { hasText: 'Acme Help' }).waitFor();
+    expect(await hire.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await capture(hire.page, 'phone-account-switcher');
 
     // Every request for account data named the account it acts for.
     expect(hire.accountHeaders.length).toBeGreaterThan(3);

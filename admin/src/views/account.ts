@@ -59,6 +59,8 @@ const ACTIONS: Record<string, string> = {
   'member.invite_cancelled': 'Cancelled an invitation',
   'member.invite_resent': 'Sent an invitation again',
   'member.join': 'A member joined',
+  'member.leave': 'A member left the account',
+  'member.invite_declined': 'An invitation was declined',
   'bot.create': 'Created a bot',
   'bot.update': 'Changed a bot',
   'bot.delete': 'Deleted a bot',
