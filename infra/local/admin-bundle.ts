@@ -6,8 +6,8 @@
  * `PUT /admin/upload?to=<presigned URL>` relays a browser upload to the local
  * S3 front door: that door sends no CORS headers (s3rver has no CORS rule for
  * the bucket), and the panel's CSP allows connections to its own origin only.
- * It forwards only presigned requests to loopback, whose signatures the front
- * door still checks. On AWS the browser PUTs to S3 directly (bucket CORS rule
+ * It forwards only presigned requests to that front door (its origin, given by
+ * the platform; no other loopback port), whose signatures the front door checks. On AWS the browser PUTs to S3 directly (bucket CORS rule
  * for the admin origin, and the bucket's origin in `connect-src`).
  *
  * `GET /admin/config.json` is the panel's runtime configuration, read at start:
@@ -41,10 +41,8 @@ const FILES: Record<string, { file: keyof AdminBundle; type: string }> = {
   '/admin/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** Forwards one presigned upload to the local S3 front door, streaming its body. */
-const relayUpload = (req: http.IncomingMessage, res: http.ServerResponse, target: string | null): void => {
+const relayUpload = (req: http.IncomingMessage, res: http.ServerResponse, target: string | null, uploadOrigin: string | undefined): void => {
   let url: URL;
   try {
     url = new URL(target ?? '');
@@ -53,7 +51,7 @@ const relayUpload = (req: http.IncomingMessage, res: http.ServerResponse, target
     res.end('Not an upload URL.');
     return;
   }
-  if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname) || !url.searchParams.has('X-Amz-Signature')) {
+  if (uploadOrigin === undefined || url.origin !== uploadOrigin || url.username !== '' || !url.searchParams.has('X-Amz-Signature')) {
     req.resume();
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Only presigned uploads to the local S3 emulator are relayed.');
@@ -74,7 +72,11 @@ const relayUpload = (req: http.IncomingMessage, res: http.ServerResponse, target
   req.pipe(forward);
 };
 
-export const createAdminRoute = () => {
+/**
+ * @param uploadOrigin the local S3 front door's origin (`http://127.0.0.1:<port>`), the only place
+ *   the upload relay forwards to; undefined relays nothing.
+ */
+export const createAdminRoute = (uploadOrigin?: string) => {
   let bundle: Promise<AdminBundle> | undefined;
   const load = () => (bundle ??= buildAdmin().catch((err: unknown) => {
     bundle = undefined;
@@ -85,7 +87,7 @@ export const createAdminRoute = () => {
     matches: (_method: string, pathname: string) => pathname === '/admin' || pathname.startsWith('/admin/'),
     async serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
       const method = req.method ?? 'GET';
-      if (url.pathname === '/admin/upload' && method === 'PUT') return relayUpload(req, res, url.searchParams.get('to'));
+      if (url.pathname === '/admin/upload' && method === 'PUT') return relayUpload(req, res, url.searchParams.get('to'), uploadOrigin);
       if (url.pathname === '/admin') {
         res.writeHead(308, { location: '/admin/' });
         res.end();

@@ -33,6 +33,8 @@ export interface ApiServerOptions {
    */
   readonly edgeSecret?: string | undefined;
   readonly onError: (message: string, err: unknown) => void;
+  /** The local S3 front door's origin: the panel's upload relay forwards there and nowhere else. */
+  readonly uploadOrigin?: string | undefined;
   /** Why the API cannot answer now (DynamoDB Local is restarting): its requests get 503 with this reason. */
   readonly unavailable?: () => string | undefined;
   /** The same, asked again when a request failed (500): the database may have died during it. */
@@ -135,7 +137,7 @@ const isLoopbackHost = (host: string | undefined, port: number | undefined): boo
 
 export const createApiServer = (opts: ApiServerOptions): http.Server => {
   const widget = createWidgetRoute();
-  const admin = createAdminRoute();
+  const admin = createAdminRoute(opts.uploadOrigin);
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Only requests addressed to this machine's loopback name: a web page cannot reach the
     // local platform by rebinding its own domain to 127.0.0.1 (DNS rebinding).

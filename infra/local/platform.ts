@@ -226,7 +226,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
         return session;
       },
     };
-    const server: http.Server = createApiServer({ handlers, identity, onError, unavailable: () => dynamo?.unavailable(), checkAfterFailure: async () => dynamo?.checkAfterFailure(), ...(opts.cloudFront === false ? {} : { edgeSecret: EDGE_SECRET }) });
+    const server: http.Server = createApiServer({ handlers, identity, onError, uploadOrigin: new URL(frontDoor.url).origin, unavailable: () => dynamo?.unavailable(), checkAfterFailure: async () => dynamo?.checkAfterFailure(), ...(opts.cloudFront === false ? {} : { edgeSecret: EDGE_SECRET }) });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', resolve);
