@@ -61,6 +61,8 @@ export interface DocumentRecord {
   size: number;
   status: DocumentStatus;
   error?: string;
+  /** False for a failure of the file itself: processing it again would fail the same way. */
+  retryable?: boolean;
   chunkCount: number;
   pageCount?: number;
   personalData?: Partial<Record<'email' | 'phone' | 'card' | 'iban' | 'national_id', number>>;

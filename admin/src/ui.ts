@@ -34,7 +34,8 @@ export const loadInto = async <T>(el: HTMLElement, what: string, fetch: () => Pr
 export const field = (label: string, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, hint?: string): HTMLElement => {
   control.id ||= uid('f');
   const hintId = hint ? uid('hint') : undefined;
-  if (hintId) control.setAttribute('aria-describedby', hintId);
+  // Kept beside what the control is already described by (its error line).
+  if (hintId) control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), hintId].filter(Boolean).join(' '));
   return h('div', { class: 'field' },
     h('label', { for: control.id }, label),
     control,

@@ -36,9 +36,12 @@ const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
   blocks: doc.blocks.map((b) => ({ ...b, text: text.slice(b.start, b.end) })),
 });
 
-/** Ends a document's ingestion as `failed` with the reason; it no longer answers. */
-export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord) => async (reason: string): Promise<IngestOutcome> => {
-  const patch = { status: 'failed', error: reason, chunkCount: 0, indexedRun: undefined, embeddedWith: undefined, updatedAt: deps.clock.now().toISOString() } as const;
+/**
+ * Ends a document's ingestion as `failed` with the reason; it no longer answers. `retryable: false` for a failure
+ * of the file itself (empty, unreadable, a duplicate…), which processing it again would only repeat.
+ */
+export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord) => async (reason: string, retryable = true): Promise<IngestOutcome> => {
+  const patch = { status: 'failed', error: reason, retryable, chunkCount: 0, indexedRun: undefined, embeddedWith: undefined, updatedAt: deps.clock.now().toISOString() } as const;
   const outcome = await withdrawDocument(deps, tenant, doc.botId, doc.docId, answeringRun(doc), patch);
   if (outcome === 'document') return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
   await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
@@ -64,7 +67,7 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   if (bytes) {
     if (bytes.byteLength !== doc.size) {
       await deps.objects.delete(tenant, documentPath(doc));
-      return fail(`The uploaded file has ${bytes.byteLength} bytes but ${doc.size} were announced. Please upload it again.`);
+      return fail(`The uploaded file has ${bytes.byteLength} bytes but ${doc.size} were announced. Please upload it again.`, false);
     }
     // Keep the file only sealed under the account's key; the plaintext upload goes.
     await deps.objects.put(tenant, sealedDocumentPath(doc), await deps.cipher.seal(tenant, 'document', bytes), 'application/octet-stream');
@@ -72,10 +75,10 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   } else {
     // Re-ingest: the plaintext upload is long gone; read the sealed copy.
     const sealed = await deps.objects.get(tenant, sealedDocumentPath(doc), MAX_UPLOAD_BYTES + 64);
-    if (!sealed) return fail('The uploaded file could not be found. Please upload it again.');
+    if (!sealed) return fail('The uploaded file could not be found. Please upload it again.', false);
     bytes = await deps.cipher.open(tenant, 'document', sealed);
   }
-  if (bytes.byteLength === 0) return fail('The file is empty.');
+  if (bytes.byteLength === 0) return fail('The file is empty.', false);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (doc.status === 'ready' && doc.sha256 === sha256) {
     // A redelivered message: this exact content is already indexed.
@@ -86,13 +89,13 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   const holder = await deps.documents.contentHolder(tenant, doc.botId, sha256);
   const twin = holder && holder !== doc.docId ? await deps.documents.get(tenant, doc.botId, holder) : null;
   // The mark is a hint: the document it names may since be gone or hold other content.
-  if (twin?.sha256 === sha256) return fail(`This file has the same content as "${twin.name}", which this bot already has.`);
+  if (twin?.sha256 === sha256) return fail(`This file has the same content as "${twin.name}", which this bot already has.`, false);
 
   let parsed: ParsedDocument;
   try {
     parsed = await deps.parser.parse(bytes, doc.contentType, doc.name);
   } catch (err) {
-    if (err instanceof UnreadableDocument) return fail(err.message);
+    if (err instanceof UnreadableDocument) return fail(err.message, false);
     throw err;
   }
   return indexParsed(deps, tenant, doc, parsed, { sha256, fail });
@@ -108,14 +111,14 @@ export const indexParsed = async (
   tenant: TenantContext,
   doc: DocumentRecord,
   parsed: ParsedDocument,
-  options: { readonly sha256: string; readonly fail: (reason: string) => Promise<IngestOutcome>; readonly extra?: DocumentPatch },
+  options: { readonly sha256: string; readonly fail: (reason: string, retryable?: boolean) => Promise<IngestOutcome>; readonly extra?: DocumentPatch },
 ): Promise<IngestOutcome> => {
   const { fail } = options;
   const findings = findPersonalData(parsed.text, { phoneCountries: phoneCountriesForRegion(deps.region) });
   const account = await deps.accounts.get(tenant);
   if (findings.length > 0 && account?.piiHandling === 'redact') parsed = redacted(parsed, maskPersonalData(parsed.text, findings));
   const drafts = chunkDocument(parsed);
-  if (drafts.length === 0) return fail('No text was found in this file.');
+  if (drafts.length === 0) return fail('No text was found in this file.', false);
   const bot = await deps.bots.get(tenant, doc.botId);
   if (!bot) return { outcome: 'ignored', reason: 'bot deleted' };
 
@@ -126,7 +129,7 @@ export const indexParsed = async (
     embedder = await embedderForBot(deps, tenant, bot);
     vectors = await embedder.embed(texts);
   } catch (err) {
-    if (err instanceof UnreadableDocument) return fail(err.message);
+    if (err instanceof UnreadableDocument) return fail(err.message, false);
     if (err instanceof ProviderRefusedKey) {
       await noteKeyOutcome(deps, tenant, err.provider, err.message);
       return fail(`${err.message} Check the key on the Keys page, then re-ingest this document.`);

@@ -152,6 +152,8 @@ export interface DocumentRecord {
   readonly processingSince?: string;
   /** Why it failed, in words an owner can act on. */
   readonly error?: string;
+  /** A failure processing again could mend (a refused key, a deadline, a site); false for one of the file itself. */
+  readonly retryable?: boolean;
   readonly chunkCount: number;
   /** Pages, for paged formats (PDF). */
   readonly pageCount?: number;

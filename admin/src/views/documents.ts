@@ -39,6 +39,10 @@ const SOURCE_LABELS: Record<string, string> = { title: 'Title', text: 'Text', pa
  */
 const isDuplicate = (doc: DocumentRecord): boolean => doc.status === 'failed' && /^This file has the same content as /.test(doc.error ?? '');
 
+/** Whether "Process again" could change anything: not for a failure of the file itself (older records lack the flag). */
+const canProcessAgain = (doc: DocumentRecord): boolean =>
+  doc.status === 'ready' || (doc.status === 'failed' && doc.retryable !== false && !isDuplicate(doc));
+
 /** What became of a document, for screen readers, in words. */
 const statusWords = (doc: DocumentRecord): string =>
   doc.status === 'ready' ? `${doc.name} is ready: your bot answers from it now.`
@@ -59,7 +63,11 @@ const PII_WORDS: Record<string, [string, string]> = {
 
 const SOURCE_LABEL: Record<string, string> = { upload: 'File', text: 'Pasted text', qa: 'Questions & answers', website: 'Website' };
 
-const statusBadge = (doc: DocumentRecord): HTMLElement => {
+/** What this page knows of an upload it is making: the API still says "awaiting upload" until the file is in. */
+type LocalUpload = 'uploading' | 'uploaded';
+
+const statusBadge = (doc: DocumentRecord, local?: LocalUpload): HTMLElement => {
+  if (doc.status === 'awaiting_upload' && local) return badge(local === 'uploading' ? 'Uploading…' : 'Processing…', 'info');
   switch (doc.status) {
     case 'ready': return badge('Ready', 'ok');
     case 'failed': return badge('Failed', 'bad');
@@ -108,6 +116,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let left = false;
   let lastStatus = new Map<string, string>();
+  const uploading = new Map<string, LocalUpload>();
   ctx.onLeave(() => {
     left = true;
     clearTimeout(timer);
@@ -133,12 +142,12 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     return h('li', { class: `doc ${doc.status}`, 'data-doc': doc.docId },
       h('span', { class: 'doc-icon', 'aria-hidden': 'true' }, icon(doc.source === 'website' ? 'globe' : 'file')),
       h('div', { class: 'doc-main' },
-        h('p', { class: 'name' }, doc.name, ' ', statusBadge(doc)),
+        h('p', { class: 'name' }, doc.name, ' ', statusBadge(doc, uploading.get(doc.docId))),
         h('p', { class: 'muted small' }, docFacts(doc)),
         crawl,
         doc.status === 'failed' ? h('p', { class: 'doc-error' }, doc.error ?? 'This document could not be read.') : null,
         personalData(doc)),
-      ctx.can('admin') ? h('div', { class: 'doc-actions' }, (doc.status === 'ready' || doc.status === 'failed') && !isDuplicate(doc) ? reingest : null, remove) : null);
+      ctx.can('admin') ? h('div', { class: 'doc-actions' }, canProcessAgain(doc) ? reingest : null, remove) : null);
   };
 
   let inFlight: Promise<void> | undefined;
@@ -199,19 +208,24 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     if (!type) return fail('This type of file cannot be used. Use PDF, Word, HTML, Markdown, CSV or plain text.');
     if (file.size === 0) return fail('The file is empty.');
     if (file.size > MAX_BYTES) return fail('The file is larger than 25 MB.');
+    let docId: string | undefined;
     try {
       row.status.textContent = 'Preparing…';
       const ticket = await request<UploadTicket>('POST', `${base}/documents`, { name: file.name, contentType: type, size: file.size });
+      docId = ticket.document.docId;
+      uploading.set(docId, 'uploading');
       row.status.textContent = 'Uploading…';
       await uploadFile(ticket.upload.url, ticket.upload.headers, file, (f) => {
         row.bar.value = Math.round(f * 100);
         row.status.textContent = f < 1 ? `Uploading… ${Math.round(f * 100)}%` : 'Uploaded';
       });
+      uploading.set(ticket.document.docId, 'uploaded');
       row.el.classList.add('done');
       row.status.textContent = 'Uploaded — now reading it';
       setTimeout(() => row.el.remove(), 4000);
       void refresh();
     } catch (err) {
+      if (docId) uploading.delete(docId);
       fail(messageOf(err));
     }
   };

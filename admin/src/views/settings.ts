@@ -3,9 +3,10 @@
  * spend (and pausing it), how its documents are indexed, where it may appear;
  * and deleting it. Viewers see the settings read-only.
  */
-import { request } from '../api.ts';
+import { messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
+import { websiteOrigin } from '../origins.ts';
 import { DEFAULT_BOT_BUDGET, WIDGET_DEFAULT_COLOR, type Bot, type BotBudget, type EmbeddingChoice, type LeadField, type LeadForm, type ModelChoice, type Provider } from '../types.ts';
 import { busy, button, card, confirmAction, field, formatNumber, notify, plainError, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
@@ -257,6 +258,8 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
   const mode = select('mode', [['light', 'Light'], ['dark', 'Dark'], ['auto', 'Follow the visitor’s device']], bot.theme?.mode ?? 'light');
   const origins = h('textarea', { name: 'origins', rows: '3', placeholder: 'https://www.example.com' });
   origins.value = bot.allowedOrigins.join('\n');
+  const originsError = fieldError(origins);
+  origins.addEventListener('input', () => originsError.set(''));
   const handoff = toggle('Offer “talk to a person”', bot.handoff !== false, 'Visitors can leave a message and their e-mail or phone number for you.');
   const lead = leadFormEditor(bot.leadForm);
   const budget = budgetEditor(bot);
@@ -280,7 +283,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
     card('Spending limits', budget.el),
     card('How documents are indexed', embedding.el),
     card('Where it may appear',
-      field('Your websites', origins, 'One address per line, such as https://www.example.com (no path). Other sites cannot use your bot.')),
+      field('Your websites', origins, 'One address per line, such as https://www.example.com (no path). Other sites cannot use your bot.'), originsError.el),
   ];
   const form = h('form', { class: 'settings', novalidate: true, 'aria-label': `Settings of ${bot.name}` },
     canEdit ? null : roleNote(VIEWER_NOTE),
@@ -306,6 +309,13 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
     if (provider.value !== 'local' && !/^[A-Za-z0-9._:/-]{1,100}$/.test(model.value.trim())) return stop('Enter the model’s name as your provider spells it, such as gpt-4.1-mini.', model);
     const leadForm = lead.value();
     if (typeof leadForm === 'string') return stop(leadForm, lead.el.querySelector<HTMLElement>('[aria-invalid=true]') ?? undefined);
+    const sites = lines(origins.value).map(websiteOrigin);
+    const badSite = sites.find((site) => 'problem' in site);
+    if (badSite && 'problem' in badSite) {
+      originsError.set(badSite.problem);
+      origins.focus();
+      return;
+    }
     const limits = budget.value();
     if (limits instanceof HTMLElement) return stop('Check the spending limits: ' + (limits.closest('.field')?.querySelector('.field-error')?.textContent ?? ''), limits);
     const choice: ModelChoice = provider.value === 'local' ? { provider: 'local' } : { provider: provider.value as Provider, model: model.value.trim() };
@@ -318,7 +328,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
       welcomeMessage: welcome.value,
       suggestedQuestions: questions,
       theme: { ...(bot.theme ?? {}), color: color.value, position: position.value as 'left' | 'right', mode: mode.value as 'light' | 'dark' | 'auto' },
-      allowedOrigins: lines(origins.value).map((o) => o.replace(/\/$/, '')),
+      allowedOrigins: [...new Set(sites.flatMap((site) => ('origin' in site ? [site.origin] : [])))],
       paused: budget.paused.checked,
       handoff: handoff.input.checked,
       ...(leadChanged ? { leadForm } : {}),
@@ -338,7 +348,11 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
           renderSettings(body, ctx, bot);
           body.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();
         } catch (err) {
-          error.textContent = plainError(err, LABELS);
+          // A site the API refuses is reported at its field, like the page's own checks.
+          if (/website origin/.test(messageOf(err))) {
+            originsError.set(messageOf(err));
+            origins.focus();
+          } else error.textContent = plainError(err, LABELS);
         }
       });
     })();

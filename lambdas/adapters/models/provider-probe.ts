@@ -22,7 +22,8 @@ const said = (err: { message?: string }) => {
   return text ? ` The provider said: "${text}"` : '';
 };
 
-export const describeProviderError = (err: unknown): Extract<ProbeResult, { ok: false }> => {
+/** `ownAddress`: the owner gave the endpoint's address (an OpenAI-compatible provider), so it may be what is wrong. */
+export const describeProviderError = (err: unknown, ownAddress = false): Extract<ProbeResult, { ok: false }> => {
   // The SDKs wrap a refusal from the guarded fetch in their connection error.
   const blocked = blockedDestinationOf(err);
   if (blocked) return { ok: false, kind: 'blocked', reason: blocked.message };
@@ -31,19 +32,21 @@ export const describeProviderError = (err: unknown): Extract<ProbeResult, { ok: 
   if (status === 401) return { ok: false, kind: 'rejected', reason: `The provider refused this key: it is not valid, or it was revoked.${said(e)}` };
   if (status === 403) return { ok: false, kind: 'rejected', reason: `The provider refused this key: it is not allowed to use the API.${said(e)}` };
   if (status === 429) return { ok: false, kind: 'rate_limited', reason: `The provider says this key is over its rate limit or out of credit.${said(e)}` };
-  if (status === 404) return { ok: false, kind: 'unreachable', reason: 'The provider answered, but not as an OpenAI- or Anthropic-style API: check the base URL.' };
-  return { ok: false, kind: 'unreachable', reason: 'The provider could not be reached. Check the address, or try again in a minute.' };
+  if (status === 404) {
+    return { ok: false, kind: 'unreachable', reason: ownAddress ? 'The provider answered, but not as an OpenAI- or Anthropic-style API: check the endpoint address.' : 'The provider answered, but not as its API should. Try again in a minute.' };
+  }
+  return { ok: false, kind: 'unreachable', reason: ownAddress ? 'The provider could not be reached. Check the endpoint address, or try again in a minute.' : 'The provider could not be reached. Try again in a minute; if it keeps happening, check the provider’s status page.' };
 };
 
 export const createProviderProbe = (endpoints: ProviderEndpoints): ProviderProbe => {
   const timeout = endpoints.timeoutMs ?? 10_000;
   // The SDK is loaded before the try: a chunk that fails to load is a broken deployment, not an unreachable provider.
-  const attempt = async (call: () => Promise<unknown>): Promise<ProbeResult> => {
+  const attempt = async (call: () => Promise<unknown>, ownAddress = false): Promise<ProbeResult> => {
     try {
       await call();
       return { ok: true };
     } catch (err) {
-      return describeProviderError(err);
+      return describeProviderError(err, ownAddress);
     }
   };
   return {
@@ -56,7 +59,7 @@ export const createProviderProbe = (endpoints: ProviderEndpoints): ProviderProbe
       if (provider === 'openai') {
         return attempt(() => new OpenAI({ apiKey, baseURL: endpoints.openaiBaseUrl ?? null, maxRetries: 0, timeout }).models.list());
       }
-      return attempt(() => new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list());
+      return attempt(() => new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list(), true);
     },
   };
 };
