@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { INGEST_MAX_RECEIVE_COUNT, PROCESSING_DEADLINE_MINUTES } from '../../lambdas/core/limits.ts';
 import { PROCESSING_STOPPED } from '../../lambdas/core/processing-deadline.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { captureLoggedErrors } from './fixtures/expected-errors.ts';
 import { newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 interface Doc { docId: string; status: string; error?: string; chunkCount: number; processingSince?: string }
@@ -27,6 +28,7 @@ describe('a document whose processing was lost', () => {
     // The embedding service is down, and on the last delivery so is the database the
     // failure would be written to (as when DynamoDB Local is stopped mid-ingest).
     const embed = vi.spyOn(deps.embedders.local, 'embed').mockRejectedValue(new Error('embedding service down'));
+    const errors = captureLoggedErrors();
     const get = deps.documents.get.bind(deps.documents);
     const down = vi.spyOn(deps.documents, 'get').mockImplementation(async (...args) => {
       if (embed.mock.calls.length >= INGEST_MAX_RECEIVE_COUNT) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' });
@@ -35,7 +37,15 @@ describe('a document whose processing was lost', () => {
     // uploadDocument's own look at the document fails too (the database is still down).
     await uploadDocument(platform(), owner, 'faq.md', '# FAQ\n\nSome text.\n');
     down.mockRestore();
+    errors.stop();
     expect(embed).toHaveBeenCalledTimes(INGEST_MAX_RECEIVE_COUNT);
+    // Logged (captured here, not printed): each failed delivery, the failure that could not be
+    // written, and the upload's own look at the document while the database was down.
+    expect(errors.logged.filter((e) => e.message === 'ingest failed')).toEqual(Array.from({ length: INGEST_MAX_RECEIVE_COUNT }, () => ({ message: 'ingest failed', error: 'embedding service down' })));
+    expect(errors.logged.filter((e) => e.message !== 'ingest failed')).toEqual([
+      { message: 'could not mark failed', error: 'connect ECONNREFUSED 127.0.0.1:8000' },
+      { message: 'unhandled error', error: 'connect ECONNREFUSED 127.0.0.1:8000' },
+    ]);
     expect(platform().ingest.deadLetters.length).toBeGreaterThan(0);
 
     const [listed] = (await owner.request<{ documents: Doc[] }>('GET', `/v1/bots/${owner.botId}/documents`)).body.documents;
