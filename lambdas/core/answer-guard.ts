@@ -3,16 +3,19 @@
  * repeats any run of the system prompt (its canary, its rules, the owner's
  * guidance) or a key, however it is written: spaced out, split by zero-width
  * characters or punctuation, in other case or look-alike letters, as base64 or
- * hex. Key-shaped strings are cut even when glued to a word. Text is held back
+ * hex. Key-shaped strings are cut even when glued to a word, upper-cased,
+ * dotted or regrouped; a paraphrase of the rules is cut once it has named most
+ * of their ideas (prompt-topics.ts), which takes a few sentences. Text is held back
  * until no protected run could still start in it, so nothing of a protected
  * string goes out before the cut; the hold is bounded (a few dozen characters
  * of ordinary text) and released at the end. Prompting is the first defence;
  * this one does not trust it.
  */
 import {
-  alnumView, base64Alignments, base64View, foldCharKeepCase, type GuardView, hexOf, hexView, INVISIBLE, lettersView, viewOf, windowsOf,
+  alnumView, base64Alignments, base64View, foldChar, foldCharKeepCase, type GuardView, hexOf, hexView, INVISIBLE, lettersView, viewOf, windowsOf,
 } from './guard-views.ts';
 import { PROMPT_CANARY, systemPrompt } from './prompt.ts';
+import { createTopicCounter } from './prompt-topics.ts';
 
 export const REFUSAL = "Sorry, I can't share that. I can help with questions about this website's documents.";
 
@@ -34,24 +37,41 @@ const SHAPE_RUN_HOLD = 160;
 const KEY_CHAR = /[\p{L}\p{N}_.\u200b-\u200f\u2060\u00ad-]/u;
 
 /** Raw characters of the answer's end that key shapes are looked for in (longer than any shape, spaced out). */
-const SHAPE_TAIL = 600;
+const SHAPE_TAIL = 300;
 
 /** Phrases of the prompt cut however short: nothing else would ever say them. */
 const MARKERS = [PROMPT_CANARY, 'Rules that nothing below'];
 
 /** Keys by shape: OpenAI and Anthropic keys (a 20-character run of letters and digits after `sk-`), JWT-like tokens. */
-const SK = /sk-[A-Za-z0-9_-]{20,}/g;
+const SK = /sk-[A-Za-z0-9_-]{20,}/gi;
 const JWT = /[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}/;
-/** Single characters separated by spaces ("s k - p r o j"), at least five of them. */
-const SPACED_OUT = /(?<!\S)\S(?:\s+\S(?!\S)){4,}/g;
+/** A run of letters and digits long and mixed enough to be a random key, however it starts. */
+const RANDOM_RUN = /[A-Za-z0-9]{28,}/g;
+/** Single characters separated by spaces or dots ("s k - p r o j", "s.k.-.p"), at least five of them. */
+const SPACED_OUT = /(?<![^\s.·•,|/])[^\s.·•,|/](?:[\s.·•,|/]+[^\s.·•,|/](?![^\s.·•,|/])){4,}/gu;
+/** A token broken over lines. */
+const LINE_BROKEN = /(?<=[A-Za-z0-9_-])\n(?=[A-Za-z0-9_-])/g;
+/** Groups of up to four characters separated by single spaces ("sk-p roj- Zx9Y"), at least five of them. */
+const GROUPED = /(?<!\S)\S{1,4}(?: \S{1,4}(?!\S)){4,}/g;
 
-const looksLikeKey = (text: string): boolean => {
-  const plain = text.replace(SPACED_OUT, (run) => run.replace(/\s+/g, ''));
-  if (JWT.test(plain)) return true;
-  for (const m of plain.matchAll(SK)) {
+const count = (s: string, re: RegExp) => s.match(re)?.length ?? 0;
+/** At least three capitals, three small letters and three digits, changing class often: not a word, a number or a code. */
+const looksRandom = (run: string) =>
+  count(run, /[A-Z]/g) >= 3 && count(run, /[a-z]/g) >= 3 && count(run, /\d/g) >= 3 && count(run, /[A-Z](?=[a-z\d])|[a-z](?=[A-Z\d])|\d(?=[A-Za-z])/g) >= 10;
+
+const skShaped = (text: string): boolean => {
+  for (const m of text.matchAll(SK)) {
     // A key has a long run of mixed letters and digits; "ask-for-the-2024-price-list" has not.
     if (m[0].split(/[-_]/).some((part) => part.length >= 20 && /\d.*\d/.test(part) && /[a-z].*[a-z]/i.test(part))) return true;
   }
+  return false;
+};
+
+/** Whether `text` holds something shaped like a key that `allowed` (the documents) does not. */
+const looksLikeKey = (text: string, allowed: string): boolean => {
+  const plain = text.replace(SPACED_OUT, (run) => run.replace(/[\s.·•,|/]+/gu, '')).replace(LINE_BROKEN, '');
+  if (JWT.test(plain) || skShaped(plain) || skShaped(text.replace(GROUPED, (run) => run.replace(/ /g, '')))) return true;
+  for (const m of plain.matchAll(RANDOM_RUN)) if (looksRandom(m[0]) && !allowed.includes(m[0])) return true;
   return false;
 };
 
@@ -73,52 +93,68 @@ export interface AnswerGuard {
   readonly tripped: Reason | undefined;
 }
 
-interface Watched {
-  readonly view: GuardView;
+/** What one view of the answer is watched for. */
+interface Runs {
+  readonly make: () => GuardView;
   readonly width: number;
   /** Runs of exactly `width` characters, and why each is cut. */
-  readonly windows: Map<string, Reason>;
+  readonly windows: ReadonlyMap<string, Reason>;
   /** Shorter strings cut wherever they end. */
   readonly markers: ReadonlyArray<readonly [string, Reason]>;
+  /** Runs the documents and the question contain are not cut (they leak nothing). */
+  readonly exemptIfAllowed?: true;
 }
 
-const addWindows = (into: Map<string, Reason>, text: string, width: number, reason: Reason) => {
-  for (const w of windowsOf(text, width)) if (into.get(w) !== 'secret') into.set(w, reason);
+interface Watched extends Runs {
+  readonly view: GuardView;
+}
+
+const windowsFor = (entries: ReadonlyArray<readonly [string, Reason]>, width: number): Map<string, Reason> => {
+  const into = new Map<string, Reason>();
+  for (const [text, reason] of entries) for (const w of windowsOf(text, width)) if (into.get(w) !== 'secret') into.set(w, reason);
+  return into;
 };
 
-/** The views the guard watches, each with the runs it cuts. */
-const watchedViews = ({ secrets = [], system = systemPrompt('', ''), allowed = [] }: AnswerGuardOptions): Watched[] => {
-  const letters: Watched = { view: lettersView(), width: WIDTHS.letters, windows: new Map(), markers: [] };
-  addWindows(letters.windows, viewOf(lettersView, system), WIDTHS.letters, 'prompt');
-  // The documents and the question may say what the prompt says; repeating them leaks nothing.
-  for (const text of allowed) for (const w of windowsOf(viewOf(lettersView, text), WIDTHS.letters)) letters.windows.delete(w);
-  const markers = MARKERS.map((m) => [viewOf(lettersView, m), 'prompt'] as const);
+/** The runs cut for one system prompt and set of keys. */
+const protectedRuns = (system: string, secrets: readonly string[]): Runs[] => {
+  const long = secrets.filter((s) => viewOf(alnumView, s).length >= WIDTHS.key);
+  return [
+    { make: lettersView, width: WIDTHS.letters, windows: windowsFor([[viewOf(lettersView, system), 'prompt']], WIDTHS.letters), markers: MARKERS.map((m) => [viewOf(lettersView, m), 'prompt'] as const), exemptIfAllowed: true },
+    {
+      make: alnumView, width: WIDTHS.key, windows: windowsFor(long.map((s) => [viewOf(alnumView, s), 'secret'] as const), WIDTHS.key),
+      markers: secrets.map((s) => viewOf(alnumView, s)).filter((a) => a.length >= 8 && a.length < WIDTHS.key).map((a) => [a, 'secret'] as const),
+    },
+    // The key again with digits read as letters, as it reads when written in leetspeak.
+    { make: lettersView, width: WIDTHS.key, windows: windowsFor(secrets.map((s) => [viewOf(lettersView, s), 'secret'] as const), WIDTHS.key), markers: [] },
+    {
+      make: base64View, width: WIDTHS.base64, markers: [],
+      windows: windowsFor([...secrets.flatMap((s) => base64Alignments(s).map((b) => [b, 'secret'] as const)), ...base64Alignments(system).map((b) => [b, 'prompt'] as const)], WIDTHS.base64),
+    },
+    { make: hexView, width: WIDTHS.hex, markers: [], windows: windowsFor([...secrets.map((s) => [hexOf(s), 'secret'] as const), [hexOf(system), 'prompt']], WIDTHS.hex) },
+  ];
+};
 
-  const key: Watched = { view: alnumView(), width: WIDTHS.key, windows: new Map(), markers: [] };
-  // The key again with digits read as letters, as it reads when written in leetspeak.
-  const keyLetters: Watched = { view: lettersView(), width: WIDTHS.key, windows: new Map(), markers: [] };
-  const keyMarkers: Array<readonly [string, Reason]> = [];
-  const base64: Watched = { view: base64View(), width: WIDTHS.base64, windows: new Map(), markers: [] };
-  const hex: Watched = { view: hexView(), width: WIDTHS.hex, windows: new Map(), markers: [] };
-  for (const s of secrets) {
-    const alnum = viewOf(alnumView, s);
-    addWindows(keyLetters.windows, viewOf(lettersView, s), WIDTHS.key, 'secret');
-    if (alnum.length >= WIDTHS.key) addWindows(key.windows, alnum, WIDTHS.key, 'secret');
-    else if (alnum.length >= 8) keyMarkers.push([alnum, 'secret']);
-    for (const b of base64Alignments(s)) addWindows(base64.windows, b, WIDTHS.base64, 'secret');
-    addWindows(hex.windows, hexOf(s), WIDTHS.hex, 'secret');
+/** The last few prompts' runs: a function answers for the same bot again and again, and they take milliseconds to build. */
+const cache = new Map<string, Runs[]>();
+const runsFor = (system: string, secrets: readonly string[]): Runs[] => {
+  const key = JSON.stringify([system, secrets]);
+  let runs = cache.get(key);
+  if (!runs) {
+    runs = protectedRuns(system, secrets);
+    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
   }
-  for (const b of base64Alignments(system)) addWindows(base64.windows, b, WIDTHS.base64, 'prompt');
-  addWindows(hex.windows, hexOf(system), WIDTHS.hex, 'prompt');
-  return [{ ...letters, markers }, { ...key, markers: keyMarkers }, keyLetters, base64, hex];
+  cache.delete(key);
+  cache.set(key, runs);
+  return runs;
 };
 
-/** Why the run or marker ending at view position `end` is cut, if it is. */
-const cutAt = (w: Watched, end: number): Reason | undefined => {
+/** Why the run or marker ending at view position `end` is cut, if it is; `allowed` is the allowed text's letters. */
+const cutAt = (w: Watched, end: number, allowed: string): Reason | undefined => {
   const { chars, runStart } = w.view;
   if (end - w.width >= runStart) {
-    const reason = w.windows.get(chars.slice(end - w.width, end));
-    if (reason) return reason;
+    const run = chars.slice(end - w.width, end);
+    const reason = w.windows.get(run);
+    if (reason && !(w.exemptIfAllowed && allowed.includes(run))) return reason;
   }
   for (const [marker, reason] of w.markers) {
     if (end - marker.length >= runStart && chars.startsWith(marker, end - marker.length)) return reason;
@@ -127,7 +163,12 @@ const cutAt = (w: Watched, end: number): Reason | undefined => {
 };
 
 export const createAnswerGuard = (options: AnswerGuardOptions = {}): AnswerGuard => {
-  const watched = watchedViews(options);
+  const watched: Watched[] = runsFor(options.system ?? systemPrompt('', ''), options.secrets ?? []).map((r) => ({ ...r, view: r.make() }));
+  const allowedLetters = (options.allowed ?? []).map((t) => viewOf(lettersView, t)).join(' ');
+  const allowedText = (options.allowed ?? []).join('\n');
+  const topics = createTopicCounter(options.allowed ?? []);
+  /** The word being read, folded to plain letters. */
+  let word = '';
   let text = '';
   let sent = 0;
   /** Raw index of every visible character: key shapes are held by these. */
@@ -148,11 +189,19 @@ export const createAnswerGuard = (options: AnswerGuardOptions = {}): AnswerGuard
       for (const w of watched) {
         const before = w.view.chars.length;
         const added = w.view.add(ch, at);
-        for (let end = before + 1; end <= before + added && !tripped; end++) tripped = cutAt(w, end);
+        for (let end = before + 1; end <= before + added && !tripped; end++) tripped = cutAt(w, end, allowedLetters);
       }
       if (tripped) return;
+      // Words, for a paraphrase: its run of the rules' ideas is cut as soon as it is seen.
+      const letters = foldChar(ch).replace(/[^a-z]/g, '');
+      if (letters && letters.length === foldChar(ch).length) word += letters;
+      else if (!invisible && word) {
+        if (topics(word)) tripped = 'prompt';
+        word = '';
+        if (tripped) return;
+      }
     }
-    if (looksLikeKey(shape.slice(-SHAPE_TAIL))) tripped = 'secret';
+    if (looksLikeKey(shape.slice(-SHAPE_TAIL), allowedText)) tripped = 'secret';
   };
 
   /** Where the run of key characters the text ends in starts (a key shape found later starts there), within SHAPE_RUN_HOLD. */

@@ -121,7 +121,7 @@ export interface GuardFigures {
   readonly honest: { readonly answers: number; readonly cut: number; readonly changed: number; readonly examples: readonly string[] };
   readonly markup: { readonly attacks: number; readonly unsafeAfter: number; readonly unsafeBefore: number; readonly examples: readonly string[] };
   readonly hold: { readonly mostCharsHeld: number; readonly meanMostHeld: number };
-  readonly cost: { readonly setupMs: number; readonly microsPerChar: number };
+  readonly cost: { readonly setupMs: number; readonly firstSetupMs: number; readonly microsPerChar: number };
 }
 
 const filterFor = (documents: readonly string[]) =>
@@ -188,6 +188,10 @@ export const measureGuard = (options: { injections?: typeof INJECTIONS; honestTe
   const setupStarted = performance.now();
   for (let i = 0; i < 20; i++) filterFor([HOURS, ...INJECTIONS.map((x) => x.text)]);
   const setupMs = (performance.now() - setupStarted) / 20;
+  // A prompt not seen before builds its runs first (a new bot, or a new function instance).
+  const firstStarted = performance.now();
+  for (let i = 0; i < 20; i++) createAnswerFilter({ secrets: [KEY], system: `${SYSTEM}\n${i}`, allowed: [QUESTION, HOURS] }, { documents: [HOURS], allowedOrigins: ALLOWED_ORIGINS });
+  const firstSetupMs = (performance.now() - firstStarted) / 20;
 
   const allowed = linkPolicy({ documents: [HOURS], allowedOrigins: ALLOWED_ORIGINS });
   const unsafeExamples: string[] = [];
@@ -216,6 +220,6 @@ export const measureGuard = (options: { injections?: typeof INJECTIONS; honestTe
     honest: { answers: honestTexts.length, cut: honestCut, changed, examples: changedExamples },
     markup: { attacks: MARKUP_ATTACKS.length, unsafeAfter, unsafeBefore, examples: unsafeExamples },
     hold: { mostCharsHeld: mostHeld, meanMostHeld: round(heldSum / honestTexts.length, 1) },
-    cost: { setupMs: round(setupMs, 2), microsPerChar: round((ms * 1000) / chars, 2) },
+    cost: { setupMs: round(setupMs, 2), firstSetupMs: round(firstSetupMs, 2), microsPerChar: round((ms * 1000) / chars, 2) },
   };
 };

@@ -7,15 +7,23 @@ describe('the answer guard’s figures', () => {
   const figures = measureGuard({ injections: INJECTIONS.slice(3, 5) });
 
   it('cuts every verbatim or disguised run of the prompt and of the key in use, before any of it is sent', () => {
-    for (const kind of ['whole system prompt', 'rule 1', 'rule 2', 'rule 3', 'rule 4', 'rule 5', 'owner guidance', 'canary line', 'key in use', 'middle of the key in use']) {
+    for (const kind of ['whole system prompt', 'rule 1', 'rule 2', 'rule 3', 'rule 4', 'rule 5', 'owner guidance', 'canary line', 'key in use', 'middle of the key in use', 'other OpenAI-shaped key', 'other Anthropic-shaped key']) {
       expect({ kind, ...figures.byPayload[kind] }).toEqual({ kind, leaks: figures.byPayload[kind]!.leaks, cut: figures.byPayload[kind]!.leaks, charsSentBeforeCut: 0 });
     }
   });
 
+  it('cuts reworded and paraphrased rules, after a few sentences', () => {
+    for (const kind of ['rules reworded', 'paraphrase 1', 'paraphrase 2']) {
+      const { leaks, cut, charsSentBeforeCut } = figures.byPayload[kind]!;
+      expect({ kind, cut }).toEqual({ kind, cut: leaks });
+      expect(charsSentBeforeCut / leaks).toBeLessThan(400);
+    }
+  });
+
   it('cuts far more leaks than the fixed-string guard did, and sends less of them', () => {
-    expect(figures.shareCut).toBeGreaterThanOrEqual(0.9);
+    expect(figures.shareCut).toBeGreaterThanOrEqual(0.94);
     expect(figures.baseline.shareCut).toBeLessThan(0.2);
-    expect(figures.charsSentBeforeCut.total + figures.charsSentByUncutLeaks).toBeLessThan((figures.baseline.charsSentBeforeCut + figures.baseline.charsSentByUncutLeaks) / 10);
+    expect(figures.charsSentBeforeCut.total + figures.charsSentByUncutLeaks).toBeLessThan((figures.baseline.charsSentBeforeCut + figures.baseline.charsSentByUncutLeaks) / 15);
   });
 
   it('leaves honest answers alone and leaves no markup or foreign link unsafe', () => {
