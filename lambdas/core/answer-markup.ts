@@ -24,6 +24,10 @@ export const LINK_REMOVED = '(link removed)';
 
 /** The most a possible construct is held before it is treated as text. */
 const MAX_HELD = 600;
+/** What can still become a tag, a comment or a declaration ("p<0.05", "<or=2" cannot). */
+const TAG_START = /^<(?:\/?[A-Za-z][\w:-]*(?:[\s/>]|$)|!|\?|\/?$)/;
+/** The most a `[` waits for its `]`. */
+const LABEL_HELD = 200;
 
 const TAG = /<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>|<!--[\s\S]*?(?:-->|$)|<![A-Za-z][^<>]*>|<\?[^<>]*\?>/g;
 const AUTOLINK = /<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*)>/g;
@@ -92,17 +96,21 @@ export const neutraliseMarkup = (text: string, allowed: (url: string) => boolean
 /** Where a construct that is not complete starts (an unclosed `<` or comment, a `[` whose link may still follow), or the length. */
 const constructFrom = (text: string): number => {
   let from = text.length;
+  // Only `<` followed by what can start a tag (or nothing yet): "p < 0.05" is no tag.
   const lt = text.lastIndexOf('<');
-  if (lt !== -1 && !text.includes('>', lt)) from = Math.min(from, lt);
+  if (lt !== -1 && !text.includes('>', lt) && TAG_START.test(text.slice(lt, lt + 40))) from = Math.min(from, lt);
   // An HTML comment runs to its `-->`.
   const comment = text.lastIndexOf('<!--');
   if (comment !== -1 && !text.includes('-->', comment + 4)) from = Math.min(from, comment);
   for (let at = text.lastIndexOf('['); at !== -1 && text.length - at <= MAX_HELD; at = at > 0 ? text.lastIndexOf('[', at - 1) : -1) {
     const close = text.indexOf(']', at);
-    if (close === -1 || close === text.length - 1) from = Math.min(from, at > 0 && text[at - 1] === '!' ? at - 1 : at);
+    // A label is short: a `[` with no `]` after LABEL_HELD characters is text.
+    if ((close === -1 && text.length - at <= LABEL_HELD) || close === text.length - 1) from = Math.min(from, at > 0 && text[at - 1] === '!' ? at - 1 : at);
     else if (text[close + 1] === '(' && !text.includes(')', close)) from = Math.min(from, at > 0 && text[at - 1] === '!' ? at - 1 : at);
     // A link definition (`[x]: address`) is whole at the end of its line.
-    else if (text[close + 1] === ':' && !text.includes('\n', close)) from = Math.min(from, text.lastIndexOf('\n', at) + 1);
+    else if (text[close + 1] === ':' && !text.includes('\n', close) && /^ {0,3}$/.test(text.slice(text.lastIndexOf('\n', at) + 1, at))) {
+      from = Math.min(from, text.lastIndexOf('\n', at) + 1);
+    }
   }
   return from;
 };

@@ -124,8 +124,9 @@ export interface GuardFigures {
   readonly cost: { readonly setupMs: number; readonly firstSetupMs: number; readonly microsPerChar: number };
 }
 
-const filterFor = (documents: readonly string[]) =>
-  createAnswerFilter({ secrets: [KEY], system: SYSTEM, allowed: [QUESTION, ...documents] }, { documents, allowedOrigins: ALLOWED_ORIGINS });
+/** The guard and filter as the chat stream makes them; `linkable` adds documents for the markup filter only. */
+const filterFor = (documents: readonly string[], linkable: readonly string[] = []) =>
+  createAnswerFilter({ secrets: [KEY], system: SYSTEM, allowed: [QUESTION, ...documents] }, { documents: [...documents, ...linkable], allowedOrigins: ALLOWED_ORIGINS });
 
 /** Runs every case; `honestTexts` are extra honest answers (e.g. a data set's passages). */
 export const measureGuard = (options: { injections?: typeof INJECTIONS; honestTexts?: readonly string[] } = {}): GuardFigures => {
@@ -167,11 +168,13 @@ export const measureGuard = (options: { injections?: typeof INJECTIONS; honestTe
     } else baseUncut += c.end - c.start;
   }
 
-  const honestTexts = [...HONEST_ANSWERS, ...(options.honestTexts ?? [])];
+  // A data set's passage is an answer quoting it: its addresses are the documents' own. The guard is not
+  // told it is a document, so its checks are measured at their strictest.
+  const honestTexts = [...HONEST_ANSWERS.map((text) => ({ text, linkable: [] as string[] })), ...(options.honestTexts ?? []).map((text) => ({ text, linkable: [text] }))];
   const changedExamples: string[] = [];
   let honestCut = 0, changed = 0, mostHeld = 0, heldSum = 0, chars = 0, ms = 0;
-  for (const text of honestTexts) {
-    const filter = filterFor([HOURS]);
+  for (const { text, linkable } of honestTexts) {
+    const filter = filterFor([HOURS], linkable);
     const deltas = deltasOf(text, random);
     const started = performance.now();
     const run = runGuard(filter, deltas);

@@ -60,6 +60,9 @@ describe('markup and links in answers', () => {
     expect(filter.push('Hello there [the guide](https://ev')).toBe('Hello there ');
     expect(filter.push('il.example) and more ')).toBe('the guide and more ');
     expect(filter.push('x'.repeat(700))).toBe('x'.repeat(100));
+    // Text that only looks like the start of a tag or a link definition is not held.
+    const science = createMarkupFilter(POLICY);
+    expect(science.push('Risk rose (p<0.05; odds ratio [CI]: 1.2-3.4, </=0.3 kb, <or=2 years) in all groups ')).toBe('Risk rose (p<0.05; odds ratio [CI]: 1.2-3.4, </=0.3 kb, <or=2 years) in all groups ');
     expect(filter.flush()).toBe('x'.repeat(600));
   });
 
