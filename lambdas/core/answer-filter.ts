@@ -11,9 +11,10 @@ export const createAnswerFilter = (guardOptions: AnswerGuardOptions, markup: Mar
   const filter = createMarkupFilter(markup);
   return {
     push(delta) {
-      const out = filter.push(guard.push(delta));
-      // Cut: what the filter held passed the guard, so it goes out before the refusal's end.
-      return guard.tripped ? out + filter.flush() : out;
+      const text = guard.push(delta);
+      // Cut: what the filter held passed the guard and goes out before the refusal, but a link or tag
+      // it had not finished is dropped, so the refusal cannot end up inside it.
+      return guard.tripped ? filter.cut() + text : filter.push(text);
     },
     flush() {
       return filter.push(guard.flush()) + filter.flush();

@@ -133,6 +133,8 @@ export interface MarkupFilter {
   push(text: string): string;
   /** The rest, at the end of the answer. */
   flush(): string;
+  /** The answer was cut: what is held, up to any construct it had not finished, which is dropped. */
+  cut(): string;
 }
 
 export const createMarkupFilter = (policy: MarkupPolicy): MarkupFilter => {
@@ -151,6 +153,11 @@ export const createMarkupFilter = (policy: MarkupPolicy): MarkupFilter => {
       const rest = neutraliseMarkup(held, allowed);
       held = '';
       return rest;
+    },
+    cut() {
+      const whole = held.slice(0, constructFrom(held));
+      held = '';
+      return neutraliseMarkup(whole, allowed);
     },
   };
 };

@@ -83,5 +83,11 @@ describe('markup and links in answers', () => {
     expect(filter.tripped).toBe('prompt');
     expect(out.endsWith(REFUSAL)).toBe(true);
     expect(out).not.toContain('parley');
+    const half = createAnswerFilter({ secrets: [] }, POLICY);
+    const lead = 'We open at nine in the morning and close at six on weekdays, all year round, except on public holidays. ';
+    const cut = [half.push(lead), half.push('See [Details]('), half.push(`${PROMPT_CANARY})`), half.flush()].join('');
+    expect(cut.startsWith('We open at nine')).toBe(true);
+    expect(cut.endsWith(`\n\n${REFUSAL}`)).toBe(true);
+    expect(cut).not.toContain('[');
   });
 });
