@@ -3,8 +3,8 @@
  * guard's runs miss it; what it keeps is its subject. This counts the distinct
  * ideas of the rules (revealing, rules, documents, citing, the owner, secrets,
  * markup, links, language, a person, guessing, …) among an answer's last 80
- * words. The rules themselves name 13 of them, paraphrases 11 to 14; of 5,991
- * passages of SQuAD and SciFact none names more than 6. Ideas the answer's own
+ * words. The rules themselves name 13 of them, paraphrases 11 to 14; of the
+ * 5,966 passages of squad-qa, SciFact and squad-half-b none names more than 6. Ideas the answer's own
  * documents name count half, so a bot whose documents are about API keys and
  * Markdown can still talk about them.
  */
