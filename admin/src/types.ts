@@ -1,4 +1,4 @@
-/** What the admin API returns, as far as the panel reads it (see lambdas/core/model.ts). */
+/** What the admin API returns, as far as the panel reads it (see lambdas/core/records.ts). */
 
 export type Provider = 'openai' | 'anthropic' | 'openai-compatible';
 export type KeyClass = 'local' | 'platform' | 'owner';

@@ -1,7 +1,7 @@
 /** Accounts and who may act for them. */
 import { AppError, invalid, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
-import type { Account, Membership } from './model.ts';
+import type { Account, Membership } from './records.ts';
 import type { Deps } from './ports.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';

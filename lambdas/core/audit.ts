@@ -1,6 +1,6 @@
 /** Writing the audit log: who did what, when, from where — metadata only, never content or keys. */
 import { newId } from './ids.ts';
-import type { AuditEntry, AuditOutcome } from './model.ts';
+import type { AuditEntry, AuditOutcome } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

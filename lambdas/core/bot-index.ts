@@ -13,7 +13,7 @@ import { newId } from './ids.ts';
 import { segmentCache } from './index-cache.ts';
 import { mergeSegments, openSegment, type OpenedSegment } from './index-segment.ts';
 import { MAX_DEAD_RUNS, MERGE_FACTOR } from './limits.ts';
-import type { DeadRun, IndexHead, SegmentRef } from './model.ts';
+import type { DeadRun, IndexHead, SegmentRef } from './records.ts';
 import type { Deps, DocumentChange, DocumentPatch } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

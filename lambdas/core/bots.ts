@@ -7,7 +7,7 @@ import { reingestDocument } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
 import { requireProviderAllowed } from './keys.ts';
 import { requireNoHold } from './legal-hold.ts';
-import type { Bot, ModelChoice } from './model.ts';
+import type { Bot, ModelChoice } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

@@ -10,7 +10,7 @@ import { citationsOf } from './citations.ts';
 import { AppError } from './errors.ts';
 import { noteKeyOutcome } from './keys.ts';
 import { DEFAULT_BOT_BUDGET, MAX_OUTPUT_TOKENS } from './limits.ts';
-import type { Bot, Conversation, ConversationTurn, TokenUsage } from './model.ts';
+import type { Bot, Conversation, ConversationTurn, TokenUsage } from './records.ts';
 import type { BudgetAmount, ChatModel, Deps } from './ports.ts';
 import { costMicros } from './pricing.ts';
 import type { TenantContext } from './tenancy.ts';

@@ -16,7 +16,7 @@ import {
   ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_ANSWER_MS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
   RETRIEVAL_TOP_K, VISITOR_MESSAGES_PER_MINUTE,
 } from './limits.ts';
-import type { Bot, Citation, Conversation, ConversationTurn, KeyClass, Passage, TokenUsage } from './model.ts';
+import type { Bot, Citation, Conversation, ConversationTurn, KeyClass, Passage, TokenUsage } from './records.ts';
 import type { ChatModel, ChatRequest, Deps } from './ports.ts';
 import { saysNotFound } from './not-found.ts';
 import { buildMessages, systemPrompt } from './prompt.ts';
@@ -26,7 +26,7 @@ import { retrieveWithWeights } from './retrieval.ts';
 import { approxTokens } from './text.ts';
 import { addressKey, rateLimited, type VisitorSession } from './visitor.ts';
 
-export type { Citation } from './model.ts';
+export type { Citation } from './records.ts';
 export { citationsOf } from './citations.ts';
 
 export type ChatStreamEvent =

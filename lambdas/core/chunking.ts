@@ -4,7 +4,7 @@
  * an exact slice of the document text, so its offsets cite the source precisely.
  * Deterministic: the same document always gives the same chunks.
  */
-import type { Block, ChunkDraft, ParsedDocument } from './model.ts';
+import type { Block, ChunkDraft, ParsedDocument } from './records.ts';
 import { approxTokens, sentenceSpans } from './text.ts';
 
 export interface ChunkingOptions {

@@ -1,5 +1,5 @@
 /** Citations: the passages an answer may cite, numbered as the answer refers to them ([1]), with a short quote. */
-import type { Citation, Passage } from './model.ts';
+import type { Citation, Passage } from './records.ts';
 
 const QUOTE_CHARS = 300;
 

@@ -7,7 +7,7 @@ import { getBot } from './bots.ts';
 import { invalid, notFound } from './errors.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { isId } from './ids.ts';
-import type { Conversation, ConversationTurn, UsageRow, VisitorContact } from './model.ts';
+import type { Conversation, ConversationTurn, UsageRow, VisitorContact } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 import type { VisitorSession } from './visitor.ts';

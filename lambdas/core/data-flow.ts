@@ -10,7 +10,7 @@ import { getAccount, requireRole } from './accounts.ts';
 import { getBot } from './bots.ts';
 import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
-import type { KeyClass } from './model.ts';
+import type { KeyClass } from './records.ts';
 import type { Deps, ProviderId, ResidencyProfile } from './ports.ts';
 import { regionInWords } from './residency.ts';
 import type { TenantContext } from './tenancy.ts';

@@ -1,5 +1,5 @@
 /** What visitors see as a document's name in an answer's sources and citations. */
-import type { DocumentRecord } from './model.ts';
+import type { DocumentRecord } from './records.ts';
 
 /** The extension Parley adds to the title of typed text and Q&A to make it a file name. */
 const ADDED_EXTENSION = { text: /\.txt$/, qa: /\.md$/ } as const;

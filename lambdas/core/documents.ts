@@ -8,7 +8,7 @@ import { getBot } from './bots.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_DOCUMENTS_PER_BOT, MAX_UPLOAD_BYTES, UPLOAD_TYPES, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
-import type { DocumentRecord } from './model.ts';
+import type { DocumentRecord } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

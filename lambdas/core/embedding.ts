@@ -11,7 +11,7 @@
 import { getAccount } from './accounts.ts';
 import { AppError, UnreadableDocument } from './errors.ts';
 import { chooseKey, requireProviderAllowed } from './keys.ts';
-import type { Bot, EmbeddingChoice } from './model.ts';
+import type { Bot, EmbeddingChoice } from './records.ts';
 import { MIN_PASSAGE_SCORE } from './limits.ts';
 import type { Deps, Embedder } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';

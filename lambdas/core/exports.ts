@@ -13,7 +13,7 @@ import { sealedDocumentPath } from './documents.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
-import type { Conversation, ConversationTurn, ExportRecord } from './model.ts';
+import type { Conversation, ConversationTurn, ExportRecord } from './records.ts';
 import type { Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
 

@@ -11,7 +11,7 @@
  */
 import { concatCodes, encodeCodes, openCodes, type CodeSegment } from './vector-codes.ts';
 import { buildLexicalSegment, mergeLexical, openLexicalSegment, type LexicalSegment } from './lexical-index.ts';
-import type { SegmentRef } from './model.ts';
+import type { SegmentRef } from './records.ts';
 
 const VERSION = 1;
 

@@ -14,7 +14,7 @@ import { newId } from './ids.ts';
 import { noteKeyOutcome } from './keys.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
 import { countPersonalData, findPersonalData, maskPersonalData, phoneCountriesForRegion } from './personal-data.ts';
-import type { Chunk, DocumentRecord, ParsedDocument } from './model.ts';
+import type { Chunk, DocumentRecord, ParsedDocument } from './records.ts';
 import type { Deps, DocumentPatch, Embedder } from './ports.ts';
 import { parseDocumentObjectKey, tenantForSystem, type TenantContext } from './tenancy.ts';
 

@@ -14,7 +14,7 @@ import { AppError, invalid, notFound } from './errors.ts';
 import { isId } from './ids.ts';
 import { parseInvitationToken, secretMatches } from './invitation-links.ts';
 import { invitationAddress, MAX_MEMBERS } from './members.ts';
-import type { PendingInvitation } from './model.ts';
+import type { PendingInvitation } from './records.ts';
 import type { Deps } from './ports.ts';
 import { tenantForMember, tenantForSystem, type Role } from './tenancy.ts';
 

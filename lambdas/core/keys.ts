@@ -6,7 +6,7 @@
 import { getAccount, requireRole } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
-import type { Account, ProviderKeyRecord } from './model.ts';
+import type { Account, ProviderKeyRecord } from './records.ts';
 import type { Deps, ModelPurpose, ProviderId } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

@@ -6,7 +6,7 @@
  */
 import { audit } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
-import type { Account } from './model.ts';
+import type { Account } from './records.ts';
 import type { Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
 

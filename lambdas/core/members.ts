@@ -10,7 +10,7 @@ import { requireRole, type VerifiedUser } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { newInvitationToken } from './invitation-links.ts';
-import type { Invitation, Member } from './model.ts';
+import type { Invitation, Member } from './records.ts';
 import type { Deps, SignInDirectory } from './ports.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 

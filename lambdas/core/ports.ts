@@ -6,7 +6,7 @@
 import type {
   Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, ExportRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
-} from './model.ts';
+} from './records.ts';
 import type { Role, TenantContext } from './tenancy.ts';
 
 export interface AccountRepository {

@@ -4,7 +4,7 @@
  * pays. A model missing from the table is priced as the dearest one listed, so
  * a budget is never under-counted.
  */
-import type { TokenUsage } from './model.ts';
+import type { TokenUsage } from './records.ts';
 
 /** US dollars per million tokens, input and output (providers' public list prices). */
 const PRICES: Readonly<Record<string, readonly [number, number]>> = {

@@ -7,7 +7,7 @@
  */
 import { failWith } from './ingestion.ts';
 import { PROCESSING_DEADLINE_MINUTES } from './limits.ts';
-import type { DocumentRecord } from './model.ts';
+import type { DocumentRecord } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

@@ -5,7 +5,7 @@
  * document or question can close a delimiter and speak as the system. The
  * owner's instructions shape tone and scope, under rules they cannot lift.
  */
-import type { Passage } from './model.ts';
+import type { Passage } from './records.ts';
 import type { ChatMessage } from './ports.ts';
 
 /** A line no answer should ever repeat: if it shows up in output, the system prompt is leaking. */

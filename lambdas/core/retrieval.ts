@@ -20,7 +20,7 @@ import { visitorLabelOf } from './document-label.ts';
 import { fuse } from './fusion.ts';
 import { entryOf, type OpenedSegment } from './index-segment.ts';
 import { searchLexical, termIdf } from './lexical-index.ts';
-import type { Chunk, IndexHead, Passage } from './model.ts';
+import type { Chunk, IndexHead, Passage } from './records.ts';
 import type { ChunkKey, Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 import { searchCodes, type Hit } from './vector-codes.ts';

@@ -22,7 +22,7 @@ import { requireRole } from './accounts.ts';
 import { getBot } from './bots.ts';
 import { notFound } from './errors.ts';
 import { isId } from './ids.ts';
-import type { ConversationTurn } from './model.ts';
+import type { ConversationTurn } from './records.ts';
 import type { Deps } from './ports.ts';
 import { groupQuestions, wordingOf, type QuestionGroup } from './question-groups.ts';
 import type { TenantContext } from './tenancy.ts';

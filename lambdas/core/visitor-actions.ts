@@ -8,7 +8,7 @@ import { audit } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
-import type { Feedback, VisitorContact } from './model.ts';
+import type { Feedback, VisitorContact } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { VisitorSession } from './visitor.ts';
 

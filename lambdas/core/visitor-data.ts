@@ -8,7 +8,7 @@ import { audit, type AuditSource } from './audit.ts';
 import { invalid, notFound } from './errors.ts';
 import { isId } from './ids.ts';
 import { requireNoHold } from './legal-hold.ts';
-import type { Conversation, ConversationTurn, VisitorContact } from './model.ts';
+import type { Conversation, ConversationTurn, VisitorContact } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { ADDRESS_SESSIONS_PER_MINUTE, VISITOR_RENEWAL_GRACE_SECONDS, VISITOR_TOKEN_TTL_SECONDS } from './limits.ts';
-import type { Bot } from './model.ts';
+import type { Bot } from './records.ts';
 import type { Deps, RateDecision, VisitorClaims } from './ports.ts';
 import { tenantForVisitor, type TenantContext } from './tenancy.ts';
 

@@ -16,7 +16,7 @@ import { newId } from './ids.ts';
 import { failWith, indexParsed, type DocumentRef, type IngestOutcome } from './ingestion.ts';
 import { DEFAULT_CRAWL_PAGES, MAX_CRAWL_MINUTES, MAX_CRAWL_PAGES } from './limits.ts';
 import { checkRoomForDocument, objectNameFor } from './documents.ts';
-import type { Block, CrawlProgress, DocumentRecord, ParsedDocument } from './model.ts';
+import type { Block, CrawlProgress, DocumentRecord, ParsedDocument } from './records.ts';
 import type { CrawledPage, CrawlStep, Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
 import { createHash } from 'node:crypto';

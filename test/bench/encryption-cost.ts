@@ -12,7 +12,7 @@ import { createChunkRepository } from '../../lambdas/adapters/dynamo/chunk-repo.
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
 import { newId } from '../../lambdas/core/ids.ts';
-import type { Chunk } from '../../lambdas/core/model.ts';
+import type { Chunk } from '../../lambdas/core/records.ts';
 import type { ContentCipher } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { startPlatform } from '../../infra/local/platform.ts';

@@ -8,7 +8,7 @@ import { publishRun } from '../../lambdas/core/bot-index.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import { buildSegment } from '../../lambdas/core/index-segment.ts';
 import { embeddingText } from '../../lambdas/core/ingestion.ts';
-import type { Chunk } from '../../lambdas/core/model.ts';
+import type { Chunk } from '../../lambdas/core/records.ts';
 import type { Deps } from '../../lambdas/core/ports.ts';
 import type { TenantContext } from '../../lambdas/core/tenancy.ts';
 

@@ -3,7 +3,7 @@
 // embeddings), and a bot configured for it earlier gets the clear error when a
 // visitor asks and when a document is indexed, with nothing sent to the provider.
 import { describe, expect, it } from 'vitest';
-import type { Bot } from '../../lambdas/core/model.ts';
+import type { Bot } from '../../lambdas/core/records.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { ask, newOwner, uploadDocument, useFakeProvider, usePlatform, type Owner } from './fixtures/platform.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { createContactRepository } from '../../lambdas/adapters/dynamo/contact-repo.ts';
 import { newId } from '../../lambdas/core/ids.ts';
-import type { VisitorContact } from '../../lambdas/core/model.ts';
+import type { VisitorContact } from '../../lambdas/core/records.ts';
 import type { ContactRepository } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';

@@ -4,7 +4,7 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { createContactRepository } from '../../lambdas/adapters/dynamo/contact-repo.ts';
 import { createConversationRepository } from '../../lambdas/adapters/dynamo/conversation-repo.ts';
 import { newId } from '../../lambdas/core/ids.ts';
-import type { Conversation, ConversationTurn } from '../../lambdas/core/model.ts';
+import type { Conversation, ConversationTurn } from '../../lambdas/core/records.ts';
 import type { ConversationRepository } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';

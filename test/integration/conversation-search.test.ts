@@ -3,7 +3,7 @@
 // questions and answers, ignoring case and accents, with a snippet around the match.
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../lambdas/core/ids.ts';
-import type { Conversation, ConversationTurn } from '../../lambdas/core/model.ts';
+import type { Conversation, ConversationTurn } from '../../lambdas/core/records.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { createMeter } from '../../lambdas/adapters/dynamo/meter-repo.ts';
 import { newId } from '../../lambdas/core/ids.ts';
-import type { BotBudget } from '../../lambdas/core/model.ts';
+import type { BotBudget } from '../../lambdas/core/records.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';
 import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';

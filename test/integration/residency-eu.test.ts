@@ -7,7 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
-import type { Bot } from '../../lambdas/core/model.ts';
+import type { Bot } from '../../lambdas/core/records.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { ask, newOwner, uploadDocument, useFakeProvider, usePlatform, type Owner } from './fixtures/platform.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { segmentsToMerge } from '../../lambdas/core/bot-index.ts';
 import { MAX_DEAD_RUNS, MERGE_FACTOR } from '../../lambdas/core/limits.ts';
-import type { IndexHead, SegmentRef } from '../../lambdas/core/model.ts';
+import type { IndexHead, SegmentRef } from '../../lambdas/core/records.ts';
 
 const LOCAL = 'parley-hashed-lexical-v1@512';
 const OPENAI = 'text-embedding-3-small@512';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParsedDocument } from '../../lambdas/core/model.ts';
+import type { ParsedDocument } from '../../lambdas/core/records.ts';
 import { parseHtml } from '../../lambdas/adapters/parsers/html-parser.ts';
 import { expectOffsets } from './fixtures/offsets.ts';
 

@@ -5,7 +5,7 @@ import { newId } from '../../lambdas/core/ids.ts';
 import { createSegmentCache } from '../../lambdas/core/index-cache.ts';
 import { buildSegment, entryOf, openSegment, type OpenedSegment } from '../../lambdas/core/index-segment.ts';
 import { searchLexical } from '../../lambdas/core/lexical-index.ts';
-import type { SegmentRef } from '../../lambdas/core/model.ts';
+import type { SegmentRef } from '../../lambdas/core/records.ts';
 import { searchCodes } from '../../lambdas/core/vector-codes.ts';
 
 const texts = ['Sourdough is baked every morning.', 'Cakes may be returned within two days.', 'Der Laden öffnet um neun Uhr.', '営業時間は九時から五時までです。'];

@@ -3,7 +3,7 @@ import { PDFDocument, PDFHexString, PDFName, PDFNumber, StandardFonts, beginText
 import type { PDFFont, PDFPage } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { UnreadableDocument } from '../../lambdas/core/errors.ts';
-import type { ParsedDocument } from '../../lambdas/core/model.ts';
+import type { ParsedDocument } from '../../lambdas/core/records.ts';
 import { parsePdf } from '../../lambdas/adapters/parsers/pdf-parser.ts';
 
 /** A paragraph to draw: its lines, set in one size. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAnswerGuard, REFUSAL } from '../../lambdas/core/answer-guard.ts';
-import type { Passage } from '../../lambdas/core/model.ts';
+import type { Passage } from '../../lambdas/core/records.ts';
 import { buildMessages, escapeData, PROMPT_CANARY, systemPrompt } from '../../lambdas/core/prompt.ts';
 import { INJECTIONS } from '../fixtures/injection/corpus.ts';
 

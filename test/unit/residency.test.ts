@@ -6,7 +6,7 @@ import { readConfig } from '../../lambdas/adapters/config.ts';
 import { embedderForIndex } from '../../lambdas/core/embedding.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 import { chooseKey } from '../../lambdas/core/keys.ts';
-import type { Account } from '../../lambdas/core/model.ts';
+import type { Account } from '../../lambdas/core/records.ts';
 import type { Deps, ProviderId } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { createResidencyPolicy, EU_OPENAI_BASE_URL, type ResidencySettings } from '../../lambdas/core/residency.ts';

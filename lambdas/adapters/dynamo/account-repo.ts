@@ -1,7 +1,7 @@
 /** Accounts, memberships and the user → account lookup. */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../core/errors.ts';
-import type { Account, Membership } from '../../core/model.ts';
+import type { Account, Membership } from '../../core/records.ts';
 import type { AccountRepository } from '../../core/ports.ts';
 import { keys, tenantForSystem, type Role, type TenantContext } from '../../core/tenancy.ts';
 import type { Tables } from './tables.ts';

@@ -1,6 +1,6 @@
 /** The audit log under the account partition: `AUDIT#<time>#<id>`, kept 12 months. */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry } from '../../core/model.ts';
+import type { AuditEntry } from '../../core/records.ts';
 import type { AuditLog } from '../../core/ports.ts';
 import { AUDIT_RETENTION_DAYS } from '../../core/limits.ts';
 import { keys } from '../../core/tenancy.ts';

@@ -5,7 +5,7 @@
  * not there, which the widget answers as unknown.
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Bot } from '../../core/model.ts';
+import type { Bot } from '../../core/records.ts';
 import type { BotRepository } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';

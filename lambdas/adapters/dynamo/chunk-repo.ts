@@ -3,7 +3,7 @@
  * keyed `CHUNK#<doc>#<run>#<seq>`: a re-ingest writes a new run beside the one that
  * answers, and the old run is deleted once the document has switched.
  */
-import type { Chunk } from '../../core/model.ts';
+import type { Chunk } from '../../core/records.ts';
 import type { ChunkRepository, ContentCipher } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { batchGet, batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';

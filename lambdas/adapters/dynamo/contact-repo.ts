@@ -6,7 +6,7 @@
  * Erasing a bot's conversation partition erases these with it.
  */
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { VisitorContact } from '../../core/model.ts';
+import type { VisitorContact } from '../../core/records.ts';
 import type { ContactRepository, ContentCipher } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { live, type Item } from './items.ts';

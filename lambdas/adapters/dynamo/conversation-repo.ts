@@ -12,7 +12,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invalid, notFound } from '../../core/errors.ts';
-import type { Conversation, ConversationTurn, Feedback } from '../../core/model.ts';
+import type { Conversation, ConversationTurn, Feedback } from '../../core/records.ts';
 import type { ContentCipher, ConversationRepository } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { deleteByPrefix, isConditionFailure, live, queryAll, type Item } from './items.ts';

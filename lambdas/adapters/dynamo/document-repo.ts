@@ -4,7 +4,7 @@
  * a duplicate upload is found with one read, not by listing every document.
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DocumentRecord } from '../../core/model.ts';
+import type { DocumentRecord } from '../../core/records.ts';
 import type { DocumentPatch, DocumentRepository } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys } from './items.ts';

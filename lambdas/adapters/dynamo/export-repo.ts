@@ -1,6 +1,6 @@
 /** Export records under the account partition: `EXPORT#<id>`, erased with `expiresAt`. */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ExportRecord } from '../../core/model.ts';
+import type { ExportRecord } from '../../core/records.ts';
 import type { ExportRepository } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { live, withoutKeys, type Item } from './items.ts';

@@ -12,7 +12,7 @@
  * record in one transaction, conditional on the generation it read.
  */
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeadRun, IndexHead, SegmentRef } from '../../core/model.ts';
+import type { DeadRun, IndexHead, SegmentRef } from '../../core/records.ts';
 import type { ContentCipher, IndexRepository } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
 import { keys } from '../../core/tenancy.ts';

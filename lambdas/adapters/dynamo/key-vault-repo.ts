@@ -1,6 +1,6 @@
 /** Owner provider keys under the account partition: `KEY#<provider>`, the key itself only sealed. */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProviderKeyRecord } from '../../core/model.ts';
+import type { ProviderKeyRecord } from '../../core/records.ts';
 import type { KeyVault } from '../../core/ports.ts';
 import { keys } from '../../core/tenancy.ts';
 import { live, queryAll, withoutKeys } from './items.ts';

@@ -11,7 +11,7 @@
  *   with that verified address sees what they are invited to.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Invitation, Member } from '../../core/model.ts';
+import type { Invitation, Member } from '../../core/records.ts';
 import type { AccountRepository } from '../../core/ports.ts';
 import { keys, type Role, type TenantContext } from '../../core/tenancy.ts';
 import { isConditionFailure, live, queryAll, withoutKeys, type Item } from './items.ts';

@@ -11,7 +11,7 @@
  * so it is addressed only while the period lasts, before it expires.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BotBudget, KeyClass, UsageRow } from '../../core/model.ts';
+import type { BotBudget, KeyClass, UsageRow } from '../../core/records.ts';
 import type { BudgetAmount, Meter } from '../../core/ports.ts';
 import { keys, type TenantContext } from '../../core/tenancy.ts';
 import { live, type Item } from './items.ts';

@@ -9,7 +9,7 @@
  * `,` `;` and tab gives the first rows a consistent shape.
  */
 import { UnreadableDocument } from '../../core/errors.ts';
-import type { Block, ParsedDocument } from '../../core/model.ts';
+import type { Block, ParsedDocument } from '../../core/records.ts';
 
 /** Most data rows one CSV file may have. */
 export const MAX_CSV_ROWS = 100_000;

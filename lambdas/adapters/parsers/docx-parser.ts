@@ -11,7 +11,7 @@
 import { Inflate } from 'fflate';
 import { crc32 } from 'node:zlib';
 import { UnreadableDocument } from '../../core/errors.ts';
-import type { ParsedDocument } from '../../core/model.ts';
+import type { ParsedDocument } from '../../core/records.ts';
 import { assembleDocument, scanMarkup, titleFromName, type Piece } from './markup.ts';
 
 export interface DocxLimits {

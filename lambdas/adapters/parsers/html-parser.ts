@@ -3,7 +3,7 @@
  * forms or hidden parts), with headings, paragraphs, list items, table rows and
  * preformatted code. Scanning and assembly live in `markup.ts`, shared with DOCX.
  */
-import type { ParsedDocument } from '../../core/model.ts';
+import type { ParsedDocument } from '../../core/records.ts';
 import { assembleDocument, scanMarkup, titleFromName, VOID_ELEMENTS, type Piece } from './markup.ts';
 
 /** Never part of a page's main text. (`form` is handled apart: see `parseHtml`.) */

@@ -5,7 +5,7 @@
  * a ParsedDocument whose blocks are exact slices of its text.
  */
 import { Tokenizer } from 'htmlparser2';
-import type { Block, ParsedDocument } from '../../core/model.ts';
+import type { Block, ParsedDocument } from '../../core/records.ts';
 
 /** A piece of a document before offsets are known. `level` (1–6) only for headings. */
 export interface Piece {

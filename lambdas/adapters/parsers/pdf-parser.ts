@@ -8,7 +8,7 @@
  */
 import { getResolvedPDFJS } from 'unpdf';
 import { UnreadableDocument } from '../../core/errors.ts';
-import type { Block, ParsedDocument } from '../../core/model.ts';
+import type { Block, ParsedDocument } from '../../core/records.ts';
 
 /** Pages read from one PDF unless the caller says otherwise. */
 export const DEFAULT_MAX_PDF_PAGES = 2_000;

@@ -2,7 +2,7 @@
  * Markdown and plain text into blocks: headings (Markdown `#` lines, setext
  * underlines), paragraphs separated by blank lines, and fenced code kept whole.
  */
-import type { Block, ParsedDocument } from '../../core/model.ts';
+import type { Block, ParsedDocument } from '../../core/records.ts';
 
 interface Line { text: string; start: number; end: number }
 

@@ -6,7 +6,7 @@
 import { audit } from '../../core/audit.ts';
 import { getDocument } from '../../core/documents.ts';
 import { AppError } from '../../core/errors.ts';
-import type { AuditEntry, DocumentRecord } from '../../core/model.ts';
+import type { AuditEntry, DocumentRecord } from '../../core/records.ts';
 import type { HttpResult } from '../../http/responses.ts';
 import type { AdminContext, AdminRoute } from './context.ts';
 
