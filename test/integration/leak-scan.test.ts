@@ -67,8 +67,13 @@ describe('secrets never leak', () => {
     const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
     const tables: string[] = [];
     for (const table of [platform().table, platform().keysTable]) {
-      const out = await db.send(new ScanCommand({ TableName: table }));
-      tables.push(JSON.stringify(out.Items), ...(out.Items ?? []).flatMap((i) => Object.values(i).filter((v) => v instanceof Uint8Array).map((v) => Buffer.from(v).toString('latin1'))));
+      // Every page: the tables are shared by the whole run, and one Scan answers at most 1 MB.
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        tables.push(JSON.stringify(out.Items), ...(out.Items ?? []).flatMap((i) => Object.values(i).filter((v) => v instanceof Uint8Array).map((v) => Buffer.from(v).toString('latin1'))));
+        start = out.LastEvaluatedKey;
+      } while (start);
     }
     db.destroy();
 
