@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { adminAuthParameterName } from '../lambdas/adapters/auth/admin-auth-settings.ts';
-import { AdminApi, functionUrlRegionProblem } from './constructs/admin-api.ts';
+import { AdminAndWidgetApi, functionUrlRegionProblem } from './constructs/admin-and-widget-api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Chat } from './constructs/chat.ts';
 import { Backups } from './constructs/backups.ts';
@@ -15,6 +15,7 @@ import { Hosting } from './constructs/hosting.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Sweeper } from './constructs/sweeper.ts';
 import { Ingest } from './constructs/ingest.ts';
+import { AccountExports } from './constructs/account-exports.ts';
 import { ParleyFunction, type FunctionDefaults, type HandlerName } from './constructs/parley-function.ts';
 import { EdgeSecret } from './constructs/edge-secret.ts';
 import { Storage } from './constructs/storage.ts';
@@ -52,8 +53,9 @@ export const parameterEnvironment = (p: DeployParameters): Record<string, string
 export class ParleyStack extends Stack {
   readonly storage: Storage;
   readonly auth: Auth;
-  readonly api: AdminApi;
+  readonly api: AdminAndWidgetApi;
   readonly ingest: Ingest;
+  readonly exports: AccountExports;
   readonly chat: Chat;
   readonly hosting: Hosting;
   readonly monitoring: Monitoring;
@@ -109,9 +111,11 @@ export class ParleyStack extends Stack {
       ...(parameters.firstOwnerEmail ? { firstOwnerEmail: parameters.firstOwnerEmail } : {}),
       settingsParameterName: adminAuthParameterName(parameters.stage),
     });
-    this.api = new AdminApi(this, 'Api', { storage: this.storage, functions, adminAuthParameterName: adminAuthParameterName(parameters.stage) });
+    this.api = new AdminAndWidgetApi(this, 'Api', { storage: this.storage, functions, adminAuthParameterName: adminAuthParameterName(parameters.stage) });
     this.ingest = new Ingest(this, 'Ingest', { storage: this.storage, functions, maxConcurrency: parameters.ingestConcurrency });
     this.chat = new Chat(this, 'Chat', { storage: this.storage, functions });
+    this.exports = new AccountExports(this, 'Exports', { storage: this.storage, functions });
+    this.exports.grantSendFrom(this.api.adminFunction);
     // Re-ingest: the admin function puts documents back on the ingest queue.
     this.ingest.grantSendFrom(this.api.adminFunction);
     // A long crawl queues its next part itself.
@@ -121,9 +125,10 @@ export class ParleyStack extends Stack {
     this.auth.grantInvitations(this.api.adminFunction);
 
     // The functions that serve accounts: tenant data only through the tenant role.
-    const tenantFunctions = [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function];
+    const tenantFunctions = [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function, this.exports.function];
     this.tenantAccess = new TenantAccess(this, 'TenantAccess', { storage: this.storage, functions: tenantFunctions });
-    grantPlatformKeySecrets(this, parameters, tenantFunctions);
+    // The functions that call model providers (an export calls none).
+    grantPlatformKeySecrets(this, parameters, [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function]);
     // The APIs behind CloudFront trust the viewer-address header only with this value in x-parley-edge-secret.
     for (const fn of [this.api.adminFunction, this.api.widgetFunction, this.chat.function]) {
       fn.function.addEnvironment('PARLEY_EDGE_SECRET', this.edgeSecret.value);
@@ -143,7 +148,10 @@ export class ParleyStack extends Stack {
     this.sweeper = new Sweeper(this, 'Sweeper', { storage: this.storage, functions });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: this.node.findAll().filter((c): c is ParleyFunction => c instanceof ParleyFunction),
-      deadLetterQueue: this.ingest.deadLetterQueue,
+      deadLetterQueues: [
+        { queue: this.ingest.deadLetterQueue, description: 'Ingest messages that gave up: a document could not be ingested' },
+        { queue: this.exports.deadLetterQueue, description: 'Export requests that gave up: an account export could not be built' },
+      ],
       spendAlarmUsdPerHour: parameters.spendAlarmUsdPerHour,
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
     });

@@ -51,7 +51,7 @@ export const functionUrlRegionProblem = (region: string): string | undefined =>
     ? `Lambda function URLs are not available in ${region}, and Parley's functions are reached through them; choose another region`
     : undefined;
 
-export interface AdminApiProps {
+export interface AdminAndWidgetApiProps {
   /** Table, bucket and keys the functions are granted. */
   readonly storage: Storage;
   /** Settings shared by the stack's functions. */
@@ -61,7 +61,7 @@ export interface AdminApiProps {
 }
 
 /** The functions serving the admin panel (`/v1`) and the widget's non-streaming calls (`/widget/v1`). */
-export class AdminApi extends Construct {
+export class AdminAndWidgetApi extends Construct {
   /** Serves every `admin-api` route. */
   readonly adminFunction: ParleyFunction;
   /** Serves the non-streaming public widget routes. */
@@ -71,7 +71,7 @@ export class AdminApi extends Construct {
   /** CloudFront's origin for `/widget/v1/*`. */
   readonly widgetUrl: lambda.FunctionUrl;
 
-  constructor(scope: Construct, id: string, props: AdminApiProps) {
+  constructor(scope: Construct, id: string, props: AdminAndWidgetApiProps) {
     super(scope, id);
     const { storage } = props;
 

@@ -8,7 +8,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { grantVisitorTokenKey } from './admin-api.ts';
+import { grantVisitorTokenKey } from './admin-and-widget-api.ts';
 import { ParleyFunction } from './parley-function.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import type { Storage } from './storage.ts';

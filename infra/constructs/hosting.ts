@@ -31,7 +31,7 @@ import { Construct } from 'constructs';
 import { apiBehaviours, type FunctionName } from '../../lambdas/http/routes.ts';
 import { ADMIN_CSP } from '../admin-build.ts';
 import { acknowledgeWildcards, nagArnOf } from '../nag.ts';
-import type { AdminApi } from './admin-api.ts';
+import type { AdminAndWidgetApi } from './admin-and-widget-api.ts';
 import { adminScopes } from './auth.ts';
 import type { Auth } from './auth.ts';
 import type { Chat } from './chat.ts';
@@ -42,7 +42,7 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 
 export interface HostingProps {
   /** The admin and widget functions' URLs. */
-  readonly api: AdminApi;
+  readonly api: AdminAndWidgetApi;
   /** The streaming chat function behind `/widget/v1/<publicId>/chat`. */
   readonly chat: Chat;
   /**

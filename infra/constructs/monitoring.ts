@@ -24,8 +24,8 @@ import type { ParleyFunction } from './parley-function.ts';
 export interface MonitoringProps {
   /** Every Parley function, each watched for errors and throttles. */
   readonly functions: readonly ParleyFunction[];
-  /** The ingest dead-letter queue: a message there is a document that could not be ingested. */
-  readonly deadLetterQueue: sqs.IQueue;
+  /** Dead-letter queues, each with what a message there means (the ingest queue's: a document that could not be ingested). */
+  readonly deadLetterQueues: ReadonlyArray<{ readonly queue: sqs.IQueue; readonly description: string }>;
   /**
    * Where alarms are e-mailed.
    * @default - no subscription; the topic is there for the operator to subscribe to
@@ -100,7 +100,8 @@ export class Monitoring extends Construct {
       watch(`${fn.handlerName}-errors`, fn.function.metricErrors({ period }), `${fn.handlerName}: errors in the last 5 minutes`);
       watch(`${fn.handlerName}-throttles`, fn.function.metricThrottles({ period }), `${fn.handlerName}: throttled invocations in the last 5 minutes`);
     }
-    watch('DeadLetters', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), 'Ingest messages that gave up: a document could not be ingested');
+    props.deadLetterQueues.forEach(({ queue, description }, i) =>
+      watch(i === 0 ? 'DeadLetters' : `DeadLetters${i + 1}`, queue.metricApproximateNumberOfMessagesVisible({ period }), description));
 
     // Attack and spend alarms from the functions' JSON log lines (Contributor Insights, JSON log format).
     const stack = Stack.of(this);

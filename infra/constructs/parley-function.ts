@@ -17,10 +17,10 @@ import { buildSync } from 'esbuild';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 
 /** A Lambda entry point: one file `lambdas/handlers/<name>.ts` exporting `handler`. */
-export type HandlerName = FunctionName | 'ingest' | 'sweeper';
+export type HandlerName = FunctionName | 'ingest' | 'account-export' | 'sweeper';
 
 /** Every handler the stack deploys. */
-export const handlerNames: readonly HandlerName[] = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'sweeper'];
+export const handlerNames: readonly HandlerName[] = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'account-export', 'sweeper'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -211,6 +211,7 @@ const acknowledgeFunction = (fn: ParleyFunction, handler: HandlerName): void => 
     'widget-api': 'Invoked synchronously through its function URL behind CloudFront; the caller sees the error and no event is left to keep.',
     'chat-stream': 'Invoked synchronously through its function URL (response streaming); the visitor sees the error.',
     ingest: 'Invoked by the SQS event source, not asynchronously: a failing message is retried and then moved to the ingest queue\'s dead-letter queue, which alarms.',
+    'account-export': 'Invoked by the SQS event source, not asynchronously: a failing export is retried and then moved to the export queue\'s dead-letter queue, which alarms.',
     sweeper: 'The daily sweep is idempotent and the next run redoes whatever one missed; a failure raises the function\'s errors alarm.',
   };
   Validations.of(fn.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlq[handler] });

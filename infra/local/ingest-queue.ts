@@ -1,6 +1,7 @@
 /**
- * The local stand-in for the ingest queue: each message (an ObjectCreated
- * notification, a re-ingest, a crawl part) is delivered to the ingest handler as
+ * The local stand-in for the ingest queue (and, with `functionName`, the account-export
+ * queue): each message (an ObjectCreated notification, a re-ingest, a crawl part, an
+ * export request) is delivered to its function's handler as
  * an SQS event of its own, one message a batch as on AWS, with a Lambda context
  * whose remaining time counts down from the function's timeout. A message the
  * handler reports as failed, or that is not handled within the timeout (Lambda
@@ -14,7 +15,7 @@ import { s3NotificationBody, toSqsEvent } from './api-events.ts';
 import { runAsFunction } from '../../lambdas/adapters/aws/call-log.ts';
 import { lambdaContext } from './lambda-runtime.ts';
 
-type IngestHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
+type QueueHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
 
 export interface IngestQueue {
   /** An ObjectCreated notification for this object. */
@@ -27,10 +28,11 @@ export interface IngestQueue {
 }
 
 
-/** The object key a notification body names, for the dead-letter list. */
+/** What a message is about, for the dead-letter list: the object key a notification names, or an export's id. */
 const keyOf = (body: string): string => {
   try {
-    return decodeURIComponent((JSON.parse(body) as { Records?: Array<{ s3?: { object?: { key?: string } } }> }).Records?.[0]?.s3?.object?.key ?? '');
+    const message = JSON.parse(body) as { Records?: Array<{ s3?: { object?: { key?: string } } }>; exportId?: string };
+    return decodeURIComponent(message.Records?.[0]?.s3?.object?.key ?? message.exportId ?? '');
   } catch {
     return '';
   }
@@ -41,10 +43,12 @@ export interface IngestQueueOptions {
   readonly retryDelayMs?: number;
   /** The function's timeout (tests run long work at a reduced time scale). @default INGEST_TIMEOUT_SECONDS */
   readonly timeoutMs?: number;
+  /** The function the queue feeds, as the stack names its handler. @default 'ingest' */
+  readonly functionName?: 'ingest' | 'account-export';
 }
 
-export const createIngestQueue = (handler: IngestHandler, region: string, onError: (message: string, err: unknown) => void, options: IngestQueueOptions = {}): IngestQueue => {
-  const { retryDelayMs = 200, timeoutMs = INGEST_TIMEOUT_SECONDS * 1000 } = options;
+export const createIngestQueue = (handler: QueueHandler, region: string, onError: (message: string, err: unknown) => void, options: IngestQueueOptions = {}): IngestQueue => {
+  const { retryDelayMs = 200, timeoutMs = INGEST_TIMEOUT_SECONDS * 1000, functionName = 'ingest' } = options;
   const pending = new Set<Promise<void>>();
   const deadLetters: Array<{ key: string; receiveCount: number }> = [];
 
@@ -55,14 +59,14 @@ export const createIngestQueue = (handler: IngestHandler, region: string, onErro
       timer = setTimeout(() => resolve('timed out'), timeoutMs);
     });
     try {
-      const out = await Promise.race([runAsFunction('ingest', () => handler(toSqsEvent(body, receive, region), lambdaContext('ingest', timeoutMs))), timedOut]);
+      const out = await Promise.race([runAsFunction(functionName, () => handler(toSqsEvent(body, receive, region), lambdaContext(functionName, timeoutMs))), timedOut]);
       if (out === 'timed out') {
-        onError('ingest handler timed out', new Error(`no answer within ${timeoutMs} ms`));
+        onError(`${functionName} handler timed out`, new Error(`no answer within ${timeoutMs} ms`));
         return false;
       }
       return out.batchItemFailures.length === 0;
     } catch (err) {
-      onError('ingest handler threw', err);
+      onError(`${functionName} handler threw`, err);
       return false;
     } finally {
       clearTimeout(timer);
@@ -76,7 +80,7 @@ export const createIngestQueue = (handler: IngestHandler, region: string, onErro
       if (receive < INGEST_MAX_RECEIVE_COUNT) await new Promise((r) => setTimeout(r, retryDelayMs * receive));
     }
     deadLetters.push({ key: keyOf(body), receiveCount: INGEST_MAX_RECEIVE_COUNT });
-    onError('ingest message moved to the dead-letter list', new Error(keyOf(body)));
+    onError(`${functionName} message moved to the dead-letter list`, new Error(keyOf(body)));
   };
 
   const sendBody = (body: string) => {

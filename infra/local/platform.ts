@@ -26,7 +26,8 @@ import { createLocalIdentity, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIdentity }
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import type { Stoppable } from './loopback.ts';
 import { startS3FrontDoor, startS3rver, type SessionSecret } from './s3-local.ts';
-import { LOCAL_INGEST_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
+import { EXPORT_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
+import { LOCAL_EXPORT_QUEUE_URL, LOCAL_INGEST_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
 
 export interface PlatformOptions {
   /** Folder for data that persists across restarts; undefined: a throwaway in-memory run. */
@@ -103,6 +104,8 @@ export interface Platform {
   /** Runs the sweeper function once, as its daily schedule does on AWS. */
   sweep(): Promise<unknown>;
   readonly ingest: IngestQueue;
+  /** The account-export queue, which the account-export function consumes. */
+  readonly exports: IngestQueue;
   /** Java's process id when this platform started DynamoDB Local itself. */
   readonly javaPid: number | undefined;
   stop(): Promise<void>;
@@ -163,12 +166,12 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     }
 
     // The queue needs the handlers, which need the front door's URL: it is filled in below.
-    const queueRef: { current?: IngestQueue } = {};
+    const queueRef: { current?: IngestQueue; exports?: IngestQueue } = {};
     const frontDoor = await startS3FrontDoor(s3Url, (b, key, size) => {
       if (b === bucket) queueRef.current?.send(b, key, size);
     }, opts.sessionSecret);
     stops.push(() => frontDoor.stop());
-    const sqs = await startLocalSqs((body) => queueRef.current?.sendBody(body));
+    const sqs = await startLocalSqs((body, name) => (name === 'parley-export' ? queueRef.exports : queueRef.current)?.sendBody(body));
     stops.push(() => sqs.stop());
     const cognito = await startLocalCognito({ dataDir: opts.dataDir, ...(opts.onInvitation ? { onInvitation: opts.onInvitation } : {}) });
     stops.push(() => cognito.stop());
@@ -186,6 +189,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       PARLEY_S3_ENDPOINT: frontDoor.url,
       PARLEY_SQS_ENDPOINT: sqs.url,
       PARLEY_INGEST_QUEUE_URL: LOCAL_INGEST_QUEUE_URL,
+      PARLEY_EXPORT_QUEUE_URL: LOCAL_EXPORT_QUEUE_URL,
       // The user pool (the fake Cognito's) and the panel's app client, as the admin auth settings read them.
       PARLEY_COGNITO_ENDPOINT: cognito.url,
       PARLEY_USER_POOL_ID: cognito.userPoolId,
@@ -213,6 +217,13 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     const queue = createIngestQueue(loaded.handlers.ingest as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>, REGION, onError, opts.ingest);
     queueRef.current = queue;
     stops.push(() => queue.idle());
+    const exportQueue = createIngestQueue(loaded.handlers['account-export'] as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>, REGION, onError, {
+      functionName: 'account-export',
+      timeoutMs: EXPORT_TIMEOUT_SECONDS * 1000,
+      ...(opts.ingest?.retryDelayMs !== undefined ? { retryDelayMs: opts.ingest.retryDelayMs } : {}),
+    });
+    queueRef.exports = exportQueue;
+    stops.push(() => exportQueue.idle());
     const sweeper = loaded.handlers.sweeper as (e: unknown, c: unknown) => Promise<unknown>;
 
     // A platform running bundles imports no function code from the sources: each bundle holds its own adapters.
@@ -255,6 +266,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       handlerFiles: loaded.files,
       sweep: () => sweeper({}, lambdaContext('sweeper', 300_000)),
       ingest: queue,
+      exports: exportQueue,
       get javaPid() { return dynamo?.javaPid; },
       stop,
     };

@@ -1,20 +1,24 @@
 /**
- * The ingest queue's SQS endpoint on loopback: answers `SendMessage` in the SQS
- * JSON protocol, so the admin function's real SQS client (with an endpoint
- * override) puts re-ingest requests on the local queue.
+ * The ingest and account-export queues' SQS endpoint on loopback: answers
+ * `SendMessage` in the SQS JSON protocol, so the functions' real SQS client (with
+ * an endpoint override) puts re-ingest, crawl and export requests on the local queues.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { listenOnLoopback, type Stoppable } from './loopback.ts';
 
 export const LOCAL_INGEST_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-ingest';
+export const LOCAL_EXPORT_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-export';
+
+/** The local queues, by the last part of their URL. */
+export type LocalQueue = 'parley-ingest' | 'parley-export';
 
 const sqsError = (res: http.ServerResponse, status: number, type: string, message: string) => {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${type};Sender` });
   res.end(JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message }));
 };
 
-export const startLocalSqs = async (onMessage: (body: string) => void): Promise<Stoppable> => {
+export const startLocalSqs = async (onMessage: (body: string, queue: LocalQueue) => void): Promise<Stoppable> => {
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
@@ -27,9 +31,10 @@ export const startLocalSqs = async (onMessage: (body: string) => void): Promise<
       } catch {
         return sqsError(res, 400, 'InvalidParameterValue', 'Malformed JSON');
       }
-      if (!input.QueueUrl?.endsWith('/parley-ingest')) return sqsError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
+      const queue = input.QueueUrl?.slice(input.QueueUrl.lastIndexOf('/') + 1);
+      if (queue !== 'parley-ingest' && queue !== 'parley-export') return sqsError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
       if (!input.MessageBody) return sqsError(res, 400, 'MissingParameter', 'MessageBody is required');
-      onMessage(input.MessageBody);
+      onMessage(input.MessageBody, queue);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') }));
     });

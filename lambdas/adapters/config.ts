@@ -106,6 +106,8 @@ export const configSchema = z.object({
   PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: blankAsUnset(z.optional(wholeNumber(0, 3650))),
   /** The ingest queue, for re-ingest requests (admin function). */
   PARLEY_INGEST_QUEUE_URL: optionalUrl,
+  /** The account-export queue, for export requests (admin function). */
+  PARLEY_EXPORT_QUEUE_URL: optionalUrl,
   /** Endpoint override: the local platform's SQS endpoint. */
   PARLEY_SQS_ENDPOINT: optionalUrl,
   /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `x-parley-viewer-address` header. */

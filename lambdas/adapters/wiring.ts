@@ -143,6 +143,7 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     ingestTrigger: createIngestTrigger({
       region: config.AWS_REGION,
       queueUrl: config.PARLEY_INGEST_QUEUE_URL,
+      exportQueueUrl: config.PARLEY_EXPORT_QUEUE_URL,
       endpoint: config.PARLEY_SQS_ENDPOINT,
       bucket: config.PARLEY_BUCKET,
     }),

@@ -43,6 +43,8 @@ export const MAX_QA_PAIRS = 500;
 export const INGEST_MAX_RECEIVE_COUNT = 5;
 /** Longest one ingest invocation may run (one message: a document, or one part of a crawl). */
 export const INGEST_TIMEOUT_SECONDS = 5 * 60;
+/** Longest one account export may run (every bot, document and conversation of an account): Lambda's most. */
+export const EXPORT_TIMEOUT_SECONDS = 15 * 60;
 /**
  * A document still `processing` this long after its processing began is marked `failed`
  * (the owner may process it again): its work was lost, or its failure could not be recorded.

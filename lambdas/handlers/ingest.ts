@@ -12,8 +12,7 @@ import { INGEST_MAX_RECEIVE_COUNT, INGEST_TIMEOUT_SECONDS } from '../core/limits
 import type { CrawlStep } from '../core/ports.ts';
 import { parseDocumentObjectKey } from '../core/tenancy.ts';
 import { crawlWebsiteSource } from '../core/website.ts';
-import type { CrawlMessage, ExportMessage } from '../adapters/sqs/ingest-trigger.ts';
-import { runExport } from '../core/exports.ts';
+import type { CrawlMessage } from '../adapters/sqs/ingest-trigger.ts';
 import { createDocumentParser } from '../adapters/parsers/document-parser.ts';
 import { createSiteCrawler } from '../adapters/web/site-crawler.ts';
 import { getRuntime, provide } from '../adapters/wiring.ts';
@@ -25,8 +24,8 @@ const { deps, logger } = getRuntime();
 /** S3 notification keys are URL-encoded with `+` for spaces. */
 const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
-/** The work a message asks for; `ref` is the document it is about (none for an export). */
-type Job = { readonly ref: DocumentRef | null; readonly run: (time: { remainingMs: number }) => Promise<IngestOutcome> };
+/** The work a message asks for; `ref` is the document it is about. */
+type Job = { readonly ref: DocumentRef; readonly run: (time: { remainingMs: number }) => Promise<IngestOutcome> };
 
 /** The part of a crawl a message names; none in messages from before crawls had parts. */
 const crawlStepOf = (message: Partial<CrawlMessage>): CrawlStep | undefined =>
@@ -34,15 +33,7 @@ const crawlStepOf = (message: Partial<CrawlMessage>): CrawlStep | undefined =>
 
 /** The work a message asks for: a crawl part, or one ingest per object in a notification. */
 const jobsOf = (body: string): Job[] => {
-  const message = JSON.parse(body) as Partial<S3Event> & (Partial<CrawlMessage> | Partial<ExportMessage>);
-  if (message.parley === 'export') {
-    const { accountId, exportId } = message;
-    if (!isId(accountId) || !isId(exportId)) return [];
-    return [{ ref: null, run: async () => {
-      await runExport(deps, accountId, exportId);
-      return { outcome: 'ready', chunkCount: 0 } as const;
-    } }];
-  }
+  const message = JSON.parse(body) as Partial<S3Event> & Partial<CrawlMessage>;
   if (message.parley === 'crawl') {
     const { accountId, botId, docId } = message as Partial<CrawlMessage>;
     if (!isId(accountId) || !isId(botId) || !isId(docId)) return [];
@@ -69,14 +60,14 @@ export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemai
       jobs = jobsOf(record.body);
       for (const job of jobs) {
         const result = await job.run({ remainingMs: remainingMs(context) });
-        logger.info('ingest', { messageId: record.messageId, ...(job.ref ? { docId: job.ref.docId } : {}), ...result });
+        logger.info('ingest', { messageId: record.messageId, docId: job.ref.docId, ...result });
       }
     } catch (err) {
       logger.error('ingest failed', { messageId: record.messageId, error: err });
       batchItemFailures.push({ itemIdentifier: record.messageId });
       // Last delivery before the dead-letter queue: tell the owner instead of leaving it "processing".
       if (Number(record.attributes.ApproximateReceiveCount) >= INGEST_MAX_RECEIVE_COUNT) {
-        await Promise.all(jobs.flatMap((job) => (job.ref ? [markIngestGaveUp(deps, job.ref).catch((e: unknown) => logger.error('could not mark failed', { error: e }))] : [])));
+        await Promise.all(jobs.map((job) => markIngestGaveUp(deps, job.ref).catch((e: unknown) => logger.error('could not mark failed', { error: e }))));
       }
     }
   }

@@ -7,7 +7,7 @@
  * fails the `iam` project until it is mapped here.
  */
 import type { CallRecord, TableAccess } from '../../lambdas/adapters/aws/call-log.ts';
-import { LOCAL_INGEST_QUEUE_URL } from '../../infra/local/sqs-local.ts';
+import { LOCAL_EXPORT_QUEUE_URL, LOCAL_INGEST_QUEUE_URL } from '../../infra/local/sqs-local.ts';
 import { TEST_TENANT_ROLE_ARN } from './call-log-file.ts';
 import { ACCOUNT, REGION, type PolicyDocument, type StackIam } from './stack-policies.ts';
 
@@ -97,7 +97,9 @@ const stsRequests = (iam: StackIam, call: CallRecord): IamRequest[] => {
 
 const sqsRequests = (iam: StackIam, call: CallRecord): IamRequest[] => {
   if (call.operation !== 'SendMessage') throw unmapped(call, 'an SQS operation the functions did not make before');
-  if (call.queueUrl !== LOCAL_INGEST_QUEUE_URL) throw unmapped(call, `queue ${call.queueUrl} is not the ingest queue`);
+  // The export queue is encrypted by SQS's own keys: sending needs no KMS permission.
+  if (call.queueUrl === LOCAL_EXPORT_QUEUE_URL) return [{ action: 'sqs:SendMessage', resource: iam.resources.exportQueueArn, context: {} }];
+  if (call.queueUrl !== LOCAL_INGEST_QUEUE_URL) throw unmapped(call, `queue ${call.queueUrl} is neither the ingest nor the export queue`);
   const queueKey = (action: string): IamRequest => ({
     action,
     resource: iam.resources.queueKeyArn,

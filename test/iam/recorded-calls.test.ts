@@ -83,7 +83,7 @@ describe('the AWS calls the integration suite made', () => {
   it('were recorded: the functions made calls of their own and on the tenant role', () => {
     expect(recorded).toBeGreaterThan(0);
     const kinds = new Set(evaluated.map((e) => `${e.caller.functionName}/${e.caller.kind}`));
-    for (const fn of ['admin-api', 'widget-api', 'chat-stream', 'ingest']) expect(kinds, fn).toContain(`${fn}/tenant`);
+    for (const fn of ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'account-export']) expect(kinds, fn).toContain(`${fn}/tenant`);
   });
 
   const unique = (list: Evaluated[]) => [...new Map(list.map((e) => [shapeOf(e), e])).values()];

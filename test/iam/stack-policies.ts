@@ -40,6 +40,7 @@ export interface StackIam {
     readonly keysTableArn: string;
     readonly bucket: string;
     readonly queueArn: string;
+    readonly exportQueueArn: string;
     readonly queueKeyArn: string;
     readonly dataKeyArn: string;
     readonly contentKeyArn: string;
@@ -177,6 +178,7 @@ export const readStackIam = (): StackIam => {
       keysTableArn: arn(stack.storage.keysTable),
       bucket: name(stack.storage.documents),
       queueArn: arn(stack.ingest.queue),
+      exportQueueArn: arn(stack.exports.queue),
       queueKeyArn: arn(stack.ingest.queueKey),
       dataKeyArn: arn(stack.storage.dataKey),
       contentKeyArn: arn(stack.storage.contentKey),

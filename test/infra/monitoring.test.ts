@@ -27,9 +27,10 @@ describe('monitoring', () => {
         expect({ fn: fn.handlerName, metric, actions: alarm?.AlarmActions }).toEqual({ fn: fn.handlerName, metric, actions: [topic] });
       }
     }
-    const dlq = alarms().find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(JSON.stringify(dlq?.Dimensions)).toContain(logicalIdOf(parley.stack.ingest.deadLetterQueue));
-    expect(dlq).toMatchObject({ Threshold: 1, AlarmActions: [topic] });
+    for (const queue of [parley.stack.ingest.deadLetterQueue, parley.stack.exports.deadLetterQueue]) {
+      const dlq = alarms().find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions).includes(logicalIdOf(queue)));
+      expect(dlq, queue.node.path).toMatchObject({ Threshold: 1, AlarmActions: [topic] });
+    }
   });
 
   it('encrypts the topic, refuses it without TLS, and e-mails the operator', () => {

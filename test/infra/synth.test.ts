@@ -78,7 +78,7 @@ afterAll(() => {
 describe('the app, synthesized as `cdk synth` does (esbuild bundling, cdk-nag)', () => {
   it('writes the stack template', () => {
     expect(existsSync(join(outdir, `${parley.stack.artifactId}.template.json`))).toBe(true);
-    expect(bundles.size).toBe(5);
+    expect(bundles.size).toBe(6);
   });
 
   it('bundles each handler into one minified ES module with a source map', () => {

@@ -45,7 +45,7 @@ describe('exporting an account', () => {
     expect((await owner.request('POST', '/v1/account/exports')).status).toBe(409);
     const listed = await owner.request<{ exports: Array<{ exportId: string }> }>('GET', '/v1/account/exports');
     expect(listed.body.exports.map((e) => e.exportId)).toEqual([started.body.export.exportId]);
-    await platform().ingest.idle();
+    await platform().exports.idle();
     const ready = await owner.request<{ export: { status: string; progress: Record<string, number> }; downloads: Array<{ name: string; url: string }> }>(
       'GET', `/v1/account/exports/${started.body.export.exportId}`,
     );
@@ -87,7 +87,7 @@ describe('exporting an account', () => {
   it('answers 404 to another account and 403 to a viewer', async () => {
     const alice = await newOwner(platform());
     const started = await alice.request<{ export: { exportId: string } }>('POST', '/v1/account/exports');
-    await platform().ingest.idle();
+    await platform().exports.idle();
     const bob = await newOwner(platform());
     expect((await bob.request('GET', `/v1/account/exports/${started.body.export.exportId}`)).status).toBe(404);
     const email = `viewer-${Date.now()}@example.com`;

@@ -70,7 +70,7 @@ describe('an answer that declines', () => {
 
     const started = await owner.request<{ export: { exportId: string } }>('POST', '/v1/account/exports');
     expect(started.status).toBe(202);
-    await platform().ingest.idle();
+    await platform().exports.idle();
     const ready = await owner.request<{ downloads: Array<{ name: string; url: string }> }>('GET', `/v1/account/exports/${started.body.export.exportId}`);
     const csvUrl = ready.body.downloads.find((d) => d.name === 'parley-conversations.csv')!.url;
     const rows = (await (await fetch(csvUrl)).text()).split('\r\n').slice(1);

@@ -1,7 +1,9 @@
 /**
  * Asks for a document to be ingested again by sending the ingest queue the same
- * ObjectCreated notification S3 sends, so one handler serves both paths; and
- * queues website crawls as `{"parley":"crawl",…}` messages on the same queue.
+ * ObjectCreated notification S3 sends, so one handler serves both paths; queues
+ * website crawls as `{"parley":"crawl",…}` messages on the same queue; and
+ * account exports as `{"parley":"export",…}` on the export queue, which the
+ * account-export function consumes.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestTrigger } from '../../core/ports.ts';
@@ -28,6 +30,8 @@ export interface CrawlMessage {
 export interface IngestTriggerOptions {
   readonly region: string;
   readonly queueUrl?: string | undefined;
+  /** The account-export function's queue. */
+  readonly exportQueueUrl?: string | undefined;
   /** Endpoint override: the local platform's SQS endpoint. */
   readonly endpoint?: string | undefined;
   readonly bucket: string;
@@ -36,14 +40,15 @@ export interface IngestTriggerOptions {
 export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger => {
   /** Made on first send, with the SDK module: most requests of the functions holding a trigger queue nothing, so a cold start does not load the SQS client. */
   let sqs: SQSClient | undefined;
-  const send = async (body: unknown) => {
-    if (!opts.queueUrl) throw new Error('PARLEY_INGEST_QUEUE_URL is not configured for this function');
+  const send = async (body: unknown, queue: 'ingest' | 'export' = 'ingest') => {
+    const queueUrl = queue === 'export' ? opts.exportQueueUrl : opts.queueUrl;
+    if (!queueUrl) throw new Error(`PARLEY_${queue.toUpperCase()}_QUEUE_URL is not configured for this function`);
     const sdk = await import('@aws-sdk/client-sqs');
     sqs ??= recordAwsCalls(new sdk.SQSClient({
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     }));
-    await sqs.send(new sdk.SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(body) }));
+    await sqs.send(new sdk.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
   };
   return {
     async requestIngest(tenant, path) {
@@ -67,7 +72,7 @@ export const createIngestTrigger = (opts: IngestTriggerOptions): IngestTrigger =
 
     async requestExport(tenant, exportId) {
       const message: ExportMessage = { parley: 'export', accountId: tenant.accountId, exportId };
-      await send(message);
+      await send(message, 'export');
     },
   };
 };
