@@ -10,14 +10,11 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { PLATFORM_KEY_PROVIDERS, PROVIDERS, type ProviderId } from '../lambdas/core/providers.ts';
 import { handlerNames, type HandlerName } from './constructs/parley-function.ts';
 import { namingProblems } from './naming.ts';
 
 const retentionChoices: readonly number[] = Object.values(RetentionDays).filter((v) => typeof v === 'number');
-
-/** The model providers a deployment may call (`lambdas/adapters` has one adapter each). */
-export const providers = ['openai', 'anthropic', 'openai-compatible'] as const;
-export type Provider = (typeof providers)[number];
 
 /** `a,b` (from `-c`) or `["a","b"]` (from cdk.json) → a list. */
 const listOf = <T extends z.ZodType>(item: T) =>
@@ -81,15 +78,15 @@ const fields = z.object({
   /** ACM certificate for `domain`, in us-east-1 (CloudFront's region for certificates). */
   certificateArn: certificateArn.optional(),
   /** Providers the deployment may call; the others are refused (default: all). */
-  allowedProviders: listOf(z.enum(providers))
+  allowedProviders: listOf(z.enum(PROVIDERS))
     .refine((list) => list.length > 0, 'expected at least one provider')
     .transform((list) => [...new Set(list)])
-    .default([...providers]),
+    .default([...PROVIDERS]),
   /**
    * Platform provider keys: provider → Secrets Manager secret name (`{"openai":"parley/openai"}`);
    * `openai-compatible` endpoints are the owners' own, so they have no platform key.
    */
-  platformKeySecrets: jsonObject(z.partialRecord(z.enum(['openai', 'anthropic']), secretName)).optional(),
+  platformKeySecrets: jsonObject(z.partialRecord(z.enum(PLATFORM_KEY_PROVIDERS), secretName)).optional(),
   /** Conversation retention of new accounts, in days (0: conversations are not kept); owners change it per account. */
   conversationRetentionDays: z.coerce.number().int('expected whole days').min(0).max(3650).default(90),
   /** `eu`: tenant data and model calls stay in the EU; needs an `eu-*` region. */
@@ -139,7 +136,7 @@ export const deployParametersSchema = fields.superRefine((p, ctx) => {
     });
   }
   for (const provider of Object.keys(p.platformKeySecrets ?? {})) {
-    if (!p.allowedProviders.includes(provider as Provider)) {
+    if (!p.allowedProviders.includes(provider as ProviderId)) {
       ctx.addIssue({ code: 'custom', path: ['platformKeySecrets', provider], message: `${provider} is not in allowedProviders` });
     }
   }

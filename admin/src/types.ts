@@ -1,6 +1,7 @@
 /** What the admin API returns, as far as the panel reads it (see lambdas/core/records.ts). */
+import type { EmbeddingProvider, ProviderId } from '../../lambdas/core/providers.ts';
 
-export type Provider = 'openai' | 'anthropic' | 'openai-compatible';
+export type Provider = ProviderId;
 export type KeyClass = 'local' | 'platform' | 'owner';
 
 export interface Account {
@@ -24,7 +25,7 @@ export interface Bot {
   instructions: string;
   welcomeMessage: string;
   allowedOrigins: string[];
-  embedding?: { provider: 'local' } | { provider: 'openai'; dimensions: number };
+  embedding?: { provider: 'local' } | { provider: EmbeddingProvider; dimensions: number };
   model?: ModelChoice;
   temperature?: number;
   suggestedQuestions?: string[];

@@ -7,6 +7,7 @@ import type { JSONWebKeySet } from 'jose';
 import * as z from 'zod/mini';
 import '../http/zod.ts';
 import { MAX_ANSWER_MS, PROVIDER_IDLE_TIMEOUT_MS, SSE_HEARTBEAT_MS } from '../core/limits.ts';
+import { isProvider, PLATFORM_KEY_PROVIDERS, PROVIDERS, type PlatformKeyProvider, type ProviderId } from '../core/providers.ts';
 import { EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';
 import { clientIdSchema, userPoolIdSchema } from './auth/admin-auth-settings.ts';
 
@@ -14,11 +15,6 @@ const optionalUrl = z.optional(z.url());
 const text = (min: number) => z.string().check(z.minLength(min));
 /** A whole number from an environment string, within bounds. */
 const wholeNumber = (min: number, max: number) => z.coerce.number().check(z.multipleOf(1, 'expected a whole number'), z.minimum(min), z.maximum(max));
-
-/** The model providers an operator may allow (`ProviderId` in core). */
-const PROVIDER_IDS = ['openai', 'anthropic', 'openai-compatible'] as const;
-type ProviderName = (typeof PROVIDER_IDS)[number];
-const isProviderName = (value: string): value is ProviderName => (PROVIDER_IDS as readonly string[]).includes(value);
 
 // OpenAI's EU data-residency endpoint: the adapters' default under `PARLEY_RESIDENCY=eu`.
 export { EU_OPENAI_BASE_URL };
@@ -33,24 +29,22 @@ const problem = (ctx: z.core.ParsePayload, message: string): never => {
 };
 
 /** `openai,anthropic` → the list; unset or blank → all three; `none` → no provider at all (Parley's own answerer and embedder only). */
-const allowedProviders = z.pipe(blankAsUnset(z.optional(z.string())), z.transform((value: string | undefined, ctx): ProviderName[] => {
-  if (value === undefined) return [...PROVIDER_IDS];
+const allowedProviders = z.pipe(blankAsUnset(z.optional(z.string())), z.transform((value: string | undefined, ctx): ProviderId[] => {
+  if (value === undefined) return [...PROVIDERS];
   const names = [...new Set(value.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean))];
   if (names.length === 1 && names[0] === 'none') return [];
-  const unknown = names.filter((n) => !isProviderName(n));
+  const unknown = names.filter((n) => !isProvider(n));
   if (unknown.length > 0 || names.length === 0) {
-    return problem(ctx, `unknown provider ${unknown.map((n) => `"${n}"`).join(', ')}: expected a comma-separated list of ${PROVIDER_IDS.join(', ')}, or none`);
+    return problem(ctx, `unknown provider ${unknown.map((n) => `"${n}"`).join(', ')}: expected a comma-separated list of ${PROVIDERS.join(', ')}, or none`);
   }
-  return names.filter(isProviderName);
+  return names.filter(isProvider);
 }));
 
-const secretNames = z.strictObject({
-  openai: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  anthropic: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+const secretName = z.optional(z.string().check(z.minLength(1), z.maxLength(2048)));
+const secretNames = z.strictObject(Object.fromEntries(PLATFORM_KEY_PROVIDERS.map((p) => [p, secretName])) as Record<PlatformKeyProvider, typeof secretName>);
 
 /** `{"openai":"parley/openai"}` → provider → Secrets Manager secret name or ARN. Owner endpoints have no platform key. */
-const platformKeySecrets = z.pipe(blankAsUnset(z.optional(z.string())), z.transform((value: string | undefined, ctx): Partial<Record<'openai' | 'anthropic', string>> => {
+const platformKeySecrets = z.pipe(blankAsUnset(z.optional(z.string())), z.transform((value: string | undefined, ctx): Partial<Record<PlatformKeyProvider, string>> => {
   if (value === undefined) return {};
   let parsed: unknown;
   try {
@@ -60,7 +54,7 @@ const platformKeySecrets = z.pipe(blankAsUnset(z.optional(z.string())), z.transf
   }
   const checked = z.safeParse(secretNames, parsed);
   if (!checked.success) {
-    return problem(ctx, `expected a JSON object from openai and/or anthropic to a secret name or ARN (${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')})`);
+    return problem(ctx, `expected a JSON object from ${PLATFORM_KEY_PROVIDERS.join(' and/or ')} to a secret name or ARN (${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')})`);
   }
   return Object.fromEntries(Object.entries(checked.data).filter(([, name]) => name !== undefined));
 }));

@@ -11,11 +11,13 @@ import { getBot } from './bots.ts';
 import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { KeyClass } from './records.ts';
-import type { Deps, ProviderId, ResidencyProfile } from './ports.ts';
+import type { Deps, ResidencyProfile } from './ports.ts';
+import { PROVIDER_NAMES, takesOwnerEndpoint, type ProviderId } from './providers.ts';
 import { regionInWords } from './residency.ts';
 import type { TenantContext } from './tenancy.ts';
 
-const PROVIDER_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'your OpenAI-compatible endpoint' };
+/** Who receives the questions: an owner's endpoint is theirs. */
+const recipientOf = (provider: ProviderId): string => (takesOwnerEndpoint(provider) ? `your ${PROVIDER_NAMES[provider]}` : PROVIDER_NAMES[provider]);
 
 /** Which key would pay (as `chooseKey` decides), without unsealing one. */
 const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
@@ -46,7 +48,7 @@ export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: strin
   const answerVerdict = model.provider === 'local' ? { allowed: true as const } : deps.residency.check(model.provider, { purpose: 'chat', baseUrl: answerKey.baseUrl });
   const answerRecipient = answerKey.keyClass === 'local' || model.provider === 'local'
     ? 'Parley only'
-    : model.provider === 'openai-compatible' && answerKey.baseUrl ? new URL(answerKey.baseUrl).host : PROVIDER_NAMES[model.provider];
+    : takesOwnerEndpoint(model.provider) && answerKey.baseUrl ? new URL(answerKey.baseUrl).host : recipientOf(model.provider);
   const answerVia = model.provider === 'local' ? undefined : deps.residency.endpointNote(model.provider);
   const answers = !answerVerdict.allowed
     ? {
@@ -92,7 +94,7 @@ export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: strin
       auditDays: AUDIT_RETENTION_DAYS,
       summary: `${conversationsDays === 0 ? 'Conversations are not stored.' : `Conversations are kept ${conversationsDays} days.`} Requests for a person and leads are kept ${contactsDays} days; the audit log ${AUDIT_RETENTION_DAYS} days.`,
     },
-    training: model.provider === 'openai-compatible' && answers.keyClass !== 'local'
+    training: takesOwnerEndpoint(model.provider) && answers.keyClass !== 'local'
       ? `Parley never uses your data to train models. What ${answerRecipient} does with the requests it receives is up to whoever runs it.`
       : 'Parley never uses your data to train models. OpenAI and Anthropic are called through their APIs, whose terms exclude training on API data by default; OpenAI is also asked not to store the answers it writes (store: false).',
   };

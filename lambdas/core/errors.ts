@@ -3,6 +3,8 @@
  * `{"error":{"code","message"}}` with the status. Anything else is a 500 whose
  * message never leaves the handler.
  */
+import type { ProviderId } from './providers.ts';
+
 export type ErrorCode =
   | 'invalid_request'
   | 'unauthorized'
@@ -64,8 +66,8 @@ export class UnreadableDocument extends Error {
 
 /** A provider refused the key it was called with (revoked, no credit, no permission). */
 export class ProviderRefusedKey extends Error {
-  readonly provider: 'openai' | 'anthropic' | 'openai-compatible';
-  constructor(provider: 'openai' | 'anthropic' | 'openai-compatible', reason: string) {
+  readonly provider: ProviderId;
+  constructor(provider: ProviderId, reason: string) {
     super(reason);
     this.name = 'ProviderRefusedKey';
     this.provider = provider;

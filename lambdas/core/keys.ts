@@ -7,12 +7,9 @@ import { getAccount, requireRole } from './accounts.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Account, ProviderKeyRecord } from './records.ts';
-import type { Deps, ModelPurpose, ProviderId } from './ports.ts';
+import type { Deps } from './ports.ts';
+import { hasPlatformKey, isProvider, takesOwnerEndpoint, type ModelPurpose, type ProviderId } from './providers.ts';
 import type { TenantContext } from './tenancy.ts';
-
-export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-compatible'];
-
-export const isProvider = (value: string): value is ProviderId => (PROVIDERS as readonly string[]).includes(value);
 
 export interface ProviderKeyView extends ProviderKeyRecord {
   /** Older than the account's rotation age. */
@@ -75,10 +72,10 @@ export const putKey = async (deps: Deps, tenant: TenantContext, providerName: st
   requireRole(tenant, 'admin');
   const provider = parseProvider(providerName);
   const apiKey = input.apiKey.trim();
-  if (provider === 'openai-compatible' && !input.baseUrl) {
+  if (takesOwnerEndpoint(provider) && !input.baseUrl) {
     throw new AppError('invalid_request', 'An OpenAI-compatible endpoint needs its base URL.', { field: 'baseUrl' });
   }
-  if (provider !== 'openai-compatible' && input.baseUrl) {
+  if (!takesOwnerEndpoint(provider) && input.baseUrl) {
     throw new AppError('invalid_request', `A base URL can only be set for an OpenAI-compatible endpoint, not for ${provider}.`, { field: 'baseUrl' });
   }
   const previous = await deps.keys.get(tenant, provider);
@@ -194,7 +191,7 @@ const chooseAllowedKey = async (deps: Deps, tenant: TenantContext, account: Acco
 
 /** The platform's key for a provider, if the account may use it: never for owner endpoints, never when BYOK-only. */
 export const usablePlatformKey = async (deps: Pick<Deps, 'platformKeys'>, byokOnly: boolean, provider: ProviderId): Promise<string | undefined> =>
-  provider === 'openai-compatible' || byokOnly ? undefined : deps.platformKeys.get(provider);
+  !hasPlatformKey(provider) || byokOnly ? undefined : deps.platformKeys.get(provider);
 
 /** Records that an owner key was used, and flags it when the provider refused it. */
 export const noteKeyOutcome = async (deps: Deps, tenant: TenantContext, provider: ProviderId, failure?: string): Promise<void> => {

@@ -7,7 +7,11 @@ import type {
   Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, ExportRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
+import type { ModelPurpose, ModelSource, ProviderId } from './providers.ts';
 import type { Role, TenantContext } from './tenancy.ts';
+
+/** The provider list lives in providers.ts; these names are re-exported for the ports that take them. */
+export type { ModelPurpose, ProviderId } from './providers.ts';
 
 export interface AccountRepository {
   /** Creates account, owner membership and user lookup at once; `conflict` if the user already owns one. */
@@ -256,7 +260,7 @@ export interface ChatCallOptions {
  * an aborted call ends without an error event.
  */
 export interface ChatModel {
-  readonly provider: ProviderId | 'local';
+  readonly provider: ModelSource;
   readonly model: string;
   stream(request: ChatRequest, options: ChatCallOptions): AsyncIterable<ChatModelEvent>;
 }
@@ -282,7 +286,6 @@ export interface ContentCipher {
   destroyAccountKey(tenant: TenantContext): Promise<void>;
 }
 
-export type ProviderId = 'openai' | 'anthropic' | 'openai-compatible';
 
 /** Owner provider keys, encrypted with context {accountId, purpose, provider} and checked on decrypt. */
 export interface SecretBox {
@@ -320,9 +323,6 @@ export interface PlatformKeys {
 
 /** The operator's residency profile: `none`, or `eu` (data and model calls stay in the EU). */
 export type ResidencyProfile = 'none' | 'eu';
-
-/** What a provider is used for: answering visitors, or embedding documents and questions. */
-export type ModelPurpose = 'chat' | 'embedding';
 
 /** Whether a provider may be configured or called here; when not, why, in words an owner understands. */
 export type ProviderVerdict =

@@ -4,6 +4,7 @@
  * pays. A model missing from the table is priced as the dearest one listed, so
  * a budget is never under-counted.
  */
+import { isProvider, LOCAL, PROVIDER_API } from './providers.ts';
 import type { TokenUsage } from './records.ts';
 
 /** US dollars per million tokens, input and output (providers' public list prices). */
@@ -23,9 +24,9 @@ const PRICES: Readonly<Record<string, readonly [number, number]>> = {
 
 const DEAREST: readonly [number, number] = [15, 75];
 
-/** Price per million tokens of a provider's model; the local answerer is free. */
+/** Price per million tokens of a provider's model (an endpoint is priced by the list of the API it speaks); the local answerer is free. */
 export const priceOf = (provider: string, model: string): readonly [number, number] =>
-  provider === 'local' ? [0, 0] : (PRICES[`${provider === 'openai-compatible' ? 'openai' : provider}/${model}`] ?? DEAREST);
+  provider === LOCAL ? [0, 0] : (PRICES[`${isProvider(provider) ? PROVIDER_API[provider] : provider}/${model}`] ?? DEAREST);
 
 /** Cost in millionths of a dollar, rounded up. */
 export const costMicros = (provider: string, model: string, usage: TokenUsage): number => {

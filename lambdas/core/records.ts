@@ -1,4 +1,5 @@
 /** The records core works with. Storage shapes live in the adapters. */
+import type { EmbeddingProvider, ProviderId } from './providers.ts';
 import type { Role } from './tenancy.ts';
 
 export interface Account {
@@ -91,7 +92,7 @@ export interface Bot {
 
 export type ModelChoice =
   | { readonly provider: 'local' }
-  | { readonly provider: 'openai' | 'anthropic' | 'openai-compatible'; readonly model: string };
+  | { readonly provider: ProviderId; readonly model: string };
 
 export interface BotTheme {
   /** `#rrggbb`. */
@@ -122,7 +123,7 @@ export interface LeadForm {
 /** The local embedder (no key, no network), or OpenAI's with a chosen vector size. */
 export type EmbeddingChoice =
   | { readonly provider: 'local' }
-  | { readonly provider: 'openai'; readonly dimensions: 256 | 512 | 1024 | 1536 };
+  | { readonly provider: EmbeddingProvider; readonly dimensions: 256 | 512 | 1024 | 1536 };
 
 export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'failed';
 
@@ -223,7 +224,7 @@ export interface Passage {
 
 /** An owner's provider key as stored and listed: never the key itself. */
 export interface ProviderKeyRecord {
-  readonly provider: 'openai' | 'anthropic' | 'openai-compatible';
+  readonly provider: ProviderId;
   readonly lastFour: string;
   /** OpenAI-compatible endpoints only. */
   readonly baseUrl?: string;

@@ -18,7 +18,8 @@
  *   the profile (Parley cannot tell where a host processes requests); with an
  *   empty allowlist no owner endpoint is accepted.
  */
-import type { ModelPurpose, ProviderId, ProviderVerdict, ResidencyPolicy, ResidencyProfile } from './ports.ts';
+import type { ProviderVerdict, ResidencyPolicy, ResidencyProfile } from './ports.ts';
+import { PROVIDER_NAMES, takesOwnerEndpoint, type ModelPurpose, type ProviderId } from './providers.ts';
 
 /** OpenAI's EU data-residency endpoint (a project created with European data residency). */
 export const EU_OPENAI_BASE_URL = 'https://eu.api.openai.com/v1';
@@ -36,8 +37,9 @@ export interface ResidencySettings {
   readonly openaiBaseUrl?: string | undefined;
 }
 
-const NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'your own OpenAI-compatible endpoint' };
-const LIST_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible endpoints' };
+/** A provider in a sentence, and in a list of what is offered: an owner's endpoint is theirs, and there are many. */
+const nameOf = (provider: ProviderId): string => (takesOwnerEndpoint(provider) ? `your own ${PROVIDER_NAMES[provider]}` : PROVIDER_NAMES[provider]);
+const listNameOf = (provider: ProviderId): string => (takesOwnerEndpoint(provider) ? `${PROVIDER_NAMES[provider]}s` : PROVIDER_NAMES[provider]);
 
 /** AWS region names, for statements an owner reads. */
 const REGION_PLACES: Readonly<Record<string, string>> = {
@@ -128,10 +130,10 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
     region: settings.region,
     check(provider, use) {
       if (!allowed.has(provider)) {
-        const offered = settings.allowedProviders.map((p) => LIST_NAMES[p]);
+        const offered = settings.allowedProviders.map(listNameOf);
         return refused('provider_not_allowed', offered.length === 0
-          ? `This Parley deployment does not send data to any model provider: its operator has turned them off, so ${NAMES[provider]} cannot be used here. Parley's own answerer and embedder still work.`
-          : `This Parley deployment does not offer ${NAMES[provider]}: its operator allows only ${listOf(offered)}.`);
+          ? `This Parley deployment does not send data to any model provider: its operator has turned them off, so ${nameOf(provider)} cannot be used here. Parley's own answerer and embedder still work.`
+          : `This Parley deployment does not offer ${nameOf(provider)}: its operator allows only ${listOf(offered)}.`);
       }
       return settings.profile === 'eu' ? checkEu(provider, use?.purpose, use?.baseUrl) : { allowed: true };
     },
@@ -145,7 +147,7 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
           ? `through OpenAI's EU data-residency endpoint (${euOpenAiHost}); your key must belong to an OpenAI project created with European data residency`
           : `through ${openaiUrl.host}, an endpoint this deployment's operator declared to be inside the EU`;
       }
-      if (provider === 'openai-compatible') return 'on a host this deployment\'s operator declared to be inside the EU';
+      if (takesOwnerEndpoint(provider)) return 'on a host this deployment\'s operator declared to be inside the EU';
       return undefined;
     },
   };

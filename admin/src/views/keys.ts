@@ -1,15 +1,19 @@
 /** Provider keys (paste, test, replace, delete), the BYOK-only and masking switches, and where each bot's data goes. */
+import { PROVIDER_NAMES, PROVIDERS as PROVIDER_IDS, takesOwnerEndpoint } from '../../../lambdas/core/providers.ts';
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
 import type { Account, Bot, DataFlow, KeyClass, Provider, ProviderKey } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
-const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: string }> = [
-  { id: 'openai', name: 'OpenAI', hint: 'Create one at platform.openai.com → API keys.', placeholder: 'sk-…' },
-  { id: 'anthropic', name: 'Anthropic', hint: 'Create one at console.anthropic.com → API keys.', placeholder: 'sk-ant-…' },
-  { id: 'openai-compatible', name: 'OpenAI-compatible endpoint', hint: 'A self-hosted or regional endpoint that speaks OpenAI’s API.', placeholder: 'your key' },
-];
+const WHERE_TO_GET: Record<Provider, { hint: string; placeholder: string }> = {
+  openai: { hint: 'Create one at platform.openai.com → API keys.', placeholder: 'sk-…' },
+  anthropic: { hint: 'Create one at console.anthropic.com → API keys.', placeholder: 'sk-ant-…' },
+  'openai-compatible': { hint: 'A self-hosted or regional endpoint that speaks OpenAI’s API.', placeholder: 'your key' },
+};
+
+const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: string }> =
+  PROVIDER_IDS.map((id) => ({ id, name: PROVIDER_NAMES[id], ...WHERE_TO_GET[id] }));
 
 const PAID_BY: Record<KeyClass, string> = { owner: 'your key', platform: 'Parley’s key', local: 'nothing leaves Parley' };
 const paidBadge = (k: KeyClass): HTMLElement => badge(PAID_BY[k], k === 'owner' ? 'ok' : k === 'platform' ? 'info' : 'muted');
@@ -80,7 +84,7 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
     const save = button(key ? 'Replace key' : 'Save key', () => undefined, { kind: 'primary', type: 'submit', label: `${key ? 'Replace key' : 'Save key'} for ${p.name}` });
     const form = h('form', { class: 'stack', novalidate: true },
       field(key ? 'New key' : 'Paste your key', apiKey, `${p.hint} Parley checks it, encrypts it and never shows it again.`),
-      p.id === 'openai-compatible' ? field('Endpoint address', baseUrl) : null,
+      takesOwnerEndpoint(p.id) ? field('Endpoint address', baseUrl) : null,
       error,
       h('div', { class: 'actions' }, save));
     form.addEventListener('submit', (e) => {
@@ -93,7 +97,7 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
       }
       void busy(save, async () => {
         try {
-          await request('PUT', `/v1/keys/${p.id}`, { apiKey: apiKey.value.trim(), ...(p.id === 'openai-compatible' && baseUrl.value ? { baseUrl: baseUrl.value.trim() } : {}) });
+          await request('PUT', `/v1/keys/${p.id}`, { apiKey: apiKey.value.trim(), ...(takesOwnerEndpoint(p.id) && baseUrl.value ? { baseUrl: baseUrl.value.trim() } : {}) });
           apiKey.value = '';
           notify(`Your ${p.name} key works and is saved.`);
           reload();

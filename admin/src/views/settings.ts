@@ -3,6 +3,7 @@
  * spend (and pausing it), how its documents are indexed, where it may appear;
  * and deleting it. Viewers see the settings read-only.
  */
+import { PROVIDER_NAMES, PROVIDERS } from '../../../lambdas/core/providers.ts';
 import { messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
@@ -228,9 +229,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
   instructions.value = bot.instructions;
   const provider = select('provider', [
     ['local', 'No AI provider: quote my documents'],
-    ['openai', 'OpenAI'],
-    ['anthropic', 'Anthropic'],
-    ['openai-compatible', 'OpenAI-compatible endpoint'],
+    ...PROVIDERS.map((p): [string, string] => [p, PROVIDER_NAMES[p]]),
   ], bot.model?.provider ?? 'local');
   const model = h('input', { type: 'text', name: 'model', maxlength: '100', value: bot.model && 'model' in bot.model ? bot.model.model : '' });
   const modelField = field('Model', model, 'The model name as your provider spells it.');

@@ -8,13 +8,14 @@ import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { ProviderCallFailed } from '../../core/errors.ts';
 import type { ChatModel, ChatModelEvent } from '../../core/ports.ts';
+import type { ProvidersSpeaking } from '../../core/providers.ts';
 import type { GuardedFetch } from '../net/guarded-fetch.ts';
 import { loadOpenAi } from './provider-sdks.ts';
 import { describeCallFailure, guardStream } from './provider-stream.ts';
 
 /** What {@link createOpenAiChat} needs: one provider, model and key per adapter. */
 export interface OpenAiChatOptions {
-  readonly provider: 'openai' | 'openai-compatible';
+  readonly provider: ProvidersSpeaking<'openai'>;
   readonly model: string;
   readonly apiKey: string;
   /** The platform's override for OpenAI, or the owner's endpoint for `openai-compatible`. @default OpenAI's own */

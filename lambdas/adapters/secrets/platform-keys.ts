@@ -10,14 +10,13 @@
  */
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { AppError } from '../../core/errors.ts';
-import type { PlatformKeys, ProviderId } from '../../core/ports.ts';
+import type { PlatformKeys } from '../../core/ports.ts';
+import { hasPlatformKey, PROVIDER_NAMES, type PlatformKeyProvider as PlatformProvider } from '../../core/providers.ts';
 import type { Logger } from '../logger.ts';
 import { recordAwsCalls } from '../aws/call-log.ts';
 
 /** How long a key read from Secrets Manager is kept in memory. */
 export const PLATFORM_KEY_TTL_MS = 5 * 60_000;
-
-type PlatformProvider = Exclude<ProviderId, 'openai-compatible'>;
 
 export interface PlatformKeysOptions {
   /** Provider → secret name or ARN. A provider named here is read from Secrets Manager only. */
@@ -52,7 +51,7 @@ const keyOf = (secretString: string | undefined): string | undefined => {
 };
 
 const unavailable = (provider: PlatformProvider) =>
-  new AppError('unavailable', `Parley's own ${provider === 'openai' ? 'OpenAI' : 'Anthropic'} key cannot be read just now. Please try again in a moment.`);
+  new AppError('unavailable', `Parley's own ${PROVIDER_NAMES[provider]} key cannot be read just now. Please try again in a moment.`);
 
 export const createPlatformKeys = (options: PlatformKeysOptions): PlatformKeys => {
   const ttl = options.ttlMs ?? PLATFORM_KEY_TTL_MS;
@@ -84,7 +83,7 @@ export const createPlatformKeys = (options: PlatformKeysOptions): PlatformKeys =
 
   return {
     async get(provider) {
-      if (provider === 'openai-compatible') return undefined;
+      if (!hasPlatformKey(provider)) return undefined;
       const secretId = options.secretNames[provider];
       if (!secretId) return options.envKeys?.[provider] || undefined;
       const hit = cached.get(provider);
