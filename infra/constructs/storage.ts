@@ -16,6 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { leadingKeyPatterns } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { RETENTION_TAG } from '../../lambdas/adapters/s3/object-store.ts';
 import { EXPORT_DAYS } from '../../lambdas/core/exports.ts';
 
@@ -182,7 +183,7 @@ export class Storage extends Construct {
       sid: 'PlatformPartitionsOnly',
       actions: [...itemActions],
       resources: [this.table.tableArn],
-      conditions: { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['A#*'] } },
+      conditions: { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': [leadingKeyPatterns.anyAccount] } },
     }));
     this.grantDataKeyVia(grantee, ['dynamodb']);
   }

@@ -15,6 +15,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { leadingKeyPatterns } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { acknowledgeWildcards, nagArnOf } from '../nag.ts';
 import type { ParleyFunction } from './parley-function.ts';
 import { itemActions, tenantObjectPrefix } from './storage.ts';
@@ -25,7 +26,7 @@ export const TENANT_TAG = 'accountId';
 /** `${aws:PrincipalTag/accountId}`: IAM substitutes the session's tag. */
 export const principalTag = `\${aws:PrincipalTag/${TENANT_TAG}}`;
 /** Partition keys one account owns: exactly `A#<id>`, or `A#<id>#…` (so `abc` never reaches `A#abcd`). */
-export const tenantLeadingKeys = [`A#${principalTag}`, `A#${principalTag}#*`];
+export const tenantLeadingKeys = leadingKeyPatterns.account(principalTag);
 /** Object keys one account owns. */
 export const tenantObjects = `${tenantObjectPrefix}${principalTag}/*`;
 /** Object actions on the account's own prefix. */

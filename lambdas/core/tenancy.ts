@@ -2,7 +2,8 @@
  * The tenancy invariant in code. A TenantContext can be made only here, from
  * verified identity (a membership found for a JWT subject, a public bot id looked
  * up server-side, or a storage key our own server issued); every tenant key is
- * built here from it, never taken from a caller.
+ * built from it (object keys here, DynamoDB keys in the adapters' key layout),
+ * never taken from a caller.
  */
 import { isId } from './ids.ts';
 
@@ -35,11 +36,12 @@ export const tenantForVisitor = (accountId: string): TenantContext => make(accou
 /** From an S3 key under `accounts/<acc>/` that our own server issued; callers still check the document exists. */
 export const tenantForSystem = (accountId: string): TenantContext => make(accountId, { kind: 'system' });
 
-/** Partition and object keys. Every tenant item's pk starts with `A#<accountId>`. */
+/**
+ * Object keys: every tenant object's key starts with `accounts/<accountId>/`. DynamoDB
+ * keys (every tenant pk starts with `A#<accountId>`) are built from a TenantContext
+ * in lambdas/adapters/dynamo/key-layout.ts.
+ */
 export const keys = {
-  account: (t: TenantContext) => `A#${t.accountId}`,
-  bot: (t: TenantContext, botId: string) => `A#${t.accountId}#B#${botId}`,
-  conversations: (t: TenantContext, botId: string) => `A#${t.accountId}#C#${botId}`,
   objectPrefix: (t: TenantContext) => `accounts/${t.accountId}/`,
   documentPrefix: (t: TenantContext, botId: string, docId: string) =>
     `accounts/${t.accountId}/bots/${botId}/docs/${docId}/`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { botItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
+import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { routes } from '../../lambdas/http/routes.ts';
 import { actingFor, ask, joinTeam, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
@@ -132,7 +133,7 @@ describe('tenancy: another account sees nothing', () => {
     const { chunks } = platform().deps;
     expect(await chunks.listForBot(tenantForSystem(bob.accountId), alice.botId)).toEqual([]);
     expect((await chunks.listForBot(tenantForSystem(alice.accountId), alice.botId)).length).toBeGreaterThan(0);
-    expect(keys.bot(tenantForSystem(bob.accountId), alice.botId).startsWith(`A#${bob.accountId}#`)).toBe(true);
+    expect(botItems.pk(tenantForSystem(bob.accountId), alice.botId).startsWith(`A#${bob.accountId}#`)).toBe(true);
   });
 
   it('gives a member the account of their membership, whatever the request says', async () => {

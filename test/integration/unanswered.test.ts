@@ -4,7 +4,8 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
-import { keys, tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { conversationItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
+import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import type { UnansweredReport } from '../../lambdas/core/unanswered.ts';
 import { ask, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
@@ -35,7 +36,7 @@ describe('unanswered questions', () => {
   };
   /** Sets clear attributes of every item of a conversation (record and turns). */
   const rewrite = async (owner: Owner, conversationId: string, set: Record<string, unknown>, turnsOnly = false) => {
-    const pk = keys.conversations(tenantForSystem(owner.accountId), owner.botId);
+    const pk = conversationItems.pk(tenantForSystem(owner.accountId), owner.botId);
     const items = await client().send(new QueryCommand({ TableName: platform().table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
     const mine = (items.Items ?? []).filter((i) => String(i.sk).includes(conversationId) && (!turnsOnly || String(i.sk).startsWith('TURN#')));
     expect(mine.length).toBeGreaterThan(0);

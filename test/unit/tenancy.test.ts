@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { accountItems, botItems, conversationItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { ID_PATTERN, isId, newId } from '../../lambdas/core/ids.ts';
 import { keys, parseDocumentObjectKey, tenantForMember, tenantForSystem, tenantForVisitor } from '../../lambdas/core/tenancy.ts';
 
@@ -27,7 +28,7 @@ describe('tenancy keys', () => {
     fc.assert(fc.property(arbId, arbId, arbId, (acc, other, bot) => {
       fc.pre(acc !== other);
       const t = tenantForSystem(acc);
-      for (const key of [keys.account(t), keys.bot(t, bot), keys.conversations(t, bot)]) {
+      for (const key of [accountItems.pk(t), botItems.pk(t, bot), conversationItems.pk(t, bot)]) {
         expect(key.startsWith(`A#${acc}`)).toBe(true);
         expect(key === `A#${other}` || key.startsWith(`A#${other}#`) || key.startsWith(`A#${other}`)).toBe(false);
       }

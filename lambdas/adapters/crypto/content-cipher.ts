@@ -12,6 +12,7 @@ import { ContentKeyUnavailable } from '../../core/errors.ts';
 import type { ContentCipher, ContentPurpose } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
 import { isConditionFailure } from '../dynamo/items.ts';
+import { contentKeyKey } from '../dynamo/key-layout.ts';
 import type { Tables } from '../dynamo/tables.ts';
 import type { Keyrings } from './keyrings.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
@@ -78,7 +79,7 @@ export const createContentCipher = (
     const keyring = keyrings.content(accountId);
     const hit = cached(accountId);
     if (hit) return hit;
-    const Key = { pk: `A#${accountId}`, sk: 'CONTENT_KEY' };
+    const Key = contentKeyKey(tenant);
     const out = await db.send(new GetCommand({ TableName: keysTable, Key, ConsistentRead: true }));
     let wrapped = out.Item?.wrapped as Uint8Array | undefined;
     if (!wrapped) {
@@ -149,7 +150,7 @@ export const createContentCipher = (
 
     async destroyAccountKey(tenant) {
       forget(tenant.accountId);
-      await tables.tenant(tenant).send(new DeleteCommand({ TableName: keysTable, Key: { pk: `A#${tenant.accountId}`, sk: 'CONTENT_KEY' } }));
+      await tables.tenant(tenant).send(new DeleteCommand({ TableName: keysTable, Key: contentKeyKey(tenant) }));
     },
 
     forget,

@@ -12,12 +12,13 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { jwtVerify, SignJWT } from 'jose';
 import type { VisitorClaims, VisitorTokens } from '../../core/ports.ts';
 import { isConditionFailure } from '../dynamo/items.ts';
+import { PLATFORM_KEYS_PARTITION, visitorTokenKeyKey } from '../dynamo/key-layout.ts';
 import type { Tables } from '../dynamo/tables.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
 
 /** The keys table's partition of the signing key: it belongs to no account (IAM names it). */
-export const VISITOR_TOKEN_KEY_PARTITION = 'PLATFORM';
-const KEY = { pk: VISITOR_TOKEN_KEY_PARTITION, sk: 'VISITOR_TOKEN_KEY' };
+export const VISITOR_TOKEN_KEY_PARTITION = PLATFORM_KEYS_PARTITION;
+const KEY = visitorTokenKeyKey;
 /** The encryption context's purpose; IAM lets the widget function use the secrets key for this alone. */
 export const VISITOR_TOKEN_KEY_PURPOSE = 'visitor-token-key';
 const CONTEXT = { purpose: VISITOR_TOKEN_KEY_PURPOSE };

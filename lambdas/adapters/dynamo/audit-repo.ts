@@ -3,15 +3,15 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../core/records.ts';
 import type { AuditLog } from '../../core/ports.ts';
 import { AUDIT_RETENTION_DAYS } from '../../core/limits.ts';
-import { keys } from '../../core/tenancy.ts';
 import { live, withoutKeys, type Item } from './items.ts';
+import { accountItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
 
 
 export const createAuditRepository = (tables: Tables, table: string): AuditLog => ({
   async record(tenant, entry) {
     const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + AUDIT_RETENTION_DAYS * 86_400;
-    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: `AUDIT#${entry.at}#${entry.id}`, ...entry, expiresAt } }));
+    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: accountItems.pk(tenant), sk: accountItems.audit(entry.at, entry.id), ...entry, expiresAt } }));
   },
 
   async list(tenant, { action, limit }) {
@@ -21,7 +21,7 @@ export const createAuditRepository = (tables: Tables, table: string): AuditLog =
       const page = await tables.tenant(tenant).send(new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'AUDIT#' },
+        ExpressionAttributeValues: { ':pk': accountItems.pk(tenant), ':p': accountItems.audits },
         ScanIndexForward: false,
         ExclusiveStartKey: start,
       }));

@@ -7,33 +7,31 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Bot } from '../../core/records.ts';
 import type { BotRepository } from '../../core/ports.ts';
-import { keys } from '../../core/tenancy.ts';
 import { isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
+import { accountItems, publicBotKey } from './key-layout.ts';
 import type { Tables } from './tables.ts';
-
-const publicPk = (publicId: string) => `PUB#${publicId}`;
 
 export const createBotRepository = (tables: Tables, table: string): BotRepository => ({
   async create(tenant, bot) {
     await tables.platform.send(new PutCommand({
       TableName: table,
-      Item: { pk: publicPk(bot.publicId), sk: 'BOT', accountId: tenant.accountId, botId: bot.botId },
+      Item: { ...publicBotKey(bot.publicId), accountId: tenant.accountId, botId: bot.botId },
       ConditionExpression: 'attribute_not_exists(pk)',
     }));
     try {
       await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
-        Item: { pk: keys.account(tenant), sk: `BOT#${bot.botId}`, ...bot },
+        Item: { pk: accountItems.pk(tenant), sk: accountItems.bot(bot.botId), ...bot },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
-      await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: publicPk(bot.publicId), sk: 'BOT' } }));
+      await tables.platform.send(new DeleteCommand({ TableName: table, Key: publicBotKey(bot.publicId) }));
       throw err;
     }
   },
 
   async get(tenant, botId) {
-    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `BOT#${botId}` } }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: accountItems.pk(tenant), sk: accountItems.bot(botId) } }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? withoutKeys<Bot>(item) : null;
   },
@@ -42,7 +40,7 @@ export const createBotRepository = (tables: Tables, table: string): BotRepositor
     const items = await queryAll(tables.tenant(tenant), {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'BOT#' },
+      ExpressionAttributeValues: { ':pk': accountItems.pk(tenant), ':p': accountItems.bots },
     });
     return items.map((i) => withoutKeys<Bot>(i));
   },
@@ -51,7 +49,7 @@ export const createBotRepository = (tables: Tables, table: string): BotRepositor
     try {
       await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
-        Item: { pk: keys.account(tenant), sk: `BOT#${bot.botId}`, ...bot },
+        Item: { pk: accountItems.pk(tenant), sk: accountItems.bot(bot.botId), ...bot },
         ConditionExpression: 'attribute_exists(pk)',
       }));
       return bot;
@@ -62,12 +60,12 @@ export const createBotRepository = (tables: Tables, table: string): BotRepositor
   },
 
   async delete(tenant, bot) {
-    await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `BOT#${bot.botId}` } }));
-    await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: publicPk(bot.publicId), sk: 'BOT' } }));
+    await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: accountItems.pk(tenant), sk: accountItems.bot(bot.botId) } }));
+    await tables.platform.send(new DeleteCommand({ TableName: table, Key: publicBotKey(bot.publicId) }));
   },
 
   async resolvePublicId(publicId) {
-    const out = await tables.platform.send(new GetCommand({ TableName: table, Key: { pk: publicPk(publicId), sk: 'BOT' } }));
+    const out = await tables.platform.send(new GetCommand({ TableName: table, Key: publicBotKey(publicId) }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? { accountId: String(item.accountId), botId: String(item.botId) } : null;
   },

@@ -5,11 +5,10 @@
  */
 import type { Chunk } from '../../core/records.ts';
 import type { ChunkRepository, ContentCipher } from '../../core/ports.ts';
-import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { batchGet, batchWrite, deleteByPrefix, queryAll, type Item } from './items.ts';
+import { botItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
-
-const chunkSk = (c: Pick<Chunk, 'docId' | 'run' | 'seq'>) => `CHUNK#${c.docId}#${c.run}#${String(c.seq).padStart(6, '0')}`;
 
 /**
  * Chunk text, section and vector are tenant content: sealed together under the
@@ -46,10 +45,10 @@ export const createChunkRepository = (tables: Tables, table: string, cipher: Con
   });
   return {
     async put(tenant, botId, chunks) {
-      const pk = keys.bot(tenant, botId);
+      const pk = botItems.pk(tenant, botId);
       const items: Item[] = await Promise.all(chunks.map(async (c) => ({
         pk,
-        sk: chunkSk(c),
+        sk: botItems.chunk(c),
         docId: c.docId,
         run: c.run,
         seq: c.seq,
@@ -65,25 +64,25 @@ export const createChunkRepository = (tables: Tables, table: string, cipher: Con
       const items = await queryAll(tables.tenant(tenant), {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.bot(tenant, botId), ':p': 'CHUNK#' },
+        ExpressionAttributeValues: { ':pk': botItems.pk(tenant, botId), ':p': botItems.chunks },
       });
       return Promise.all(items.map((i) => chunkOf(tenant, i)));
     },
 
     async getMany(tenant, botId, wanted) {
-      const pk = keys.bot(tenant, botId);
-      const items = await batchGet(tables.tenant(tenant), table, wanted.map((k) => ({ pk, sk: chunkSk(k) })));
+      const pk = botItems.pk(tenant, botId);
+      const items = await batchGet(tables.tenant(tenant), table, wanted.map((k) => ({ pk, sk: botItems.chunk(k) })));
       const bySk = new Map(items.map((i) => [String(i.sk), i]));
-      const found = wanted.map((k) => bySk.get(chunkSk(k))).filter((i): i is Item => i !== undefined);
+      const found = wanted.map((k) => bySk.get(botItems.chunk(k))).filter((i): i is Item => i !== undefined);
       return Promise.all(found.map((i) => chunkOf(tenant, i)));
     },
 
     async deleteForDocument(tenant, botId, docId, run) {
-      await deleteByPrefix(tables.tenant(tenant), table, keys.bot(tenant, botId), run ? `CHUNK#${docId}#${run}#` : `CHUNK#${docId}#`);
+      await deleteByPrefix(tables.tenant(tenant), table, botItems.pk(tenant, botId), botItems.chunksOf(docId, run));
     },
 
     async deleteForBot(tenant, botId) {
-      await deleteByPrefix(tables.tenant(tenant), table, keys.bot(tenant, botId), 'CHUNK#');
+      await deleteByPrefix(tables.tenant(tenant), table, botItems.pk(tenant, botId), botItems.chunks);
     },
   };
 };

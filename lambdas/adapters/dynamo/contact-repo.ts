@@ -8,11 +8,10 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { VisitorContact } from '../../core/records.ts';
 import type { ContactRepository, ContentCipher } from '../../core/ports.ts';
-import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { live, type Item } from './items.ts';
+import { conversationItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
-
-const prefix = (kind: VisitorContact['kind']) => (kind === 'handoff' ? 'HANDOFF#' : 'LEAD#');
 
 /** The sealed part of a contact. */
 type Personal = Pick<VisitorContact, 'name' | 'email' | 'phone' | 'message' | 'fields'>;
@@ -32,8 +31,8 @@ export const createContactRepository = (tables: Tables, table: string, cipher: C
       await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
         Item: {
-          pk: keys.conversations(tenant, contact.botId),
-          sk: prefix(contact.kind) + contact.contactId,
+          pk: conversationItems.pk(tenant, contact.botId),
+          sk: conversationItems.contact(contact.kind, contact.contactId),
           ...clear,
           sealed,
           expiresIso: expiresAt,
@@ -46,7 +45,7 @@ export const createContactRepository = (tables: Tables, table: string, cipher: C
     async delete(tenant, botId, kind, contactId) {
       const out = await tables.tenant(tenant).send(new DeleteCommand({
         TableName: table,
-        Key: { pk: keys.conversations(tenant, botId), sk: `${prefix(kind)}${contactId}` },
+        Key: { pk: conversationItems.pk(tenant, botId), sk: conversationItems.contact(kind, contactId) },
         ReturnValues: 'ALL_OLD',
       }));
       return out.Attributes !== undefined;
@@ -61,7 +60,7 @@ export const createContactRepository = (tables: Tables, table: string, cipher: C
         const page = await tables.tenant(tenant).send(new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': keys.conversations(tenant, botId), ':p': prefix(kind) },
+          ExpressionAttributeValues: { ':pk': conversationItems.pk(tenant, botId), ':p': conversationItems.contactsOf(kind) },
           ScanIndexForward: false,
           Limit: wanted - found.length,
           ExclusiveStartKey: start,

@@ -14,12 +14,11 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteComma
 import { invalid, notFound } from '../../core/errors.ts';
 import type { Conversation, ConversationTurn, Feedback } from '../../core/records.ts';
 import type { ContentCipher, ConversationRepository } from '../../core/ports.ts';
-import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { deleteByPrefix, isConditionFailure, live, queryAll, type Item } from './items.ts';
+import { conversationItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
 
-const recordSk = (conversationId: string) => `CONV#${conversationId}`;
-const turnPrefix = (conversationId: string) => `TURN#${conversationId}#`;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const LIVE_AND_THERE = 'attribute_exists(pk) AND expiresAt > :now';
@@ -38,7 +37,7 @@ const decodeCursor = (cursor: string, pk: string): Item => {
   } catch { /* refused below */ }
   const { pk: keyPk, sk } = key ?? {};
   // Another account's (or bot's) cursor is refused, never followed into its partition.
-  if (keyPk !== pk || typeof sk !== 'string' || !/^CONV#[^#]+$/.test(sk)) throw invalid('The cursor is not valid.');
+  if (keyPk !== pk || typeof sk !== 'string' || !conversationItems.isRecord(sk)) throw invalid('The cursor is not valid.');
   return { pk, sk };
 };
 
@@ -66,13 +65,13 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
       const { preview, expiresAt, ...clear } = c;
       await tables.tenant(tenant).send(new PutCommand({
         TableName: table,
-        Item: { pk: keys.conversations(tenant, c.botId), sk: recordSk(c.conversationId), ...clear, expiresIso: expiresAt, expiresAt: epochSeconds(expiresAt), preview: await seal(tenant, preview) },
+        Item: { pk: conversationItems.pk(tenant, c.botId), sk: conversationItems.record(c.conversationId), ...clear, expiresIso: expiresAt, expiresAt: epochSeconds(expiresAt), preview: await seal(tenant, preview) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     },
 
     async get(tenant, botId, conversationId) {
-      const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.conversations(tenant, botId), sk: recordSk(conversationId) } }));
+      const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: conversationItems.pk(tenant, botId), sk: conversationItems.record(conversationId) } }));
       const [item] = live(out.Item ? [out.Item] : []);
       return item ? conversationOf(tenant, item) : null;
     },
@@ -83,19 +82,19 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
      * said, so nothing outlives the setting, and an append costs two writes, not one per turn.
      */
     async appendTurn(tenant, botId, conversationId, turn, expiresAt) {
-      const pk = keys.conversations(tenant, botId);
+      const pk = conversationItems.pk(tenant, botId);
       const { question, answer, citations, error, feedback, ...clear } = turn;
       const expiry = epochSeconds(expiresAt);
       const rated = feedback ? { feedback: { rating: feedback.rating, at: feedback.at }, ...(feedback.comment ? { feedbackComment: await seal(tenant, feedback.comment) } : {}) } : {};
       const items = [
         { Update: {
-          TableName: table, Key: { pk, sk: recordSk(conversationId) }, ConditionExpression: LIVE_AND_THERE,
+          TableName: table, Key: { pk, sk: conversationItems.record(conversationId) }, ConditionExpression: LIVE_AND_THERE,
           UpdateExpression: 'SET updatedAt = :u, expiresAt = :e, expiresIso = :iso ADD turnCount :one',
           ExpressionAttributeValues: { ':u': turn.createdAt, ':e': expiry, ':iso': expiresAt, ':one': 1, ':now': nowSeconds() },
         } },
         { Put: {
           TableName: table, ConditionExpression: 'attribute_not_exists(pk)',
-          Item: { pk, sk: turnPrefix(conversationId) + turn.turnId, ...clear, ...rated, sealed: await seal(tenant, { question, answer, citations, error }), expiresAt: expiry },
+          Item: { pk, sk: conversationItems.turn(conversationId, turn.turnId), ...clear, ...rated, sealed: await seal(tenant, { question, answer, citations, error }), expiresAt: expiry },
         } },
       ];
       for (let attempt = 0; ; attempt++) {
@@ -116,7 +115,7 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
       const items = await queryAll(tables.tenant(tenant), {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.conversations(tenant, botId), ':p': turnPrefix(conversationId) },
+        ExpressionAttributeValues: { ':pk': conversationItems.pk(tenant, botId), ':p': conversationItems.turnsOf(conversationId) },
       });
       return Promise.all(items.map((i) => turnOf(tenant, i)));
     },
@@ -125,7 +124,7 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
       try {
         await tables.tenant(tenant).send(new UpdateCommand({
           TableName: table,
-          Key: { pk: keys.conversations(tenant, botId), sk: turnPrefix(conversationId) + turnId },
+          Key: { pk: conversationItems.pk(tenant, botId), sk: conversationItems.turn(conversationId, turnId) },
           ConditionExpression: LIVE_AND_THERE,
           // New feedback replaces the old one whole: a comment left before does not linger.
           UpdateExpression: comment ? 'SET feedback = :f, feedbackComment = :c' : 'SET feedback = :f REMOVE feedbackComment',
@@ -140,13 +139,13 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
 
     /** One conditional update per turn (a few at a time), so a turn that expired or was deleted meanwhile is not recreated. */
     async dismissTurns(tenant, botId, turns, at) {
-      const pk = keys.conversations(tenant, botId);
+      const pk = conversationItems.pk(tenant, botId);
       let marked = 0;
       for (let i = 0; i < turns.length; i += DISMISS_CONCURRENCY) {
         const done = await Promise.all(turns.slice(i, i + DISMISS_CONCURRENCY).map(async ({ conversationId, turnId }) => {
           try {
             await tables.tenant(tenant).send(new UpdateCommand({
-              TableName: table, Key: { pk, sk: turnPrefix(conversationId) + turnId }, ConditionExpression: LIVE_AND_THERE,
+              TableName: table, Key: { pk, sk: conversationItems.turn(conversationId, turnId) }, ConditionExpression: LIVE_AND_THERE,
               UpdateExpression: 'SET dismissedAt = :at', ExpressionAttributeValues: { ':at': at, ':now': nowSeconds() },
             }));
             return 1;
@@ -162,14 +161,14 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
 
     /** Pages hold at most `limit` items; a full last page may be followed by an empty one. */
     async list(tenant, botId, { limit, cursor }) {
-      const pk = keys.conversations(tenant, botId);
+      const pk = conversationItems.pk(tenant, botId);
       const wanted = Math.max(1, Math.floor(limit));
       const found: Item[] = [];
       let start: Record<string, unknown> | undefined = cursor ? decodeCursor(cursor, pk) : undefined;
       do {
         // Asking only for what is missing means a full page ends exactly at its last key.
         const page = await tables.tenant(tenant).send(new QueryCommand({
-          TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': 'CONV#' },
+          TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': conversationItems.records },
           ScanIndexForward: false, Limit: wanted - found.length, ExclusiveStartKey: start,
         }));
         found.push(...live((page.Items ?? []) as Item[]));
@@ -181,15 +180,15 @@ export const createConversationRepository = (tables: Tables, table: string, ciph
 
     /** Removes the record first, so a concurrent append fails instead of leaving a turn behind. */
     async delete(tenant, botId, conversationId) {
-      const pk = keys.conversations(tenant, botId);
-      const old = await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk, sk: recordSk(conversationId) }, ReturnValues: 'ALL_OLD' }));
-      const turns = await deleteByPrefix(tables.tenant(tenant), table, pk, turnPrefix(conversationId));
+      const pk = conversationItems.pk(tenant, botId);
+      const old = await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk, sk: conversationItems.record(conversationId) }, ReturnValues: 'ALL_OLD' }));
+      const turns = await deleteByPrefix(tables.tenant(tenant), table, pk, conversationItems.turnsOf(conversationId));
       return live([...(old.Attributes ? [old.Attributes] : []), ...turns]).length > 0;
     },
 
     /** Erases the whole partition: conversations, turns, and the bot's handoffs and leads with them. */
     async deleteForBot(tenant, botId) {
-      await deleteByPrefix(tables.tenant(tenant), table, keys.conversations(tenant, botId), '');
+      await deleteByPrefix(tables.tenant(tenant), table, conversationItems.pk(tenant, botId), '');
     },
   };
 };

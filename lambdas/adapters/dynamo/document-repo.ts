@@ -6,15 +6,14 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord } from '../../core/records.ts';
 import type { DocumentPatch, DocumentRepository } from '../../core/ports.ts';
-import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { deleteByPrefix, isConditionFailure, live, queryAll, withoutKeys } from './items.ts';
+import { accountItems } from './key-layout.ts';
 import { updateExisting } from './update-expression.ts';
 import type { Tables } from './tables.ts';
 
-const sk = (botId: string, docId: string) => `DOC#${botId}#${docId}`;
-
 /** The key of a document record (the bot index commits document changes with its head). */
-export const documentKey = (tenant: TenantContext, botId: string, docId: string) => ({ pk: keys.account(tenant), sk: sk(botId, docId) });
+export const documentKey = (tenant: TenantContext, botId: string, docId: string) => ({ pk: accountItems.pk(tenant), sk: accountItems.document(botId, docId) });
 
 /** A patch as stored: a reason belongs only to a failed document, a start of processing only to one processing. */
 export const storedPatch = (patch: DocumentPatch): DocumentPatch => ({
@@ -27,13 +26,13 @@ export const createDocumentRepository = (tables: Tables, table: string): Documen
   async create(tenant, doc) {
     await tables.tenant(tenant).send(new PutCommand({
       TableName: table,
-      Item: { pk: keys.account(tenant), sk: sk(doc.botId, doc.docId), ...doc },
+      Item: { ...documentKey(tenant, doc.botId, doc.docId), ...doc },
       ConditionExpression: 'attribute_not_exists(pk)',
     }));
   },
 
   async get(tenant, botId, docId) {
-    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: documentKey(tenant, botId, docId) }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? withoutKeys<DocumentRecord>(item) : null;
   },
@@ -42,7 +41,7 @@ export const createDocumentRepository = (tables: Tables, table: string): Documen
     const items = await queryAll(tables.tenant(tenant), {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': `DOC#${botId}#` },
+      ExpressionAttributeValues: { ':pk': accountItems.pk(tenant), ':p': accountItems.documentsOf(botId) },
     });
     return items.map((i) => withoutKeys<DocumentRecord>(i));
   },
@@ -55,22 +54,22 @@ export const createDocumentRepository = (tables: Tables, table: string): Documen
   },
 
   async delete(tenant, botId, docId) {
-    await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: sk(botId, docId) } }));
+    await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: documentKey(tenant, botId, docId) }));
   },
 
   async contentHolder(tenant, botId, sha256) {
-    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) } }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: accountItems.pk(tenant), sk: accountItems.contentMark(botId, sha256) } }));
     return typeof out.Item?.docId === 'string' ? out.Item.docId : null;
   },
 
   async rememberContent(tenant, botId, sha256, docId) {
-    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: keys.account(tenant), sk: markSk(botId, sha256), docId } }));
+    await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: { pk: accountItems.pk(tenant), sk: accountItems.contentMark(botId, sha256), docId } }));
   },
 
   async forgetContentOf(tenant, botId, sha256, docId) {
     await tables.tenant(tenant).send(new DeleteCommand({
       TableName: table,
-      Key: { pk: keys.account(tenant), sk: markSk(botId, sha256) },
+      Key: { pk: accountItems.pk(tenant), sk: accountItems.contentMark(botId, sha256) },
       ConditionExpression: 'docId = :doc',
       ExpressionAttributeValues: { ':doc': docId },
     })).catch((err: unknown) => {
@@ -80,8 +79,6 @@ export const createDocumentRepository = (tables: Tables, table: string): Documen
   },
 
   async forgetContent(tenant, botId) {
-    await deleteByPrefix(tables.tenant(tenant), table, keys.account(tenant), `SHA#${botId}#`);
+    await deleteByPrefix(tables.tenant(tenant), table, accountItems.pk(tenant), accountItems.contentMarksOf(botId));
   },
 });
-
-const markSk = (botId: string, sha256: string) => `SHA#${botId}#${sha256}`;

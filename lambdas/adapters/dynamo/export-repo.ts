@@ -2,8 +2,8 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportRecord } from '../../core/records.ts';
 import type { ExportRepository } from '../../core/ports.ts';
-import { keys } from '../../core/tenancy.ts';
 import { live, withoutKeys, type Item } from './items.ts';
+import { accountItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
 
 const recordOf = (item: Item): ExportRecord => {
@@ -15,12 +15,12 @@ export const createExportRepository = (tables: Tables, table: string): ExportRep
   async put(tenant, record) {
     await tables.tenant(tenant).send(new PutCommand({
       TableName: table,
-      Item: { pk: keys.account(tenant), sk: `EXPORT#${record.exportId}`, ...record, expiresIso: record.expiresAt, expiresAt: Math.floor(Date.parse(record.expiresAt) / 1000) },
+      Item: { pk: accountItems.pk(tenant), sk: accountItems.export(record.exportId), ...record, expiresIso: record.expiresAt, expiresAt: Math.floor(Date.parse(record.expiresAt) / 1000) },
     }));
   },
 
   async get(tenant, exportId) {
-    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.account(tenant), sk: `EXPORT#${exportId}` }, ConsistentRead: true }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: accountItems.pk(tenant), sk: accountItems.export(exportId) }, ConsistentRead: true }));
     const [item] = live(out.Item ? [out.Item] : []);
     return item ? recordOf(item) : null;
   },
@@ -29,7 +29,7 @@ export const createExportRepository = (tables: Tables, table: string): ExportRep
     const out = await tables.tenant(tenant).send(new QueryCommand({
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': keys.account(tenant), ':p': 'EXPORT#' },
+      ExpressionAttributeValues: { ':pk': accountItems.pk(tenant), ':p': accountItems.exports },
       ScanIndexForward: false,
       Limit: limit,
     }));

@@ -15,14 +15,12 @@ import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dy
 import type { DeadRun, IndexHead, SegmentRef } from '../../core/records.ts';
 import type { ContentCipher, IndexRepository } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
-import { keys } from '../../core/tenancy.ts';
 import { documentKey, storedPatch } from './document-repo.ts';
 import { batchGet, deleteByPrefix, batchWrite } from './items.ts';
+import { botItems } from './key-layout.ts';
 import { conditionalUpdate } from './update-expression.ts';
 import type { Tables } from './tables.ts';
 
-const POINTER_SK = 'INDEX';
-const headSk = (generation: number) => `GEN#${String(generation).padStart(12, '0')}`;
 /** Sealed bytes per segment item, leaving room for keys and attribute names. */
 export const SEGMENT_PART_BYTES = 350 * 1024;
 
@@ -75,8 +73,6 @@ export const unpackDead = (bytes: Uint8Array | undefined, models: readonly strin
   return dead;
 };
 
-const partSk = (id: string, part: number) => `SEG#${id}#${String(part).padStart(4, '0')}`;
-
 const EMPTY: IndexHead = { generation: 0, segments: [], dead: new Map(), documents: 0, chunks: 0 };
 
 const headOf = (item: Record<string, unknown>): IndexHead => ({
@@ -94,7 +90,7 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
   const getGeneration = async (tenant: TenantContext, botId: string): Promise<number> => {
     const out = await tables.tenant(tenant).send(new GetCommand({
       TableName: table,
-      Key: { pk: keys.bot(tenant, botId), sk: POINTER_SK },
+      Key: { pk: botItems.pk(tenant, botId), sk: botItems.pointer },
       ConsistentRead: true,
       ProjectionExpression: 'generation',
     }));
@@ -102,7 +98,7 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
   };
   const getHeadAt = async (tenant: TenantContext, botId: string, generation: number): Promise<IndexHead | null> => {
     if (generation === 0) return EMPTY;
-    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: keys.bot(tenant, botId), sk: headSk(generation) }, ConsistentRead: true }));
+    const out = await tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: botItems.pk(tenant, botId), sk: botItems.head(generation) }, ConsistentRead: true }));
     return out.Item ? headOf(out.Item) : null;
   };
   return {
@@ -123,11 +119,11 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
 
   async putSegment(tenant, botId, id, bytes) {
     const sealed = await cipher.seal(tenant, 'vector-page', bytes);
-    const pk = keys.bot(tenant, botId);
+    const pk = botItems.pk(tenant, botId);
     const parts = Math.max(1, Math.ceil(sealed.byteLength / SEGMENT_PART_BYTES));
     const items = Array.from({ length: parts }, (_, part) => ({
       pk,
-      sk: partSk(id, part),
+      sk: botItems.segmentPart(id, part),
       data: sealed.subarray(part * SEGMENT_PART_BYTES, (part + 1) * SEGMENT_PART_BYTES),
     }));
     // Parts are large: a few per batch keeps each request well under 16 MB.
@@ -136,8 +132,8 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
   },
 
   async getSegment(tenant, botId, ref) {
-    const pk = keys.bot(tenant, botId);
-    const items = await batchGet(tables.tenant(tenant), table, Array.from({ length: ref.parts }, (_, part) => ({ pk, sk: partSk(ref.id, part) })), true);
+    const pk = botItems.pk(tenant, botId);
+    const items = await batchGet(tables.tenant(tenant), table, Array.from({ length: ref.parts }, (_, part) => ({ pk, sk: botItems.segmentPart(ref.id, part) })), true);
     if (items.length !== ref.parts) throw new Error(`Segment ${ref.id} has ${items.length} of its ${ref.parts} parts`);
     items.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
     const sealed = Buffer.concat(items.map((i) => i.data as Uint8Array));
@@ -145,16 +141,16 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
   },
 
   async deleteSegment(tenant, botId, ref) {
-    await deleteByPrefix(tables.tenant(tenant), table, keys.bot(tenant, botId), `SEG#${ref.id}#`);
+    await deleteByPrefix(tables.tenant(tenant), table, botItems.pk(tenant, botId), botItems.segmentPartsOf(ref.id));
   },
 
   async commit(tenant, botId, expected, next, change) {
-    const pk = keys.bot(tenant, botId);
+    const pk = botItems.pk(tenant, botId);
     const dead = packDead(next.dead);
     const pointer = {
       Put: {
         TableName: table,
-        Item: { pk, sk: POINTER_SK, generation: next.generation, documents: next.documents, chunks: next.chunks },
+        Item: { pk, sk: botItems.pointer, generation: next.generation, documents: next.documents, chunks: next.chunks },
         ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'generation = :expected',
         ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
       },
@@ -163,7 +159,7 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
       Put: {
         TableName: table,
         Item: {
-          pk, sk: headSk(next.generation), generation: next.generation, segments: next.segments,
+          pk, sk: botItems.head(next.generation), generation: next.generation, segments: next.segments,
           dead: dead.bytes, deadModels: dead.models, documents: next.documents, chunks: next.chunks,
         },
       },
@@ -185,14 +181,14 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
       return outcomeOf(err);
     }
     // Readers in flight may still hold the pointer to `expected`; the head before it can go.
-    if (expected > 1) await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk, sk: headSk(expected - 1) } }));
+    if (expected > 1) await tables.tenant(tenant).send(new DeleteCommand({ TableName: table, Key: { pk, sk: botItems.head(expected - 1) } }));
     return 'ok';
   },
   async deleteForBot(tenant, botId) {
-    const pk = keys.bot(tenant, botId);
-    await batchWrite(tables.tenant(tenant), table, [{ DeleteRequest: { Key: { pk, sk: POINTER_SK } } }]);
-    await deleteByPrefix(tables.tenant(tenant), table, pk, 'GEN#');
-    await deleteByPrefix(tables.tenant(tenant), table, pk, 'SEG#');
+    const pk = botItems.pk(tenant, botId);
+    await batchWrite(tables.tenant(tenant), table, [{ DeleteRequest: { Key: { pk, sk: botItems.pointer } } }]);
+    await deleteByPrefix(tables.tenant(tenant), table, pk, botItems.heads);
+    await deleteByPrefix(tables.tenant(tenant), table, pk, botItems.segments);
   },
   };
 };

@@ -13,8 +13,9 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BotBudget, KeyClass, UsageRow } from '../../core/records.ts';
 import type { BudgetAmount, Meter } from '../../core/ports.ts';
-import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { live, type Item } from './items.ts';
+import { meterItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
 
 const DAY = 86_400;
@@ -24,7 +25,6 @@ const RATE_GRACE_SECONDS = 60;
 const MONTH_RETENTION_DAYS = 400;
 const MAX_ATTEMPTS = 10;
 
-const meterPk = (t: TenantContext) => `${keys.account(t)}#M`;
 const BUDGET_NAMES = { '#t': 'tokens', '#c': 'costMicros', '#e': 'expiresAt' };
 const codesOf = (err: unknown) => ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code);
 const sleep = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 10 * 2 ** attempt)));
@@ -52,8 +52,8 @@ const budgetItems = (t: TenantContext, botId: string, at: Date) => {
   const monthStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1) / 1000;
   return [
     // A day's counter is needed only that day and by settlements shortly after.
-    { key: { pk: meterPk(t), sk: `BUDGET#${botId}#D#${iso.slice(0, 10)}` }, expiresAt: dayStart + 3 * DAY },
-    { key: { pk: meterPk(t), sk: `BUDGET#${botId}#M#${iso.slice(0, 7)}` }, expiresAt: monthStart + MONTH_RETENTION_DAYS * DAY },
+    { key: { pk: meterItems.pk(t), sk: meterItems.budgetDay(botId, iso.slice(0, 10)) }, expiresAt: dayStart + 3 * DAY },
+    { key: { pk: meterItems.pk(t), sk: meterItems.budgetMonth(botId, iso.slice(0, 7)) }, expiresAt: monthStart + MONTH_RETENTION_DAYS * DAY },
   ] as const;
 };
 
@@ -72,10 +72,10 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
     // One round trip: the previous window's count is read while this one is counted. Every
     // attempt counts, refused ones too, so a client that keeps hammering stays refused.
     const [previous, current] = await Promise.all([
-      tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start - window}` }, ProjectionExpression: 'n' })),
+      tables.tenant(tenant).send(new GetCommand({ TableName: table, Key: { pk: meterItems.pk(tenant), sk: meterItems.rate(key, start - window) }, ProjectionExpression: 'n' })),
       tables.tenant(tenant).send(new UpdateCommand({
         TableName: table,
-        Key: { pk: meterPk(tenant), sk: `RATE#${key}#${start}` },
+        Key: { pk: meterItems.pk(tenant), sk: meterItems.rate(key, start) },
         UpdateExpression: 'ADD #n :one SET #e = :e',
         ExpressionAttributeNames: { '#n': 'n', '#e': 'expiresAt' },
         // Kept through the next window, whose limit it still weighs on.
@@ -138,7 +138,7 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
     const month = now.toISOString().slice(0, 7);
     await tables.tenant(tenant).send(new UpdateCommand({
       TableName: table,
-      Key: { pk: meterPk(tenant), sk: `USAGE#${month}#${botId}#${keyClass}` },
+      Key: { pk: meterItems.pk(tenant), sk: meterItems.usage(month, botId, keyClass) },
       UpdateExpression: 'ADD #m :one, #u :u, #i :i, #o :o, #c :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
       ExpressionAttributeNames: {
         '#m': 'messages', '#u': 'unanswered', '#i': 'inputTokens', '#o': 'outputTokens', '#c': 'costMicros',
@@ -161,7 +161,7 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
       const page = await tables.tenant(tenant).send(new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': meterPk(tenant), ':p': `USAGE#${month}#` },
+        ExpressionAttributeValues: { ':pk': meterItems.pk(tenant), ':p': meterItems.usageOf(month) },
         ExclusiveStartKey: start,
       }));
       for (const i of live((page.Items ?? []) as Item[], clock.now())) {

@@ -6,11 +6,10 @@
  */
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RetentionControl } from '../../core/ports.ts';
-import { keys, type TenantContext } from '../../core/tenancy.ts';
+import type { TenantContext } from '../../core/tenancy.ts';
 import { isConditionFailure, queryAll, type Item } from './items.ts';
+import { accountItems, conversationItems, holdItems } from './key-layout.ts';
 import type { Tables } from './tables.ts';
-
-const HOLDS = 'HOLDS';
 
 export const createRetentionControl = (tables: Tables, table: string): RetentionControl => {
   /** Moves `from` to `to` on every item of the account that has `from`; returns how many. */
@@ -18,7 +17,7 @@ export const createRetentionControl = (tables: Tables, table: string): Retention
     const db = tables.tenant(tenant);
     let moved = 0;
     // The partitions that hold the account's data with an expiry: its own, and each bot's conversations.
-    for (const pk of [keys.account(tenant), ...botIds.map((botId) => keys.conversations(tenant, botId))]) {
+    for (const pk of [accountItems.pk(tenant), ...botIds.map((botId) => conversationItems.pk(tenant, botId))]) {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await db.send(new QueryCommand({
@@ -52,11 +51,11 @@ export const createRetentionControl = (tables: Tables, table: string): Retention
     suspend: (tenant, botIds) => move(tenant, botIds, 'expiresAt', 'heldExpiresAt'),
     restore: (tenant, botIds) => move(tenant, botIds, 'heldExpiresAt', 'expiresAt'),
     async markHeld(accountId, held) {
-      if (held) await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: HOLDS, sk: accountId, accountId } }));
-      else await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: HOLDS, sk: accountId } }));
+      if (held) await tables.platform.send(new PutCommand({ TableName: table, Item: { pk: holdItems.pk, sk: holdItems.sk(accountId), accountId } }));
+      else await tables.platform.send(new DeleteCommand({ TableName: table, Key: { pk: holdItems.pk, sk: holdItems.sk(accountId) } }));
     },
     async heldAccounts() {
-      const items = await queryAll(tables.platform, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': HOLDS } });
+      const items = await queryAll(tables.platform, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': holdItems.pk } });
       return items.map((i) => String(i.accountId));
     },
   };

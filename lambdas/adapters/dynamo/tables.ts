@@ -14,6 +14,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantContext } from '../../core/tenancy.ts';
 import { perAccount } from '../aws/per-account.ts';
+import { isAccountPartition, isPlatformPartition } from './key-layout.ts';
 
 /** What the repositories use of a document client. */
 export type DocClient = Pick<DynamoDBDocumentClient, 'send'>;
@@ -73,8 +74,6 @@ export const partitionKeysOf = (input: Input): unknown[] | null => {
   return null;
 };
 
-const accountPartition = (accountId: string) => (pk: string) => pk === `A#${accountId}` || pk.startsWith(`A#${accountId}#`);
-const platformPartition = (pk: string) => !pk.startsWith('A#');
 
 /** A client that sends only requests whose every partition key `allowed` accepts. */
 export const withLeadingKeys = (base: DocClient, allowed: (pk: string) => boolean, who: string): DocClient => ({
@@ -97,9 +96,9 @@ export interface TablesOptions {
 }
 
 export const createTables = (opts: TablesOptions): Tables => {
-  const platform = withLeadingKeys(opts.base, platformPartition, 'The platform client');
+  const platform = withLeadingKeys(opts.base, isPlatformPartition, 'The platform client');
   const tenantClient = perAccount((accountId) =>
-    withLeadingKeys(opts.scopedFor?.(accountId) ?? opts.base, accountPartition(accountId), `Account ${accountId}'s client`));
+    withLeadingKeys(opts.scopedFor?.(accountId) ?? opts.base, (pk) => isAccountPartition(accountId, pk), `Account ${accountId}'s client`));
   return {
     tenant: (t) => tenantClient(t.accountId),
     platform,
