@@ -5,6 +5,7 @@
  * with nothing but log writes; every other permission is granted by the
  * construct that owns the resource.
  */
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, Duration, Validations, type ILocalBundling } from 'aws-cdk-lib';
@@ -13,7 +14,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
+import { PDFJS_DATA_FOLDER } from '../../lambdas/adapters/parsers/pdfjs-data.ts';
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 
 /** A Lambda entry point: one file `lambdas/handlers/<name>.ts` exporting `handler`. */
@@ -53,7 +55,7 @@ const requireShim = "import { createRequire } from 'node:module'; const require 
  * by a stub that fails loudly if it ever were.
  */
 export const bundleHandler = (entry: string, outputDir: string): void => {
-  buildSync({
+  const { metafile } = buildSync({
     entryPoints: { index: entry },
     absWorkingDir: repoRoot,
     outdir: outputDir,
@@ -76,7 +78,21 @@ export const bundleHandler = (entry: string, outputDir: string): void => {
       'bn.js': './infra/bundle-shims/bn.ts',
     },
     logLevel: 'warning',
+    metafile: true,
   });
+  copyPdfJsData(metafile, outputDir);
+};
+
+const pdfJsDataModule = 'lambdas/adapters/parsers/pdfjs-data.ts';
+
+/**
+ * pdf.js reads CMaps and standard font data from files (`pdfjs-data.ts` finds
+ * them beside the bundle): a bundle that contains the PDF parser gets a copy of
+ * the folder, every other bundle stays without its 2.5 MB.
+ */
+const copyPdfJsData = (metafile: Metafile, outputDir: string): void => {
+  if (!Object.keys(metafile.inputs).includes(pdfJsDataModule)) return;
+  cpSync(path.join(repoRoot, path.dirname(pdfJsDataModule), PDFJS_DATA_FOLDER), path.join(outputDir, PDFJS_DATA_FOLDER), { recursive: true });
 };
 
 /** {@link bundleHandler} as the CDK's asset bundling. */

@@ -20,6 +20,7 @@ import { bundleHandler, defaultHandlerEntry } from '../../infra/constructs/parle
 import { createKeyrings } from '../../lambdas/adapters/crypto/keyrings.ts';
 import { openWithContext, sealWithContext } from '../../lambdas/adapters/crypto/envelope.ts';
 import { awslambdaStub, coldStartEnv } from './fixtures/cold-start.ts';
+import { CJK_COLLECTIONS, makeCjkPdf } from '../fixtures/documents/pdf-builders.ts';
 import { barePackages, bytesOf, readBundle, staticClosure } from './fixtures/bundle-graph.ts';
 
 /**
@@ -123,6 +124,32 @@ describe('handler bundles', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it('read a Japanese PDF with the CMaps the bundle carries, from a chunk, with no package outside it', async () => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'ja.pdf'), await makeCjkPdf(['日本語のテキストです。'], CJK_COLLECTIONS.japanese));
+    const probe = path.join(dir, 'probe.ts');
+    // A dynamic import puts the parser in chunks/, one folder below the data.
+    writeFileSync(probe, `
+      import { readFileSync } from 'node:fs';
+      const { parsePdf } = await import(${JSON.stringify(path.join(repo, 'lambdas/adapters/parsers/pdf-parser.ts'))});
+      const doc = await parsePdf(readFileSync(${JSON.stringify(path.join(dir, 'ja.pdf'))}), 'ja.pdf');
+      console.log(JSON.stringify(doc.text));
+    `);
+    const out = path.join(dir, 'out');
+    bundleHandler(probe, out);
+    expect(existsSync(path.join(out, 'pdfjs-data/cmaps/UniJIS-UCS2-H.bcmap'))).toBe(true);
+    expect(existsSync(path.join(out, 'pdfjs-data/standard_fonts/FoxitSerif.pfb'))).toBe(true);
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(out, 'index.mjs')], { encoding: 'utf8', timeout: 30_000 });
+    expect(JSON.parse(stdout)).toBe('日本語のテキストです。');
+  });
+
+  it('give the pdf.js data to the ingest bundle only', () => {
+    const ingestOut = fresh();
+    bundleHandler(defaultHandlerEntry('ingest'), ingestOut);
+    expect(readdirSync(path.join(ingestOut, 'pdfjs-data/cmaps')).filter((f) => f.endsWith('.bcmap')).length).toBe(168);
+    expect(existsSync(path.join(chatBundle(), 'pdfjs-data'))).toBe(false);
   });
 
   it('encrypt and decrypt with the substitutes as the sources do: many frames both ways, a cut message refused', async () => {

@@ -6,7 +6,7 @@ import { parseCsv } from './csv-parser.ts';
 import { parseDocx } from './docx-parser.ts';
 import { parseHtml } from './html-parser.ts';
 import { parsePdf } from './pdf-parser.ts';
-import { describeKind, sniff, type SniffedKind } from './sniff.ts';
+import { describeKind, hasPdfHeader, sniff, type SniffedKind } from './sniff.ts';
 import { parseText } from './text-parser.ts';
 
 /** What the bytes of each declared kind may look like. Office files that are password-protected are OLE containers. */
@@ -37,7 +37,8 @@ export const createDocumentParser = (): DocumentParser => ({
   async parse(bytes, contentType, name) {
     const declared = UPLOAD_TYPES[contentType];
     if (!declared) throw new UnreadableDocument(`Files of type ${contentType} are not supported.`);
-    const kind = sniff(bytes);
+    // A header later than byte 0 counts only for a file declared a PDF: a text about PDFs may quote one.
+    const kind = declared.kind === 'pdf' && hasPdfHeader(bytes) ? 'pdf' : sniff(bytes);
     if (!EXPECTED[declared.kind].includes(kind)) {
       throw new UnreadableDocument(`The name of this file says it is ${KIND_NAMES[declared.kind]}, but its contents look like ${describeKind(kind)}. Save it again in the right format, or give it the right ending (.pdf, .docx, .md, .txt…).`);
     }

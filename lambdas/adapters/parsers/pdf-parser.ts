@@ -9,6 +9,7 @@
 import { getResolvedPDFJS } from 'unpdf';
 import { UnreadableDocument } from '../../core/errors.ts';
 import type { Block, ParsedDocument } from '../../core/records.ts';
+import { pdfJsDataPaths } from './pdfjs-data.ts';
 
 /** Pages read from one PDF unless the caller says otherwise. */
 export const DEFAULT_MAX_PDF_PAGES = 2_000;
@@ -41,7 +42,9 @@ const MAX_HEADING_LINES = 3;
 const DOT_LEADER = /(\.\s?){4,}/u;
 
 const HAS_WORD = /[\p{L}\p{N}]/u;
-const CONTROL = /[\p{Cc}\uFEFF]/gu;
+// Some generators set U+0002 and other control codes where a space belongs: they separate, like a space.
+const CONTROL = /\p{Cc}/gu;
+const INVISIBLE = /\uFEFF/gu;
 const WHITESPACE_RUN = /\s+/gu;
 // Scripts written without spaces between words: lines join without one.
 const CJK_END = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFF00-\uFFEF]$/u;
@@ -55,7 +58,8 @@ const titleFromName = (name: string): string => name.replace(/\.[^.]+$/, '').rep
 const sensibleTitle = (raw: unknown): string | undefined => {
   if (typeof raw !== 'string') return undefined;
   const title = raw
-    .replace(CONTROL, '')
+    .replace(CONTROL, ' ')
+    .replace(INVISIBLE, '')
     .replace(WHITESPACE_RUN, ' ')
     .trim()
     .replace(/^Microsoft (Word|PowerPoint|Excel) - /i, '')
@@ -127,7 +131,7 @@ const buildLine = (items: Placed[]): Line | undefined => {
     if (item.str.length > dominant.str.length) dominant = item;
   });
   const ordered = rtlChars > ltrChars ? logicalOrder(pieces) : pieces.map((p) => p.text);
-  const text = ordered.join('').replace(WHITESPACE_RUN, ' ').replace(CONTROL, '').trim();
+  const text = ordered.join('').replace(CONTROL, ' ').replace(INVISIBLE, '').replace(WHITESPACE_RUN, ' ').trim();
   if (!text) return undefined;
   return { text, v: items[0]!.v, size: dominant.size, angle: items[0]!.angle };
 };
@@ -309,7 +313,10 @@ export const parsePdf = async (bytes: Uint8Array, name: string, limits: PdfLimit
   const task = getDocument({
     // A copy: pdf.js may take over the buffer, and refuses Node Buffers.
     data: new Uint8Array(bytes),
-    // Text only: no font loading, no eval of font programs, no decoders fetched.
+    // Text only: no font loading, no eval of font programs, nothing fetched. CMaps and
+    // standard font data come from the package's own folder (CJK and CID-keyed fonts need them).
+    ...pdfJsDataPaths(),
+    cMapPacked: true,
     isEvalSupported: false,
     useSystemFonts: false,
     disableFontFace: true,

@@ -15,6 +15,18 @@ const SIGNATURES: ReadonlyArray<[SniffedKind, readonly number[]]> = [
   ['ole', [0xd0, 0xcf, 0x11, 0xe0]], // legacy Office, or a password-protected Office file
 ];
 
+/** How far into a file PDF readers look for the `%PDF-` header (pdf.js, Acrobat): some generators and mail gateways put bytes before it. */
+export const PDF_HEADER_WINDOW = 1_024;
+
+const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+
+/** Whether `%PDF-` starts within the first {@link PDF_HEADER_WINDOW} bytes. */
+export const hasPdfHeader = (bytes: Uint8Array): boolean => {
+  const end = Math.min(bytes.length, PDF_HEADER_WINDOW) - PDF_HEADER.length;
+  for (let i = 0; i <= end; i++) if (PDF_HEADER.every((b, k) => bytes[i + k] === b)) return true;
+  return false;
+};
+
 /** Text means valid UTF-8 (a BOM allowed) without NUL bytes. */
 export const sniff = (bytes: Uint8Array): SniffedKind => {
   for (const [kind, signature] of SIGNATURES) if (startsWith(bytes, signature)) return kind;
