@@ -50,16 +50,22 @@ export const createProviderProbe = (endpoints: ProviderEndpoints): ProviderProbe
     }
   };
   return {
+    // One case per provider (core/providers.ts), so a provider added there cannot fall into another's probe.
     async check(provider, apiKey, baseUrl) {
-      if (provider === 'anthropic') {
-        const Anthropic = await loadAnthropic();
-        return attempt(() => new Anthropic({ apiKey, baseURL: endpoints.anthropicBaseUrl ?? null, maxRetries: 0, timeout }).models.list({ limit: 1 }));
+      switch (provider) {
+        case 'anthropic': {
+          const Anthropic = await loadAnthropic();
+          return attempt(() => new Anthropic({ apiKey, baseURL: endpoints.anthropicBaseUrl ?? null, maxRetries: 0, timeout }).models.list({ limit: 1 }));
+        }
+        case 'openai': {
+          const OpenAI = await loadOpenAi();
+          return attempt(() => new OpenAI({ apiKey, baseURL: endpoints.openaiBaseUrl ?? null, maxRetries: 0, timeout }).models.list());
+        }
+        case 'openai-compatible': {
+          const OpenAI = await loadOpenAi();
+          return attempt(() => new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list(), true);
+        }
       }
-      const OpenAI = await loadOpenAi();
-      if (provider === 'openai') {
-        return attempt(() => new OpenAI({ apiKey, baseURL: endpoints.openaiBaseUrl ?? null, maxRetries: 0, timeout }).models.list());
-      }
-      return attempt(() => new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list(), true);
     },
   };
 };
