@@ -7,16 +7,21 @@ import { parseDocx } from './docx-parser.ts';
 import { parseHtml } from './html-parser.ts';
 import { parsePdf } from './pdf-parser.ts';
 import { describeKind, hasPdfHeader, sniff, type SniffedKind } from './sniff.ts';
+import { decodeUploadedText } from './text-decoding.ts';
 import { parseText } from './text-parser.ts';
 
-/** What the bytes of each declared kind may look like. Office files that are password-protected are OLE containers. */
+/**
+ * What the bytes of each declared kind may look like. Office files that are
+ * password-protected are OLE containers. Text that is not UTF-8 sniffs as
+ * binary: the decoder then reads its declared encoding or says why it cannot.
+ */
 const EXPECTED: Record<DocumentKind, readonly SniffedKind[]> = {
   pdf: ['pdf'],
   docx: ['zip', 'ole'],
-  html: ['text'],
-  markdown: ['text'],
-  csv: ['text'],
-  text: ['text'],
+  html: ['text', 'binary'],
+  markdown: ['text', 'binary'],
+  csv: ['text', 'binary'],
+  text: ['text', 'binary'],
 };
 
 /** What an owner calls each kind of file. */
@@ -29,19 +34,17 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   text: 'a text file',
 };
 
-/** Text with a UTF-8 byte order mark stripped and line endings normalised; offsets refer to this text. */
-const decodeText = (bytes: Uint8Array): string =>
-  new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-
 export const createDocumentParser = (): DocumentParser => ({
   async parse(bytes, contentType, name) {
-    const declared = UPLOAD_TYPES[contentType];
+    // A charset parameter is read by the decoder; the type alone chooses the parser.
+    const declared = UPLOAD_TYPES[contentType.split(';')[0]!.trim().toLowerCase()];
     if (!declared) throw new UnreadableDocument(`Files of type ${contentType} are not supported.`);
     // A header later than byte 0 counts only for a file declared a PDF: a text about PDFs may quote one.
     const kind = declared.kind === 'pdf' && hasPdfHeader(bytes) ? 'pdf' : sniff(bytes);
     if (!EXPECTED[declared.kind].includes(kind)) {
       throw new UnreadableDocument(`The name of this file says it is ${KIND_NAMES[declared.kind]}, but its contents look like ${describeKind(kind)}. Save it again in the right format, or give it the right ending (.pdf, .docx, .md, .txt…).`);
     }
+    const decodeText = (b: Uint8Array): string => decodeUploadedText(b, { contentType, html: declared.kind === 'html' });
     switch (declared.kind) {
       case 'pdf': return parsePdf(bytes, name);
       case 'docx': return parseDocx(bytes, name);

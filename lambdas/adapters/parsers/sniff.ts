@@ -27,9 +27,13 @@ export const hasPdfHeader = (bytes: Uint8Array): boolean => {
   return false;
 };
 
-/** Text means valid UTF-8 (a BOM allowed) without NUL bytes. */
+/** UTF-16 byte order marks: text whose every other byte may be NUL. */
+const UTF16_BOMS = [[0xff, 0xfe], [0xfe, 0xff]] as const;
+
+/** Text means valid UTF-8 (a BOM allowed) without NUL bytes, or anything behind a UTF-16 byte order mark. */
 export const sniff = (bytes: Uint8Array): SniffedKind => {
   for (const [kind, signature] of SIGNATURES) if (startsWith(bytes, signature)) return kind;
+  if (UTF16_BOMS.some((bom) => startsWith(bytes, bom))) return 'text';
   if (bytes.includes(0)) return 'binary';
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
