@@ -1,9 +1,10 @@
 /** Bots: create, read, change, delete — always within one tenant. */
 import { requireRole } from './accounts.ts';
+import { audited, type AuditSource } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
-import { reingestDocument } from './documents.ts';
+import { reingestUnaudited } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
 import { requireProviderAllowed } from './keys.ts';
 import { requireNoHold } from './legal-hold.ts';
@@ -62,7 +63,11 @@ export const getBot = async (deps: Deps, tenant: TenantContext, botId: string): 
 
 export const listBots = (deps: Deps, tenant: TenantContext): Promise<Bot[]> => deps.bots.list(tenant);
 
-export const createBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
+/** Creates a bot (admin), recorded in the audit log under the new bot's id. */
+export const createBot = (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }, source: AuditSource): Promise<Bot> =>
+  audited(deps, tenant, source, 'bot.create', {}, () => saveNewBot(deps, tenant, input), (bot) => ({ target: bot.botId }));
+
+const saveNewBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
   requireRole(tenant, 'admin');
   if (input.model) await checkModelChoice(deps, tenant, input.model);
   if (input.embedding) await checkEmbeddingChoice(deps, tenant, input.embedding);
@@ -90,7 +95,11 @@ export const createBot = async (deps: Deps, tenant: TenantContext, input: Partia
 /** A change of settings; `leadForm: null` switches the contact form off. */
 export type BotPatch = Omit<Partial<BotSettings>, 'leadForm'> & { readonly leadForm?: Bot['leadForm'] | null };
 
-export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch): Promise<Bot> => {
+/** Changes a bot's settings (admin), recorded in the audit log; a new embedding re-embeds its documents. */
+export const updateBot = (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch, source: AuditSource): Promise<Bot> =>
+  audited(deps, tenant, source, 'bot.update', { target: botId }, () => saveBotChange(deps, tenant, botId, change));
+
+const saveBotChange = async (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch): Promise<Bot> => {
   requireRole(tenant, 'admin');
   const bot = await getBot(deps, tenant, botId);
   const { leadForm, ...patch } = change;
@@ -119,17 +128,26 @@ export const updateBot = async (deps: Deps, tenant: TenantContext, botId: string
 const reembedBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
   for (const doc of await deps.documents.list(tenant, botId)) {
     if (doc.status === 'awaiting_upload') continue;
-    await reingestDocument(deps, tenant, botId, doc.docId);
+    await reingestUnaudited(deps, tenant, botId, doc.docId);
   }
 };
 
-/** Deletes the bot with its documents, chunks, conversations and stored files. */
-export const deleteBot = async (deps: Deps, tenant: TenantContext, botId: string, options: { alreadyUnlisted?: boolean } = {}): Promise<void> => {
-  requireRole(tenant, 'admin');
-  const bot = options.alreadyUnlisted ? null : await getBot(deps, tenant, botId);
-  if (bot) await requireNoHold(deps, tenant);
-  // The public id goes first, so the widget stops answering at once.
-  if (bot) await deps.bots.delete(tenant, bot);
+/** Deletes the bot (admin) with its documents, chunks, conversations and stored files; recorded in the audit log. */
+export const deleteBot = (deps: Deps, tenant: TenantContext, botId: string, source: AuditSource): Promise<void> =>
+  audited(deps, tenant, source, 'bot.delete', { target: botId }, async () => {
+    requireRole(tenant, 'admin');
+    const bot = await getBot(deps, tenant, botId);
+    await requireNoHold(deps, tenant);
+    // The public id goes first, so the widget stops answering at once.
+    await deps.bots.delete(tenant, bot);
+    await deleteBotContents(deps, tenant, botId);
+  });
+
+/**
+ * Deletes what a bot holds once it is unlisted: documents, chunks, conversations and stored
+ * files. Erasing an account does this for each bot (the account's erasure is its audit record).
+ */
+export const deleteBotContents = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
   const docs = await deps.documents.list(tenant, botId);
   await deps.index.deleteForBot(tenant, botId);
   await deps.chunks.deleteForBot(tenant, botId);

@@ -3,6 +3,7 @@
  * read every conversation of their bots, with what visitors left for them.
  */
 import { requireRole } from './accounts.ts';
+import { audited, type AuditSource } from './audit.ts';
 import { getBot } from './bots.ts';
 import { invalid, notFound } from './errors.ts';
 import { requireNoHold } from './legal-hold.ts';
@@ -177,12 +178,14 @@ export const readConversation = async (deps: Deps, tenant: TenantContext, botId:
   return { conversation, turns: await deps.conversations.listTurns(tenant, botId, conversationId) };
 };
 
-export const deleteConversation = async (deps: Deps, tenant: TenantContext, botId: string, conversationId: string): Promise<void> => {
-  requireRole(tenant, 'admin');
-  await getBot(deps, tenant, botId);
-  await requireNoHold(deps, tenant);
-  if (!isId(conversationId) || !(await deps.conversations.delete(tenant, botId, conversationId))) throw notFound('conversation');
-};
+/** Deletes a conversation (admin), recorded in the audit log. */
+export const deleteConversation = (deps: Deps, tenant: TenantContext, botId: string, conversationId: string, source: AuditSource): Promise<void> =>
+  audited(deps, tenant, source, 'conversation.delete', { target: conversationId }, async () => {
+    requireRole(tenant, 'admin');
+    await getBot(deps, tenant, botId);
+    await requireNoHold(deps, tenant);
+    if (!isId(conversationId) || !(await deps.conversations.delete(tenant, botId, conversationId))) throw notFound('conversation');
+  });
 
 export const listContacts = async (deps: Deps, tenant: TenantContext, botId: string, kind: VisitorContact['kind']): Promise<VisitorContact[]> => {
   requireRole(tenant, 'viewer');
@@ -194,12 +197,15 @@ export const listContacts = async (deps: Deps, tenant: TenantContext, botId: str
  * Removes a request for a person or a lead once the owner has dealt with it; the
  * visitor's contact details go with it (the conversation, if any, stays).
  */
-export const deleteContact = async (deps: Deps, tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<void> => {
-  requireRole(tenant, 'admin');
-  await getBot(deps, tenant, botId);
-  await requireNoHold(deps, tenant);
-  if (!isId(contactId) || !(await deps.contacts.delete(tenant, botId, kind, contactId))) throw notFound(kind === 'lead' ? 'lead' : 'request for a person');
-};
+export const deleteContact = (
+  deps: Deps, tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string, source: AuditSource,
+): Promise<void> =>
+  audited(deps, tenant, source, 'contact.delete', { target: contactId }, async () => {
+    requireRole(tenant, 'admin');
+    await getBot(deps, tenant, botId);
+    await requireNoHold(deps, tenant);
+    if (!isId(contactId) || !(await deps.contacts.delete(tenant, botId, kind, contactId))) throw notFound(kind === 'lead' ? 'lead' : 'request for a person');
+  });
 
 /** Usage of a month (`YYYY-MM`, this month by default) by bot and key class, with totals. */
 export const usageOf = async (deps: Deps, tenant: TenantContext, month?: string): Promise<{ month: string; rows: UsageRow[]; totals: Omit<UsageRow, 'month' | 'botId' | 'keyClass'> }> => {

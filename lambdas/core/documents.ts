@@ -1,5 +1,6 @@
 /** Training documents: upload requests, listing, deletion. */
 import { requireRole } from './accounts.ts';
+import { audited, documentAuditDetail, type AuditSource } from './audit.ts';
 import { answeringRun, withdrawDocument } from './bot-index.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { settleOverdue } from './processing-deadline.ts';
@@ -64,14 +65,22 @@ export const checkRoomForDocument = async (deps: Deps, tenant: TenantContext, bo
 /** `label`: the name visitors see in citations, where it should differ from the title the panel lists. */
 export type TextSource =
   | { readonly kind: 'text'; readonly title: string; readonly label?: string | undefined; readonly text: string }
-  | { readonly kind: 'qa'; readonly title: string; readonly label?: string | undefined; readonly pairs: ReadonlyArray<{ readonly question: string; readonly answer: string }> };
+  | {
+    readonly kind: 'qa'; readonly title: string; readonly label?: string | undefined; readonly pairs: ReadonlyArray<{ readonly question: string; readonly answer: string }>;
+    /** Taught from an unanswered question ("Improve this answer"): the audit log says so. */
+    readonly improvedAnswer?: boolean | undefined;
+  };
 
 /** Q&A pairs as Markdown: each question a heading, so each pair is its own passage. */
 export const qaAsMarkdown = (pairs: ReadonlyArray<{ question: string; answer: string }>): string =>
   pairs.map((p) => `## ${p.question.replace(/\s+/g, ' ').trim()}\n\n${p.answer.trim()}\n`).join('\n');
 
 /** Text or Q&A typed in the panel, stored like an upload so the same ingestion indexes it. */
-export const addTextSource = async (deps: Deps, tenant: TenantContext, botId: string, input: TextSource): Promise<DocumentRecord> => {
+export const addTextSource = (deps: Deps, tenant: TenantContext, botId: string, input: TextSource, source: AuditSource): Promise<DocumentRecord> =>
+  audited(deps, tenant, source, 'document.source', { target: botId }, () => storeTextSource(deps, tenant, botId, input),
+    (document) => ({ detail: documentAuditDetail(document, input.kind === 'qa' && input.improvedAnswer === true) }));
+
+const storeTextSource = async (deps: Deps, tenant: TenantContext, botId: string, input: TextSource): Promise<DocumentRecord> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   await checkRoomForDocument(deps, tenant, botId);
@@ -87,7 +96,11 @@ export const addTextSource = async (deps: Deps, tenant: TenantContext, botId: st
 };
 
 /** Checks type and size, records the document, and returns a URL signed for exactly that upload. */
-export const requestUpload = async (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
+export const requestUpload = (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest, source: AuditSource): Promise<UploadTicket> =>
+  audited(deps, tenant, source, 'document.upload', { target: botId }, () => createUpload(deps, tenant, botId, req),
+    (ticket) => ({ detail: documentAuditDetail(ticket.document) }));
+
+const createUpload = async (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const type = UPLOAD_TYPES[req.contentType];
@@ -118,32 +131,56 @@ export const listDocuments = async (deps: Deps, tenant: TenantContext, botId: st
   return Promise.all(docs.map((doc) => settleOverdue(deps, tenant, doc)));
 };
 
+/** One document, or undefined when there is none (or it is another account's); past its processing deadline it is marked failed as it is read. */
+const findDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | undefined> => {
+  const doc = isId(botId) && isId(docId) ? await deps.documents.get(tenant, botId, docId) : null;
+  return doc ? settleOverdue(deps, tenant, doc) : undefined;
+};
+
 /** One document (404 for another account's); past its processing deadline it is marked failed as it is read. */
 export const getDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
-  const doc = isId(botId) && isId(docId) ? await deps.documents.get(tenant, botId, docId) : null;
+  const doc = await findDocument(deps, tenant, botId, docId);
   if (!doc) throw notFound('document');
-  return settleOverdue(deps, tenant, doc);
+  return doc;
 };
 
-/** Removes the document from answers at once, then its chunks and stored file. */
-export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<void> => {
-  requireRole(tenant, 'admin');
-  let doc = await getDocument(deps, tenant, botId, docId);
-  await requireNoHold(deps, tenant);
-  // Out of the index and gone from the list in one transaction; then its chunks and files.
-  // An ingest may switch in a new run between our read and the write: read again and retry.
-  while ((await withdrawDocument(deps, tenant, botId, docId, answeringRun(doc))) === 'document') {
-    doc = await getDocument(deps, tenant, botId, docId);
-  }
-  await deps.chunks.deleteForDocument(tenant, botId, docId);
-  if (doc.sha256) await deps.documents.forgetContentOf(tenant, botId, doc.sha256, docId);
-  await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
+/**
+ * Removes the document from answers at once, then its chunks and stored file; recorded in the
+ * audit log with the document's name, read first so that even a refused attempt names it.
+ */
+export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<void> => {
+  const found = await findDocument(deps, tenant, botId, docId);
+  await audited(deps, tenant, source, 'document.delete', { target: docId, detail: documentAuditDetail(found) }, async () => {
+    requireRole(tenant, 'admin');
+    if (!found) throw notFound('document');
+    await requireNoHold(deps, tenant);
+    // Out of the index and gone from the list in one transaction; then its chunks and files.
+    // An ingest may switch in a new run between our read and the write: read again and retry.
+    let doc = found;
+    while ((await withdrawDocument(deps, tenant, botId, docId, answeringRun(doc))) === 'document') {
+      doc = await getDocument(deps, tenant, botId, docId);
+    }
+    await deps.chunks.deleteForDocument(tenant, botId, docId);
+    if (doc.sha256) await deps.documents.forgetContentOf(tenant, botId, doc.sha256, docId);
+    await deps.objects.deletePrefix(tenant, `bots/${botId}/docs/${doc.docId}/`);
+  });
 };
 
-/** Indexes a document again (a website: crawls it again), from any state but "awaiting upload". */
-export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
-  requireRole(tenant, 'admin');
-  const doc = await getDocument(deps, tenant, botId, docId);
+/** Indexes a document again (a website: crawls it again), from any state but "awaiting upload"; recorded in the audit log. */
+export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<DocumentRecord> => {
+  const found = await findDocument(deps, tenant, botId, docId);
+  return audited(deps, tenant, source, 'document.reingest', { target: docId, detail: documentAuditDetail(found) }, () => {
+    requireRole(tenant, 'admin');
+    return reingestUnaudited(deps, tenant, botId, docId, found);
+  });
+};
+
+/**
+ * Indexes a document again with no audit entry of its own: a bot's new embedding setting
+ * re-embeds its documents this way, within the bot change that is recorded.
+ */
+export const reingestUnaudited = async (deps: Deps, tenant: TenantContext, botId: string, docId: string, found?: DocumentRecord): Promise<DocumentRecord> => {
+  const doc = found ?? (await getDocument(deps, tenant, botId, docId));
   if (doc.status === 'awaiting_upload') throw new AppError('conflict', 'This document has no file yet: upload it first.');
   // Forgetting the hash makes ingestion do the work even when the content is unchanged.
   const now = deps.clock.now();

@@ -8,7 +8,7 @@
  * id was erased, and when.
  */
 import { getAccount, requireRole } from './accounts.ts';
-import { deleteBot } from './bots.ts';
+import { deleteBotContents } from './bots.ts';
 import { requireNoHold } from './legal-hold.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -21,7 +21,7 @@ export const eraseAccount = async (deps: Deps, tenant: TenantContext): Promise<v
   const bots = await deps.bots.list(tenant);
   // Widgets stop before anything else goes: one write per bot.
   await Promise.all(bots.map((bot) => deps.bots.delete(tenant, bot)));
-  for (const bot of bots) await deleteBot(deps, tenant, bot.botId, { alreadyUnlisted: true });
+  for (const bot of bots) await deleteBotContents(deps, tenant, bot.botId);
   await deps.objects.deletePrefix(tenant, '');
   await deps.accounts.erase(tenant, deps.clock.now().toISOString());
   await deps.cipher.destroyAccountKey(tenant);

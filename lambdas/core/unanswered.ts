@@ -19,6 +19,7 @@
  * answered in the week's share, as in the usage figures.
  */
 import { requireRole } from './accounts.ts';
+import { audited, type AuditSource } from './audit.ts';
 import { getBot } from './bots.ts';
 import { notFound } from './errors.ts';
 import { isId } from './ids.ts';
@@ -173,7 +174,10 @@ export const listUnanswered = async (deps: Deps, tenant: TenantContext, botId: s
  * Dismisses a group: every ask of it so far leaves the list (see the file
  * comment for when it comes back). 404 for a group that is not listed.
  */
-export const dismissUnanswered = async (deps: Deps, tenant: TenantContext, botId: string, groupId: string): Promise<{ dismissed: number }> => {
+export const dismissUnanswered = (deps: Deps, tenant: TenantContext, botId: string, groupId: string, source: AuditSource): Promise<{ dismissed: number }> =>
+  audited(deps, tenant, source, 'unanswered.dismiss', { target: groupId }, () => dismissGroup(deps, tenant, botId, groupId));
+
+const dismissGroup = async (deps: Deps, tenant: TenantContext, botId: string, groupId: string): Promise<{ dismissed: number }> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   if (!isId(groupId)) throw notFound('unanswered question');

@@ -10,6 +10,7 @@
  * the next, until it is done or reaches `MAX_CRAWL_MINUTES`.
  */
 import { requireRole } from './accounts.ts';
+import { audited, documentAuditDetail, type AuditSource } from './audit.ts';
 import { getBot } from './bots.ts';
 import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
@@ -43,8 +44,12 @@ export const websiteAddress = (value: string): URL => {
   return url;
 };
 
-/** Adds a website source and queues its first crawl. */
-export const addWebsiteSource = async (deps: Deps, tenant: TenantContext, botId: string, input: WebsiteSourceInput): Promise<DocumentRecord> => {
+/** Adds a website source and queues its first crawl; recorded in the audit log. */
+export const addWebsiteSource = (deps: Deps, tenant: TenantContext, botId: string, input: WebsiteSourceInput, source: AuditSource): Promise<DocumentRecord> =>
+  audited(deps, tenant, source, 'document.source', { target: botId }, () => storeWebsiteSource(deps, tenant, botId, input),
+    (document) => ({ detail: documentAuditDetail(document) }));
+
+const storeWebsiteSource = async (deps: Deps, tenant: TenantContext, botId: string, input: WebsiteSourceInput): Promise<DocumentRecord> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const url = websiteAddress(input.url);

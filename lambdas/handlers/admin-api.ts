@@ -25,12 +25,10 @@ import { keyRoutes } from './admin/key-routes.ts';
 import { meRoutes } from './admin/me-routes.ts';
 import { memberRoutes } from './admin/member-routes.ts';
 import { unansweredRoutes } from './admin/unanswered-routes.ts';
-import { audited, AUDITED_ROUTES } from './admin/audited.ts';
 
-const routes: Record<string, AdminRoute> = Object.fromEntries(
-  Object.entries({ ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...unansweredRoutes, ...memberRoutes, ...meRoutes })
-    .map(([key, route]) => [key, AUDITED_ROUTES[key] ? audited(AUDITED_ROUTES[key], route) : route]),
-);
+const routes: Record<string, AdminRoute> = {
+  ...accountRoutes, ...botRoutes, ...documentRoutes, ...keyRoutes, ...conversationRoutes, ...unansweredRoutes, ...memberRoutes, ...meRoutes,
+};
 
 const { deps, logger, edgeSecret, adminAuth, stage, config } = getRuntime();
 if (!adminAuth) throw new Error('The admin function needs its user pool: PARLEY_ADMIN_AUTH_PARAMETER on AWS, PARLEY_USER_POOL_ID and PARLEY_ADMIN_CLIENT_ID locally');

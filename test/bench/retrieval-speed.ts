@@ -127,7 +127,7 @@ try {
     const userId = newId();
     const account = await createAccount(deps, { userId, email: `${userId}@bench.example`, emailVerified: true }, { name: 'Bench' });
     const tenant: TenantContext = tenantForMember({ accountId: account.accountId, userId, role: 'owner' });
-    const bot = await createBot(deps, tenant, { name: `Bench ${size}` });
+    const bot = await createBot(deps, tenant, { name: `Bench ${size}` }, {});
     const writeStart = performance.now();
     const written = await writeSyntheticBot(deps, tenant, bot.botId, size, random, (n) => process.stderr.write(`\r${size}: ${n} chunks written`));
     const writeSeconds = (performance.now() - writeStart) / 1000;

@@ -53,16 +53,16 @@ const patchBody = z.object({ ...settings, leadForm: settings.leadForm.nullable()
 
 export const botRoutes: Record<string, AdminRoute> = {
   'GET /v1/bots': async ({ deps, tenant }) => json(200, { bots: await listBots(deps, await tenant()) }),
-  'POST /v1/bots': async ({ event, deps, tenant }) =>
-    json(201, { bot: await createBot(deps, await tenant(), jsonBody(event, createBody)) }),
+  'POST /v1/bots': async ({ event, deps, tenant, source }) =>
+    json(201, { bot: await createBot(deps, await tenant(), jsonBody(event, createBody), source) }),
   'GET /v1/bots/{botId}': async ({ event, deps, tenant }) =>
     json(200, { bot: await getBot(deps, await tenant(), pathParam(event, 'botId')) }),
-  'PATCH /v1/bots/{botId}': async ({ event, deps, tenant }) =>
-    json(200, { bot: await updateBot(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, patchBody)) }),
+  'PATCH /v1/bots/{botId}': async ({ event, deps, tenant, source }) =>
+    json(200, { bot: await updateBot(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, patchBody), source) }),
   'GET /v1/bots/{botId}/data-flow': async ({ event, deps, tenant }) =>
     json(200, { dataFlow: await dataFlowOf(deps, await tenant(), pathParam(event, 'botId')) }),
-  'DELETE /v1/bots/{botId}': async ({ event, deps, tenant }) => {
-    await deleteBot(deps, await tenant(), pathParam(event, 'botId'));
+  'DELETE /v1/bots/{botId}': async ({ event, deps, tenant, source }) => {
+    await deleteBot(deps, await tenant(), pathParam(event, 'botId'), source);
     return noContent();
   },
 };

@@ -24,20 +24,20 @@ export const conversationRoutes: Record<string, AdminRoute> = {
   },
   'GET /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant }) =>
     json(200, await readConversation(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'conversationId'))),
-  'DELETE /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant }) => {
-    await deleteConversation(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'conversationId'));
+  'DELETE /v1/bots/{botId}/conversations/{conversationId}': async ({ event, deps, tenant, source }) => {
+    await deleteConversation(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'conversationId'), source);
     return noContent();
   },
   'GET /v1/bots/{botId}/leads': async ({ event, deps, tenant }) =>
     json(200, { leads: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'lead') }),
   'GET /v1/bots/{botId}/handoffs': async ({ event, deps, tenant }) =>
     json(200, { handoffs: await listContacts(deps, await tenant(), pathParam(event, 'botId'), 'handoff') }),
-  'DELETE /v1/bots/{botId}/leads/{contactId}': async ({ event, deps, tenant }) => {
-    await deleteContact(deps, await tenant(), pathParam(event, 'botId'), 'lead', pathParam(event, 'contactId'));
+  'DELETE /v1/bots/{botId}/leads/{contactId}': async ({ event, deps, tenant, source }) => {
+    await deleteContact(deps, await tenant(), pathParam(event, 'botId'), 'lead', pathParam(event, 'contactId'), source);
     return noContent();
   },
-  'DELETE /v1/bots/{botId}/handoffs/{contactId}': async ({ event, deps, tenant }) => {
-    await deleteContact(deps, await tenant(), pathParam(event, 'botId'), 'handoff', pathParam(event, 'contactId'));
+  'DELETE /v1/bots/{botId}/handoffs/{contactId}': async ({ event, deps, tenant, source }) => {
+    await deleteContact(deps, await tenant(), pathParam(event, 'botId'), 'handoff', pathParam(event, 'contactId'), source);
     return noContent();
   },
   'GET /v1/visitors': async ({ event, deps, tenant }) =>

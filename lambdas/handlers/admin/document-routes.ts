@@ -30,22 +30,22 @@ const sourceBody = z.discriminatedUnion('kind', [
 export const documentRoutes: Record<string, AdminRoute> = {
   'GET /v1/bots/{botId}/documents': async ({ event, deps, tenant }) =>
     json(200, { documents: await listDocuments(deps, await tenant(), pathParam(event, 'botId')) }),
-  'POST /v1/bots/{botId}/documents': async ({ event, deps, tenant }) =>
-    json(201, await requestUpload(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, uploadBody))),
-  'POST /v1/bots/{botId}/documents/{docId}/reingest': async ({ event, deps, tenant }) =>
-    json(202, { document: await reingestDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId')) }),
-  'POST /v1/bots/{botId}/sources': async ({ event, deps, tenant }) => {
+  'POST /v1/bots/{botId}/documents': async ({ event, deps, tenant, source }) =>
+    json(201, await requestUpload(deps, await tenant(), pathParam(event, 'botId'), jsonBody(event, uploadBody), source)),
+  'POST /v1/bots/{botId}/documents/{docId}/reingest': async ({ event, deps, tenant, source }) =>
+    json(202, { document: await reingestDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId'), source) }),
+  'POST /v1/bots/{botId}/sources': async ({ event, deps, tenant, source }) => {
     const body = jsonBody(event, sourceBody);
     const botId = pathParam(event, 'botId');
     const document = body.kind === 'website'
-      ? await addWebsiteSource(deps, await tenant(), botId, body)
-      : await addTextSource(deps, await tenant(), botId, body.kind === 'qa' ? { kind: 'qa', title: body.title, label: body.label, pairs: body.pairs } : body);
+      ? await addWebsiteSource(deps, await tenant(), botId, body, source)
+      : await addTextSource(deps, await tenant(), botId, body, source);
     return json(201, { document });
   },
   'GET /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) =>
     json(200, { document: await getDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId')) }),
-  'DELETE /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant }) => {
-    await deleteDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId'));
+  'DELETE /v1/bots/{botId}/documents/{docId}': async ({ event, deps, tenant, source }) => {
+    await deleteDocument(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'docId'), source);
     return noContent();
   },
 };

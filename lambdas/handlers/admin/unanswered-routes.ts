@@ -9,6 +9,6 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_UNANS
 export const unansweredRoutes: Record<string, AdminRoute> = {
   'GET /v1/bots/{botId}/unanswered': async ({ event, deps, tenant }) =>
     json(200, await listUnanswered(deps, await tenant(), pathParam(event, 'botId'), queryParams(event, listQuery).limit)),
-  'POST /v1/bots/{botId}/unanswered/{groupId}/dismiss': async ({ event, deps, tenant }) =>
-    json(200, await dismissUnanswered(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'groupId'))),
+  'POST /v1/bots/{botId}/unanswered/{groupId}/dismiss': async ({ event, deps, tenant, source }) =>
+    json(200, await dismissUnanswered(deps, await tenant(), pathParam(event, 'botId'), pathParam(event, 'groupId'), source)),
 };
