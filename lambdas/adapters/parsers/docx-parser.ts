@@ -1,6 +1,8 @@
 /**
  * Word (.docx) into blocks: paragraphs, headings from paragraph styles, list
- * items as paragraphs, and tables as one line per row.
+ * items with their markers and nesting ("  b) …"), tables as one line per row,
+ * and footnotes and endnotes (comments if asked) after the section that cites
+ * them, marked where they are cited ("[1]", "[i]").
  *
  * A DOCX is a ZIP whose entries may claim any size, so nothing is unpacked
  * blindly: only the few parts needed are read, each entry's declared size is
@@ -12,11 +14,19 @@ import { Inflate } from 'fflate';
 import { crc32 } from 'node:zlib';
 import { UnreadableDocument } from '../../core/errors.ts';
 import type { ParsedDocument } from '../../core/records.ts';
+import { readNotes, type NoteKind } from './docx-notes.ts';
+import { ListNumbering, toRoman } from './docx-numbering.ts';
+import { readRelationships, wordPrefixOf } from './docx-xml.ts';
 import { assembleDocument, scanMarkup, titleFromName, type Piece } from './markup.ts';
 
 export interface DocxLimits {
   /** Most bytes the parts read may expand to, together. @default 50 MB */
   readonly maxUncompressedBytes?: number;
+}
+
+export interface DocxOptions extends DocxLimits {
+  /** Reviewers' comments are read too, after the section they are in. @default false */
+  readonly includeComments?: boolean;
 }
 
 const DEFAULT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
@@ -203,21 +213,6 @@ const createPartReader = (bytes: Uint8Array, entries: ReadonlyMap<string, ZipEnt
 // ---------------------------------------------------------------------------
 // WordprocessingML
 
-const WORD_NAMESPACES = new Set([
-  'http://schemas.openxmlformats.org/wordprocessingml/2006/main',
-  'http://purl.oclc.org/ooxml/wordprocessingml/main',
-]);
-
-/** `w:` is the usual prefix of WordprocessingML, but the root element's declarations decide. */
-const wordPrefixOf = (attributes: ReadonlyMap<string, string>): string => {
-  for (const [key, value] of attributes) {
-    if (!WORD_NAMESPACES.has(value)) continue;
-    if (key === 'xmlns') return '';
-    if (key.startsWith('xmlns:')) return `${key.slice(6)}:`;
-  }
-  return 'w:';
-};
-
 /** Heading level of a paragraph style, from its id ("Heading2", "Title") when styles.xml says nothing. */
 const levelFromStyleId = (styleId: string): number | undefined => {
   const heading = /^heading\s*([1-6])$/i.exec(styleId);
@@ -225,15 +220,26 @@ const levelFromStyleId = (styleId: string): number | undefined => {
   return /^title$/i.test(styleId) ? 1 : undefined;
 };
 
+/** A list a paragraph style puts its paragraphs in (Word's "List Number" and "List Bullet" styles). */
+interface ListRef { readonly numId: string; readonly ilvl: number }
+
+interface Styles {
+  /** Heading level by paragraph style id; 0 when not a heading. */
+  readonly headings: ReadonlyMap<string, number>;
+  /** The list a paragraph style numbers its paragraphs in, through `basedOn`. */
+  readonly lists: ReadonlyMap<string, ListRef>;
+}
+
 /**
- * Heading levels by paragraph style id (0: not a heading), from styles.xml:
- * style names are language-independent ("heading 1" even where the id is
- * "berschrift1"), and outline levels carry through `basedOn`.
+ * Heading levels and lists by paragraph style id, from styles.xml: style names
+ * are language-independent ("heading 1" even where the id is "berschrift1"),
+ * and outline levels and numbering carry through `basedOn`.
  */
-const readHeadingStyles = (xml: string | undefined): Map<string, number> => {
+const readStyles = (xml: string | undefined): Styles => {
   const levels = new Map<string, number>();
-  if (!xml) return levels;
-  interface Style { name?: string; outline?: number; basedOn?: string }
+  const lists = new Map<string, ListRef>();
+  if (!xml) return { headings: levels, lists };
+  interface Style { name?: string; outline?: number; basedOn?: string; numId?: string; ilvl?: number }
   const styles = new Map<string, Style>();
   let w = 'w:';
   let current: Style | undefined;
@@ -259,6 +265,10 @@ const readHeadingStyles = (xml: string | undefined): Map<string, number> => {
         current.basedOn = val;
       } else if (tag === `${w}outlineLvl` && inParagraphProperties) {
         current.outline = Number(val);
+      } else if (tag === `${w}numId` && inParagraphProperties) {
+        current.numId = val;
+      } else if (tag === `${w}ilvl` && inParagraphProperties) {
+        current.ilvl = Number(val) || 0;
       }
     },
     close(tag) {
@@ -280,14 +290,39 @@ const readHeadingStyles = (xml: string | undefined): Map<string, number> => {
       style = style.basedOn ? styles.get(style.basedOn) : undefined;
     }
     if (!levels.has(id)) levels.set(id, 0);
+    style = styles.get(id);
+    for (let hops = 0; style && hops < 10; hops++) {
+      if (style.numId !== undefined) {
+        if (style.numId !== '0') lists.set(id, { numId: style.numId, ilvl: style.ilvl ?? 0 });
+        break;
+      }
+      style = style.basedOn ? styles.get(style.basedOn) : undefined;
+    }
   }
-  return levels;
+  return { headings: levels, lists };
 };
 
-interface Paragraph { parts: string[]; styleId?: string; outline?: number }
+interface Paragraph { parts: string[]; styleId?: string; outline?: number; numId?: string; ilvl?: number; notes: string[] }
 
-/** Paragraphs in document order; table rows become one paragraph with cells joined by " | ". */
-const readBody = (xml: string, headingStyles: ReadonlyMap<string, number>): Piece[] => {
+/** What the body reader needs besides the body: styles, list definitions and the notes it may cite. */
+interface BodyContext {
+  readonly styles: Styles;
+  readonly numbering: ListNumbering;
+  readonly notes: ReadonlyMap<NoteKind, ReadonlyMap<string, string>>;
+}
+
+/** How a note is marked where it is cited and where its text is placed: footnotes 1, 2…; endnotes i, ii… as Word numbers them. */
+const noteMark = (kind: NoteKind, n: number): string =>
+  kind === 'footnote' ? `[${n}]` : kind === 'endnote' ? `[${toRoman(n)}]` : `[comment ${n}]`;
+
+const REFERENCE_KINDS: ReadonlyArray<[string, NoteKind]> = [['footnoteReference', 'footnote'], ['endnoteReference', 'endnote'], ['commentReference', 'comment']];
+
+/**
+ * Paragraphs in document order; table rows become one paragraph with cells
+ * joined by " | "; list items start with their marker, indented by level; the
+ * notes a section cites follow it, before the next heading.
+ */
+const readBody = (xml: string, { styles, numbering, notes }: BodyContext): Piece[] => {
   const pieces: Piece[] = [];
   const path: string[] = [];
   const paragraphs: Paragraph[] = [];
@@ -297,34 +332,63 @@ const readBody = (xml: string, headingStyles: ReadonlyMap<string, number>): Piec
   let skipped = 0;
   let w = 'w:';
   let first = true;
+  /** Notes cited since the last heading, as their paragraphs. */
+  let sectionNotes: string[] = [];
+  const noteCounts = new Map<NoteKind, number>();
+  const references = new Map<string, NoteKind>();
 
+  const flushNotes = () => {
+    for (const note of sectionNotes) pieces.push({ kind: 'paragraph', text: note });
+    sectionNotes = [];
+  };
   const append = (value: string) => {
     const paragraph = paragraphs[paragraphs.length - 1];
     if (paragraph && !skipped) paragraph.parts.push(value);
   };
+  const cite = (kind: NoteKind, id: string | undefined) => {
+    const paragraph = paragraphs[paragraphs.length - 1];
+    const text = id === undefined ? undefined : notes.get(kind)?.get(id);
+    if (!paragraph || text === undefined) return;
+    const n = (noteCounts.get(kind) ?? 0) + 1;
+    noteCounts.set(kind, n);
+    const mark = noteMark(kind, n);
+    paragraph.parts.push(mark);
+    paragraph.notes.push(`${mark} ${text}`);
+  };
   const endParagraph = (paragraph: Paragraph) => {
     const value = paragraph.parts.join('').replace(/[ \t]*\n[ \t]*/g, '\n').trim();
     if (!value) return;
-    if (tableDepth > 0 && row) {
-      const line = value.replace(/\s*\n\s*/g, ' ');
-      const cell = row.pop();
-      row.push(cell ? `${cell} ${line}` : line);
-      return;
-    }
+    const styleList = paragraph.styleId !== undefined ? styles.lists.get(paragraph.styleId) : undefined;
+    const numId = paragraph.numId ?? styleList?.numId;
     const level =
       paragraph.outline !== undefined && paragraph.outline <= 5
         ? paragraph.outline + 1
         : paragraph.styleId !== undefined
-          ? (headingStyles.get(paragraph.styleId) ?? levelFromStyleId(paragraph.styleId)) || undefined
+          ? (styles.headings.get(paragraph.styleId) ?? levelFromStyleId(paragraph.styleId)) || undefined
           : undefined;
-    if (level) pieces.push({ kind: 'heading', text: value.replace(/\s*\n\s*/g, ' '), level });
-    else pieces.push({ kind: 'paragraph', text: value });
+    // Numbered headings keep their plain text: it names the section in citations.
+    const marker = !level && numId !== undefined && numId !== '0' ? numbering.next(numId, paragraph.ilvl ?? styleList?.ilvl ?? 0) : '';
+    if (tableDepth > 0 && row) {
+      const line = `${marker.trimStart()}${value.replace(/\s*\n\s*/g, ' ')}`;
+      const cell = row.pop();
+      row.push(cell ? `${cell} ${line}` : line);
+      sectionNotes.push(...paragraph.notes);
+      return;
+    }
+    if (level) {
+      flushNotes();
+      pieces.push({ kind: 'heading', text: value.replace(/\s*\n\s*/g, ' '), level });
+    } else {
+      pieces.push({ kind: 'paragraph', text: `${marker}${value}` });
+    }
+    sectionNotes.push(...paragraph.notes);
   };
 
   scanMarkup(xml, 'xml', {
     open(tag, attributes) {
       if (first) {
         w = wordPrefixOf(attributes);
+        for (const [name, kind] of REFERENCE_KINDS) references.set(`${w}${name}`, kind);
         first = false;
       }
       const parent = path[path.length - 1];
@@ -337,7 +401,7 @@ const readBody = (xml: string, headingStyles: ReadonlyMap<string, number>): Piec
       const paragraph = paragraphs[paragraphs.length - 1];
       switch (tag) {
         case `${w}p`:
-          paragraphs.push({ parts: [] });
+          paragraphs.push({ parts: [], notes: [] });
           return;
         case `${w}tbl`:
           tableDepth++;
@@ -354,9 +418,17 @@ const readBody = (xml: string, headingStyles: ReadonlyMap<string, number>): Piec
         case `${w}outlineLvl`:
           if (paragraph && parent === `${w}pPr`) paragraph.outline = Number(attributes.get(`${w}val`));
           return;
+        case `${w}numId`:
+          if (paragraph && parent === `${w}numPr`) paragraph.numId = attributes.get(`${w}val`) ?? '0';
+          return;
+        case `${w}ilvl`:
+          if (paragraph && parent === `${w}numPr`) paragraph.ilvl = Number(attributes.get(`${w}val`)) || 0;
+          return;
       }
       if (parent !== `${w}r`) return;
-      if (tag === `${w}tab`) append('\t');
+      const reference = references.get(tag);
+      if (reference) cite(reference, attributes.get(`${w}id`));
+      else if (tag === `${w}tab`) append('\t');
       else if (tag === `${w}br` || tag === `${w}cr`) append('\n');
       else if (tag === `${w}noBreakHyphen`) append('-');
     },
@@ -380,6 +452,7 @@ const readBody = (xml: string, headingStyles: ReadonlyMap<string, number>): Piec
       if (path[path.length - 1] === `${w}t`) append(value);
     },
   });
+  flushNotes();
   return pieces;
 };
 
@@ -403,37 +476,33 @@ const readCoreTitle = (xml: string | undefined): string | undefined => {
 };
 
 /** Where the package says its main document is (usually word/document.xml). */
-const mainDocumentPath = (relationships: string | undefined): string => {
-  let target: string | undefined;
-  if (relationships) {
-    scanMarkup(relationships, 'xml', {
-      open(tag, attributes) {
-        if (target === undefined && tag.endsWith('Relationship') && /\/officeDocument$/.test(attributes.get('Type') ?? '')) {
-          target = attributes.get('Target');
-        }
-      },
-      close() {},
-      text() {},
-    });
-  }
-  return (target ?? 'word/document.xml').replace(/^\/+/, '');
-};
+const mainDocumentPath = (relationships: string | undefined): string =>
+  readRelationships(relationships, '').get('officeDocument') ?? 'word/document.xml';
 
 /**
  * Parses a Word (.docx) file. Throws `UnreadableDocument` with a reason the
  * owner can act on: damaged, password-protected, legacy .doc, or expanding past
  * `limits.maxUncompressedBytes` (50 MB by default).
  */
-export const parseDocx = (bytes: Uint8Array, name: string, limits?: DocxLimits): ParsedDocument => {
-  const limit = limits?.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+export const parseDocx = (bytes: Uint8Array, name: string, options?: DocxOptions): ParsedDocument => {
+  const limit = options?.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return refuseNonZip(bytes, name);
   const read = createPartReader(bytes, readDirectory(bytes), limit);
 
   const mainPath = mainDocumentPath(read('_rels/.rels'));
   const body = read(mainPath);
   if (body === undefined) throw new UnreadableDocument(NOT_WORD);
-  const folder = mainPath.includes('/') ? mainPath.slice(0, mainPath.lastIndexOf('/') + 1) : '';
-  const pieces = readBody(body, readHeadingStyles(read(`${folder}styles.xml`)));
+  const slash = mainPath.lastIndexOf('/');
+  const folder = mainPath.slice(0, slash + 1);
+  const parts = readRelationships(read(`${folder}_rels/${mainPath.slice(slash + 1)}.rels`), folder);
+  // Word's own part names when the relationships say nothing (hand-made packages).
+  const partOf = (type: string) => read(parts.get(type) ?? `${folder}${type}.xml`);
+  const notes = new Map<NoteKind, Map<string, string>>([
+    ['footnote', readNotes(partOf('footnotes'), 'footnote')],
+    ['endnote', readNotes(partOf('endnotes'), 'endnote')],
+  ]);
+  if (options?.includeComments) notes.set('comment', readNotes(partOf('comments'), 'comment'));
+  const pieces = readBody(body, { styles: readStyles(partOf('styles')), numbering: new ListNumbering(partOf('numbering')), notes });
   const title = readCoreTitle(read('docProps/core.xml')) ?? pieces.find((p) => p.kind === 'heading')?.text ?? titleFromName(name);
   return assembleDocument(pieces, title);
 };
