@@ -90,7 +90,8 @@ export const combinePages = async (deps: Deps, title: string, pages: readonly Cr
   for (const page of pages) {
     let parsed: ParsedDocument;
     try {
-      parsed = await deps.parser.parse(new TextEncoder().encode(page.html), 'text/html', page.url);
+      // The crawler has decoded the page already: its bytes are now UTF-8 whatever its <meta charset> says.
+      parsed = await deps.parser.parse(new TextEncoder().encode(page.html), 'text/html; charset=utf-8', page.url);
     } catch (err) {
       if (err instanceof UnreadableDocument) continue;
       throw err;

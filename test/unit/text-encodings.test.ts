@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnreadableDocument } from '../../lambdas/core/errors.ts';
 import { createDocumentParser } from '../../lambdas/adapters/parsers/document-parser.ts';
+import type { Deps } from '../../lambdas/core/ports.ts';
+import { combinePages } from '../../lambdas/core/website.ts';
 
 const parser = createDocumentParser();
 const concat = (...parts: (Uint8Array | readonly number[] | string)[]): Uint8Array =>
@@ -54,6 +56,17 @@ describe('text encodings', () => {
   it('reads the charset an upload declares in its content type', async () => {
     const doc = await parser.parse(concat('Dessert: ', CREME_1252), 'text/plain; charset=windows-1252', 'menu.txt');
     expect(doc.text).toBe('Dessert: Crème brûlée');
+  });
+
+  it('lets the content type\'s charset win over the page\'s own, as crawled pages re-encoded as UTF-8 need', async () => {
+    const page = '<html><head><meta charset="windows-1252"></head><body><p>Crème brûlée</p></body></html>';
+    expect((await parser.parse(new TextEncoder().encode(page), 'text/html; charset=utf-8', 'https://example.com/')).text).toContain('Crème brûlée');
+  });
+
+  it('reads a crawled page that the crawler decoded from its declared charset without decoding it twice', async () => {
+    const page = { url: 'https://example.com/menu', html: '<html><head><meta charset="windows-1252"></head><body><p>Crème brûlée</p></body></html>' };
+    const doc = await combinePages({ parser } as Pick<Deps, 'parser'> as Deps, 'Menu', [page]);
+    expect(doc.text).toContain('Crème brûlée');
   });
 
   it('lets a byte order mark win over a declaration, as browsers do', async () => {
