@@ -10,6 +10,7 @@
  * (lexical-index.ts), padding.
  */
 import { concatCodes, encodeCodes, openCodes, type CodeSegment } from './vector-codes.ts';
+import { createSignScanner, signScannerBytes, type SignScanner } from './sign-scan.ts';
 import { buildLexicalSegment, mergeLexical, openLexicalSegment, type LexicalSegment } from './lexical-index.ts';
 import type { SegmentRef } from './records.ts';
 
@@ -30,7 +31,9 @@ export interface OpenedSegment {
   readonly seqs: Uint32Array;
   readonly codes: CodeSegment;
   readonly lexical: LexicalSegment;
-  /** Memory it holds, for the cache's budget. */
+  /** Sign bits of the codes for the first stage of dense search, made on first use (sparse queries never need them). */
+  signs(): SignScanner;
+  /** Memory it holds, sign bits included, for the cache's budget. */
   readonly bytes: number;
 }
 
@@ -87,6 +90,8 @@ export const openSegment = (ref: SegmentRef, input: Uint8Array): OpenedSegment =
   const codesLength = view.getUint32(codesAt, true);
   const lexicalAt = pad4(codesAt + 4 + codesLength);
   const lexicalLength = view.getUint32(lexicalAt, true);
+  const codes = openCodes(bytes.subarray(codesAt + 4, codesAt + 4 + codesLength));
+  let signs: SignScanner | undefined;
   return {
     ref,
     runs: header.runs.map((key) => {
@@ -95,9 +100,10 @@ export const openSegment = (ref: SegmentRef, input: Uint8Array): OpenedSegment =
     }),
     runOf,
     seqs,
-    codes: openCodes(bytes.subarray(codesAt + 4, codesAt + 4 + codesLength)),
+    codes,
     lexical: openLexicalSegment(bytes.subarray(lexicalAt + 4, lexicalAt + 4 + lexicalLength)),
-    bytes: bytes.byteLength,
+    signs: () => (signs ??= createSignScanner(codes)),
+    bytes: bytes.byteLength + signScannerBytes(codes),
   };
 };
 

@@ -23,7 +23,8 @@ import { searchLexical, termIdf } from './lexical-index.ts';
 import type { Chunk, IndexHead, Passage } from './records.ts';
 import type { ChunkKey, Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
-import { searchCodes, type Hit } from './vector-codes.ts';
+import { searchDense } from './dense-search.ts';
+import type { Hit } from './vector-codes.ts';
 
 /** Candidates each list keeps, per passage asked for, and at least. */
 export const CANDIDATES_PER_RESULT = 10;
@@ -84,7 +85,7 @@ export const retrieveWithWeights = async (deps: Deps, tenant: TenantContext, bot
     const q = (await embedder.embed([query]))[0]!;
     queryVectors.set(model, q);
     const group = segments.flatMap((s, i) => (s.ref.embeddedWith === model ? [i] : []));
-    for (const h of searchCodes(group.map((i) => segments[i]!.codes), q, asked)) {
+    for (const h of searchDense(group.map((i) => segments[i]!), q, asked)) {
       denseApprox.push({ segment: group[h.segment]!, chunk: h.chunk, score: h.score });
     }
   }));

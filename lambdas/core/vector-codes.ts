@@ -280,7 +280,19 @@ const tablesFor = (kind: Exclude<CodeKind, 'int8'>, query: Float32Array) => {
  * (approximate dot products), best first. Every segment must have the query's
  * dimensions; kinds may differ between segments.
  */
-export const searchCodes = (segments: readonly CodeSegment[], query: Float32Array, n: number): Hit[] => {
+export const searchCodes = (segments: readonly CodeSegment[], query: Float32Array, n: number): Hit[] =>
+  searchCodesAmong(segments, query, n);
+
+/**
+ * As `searchCodes`, but scoring only the codes listed for each segment, when
+ * `among` lists them (ascending chunk numbers; a segment without a list is skipped).
+ */
+export const searchCodesAmong = (
+  segments: readonly CodeSegment[],
+  query: Float32Array,
+  n: number,
+  among?: ReadonlyArray<Int32Array | undefined>,
+): Hit[] => {
   const top = createTopHits(n);
   const dims = query.length;
   const tables = new Map<CodeKind, ReturnType<typeof tablesFor>>();
@@ -288,12 +300,16 @@ export const searchCodes = (segments: readonly CodeSegment[], query: Float32Arra
   segments.forEach((seg, s) => {
     if (seg.count === 0) return;
     if (seg.dims !== dims) throw new Error(`segment ${s} has ${seg.dims} dimensions, the query ${dims}`);
-    const { codes, codeBytes, scales, count } = seg;
+    const { codes, codeBytes, scales } = seg;
+    const only = among ? among[s] : undefined;
+    if (among && !only) return;
+    const count = only ? only.length : seg.count;
     if (seg.kind === 'int8') {
       nonzero ??= Int32Array.from(query.keys()).filter((i) => query[i] !== 0);
       const idx = nonzero;
       const ints = new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength);
-      for (let c = 0, at = 0; c < count; c++, at += codeBytes) {
+      for (let x = 0; x < count; x++) {
+        const c = only ? only[x]! : x, at = c * codeBytes;
         let sum = 0;
         for (let a = 0; a < idx.length; a++) sum += query[idx[a]!]! * ints[at + idx[a]!]!;
         const score = sum * scales![c]!;
@@ -307,7 +323,8 @@ export const searchCodes = (segments: readonly CodeSegment[], query: Float32Arra
     // Sign bits stand for ±1/√dims, the components of a unit vector of equal magnitudes.
     const unitBits = 1 / Math.sqrt(dims);
     const dense = active.length === codeBytes;
-    for (let c = 0, at = 0; c < count; c++, at += codeBytes) {
+    for (let x = 0; x < count; x++) {
+      const c = only ? only[x]! : x, at = c * codeBytes;
       let sum = 0;
       if (dense) for (let j = 0; j < codeBytes; j++) sum += table[(j << 8) | codes[at + j]!]!;
       else for (let a = 0; a < active.length; a++) sum += table[(active[a]! << 8) | codes[at + active[a]!]!]!;

@@ -6,6 +6,7 @@ import { createSegmentCache } from '../../lambdas/core/index-cache.ts';
 import { buildSegment, entryOf, openSegment, type OpenedSegment } from '../../lambdas/core/index-segment.ts';
 import { searchLexical } from '../../lambdas/core/lexical-index.ts';
 import type { SegmentRef } from '../../lambdas/core/records.ts';
+import { prepareSignQuery } from '../../lambdas/core/sign-scan.ts';
 import { searchCodes } from '../../lambdas/core/vector-codes.ts';
 
 const texts = ['Sourdough is baked every morning.', 'Cakes may be returned within two days.', 'Der Laden öffnet um neun Uhr.', '営業時間は九時から五時までです。'];
@@ -36,6 +37,20 @@ describe('an index segment', () => {
     expect(seg.lexical.chunkCount).toBe(4);
     expect(searchCodes([seg.codes], embedLocally('When are cakes returned?', 512), 1)[0]).toMatchObject({ segment: 0, chunk: 1 });
     expect(searchLexical([seg.lexical], 'neun Uhr', 1)[0]).toMatchObject({ chunk: 2 });
+  });
+
+  it('derives sign bits for the first stage of dense search from the stored codes, so segments stored before them answer through it', () => {
+    // Dense vectors, as a real embedding model's: one sign a dimension, spread evenly.
+    const denseVectors = texts.map((_, n) => Float32Array.from({ length: 512 }, (_, i) => Math.sin(1 + i * (n + 1.7)) / 16));
+    const bytes = buildSegment(entries, denseVectors, texts);
+    const seg = openSegment(ref('s1', 4), bytes);
+    const signs = seg.signs();
+    expect(seg.signs()).toBe(signs);
+    expect(signs.count).toBe(4);
+    expect(seg.bytes).toBe(bytes.byteLength + signs.bytes);
+    const q = denseVectors[1]!;
+    const scores = signs.scan(prepareSignQuery(q));
+    expect(scores.indexOf(Math.max(...scores))).toBe(1);
   });
 
   it('refuses a blob of another version', () => {

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { isDenseQuery, poolSize, searchDense, type DenseSegment } from '../../lambdas/core/dense-search.ts';
+import { createSignScanner, prepareSignQuery, signEstimate } from '../../lambdas/core/sign-scan.ts';
+import { encodeCodes, openCodes, rescore, searchCodes, type CodeKind, type CodeSegment } from '../../lambdas/core/vector-codes.ts';
+
+/** mulberry32: a seeded generator, so every run sees the same "random" data. */
+const seeded = (seed: number) => () => {
+  let t = (seed = (seed + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), 1 | t);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const unit = (v: Float32Array) => {
+  const n = Math.hypot(...v);
+  return n ? v.map((x) => x / n) : v;
+};
+const gaussian = (rand: () => number, dims: number) =>
+  unit(Float32Array.from({ length: dims }, () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand())));
+const sparse = (rand: () => number, dims: number, nonzero: number) => {
+  const v = new Float32Array(dims);
+  for (let i = 0; i < nonzero; i++) v[Math.floor(rand() * dims)] = (rand() < 0.5 ? -1 : 1) * (1 + 2 * rand());
+  return unit(v);
+};
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+const dense = (codes: CodeSegment): DenseSegment => {
+  const signs = createSignScanner(codes);
+  return { codes, signs: () => signs };
+};
+
+/** The sign a code gives dimension i, as the scanner reads it: above zero is +1, else −1. */
+const signOf = (seg: CodeSegment, c: number, i: number): number => {
+  const at = c * seg.codeBytes;
+  const bit = (from: number) => (seg.codes[from + (i >> 3)]! >> (i & 7)) & 1;
+  switch (seg.kind) {
+    case 'binary': case 'ternary': return bit(at) ? 1 : -1;
+    case 'int4': return ((((seg.codes[at + (i >> 1)]! >> ((i & 1) * 4)) & 0xf) << 28) >> 28) > 0 ? 1 : -1;
+    case 'int8': return ((seg.codes[at + i]! << 24) >> 24) > 0 ? 1 : -1;
+  }
+};
+
+describe('sign scan', () => {
+  it.each(['int4', 'binary', 'ternary', 'int8'] as CodeKind[])('scores %s codes as the 4-bit query against their signs, odd dimensions too', (kind) => {
+    const rand = seeded(1);
+    for (const dims of [37, 100, 512]) {
+      const seg = openCodes(encodeCodes(Array.from({ length: 40 }, () => gaussian(rand, dims)), kind));
+      const q = gaussian(rand, dims);
+      const prepared = prepareSignQuery(q);
+      const scores = createSignScanner(seg).scan(prepared);
+      for (let c = 0; c < seg.count; c++) {
+        let want = 0;
+        for (let i = 0; i < dims; i++) want += (Math.min(14, Math.max(0, Math.round(q[i]! / prepared.step) + 7)) - 7) * signOf(seg, c, i);
+        expect(signEstimate(prepared, scores[c]!)).toBeCloseTo((want * prepared.step) / Math.sqrt(dims), 9);
+      }
+    }
+  });
+
+  it('estimates the dot product with a unit vector closely enough to rank (correlation above 0.7)', () => {
+    const rand = seeded(2);
+    const vectors = Array.from({ length: 500 }, () => gaussian(rand, 256));
+    const q = gaussian(rand, 256);
+    const scores = createSignScanner(openCodes(encodeCodes(vectors))).scan(prepareSignQuery(q));
+    const xs = vectors.map((v) => dot(q, v));
+    const ys = Array.from(scores);
+    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+    const mx = mean(xs), my = mean(ys);
+    const cov = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0);
+    const r = cov / Math.sqrt(xs.reduce((s, x) => s + (x - mx) ** 2, 0) * ys.reduce((s, y) => s + (y - my) ** 2, 0));
+    expect(r).toBeGreaterThan(0.7);
+  });
+
+  it('refuses a query of another size', () => {
+    const seg = openCodes(encodeCodes([gaussian(seeded(3), 64)]));
+    expect(() => createSignScanner(seg).scan(prepareSignQuery(gaussian(seeded(4), 32)))).toThrow(/dimensions/);
+  });
+});
+
+describe('dense search', () => {
+  it('keeps 5% of the codes for the second stage, at least 2,000 and 4·n', () => {
+    expect(poolSize(100_000, 100)).toBe(5_000);
+    expect(poolSize(10_000, 100)).toBe(2_000);
+    expect(poolSize(100_000, 2_000)).toBe(8_000);
+    expect(isDenseQuery(gaussian(seeded(5), 64))).toBe(true);
+    expect(isDenseQuery(sparse(seeded(5), 64, 6))).toBe(false);
+  });
+
+  it('answers exactly as one scan of every code for sparse queries and for bots no larger than the pool', () => {
+    const rand = seeded(6);
+    const small = [300, 0, 900].map((n) => openCodes(encodeCodes(Array.from({ length: n }, () => gaussian(rand, 128)))));
+    const large = [3000, 2500].map((n) => openCodes(encodeCodes(Array.from({ length: n }, () => sparse(rand, 128, 8)))));
+    for (let t = 0; t < 5; t++) {
+      const q = gaussian(rand, 128);
+      expect(searchDense(small.map(dense), q, 50)).toEqual(searchCodes(small, q, 50));
+      const s = sparse(rand, 128, 8);
+      expect(searchDense(large.map(dense), s, 50)).toEqual(searchCodes(large, s, 50));
+    }
+  });
+
+  it('finds the exact top 10 of dense vectors across segments after rescoring (recall ≥ 0.97), scored as the int4 scan scores them', () => {
+    const rand = seeded(7);
+    const vectors = Array.from({ length: 30_000 }, () => gaussian(rand, 128));
+    const cuts = [0, 9_000, 21_000, 30_000];
+    const segs = cuts.slice(1).map((end, s) => openCodes(encodeCodes(vectors.slice(cuts[s], end))));
+    const scanners = segs.map(dense);
+    const global = (segment: number, chunk: number) => cuts[segment]! + chunk;
+    let found = 0;
+    const queries = 20;
+    for (let t = 0; t < queries; t++) {
+      // Near a stored vector, as a question is near its passage.
+      const base = vectors[Math.floor(rand() * vectors.length)]!;
+      const noise = gaussian(rand, 128);
+      const q = unit(base.map((x, i) => x + 0.8 * noise[i]!));
+      const hits = searchDense(scanners, q, 100);
+      const full = new Map(searchCodes(segs, q, vectors.length).map((h) => [`${h.segment}/${h.chunk}`, h.score]));
+      for (const h of hits) expect(h.score).toBeCloseTo(full.get(`${h.segment}/${h.chunk}`)!, 9);
+      const exact = new Set(vectors.map((v, i) => [dot(q, v), i] as const).sort((a, b) => b[0] - a[0]).slice(0, 10).map(([, i]) => i));
+      const top = rescore(hits, q, (h) => vectors[global(h.segment, h.chunk)], 10);
+      found += top.filter((h) => exact.has(global(h.segment, h.chunk))).length;
+    }
+    expect(found / (10 * queries)).toBeGreaterThanOrEqual(0.97);
+  });
+});
