@@ -28,7 +28,11 @@ const VOCAB = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`);
 const zipf = (random: () => number) => VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.exp(random() * Math.log(VOCAB.length)) - 1))]!;
 export const passage = (random: () => number, words = 180) => Array.from({ length: words }, () => zipf(random)).join(' ');
 
-/** Writes `size` chunks into the bot, a document of 1,000 at a time; returns their texts and vectors. */
+/**
+ * Writes `size` chunks into the bot, a document of 1,000 at a time; returns their texts and vectors.
+ * Vectors come from the local embedder unless `vectorOf` makes them (dense synthetic embeddings,
+ * stored under the local embedder's name so that the index reads as any other).
+ */
 export const writeSyntheticBot = async (
   deps: Deps,
   tenant: TenantContext,
@@ -36,12 +40,15 @@ export const writeSyntheticBot = async (
   size: number,
   random: () => number,
   onProgress?: (written: number) => void,
-): Promise<{ texts: string[]; vectors: Float32Array[] }> => {
+  vectorOf?: (text: string, n: number) => Float32Array,
+): Promise<{ texts: string[]; vectors: Float32Array[]; docIds: string[] }> => {
   const texts: string[] = [];
+  const docIds: string[] = [];
   const vectors: Float32Array[] = [];
   const embeddedWith = `${deps.embedders.local.model}@${DIMS}`;
   for (let d = 0; d * CHUNKS_PER_DOC < size; d++) {
     const docId = newId();
+    docIds.push(docId);
     const run = newId();
     const count = Math.min(CHUNKS_PER_DOC, size - d * CHUNKS_PER_DOC);
     const now = new Date().toISOString();
@@ -51,7 +58,7 @@ export const writeSyntheticBot = async (
     });
     const chunks: Chunk[] = Array.from({ length: count }, (_, seq) => {
       const text = passage(random);
-      const vector = embedLocally(embeddingText(`doc-${d}`, '', text), DIMS);
+      const vector = vectorOf ? vectorOf(text, vectors.length) : embedLocally(embeddingText(`doc-${d}`, '', text), DIMS);
       texts.push(text);
       vectors.push(vector);
       return { docId, run, seq, text, section: '', start: 0, end: text.length, vector };
@@ -65,5 +72,5 @@ export const writeSyntheticBot = async (
     });
     onProgress?.(Math.min(size, (d + 1) * CHUNKS_PER_DOC));
   }
-  return { texts, vectors };
+  return { texts, vectors, docIds };
 };

@@ -1,0 +1,52 @@
+/**
+ * Deps whose storage reads are timed and sized, for benchmarks: what a query reads
+ * (sealed bytes as stored, approximately: vectors at 4 bytes a dimension, text at
+ * its UTF-8 length, the index pointer and heads at their item size) and how long
+ * it waits for them.
+ */
+import type { Deps } from '../../lambdas/core/ports.ts';
+
+export const meteredDeps = (deps: Deps) => {
+  let msSpent = 0, bytes = 0;
+  const state = { chunkReads: 0 };
+  const timed = async <T>(work: Promise<T>, size: (out: T) => number): Promise<T> => {
+    const t = performance.now();
+    const out = await work;
+    msSpent += performance.now() - t;
+    bytes += size(out);
+    return out;
+  };
+  const wrapped: Deps = {
+    ...deps,
+    index: {
+      ...deps.index,
+      getGeneration: (tenant, botId) => timed(deps.index.getGeneration(tenant, botId), () => 64),
+      getHeadAt: (tenant, botId, g) => timed(deps.index.getHeadAt(tenant, botId, g), (h) => 200 + 120 * (h?.segments.length ?? 0) + 23 * (h?.dead.size ?? 0)),
+      getSegment: (tenant, botId, ref) => timed(deps.index.getSegment(tenant, botId, ref), (b) => b.byteLength),
+    },
+    chunks: {
+      ...deps.chunks,
+      getMany: (tenant, botId, keys) => timed(deps.chunks.getMany(tenant, botId, keys), (chunks) => {
+        state.chunkReads += chunks.length;
+        return chunks.reduce((sum, c) => sum + 4 * c.vector.length + Buffer.byteLength(c.text) + 100, 0);
+      }),
+    },
+    documents: {
+      ...deps.documents,
+      list: (tenant, botId) => timed(deps.documents.list(tenant, botId), (docs) => 200 * docs.length),
+    },
+  };
+  return {
+    deps: wrapped,
+    get chunkReads() {
+      return state.chunkReads;
+    },
+    /** Time waited and bytes read since the last call. */
+    take() {
+      const out = { ms: msSpent, bytes };
+      msSpent = 0;
+      bytes = 0;
+      return out;
+    },
+  };
+};
