@@ -41,6 +41,19 @@ export default tseslint.config(
     },
   },
   {
+    // Contracts are read by the browser bundles too: zod and core's records, limits and providers, nothing else.
+    files: ['lambdas/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...sdkImports, 'node:*', 'aws-lambda'], message: 'contracts import no Node or SDK: the browser bundles read them.' },
+          { group: ['**/adapters/**', '**/handlers/**', '**/http/**', '**/infra/**', '**/test/**'], message: 'contracts depend on nothing outside core.' },
+          { regex: '^\\.\\./core/(?!records|limits|providers)', message: 'contracts read only core/records.ts, core/limits.ts and core/providers.ts, which import no Node.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -8,6 +8,7 @@ import { getBot } from './bots.ts';
 import { invalid, notFound } from './errors.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { isId } from './ids.ts';
+import { MAX_SEARCH_CHARS } from './limits.ts';
 import type { Conversation, ConversationTurn, UsageRow, VisitorContact } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -43,7 +44,6 @@ export const listConversations = async (
 
 /** Conversations a text search opens at most, newest first: they are sealed, so each one is read. */
 export const MAX_SEARCHED_CONVERSATIONS = 500;
-export const MAX_SEARCH_CHARS = 200;
 const SEARCH_PAGE = 100;
 const SEARCH_CONCURRENCY = 8;
 const SNIPPET_CONTEXT = 60;

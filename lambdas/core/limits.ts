@@ -109,3 +109,9 @@ export const MIN_CONTACT_RETENTION_DAYS = 30;
 
 /** Days an audit entry is kept. */
 export const AUDIT_RETENTION_DAYS = 365;
+
+/** Characters of a conversation search at most (the admin API's `q`). */
+export const MAX_SEARCH_CHARS = 200;
+
+/** Unanswered-question groups listed at most per request. */
+export const MAX_UNANSWERED_GROUPS = 200;

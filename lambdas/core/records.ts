@@ -1,6 +1,8 @@
 /** The records core works with. Storage shapes live in the adapters. */
 import type { EmbeddingProvider, ProviderId } from './providers.ts';
-import type { Role } from './tenancy.ts';
+
+/** A member's role in an account. */
+export type Role = 'owner' | 'admin' | 'viewer';
 
 export interface Account {
   readonly accountId: string;

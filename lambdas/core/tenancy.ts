@@ -6,8 +6,9 @@
  * never taken from a caller.
  */
 import { isId } from './ids.ts';
+import type { Role } from './records.ts';
 
-export type Role = 'owner' | 'admin' | 'viewer';
+export type { Role };
 
 declare const verified: unique symbol;
 

@@ -23,6 +23,7 @@ import { audited, type AuditSource } from './audit.ts';
 import { getBot } from './bots.ts';
 import { notFound } from './errors.ts';
 import { isId } from './ids.ts';
+import { MAX_UNANSWERED_GROUPS } from './limits.ts';
 import type { ConversationTurn } from './records.ts';
 import type { Deps } from './ports.ts';
 import { groupQuestions, wordingOf, type QuestionGroup } from './question-groups.ts';
@@ -34,8 +35,6 @@ export const MAX_SCANNED_CONVERSATIONS = 500;
 export const SCAN_TIME_BUDGET_MS = 8_000;
 /** The window of the answered share. */
 export const ANSWER_RATE_DAYS = 7;
-/** Groups listed at most per request. */
-export const MAX_UNANSWERED_GROUPS = 200;
 const SCAN_PAGE = 100;
 const SCAN_CONCURRENCY = 8;
 /** Asks and other phrasings shown with a group. */

@@ -5,6 +5,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { adminContracts } from '../contracts/admin.ts';
+import { routesOf } from '../contracts/contract.ts';
 import { AppError } from '../core/errors.ts';
 import { idTokenVerifierFrom } from '../adapters/auth/id-token-verifier.ts';
 import { getRuntime } from '../adapters/wiring.ts';
@@ -14,7 +16,7 @@ import { httpErrorHandler } from '../http/error-handler.ts';
 import { verifiedUser } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
 import { requestLog } from '../http/request-log.ts';
-import { routeMatch } from '../http/route-match.ts';
+import { routeMatchOf } from '../http/route-matcher.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { accountRoutes } from './admin/account-routes.ts';
 import { botRoutes } from './admin/bot-routes.ts';
@@ -39,7 +41,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(requestLog({ logger, fn: 'admin-api', edgeSecret }))
   .use(securityHeaders())
   .use(cloudFrontOnly({ edgeSecret, stage }))
-  .use(routeMatch('admin-api'))
+  .use(routeMatchOf(routesOf(...Object.values(adminContracts))))
   .use(adminSignIn({ verifier: idTokenVerifierFrom(config, adminAuth, logger) }))
   .use(httpErrorHandler({ logger }))
   .handler(async (event) => {

@@ -10,10 +10,9 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
-import '../http/zod.ts';
+import { routesOf } from '../contracts/contract.ts';
+import { widgetContract } from '../contracts/widget.ts';
 import { prepareAnswer, streamAnswer } from '../core/chat.ts';
-import { MAX_QUESTION_CHARS } from '../core/limits.ts';
 import { authenticateVisitor, openWidget } from '../core/visitor.ts';
 import { getRuntime } from '../adapters/wiring.ts';
 import { cloudFrontOnly } from '../http/edge-proof.ts';
@@ -22,16 +21,10 @@ import { bearerToken, header, jsonBody, pathParam } from '../http/request.ts';
 import type { HttpResult } from '../http/responses.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { noteAccount, requestLog } from '../http/request-log.ts';
-import { routeMatch } from '../http/route-match.ts';
+import { routeMatchOf } from '../http/route-matcher.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { toSseStream } from '../http/sse.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
-
-const chatBody = z.strictObject({
-  // Generous here, so an over-long question gets the limit in words from validateQuestion.
-  question: z.string().check(z.maxLength(MAX_QUESTION_CHARS * 20)),
-  conversationId: z.optional(z.string().check(z.maxLength(40))),
-});
 
 const { deps, logger, edgeSecret, stage, streaming } = getRuntime();
 
@@ -39,7 +32,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode
   .use(requestLog({ logger, fn: 'chat-stream', edgeSecret }))
   .use(securityHeaders())
   .use(cloudFrontOnly({ edgeSecret, stage }))
-  .use(routeMatch('chat-stream'))
+  .use(routeMatchOf(routesOf(widgetContract).filter((r) => r.fn === 'chat-stream')))
   .use(widgetCors())
   .use(httpErrorHandler({ logger }))
   .handler(async (event): Promise<HttpResult> => {
@@ -54,7 +47,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>({ executionMode
     // Allowed before the token is checked, so the page can read a 401 and start a new session.
     allowOrigin(event, origin);
     const session = await authenticateVisitor(deps, widget, publicId, bearerToken(event));
-    const prepared = await prepareAnswer(deps, session, jsonBody(event, chatBody), clientAddress(event, edgeSecret));
+    const prepared = await prepareAnswer(deps, session, jsonBody(event, widgetContract.chat.body), clientAddress(event, edgeSecret));
 
     // The stream closing before its end means the visitor went away: `cancel` stops the provider call.
     const cancel = new AbortController();

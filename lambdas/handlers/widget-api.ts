@@ -6,8 +6,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
-import '../http/zod.ts';
+import { routesOf } from '../contracts/contract.ts';
+import { widgetContract } from '../contracts/widget.ts';
 import { AppError } from '../core/errors.ts';
 import { readOwnConversation } from '../core/conversations.ts';
 import { giveFeedback, requestHandoff, submitLead } from '../core/visitor-actions.ts';
@@ -19,28 +19,13 @@ import { bearerToken, header, jsonBody, pathParam } from '../http/request.ts';
 import { json, noContent, type HttpResult } from '../http/responses.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { noteAccount, requestLog } from '../http/request-log.ts';
-import { routeMatch } from '../http/route-match.ts';
+import { routeMatchOf } from '../http/route-matcher.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { allowOrigin, preflightHeaders, widgetCors } from '../http/widget-cors.ts';
 
 const { deps, logger, edgeSecret, stage } = getRuntime();
 
-const text = (max: number) => z.string().check(z.maxLength(max));
-const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-const feedbackBody = z.strictObject({ conversationId: text(40), turnId: text(40), rating: z.enum(['up', 'down']), comment: z.optional(text(1000)) });
-const handoffBody = z.strictObject({
-  name: z.optional(text(120)),
-  email: z.optional(text(254)),
-  phone: z.optional(text(32)),
-  message: trimmed(2000),
-  conversationId: z.optional(text(40)),
-});
-const leadBody = z.strictObject({
-  name: trimmed(120),
-  email: text(254),
-  fields: z.optional(z.record(text(40), text(500))),
-  conversationId: z.optional(text(40)),
-});
+const { giveFeedback: feedback, requestHandoff: handoff, submitLead: lead } = widgetContract;
 
 type WidgetRoute = (event: APIGatewayProxyEventV2, origin: string | undefined) => Promise<HttpResult>;
 
@@ -70,13 +55,13 @@ const routes: Record<string, WidgetRoute> = {
     return json(201, await startSession(deps, widget, pathParam(event, 'publicId'), clientAddress(event, edgeSecret), bearerToken(event)));
   },
   'POST /widget/v1/{publicId}/feedback': async (event, origin) => {
-    await giveFeedback(deps, await visitor(event, origin), jsonBody(event, feedbackBody));
+    await giveFeedback(deps, await visitor(event, origin), jsonBody(event, feedback.body));
     return noContent();
   },
   'POST /widget/v1/{publicId}/handoff': async (event, origin) =>
-    json(201, await requestHandoff(deps, await visitor(event, origin), jsonBody(event, handoffBody))),
+    json(201, await requestHandoff(deps, await visitor(event, origin), jsonBody(event, handoff.body))),
   'POST /widget/v1/{publicId}/lead': async (event, origin) =>
-    json(201, await submitLead(deps, await visitor(event, origin), jsonBody(event, leadBody))),
+    json(201, await submitLead(deps, await visitor(event, origin), jsonBody(event, lead.body))),
   'GET /widget/v1/{publicId}/conversations/{conversationId}': async (event, origin) =>
     json(200, await readOwnConversation(deps, await visitor(event, origin), pathParam(event, 'conversationId'))),
   'OPTIONS /widget/v1/{publicId}/{proxy+}': async (event, origin) => {
@@ -89,7 +74,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(requestLog({ logger, fn: 'widget-api', edgeSecret }))
   .use(securityHeaders())
   .use(cloudFrontOnly({ edgeSecret, stage }))
-  .use(routeMatch('widget-api'))
+  .use(routeMatchOf(routesOf(widgetContract).filter((r) => r.fn === 'widget-api')))
   // After the error handler in the chain, so errors get CORS headers too (middy runs these in reverse).
   .use(widgetCors())
   .use(httpErrorHandler({ logger }))

@@ -1,87 +1,28 @@
 /**
- * Matches a request to the route table, as API Gateway did: the route key
- * (`"GET /v1/bots/{botId}"`) and decoded path parameters. Behind CloudFront a
- * function URL gets every path under its behaviour (`/v1/*`), so each function
- * matches its own routes: an unknown path is 404 and a known path with another
- * method 405 (with `Allow`), from the function itself.
+ * Route matching over the whole route table, by function: what the local
+ * platform and the tests use. A handler matches with `routeMatchOf` and its
+ * own contract's routes (route-matcher.ts), so it loads no other area's schemas.
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { AppError } from '../core/errors.ts';
 import type { HttpResult } from './responses.ts';
-import { routeKeyOf, routes, type FunctionName, type Route } from './routes.ts';
+import { compileRoutes, matchCompiled, routeMatchOf, type RouteMatch } from './route-matcher.ts';
+import { routes, type FunctionName } from './routes.ts';
 
-interface Compiled { route: Route; pattern: RegExp; names: string[] }
+export type { RouteMatch } from './route-matcher.ts';
 
-const compiled: Compiled[] = routes.map((route) => {
-  const names: string[] = [];
-  const source = route.path.replace(/[.*?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)(\+?)\\?\}/g, (_m, name: string, greedy: string) => {
-    names.push(name);
-    // `{name+}` is API Gateway's greedy parameter: the rest of the path.
-    return greedy ? '(.+)' : '([^/]+)';
-  });
-  return { route, pattern: new RegExp(`^${source}$`), names };
-});
-
-export type RouteMatch =
-  | { kind: 'route'; route: Route; routeKey: string; pathParameters: Record<string, string> }
-  | { kind: 'method-not-allowed'; allow: string[] }
-  | { kind: 'none' };
-
-/** The route of `method` and `path` among `fn`'s routes (every function's when `fn` is not given). */
-export const matchRoute = (method: string, path: string, fn?: FunctionName): RouteMatch => {
-  const allow: string[] = [];
-  for (const c of compiled) {
-    if (fn && c.route.fn !== fn) continue;
-    const m = c.pattern.exec(path);
-    if (!m) continue;
-    if (c.route.method !== method) {
-      if (!allow.includes(c.route.method)) allow.push(c.route.method);
-      continue;
-    }
-    const pathParameters: Record<string, string> = {};
-    try {
-      c.names.forEach((name, i) => {
-        pathParameters[name] = decodeURIComponent(m[i + 1]!);
-      });
-    } catch {
-      // A malformed escape (`%E0%A4%A`) names nothing: as API Gateway, no route.
-      return { kind: 'none' };
-    }
-    return { kind: 'route', route: c.route, routeKey: routeKeyOf(c.route), pathParameters };
-  }
-  return allow.length ? { kind: 'method-not-allowed', allow } : { kind: 'none' };
+const all = compileRoutes(routes);
+const byFn = new Map<FunctionName, ReturnType<typeof compileRoutes>>();
+const compiledFor = (fn: FunctionName) => {
+  let compiled = byFn.get(fn);
+  if (!compiled) byFn.set(fn, (compiled = compileRoutes(routes.filter((r) => r.fn === fn))));
+  return compiled;
 };
 
-/** A 405 that knows which methods the path has, for the `Allow` header. */
-class MethodNotAllowed extends AppError {
-  readonly allow: readonly string[];
-  constructor(allow: readonly string[]) {
-    super('method_not_allowed', `Use ${allow.join(' or ')} here.`);
-    this.allow = allow;
-  }
-}
+/** The route of `method` and `path` among `fn`'s routes (every function's when `fn` is not given). */
+export const matchRoute = (method: string, path: string, fn?: FunctionName): RouteMatch =>
+  matchCompiled(fn ? compiledFor(fn) : all, method, path);
 
-/**
- * Middleware: matches the request among `fn`'s routes and gives the event the
- * `routeKey` and `pathParameters` API Gateway would have given it, or answers
- * 404 / 405. Use it before the error handler, so its `onError` (which adds
- * `Allow`) runs after the error has become a response.
- */
-export const routeMatch = (fn: FunctionName): MiddlewareObj<APIGatewayProxyEventV2, HttpResult> => ({
-  before: function matchTheRoute(request) {
-    const { event } = request;
-    const match = matchRoute(event.requestContext.http.method, event.rawPath, fn);
-    if (match.kind === 'none') throw new AppError('not_found', 'No such route.');
-    if (match.kind === 'method-not-allowed') throw new MethodNotAllowed(match.allow);
-    event.routeKey = match.routeKey;
-    event.requestContext.routeKey = match.routeKey;
-    if (Object.keys(match.pathParameters).length > 0) event.pathParameters = match.pathParameters;
-    else delete event.pathParameters;
-  },
-  onError: function addAllowHeader(request) {
-    if (request.error instanceof MethodNotAllowed && request.response) {
-      request.response.headers = { ...request.response.headers, allow: request.error.allow.join(', ') };
-    }
-  },
-});
+/** The route-matching middleware for `fn`'s routes in the whole table. */
+export const routeMatch = (fn: FunctionName): MiddlewareObj<APIGatewayProxyEventV2, HttpResult> =>
+  routeMatchOf(routes.filter((r) => r.fn === fn));

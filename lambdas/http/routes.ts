@@ -1,89 +1,24 @@
 /**
- * The HTTP route table: one source for CloudFront's behaviours (which path
- * goes to which function URL), the local platform's dispatch, and each
- * function's own route match (`route-match.ts`).
+ * The HTTP route table, derived from the contract modules: one source for
+ * CloudFront's behaviours (which path goes to which function URL), the local
+ * platform's dispatch, the WAF's content routes and each function's own route
+ * match (`route-match.ts`).
  */
+import { adminContracts } from '../contracts/admin.ts';
+import { routeKeyOf, routesOf, type FunctionName, type NamedRoute, type RouteSpec } from '../contracts/contract.ts';
+import { widgetContract } from '../contracts/widget.ts';
 
-/** The Lambda function that serves a route; one entry file each in lambdas/handlers. */
-export type FunctionName = 'admin-api' | 'widget-api' | 'chat-stream';
+export { routeKeyOf };
+export type { Auth, FunctionName, HttpMethod } from '../contracts/contract.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+/** What CloudFront and the WAF need of a route: method, path, function and auth. */
+export type Route = Pick<RouteSpec, 'method' | 'path' | 'fn' | 'auth'>;
 
-export interface Route {
-  readonly method: HttpMethod;
-  /** API Gateway path template, parameters in braces: `/v1/bots/{botId}`. */
-  readonly path: string;
-  readonly fn: FunctionName;
-  /** `jwt`: a Cognito ID token checked by the admin function (admin). `public`: origin-checked widget routes. */
-  readonly auth: 'jwt' | 'public';
-}
-
-const admin = (method: HttpMethod, path: string): Route => ({ method, path, fn: 'admin-api', auth: 'jwt' });
-const widget = (method: HttpMethod, path: string): Route => ({ method, path, fn: 'widget-api', auth: 'public' });
-
-export const routes: readonly Route[] = [
-  admin('POST', '/v1/account'),
-  admin('GET', '/v1/account'),
-  admin('PATCH', '/v1/account'),
-  admin('DELETE', '/v1/account'),
-  admin('GET', '/v1/account/exports'),
-  admin('POST', '/v1/account/exports'),
-  admin('GET', '/v1/account/exports/{exportId}'),
-  admin('GET', '/v1/audit'),
-  admin('GET', '/v1/members'),
-  admin('POST', '/v1/members'),
-  admin('PATCH', '/v1/members/{userId}'),
-  admin('DELETE', '/v1/members/{userId}'),
-  admin('POST', '/v1/invitations/{email}/resend'),
-  admin('DELETE', '/v1/invitations/{email}'),
-  admin('GET', '/v1/me/accounts'),
-  admin('DELETE', '/v1/me/accounts/{accountId}'),
-  admin('GET', '/v1/me/invitations'),
-  admin('POST', '/v1/me/invitations/accept'),
-  admin('DELETE', '/v1/me/invitations/{accountId}'),
-  admin('GET', '/v1/keys'),
-  admin('PUT', '/v1/keys/{provider}'),
-  admin('DELETE', '/v1/keys/{provider}'),
-  admin('POST', '/v1/keys/{provider}/test'),
-  admin('GET', '/v1/bots'),
-  admin('POST', '/v1/bots'),
-  admin('GET', '/v1/bots/{botId}'),
-  admin('PATCH', '/v1/bots/{botId}'),
-  admin('DELETE', '/v1/bots/{botId}'),
-  admin('GET', '/v1/bots/{botId}/data-flow'),
-  admin('GET', '/v1/bots/{botId}/documents'),
-  admin('POST', '/v1/bots/{botId}/documents'),
-  admin('GET', '/v1/bots/{botId}/documents/{docId}'),
-  admin('POST', '/v1/bots/{botId}/documents/{docId}/reingest'),
-  admin('POST', '/v1/bots/{botId}/sources'),
-  admin('DELETE', '/v1/bots/{botId}/documents/{docId}'),
-  admin('GET', '/v1/bots/{botId}/conversations'),
-  admin('GET', '/v1/bots/{botId}/conversations/{conversationId}'),
-  admin('DELETE', '/v1/bots/{botId}/conversations/{conversationId}'),
-  admin('GET', '/v1/bots/{botId}/leads'),
-  admin('GET', '/v1/bots/{botId}/handoffs'),
-  admin('DELETE', '/v1/bots/{botId}/leads/{contactId}'),
-  admin('DELETE', '/v1/bots/{botId}/handoffs/{contactId}'),
-  admin('GET', '/v1/bots/{botId}/unanswered'),
-  admin('POST', '/v1/bots/{botId}/unanswered/{groupId}/dismiss'),
-  admin('GET', '/v1/usage'),
-  admin('GET', '/v1/visitors'),
-  admin('DELETE', '/v1/visitors/{visitorId}'),
-  widget('GET', '/widget/v1/{publicId}/config'),
-  widget('POST', '/widget/v1/{publicId}/sessions'),
-  widget('POST', '/widget/v1/{publicId}/feedback'),
-  widget('POST', '/widget/v1/{publicId}/handoff'),
-  widget('POST', '/widget/v1/{publicId}/lead'),
-  widget('GET', '/widget/v1/{publicId}/conversations/{conversationId}'),
-  // Preflights: allowed origins are per bot, so the widget function answers them.
-  widget('OPTIONS', '/widget/v1/{publicId}/{proxy+}'),
-  { method: 'POST', path: '/widget/v1/{publicId}/chat', fn: 'chat-stream', auth: 'public' },
-  // CloudFront sends every method on the chat path to the chat function, preflights included.
-  { method: 'OPTIONS', path: '/widget/v1/{publicId}/chat', fn: 'chat-stream', auth: 'public' },
-];
-
-/** `"GET /v1/bots/{botId}"`, the form API Gateway puts in `event.routeKey`. */
-export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+/**
+ * Every route, from the contract modules (lambdas/contracts), in the order they
+ * are written: with its name, schemas, success status and audit actions too.
+ */
+export const routes: readonly NamedRoute[] = routesOf(...Object.values(adminContracts), widgetContract);
 
 /** Functions whose response is streamed (Lambda response streaming behind a function URL on AWS). */
 export const streamingFunctions: ReadonlySet<FunctionName> = new Set(['chat-stream']);

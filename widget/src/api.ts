@@ -5,38 +5,18 @@
  */
 import { createSseParser } from './sse.ts';
 import type { SavedChat } from './storage.ts';
+import type { ChatStreamEvent, VisitorSessionGrant, WidgetConfig } from '../../lambdas/contracts/views.ts';
 
-export interface Source {
-  readonly n: number;
-  readonly document: string;
-  readonly section?: string;
-  readonly page?: number;
-  readonly url?: string;
-  readonly quote?: string;
-}
+// Type-only imports: the contract's types, no server code, in the bundle.
+export type { WidgetConfig } from '../../lambdas/contracts/views.ts';
 
-export interface LeadField {
-  readonly name: string;
-  readonly label: string;
-  readonly type: 'text' | 'email' | 'tel';
-  readonly required: boolean;
-}
+/** A passage an answer cites. */
+export type Source = Extract<ChatEvent, { readonly type: 'sources' }>['sources'][number];
 
-export interface WidgetConfig {
-  readonly name: string;
-  readonly welcomeMessage: string;
-  readonly suggestedQuestions: readonly string[];
-  readonly theme: { readonly color: string; readonly position: string; readonly mode: string; readonly title?: string; readonly avatarUrl?: string };
-  readonly leadForm: { readonly when: 'before' | 'during'; readonly fields: readonly LeadField[] } | null;
-  readonly handoff: boolean;
-  readonly available: boolean;
-}
+export type LeadField = NonNullable<WidgetConfig['leadForm']>['fields'][number];
 
-export type ChatEvent =
-  | { readonly type: 'sources'; readonly conversationId: string; readonly turnId: string; readonly sources: Source[] }
-  | { readonly type: 'delta'; readonly text: string }
-  | { readonly type: 'error'; readonly code: string; readonly message: string }
-  | { readonly type: 'done'; readonly answered: boolean; readonly offerHandoff: boolean; readonly quoted?: boolean };
+/** One server-sent event of a streamed answer. */
+export type ChatEvent = ChatStreamEvent;
 
 /** A refusal or failure, with words fit for the visitor. `status` 0 is a network failure. */
 export class ApiError extends Error {
@@ -102,7 +82,7 @@ export const createClient = (base: string, publicId: string, chat: SavedChat, pe
   const token = (): Promise<string> => {
     if (chat.token && (chat.expiresAt ?? 0) - RENEW_MARGIN_MS > Date.now()) return Promise.resolve(chat.token);
     return (renewing ??= call('/sessions', { token: chat.token })
-      .then((res) => res.json() as Promise<{ token: string; expiresIn: number }>)
+      .then((res) => res.json() as Promise<VisitorSessionGrant>)
       .then((session) => {
         chat.token = session.token;
         chat.expiresAt = Date.now() + session.expiresIn * 1000;

@@ -199,7 +199,7 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
   const dims = select('dimensions', DIMENSIONS.map((d) => [String(d), d === 256 ? '256 (smallest, fastest)' : d === 1536 ? '1536 (most detailed)' : String(d)]), String(saved?.provider === 'openai' ? saved.dimensions : 512));
   const dimsField = field('Detail', dims, 'More detail means slightly better matching of questions to your documents, and more storage for the index.');
   const warning = h('div', { class: 'warning', role: 'note' });
-  const value = (): EmbeddingChoice => (openai.input.checked ? { provider: 'openai', dimensions: Number(dims.value) } : { provider: 'local' });
+  const value = (): EmbeddingChoice => (openai.input.checked ? { provider: 'openai', dimensions: DIMENSIONS.find((d) => String(d) === dims.value) ?? 512 } : { provider: 'local' });
   const words = (choice: EmbeddingChoice): string[] => [
     'Changing this re-indexes every document of this bot. It takes a few minutes; the bot keeps answering meanwhile.',
     choice.provider === 'openai'

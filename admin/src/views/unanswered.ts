@@ -59,7 +59,7 @@ export const renderUnanswered = (body: HTMLElement, ctx: PageContext, bot: Bot):
   const listEl = h('div');
   const heading = h('h2', { tabindex: '-1' }, 'Unanswered questions');
   const canEdit = ctx.can('admin');
-  let groups: UnansweredGroup[] = [];
+  let groups: readonly UnansweredGroup[] = [];
   let report: UnansweredReport | undefined;
 
   const remove = (g: UnansweredGroup) => {

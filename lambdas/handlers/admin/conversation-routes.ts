@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { deleteContact, deleteConversation, listContacts, listConversations, MAX_SEARCH_CHARS, readConversation, searchConversations, usageOf } from '../../core/conversations.ts';
+import { deleteContact, deleteConversation, listContacts, listConversations, readConversation, searchConversations, usageOf } from '../../core/conversations.ts';
+import { MAX_SEARCH_CHARS } from '../../core/limits.ts';
 import { eraseVisitor, findVisitor } from '../../core/visitor-data.ts';
 import { pathParam, queryParams } from '../../http/request.ts';
 import { json, noContent } from '../../http/responses.ts';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { dismissUnanswered, listUnanswered, MAX_UNANSWERED_GROUPS } from '../../core/unanswered.ts';
+import { MAX_UNANSWERED_GROUPS } from '../../core/limits.ts';
+import { dismissUnanswered, listUnanswered } from '../../core/unanswered.ts';
 import { pathParam, queryParams } from '../../http/request.ts';
 import { json } from '../../http/responses.ts';
 import type { AdminRoute } from './context.ts';
