@@ -159,6 +159,13 @@ export interface LexicalSegment {
   df(hash: number): number;
   /** Calls `visit` for each chunk holding the term in dictionary `slot`, in ascending order. */
   forEachPosting(slot: number, visit: (chunk: number, tf: number) => void): void;
+  /**
+   * Adds the BM25 term score of each chunk holding the term in `slot` to `scores`, as
+   * `idf · tf · (k1 + 1) / (tf + norms[chunk])`, or `idf · ones[chunk]` where tf is 1 (most
+   * postings: no division); chunks whose score was 0 are appended to `touched` from `count`.
+   * Returns the new count. The search loop, decoding in place without a call a posting.
+   */
+  accumulate(slot: number, idf: number, k1: number, norms: Float64Array, ones: Float64Array, scores: Float64Array, touched: Int32Array, count: number): number;
 }
 
 export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
@@ -219,6 +226,37 @@ export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
         visit(chunk, tf);
       }
     },
+    accumulate(s, idf, k1, norms, ones, scores, touched, count) {
+      let at = offsets[s]!, n = count, chunk = 0;
+      const end = offsets[s + 1]!;
+      while (at < end) {
+        let b = postings[at++]!;
+        let v = b & 0x7f;
+        // Gaps below 64 (one byte) are the common case.
+        if (b & 0x80) {
+          let shift = 128;
+          do {
+            b = postings[at++]!;
+            v += (b & 0x7f) * shift;
+            shift *= 128;
+          } while (b & 0x80);
+        }
+        chunk += Math.floor(v / 2);
+        if (scores[chunk] === 0) touched[n++] = chunk;
+        if (v & 1) {
+          let tf = 0, shift = 1;
+          do {
+            b = postings[at++]!;
+            tf += (b & 0x7f) * shift;
+            shift *= 128;
+          } while (b & 0x80);
+          scores[chunk]! += (idf * tf * (k1 + 1)) / (tf + norms[chunk]!);
+        } else {
+          scores[chunk]! += idf * ones[chunk]!;
+        }
+      }
+      return n;
+    },
   };
 };
 
@@ -252,6 +290,25 @@ let scratch = { scores: new Float64Array(0), touched: new Int32Array(0) };
 const scratchFor = (size: number) => {
   if (scratch.scores.length < size) scratch = { scores: new Float64Array(size), touched: new Int32Array(size) };
   return scratch;
+};
+
+/**
+ * Each chunk's length normalisation k1 · (1 − b + b · length / avgdl), and (k1 + 1) / (1 + that),
+ * a tf-1 posting's score per unit of idf: kept per segment for the bot's average length in force,
+ * which changes only when the bot's segments do.
+ */
+const norms = new WeakMap<LexicalSegment, { key: string; norms: Float64Array; ones: Float64Array }>();
+const lengthNorms = (seg: LexicalSegment, k1: number, b: number, avgdl: number) => {
+  const key = `${k1}/${b}/${avgdl}`;
+  const hit = norms.get(seg);
+  if (hit?.key === key) return hit;
+  const out = { key, norms: new Float64Array(seg.chunkCount), ones: new Float64Array(seg.chunkCount) };
+  for (let c = 0; c < seg.chunkCount; c++) {
+    out.norms[c] = k1 * (1 - b + (b * seg.lengths[c]!) / avgdl);
+    out.ones[c] = (k1 + 1) / (1 + out.norms[c]!);
+  }
+  norms.set(seg, out);
+  return out;
 };
 
 /** The n chunks across `segments` with the best BM25 score for `queryText`, best first. */
@@ -289,15 +346,10 @@ export const searchLexical = (
   const { scores, touched } = scratchFor(widest);
   segments.forEach((seg, s) => {
     let count = 0;
-    const { lengths } = seg;
+    const { norms, ones } = lengthNorms(seg, k1, b, avgdl);
     for (const q of query) {
       const slot = q.slots[s]!;
-      if (slot < 0) continue;
-      const { idf } = q;
-      seg.forEachPosting(slot, (chunk, tf) => {
-        if (scores[chunk] === 0) touched[count++] = chunk;
-        scores[chunk]! += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[chunk]!) / avgdl));
-      });
+      if (slot >= 0) count = seg.accumulate(slot, q.idf, k1, norms, ones, scores, touched, count);
     }
     for (let i = 0; i < count; i++) {
       const chunk = touched[i]!;
