@@ -28,6 +28,17 @@ describe('a bot index', () => {
     return res.body.document.docId;
   };
 
+  it('reads back a segment of many parts (several reads in parallel) byte for byte', async () => {
+    const owner = await newOwner(platform());
+    const tenant = tenantForSystem(owner.accountId);
+    // 6 MB: about 18 parts of 350 KB, so more than one read of 8 parts.
+    const bytes = Uint8Array.from({ length: 6 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24);
+    const parts = await platform().deps.index.putSegment(tenant, owner.botId, 'BIGSEGMENT', bytes);
+    expect(parts).toBeGreaterThan(16);
+    const back = await platform().deps.index.getSegment(tenant, owner.botId, { id: 'BIGSEGMENT', parts, chunks: 0, embeddedWith: 'x@1' });
+    expect(Buffer.from(back).equals(Buffer.from(bytes))).toBe(true);
+  });
+
   it('takes in every one of many documents ingested at the same time', async () => {
     const owner = await newOwner(platform());
     const topics = ['apples', 'bananas', 'cherries', 'dates', 'elderberries', 'figs', 'grapes', 'huckleberries'];
