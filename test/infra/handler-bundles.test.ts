@@ -21,6 +21,7 @@ import { createKeyrings } from '../../lambdas/adapters/crypto/keyrings.ts';
 import { openWithContext, sealWithContext } from '../../lambdas/adapters/crypto/envelope.ts';
 import { awslambdaStub, coldStartEnv } from './fixtures/cold-start.ts';
 import { CJK_COLLECTIONS, makeCjkPdf } from '../fixtures/documents/pdf-builders.ts';
+import { parseHtml } from '../../lambdas/adapters/parsers/html-parser.ts';
 import { barePackages, bytesOf, readBundle, staticClosure } from './fixtures/bundle-graph.ts';
 
 /**
@@ -143,6 +144,26 @@ describe('handler bundles', () => {
     expect(existsSync(path.join(out, 'pdfjs-data/standard_fonts/FoxitSerif.pfb'))).toBe(true);
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(out, 'index.mjs')], { encoding: 'utf8', timeout: 30_000 });
     expect(JSON.parse(stdout)).toBe('日本語のテキストです。');
+  });
+
+  it('find a saved page\'s article with Readability and linkedom as bundled, with no package outside the bundle', async () => {
+    const dir = fresh();
+    const probe = path.join(dir, 'probe.ts');
+    const page = path.join(repo, 'test/fixtures/readability-pages/webmd-1/source.html');
+    writeFileSync(probe, `
+      import { readFileSync } from 'node:fs';
+      const { parseHtml } = await import(${JSON.stringify(path.join(repo, 'lambdas/adapters/parsers/html-parser.ts'))});
+      const doc = parseHtml(readFileSync(${JSON.stringify(page)}, 'utf8'), 'page.html');
+      console.log(JSON.stringify({ chars: doc.text.length, text: doc.text }));
+    `);
+    const out = path.join(dir, 'out');
+    bundleHandler(probe, out);
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(out, 'index.mjs')], { encoding: 'utf8', timeout: 30_000 });
+    const printed = JSON.parse(stdout) as { chars: number; text: string };
+    const fromSources = parseHtml(readFileSync(page, 'utf8'), 'page.html').text;
+    expect(printed.text).toBe(fromSources);
+    // The whole saved page has ten times as much text; the article is what is left.
+    expect(printed.chars).toBeLessThan(4_000);
   });
 
   it('give the pdf.js data to the ingest bundle only', () => {

@@ -2,8 +2,15 @@
  * HTML into blocks: the page's main text only (no scripts, navigation, banners,
  * forms or hidden parts), with headings, paragraphs, list items, table rows and
  * preformatted code. Scanning and assembly live in `markup.ts`, shared with DOCX.
+ *
+ * Which part of the page is its main text: on article-like pages, the article
+ * Readability finds (`html-main-content.ts`), read by the same scanner; on
+ * other pages, `<main>`, else `<article>`, else the whole page without its
+ * navigation, banners and forms.
  */
 import type { ParsedDocument } from '../../core/records.ts';
+import { isHiddenElement } from './hidden-style.ts';
+import { findMainContent } from './html-main-content.ts';
 import { assembleDocument, scanMarkup, titleFromName, VOID_ELEMENTS, type Piece } from './markup.ts';
 
 /** Never part of a page's main text. (`form` is handled apart: see `parseHtml`.) */
@@ -29,10 +36,7 @@ const PAGE_SIGNS = new Set(['h1', 'h2', 'main', 'article']);
 
 const HEADING_LEVEL: Readonly<Record<string, number>> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 
-const isHidden = (attributes: ReadonlyMap<string, string>): boolean =>
-  attributes.has('hidden') ||
-  attributes.get('aria-hidden')?.trim().toLowerCase() === 'true' ||
-  /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(attributes.get('style') ?? '');
+const isHidden = (attributes: ReadonlyMap<string, string>): boolean => isHiddenElement((name) => attributes.get(name));
 
 /** HTML whitespace (and no-break spaces) collapse to one space. */
 const collapse = (text: string): string => text.replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
@@ -56,12 +60,12 @@ type Capture =
   | { readonly kind: 'code'; readonly depth: number }
   | { readonly kind: 'row'; readonly depth: number; readonly cells: string[]; inCell: boolean };
 
-/**
- * Parses an HTML page into its main text. When the page marks its main content
- * (`<main>`, then `<article>`), only that is kept. Linear in the size of the markup.
- */
-export const parseHtml = (text: string, name: string): ParsedDocument => {
+/** What one linear scan of a page finds: its blocks, with where each sits, its title and its deepest nesting. */
+interface ScannedPage { readonly found: readonly Found[]; readonly title?: string; readonly maxDepth: number }
+
+const scanPage = (text: string): ScannedPage => {
   const found: Found[] = [];
+  let maxDepth = 0;
   const frames: Frame[] = [];
   const forms: Array<NonNullable<Frame['form']>> = [];
   let dropped = 0;
@@ -143,6 +147,7 @@ export const parseHtml = (text: string, name: string): ParsedDocument => {
       const form = tag === 'form' ? { start: found.length, wrapsPage: false } : undefined;
       if (form) forms.push(form);
       frames.push({ dropped: false, main, article, ...(form ? { form } : {}) });
+      maxDepth = Math.max(maxDepth, frames.length);
       if (main) mainDepth++;
       if (article) articleDepth++;
       if (tag === 'title') {
@@ -203,12 +208,39 @@ export const parseHtml = (text: string, name: string): ParsedDocument => {
     },
   });
   endParagraph();
+  return { found, maxDepth, ...(title ? { title } : {}) };
+};
 
-  const chosen = found.some((f) => f.inMain)
+/** The blocks of `<main>` if the page has one, else of `<article>`, else all of them. */
+const byLandmark = (found: readonly Found[]): readonly Found[] =>
+  found.some((f) => f.inMain)
     ? found.filter((f) => f.inMain)
     : found.some((f) => f.inArticle)
       ? found.filter((f) => f.inArticle)
       : found;
-  const firstH1 = chosen.find((f) => f.kind === 'heading' && f.level === 1)?.text;
-  return assembleDocument(chosen, title ?? firstH1 ?? titleFromName(name));
+
+const firstH1Of = (found: readonly Found[]): string | undefined => found.find((f) => f.kind === 'heading' && f.level === 1)?.text;
+
+/**
+ * Parses an HTML page into its main text: the article on article-like pages,
+ * else what the page's landmarks mark as main (`<main>`, then `<article>`).
+ * The landmark scan is linear in the size of the markup; the article search
+ * runs only on pages of bounded size and depth.
+ */
+export const parseHtml = (text: string, name: string): ParsedDocument => {
+  const page = scanPage(text);
+  const main = findMainContent(text, page.maxDepth);
+  if (main) {
+    const article = byLandmark(scanPage(main.html).found);
+    if (article.length) return assembleDocument(article, page.title ?? main.title ?? firstH1Of(article) ?? titleFromName(name));
+  }
+  return fromLandmarks(page, name);
 };
+
+const fromLandmarks = (page: ScannedPage, name: string): ParsedDocument => {
+  const chosen = byLandmark(page.found);
+  return assembleDocument(chosen, page.title ?? firstH1Of(chosen) ?? titleFromName(name));
+};
+
+/** The landmark extractor alone, without the article search: what the benchmark compares with. */
+export const parseHtmlByLandmarks = (text: string, name: string): ParsedDocument => fromLandmarks(scanPage(text), name);
