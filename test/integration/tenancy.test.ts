@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { botItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { routes } from '../../lambdas/http/routes.ts';
+import { sampleBodyOf } from '../fixtures/route-samples.ts';
 import { actingFor, ask, joinTeam, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
 
-/** Well-formed bodies, so a route's answer can only turn on whose ids it was given. */
-const VALID_BODIES: Record<string, unknown> = {
-  'PATCH /v1/bots/{botId}': { name: 'taken over' },
-  'POST /v1/bots/{botId}/documents': { name: 'x.md', contentType: 'text/markdown', size: 10 },
-  'POST /v1/bots/{botId}/sources': { kind: 'text', title: 'x', text: 'taken over' },
-};
+/**
+ * Whether a 404 came from the route itself (a resource not found) rather than
+ * from finding no route: a route in the table whose function has no handler for
+ * it answers "No such route.", which must not pass for "not found".
+ */
+const routed = (res: { body: unknown }): boolean =>
+  (res.body as { error?: { message?: string } } | undefined)?.error?.message !== 'No such route.';
 
 describe('tenancy: another account sees nothing', () => {
   const platform = usePlatform();
@@ -34,12 +36,15 @@ describe('tenancy: another account sees nothing', () => {
     ];
     for (const [method, path, body] of attempts) {
       const res = await bob.request(method, path, body);
-      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      expect({ method, path, status: res.status, routed: routed(res) }).toEqual({ method, path, status: 404, routed: true });
       expect(res.body).toEqual({ error: { code: 'not_found', message: expect.any(String) as string } });
     }
     // The same answer as for ids that never existed.
     const missing = await bob.request('GET', '/v1/bots/01ARZ3NDEKTSV4RRFFQ69G5FAV');
     expect(missing.status).toBe(404);
+    // A path of no route is a 404 too, told apart by its words.
+    const noRoute = await bob.request('GET', `${bot}/nothing-here`);
+    expect({ status: noRoute.status, routed: routed(noRoute) }).toEqual({ status: 404, routed: false });
     expect(missing.body).toEqual((await bob.request('GET', bot)).body);
 
     // Nothing Bob tried changed Alice's data.
@@ -58,8 +63,8 @@ describe('tenancy: another account sees nothing', () => {
     expect(scoped.length).toBeGreaterThanOrEqual(15);
     for (const route of scoped) {
       const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => ids[name] ?? 'unknown');
-      const res = await bob.request(route.method, path, VALID_BODIES[`${route.method} ${route.path}`]);
-      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 404 });
+      const res = await bob.request(route.method, path, sampleBodyOf(route));
+      expect({ route: `${route.method} ${route.path}`, status: res.status, routed: routed(res) }).toEqual({ route: `${route.method} ${route.path}`, status: 404, routed: true });
     }
     expect((await alice.request('GET', `/v1/bots/${alice.botId}/documents/${doc.docId}`)).status).toBe(200);
     expect((await alice.request('GET', `/v1/bots/${alice.botId}/conversations/${reply.conversationId}`)).status).toBe(200);
@@ -81,19 +86,19 @@ describe('tenancy: another account sees nothing', () => {
     expect(tenantRoutes.length).toBeGreaterThanOrEqual(40);
 
     for (const route of tenantRoutes) {
-      const body = VALID_BODIES[key(route)];
+      const body = sampleBodyOf(route);
       // Naming no account, with two: refused before anything is read.
       const unnamed = await pat.request<{ error: { message: string } }>(route.method, fill(route.path), body);
       expect({ route: key(route), status: unnamed.status }).toEqual({ route: key(route), status: 400 });
       expect(unnamed.body.error.message).toMatch(/x-parley-account/);
       // Naming an account they do not belong to: the not-found of a missing one.
       const foreign = await actingFor(pat, bob.accountId).request(route.method, fill(route.path), body);
-      expect({ route: key(route), status: foreign.status }).toEqual({ route: key(route), status: 404 });
+      expect({ route: key(route), status: foreign.status, routed: routed(foreign) }).toEqual({ route: key(route), status: 404, routed: true });
     }
     // Acting for their own account, Alice's ids are another account's: 404 on every route that names them.
     for (const route of tenantRoutes.filter((r) => r.path.includes('{botId}'))) {
-      const res = await actingFor(pat, pat.accountId).request(route.method, fill(route.path), VALID_BODIES[key(route)]);
-      expect({ route: key(route), status: res.status }).toEqual({ route: key(route), status: 404 });
+      const res = await actingFor(pat, pat.accountId).request(route.method, fill(route.path), sampleBodyOf(route));
+      expect({ route: key(route), status: res.status, routed: routed(res) }).toEqual({ route: key(route), status: 404, routed: true });
     }
     // Acting for Alice's account, the same reads find her data.
     const inAlice = actingFor(pat, alice.accountId);

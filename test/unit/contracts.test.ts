@@ -2,10 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { adminContracts } from '../../lambdas/contracts/admin.ts';
 import { routeKeyOf, routesOf } from '../../lambdas/contracts/contract.ts';
 import { widgetContract } from '../../lambdas/contracts/widget.ts';
 import { routes } from '../../lambdas/http/routes.ts';
+import { ROUTE_SAMPLES, sampleBodyOf } from '../fixtures/route-samples.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -42,6 +44,19 @@ describe('the contracts', () => {
       if (['GET', 'DELETE', 'OPTIONS'].includes(r.method)) expect(r.body, routeKeyOf(r)).toBeUndefined();
     }
     expect(all.filter((r) => r.status === 204).map((r) => r.method)).not.toContain('GET');
+  });
+
+  it('have a sample body for every route that takes one, which its schema accepts', () => {
+    const withBody = all.filter((r) => r.body);
+    expect(withBody.length).toBeGreaterThanOrEqual(14);
+    for (const r of withBody) {
+      const parsed = z.safeParse(r.body!, sampleBodyOf(r));
+      expect({ route: r.name, ok: parsed.success, issues: parsed.error?.issues }).toEqual({ route: r.name, ok: true, issues: undefined });
+    }
+    // A sample for no route would be a stale name.
+    expect(Object.keys(ROUTE_SAMPLES).sort()).toEqual(withBody.map((r) => r.name).sort());
+    // And the schemas refuse what is not a body of theirs.
+    for (const r of withBody) expect(z.safeParse(r.body!, { unexpected: true }).success, r.name).toBe(false);
   });
 
   it('name audit actions that the code records (no typo can hide a route from the log)', () => {
