@@ -4,6 +4,7 @@ import { isId, newId } from './ids.ts';
 import type { Account, Membership } from './records.ts';
 import type { Deps } from './ports.ts';
 import { audit, type AuditSource } from './audit.ts';
+import { requireRole } from './roles.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
 
 /** A user as the JWT authorizer verified it. */
@@ -91,15 +92,6 @@ export const getAccount = async (deps: Deps, tenant: TenantContext): Promise<Acc
   const account = await deps.accounts.get(tenant);
   if (!account) throw new AppError('not_found', 'account not found');
   return account;
-};
-
-const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
-
-/** Throws `forbidden` unless the acting member has at least `role`. Visitors and system events never pass. */
-export const requireRole = (tenant: TenantContext, role: Role): void => {
-  if (tenant.actor.kind !== 'user' || RANK[tenant.actor.role] < RANK[role]) {
-    throw new AppError('forbidden', `This needs the ${role} role.`);
-  }
 };
 
 /** Changes account settings (owner or admin) and records it in the audit log. */

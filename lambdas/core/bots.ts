@@ -1,8 +1,9 @@
 /** Bots: create, read, change, delete — always within one tenant. */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audited, type AuditSource } from './audit.ts';
+import { getBot } from './bot-lookup.ts';
 import { AppError, notFound } from './errors.ts';
-import { isId, newId } from './ids.ts';
+import { newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
 import { reingestUnaudited } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
@@ -53,12 +54,6 @@ const checkModelChoice = async (deps: Deps, tenant: TenantContext, model: ModelC
     const baseUrl = (await deps.keys.get(tenant, model.provider))?.record.baseUrl;
     if (baseUrl) requireProviderAllowed(deps, model.provider, { purpose: 'chat', baseUrl, field: 'model' });
   }
-};
-
-export const getBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<Bot> => {
-  const bot = isId(botId) ? await deps.bots.get(tenant, botId) : null;
-  if (!bot) throw notFound('bot');
-  return bot;
 };
 
 export const listBots = (deps: Deps, tenant: TenantContext): Promise<Bot[]> => deps.bots.list(tenant);

@@ -2,9 +2,9 @@
  * Reading conversations: a visitor reads only their own; owners and their team
  * read every conversation of their bots, with what visitors left for them.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audited, type AuditSource } from './audit.ts';
-import { getBot } from './bots.ts';
+import { getBot } from './bot-lookup.ts';
 import { invalid, notFound } from './errors.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { isId } from './ids.ts';

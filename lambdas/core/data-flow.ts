@@ -6,8 +6,9 @@
  * the deployment's residency profile, and any provider it refuses.
  * Nothing here reveals a key: only whether the owner has one.
  */
-import { getAccount, requireRole } from './accounts.ts';
-import { getBot } from './bots.ts';
+import { getAccount } from './accounts.ts';
+import { requireRole } from './roles.ts';
+import { getBot } from './bot-lookup.ts';
 import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { KeyClass } from './records.ts';

@@ -1,11 +1,12 @@
 /** Training documents: upload requests, listing, deletion. */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audited, documentAuditDetail, type AuditSource } from './audit.ts';
 import { answeringRun, withdrawDocument } from './bot-index.ts';
 import { requireNoHold } from './legal-hold.ts';
 import { settleOverdue } from './processing-deadline.ts';
-import { crawlStepKey, firstCrawlStep } from './website.ts';
-import { getBot } from './bots.ts';
+import { crawlStepKey, firstCrawlStep } from './crawl-steps.ts';
+import { documentPath, objectNameFor } from './document-paths.ts';
+import { getBot } from './bot-lookup.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_DOCUMENTS_PER_BOT, MAX_UPLOAD_BYTES, UPLOAD_TYPES, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
@@ -25,20 +26,6 @@ export interface UploadTicket {
 }
 
 const MB = 1024 * 1024;
-
-/** A file name safe in an object key: letters, digits, dot, dash and underscore. */
-export const objectNameFor = (name: string): string => {
-  const cleaned = name.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(-100);
-  return cleaned || 'document';
-};
-
-/** The object path of a document, relative to the account's prefix. */
-export const documentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId' | 'objectName'>): string =>
-  `bots/${doc.botId}/docs/${doc.docId}/${doc.objectName}`;
-
-/** Where the document lives once ingested: sealed under the account's content key. */
-export const sealedDocumentPath = (doc: Pick<DocumentRecord, 'botId' | 'docId'>): string =>
-  `bots/${doc.botId}/docs/${doc.docId}/sealed.bin`;
 
 const newDocument = (now: Date, botId: string, req: UploadRequest, source: DocumentRecord['source']): DocumentRecord => ({
   docId: newId(now.getTime()),

@@ -7,7 +7,8 @@
  * say — can no longer be read. What remains is a record that an account of this
  * id was erased, and when.
  */
-import { getAccount, requireRole } from './accounts.ts';
+import { getAccount } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { deleteBotContents } from './bots.ts';
 import { requireNoHold } from './legal-hold.ts';
 import type { Deps } from './ports.ts';

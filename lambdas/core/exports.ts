@@ -7,9 +7,9 @@
  * Downloads are short-lived links; the files and record go after a week.
  * Provider keys are never exported.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audit, type AuditSource } from './audit.ts';
-import { sealedDocumentPath } from './documents.ts';
+import { sealedDocumentPath } from './document-paths.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';

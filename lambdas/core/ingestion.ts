@@ -3,7 +3,7 @@
  * partition. Failures an owner can act on end as `failed` with a reason;
  * infrastructure failures are thrown so the queue retries the message.
  */
-import { documentPath, sealedDocumentPath } from './documents.ts';
+import { documentPath, sealedDocumentPath } from './document-paths.ts';
 import { answeringRun, publishRun, withdrawDocument } from './bot-index.ts';
 import { embedderForBot, embeddingId } from './embedding.ts';
 import { buildSegment } from './index-segment.ts';

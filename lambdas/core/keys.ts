@@ -3,7 +3,8 @@
  * sealed, never returned; only the last four characters are shown. Decrypted keys
  * stay in this function's memory briefly and are wiped on rotation or deletion.
  */
-import { getAccount, requireRole } from './accounts.ts';
+import { getAccount } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Account, ProviderKeyRecord } from './records.ts';

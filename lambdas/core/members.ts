@@ -6,7 +6,8 @@
  * changes roles and removes members, whose access ends with their next request.
  * An account always keeps an owner.
  */
-import { requireRole, type VerifiedUser } from './accounts.ts';
+import { type VerifiedUser } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { newInvitationToken } from './invitation-links.ts';

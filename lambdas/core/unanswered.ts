@@ -18,9 +18,9 @@
  * listed: they are not gaps in what the bot knows. They do count as not
  * answered in the week's share, as in the usage figures.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audited, type AuditSource } from './audit.ts';
-import { getBot } from './bots.ts';
+import { getBot } from './bot-lookup.ts';
 import { notFound } from './errors.ts';
 import { isId } from './ids.ts';
 import { MAX_UNANSWERED_GROUPS } from './limits.ts';

@@ -3,7 +3,7 @@
  * id, by a conversation of theirs, or by the e-mail address they left; returned
  * whole (that is the export) or erased on its own, across every bot.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { invalid, notFound } from './errors.ts';
 import { isId } from './ids.ts';

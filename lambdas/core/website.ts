@@ -9,14 +9,16 @@
  * 17 minutes): it runs in parts within the invocation's time, each part queuing
  * the next, until it is done or reaches `MAX_CRAWL_MINUTES`.
  */
-import { requireRole } from './accounts.ts';
+import { requireRole } from './roles.ts';
 import { audited, documentAuditDetail, type AuditSource } from './audit.ts';
-import { getBot } from './bots.ts';
+import { getBot } from './bot-lookup.ts';
 import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
 import { failWith, indexParsed, type DocumentRef, type IngestOutcome } from './ingestion.ts';
 import { DEFAULT_CRAWL_PAGES, MAX_CRAWL_MINUTES, MAX_CRAWL_PAGES } from './limits.ts';
-import { checkRoomForDocument, objectNameFor } from './documents.ts';
+import { crawlStepKey, firstCrawlStep } from './crawl-steps.ts';
+import { objectNameFor } from './document-paths.ts';
+import { checkRoomForDocument } from './documents.ts';
 import type { Block, CrawlProgress, DocumentRecord, ParsedDocument } from './records.ts';
 import type { CrawledPage, CrawlStep, Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
@@ -120,12 +122,6 @@ const skippedSummary = (skipped: ReadonlyArray<{ url: string; reason: string }>)
 export const CRAWL_PART_SHARE = 0.6;
 /** Largest saved crawl state read back: the crawl's pages (at most 20 MB) as JSON, with room to spare. */
 const MAX_CRAWL_STATE_BYTES = 64 * 1024 * 1024;
-
-/** `<run>:<part>`, as the document's `crawlStep` holds it. */
-export const crawlStepKey = (step: CrawlStep): string => `${step.run}:${step.part}`;
-
-/** The first part of a new crawl. */
-export const firstCrawlStep = (now: Date): CrawlStep => ({ run: newId(now.getTime()), part: 0 });
 
 /** Where a crawl's saved states live (sealed), one per part, until the crawl ends. */
 const crawlStateFolder = (doc: Pick<DocumentRecord, 'botId' | 'docId'>, run: string): string => `bots/${doc.botId}/docs/${doc.docId}/crawl/${run}/`;

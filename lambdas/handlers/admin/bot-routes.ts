@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { createBot, deleteBot, getBot, listBots } from '../../core/bots.ts';
+import { getBot } from '../../core/bot-lookup.ts';
+import { createBot, deleteBot, listBots } from '../../core/bots.ts';
 import { updateBot } from '../../core/bots.ts';
 import { dataFlowOf } from '../../core/data-flow.ts';
 import { MAX_BOT_NAME_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_LEAD_FIELDS, MAX_SUGGESTED_QUESTIONS } from '../../core/limits.ts';
