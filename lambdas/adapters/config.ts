@@ -5,7 +5,7 @@
  */
 import type { JSONWebKeySet } from 'jose';
 import * as z from 'zod/mini';
-import '../http/zod.ts';
+import '../shared/zod-messages.ts';
 import { MAX_ANSWER_MS, PROVIDER_IDLE_TIMEOUT_MS, SSE_HEARTBEAT_MS } from '../core/limits.ts';
 import { isProvider, PLATFORM_KEY_PROVIDERS, PROVIDERS, type PlatformKeyProvider, type ProviderId } from '../core/providers.ts';
 import { EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';

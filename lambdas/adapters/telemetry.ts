@@ -4,7 +4,7 @@
  * list price, by account and key class) and `export` for every export asked for.
  */
 import type { Deps } from '../core/ports.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../shared/logger.ts';
 
 export const withTelemetry = (deps: Deps, logger: Logger): Deps => ({
   ...deps,

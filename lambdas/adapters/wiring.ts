@@ -18,7 +18,7 @@ import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
 import { createGuardedFetch, LOCAL_ADDRESS_HINT, type GuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
 import { withTelemetry } from './telemetry.ts';
 import { createChatModels } from './models/chat-models.ts';
 import { createVisitorTokens } from './crypto/visitor-tokens.ts';

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import { AppError } from '../core/errors.ts';
-import type { Logger } from '../adapters/logger.ts';
+import type { Logger } from '../shared/logger.ts';
 import { errorResult, internalErrorResult, type HttpResult } from './responses.ts';
 
 export const httpErrorHandler = (opts: { logger: Logger }): MiddlewareObj<unknown, HttpResult> => {

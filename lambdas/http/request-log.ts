@@ -7,7 +7,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Logger } from '../adapters/logger.ts';
+import type { Logger } from '../shared/logger.ts';
 import { addressPrefix, clientAddress } from './client-address.ts';
 import type { HttpResult } from './responses.ts';
 

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 // Works for schemas of zod's full and mini builds alike (both are zod core schemas).
 import * as z from 'zod/mini';
-import './zod.ts';
+import '../shared/zod-messages.ts';
 import type { VerifiedUser } from '../core/accounts.ts';
 import { AppError, invalid } from '../core/errors.ts';
 import { MAX_JSON_BODY_BYTES } from '../core/limits.ts';

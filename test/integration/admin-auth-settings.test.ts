@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../lambdas/adapters/config.ts';
 import { adminAuthParameterName, createAdminAuthSettings, parseAdminAuthSettings } from '../../lambdas/adapters/auth/admin-auth-settings.ts';
 import { adminAuthSettingsFrom } from '../../lambdas/adapters/wiring.ts';
-import { createLogger } from '../../lambdas/adapters/logger.ts';
+import { createLogger } from '../../lambdas/shared/logger.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 import { startFakeSsm, type FakeSsm } from './fixtures/fake-ssm.ts';
 

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../lambdas/adapters/logger.ts';
+import { createLogger } from '../../lambdas/shared/logger.ts';
 import { createPlatformKeys, PLATFORM_KEY_TTL_MS } from '../../lambdas/adapters/secrets/platform-keys.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 

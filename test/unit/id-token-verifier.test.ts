@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdminAuthSettings } from '../../lambdas/adapters/auth/admin-auth-settings.ts';
 import { cognitoIssuerOf, createIdTokenVerifier } from '../../lambdas/adapters/auth/id-token-verifier.ts';
-import { createLogger } from '../../lambdas/adapters/logger.ts';
+import { createLogger } from '../../lambdas/shared/logger.ts';
 
 const POOL = 'eu-central-1_Pool42abc';
 const CLIENT = '5a6b7c8d9e0f1g2h3i4j5k6l7m';

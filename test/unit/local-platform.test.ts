@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../lambdas/adapters/logger.ts';
+import { redact } from '../../lambdas/shared/logger.ts';
 import { toApiEvent } from '../../infra/local/api-events.ts';
 import { verifyPresignedUrl } from '../../infra/local/sigv4.ts';
 

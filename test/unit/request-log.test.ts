@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../lambdas/adapters/logger.ts';
+import { createLogger } from '../../lambdas/shared/logger.ts';
 import { withTelemetry } from '../../lambdas/adapters/telemetry.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 import { newId } from '../../lambdas/core/ids.ts';

@@ -2,7 +2,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../lambdas/adapters/logger.ts';
+import { createLogger } from '../../lambdas/shared/logger.ts';
 import { httpErrorHandler } from '../../lambdas/http/error-handler.ts';
 import { matchRoute, routeMatch } from '../../lambdas/http/route-match.ts';
 import type { HttpResult } from '../../lambdas/http/responses.ts';

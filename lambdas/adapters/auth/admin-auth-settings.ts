@@ -15,9 +15,9 @@
  */
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import * as z from 'zod/mini';
-import '../../http/zod.ts';
+import '../../shared/zod-messages.ts';
 import { AppError } from '../../core/errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../shared/logger.ts';
 import { recordAwsCalls } from '../aws/call-log.ts';
 
 /** The user pool and the admin panel's app client. */

@@ -5,7 +5,7 @@
  * is masked.
  */
 import type { ProbeResult, ProviderProbe } from '../../core/ports.ts';
-import { redact } from '../logger.ts';
+import { redact } from '../../shared/logger.ts';
 import { blockedDestinationOf, type GuardedFetch } from '../net/guarded-fetch.ts';
 import { loadAnthropic, loadOpenAi } from './provider-sdks.ts';
 

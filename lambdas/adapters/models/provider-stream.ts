@@ -6,7 +6,7 @@
 import { ProviderCallFailed } from '../../core/errors.ts';
 import type { ProviderFailureKind } from '../../core/errors.ts';
 import type { ChatCallOptions } from '../../core/ports.ts';
-import { redact } from '../logger.ts';
+import { redact } from '../../shared/logger.ts';
 import { blockedDestinationOf } from '../net/guarded-fetch.ts';
 
 /** How long a provider may stay silent, before the answer starts or between two events. */

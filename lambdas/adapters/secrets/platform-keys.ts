@@ -12,7 +12,7 @@ import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/
 import { AppError } from '../../core/errors.ts';
 import type { PlatformKeys } from '../../core/ports.ts';
 import { hasPlatformKey, PROVIDER_NAMES, type PlatformKeyProvider as PlatformProvider } from '../../core/providers.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../shared/logger.ts';
 import { recordAwsCalls } from '../aws/call-log.ts';
 
 /** How long a key read from Secrets Manager is kept in memory. */
