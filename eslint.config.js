@@ -1,9 +1,29 @@
-// Lint: typescript-eslint's type-aware rules, plus the architecture's import rules:
-// core knows no SDK and no adapter; handlers never reach into the local platform.
+// Lint: typescript-eslint's type-aware rules, plus the architecture's import rules.
+// Lambda code is in layers, each importing only those below it:
+//   shared ← core ← adapters ← http ← handlers
+// shared (logger, zod's messages) and core know no SDK; nothing in lambdas/ reaches into
+// the local platform or tests; and no module imports itself back through others (no cycles).
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const sdkImports = ['@aws-sdk/*', '@aws-crypto/*', 'openai', 'openai/*', '@anthropic-ai/sdk', '@anthropic-ai/sdk/*', '@middy/*'];
+const outside = { group: ['**/infra/**', '**/test/**'], message: 'Lambda code never imports the local platform or tests.' };
+
+/** The import rule of one layer: none of the layers above it (and, for the bottom two, no SDK). */
+const layer = (name, above, { sdk = true } = {}) => ({
+  files: [`lambdas/${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        outside,
+        ...(above.length ? [{ group: above.map((l) => `**/${l}/**`), message: `${name} imports only the layers below it (shared ← core ← adapters ← http ← handlers).` }] : []),
+        ...(sdk ? [] : [{ group: sdkImports, message: `${name} imports no SDK: put it behind a port in lambdas/adapters.` }]),
+      ],
+    }],
+  },
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.parley/', 'test-results/', 'widget/dist/', 'admin/dist/'] },
@@ -21,24 +41,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  { files: ['lambdas/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [outside] }] } },
+  layer('shared', ['core', 'adapters', 'http', 'handlers'], { sdk: false }),
+  layer('core', ['adapters', 'http', 'handlers'], { sdk: false }),
+  layer('adapters', ['http', 'handlers']),
+  layer('http', ['handlers']),
   {
-    files: ['lambdas/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/infra/**', '**/test/**'], message: 'Lambda code never imports the local platform or tests.' }],
-      }],
+    // Type-only imports are left out (import-x ignores them): they vanish at run time.
+    files: ['lambdas/**/*.ts', 'infra/**/*.ts', 'admin/src/**/*.ts', 'widget/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without these, import-x reads only .js modules and would see no cycle among .ts files.
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
     },
-  },
-  {
-    files: ['lambdas/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: sdkImports, message: 'core imports no SDK: put it behind a port in lambdas/adapters.' },
-          { group: ['**/adapters/**', '**/handlers/**', '**/http/**', '**/infra/**', '**/test/**'], message: 'core depends on nothing outside core.' },
-        ],
-      }],
-    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     // Contracts are read by the browser bundles too: zod and core's records, limits and providers, nothing else.
