@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's type-aware rules, plus the architecture's import rules.
 // Lambda code is in layers, each importing only those below it:
-//   shared ← core ← adapters ← http ← handlers
+//   shared ← core ← adapters ← http ← handlers, and contracts on core (read by http and handlers)
 // shared (logger, zod's messages) and core know no SDK; nothing in lambdas/ reaches into
 // the local platform or tests; and no module imports itself back through others (no cycles).
 import js from '@eslint/js';
@@ -18,7 +18,7 @@ const layer = (name, above, { sdk = true } = {}) => ({
     'no-restricted-imports': ['error', {
       patterns: [
         outside,
-        ...(above.length ? [{ group: above.map((l) => `**/${l}/**`), message: `${name} imports only the layers below it (shared ← core ← adapters ← http ← handlers).` }] : []),
+        ...(above.length ? [{ group: above.map((l) => `**/${l}/**`), message: `${name} imports only the layers below it (shared ← core ← adapters ← http ← handlers; contracts on core).` }] : []),
         ...(sdk ? [] : [{ group: sdkImports, message: `${name} imports no SDK: put it behind a port in lambdas/adapters.` }]),
       ],
     }],
@@ -42,8 +42,8 @@ export default tseslint.config(
     },
   },
   { files: ['lambdas/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [outside] }] } },
-  layer('shared', ['core', 'adapters', 'http', 'handlers'], { sdk: false }),
-  layer('core', ['adapters', 'http', 'handlers'], { sdk: false }),
+  layer('shared', ['core', 'contracts', 'adapters', 'http', 'handlers'], { sdk: false }),
+  layer('core', ['contracts', 'adapters', 'http', 'handlers'], { sdk: false }),
   layer('adapters', ['http', 'handlers']),
   layer('http', ['handlers']),
   {
