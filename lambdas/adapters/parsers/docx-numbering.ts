@@ -112,7 +112,7 @@ export class ListNumbering {
     const counts = this.counters.get(list.abstractId) ?? [];
     this.counters.set(list.abstractId, counts);
     const startOf = (l: number) => list.restarts.get(l) ?? list.levels.get(l)?.start ?? 1;
-    const restartKey = `${numId}#${depth}`;
+    const restartKey = `${numId}/${depth}`;
     if (list.restarts.has(depth) && !this.started.has(restartKey)) {
       this.started.add(restartKey);
       counts.length = depth;
