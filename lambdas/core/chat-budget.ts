@@ -5,15 +5,15 @@
  * reservation is corrected to what was used, usage is metered per account, bot,
  * month and key class, and the turn is stored if the account keeps conversations.
  */
-import type { PreparedAnswer } from './chat.ts';
 import { citationsOf } from './citations.ts';
 import { AppError } from './errors.ts';
-import { noteKeyOutcome } from './keys.ts';
+import { noteKeyOutcome, type KeyChoice } from './keys.ts';
 import { DEFAULT_BOT_BUDGET, MAX_OUTPUT_TOKENS } from './limits.ts';
-import type { Bot, Conversation, ConversationTurn, TokenUsage } from './records.ts';
+import type { Bot, Conversation, ConversationTurn, Passage, TokenUsage } from './records.ts';
 import type { BudgetAmount, ChatModel, Deps } from './ports.ts';
 import { costMicros } from './pricing.ts';
 import type { TenantContext } from './tenancy.ts';
+import type { VisitorSession } from './visitor.ts';
 import { audit } from './audit.ts';
 
 export interface Reservation extends BudgetAmount {
@@ -56,10 +56,23 @@ const PREVIEW_CHARS = 120;
 
 const expiryOf = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
 
+/** What settling an answer reads of the prepared answer (chat.ts's `PreparedAnswer` extends it). */
+export interface AnswerToSettle {
+  readonly session: VisitorSession;
+  readonly question: string;
+  readonly conversation: Conversation | null;
+  readonly conversationId: string;
+  readonly retentionDays: number;
+  readonly passages: readonly Passage[];
+  readonly key: KeyChoice;
+  readonly model: ChatModel;
+  readonly reservation: Reservation | null;
+}
+
 /** After the answer (or its failure or cancellation): correct the budget, meter usage, store the turn. */
 export const settleAnswer = async (
   deps: Deps,
-  p: PreparedAnswer,
+  p: AnswerToSettle,
   usage: TokenUsage,
   outcome: { turnId: string; answer: string; answered: boolean; error?: string },
 ): Promise<void> => {

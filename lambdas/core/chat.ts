@@ -8,7 +8,7 @@
 import { createAnswerFilter } from './answer-filter.ts';
 import { audit } from './audit.ts';
 import { citationsOf } from './citations.ts';
-import { releaseBudget, reserveBudget, settleAnswer, type Reservation } from './chat-budget.ts';
+import { releaseBudget, reserveBudget, settleAnswer, type AnswerToSettle } from './chat-budget.ts';
 import { AppError, notFound, ProviderCallFailed } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { chooseKey, noteKeyOutcome, type KeyChoice } from './keys.ts';
@@ -16,7 +16,7 @@ import {
   ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_ANSWER_MS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
   RETRIEVAL_TOP_K, VISITOR_MESSAGES_PER_MINUTE,
 } from './limits.ts';
-import type { Bot, Citation, Conversation, ConversationTurn, KeyClass, Passage, TokenUsage } from './records.ts';
+import type { Bot, Citation, ConversationTurn, KeyClass, TokenUsage } from './records.ts';
 import type { ChatModel, ChatRequest, Deps } from './ports.ts';
 import { saysNotFound } from './not-found.ts';
 import { buildMessages, systemPrompt } from './prompt.ts';
@@ -67,18 +67,9 @@ const mostInputTokens = (bot: Bot, question: string, turns: readonly Conversatio
   + turns.slice(-HISTORY_TURNS).reduce((sum, t) => sum + approxTokens(t.question + t.answer), 0)
   + RETRIEVAL_TOP_K * MOST_CHUNK_TOKENS;
 
-/** Everything a checked request needs to be answered. */
-export interface PreparedAnswer {
-  readonly session: VisitorSession;
-  readonly question: string;
-  readonly conversation: Conversation | null;
-  readonly conversationId: string;
-  readonly retentionDays: number;
-  readonly passages: readonly Passage[];
-  readonly key: KeyChoice;
-  readonly model: ChatModel;
+/** Everything a checked request needs to be answered: what settling it reads, and the model request. */
+export interface PreparedAnswer extends AnswerToSettle {
   readonly request: ChatRequest;
-  readonly reservation: Reservation | null;
 }
 
 const modelFor = (deps: Deps, key: KeyChoice, modelName: string): ChatModel =>
