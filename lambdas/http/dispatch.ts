@@ -56,11 +56,11 @@ const inputOf = (event: APIGatewayProxyEventV2, route: NamedRoute): RouteInput<u
   };
 };
 
-/** A 204's result, if any, is its headers (a preflight's); every other status sends the result as JSON. */
-const respond = (route: NamedRoute, result: unknown): HttpResult =>
-  route.status === 204
-    ? { statusCode: 204, headers: { ...(result as Record<string, string> | undefined) }, body: '' }
-    : json(route.status, result);
+/** A preflight's result is its headers; any other 204 sends nothing; every other status sends the result as JSON. */
+const respond = (route: NamedRoute, result: unknown): HttpResult => {
+  if (route.status !== 204) return json(route.status, result);
+  return { statusCode: 204, headers: route.method === 'OPTIONS' ? { ...(result as Record<string, string> | undefined) } : {}, body: '' };
+};
 
 /**
  * The dispatch of one function: `table` is its routes, `implementations` its

@@ -4,18 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lambdas/http/routes.ts';
+import { sampleBodyOf } from '../fixtures/route-samples.ts';
 import { call, joinTeam, newOwner, signIn, uploadDocument, usePlatform, type ApiClient, type InvitationSent, type Owner } from './fixtures/platform.ts';
-
-const MUTATING_BODIES: Record<string, unknown> = {
-  'PATCH /v1/account': { name: 'Taken' },
-  'PUT /v1/keys/{provider}': { apiKey: 'sk-viewer-0000000000000000000000000' },
-  'POST /v1/bots': { name: 'Another' },
-  'PATCH /v1/bots/{botId}': { name: 'Taken' },
-  'POST /v1/bots/{botId}/documents': { name: 'x.md', contentType: 'text/markdown', size: 10 },
-  'POST /v1/bots/{botId}/sources': { kind: 'text', title: 'x', text: 'y' },
-  'POST /v1/members': { email: 'someone@example.com', role: 'viewer' },
-  'PATCH /v1/members/{userId}': { role: 'owner' },
-};
 
 describe('team access', () => {
   const platform = usePlatform();
@@ -81,7 +71,7 @@ describe('team access', () => {
     expect(mutating.length).toBeGreaterThanOrEqual(14);
     for (const route of mutating) {
       const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(ids[name] ?? 'x'));
-      const res = await viewer.request(route.method, path, MUTATING_BODIES[`${route.method} ${route.path}`]);
+      const res = await viewer.request(route.method, path, sampleBodyOf(route));
       expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 403 });
     }
     expect((await viewer.request('PATCH', '/v1/account', { name: 'Taken' })).status).toBe(403);

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { route, routesOf } from '../../lambdas/contracts/contract.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 import { dispatchByContract, unimplemented, type Implementations } from '../../lambdas/http/dispatch.ts';
+import { adminApiRoutes, adminRoutes } from '../../lambdas/handlers/admin/admin-routes.ts';
 import { widgetApiRoutes, widgetRoutes } from '../../lambdas/handlers/widget/widget-routes.ts';
 
 const contract = {
@@ -57,6 +58,12 @@ describe('dispatch by contract', () => {
     const { dropThing: _dropped, ...partial } = things;
     expect(unimplemented(table, partial).map((r) => r.name)).toEqual(['dropThing']);
     expect(() => dispatchByContract(table, partial)).toThrow('No implementation for dropThing (DELETE /v1/things/{thingId})');
+  });
+
+  it('has an implementation for every route of the admin function, and none for a route that is not there', () => {
+    expect(adminApiRoutes.length).toBeGreaterThanOrEqual(47);
+    expect(unimplemented(adminApiRoutes, adminRoutes)).toEqual([]);
+    expect(Object.keys(adminRoutes).sort()).toEqual(adminApiRoutes.map((r) => r.name).sort());
   });
 
   it('has an implementation for every route of the widget function', () => {

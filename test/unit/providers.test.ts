@@ -69,8 +69,6 @@ describe('what reads the provider list', () => {
 /** Two provider names in a row, in an array or a union: a list of providers spelled again. */
 const SPELLED_LIST = /'(?:openai|anthropic|openai-compatible)'\s*[,|]\s*'(?:openai|anthropic|openai-compatible)'/;
 const THE_LIST = 'lambdas/core/providers.ts';
-// The admin API's body schemas move into contract modules (issue 21 item 1), which read the list then.
-const NOT_YET_MOVED = new Set(['lambdas/handlers/admin/bot-routes.ts']);
 
 const sourceFiles = (dir: string): string[] =>
   fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -84,7 +82,7 @@ describe('the provider list, said once', () => {
     const files = ['lambdas', 'infra', 'admin/src', 'widget/src'].flatMap(sourceFiles);
     expect(files).toContain(THE_LIST);
     const spelled = files
-      .filter((f) => f !== THE_LIST && !NOT_YET_MOVED.has(f))
+      .filter((f) => f !== THE_LIST)
       .flatMap((f) => fs.readFileSync(path.join(root, f), 'utf8').split('\n').flatMap((line, i) => (SPELLED_LIST.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])));
     expect(spelled).toEqual([]);
     expect(SPELLED_LIST.test(fs.readFileSync(path.join(root, THE_LIST), 'utf8'))).toBe(true);

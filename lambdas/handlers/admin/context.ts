@@ -7,7 +7,6 @@ import type { TenantContext } from '../../core/tenancy.ts';
 import { clientAddress } from '../../http/client-address.ts';
 import { header } from '../../http/request.ts';
 import { noteAccount } from '../../http/request-log.ts';
-import type { HttpResult } from '../../http/responses.ts';
 
 export interface AdminContext {
   readonly event: APIGatewayProxyEventV2;
@@ -21,8 +20,6 @@ export interface AdminContext {
    */
   readonly tenant: () => Promise<TenantContext>;
 }
-
-export type AdminRoute = (ctx: AdminContext) => Promise<HttpResult>;
 
 /** The account the request says it acts for; undefined when it names none. */
 export const actingFor = (event: APIGatewayProxyEventV2): string | undefined => header(event, ACTING_FOR_HEADER)?.trim();
