@@ -166,7 +166,16 @@ export interface LexicalSegment {
    * Returns the new count. The search loop, decoding in place without a call a posting.
    */
   accumulate(slot: number, idf: number, k1: number, norms: Float64Array, ones: Float64Array, scores: Float64Array, touched: Int32Array, count: number): number;
+  /**
+   * As `accumulate`, but only for the first `m` chunks of `candidates` (ascending), skipping
+   * blocks of 64 postings that hold none of them: how a long list is read once a query's
+   * top is known to lie among a few chunks.
+   */
+  probe(slot: number, idf: number, k1: number, norms: Float64Array, ones: Float64Array, scores: Float64Array, candidates: Int32Array, m: number): void;
 }
+
+/** Postings a skip block spans; lists of more than two blocks get skip entries (made on first probe). */
+const SKIP = 64;
 
 export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
   const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
@@ -189,6 +198,32 @@ export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
       else hi = mid - 1;
     }
     return -1;
+  };
+  // Per list: pairs (byte offset of posting 64k, chunk of the posting before it).
+  const skips = new Map<number, Int32Array>();
+  const skipsOf = (s: number): Int32Array => {
+    const hit = skips.get(s);
+    if (hit) return hit;
+    const pairs: number[] = [offsets[s]!, 0];
+    if (dfs[s]! > 2 * SKIP) {
+      let at = offsets[s]!, chunk = 0, p = 0;
+      const end = offsets[s + 1]!;
+      while (at < end) {
+        if (p > 0 && p % SKIP === 0) pairs.push(at, chunk);
+        let v = 0, shift = 1, b: number;
+        do {
+          b = postings[at++]!;
+          v += (b & 0x7f) * shift;
+          shift *= 128;
+        } while (b & 0x80);
+        chunk += Math.floor(v / 2);
+        if (v & 1) while (postings[at++]! & 0x80);
+        p++;
+      }
+    }
+    const out = Int32Array.from(pairs);
+    skips.set(s, out);
+    return out;
   };
   return {
     chunkCount: C,
@@ -257,6 +292,51 @@ export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
       }
       return n;
     },
+    probe(s, idf, k1, norms, ones, scores, candidates, m) {
+      const blocks = skipsOf(s);
+      const last = blocks.length / 2 - 1;
+      const end = offsets[s + 1]!;
+      // `chunk` is the base the next gap counts from; `cur` the chunk last decoded (−1: none yet).
+      let at = offsets[s]!, chunk = 0, cur = -1, block = 0, i = 0;
+      while (i < m) {
+        const target = candidates[i]!;
+        // Every posting before a block whose preceding chunk is below the target is below it too.
+        while (block < last && blocks[2 * (block + 1) + 1]! < target) block++;
+        if (blocks[2 * block]! > at) {
+          at = blocks[2 * block]!;
+          chunk = blocks[2 * block + 1]!;
+          cur = -1;
+        }
+        let tf = 0;
+        while (at < end && cur < target) {
+          let b = postings[at++]!;
+          let v = b & 0x7f, shift = 128;
+          while (b & 0x80) {
+            b = postings[at++]!;
+            v += (b & 0x7f) * shift;
+            shift *= 128;
+          }
+          chunk += Math.floor(v / 2);
+          cur = chunk;
+          tf = 1;
+          if (v & 1) {
+            tf = 0;
+            shift = 1;
+            do {
+              b = postings[at++]!;
+              tf += (b & 0x7f) * shift;
+              shift *= 128;
+            } while (b & 0x80);
+          }
+        }
+        if (cur < target) return;
+        while (i < m && candidates[i]! < cur) i++;
+        if (i < m && candidates[i] === cur) {
+          scores[cur]! += tf === 1 ? idf * ones[cur]! : (idf * tf * (k1 + 1)) / (tf + norms[cur]!);
+          i++;
+        }
+      }
+    },
   };
 };
 
@@ -311,7 +391,22 @@ const lengthNorms = (seg: LexicalSegment, k1: number, b: number, avgdl: number) 
   return out;
 };
 
-/** The n chunks across `segments` with the best BM25 score for `queryText`, best first. */
+/** The n-th best score among the touched chunks (n ≤ count). */
+const nthBest = (scores: Float64Array, touched: Int32Array, count: number, n: number): number => {
+  const top = createTopHits(n);
+  for (let i = 0; i < count; i++) {
+    const score = scores[touched[i]!]!;
+    if (score >= top.floor()) top.push(0, i, score);
+  }
+  return top.floor();
+};
+
+/**
+ * The n chunks across `segments` with the best BM25 score for `queryText`, best first.
+ * Exact, with MaxScore pruning: once the terms left could not lift a chunk none of the
+ * earlier (rarer) terms holds into the top n, the long lists of common terms are only
+ * probed for the chunks that can still make it.
+ */
 export const searchLexical = (
   segments: readonly LexicalSegment[],
   queryText: string,
@@ -345,17 +440,31 @@ export const searchLexical = (
   const top = createTopHits(n);
   const { scores, touched } = scratchFor(widest);
   segments.forEach((seg, s) => {
-    let count = 0;
     const { norms, ones } = lengthNorms(seg, k1, b, avgdl);
-    for (const q of query) {
-      const slot = q.slots[s]!;
-      if (slot >= 0) count = seg.accumulate(slot, q.idf, k1, norms, ones, scores, touched, count);
+    // MaxScore: terms by their highest possible score (idf · (k1 + 1)), highest first; rest[j] is
+    // the most terms j… can add to any chunk.
+    const terms = query.flatMap((q) => (q.slots[s]! >= 0 ? [{ slot: q.slots[s]!, idf: q.idf }] : [])).sort((x, y) => y.idf - x.idf);
+    const rest = new Float64Array(terms.length + 1);
+    for (let j = terms.length - 1; j >= 0; j--) rest[j] = rest[j + 1]! + terms[j]!.idf * (k1 + 1);
+    let count = 0, j = 0, floor = top.floor();
+    for (; j < terms.length; j++) {
+      // A chunk no term so far holds cannot reach the top n any more: the rest only add to chunks already seen.
+      if (rest[j]! < floor) break;
+      count = seg.accumulate(terms[j]!.slot, terms[j]!.idf, k1, norms, ones, scores, touched, count);
+      if (count >= n && j + 1 < terms.length) floor = Math.max(floor, nthBest(scores, touched, count, n));
     }
-    for (let i = 0; i < count; i++) {
-      const chunk = touched[i]!;
-      top.push(s, chunk, scores[chunk]!);
-      scores[chunk] = 0;
+    if (j < terms.length) {
+      // Only chunks that can still reach the floor are read in the remaining (long, low-idf) lists.
+      const candidates = new Int32Array(count);
+      let m = 0;
+      for (let i = 0; i < count; i++) if (scores[touched[i]!]! + rest[j]! >= floor) candidates[m++] = touched[i]!;
+      const sorted = candidates.subarray(0, m).sort();
+      for (let t = j; t < terms.length; t++) seg.probe(terms[t]!.slot, terms[t]!.idf, k1, norms, ones, scores, sorted, m);
+      for (const chunk of sorted) top.push(s, chunk, scores[chunk]!);
+    } else {
+      for (let i = 0; i < count; i++) top.push(s, touched[i]!, scores[touched[i]!]!);
     }
+    for (let i = 0; i < count; i++) scores[touched[i]!] = 0;
   });
   return top.hits();
 };

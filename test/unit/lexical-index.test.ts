@@ -207,3 +207,42 @@ describe('lexical index: term weights for the local answerer', () => {
     expect(termIdf([], 'red bike').size).toBe(0);
   });
 });
+
+describe('lexical index: pruned search', () => {
+  /** Brute-force BM25 with each df counted once: fast enough for thousands of chunks. */
+  const reference = (segments: string[][], query: string, k1 = 0.9, b = 0.4) => {
+    const docs = segments.flatMap((texts, segment) => texts.map((text, chunk) => ({ segment, chunk, ts: terms(text) })));
+    const avgdl = docs.reduce((s, d) => s + d.ts.length, 0) / docs.length;
+    const df = new Map<string, number>();
+    for (const d of docs) for (const t of new Set(d.ts)) df.set(t, (df.get(t) ?? 0) + 1);
+    return docs.map((d) => {
+      let score = 0;
+      for (const t of terms(query)) {
+        const tf = d.ts.filter((x) => x === t).length;
+        if (!tf) continue;
+        const idf = Math.log(1 + (docs.length - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
+        score += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * d.ts.length) / avgdl));
+      }
+      return { segment: d.segment, chunk: d.chunk, score };
+    }).filter((h) => h.score > 0).sort((x, y) => y.score - x.score || x.segment - y.segment || x.chunk - y.chunk);
+  };
+
+  it('matches brute force where common words have long lists (skipped in blocks) and rare words short ones', () => {
+    const rand = seeded(9);
+    // Word ranks log-uniform over 400 (Zipf-like): a few words in nearly every chunk, most in few.
+    const word = () => `w${Math.floor(Math.exp(rand() * Math.log(400)) - 1)}`;
+    const segments = [1200, 700, 1500].map((n) => Array.from({ length: n }, () => Array.from({ length: 20 + Math.floor(rand() * 40) }, word).join(' ')));
+    const opened = segments.map(open);
+    expect(opened[2]!.df(termHash('w0'))).toBeGreaterThan(200);
+    for (let t = 0; t < 12; t++) {
+      const source = segments[t % 3]![Math.floor(rand() * 500)]!;
+      const query = source.split(' ').slice(0, 3 + (t % 6)).join(' ');
+      const want = reference(segments, query);
+      for (const n of [1, 10, 50]) {
+        const got = searchLexical(opened, query, n);
+        expect(got.map((h) => [h.segment, h.chunk])).toEqual(want.slice(0, n).map((h) => [h.segment, h.chunk]));
+        got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 9));
+      }
+    }
+  });
+});
