@@ -47,6 +47,7 @@ const settings = {
     dailyCostMicros: z.number().int().min(0).max(1e10),
     monthlyCostMicros: z.number().int().min(0).max(1e11),
   }).strict(),
+  documentComments: z.boolean(),
 };
 
 export const botsContract = {

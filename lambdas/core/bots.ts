@@ -4,18 +4,18 @@ import { audited, type AuditSource } from './audit.ts';
 import { getBot } from './bot-lookup.ts';
 import { AppError, notFound } from './errors.ts';
 import { newId } from './ids.ts';
-import { MAX_BOTS_PER_ACCOUNT } from './limits.ts';
+import { MAX_BOTS_PER_ACCOUNT, UPLOAD_TYPES } from './limits.ts';
 import { reingestUnaudited } from './documents.ts';
 import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
 import { requireProviderAllowed } from './keys.ts';
 import { requireNoHold } from './legal-hold.ts';
-import type { Bot, ModelChoice } from './records.ts';
+import type { Bot, DocumentRecord, ModelChoice } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
 export type BotSettings = Pick<Bot,
   'name' | 'instructions' | 'welcomeMessage' | 'allowedOrigins'> & Required<Pick<Bot,
-  'embedding' | 'model' | 'temperature' | 'suggestedQuestions' | 'theme' | 'leadForm' | 'handoff' | 'paused' | 'budget'>>;
+  'embedding' | 'model' | 'temperature' | 'suggestedQuestions' | 'theme' | 'leadForm' | 'handoff' | 'paused' | 'budget' | 'documentComments'>>;
 
 export const DEFAULT_INSTRUCTIONS = 'Answer questions using only the documents provided. If they do not contain the answer, say so.';
 export const DEFAULT_WELCOME = 'Hi! Ask me anything about our documentation.';
@@ -90,7 +90,10 @@ const saveNewBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotS
 /** A change of settings; `leadForm: null` switches the contact form off. */
 export type BotPatch = Omit<Partial<BotSettings>, 'leadForm'> & { readonly leadForm?: Bot['leadForm'] | null };
 
-/** Changes a bot's settings (admin), recorded in the audit log; a new embedding re-embeds its documents. */
+/**
+ * Changes a bot's settings (admin), recorded in the audit log; a new embedding re-embeds its documents,
+ * and switching comments on or off reads its Word documents again.
+ */
 export const updateBot = (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch, source: AuditSource): Promise<Bot> =>
   audited(deps, tenant, source, 'bot.update', { target: botId }, () => saveBotChange(deps, tenant, botId, change));
 
@@ -109,20 +112,25 @@ const saveBotChange = async (deps: Deps, tenant: TenantContext, botId: string, c
   };
   const reembed = patch.embedding !== undefined && !sameEmbedding(patch.embedding, bot.embedding);
   if (reembed && patch.embedding) await checkEmbeddingChoice(deps, tenant, patch.embedding);
+  // Comments are read at ingest only, so a change reaches the index by reading the Word files again.
+  const rereadComments = patch.documentComments !== undefined && patch.documentComments !== (bot.documentComments === true);
   const saved = await deps.bots.update(tenant, next);
   if (!saved) throw notFound('bot');
-  if (reembed) await reembedBot(deps, tenant, botId);
+  if (reembed) await reingestBot(deps, tenant, botId, () => true);
+  else if (rereadComments) await reingestBot(deps, tenant, botId, isWordDocument);
   return saved;
 };
 
+const isWordDocument = (doc: DocumentRecord): boolean => UPLOAD_TYPES[doc.contentType.split(';')[0]!.trim().toLowerCase()]?.kind === 'docx';
+
 /**
- * Re-embeds every document of a bot with its new embedding setting. Each document
- * keeps answering from its current vectors (questions are embedded its way) until
- * its new run switches in.
+ * Reads the chosen documents of a bot again, with its new settings. Each document
+ * keeps answering from its current chunks and vectors (questions are embedded its
+ * way) until its new run switches in.
  */
-const reembedBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+const reingestBot = async (deps: Deps, tenant: TenantContext, botId: string, which: (doc: DocumentRecord) => boolean): Promise<void> => {
   for (const doc of await deps.documents.list(tenant, botId)) {
-    if (doc.status === 'awaiting_upload') continue;
+    if (doc.status === 'awaiting_upload' || !which(doc)) continue;
     await reingestUnaudited(deps, tenant, botId, doc.docId);
   }
 };

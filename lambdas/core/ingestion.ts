@@ -91,9 +91,11 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   // The mark is a hint: the document it names may since be gone or hold other content.
   if (twin?.sha256 === sha256) return fail(`This file has the same content as "${twin.name}", which this bot already has.`, false);
 
+  const bot = await deps.bots.get(tenant, doc.botId);
+  if (!bot) return { outcome: 'ignored', reason: 'bot deleted' };
   let parsed: ParsedDocument;
   try {
-    parsed = await deps.parser.parse(bytes, doc.contentType, doc.name);
+    parsed = await deps.parser.parse(bytes, doc.contentType, doc.name, { documentComments: bot.documentComments === true });
   } catch (err) {
     if (err instanceof UnreadableDocument) return fail(err.message, false);
     throw err;

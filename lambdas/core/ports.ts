@@ -171,9 +171,15 @@ export interface ExportRepository {
   list(tenant: TenantContext, limit: number): Promise<ExportRecord[]>;
 }
 
+/** What a bot's settings change in how its files are read. */
+export interface ParseOptions {
+  /** Reviewers' comments in Word documents are read too. @default false */
+  readonly documentComments?: boolean;
+}
+
 export interface DocumentParser {
   /** Parses bytes whose type was declared as `contentType`; throws `UnreadableDocument` with an owner-readable reason. */
-  parse(bytes: Uint8Array, contentType: string, name: string): Promise<ParsedDocument>;
+  parse(bytes: Uint8Array, contentType: string, name: string, options?: ParseOptions): Promise<ParsedDocument>;
 }
 
 export interface Embedder {

@@ -88,6 +88,8 @@ export interface Bot {
   readonly paused?: boolean;
   /** Spending limits; absent means the defaults. */
   readonly budget?: BotBudget;
+  /** Whether reviewers' comments in Word documents are indexed; changing it re-reads them. Absent means no. */
+  readonly documentComments?: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -4,6 +4,7 @@
  * follow the section that cites them; comments only when asked.
  */
 import { describe, expect, it } from 'vitest';
+import { createDocumentParser } from '../../lambdas/adapters/parsers/document-parser.ts';
 import { parseDocx } from '../../lambdas/adapters/parsers/docx-parser.ts';
 import { buildDocx, commentsPart, heading, notesPart, noteRef, numberingPart, para, run, stylesPart, type LevelDef } from '../fixtures/documents/docx-builder.ts';
 import { expectOffsets } from './fixtures/offsets.ts';
@@ -106,6 +107,15 @@ describe('DOCX footnotes, endnotes and comments', () => {
   it('reads reviewers\' comments only when asked', () => {
     const blocks = texts(buildDocx(body, parts), { includeComments: true });
     expect(blocks.slice(1, 5)).toEqual(['Send it back within 14 days.[1][comment 1]', 'Keep the box.', '[1] Receipts older than 30 days are not accepted.', '[comment 1] Check this with legal.']);
+  });
+
+  it('reads comments through the upload parser only when the bot\'s setting asks for them', async () => {
+    const parser = createDocumentParser();
+    const file = buildDocx(body, parts);
+    const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    expect((await parser.parse(file, DOCX, 'policy.docx')).text).not.toContain('Check this with legal.');
+    expect((await parser.parse(file, DOCX, 'policy.docx', { documentComments: false })).text).not.toContain('Check this with legal.');
+    expect((await parser.parse(file, DOCX, 'policy.docx', { documentComments: true })).text).toContain('[comment 1] Check this with legal.');
   });
 
   it('finds the notes parts where the relationships point, and ignores references to notes that are not there', () => {

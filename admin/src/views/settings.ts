@@ -19,7 +19,7 @@ const DIMENSIONS = [256, 512, 1024, 1536] as const;
 const LABELS: Record<string, string> = {
   name: 'Name', instructions: 'Instructions', welcomeMessage: 'Welcome message', allowedOrigins: 'Your websites', model: 'Model',
   temperature: 'Creativity', suggestedQuestions: 'Suggested questions', theme: 'Chat window', 'theme.color': 'Colour',
-  leadForm: 'Contact form', 'leadForm.fields': 'Contact form fields', embedding: 'How documents are indexed', budget: 'Spending limits',
+  leadForm: 'Contact form', 'leadForm.fields': 'Contact form fields', embedding: 'How documents are indexed', documentComments: 'Reviewers’ comments', budget: 'Spending limits',
   'budget.dailyTokens': 'Tokens per day', 'budget.monthlyTokens': 'Tokens per month', 'budget.dailyCostMicros': 'Dollars per day', 'budget.monthlyCostMicros': 'Dollars per month',
 };
 
@@ -263,6 +263,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
   const lead = leadFormEditor(bot.leadForm);
   const budget = budgetEditor(bot);
   const embedding = embeddingEditor(bot.embedding);
+  const comments = toggle('Read reviewers’ comments in Word documents', bot.documentComments === true, 'Off unless you turn it on: comments are often notes between colleagues. When on, answers may quote them. Changing this reads your Word documents again.', 'document-comments');
 
   const error = h('p', { class: 'form-error', role: 'alert' });
   const save = button('Save changes', () => undefined, { kind: 'primary', type: 'submit' });
@@ -280,7 +281,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
       h('div', { class: 'grid3' }, field('Colour', color), field('Position', position), field('Appearance', mode))),
     card('Contact form', lead.el),
     card('Spending limits', budget.el),
-    card('How documents are indexed', embedding.el),
+    card('How documents are indexed', embedding.el, comments.el),
     card('Where it may appear',
       field('Your websites', origins, 'One address per line, such as https://www.example.com (no path). Other sites cannot use your bot.'), originsError.el),
   ];
@@ -333,6 +334,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
       ...(leadChanged ? { leadForm } : {}),
       ...(budget.unchanged(limits) ? {} : { budget: limits }),
       ...(embedding.changed() ? { embedding: embedding.value() } : {}),
+      ...(comments.input.checked !== (bot.documentComments === true) ? { documentComments: comments.input.checked } : {}),
     };
     void (async () => {
       if (embedding.changed() && !(await confirmAction('Re-index every document?', embedding.words(embedding.value()).join(' '), 'Save and re-index'))) return;
@@ -342,7 +344,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
           Object.assign(bot, res.bot);
           // A form switched off comes back absent: forget the one shown before.
           if (res.bot.leadForm === undefined) delete (bot as { leadForm?: unknown }).leadForm;
-          notify(patch.embedding ? 'Saved. Your documents are being re-indexed.' : 'Saved.');
+          notify(patch.embedding ? 'Saved. Your documents are being re-indexed.' : patch.documentComments !== undefined ? 'Saved. Your Word documents are being read again.' : 'Saved.');
           // Start again from what was saved (warnings, defaults, field keys).
           renderSettings(body, ctx, bot);
           body.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();

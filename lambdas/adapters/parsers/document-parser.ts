@@ -35,7 +35,7 @@ const KIND_NAMES: Record<DocumentKind, string> = {
 };
 
 export const createDocumentParser = (): DocumentParser => ({
-  async parse(bytes, contentType, name) {
+  async parse(bytes, contentType, name, options) {
     // A charset parameter is read by the decoder; the type alone chooses the parser.
     const declared = UPLOAD_TYPES[contentType.split(';')[0]!.trim().toLowerCase()];
     if (!declared) throw new UnreadableDocument(`Files of type ${contentType} are not supported.`);
@@ -47,7 +47,7 @@ export const createDocumentParser = (): DocumentParser => ({
     const decodeText = (b: Uint8Array): string => decodeUploadedText(b, { contentType, html: declared.kind === 'html' });
     switch (declared.kind) {
       case 'pdf': return parsePdf(bytes, name);
-      case 'docx': return parseDocx(bytes, name);
+      case 'docx': return parseDocx(bytes, name, { includeComments: options?.documentComments === true });
       case 'html': return parseHtml(decodeText(bytes), name);
       case 'csv': return parseCsv(decodeText(bytes), name);
       case 'markdown': return parseText(decodeText(bytes), name, true);
