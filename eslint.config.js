@@ -59,14 +59,26 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
-    // Contracts are read by the browser bundles too: zod and core's records, limits and providers, nothing else.
+    // Contracts are read by the browser bundles too: zod and core's records, limits, providers and views, nothing else.
     files: ['lambdas/contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
           { group: [...sdkImports, 'node:*', 'aws-lambda'], message: 'contracts import no Node or SDK: the browser bundles read them.' },
           { group: ['**/adapters/**', '**/handlers/**', '**/http/**', '**/infra/**', '**/test/**'], message: 'contracts depend on nothing outside core.' },
-          { regex: '^\\.\\./core/(?!records|limits|providers)', message: 'contracts read only core/records.ts, core/limits.ts and core/providers.ts, which import no Node.' },
+          { regex: '^\\.\\./core/(?!(records|limits|providers|views)\\.ts$)', message: 'contracts read only core/records.ts, limits.ts, providers.ts and views.ts, which import no Node.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The core files the browser bundles read (through the contracts) import only each other.
+    files: ['lambdas/core/{records,limits,providers,views}.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...sdkImports, 'node:*', 'aws-lambda'], message: 'the browser bundles read this file: no Node or SDK.' },
+          { regex: '^(?!\\./(records|limits|providers|views)\\.ts$)', message: 'records, limits, providers and views import only each other: the browser bundles read them.' },
         ],
       }],
     },

@@ -5,7 +5,8 @@ import type { Account, Membership } from './records.ts';
 import type { Deps } from './ports.ts';
 import { audit, type AuditSource } from './audit.ts';
 import { requireRole } from './roles.ts';
-import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
+import { tenantForMember, type TenantContext } from './tenancy.ts';
+import type { MyAccount } from './views.ts';
 
 /** A user as the JWT authorizer verified it. */
 export interface VerifiedUser {
@@ -104,14 +105,6 @@ export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Pa
   await audit(deps, tenant, source, 'account.updated', 'ok', { detail: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v])) });
   return saved;
 };
-
-/** An account a person belongs to, as the panel's switcher lists it. */
-export interface MyAccount {
-  readonly accountId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly status: Account['status'];
-}
 
 /** Every account the verified user is a member of, by name. */
 export const myAccounts = async (deps: Deps, user: VerifiedUser): Promise<MyAccount[]> => {

@@ -16,7 +16,7 @@ import {
   ADDRESS_MESSAGES_PER_MINUTE, HISTORY_TURNS, MAX_ANSWER_MS, MAX_CONVERSATION_TURNS, MAX_OUTPUT_TOKENS, MAX_QUESTION_CHARS,
   RETRIEVAL_TOP_K, VISITOR_MESSAGES_PER_MINUTE,
 } from './limits.ts';
-import type { Bot, Citation, ConversationTurn, KeyClass, TokenUsage } from './records.ts';
+import type { Bot, ConversationTurn, TokenUsage } from './records.ts';
 import type { ChatModel, ChatRequest, Deps } from './ports.ts';
 import { saysNotFound } from './not-found.ts';
 import { buildMessages, systemPrompt } from './prompt.ts';
@@ -25,25 +25,10 @@ import { planQuote } from './quoting.ts';
 import { retrieveWithWeights } from './retrieval.ts';
 import { approxTokens } from './text.ts';
 import { addressKey, rateLimited, type VisitorSession } from './visitor.ts';
+import type { ChatStreamEvent } from './views.ts';
 
 export type { Citation } from './records.ts';
 export { citationsOf } from './citations.ts';
-
-export type ChatStreamEvent =
-  | { readonly type: 'sources'; readonly conversationId: string; readonly turnId: string; readonly sources: readonly Citation[] }
-  | { readonly type: 'delta'; readonly text: string }
-  | { readonly type: 'error'; readonly code: string; readonly message: string }
-  | {
-    readonly type: 'done';
-    /** False when the answer declined ("not found", from Parley's answerer or a model) or failed. */
-    readonly answered: boolean;
-    /** The bot found nothing to answer from, or failed: the widget offers a human. */
-    readonly offerHandoff: boolean;
-    /** The answer is a quotation of the documents (Parley's own answerer), not a model's words. */
-    readonly quoted: boolean;
-    readonly keyClass: KeyClass;
-    readonly usage: TokenUsage;
-  };
 
 export const NO_ANSWER = "I couldn't find that in this bot's documents, so I can't answer it reliably. Would you like to ask a person instead?";
 

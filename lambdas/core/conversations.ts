@@ -13,6 +13,7 @@ import type { Conversation, ConversationTurn, UsageRow, VisitorContact } from '.
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 import type { VisitorSession } from './visitor.ts';
+import type { SearchMatch } from './views.ts';
 
 /** What a visitor sees of a turn: no key class, provider, usage or owner-side errors. */
 const visitorTurn = (t: ConversationTurn) => ({
@@ -70,16 +71,6 @@ const foldWithMap = (text: string): { folded: string; origin: number[] } => {
   origin.push(text.length);
   return { folded, origin };
 };
-
-export interface SearchMatch {
-  readonly turnId: string;
-  readonly field: 'question' | 'answer';
-  /** A short piece of the text around the match, with `…` where it was cut. */
-  readonly snippet: string;
-  /** Where the match is within `snippet` (UTF-16 offsets, end exclusive). */
-  readonly start: number;
-  readonly end: number;
-}
 
 // Printable ASCII and the usual white space: anything else takes the careful path.
 const ASCII = /^[\t\n\r\x20-\x7e]*$/;

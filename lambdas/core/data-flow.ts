@@ -12,10 +12,11 @@ import { getBot } from './bot-lookup.ts';
 import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { KeyClass } from './records.ts';
-import type { Deps, ResidencyProfile } from './ports.ts';
+import type { Deps } from './ports.ts';
 import { PROVIDER_NAMES, takesOwnerEndpoint, type ProviderId } from './providers.ts';
 import { regionInWords } from './residency.ts';
 import type { TenantContext } from './tenancy.ts';
+import type { DataFlow } from './views.ts';
 
 /** Who receives the questions: an owner's endpoint is theirs. */
 const recipientOf = (provider: ProviderId): string => (takesOwnerEndpoint(provider) ? `your ${PROVIDER_NAMES[provider]}` : PROVIDER_NAMES[provider]);
@@ -29,16 +30,6 @@ const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean,
 };
 
 const paidBy = (keyClass: KeyClass) => (keyClass === 'owner' ? 'your own key' : "Parley's key");
-
-export interface DataFlow {
-  /** Set when the deployment refuses the configured provider: why, in the owner's words. Nothing is then sent. */
-  readonly answers: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string; readonly refused?: string };
-  readonly embeddings: { readonly recipient: string; readonly keyClass: KeyClass; readonly summary: string; readonly refused?: string };
-  readonly residency: { readonly profile: ResidencyProfile; readonly region: string; readonly summary: string };
-  readonly storage: { readonly region: string; readonly summary: string };
-  readonly retention: { readonly conversationsDays: number; readonly contactsDays: number; readonly auditDays: number; readonly summary: string };
-  readonly training: string;
-}
 
 export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: string): Promise<DataFlow> => {
   requireRole(tenant, 'viewer');

@@ -13,16 +13,12 @@ import { MAX_DOCUMENTS_PER_BOT, MAX_UPLOAD_BYTES, UPLOAD_TYPES, UPLOAD_URL_TTL_S
 import type { DocumentRecord } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
+import type { UploadTicket } from './views.ts';
 
 export interface UploadRequest {
   readonly name: string;
   readonly contentType: string;
   readonly size: number;
-}
-
-export interface UploadTicket {
-  readonly document: DocumentRecord;
-  readonly upload: { readonly method: 'PUT'; readonly url: string; readonly headers: Record<string, string>; readonly expiresAt: string };
 }
 
 const MB = 1024 * 1024;

@@ -11,11 +11,7 @@ import type { Account, ProviderKeyRecord } from './records.ts';
 import type { Deps } from './ports.ts';
 import { hasPlatformKey, isProvider, takesOwnerEndpoint, type ModelPurpose, type ProviderId } from './providers.ts';
 import type { TenantContext } from './tenancy.ts';
-
-export interface ProviderKeyView extends ProviderKeyRecord {
-  /** Older than the account's rotation age. */
-  readonly rotationDue: boolean;
-}
+import type { ProviderKeyView } from './views.ts';
 
 /** How long a decrypted key may stay in memory. */
 export const REVEALED_KEY_TTL_MS = 60_000;

@@ -14,6 +14,7 @@ import { newInvitationToken } from './invitation-links.ts';
 import type { Invitation, Member } from './records.ts';
 import type { Deps, SignInDirectory } from './ports.ts';
 import { tenantForMember, type Role, type TenantContext } from './tenancy.ts';
+import type { InvitationDelivery, InvitationSent } from './views.ts';
 
 /** Days an invitation's link works. */
 export const INVITATION_DAYS = 14;
@@ -28,15 +29,6 @@ export const listTeam = async (deps: Deps, tenant: TenantContext): Promise<{ mem
   const [members, invitations] = await Promise.all([deps.accounts.listMembers(tenant), deps.accounts.listInvitations(tenant)]);
   return { members, invitations };
 };
-
-/**
- * How an invitee hears of their invitation. `sent`: the identity provider e-mailed
- * them a sign-in with a temporary password. `existing_sign_in`: the address can
- * already sign in, so nothing is sent. `self_sign_up`: the deployment lets people
- * sign themselves up, so nothing is sent: tell them to sign up. In every case they
- * join only by following the invitation's link, which the owner is given to pass on.
- */
-export type InvitationDelivery = 'sent' | 'existing_sign_in' | 'self_sign_up';
 
 /**
  * Makes sure someone can sign in: a new sign-in, or the invitation e-mail again for one
@@ -59,16 +51,6 @@ export const invitationAddress = (raw: string): string => {
   if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) throw invalid('email: that does not look like an e-mail address.', { field: 'email' });
   return email;
 };
-
-/**
- * A stored invitation, how its address hears of it, and the token of its link: the
- * only time the secret is seen (the account keeps its hash), for the owner to pass on.
- */
-export interface InvitationSent {
-  readonly invitation: Invitation;
-  readonly delivery: InvitationDelivery;
-  readonly token: string;
-}
 
 export const inviteMember = async (
   deps: Deps, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource,

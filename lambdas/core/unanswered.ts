@@ -28,6 +28,7 @@ import type { ConversationTurn } from './records.ts';
 import type { Deps } from './ports.ts';
 import { groupQuestions, wordingOf, type QuestionGroup } from './question-groups.ts';
 import type { TenantContext } from './tenancy.ts';
+import type { AnswerRate, UnansweredGroup, UnansweredReport } from './views.ts';
 
 /** Conversations read at most, newest first: each is sealed, so each is opened. */
 export const MAX_SCANNED_CONVERSATIONS = 500;
@@ -48,41 +49,6 @@ interface Ask {
   readonly question: string;
   readonly askedAt: string;
   readonly dismissedAt?: string;
-}
-
-export interface UnansweredGroup {
-  /** The id of the group's first question; stays the same as the group grows. */
-  readonly groupId: string;
-  /** The group's most typical phrasing. */
-  readonly question: string;
-  /** Times asked (since the last dismissal, if any). */
-  readonly count: number;
-  readonly firstAskedAt: string;
-  readonly lastAskedAt: string;
-  /** Other wordings of it, newest first. */
-  readonly phrasings: readonly string[];
-  /** The newest asks, to open their conversations. */
-  readonly asks: ReadonlyArray<{ readonly conversationId: string; readonly turnId: string; readonly askedAt: string }>;
-  /** When earlier asks were dismissed: the question was asked again since. */
-  readonly dismissedAt?: string;
-}
-
-export interface AnswerRate {
-  readonly from: string;
-  readonly to: string;
-  /** Questions asked in the window, and of those the ones answered. */
-  readonly asked: number;
-  readonly answered: number;
-}
-
-export interface UnansweredReport {
-  readonly groups: readonly UnansweredGroup[];
-  /** Groups in all, `groups` holding the newest `limit` of them. */
-  readonly total: number;
-  readonly week: AnswerRate;
-  /** Conversations read, and whether older ones were left unread. */
-  readonly scanned: number;
-  readonly truncated: boolean;
 }
 
 interface Scan {

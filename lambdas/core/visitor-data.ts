@@ -8,18 +8,13 @@ import { audit, type AuditSource } from './audit.ts';
 import { invalid, notFound } from './errors.ts';
 import { isId } from './ids.ts';
 import { requireNoHold } from './legal-hold.ts';
-import type { Conversation, ConversationTurn, VisitorContact } from './records.ts';
+import type { Conversation, VisitorContact } from './records.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
+import type { VisitorData } from './views.ts';
 
 /** Contacts kept per bot and kind that a search reads. */
 const CONTACTS_SCANNED = 10_000;
-
-export interface VisitorData {
-  readonly visitorIds: string[];
-  readonly conversations: Array<Conversation & { turns: ConversationTurn[] }>;
-  readonly contacts: VisitorContact[];
-}
 
 const everything = async (deps: Deps, tenant: TenantContext) => {
   const bots = await deps.bots.list(tenant);

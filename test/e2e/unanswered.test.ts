@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnansweredReport } from '../../lambdas/core/unanswered.ts';
+import type { UnansweredReport } from '../../lambdas/core/views.ts';
 import { ask, newOwner, uploadDocument, usePlatform } from '../integration/fixtures/platform.ts';
 import { useChromium } from './fixtures/chromium.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { conversationItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
-import type { UnansweredReport } from '../../lambdas/core/unanswered.ts';
+import type { UnansweredReport } from '../../lambdas/core/views.ts';
 import { ask, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
