@@ -2,7 +2,9 @@
  * Dense candidate search over a bot's segments, in two stages when it pays:
  * 1. sign bits of every code against a 4-bit query (sign-scan.ts), keeping a
  *    pool of the best 5% (at least 2,000);
- * 2. the stored codes (int4) of the pool only, keeping the n best.
+ * 2. the stored codes (int4) of the pool only, keeping the n best: in a SIMD
+ *    kernel against an int8 query (sign-scan.ts), its 2n best then scored
+ *    against the float query as the byte-table scan would score them.
  * Callers rescore those n with the full-precision vectors.
  *
  * The pool's size comes from a measurement, not a bound: Gaussian unit vectors
@@ -14,8 +16,8 @@
  * skip the first stage: the single int4 scan skips a sparse query's zero bytes
  * and is then already cheap, and its results stay exactly what they were.
  */
-import { prepareSignQuery, type SignScanner } from './sign-scan.ts';
-import { searchCodes, searchCodesAmong, type CodeSegment, type Hit } from './vector-codes.ts';
+import { prepareInt4Query, prepareSignQuery, type SignScanner } from './sign-scan.ts';
+import { createTopHits, searchCodes, searchCodesAmong, type CodeSegment, type Hit } from './vector-codes.ts';
 
 /** A segment's codes and, for the first stage, its sign bits (made on first use). */
 export interface DenseSegment {
@@ -37,6 +39,11 @@ export const isDenseQuery = (query: Float32Array): boolean => {
   return nonzero * 2 > query.length;
 };
 
+export interface DenseOptions {
+  /** Whether int4 codes take the second stage in the SIMD kernel (default) or the byte-table scan (for benchmarks). */
+  readonly kernel?: boolean;
+}
+
 /** Reused between queries: a count for each possible kernel score. */
 let histogram = new Int32Array(0);
 
@@ -44,7 +51,7 @@ let histogram = new Int32Array(0);
  * The n codes across `segments` whose stored codes score best against `query`,
  * best first, among the pool the sign bits chose (or among all, see above).
  */
-export const searchDense = (segments: readonly DenseSegment[], query: Float32Array, n: number): Hit[] => {
+export const searchDense = (segments: readonly DenseSegment[], query: Float32Array, n: number, options: DenseOptions = {}): Hit[] => {
   const total = segments.reduce((sum, s) => sum + s.codes.count, 0);
   const pool = poolSize(total, n);
   if (pool >= total || n <= 0 || !isDenseQuery(query)) return searchCodes(segments.map((s) => s.codes), query, n);
@@ -61,10 +68,50 @@ export const searchDense = (segments: readonly DenseSegment[], query: Float32Arr
   let threshold = 2 * span, kept = 0;
   while (threshold > 0 && kept + histogram[threshold]! < pool) kept += histogram[threshold--]!;
   const cut = threshold - span;
+  if (options.kernel !== false && segments.every((s) => s.signs().int4)) return secondStageInt4(segments, query, n, cut);
   const among = scores.map((out) => {
     const list: number[] = [];
     for (let c = 0; c < out.length; c++) if (out[c]! >= cut) list.push(c);
     return Int32Array.from(list);
   });
   return searchCodesAmong(segments.map((s) => s.codes), query, n, among);
+};
+
+/** Survivors of the integer second stage rescored in floating point, per result wanted. */
+const REFINE_PER_RESULT = 2;
+
+/** The int4 dot product of code `c` with the float query: what the byte-table scan scores. */
+const int4Score = (seg: CodeSegment, c: number, query: Float32Array): number => {
+  const { codes, codeBytes, dims } = seg;
+  const at = c * codeBytes;
+  let sum = 0;
+  for (let j = 0, i = 0; j < codeBytes; j++, i += 2) {
+    const b = codes[at + j]!;
+    sum += ((b << 28) >> 28) * query[i]!;
+    if (i + 1 < dims) sum += ((b << 24) >> 28) * query[i + 1]!;
+  }
+  return sum * seg.scales![c]!;
+};
+
+/**
+ * The second stage over int4 codes, in the scanners' SIMD kernel: the codes at or above
+ * the sign-score `cut`, scored against an int8 query; the 2n best of those are scored
+ * again against the float query, so the n returned carry the scores (and order) the
+ * byte-table scan gives, the int8 query's rounding only deciding which 2n get there.
+ */
+const secondStageInt4 = (segments: readonly DenseSegment[], query: Float32Array, n: number, cut: number): Hit[] => {
+  const q = prepareInt4Query(query);
+  const survivors = createTopHits(REFINE_PER_RESULT * n);
+  segments.forEach((s, i) => {
+    const scales = s.codes.scales!;
+    const pairs = s.signs().int4!(q, cut);
+    for (let x = 0; x < pairs.length; x += 2) {
+      const c = pairs[x]!;
+      const estimate = pairs[x + 1]! * scales[c]!;
+      if (estimate >= survivors.floor()) survivors.push(i, c, estimate);
+    }
+  });
+  const top = createTopHits(n);
+  for (const h of survivors.hits()) top.push(h.segment, h.chunk, int4Score(segments[h.segment]!.codes, h.chunk, query));
+  return top.hits();
 };

@@ -6,7 +6,9 @@
  * embeddings are: the headline) and the local hashed embedder's sparse ones.
  * For each bot:
  * - cold load: opening the index with an empty cache (head + every segment),
- *   and the first whole query after it;
+ *   of which the wait on storage (read and decrypt; decrypt alone timed apart on
+ *   as many bytes), then making the sign scanners, and the first whole query
+ *   after a cold start (all of these again);
  * - warm p50/p95 of the dense stage (candidate search over the codes), of the
  *   dense stage as it was before sign bits (one int4 scan of every code), of the
  *   lexical stage (BM25) and of the whole `retrieve` (head check, both stages,
@@ -19,6 +21,11 @@
  * prepared vector (a stored vector plus noise) under the local embedder's name.
  * Run: npm run bench:retrieval (BENCH_SIZES, BENCH_KINDS to narrow).
  * Writes test/bench/results/retrieval-speed.json.
+ *
+ * BENCH_STORE=memory builds each bot in memory instead (memory-bot.ts: a 100k
+ * bot in seconds, not minutes) for the in-process figures: the same stages and
+ * recall, no storage waits, cold load as opening only. It writes
+ * retrieval-speed-memory.json.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -32,12 +39,13 @@ import { newId } from '../../lambdas/core/ids.ts';
 import { segmentCache } from '../../lambdas/core/index-cache.ts';
 import { entryOf } from '../../lambdas/core/index-segment.ts';
 import { searchLexical } from '../../lambdas/core/lexical-index.ts';
-import type { Embedder } from '../../lambdas/core/ports.ts';
+import type { Deps, Embedder } from '../../lambdas/core/ports.ts';
 import { CANDIDATES_PER_RESULT, MIN_CANDIDATES, retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForMember, type TenantContext } from '../../lambdas/core/tenancy.ts';
 import { searchCodes, type Hit } from '../../lambdas/core/vector-codes.ts';
 import { embeddingText } from '../../lambdas/core/ingestion.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
+import { memoryBot } from './memory-bot.ts';
 import { meteredDeps } from './metered-deps.ts';
 import { CHUNKS_PER_DOC, DIMS, rng, writeSyntheticBot } from './synthetic-bot.ts';
 import { denseVectors, queryNear, type DenseKind } from './synthetic-vectors.ts';
@@ -47,6 +55,7 @@ const KINDS = (process.env.BENCH_KINDS ?? 'gaussian,anisotropic,local').split(',
 const QUERIES = 100;
 const RECALL_QUERIES = 50;
 const K = 5;
+const MEMORY = process.env.BENCH_STORE === 'memory';
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -69,22 +78,34 @@ const exactTop = (q: Float32Array, vectors: readonly Float32Array[], ids: Iterab
   return scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k).map(([, i]) => i);
 };
 
-const platform = await startPlatform({ logLevel: 'error' });
+const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error' });
 const results: Record<string, unknown> = {
-  date: new Date().toISOString().slice(0, 10), dims: DIMS, chunksPerDocument: CHUNKS_PER_DOC, queries: QUERIES, k: K, cpus: os.cpus().length,
+  date: new Date().toISOString().slice(0, 10), store: MEMORY ? 'memory' : 'dynamodb-local', dims: DIMS, chunksPerDocument: CHUNKS_PER_DOC, queries: QUERIES, k: K, cpus: os.cpus().length,
 };
 try {
-  const { deps } = platform;
+  /** A bot written through the real storage path into DynamoDB Local. */
+  const storedBot = async (size: number, kind: DenseKind | 'local', random: () => number) => {
+    const { deps } = platform!;
+    const userId = newId();
+    const account = await createAccount(deps, { userId, email: `${userId}@bench.example`, emailVerified: true }, { name: 'Bench' });
+    const tenant: TenantContext = tenantForMember({ accountId: account.accountId, userId, role: 'owner' });
+    const bot = await createBot(deps, tenant, { name: `Bench ${size} ${kind}` }, {});
+    const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
+    const written = await writeSyntheticBot(deps, tenant, bot.botId, size, random, (n) => process.stderr.write(`\r${size} ${kind}: ${n} chunks written`), next && (() => next()));
+    return { ...written, tenant, botId: bot.botId, depsWith: (embed: Embedder['embed']): Deps => ({ ...deps, embedders: { ...deps.embedders, local: { ...deps.embedders.local, embed } } }) };
+  };
+  /** The same bot built in memory. */
+  const heldBot = async (size: number, kind: DenseKind | 'local', random: () => number) => {
+    const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
+    const bot = memoryBot(size, random, next);
+    return { ...bot, tenant: tenantForMember({ accountId: newId(), userId: newId(), role: 'owner' }), botId: newId(), depsWith: (embed: Embedder['embed']) => bot.depsWith({ embed }) };
+  };
   for (const size of SIZES) {
     for (const kind of KINDS) {
       const random = rng(size + kind.length);
-      const userId = newId();
-      const account = await createAccount(deps, { userId, email: `${userId}@bench.example`, emailVerified: true }, { name: 'Bench' });
-      const tenant: TenantContext = tenantForMember({ accountId: account.accountId, userId, role: 'owner' });
-      const bot = await createBot(deps, tenant, { name: `Bench ${size} ${kind}` }, {});
-      const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
       const writeStart = performance.now();
-      const written = await writeSyntheticBot(deps, tenant, bot.botId, size, random, (n) => process.stderr.write(`\r${size} ${kind}: ${n} chunks written`), next && (() => next()));
+      const written = await (MEMORY ? heldBot : storedBot)(size, kind, random);
+      const { tenant, botId } = written;
       const writeSeconds = (performance.now() - writeStart) / 1000;
       process.stderr.write('\n');
       const { vectors, docIds } = written;
@@ -95,23 +116,31 @@ try {
       const queryVectors = picks.map((i, n) => (kind === 'local' ? embedLocally(embeddingText('', '', texts[n]!), DIMS) : queryNear(vectors[i]!, random)));
       written.texts.length = 0;
       const prepared = new Map(texts.map((t, n) => [t, queryVectors[n]!]));
-      const embedder: Embedder = {
-        model: deps.embedders.local.model,
-        dimensions: DIMS,
-        embed: async (ts) => (kind === 'local' ? deps.embedders.local.embed(ts) : ts.map((t) => prepared.get(t) ?? embedLocally(t, DIMS))),
-      };
-      const io = meteredDeps({ ...deps, embedders: { ...deps.embedders, local: embedder } });
+      const deps = written.depsWith(async (ts) => ts.map((t) => (kind === 'local' ? embedLocally(t, DIMS) : prepared.get(t) ?? embedLocally(t, DIMS))));
+      const io = meteredDeps(deps);
 
       // Cold: nothing cached; then the first whole query after a cold start.
       const loadBefore = load();
       segmentCache.clear();
       const rssBefore = process.memoryUsage().rss;
       const coldStart = performance.now();
-      const { head, segments } = await openIndex(deps, tenant, bot.botId);
+      const { head, segments } = await openIndex(io.deps, tenant, botId);
       const coldMs = performance.now() - coldStart;
+      const coldStorage = io.take();
+      let t0 = performance.now();
+      for (const s of segments) s.signs();
+      const coldSignsMs = performance.now() - t0;
+      // What opening the sealed bytes costs, apart from reading them: the same number of bytes sealed and opened.
+      let coldDecryptMs: number | undefined;
+      if (platform) {
+        const sealed = await platform.deps.cipher.seal(tenant, 'vector-page', new Uint8Array(coldStorage.bytes));
+        t0 = performance.now();
+        await platform.deps.cipher.open(tenant, 'vector-page', sealed);
+        coldDecryptMs = performance.now() - t0;
+      }
       segmentCache.clear();
       const firstStart = performance.now();
-      await retrieve(io.deps, tenant, bot.botId, texts[0]!, K);
+      await retrieve(io.deps, tenant, botId, texts[0]!, K);
       const firstQueryMs = performance.now() - firstStart;
       const coldQuery = io.take();
 
@@ -119,7 +148,7 @@ try {
       const asked = Math.max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * K);
       const codes = segments.map((s) => s.codes);
       const lexicals = segments.map((s) => s.lexical);
-      const times = { dense: [] as number[], denseInt4Scan: [] as number[], lexical: [] as number[], retrieve: [] as number[], retrieveInProcess: [] as number[] };
+      const times = { dense: [] as number[], denseTableSecondStage: [] as number[], denseInt4Scan: [] as number[], lexical: [] as number[], retrieve: [] as number[], retrieveInProcess: [] as number[] };
       const denseHits: Hit[][] = [];
       const oldHits: Hit[][] = [];
       for (let round = 0; round < 2; round++) {
@@ -128,17 +157,21 @@ try {
           const hits = searchDense(segments, q, asked);
           const dense = performance.now() - t;
           t = performance.now();
+          searchDense(segments, q, asked, { kernel: false });
+          const table = performance.now() - t;
+          t = performance.now();
           const old = searchCodes(codes, q, asked);
           const int4 = performance.now() - t;
           t = performance.now();
           searchLexical(lexicals, texts[n]!, asked);
           const lexical = performance.now() - t;
           t = performance.now();
-          await retrieve(io.deps, tenant, bot.botId, texts[n]!, K);
+          await retrieve(io.deps, tenant, botId, texts[n]!, K);
           const whole = performance.now() - t;
           const waited = io.take().ms;
           if (round === 0) continue; // the first round warms up
           times.dense.push(dense);
+          times.denseTableSecondStage.push(table);
           times.denseInt4Scan.push(int4);
           times.lexical.push(lexical);
           times.retrieve.push(whole);
@@ -171,11 +204,15 @@ try {
         writeSeconds: ms(writeSeconds),
         segments: head.segments.length,
         coldLoadMs: ms(coldMs),
+        coldStorageMs: ms(coldStorage.ms),
+        ...(coldDecryptMs === undefined ? {} : { coldDecryptMs: ms(coldDecryptMs) }),
+        coldSignScannersMs: ms(coldSignsMs),
         coldFirstQueryMs: ms(firstQueryMs),
         bytesReadFirstQuery: coldQuery.bytes,
         indexBytesInMemory: segments.reduce((sum, s) => sum + s.bytes, 0),
         rssGrowthMB: Math.round((rssAfter - rssBefore) / 1e6),
         denseStageMs: p50p95(times.dense),
+        denseStageTableSecondStageMs: p50p95(times.denseTableSecondStage),
         denseStageInt4ScanMs: p50p95(times.denseInt4Scan),
         lexicalStageMs: p50p95(times.lexical),
         retrieveMs: p50p95(times.retrieve),
@@ -189,9 +226,9 @@ try {
       segmentCache.clear();
     }
   }
-  const file = path.join(import.meta.dirname, 'results', 'retrieval-speed.json');
+  const file = path.join(import.meta.dirname, 'results', MEMORY ? 'retrieval-speed-memory.json' : 'retrieval-speed.json');
   await fs.writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results));
 } finally {
-  await platform.stop();
+  await platform?.stop();
 }

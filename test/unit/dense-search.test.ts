@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDenseQuery, poolSize, searchDense, type DenseSegment } from '../../lambdas/core/dense-search.ts';
-import { createSignScanner, prepareSignQuery, signEstimate } from '../../lambdas/core/sign-scan.ts';
+import { createSignScanner, prepareInt4Query, prepareSignQuery, signEstimate } from '../../lambdas/core/sign-scan.ts';
 import { decodeCodes, encodeCodes, openCodes, rescore, searchCodes, type CodeKind, type CodeSegment } from '../../lambdas/core/vector-codes.ts';
 
 /** mulberry32: a seeded generator, so every run sees the same "random" data. */
@@ -70,6 +70,31 @@ describe('sign scan', () => {
     const cov = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0);
     const r = cov / Math.sqrt(xs.reduce((s, x) => s + (x - mx) ** 2, 0) * ys.reduce((s, y) => s + (y - my) ** 2, 0));
     expect(r).toBeGreaterThan(0.7);
+  });
+
+  it('scores int4 codes at or above the cut against the int8 query exactly, odd dimensions too', () => {
+    const rand = seeded(11);
+    for (const dims of [37, 100, 512, 1536]) {
+      const seg = openCodes(encodeCodes(Array.from({ length: 60 }, () => gaussian(rand, dims))));
+      const q = gaussian(rand, dims);
+      const scanner = createSignScanner(seg);
+      const scores = Array.from(scanner.scan(prepareSignQuery(q)));
+      const cut = [...scores].sort((a, b) => a - b)[30]!;
+      const q4 = prepareInt4Query(q);
+      const pairs = Array.from(scanner.int4!(q4, cut));
+      const want: number[] = [];
+      for (let c = 0; c < seg.count; c++) {
+        if (scores[c]! < cut) continue;
+        let sum = 0;
+        for (let i = 0; i < dims; i++) {
+          const nibble = (((seg.codes[c * seg.codeBytes + (i >> 1)]! >> ((i & 1) * 4)) & 0xf) << 28) >> 28;
+          sum += nibble * Math.round(q[i]! / q4.step);
+        }
+        want.push(c, sum);
+      }
+      expect(want.length).toBeGreaterThanOrEqual(60);
+      expect(pairs).toEqual(want);
+    }
   });
 
   it('refuses a query of another size', () => {
