@@ -114,6 +114,16 @@ const fields = z.object({
       }
     }
   }).transform((r) => r as Partial<Record<HandlerName, number>>)).optional(),
+  /**
+   * The verified Amazon SES identity notification e-mails are sent from, in the stack's region: a
+   * domain (`example.com`, sent as `notifications@example.com`) or an address. Without it, e-mail is off.
+   */
+  sesSenderIdentity: z
+    .preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.union([
+      z.email('expected a verified SES identity: a domain such as example.com or an e-mail address').max(254),
+      z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a verified SES identity: a domain such as example.com or an e-mail address'),
+    ]))
+    .optional(),
   /** A WAF web ACL in front of the distribution (in the us-east-1 edge stack); about $12/month. */
   waf: flag.default(true),
 });

@@ -16,6 +16,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Sweeper } from './constructs/sweeper.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { AccountExports } from './constructs/account-exports.ts';
+import { Notifications, type NotificationSender } from './constructs/notifications.ts';
 import { ParleyFunction, type FunctionDefaults, type HandlerName } from './constructs/parley-function.ts';
 import { EdgeSecret } from './constructs/edge-secret.ts';
 import { Storage } from './constructs/storage.ts';
@@ -56,6 +57,7 @@ export class ParleyStack extends Stack {
   readonly api: AdminAndWidgetApi;
   readonly ingest: Ingest;
   readonly exports: AccountExports;
+  readonly notifications: Notifications;
   readonly chat: Chat;
   readonly hosting: Hosting;
   readonly monitoring: Monitoring;
@@ -116,6 +118,15 @@ export class ParleyStack extends Stack {
     this.chat = new Chat(this, 'Chat', { storage: this.storage, functions });
     this.exports = new AccountExports(this, 'Exports', { storage: this.storage, functions });
     this.exports.grantSendFrom(this.api.adminFunction);
+    const sender = senderOf(parameters.sesSenderIdentity);
+    this.notifications = new Notifications(this, 'Notifications', {
+      storage: this.storage,
+      functions,
+      panelUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
+      ...(sender ? { sender } : {}),
+    });
+    // Visitors' requests for a person and leads are events.
+    this.notifications.grantSendFrom(this.api.widgetFunction);
     // Re-ingest: the admin function puts documents back on the ingest queue.
     this.ingest.grantSendFrom(this.api.adminFunction);
     // A long crawl queues its next part itself.
@@ -125,7 +136,7 @@ export class ParleyStack extends Stack {
     this.auth.grantInvitations(this.api.adminFunction);
 
     // The functions that serve accounts: tenant data only through the tenant role.
-    const tenantFunctions = [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function, this.exports.function];
+    const tenantFunctions = [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function, this.exports.function, this.notifications.function];
     this.tenantAccess = new TenantAccess(this, 'TenantAccess', { storage: this.storage, functions: tenantFunctions });
     // The functions that call model providers (an export calls none).
     grantPlatformKeySecrets(this, parameters, [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function]);
@@ -151,6 +162,7 @@ export class ParleyStack extends Stack {
       deadLetterQueues: [
         { queue: this.ingest.deadLetterQueue, description: 'Ingest messages that gave up: a document could not be ingested' },
         { queue: this.exports.deadLetterQueue, description: 'Export requests that gave up: an account export could not be built' },
+        { queue: this.notifications.deadLetterQueue, description: 'Events that gave up: members were not e-mailed about a visitor\'s request or lead' },
       ],
       spendAlarmUsdPerHour: parameters.spendAlarmUsdPerHour,
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
@@ -169,6 +181,10 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'AdminUrl', { value: this.hosting.adminUrl, description: 'The admin panel' });
   }
 }
+
+/** The sender of notification e-mails: an address identity sends as itself, a domain as `notifications@<domain>`. */
+const senderOf = (identity: string | undefined): NotificationSender | undefined =>
+  identity === undefined ? undefined : { identity, from: identity.includes('@') ? identity : `notifications@${identity}` };
 
 /**
  * `secretsmanager:GetSecretValue` on exactly the platform key secrets the

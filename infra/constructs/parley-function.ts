@@ -19,10 +19,10 @@ import { PDFJS_DATA_FOLDER } from '../../lambdas/adapters/parsers/pdfjs-data.ts'
 import type { FunctionName } from '../../lambdas/http/routes.ts';
 
 /** A Lambda entry point: one file `lambdas/handlers/<name>.ts` exporting `handler`. */
-export type HandlerName = FunctionName | 'ingest' | 'account-export' | 'sweeper';
+export type HandlerName = FunctionName | 'ingest' | 'account-export' | 'notify' | 'sweeper';
 
 /** Every handler the stack deploys. */
-export const handlerNames: readonly HandlerName[] = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'account-export', 'sweeper'];
+export const handlerNames: readonly HandlerName[] = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'account-export', 'notify', 'sweeper'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -228,6 +228,7 @@ const acknowledgeFunction = (fn: ParleyFunction, handler: HandlerName): void => 
     'chat-stream': 'Invoked synchronously through its function URL (response streaming); the visitor sees the error.',
     ingest: 'Invoked by the SQS event source, not asynchronously: a failing message is retried and then moved to the ingest queue\'s dead-letter queue, which alarms.',
     'account-export': 'Invoked by the SQS event source, not asynchronously: a failing export is retried and then moved to the export queue\'s dead-letter queue, which alarms.',
+    notify: 'Invoked by the SQS event source, not asynchronously: a failing event is retried and then moved to the notify queue\'s dead-letter queue, which alarms.',
     sweeper: 'The daily sweep is idempotent and the next run redoes whatever one missed; a failure raises the function\'s errors alarm.',
   };
   Validations.of(fn.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlq[handler] });

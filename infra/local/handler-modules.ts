@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The functions the local platform runs, by the names the stack gives their handlers. */
-export const localFunctions = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'account-export', 'sweeper'] as const;
+export const localFunctions = ['admin-api', 'widget-api', 'chat-stream', 'ingest', 'account-export', 'notify', 'sweeper'] as const;
 export type LocalFunction = (typeof localFunctions)[number];
 
 /** The file a function's handler is loaded from. */

@@ -28,11 +28,11 @@ export interface IngestQueue {
 }
 
 
-/** What a message is about, for the dead-letter list: the object key a notification names, or an export's id. */
+/** What a message is about, for the dead-letter list: the object key a notification names, an export's id, or an event's. */
 const keyOf = (body: string): string => {
   try {
-    const message = JSON.parse(body) as { Records?: Array<{ s3?: { object?: { key?: string } } }>; exportId?: string };
-    return decodeURIComponent(message.Records?.[0]?.s3?.object?.key ?? message.exportId ?? '');
+    const message = JSON.parse(body) as { Records?: Array<{ s3?: { object?: { key?: string } } }>; exportId?: string; event?: { eventId?: string } };
+    return decodeURIComponent(message.Records?.[0]?.s3?.object?.key ?? message.exportId ?? message.event?.eventId ?? '');
   } catch {
     return '';
   }
@@ -44,7 +44,7 @@ export interface IngestQueueOptions {
   /** The function's timeout (tests run long work at a reduced time scale). @default INGEST_TIMEOUT_SECONDS */
   readonly timeoutMs?: number;
   /** The function the queue feeds, as the stack names its handler. @default 'ingest' */
-  readonly functionName?: 'ingest' | 'account-export';
+  readonly functionName?: 'ingest' | 'account-export' | 'notify';
 }
 
 export const createIngestQueue = (handler: QueueHandler, region: string, onError: (message: string, err: unknown) => void, options: IngestQueueOptions = {}): IngestQueue => {

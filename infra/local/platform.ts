@@ -26,8 +26,9 @@ import { createLocalIdentity, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIdentity }
 import { ensureBucket, ensureMasterKey, ensureTable } from './provision.ts';
 import type { Stoppable } from './loopback.ts';
 import { startS3FrontDoor, startS3rver, type SessionSecret } from './s3-local.ts';
-import { EXPORT_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
-import { LOCAL_EXPORT_QUEUE_URL, LOCAL_INGEST_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
+import { EXPORT_TIMEOUT_SECONDS, NOTIFY_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
+import { startLocalSes, type LocalSes, type LocalSesOptions } from './ses-local.ts';
+import { LOCAL_EXPORT_QUEUE_URL, LOCAL_INGEST_QUEUE_URL, LOCAL_NOTIFY_QUEUE_URL, startLocalSqs } from './sqs-local.ts';
 
 export interface PlatformOptions {
   /** Folder for data that persists across restarts; undefined: a throwaway in-memory run. */
@@ -78,6 +79,8 @@ export interface PlatformOptions {
   readonly log?: (line: string) => void;
   /** The local ingest queue's timings (tests run long work at a reduced time scale). */
   readonly ingest?: IngestQueueOptions;
+  /** The local outbox: what to do with each e-mail (`npm start` prints a line), and refusals for tests. */
+  readonly mail?: Pick<LocalSesOptions, 'onMail' | 'refuse'>;
 }
 
 export interface Platform {
@@ -106,6 +109,10 @@ export interface Platform {
   readonly ingest: IngestQueue;
   /** The account-export queue, which the account-export function consumes. */
   readonly exports: IngestQueue;
+  /** The notify queue (events for e-mail notifications), which the notify function consumes. */
+  readonly notify: IngestQueue;
+  /** The local outbox: SES on loopback, keeping every e-mail the functions send. */
+  readonly outbox: LocalSes;
   /** Java's process id when this platform started DynamoDB Local itself. */
   readonly javaPid: number | undefined;
   stop(): Promise<void>;
@@ -166,13 +173,15 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     }
 
     // The queue needs the handlers, which need the front door's URL: it is filled in below.
-    const queueRef: { current?: IngestQueue; exports?: IngestQueue } = {};
+    const queueRef: { current?: IngestQueue; exports?: IngestQueue; notify?: IngestQueue } = {};
     const frontDoor = await startS3FrontDoor(s3Url, (b, key, size) => {
       if (b === bucket) queueRef.current?.send(b, key, size);
     }, opts.sessionSecret);
     stops.push(() => frontDoor.stop());
-    const sqs = await startLocalSqs((body, name) => (name === 'parley-export' ? queueRef.exports : queueRef.current)?.sendBody(body));
+    const sqs = await startLocalSqs((body, name) => (name === 'parley-export' ? queueRef.exports : name === 'parley-notify' ? queueRef.notify : queueRef.current)?.sendBody(body));
     stops.push(() => sqs.stop());
+    const outbox = await startLocalSes({ dataDir: opts.dataDir, ...opts.mail });
+    stops.push(() => outbox.stop());
     const cognito = await startLocalCognito({ dataDir: opts.dataDir, ...(opts.onInvitation ? { onInvitation: opts.onInvitation } : {}) });
     stops.push(() => cognito.stop());
 
@@ -190,6 +199,12 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       PARLEY_SQS_ENDPOINT: sqs.url,
       PARLEY_INGEST_QUEUE_URL: LOCAL_INGEST_QUEUE_URL,
       PARLEY_EXPORT_QUEUE_URL: LOCAL_EXPORT_QUEUE_URL,
+      PARLEY_NOTIFY_QUEUE_URL: LOCAL_NOTIFY_QUEUE_URL,
+      // E-mail goes to the local outbox, from an address no one can receive at.
+      PARLEY_SES_ENDPOINT: outbox.url,
+      PARLEY_SES_SENDER: 'notifications@parley.localhost',
+      // Links in e-mails need the panel's address before the server listens: known only for a fixed port.
+      ...(opts.port ? { PARLEY_PANEL_URL: `http://127.0.0.1:${opts.port}/admin/` } : {}),
       // The user pool (the fake Cognito's) and the panel's app client, as the admin auth settings read them.
       PARLEY_COGNITO_ENDPOINT: cognito.url,
       PARLEY_USER_POOL_ID: cognito.userPoolId,
@@ -224,6 +239,13 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
     });
     queueRef.exports = exportQueue;
     stops.push(() => exportQueue.idle());
+    const notifyQueue = createIngestQueue(loaded.handlers.notify as (e: SQSEvent, c: unknown) => Promise<SQSBatchResponse>, REGION, onError, {
+      functionName: 'notify',
+      timeoutMs: NOTIFY_TIMEOUT_SECONDS * 1000,
+      ...(opts.ingest?.retryDelayMs !== undefined ? { retryDelayMs: opts.ingest.retryDelayMs } : {}),
+    });
+    queueRef.notify = notifyQueue;
+    stops.push(() => notifyQueue.idle());
     const sweeper = loaded.handlers.sweeper as (e: unknown, c: unknown) => Promise<unknown>;
 
     // A platform running bundles imports no function code from the sources: each bundle holds its own adapters.
@@ -267,6 +289,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       sweep: () => sweeper({}, lambdaContext('sweeper', 300_000)),
       ingest: queue,
       exports: exportQueue,
+      notify: notifyQueue,
+      outbox,
       get javaPid() { return dynamo?.javaPid; },
       stop,
     };

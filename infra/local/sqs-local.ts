@@ -1,7 +1,7 @@
 /**
- * The ingest and account-export queues' SQS endpoint on loopback: answers
+ * The ingest, account-export and notify queues' SQS endpoint on loopback: answers
  * `SendMessage` in the SQS JSON protocol, so the functions' real SQS client (with
- * an endpoint override) puts re-ingest, crawl and export requests on the local queues.
+ * an endpoint override) puts re-ingest, crawl and export requests and events on the local queues.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -9,9 +9,11 @@ import { listenOnLoopback, type Stoppable } from './loopback.ts';
 
 export const LOCAL_INGEST_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-ingest';
 export const LOCAL_EXPORT_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-export';
+export const LOCAL_NOTIFY_QUEUE_URL = 'http://127.0.0.1/000000000000/parley-notify';
 
 /** The local queues, by the last part of their URL. */
-export type LocalQueue = 'parley-ingest' | 'parley-export';
+export type LocalQueue = 'parley-ingest' | 'parley-export' | 'parley-notify';
+const QUEUES: readonly string[] = ['parley-ingest', 'parley-export', 'parley-notify'] satisfies LocalQueue[];
 
 const sqsError = (res: http.ServerResponse, status: number, type: string, message: string) => {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${type};Sender` });
@@ -32,9 +34,9 @@ export const startLocalSqs = async (onMessage: (body: string, queue: LocalQueue)
         return sqsError(res, 400, 'InvalidParameterValue', 'Malformed JSON');
       }
       const queue = input.QueueUrl?.slice(input.QueueUrl.lastIndexOf('/') + 1);
-      if (queue !== 'parley-ingest' && queue !== 'parley-export') return sqsError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
+      if (!queue || !QUEUES.includes(queue)) return sqsError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
       if (!input.MessageBody) return sqsError(res, 400, 'MissingParameter', 'MessageBody is required');
-      onMessage(input.MessageBody, queue);
+      onMessage(input.MessageBody, queue as LocalQueue);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') }));
     });

@@ -55,6 +55,8 @@ const platform = await startPlatform({
     const body = renderInvitation(adminUrl, email, temporaryPassword).replace(/^/gm, '  ');
     console.log(`\n--- E-mail Cognito would send${kind === 'resent' ? ' again' : ''} ---\nTo: ${email}\nSubject: ${INVITATION_SUBJECT}\n\n${body}\n  (Locally, sign in with the address alone: no password is asked.)\n---\n`);
   },
+  // One line per notification e-mail: who and the subject (no visitor text); the whole message is in the outbox folder.
+  mail: { onMail: ({ to, subject }) => console.log(`mail to ${to.join(', ')}: ${subject}${values.memory ? '' : ` (kept in ${path.join(values.data, 'outbox')})`}`) },
 }).catch((err: unknown) => {
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`Port ${port} is already in use on 127.0.0.1 (is Parley already running?). Stop what uses it, or start on another port: npm start -- --port 8788`);
@@ -81,6 +83,7 @@ Parley local platform is ready in ${((Date.now() - started) / 1000).toFixed(1)} 
   DynamoDB Local  ${platform.dynamodbUrl}   table ${platform.table}
   S3 (emulator)   ${platform.s3Url}   bucket ${platform.bucket}
   Cognito (fake)  ${platform.cognito.url}   pool ${platform.cognito.userPoolId}   (invitation e-mails are printed here)
+  Outbox (SES)    ${platform.outbox.url}   (notification e-mails: a line each here${platform.dataDir ? `, the text in ${path.join(platform.dataDir, 'outbox')}` : ''})
   Data            ${platform.dataDir ?? 'in memory: gone when you stop'}
 
 Logs: ${logLevel === 'warn' || logLevel === 'error' ? 'warnings and errors only (--log-level info for a line per request)' : logLevel}.

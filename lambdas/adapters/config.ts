@@ -104,6 +104,16 @@ export const configSchema = z.object({
   PARLEY_EXPORT_QUEUE_URL: optionalUrl,
   /** Endpoint override: the local platform's SQS endpoint. */
   PARLEY_SQS_ENDPOINT: optionalUrl,
+  /** The notify queue, for events (handoffs, leads) the notify function delivers. */
+  PARLEY_NOTIFY_QUEUE_URL: optionalUrl,
+  /** The From address of notification e-mails, at the operator's verified SES identity; unset, e-mail is off. */
+  PARLEY_SES_SENDER: blankAsUnset(z.optional(z.string().check(z.regex(/^[^\s@<>]{1,64}@[^\s@<>]{1,253}$/, 'expected an e-mail address such as parley@example.com')))),
+  /** The SES identity's ARN (the deploy parameter's identity), which the function may send from. */
+  PARLEY_SES_IDENTITY_ARN: blankAsUnset(z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s]+$/, 'expected an SES identity ARN')))),
+  /** Endpoint override for SES: the local outbox. */
+  PARLEY_SES_ENDPOINT: optionalUrl,
+  /** The admin panel's address, for links in notification e-mails. */
+  PARLEY_PANEL_URL: optionalUrl,
   /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `x-parley-viewer-address` header. */
   PARLEY_EDGE_SECRET: z.optional(text(16)),
   /** AWS (admin function): the SSM parameter naming the user pool and the panel's app client, `/parley/<stage>/admin-auth`. */

@@ -18,6 +18,9 @@ import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
 import { createGuardedFetch, LOCAL_ADDRESS_HINT, type GuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
+import { createEventQueue } from './sqs/event-queue.ts';
+import { createSesMailer } from './mail/ses-mailer.ts';
+import { createNotificationRepository } from './dynamo/notification-repo.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { withTelemetry } from './telemetry.ts';
 import { createChatModels } from './models/chat-models.ts';
@@ -159,6 +162,11 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     ),
     conversations: createConversationRepository(db, config.PARLEY_TABLE, cipher),
     contacts: createContactRepository(db, config.PARLEY_TABLE, cipher),
+    events: createEventQueue({ region: config.AWS_REGION, queueUrl: config.PARLEY_NOTIFY_QUEUE_URL, endpoint: config.PARLEY_SQS_ENDPOINT, logger: createLogger(config.PARLEY_LOG_LEVEL) }),
+    mailer: config.PARLEY_SES_SENDER
+      ? createSesMailer({ region: config.AWS_REGION, from: config.PARLEY_SES_SENDER, identityArn: config.PARLEY_SES_IDENTITY_ARN, endpoint: config.PARLEY_SES_ENDPOINT })
+      : null,
+    notifications: createNotificationRepository(db, config.PARLEY_TABLE),
     meter: createMeter(db, config.PARLEY_TABLE, clock),
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.platformSecrets),
     exports: createExportRepository(db, config.PARLEY_TABLE),

@@ -4,6 +4,7 @@ import { botsContract } from './bots.ts';
 import { conversationsContract } from './conversations.ts';
 import { documentsContract } from './documents.ts';
 import { keysContract } from './keys.ts';
+import { notificationsContract } from './notifications.ts';
 import { teamContract } from './team.ts';
 import { usageAuditContract } from './usage-audit.ts';
 
@@ -16,4 +17,5 @@ export const adminContracts = {
   bots: botsContract,
   documents: documentsContract,
   conversations: conversationsContract,
+  notifications: notificationsContract,
 } as const;

@@ -10,7 +10,7 @@ import type { Bot } from './records.ts';
 import type { TenantContext } from './tenancy.ts';
 
 /** The account's bot; 404 for a missing one and for another account's, alike. */
-export const getBot = async (deps: Deps, tenant: TenantContext, botId: string): Promise<Bot> => {
+export const getBot = async (deps: Pick<Deps, 'bots'>, tenant: TenantContext, botId: string): Promise<Bot> => {
   const bot = isId(botId) ? await deps.bots.get(tenant, botId) : null;
   if (!bot) throw notFound('bot');
   return bot;

@@ -156,6 +156,7 @@ export const deleteBotContents = async (deps: Deps, tenant: TenantContext, botId
   await deps.chunks.deleteForBot(tenant, botId);
   await deps.conversations.deleteForBot(tenant, botId);
   await deps.documents.forgetContent(tenant, botId);
+  await deps.notifications.deleteBotPrefs(tenant, botId);
   await Promise.all(docs.map((d) => deps.documents.delete(tenant, botId, d.docId)));
   await deps.objects.deletePrefix(tenant, `bots/${botId}/`);
 };

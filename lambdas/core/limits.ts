@@ -115,3 +115,6 @@ export const MAX_SEARCH_CHARS = 200;
 
 /** Unanswered-question groups listed at most per request. */
 export const MAX_UNANSWERED_GROUPS = 200;
+
+/** The notify function's time limit: one event e-mailed to an account's members. */
+export const NOTIFY_TIMEOUT_SECONDS = 60;

@@ -7,6 +7,8 @@ import type {
   Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, ExportRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
+import type { VisitorEvent } from './events.ts';
+import type { BotNotificationPrefs, MemberNotificationPrefs, SentNotification } from './records.ts';
 import type { ModelPurpose, ModelSource, ProviderId } from './providers.ts';
 import type { Role, TenantContext } from './tenancy.ts';
 
@@ -401,8 +403,55 @@ export interface ContactRepository {
   put(tenant: TenantContext, contact: VisitorContact): Promise<void>;
   /** Newest first. */
   list(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], limit: number): Promise<VisitorContact[]>;
+  /** One contact; null when there is none (deleted, expired, or never made). */
+  get(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<VisitorContact | null>;
   /** False when there was no such contact. */
   delete(tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string): Promise<boolean>;
+}
+
+/**
+ * Queues an event for the notify function, outside the request that raised it. Never
+ * throws: the visitor's request has already succeeded, so a failure to queue is logged
+ * by the adapter (and counted by its alarm), not returned to the visitor.
+ */
+export interface EventQueue {
+  publish(tenant: TenantContext, event: VisitorEvent): Promise<void>;
+}
+
+/** A plain-text e-mail: the visitor's words are never rendered as HTML. */
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** `ok: false`: refused for good (retrying cannot help); a passing failure throws instead. */
+export type MailResult = { readonly ok: true; readonly messageId: string } | { readonly ok: false; readonly reason: string };
+
+/** Sends e-mail from the operator's sender identity (Amazon SES; locally an outbox on loopback). */
+export interface Mailer {
+  /** The sender's address, as recipients see it. */
+  readonly from: string;
+  send(message: MailMessage): Promise<MailResult>;
+}
+
+/**
+ * Notification preferences and the log of sent notifications, under `A#<acc>`:
+ * `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>` and `MAIL#<eventId>#<sub>` (30 days).
+ */
+export interface NotificationRepository {
+  getMemberPrefs(tenant: TenantContext, userId: string): Promise<MemberNotificationPrefs | null>;
+  putMemberPrefs(tenant: TenantContext, userId: string, prefs: MemberNotificationPrefs): Promise<void>;
+  /** Every member's stored preferences, by user id (members who never chose have none). */
+  listMemberPrefs(tenant: TenantContext): Promise<ReadonlyMap<string, MemberNotificationPrefs>>;
+  getBotPrefs(tenant: TenantContext, botId: string): Promise<BotNotificationPrefs | null>;
+  putBotPrefs(tenant: TenantContext, botId: string, prefs: BotNotificationPrefs): Promise<void>;
+  deleteBotPrefs(tenant: TenantContext, botId: string): Promise<void>;
+  /** Whether this event was already e-mailed to this member (a redelivered event sends nothing twice). */
+  wasSent(tenant: TenantContext, eventId: string, userId: string): Promise<boolean>;
+  recordSent(tenant: TenantContext, entry: SentNotification): Promise<void>;
+  /** Newest first. */
+  listSent(tenant: TenantContext, limit: number): Promise<SentNotification[]>;
 }
 
 /** The result of counting a request against a rate limit. */
@@ -497,6 +546,11 @@ export interface Deps {
   readonly chatModels: ChatModels;
   readonly conversations: ConversationRepository;
   readonly contacts: ContactRepository;
+  /** Events for the notify function (e-mail notifications). */
+  readonly events: EventQueue;
+  /** Null where the operator gave no sender identity: e-mail is off. */
+  readonly mailer: Mailer | null;
+  readonly notifications: NotificationRepository;
   readonly meter: Meter;
   readonly visitorTokens: VisitorTokens;
   readonly exports: ExportRepository;

@@ -404,3 +404,44 @@ export interface ExportRecord {
   readonly files?: ReadonlyArray<{ readonly path: string; readonly name: string; readonly bytes: number }>;
   readonly error?: string;
 }
+
+/** The kinds of event Parley tells people about, as webhooks and preferences name them (see core/events.ts). */
+export const EVENT_TYPES = ['handoff.requested', 'lead.created'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+/** The events that may be e-mailed (every kind, today). */
+export const EMAIL_EVENTS = EVENT_TYPES;
+export type EmailEvent = EventType;
+
+/** Which events are e-mailed, by event type. */
+export type EmailChoices = Readonly<Record<EmailEvent, boolean>>;
+
+/** A member's own choice of e-mails, in one account. */
+export interface MemberNotificationPrefs {
+  readonly email: EmailChoices;
+  readonly updatedAt?: string;
+}
+
+/** Which of a bot's events are e-mailed to the members who want them. */
+export interface BotNotificationPrefs {
+  readonly email: EmailChoices;
+  readonly updatedAt?: string;
+}
+
+/**
+ * One e-mail the notify function sent (or could not), kept 30 days: the panel's
+ * list of recent notifications. Addresses and subject only; the text is not kept.
+ */
+export interface SentNotification {
+  readonly eventId: string;
+  readonly type: EventType;
+  readonly botId: string;
+  readonly userId: string;
+  readonly to: string;
+  readonly subject: string;
+  /** `failed`: the mail service refused it for good (for example an unverified address). */
+  readonly status: 'sent' | 'failed';
+  readonly reason?: string;
+  readonly messageId?: string;
+  readonly at: string;
+  readonly expiresAt: string;
+}

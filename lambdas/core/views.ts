@@ -7,7 +7,7 @@
  */
 import type {
   Account, Citation, Conversation, ConversationTurn, DocumentRecord, ExportRecord, Invitation, KeyClass,
-  ProviderKeyRecord, Role, TokenUsage, UsageRow, VisitorContact,
+  MemberNotificationPrefs, ProviderKeyRecord, Role, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
 
 /** The account and the caller's role in it, so the panel can hide what they may not do. */
@@ -216,3 +216,9 @@ export type ChatStreamEvent =
 
 /** Headers a preflight answers with (a 204 with no body). */
 export type PreflightHeaders = Readonly<Record<string, string>>;
+
+/** A member's notification settings: whether e-mail works in this deployment, and their choices. */
+export interface MyNotificationsView {
+  readonly email: { readonly enabled: boolean; readonly from?: string };
+  readonly preferences: MemberNotificationPrefs;
+}

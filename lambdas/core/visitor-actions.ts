@@ -6,6 +6,7 @@
  */
 import { audit } from './audit.ts';
 import { AppError, invalid, notFound } from './errors.ts';
+import { contactEventType } from './events.ts';
 import { isId, newId } from './ids.ts';
 import { MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { Feedback, VisitorContact } from './records.ts';
@@ -66,6 +67,8 @@ const saveContact = async (
   };
   await deps.contacts.put(s.tenant, contact);
   await audit(deps, s.tenant, {}, `visitor.${kind}`, 'ok', { target: s.bot.botId });
+  // Queued, not sent here: the people who want to hear are told by the notify function, so mail never slows or fails the visitor.
+  await deps.events.publish(s.tenant, { eventId: newId(deps.clock.now().getTime()), type: contactEventType(kind), botId: s.bot.botId, contactId: contact.contactId, at: contact.createdAt });
   return { contactId: contact.contactId };
 };
 

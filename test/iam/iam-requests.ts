@@ -7,7 +7,7 @@
  * fails the `iam` project until it is mapped here.
  */
 import type { CallRecord, TableAccess } from '../../lambdas/adapters/aws/call-log.ts';
-import { LOCAL_EXPORT_QUEUE_URL, LOCAL_INGEST_QUEUE_URL } from '../../infra/local/sqs-local.ts';
+import { LOCAL_EXPORT_QUEUE_URL, LOCAL_INGEST_QUEUE_URL, LOCAL_NOTIFY_QUEUE_URL } from '../../infra/local/sqs-local.ts';
 import { TEST_TENANT_ROLE_ARN } from './call-log-file.ts';
 import { ACCOUNT, REGION, type PolicyDocument, type StackIam } from './stack-policies.ts';
 
@@ -99,7 +99,9 @@ const sqsRequests = (iam: StackIam, call: CallRecord): IamRequest[] => {
   if (call.operation !== 'SendMessage') throw unmapped(call, 'an SQS operation the functions did not make before');
   // The export queue is encrypted by SQS's own keys: sending needs no KMS permission.
   if (call.queueUrl === LOCAL_EXPORT_QUEUE_URL) return [{ action: 'sqs:SendMessage', resource: iam.resources.exportQueueArn, context: {} }];
-  if (call.queueUrl !== LOCAL_INGEST_QUEUE_URL) throw unmapped(call, `queue ${call.queueUrl} is neither the ingest nor the export queue`);
+  // So is the notify queue.
+  if (call.queueUrl === LOCAL_NOTIFY_QUEUE_URL) return [{ action: 'sqs:SendMessage', resource: iam.resources.notifyQueueArn, context: {} }];
+  if (call.queueUrl !== LOCAL_INGEST_QUEUE_URL) throw unmapped(call, `queue ${call.queueUrl} is none of the ingest, export and notify queues`);
   const queueKey = (action: string): IamRequest => ({
     action,
     resource: iam.resources.queueKeyArn,
@@ -141,6 +143,16 @@ const ssmRequests = (call: CallRecord): IamRequest[] => {
   }));
 };
 
+/**
+ * SES v2 `SendEmail`: authorized on the sender identity. The local outbox's sender stands for the
+ * stack's identity; a call that names an identity ARN must name that one.
+ */
+const sesRequests = (iam: StackIam, call: CallRecord): IamRequest[] => {
+  if (call.operation !== 'SendEmail') throw unmapped(call, 'an SES operation the functions did not make before');
+  if (call.fromIdentityArn !== undefined && call.fromIdentityArn !== iam.resources.sesIdentityArn) throw unmapped(call, `identity ${call.fromIdentityArn} is not the stack's`);
+  return [{ action: 'ses:SendEmail', resource: iam.resources.sesIdentityArn, context: {} }];
+};
+
 /** Every IAM request behind one recorded call. */
 export const iamRequestsOf = (iam: StackIam, call: CallRecord): IamRequest[] => {
   switch (call.service) {
@@ -152,6 +164,7 @@ export const iamRequestsOf = (iam: StackIam, call: CallRecord): IamRequest[] => 
     case 'secretsmanager': return secretsRequests(call);
     case 'cognito-idp': return cognitoRequests(iam, call);
     case 'ssm': return ssmRequests(call);
+    case 'ses': return sesRequests(iam, call);
     default: throw unmapped(call, 'a service the functions did not use before');
   }
 };

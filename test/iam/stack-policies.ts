@@ -41,6 +41,9 @@ export interface StackIam {
     readonly bucket: string;
     readonly queueArn: string;
     readonly exportQueueArn: string;
+    readonly notifyQueueArn: string;
+    /** The SES sender identity the notify function may send from (the stack is built with one). */
+    readonly sesIdentityArn: string;
     readonly queueKeyArn: string;
     readonly dataKeyArn: string;
     readonly contentKeyArn: string;
@@ -146,9 +149,12 @@ const roleIam = (resources: Readonly<Record<string, CfnResource>>, resolver: Ret
   };
 };
 
+/** The SES identity the simulated stack sends notifications from. */
+export const SES_IDENTITY = 'example.com';
+
 /** Synthesizes the stack as `cdk synth` would (without the edge stack: it has no role a function uses) and reads its IAM. */
 export const readStackIam = (): StackIam => {
-  const parley = buildParleyApp({ context: { waf: false } });
+  const parley = buildParleyApp({ context: { waf: false, sesSenderIdentity: SES_IDENTITY } });
   const stack: ParleyStack = parley.stack;
   const template = parley.app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const resources = template.Resources;
@@ -179,6 +185,8 @@ export const readStackIam = (): StackIam => {
       bucket: name(stack.storage.documents),
       queueArn: arn(stack.ingest.queue),
       exportQueueArn: arn(stack.exports.queue),
+      notifyQueueArn: arn(stack.notifications.queue),
+      sesIdentityArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${SES_IDENTITY}`,
       queueKeyArn: arn(stack.ingest.queueKey),
       dataKeyArn: arn(stack.storage.dataKey),
       contentKeyArn: arn(stack.storage.contentKey),

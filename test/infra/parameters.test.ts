@@ -72,7 +72,7 @@ describe('deploy parameters', () => {
     expect(() => parametersFrom({ platformKeySecrets: '{"openai-compatible":"x"}' })).toThrow(/platformKeySecrets/);
     expect(() => parametersFrom({ platformKeySecrets: 'not json' })).toThrow(/platformKeySecrets: /);
     expect(() => parametersFrom({ reservedConcurrency: '{"ingest":3}' })).toThrow(/reservedConcurrency\.ingest: 3 is below ingestConcurrency \(5\): the queue would be throttled/);
-    expect(() => parametersFrom({ reservedConcurrency: '{"chat":5}' })).toThrow(/reservedConcurrency\.chat: not a function: expected one of admin-api, widget-api, chat-stream, ingest, account-export, sweeper/);
+    expect(() => parametersFrom({ reservedConcurrency: '{"chat":5}' })).toThrow(/reservedConcurrency\.chat: not a function: expected one of admin-api, widget-api, chat-stream, ingest, account-export, notify, sweeper/);
     expect(() => parametersFrom({ reservedConcurrency: '{"sweeper":0}' })).toThrow(/reservedConcurrency\.sweeper: /);
     expect(() => parametersFrom({ reservedConcurrency: '{"sweeper":1.5}' })).toThrow(/reservedConcurrency\.sweeper: expected a whole number/);
     expect(() => buildParleyApp({ context: { residency: 'eu', region: 'us-west-2' } })).toThrow(/Invalid Parley deploy parameters \(CDK context\): residency: /);
@@ -93,7 +93,7 @@ describe('deploy parameters', () => {
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'))
       .map((f) => f.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
       .filter((e) => e?.Variables.PARLEY_STAGE === 'aws');
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     for (const env of functions) {
       expect(env?.Variables).toMatchObject({
         PARLEY_RESIDENCY: 'eu',
@@ -103,13 +103,13 @@ describe('deploy parameters', () => {
       });
     }
     const secretArn = (name: string) => ({ 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, `:secret:${name}-??????`]] });
-    for (const fn of [parley.stack.api.adminFunction, parley.stack.api.widgetFunction, parley.stack.chat.function, parley.stack.ingest.function, parley.stack.exports.function, parley.stack.sweeper.function]) {
+    for (const fn of [parley.stack.api.adminFunction, parley.stack.api.widgetFunction, parley.stack.chat.function, parley.stack.ingest.function, parley.stack.exports.function, parley.stack.notifications.function, parley.stack.sweeper.function]) {
       const statements = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
         .filter((p) => JSON.stringify(p.Properties?.Roles).includes(JSON.stringify({ Ref: logicalIdOf(fn.role) })))
         .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement)
         .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'));
-      // Neither the sweeper nor an export calls a model provider.
-      if (fn.handlerName === 'sweeper' || fn.handlerName === 'account-export') expect(statements, fn.handlerName).toEqual([]);
+      // Neither the sweeper, an export nor a notification calls a model provider.
+      if (fn.handlerName === 'sweeper' || fn.handlerName === 'account-export' || fn.handlerName === 'notify') expect(statements, fn.handlerName).toEqual([]);
       else expect(statements, fn.handlerName).toEqual([expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: expect.arrayContaining([secretArn('parley/openai'), secretArn('parley/anthropic')]) as unknown })]);
     }
   });

@@ -23,8 +23,8 @@ let tenantFunctions: ParleyFunction[];
 beforeAll(() => {
   parley = buildParleyApp();
   template = templateOf(parley);
-  const { api, chat, ingest, exports } = parley.stack;
-  tenantFunctions = [api.adminFunction, api.widgetFunction, chat.function, ingest.function, exports.function];
+  const { api, chat, ingest, exports, notifications } = parley.stack;
+  tenantFunctions = [api.adminFunction, api.widgetFunction, chat.function, ingest.function, exports.function, notifications.function];
 }, 60_000);
 
 const actionsOf = (s: Statement): string[] => [s.Action].flat();
@@ -37,7 +37,7 @@ const bySid = (sid: string) => tenantStatements().find((s) => s.Sid === sid);
 const tag = '${aws:PrincipalTag/accountId}';
 
 describe('the tenant role', () => {
-  it('may be assumed, with the accountId session tag and no other, by exactly the five functions that work on accounts’ data', () => {
+  it('may be assumed, with the accountId session tag and no other, by exactly the six functions that work on accounts’ data', () => {
     const role = propertiesOf(template, parley.stack.tenantAccess.role);
     const trust = (role.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
     expect(trust).toHaveLength(1);
@@ -51,7 +51,7 @@ describe('the tenant role', () => {
     });
     const principals = [(trust[0]?.Principal as { AWS: unknown }).AWS].flat();
     expect(principals).toEqual(expect.arrayContaining(tenantFunctions.map((fn) => arnRef(fn.role))));
-    expect(principals).toHaveLength(5);
+    expect(principals).toHaveLength(6);
     expect(role.MaxSessionDuration).toBe(3600);
   });
 

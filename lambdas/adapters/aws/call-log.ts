@@ -57,6 +57,8 @@ export interface CallRecord {
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly userPoolId?: string;
   readonly parameterNames?: readonly string[];
+  /** SES: the sender identity a message is sent from. */
+  readonly fromIdentityArn?: string;
 }
 
 type Input = Record<string, unknown>;
@@ -137,6 +139,7 @@ const detailsOf = (service: string, input: Input): Partial<CallRecord> => {
     case 'ssm': return {
       parameterNames: [input.Name, ...((input.Names as unknown[] | undefined) ?? [])].filter((n): n is string => typeof n === 'string'),
     };
+    case 'ses': return typeof input.FromEmailAddressIdentityArn === 'string' ? { fromIdentityArn: input.FromEmailAddressIdentityArn } : {};
     default: return {};
   }
 };
@@ -151,6 +154,7 @@ const SERVICES: Readonly<Record<string, string>> = {
   KMSClient: 'kms',
   CognitoIdentityProviderClient: 'cognito-idp',
   SSMClient: 'ssm',
+  SESv2Client: 'ses',
 };
 const serviceOf = (clientName: string): string => SERVICES[clientName] ?? clientName;
 

@@ -5,7 +5,7 @@
  * fields) is sealed under the account's key; ids and times stay clear for listing.
  * Erasing a bot's conversation partition erases these with it.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { VisitorContact } from '../../core/records.ts';
 import type { ContactRepository, ContentCipher } from '../../core/ports.ts';
 import type { TenantContext } from '../../core/tenancy.ts';
@@ -40,6 +40,16 @@ export const createContactRepository = (tables: Tables, table: string, cipher: C
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
+    },
+
+    async get(tenant, botId, kind, contactId) {
+      const out = await tables.tenant(tenant).send(new GetCommand({
+        TableName: table,
+        Key: { pk: conversationItems.pk(tenant, botId), sk: conversationItems.contact(kind, contactId) },
+        ConsistentRead: true,
+      }));
+      const [item] = live(out.Item ? [out.Item] : []);
+      return item ? contactOf(tenant, item) : null;
     },
 
     async delete(tenant, botId, kind, contactId) {

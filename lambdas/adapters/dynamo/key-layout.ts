@@ -14,7 +14,7 @@
  *
  * | partition | sort keys |
  * |---|---|
- * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>` |
+ * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>`, `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>`, `MAIL#<eventId>#<sub>` |
  * | `A#<acc>#M` | `RATE#<key>#<windowStart>`, `BUDGET#<bot>#D#<day>`, `BUDGET#<bot>#M#<month>`, `USAGE#<month>#<bot>#<keyClass>` |
  * | `A#<acc>#B#<bot>` | `INDEX`, `GEN#<generation>`, `SEG#<id>#<part>`, `CHUNK#<doc>#<run>#<seq>` |
  * | `A#<acc>#C#<bot>` | `CONV#<conv>`, `TURN#<conv>#<turn>`, `HANDOFF#<id>`, `LEAD#<id>` |
@@ -58,6 +58,14 @@ export const accountItems = {
   providerKeys: 'KEY#',
   audit: (at: string, id: string) => `AUDIT#${at}#${id}`,
   audits: 'AUDIT#',
+  /** A member's notification preferences. */
+  memberNotifications: (userId: string) => `NOTIFY#M#${userId}`,
+  membersNotifications: 'NOTIFY#M#',
+  /** Which of a bot's events are e-mailed. */
+  botNotifications: (botId: string) => `NOTIFY#B#${botId}`,
+  /** A notification e-mail sent to a member about an event (event ids are ULIDs: newest last). */
+  sentMail: (eventId: string, userId: string) => `MAIL#${eventId}#${userId}`,
+  sentMails: 'MAIL#',
 } as const;
 
 /** `A#<acc>#M`: rate windows, budgets and usage counters. */

@@ -1,0 +1,69 @@
+/**
+ * The notify function's work: one queued event e-mailed to each member who wants
+ * it, if the bot e-mails that kind of event. Runs as the system, under the event's
+ * account. Delivery is at least once, and a redelivered event e-mails nobody twice:
+ * each member's mail is logged before the next is sent, and a logged one is skipped.
+ * A passing failure of the mail service throws (the queue delivers the event again);
+ * a refusal for good is logged as `failed` and the others are still sent.
+ */
+import { contactKindOf, type VisitorEvent } from './events.ts';
+import { composeContactMail } from './notification-mail.ts';
+import { botPrefsOf, memberPrefsOf } from './notification-prefs.ts';
+import type { Deps } from './ports.ts';
+import { tenantForSystem } from './tenancy.ts';
+
+/** How long the log of a sent notification is kept. */
+export const SENT_NOTIFICATION_DAYS = 30;
+
+export type NotifyDeps = Pick<Deps, 'accounts' | 'bots' | 'contacts' | 'notifications' | 'mailer' | 'clock'>;
+
+/** What delivering one event did, for the function's log line (counts only). */
+export interface DeliveryOutcome {
+  readonly sent: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** Why nothing was sent at all, when nothing was. */
+  readonly reason?: 'mail_off' | 'gone' | 'bot_off' | 'account_locked';
+}
+
+export const deliverEvent = async (deps: NotifyDeps, accountId: string, event: VisitorEvent, options: { panelUrl?: string | undefined } = {}): Promise<DeliveryOutcome> => {
+  const mailer = deps.mailer;
+  if (!mailer) return { sent: 0, failed: 0, skipped: 0, reason: 'mail_off' };
+  const tenant = tenantForSystem(accountId);
+  const [account, bot] = await Promise.all([deps.accounts.get(tenant), deps.bots.get(tenant, event.botId)]);
+  if (!account || !bot) return { sent: 0, failed: 0, skipped: 0, reason: 'gone' };
+  if (account.status !== 'active') return { sent: 0, failed: 0, skipped: 0, reason: 'account_locked' };
+  if (!botPrefsOf(await deps.notifications.getBotPrefs(tenant, bot.botId)).email[event.type]) return { sent: 0, failed: 0, skipped: 0, reason: 'bot_off' };
+  // Deleted by the owner, or expired, before the event was delivered: there is nothing left to tell.
+  const contact = await deps.contacts.get(tenant, bot.botId, contactKindOf(event.type), event.contactId);
+  if (!contact) return { sent: 0, failed: 0, skipped: 0, reason: 'gone' };
+
+  const [members, stored] = await Promise.all([deps.accounts.listMembers(tenant), deps.notifications.listMemberPrefs(tenant)]);
+  const mail = composeContactMail({ type: event.type, bot, contact, accountName: account.name, panelUrl: options.panelUrl });
+  let sent = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const member of members) {
+    if (!memberPrefsOf(stored.get(member.userId), member.role).email[event.type]) continue;
+    if (await deps.notifications.wasSent(tenant, event.eventId, member.userId)) {
+      skipped++;
+      continue;
+    }
+    const result = await mailer.send({ to: member.email, subject: mail.subject, text: mail.text });
+    const now = deps.clock.now();
+    await deps.notifications.recordSent(tenant, {
+      eventId: event.eventId,
+      type: event.type,
+      botId: bot.botId,
+      userId: member.userId,
+      to: member.email,
+      subject: mail.subject,
+      ...(result.ok ? { status: 'sent', messageId: result.messageId } : { status: 'failed', reason: result.reason }),
+      at: now.toISOString(),
+      expiresAt: new Date(now.getTime() + SENT_NOTIFICATION_DAYS * 86_400_000).toISOString(),
+    });
+    if (result.ok) sent++;
+    else failed++;
+  }
+  return { sent, failed, skipped };
+};

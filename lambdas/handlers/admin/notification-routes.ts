@@ -1,0 +1,15 @@
+/** The notifications contract's routes: members' and bots' e-mail choices, and the notifications sent. */
+import type { notificationsContract } from '../../contracts/notifications.ts';
+import {
+  getBotNotifications, getMyNotifications, listSentNotifications, updateBotNotifications, updateMyNotifications,
+} from '../../core/notification-prefs.ts';
+import type { Implementations } from '../../http/dispatch.ts';
+import type { AdminContext } from './context.ts';
+
+export const notificationRoutes = {
+  getMyNotifications: async ({ deps, tenant }) => getMyNotifications(deps, await tenant()),
+  updateMyNotifications: async ({ deps, tenant, source }, { body }) => updateMyNotifications(deps, await tenant(), body, source),
+  listSentNotifications: async ({ deps, tenant }) => listSentNotifications(deps, await tenant()),
+  getBotNotifications: async ({ deps, tenant }, { params }) => getBotNotifications(deps, await tenant(), params.botId),
+  updateBotNotifications: async ({ deps, tenant, source }, { params, body }) => updateBotNotifications(deps, await tenant(), params.botId, body, source),
+} satisfies Implementations<typeof notificationsContract, AdminContext>;
