@@ -1,5 +1,6 @@
 /**
- * Notifications: each member's own e-mail choices in the acting account, a bot's
+ * Notifications: each member's own e-mail choices in the account acted for (under
+ * `/v1/me/…`: a viewer may change their own), a bot's
  * (which of its events are e-mailed at all), and the account's recent notification
  * e-mails.
  */
@@ -16,9 +17,9 @@ const emailChoices = z.object({
 }).strict();
 
 export const notificationsContract = {
-  getMyNotifications: route<MyNotificationsView>()({ ...admin, method: 'GET', path: '/v1/notifications', status: 200 }),
+  getMyNotifications: route<MyNotificationsView>()({ ...admin, method: 'GET', path: '/v1/me/notifications', status: 200 }),
   updateMyNotifications: route<MyNotificationsView>()({
-    ...admin, method: 'PUT', path: '/v1/notifications', status: 200, audit: ['notifications.update'], body: emailChoices,
+    ...admin, method: 'PUT', path: '/v1/me/notifications', status: 200, audit: ['notifications.update'], body: emailChoices,
   }),
   listSentNotifications: route<{ sent: SentNotification[] }>()({ ...admin, method: 'GET', path: '/v1/notifications/sent', status: 200 }),
   getBotNotifications: route<{ preferences: BotNotificationPrefs }>()({ ...admin, method: 'GET', path: '/v1/bots/{botId}/notifications', status: 200 }),

@@ -63,13 +63,13 @@ describe('e-mail notifications', () => {
     const viewer = await joinTeam(platform(), o, 'viewer');
     const v = (path: string, method = 'GET', body?: unknown) => viewer.request(method, path, body, { 'x-parley-account': o.accountId });
 
-    expect((await v('/v1/notifications')).body).toEqual({ email: { enabled: true, from: 'notifications@parley.localhost' }, preferences: { email: { 'handoff.requested': false, 'lead.created': false } } });
+    expect((await v('/v1/me/notifications')).body).toEqual({ email: { enabled: true, from: 'notifications@parley.localhost' }, preferences: { email: { 'handoff.requested': false, 'lead.created': false } } });
     await handoff(o, { email: 'ada@example.com', message: 'One' });
     expect(mailsTo(o.email)).toHaveLength(1);
     expect(mailsTo(viewer.email)).toHaveLength(0);
 
-    expect((await v('/v1/notifications', 'PUT', { email: { 'handoff.requested': true } })).status).toBe(200);
-    expect((await o.request('PUT', '/v1/notifications', { email: { 'handoff.requested': false } })).status).toBe(200);
+    expect((await v('/v1/me/notifications', 'PUT', { email: { 'handoff.requested': true } })).status).toBe(200);
+    expect((await o.request('PUT', '/v1/me/notifications', { email: { 'handoff.requested': false } })).status).toBe(200);
     await handoff(o, { email: 'ada@example.com', message: 'Two' });
     expect(mailsTo(o.email)).toHaveLength(1);
     expect(mailsTo(viewer.email)).toHaveLength(1);
