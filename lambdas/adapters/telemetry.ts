@@ -3,10 +3,17 @@
  * stays free of logging: `spend` for every metered answer (micro-dollars at
  * list price, by account and key class) and `export` for every export asked for.
  */
-import type { Deps } from '../core/ports.ts';
+import type { ExportRepository, Meter } from '../core/ports.ts';
 import type { Logger } from '../shared/logger.ts';
 
-export const withTelemetry = (deps: Deps, logger: Logger): Deps => ({
+/** The ports telemetry wraps; the rest of the bag passes through unchanged. */
+interface Telemetered {
+  readonly meter: Pick<Meter, 'recordUsage'>;
+  readonly exports: Pick<ExportRepository, 'put'>;
+}
+
+/** The same ports, whose usage records and export requests also write their log lines. */
+export const withTelemetry = <D extends Telemetered>(deps: D, logger: Logger): D => ({
   ...deps,
   meter: {
     ...deps.meter,

@@ -32,7 +32,7 @@ export interface AccountSettings {
  * accounts they belong to; each person creates one at most (the repository's
  * `conflict`), which they may do again once they no longer own it.
  */
-export const createAccount = async (deps: Deps, user: VerifiedUser, input: { name?: string | undefined }): Promise<Account> => {
+export const createAccount = async (deps: Pick<Deps, 'accounts' | 'clock' | 'defaults'>, user: VerifiedUser, input: { name?: string | undefined }): Promise<Account> => {
   const account: Account = {
     accountId: newId(),
     name: input.name ?? 'My account',
@@ -79,7 +79,7 @@ const membershipFor = (memberships: readonly Membership[], named: string | undef
  * to finish its erasure.
  */
 export const tenantForUser = async (
-  deps: Deps, user: VerifiedUser, options: { accountId?: string | undefined; allowLocked?: boolean } = {},
+  deps: Pick<Deps, 'accounts'>, user: VerifiedUser, options: { accountId?: string | undefined; allowLocked?: boolean } = {},
 ): Promise<TenantContext> => {
   const membership = membershipFor(await deps.accounts.membershipsOf(user.userId), options.accountId);
   const tenant = tenantForMember(membership);
@@ -89,14 +89,14 @@ export const tenantForUser = async (
   return tenant;
 };
 
-export const getAccount = async (deps: Deps, tenant: TenantContext): Promise<Account> => {
+export const getAccount = async (deps: Pick<Deps, 'accounts'>, tenant: TenantContext): Promise<Account> => {
   const account = await deps.accounts.get(tenant);
   if (!account) throw new AppError('not_found', 'account not found');
   return account;
 };
 
 /** Changes account settings (owner or admin) and records it in the audit log. */
-export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Partial<AccountSettings>, source: AuditSource): Promise<Account> => {
+export const updateAccount = async (deps: Pick<Deps, 'accounts' | 'audit' | 'clock'>, tenant: TenantContext, patch: Partial<AccountSettings>, source: AuditSource): Promise<Account> => {
   requireRole(tenant, 'admin');
   const account = await getAccount(deps, tenant);
   const next: Account = { ...account, ...patch };
@@ -107,7 +107,7 @@ export const updateAccount = async (deps: Deps, tenant: TenantContext, patch: Pa
 };
 
 /** Every account the verified user is a member of, by name. */
-export const myAccounts = async (deps: Deps, user: VerifiedUser): Promise<MyAccount[]> => {
+export const myAccounts = async (deps: Pick<Deps, 'accounts'>, user: VerifiedUser): Promise<MyAccount[]> => {
   const memberships = await deps.accounts.membershipsOf(user.userId);
   const found = await Promise.all(memberships.map(async (m) => {
     const account = await deps.accounts.get(tenantForMember(m));

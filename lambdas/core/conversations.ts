@@ -25,7 +25,7 @@ const visitorTurn = (t: ConversationTurn) => ({
   createdAt: t.createdAt,
 });
 
-export const readOwnConversation = async (deps: Deps, s: VisitorSession, conversationId: string) => {
+export const readOwnConversation = async (deps: Pick<Deps, 'conversations'>, s: VisitorSession, conversationId: string) => {
   const conversation = isId(conversationId) ? await deps.conversations.get(s.tenant, s.bot.botId, conversationId) : null;
   if (!conversation || conversation.visitorId !== s.visitorId) throw notFound('conversation');
   const turns = await deps.conversations.listTurns(s.tenant, s.bot.botId, conversationId);
@@ -33,7 +33,7 @@ export const readOwnConversation = async (deps: Deps, s: VisitorSession, convers
 };
 
 export const listConversations = async (
-  deps: Deps,
+  deps: Pick<Deps, 'bots' | 'conversations'>,
   tenant: TenantContext,
   botId: string,
   page: { limit: number; cursor?: string | undefined },
@@ -112,7 +112,7 @@ const snippetAround = (text: string, start: number, end: number): Omit<SearchMat
  * (or further matches past `limit`) were not looked at.
  */
 export const searchConversations = async (
-  deps: Deps,
+  deps: Pick<Deps, 'bots' | 'clock' | 'conversations'>,
   tenant: TenantContext,
   botId: string,
   search: { q: string; limit: number },
@@ -161,7 +161,7 @@ export const searchConversations = async (
   return { items, searchedUpTo: searched, truncated: leftOut || !!cursor };
 };
 
-export const readConversation = async (deps: Deps, tenant: TenantContext, botId: string, conversationId: string): Promise<{ conversation: Conversation; turns: ConversationTurn[] }> => {
+export const readConversation = async (deps: Pick<Deps, 'bots' | 'conversations'>, tenant: TenantContext, botId: string, conversationId: string): Promise<{ conversation: Conversation; turns: ConversationTurn[] }> => {
   requireRole(tenant, 'viewer');
   await getBot(deps, tenant, botId);
   const conversation = isId(conversationId) ? await deps.conversations.get(tenant, botId, conversationId) : null;
@@ -170,7 +170,7 @@ export const readConversation = async (deps: Deps, tenant: TenantContext, botId:
 };
 
 /** Deletes a conversation (admin), recorded in the audit log. */
-export const deleteConversation = (deps: Deps, tenant: TenantContext, botId: string, conversationId: string, source: AuditSource): Promise<void> =>
+export const deleteConversation = (deps: Pick<Deps, 'accounts' | 'audit' | 'bots' | 'clock' | 'conversations'>, tenant: TenantContext, botId: string, conversationId: string, source: AuditSource): Promise<void> =>
   audited(deps, tenant, source, 'conversation.delete', { target: conversationId }, async () => {
     requireRole(tenant, 'admin');
     await getBot(deps, tenant, botId);
@@ -178,7 +178,7 @@ export const deleteConversation = (deps: Deps, tenant: TenantContext, botId: str
     if (!isId(conversationId) || !(await deps.conversations.delete(tenant, botId, conversationId))) throw notFound('conversation');
   });
 
-export const listContacts = async (deps: Deps, tenant: TenantContext, botId: string, kind: VisitorContact['kind']): Promise<VisitorContact[]> => {
+export const listContacts = async (deps: Pick<Deps, 'bots' | 'contacts'>, tenant: TenantContext, botId: string, kind: VisitorContact['kind']): Promise<VisitorContact[]> => {
   requireRole(tenant, 'viewer');
   await getBot(deps, tenant, botId);
   return deps.contacts.list(tenant, botId, kind, 200);
@@ -189,7 +189,7 @@ export const listContacts = async (deps: Deps, tenant: TenantContext, botId: str
  * visitor's contact details go with it (the conversation, if any, stays).
  */
 export const deleteContact = (
-  deps: Deps, tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string, source: AuditSource,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'bots' | 'clock' | 'contacts'>, tenant: TenantContext, botId: string, kind: VisitorContact['kind'], contactId: string, source: AuditSource,
 ): Promise<void> =>
   audited(deps, tenant, source, 'contact.delete', { target: contactId }, async () => {
     requireRole(tenant, 'admin');
@@ -199,7 +199,7 @@ export const deleteContact = (
   });
 
 /** Usage of a month (`YYYY-MM`, this month by default) by bot and key class, with totals. */
-export const usageOf = async (deps: Deps, tenant: TenantContext, month?: string): Promise<{ month: string; rows: UsageRow[]; totals: Omit<UsageRow, 'month' | 'botId' | 'keyClass'> }> => {
+export const usageOf = async (deps: Pick<Deps, 'clock' | 'meter'>, tenant: TenantContext, month?: string): Promise<{ month: string; rows: UsageRow[]; totals: Omit<UsageRow, 'month' | 'botId' | 'keyClass'> }> => {
   requireRole(tenant, 'viewer');
   const m = month ?? deps.clock.now().toISOString().slice(0, 7);
   const rows = await deps.meter.usage(tenant, m);

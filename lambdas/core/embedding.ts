@@ -28,16 +28,19 @@ export const sameEmbedding = (a: EmbeddingChoice | undefined, b: EmbeddingChoice
   return x.provider === y.provider && (x.provider === 'local' || (y.provider === 'openai' && x.dimensions === y.dimensions));
 };
 
+/** The ports choosing an embedder uses: the embedders, and the account, residency and keys that decide which one. */
+export type EmbedderDeps = Pick<Deps, 'accounts' | 'embedders' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+
 const NO_KEY = 'This bot embeds its documents with OpenAI, but there is no OpenAI key it may use. Add an OpenAI key, or switch the bot to the local embedder.';
 
 /** An OpenAI embedder paid for by the owner's key or the platform's; null when neither may be used. Callers check residency first. */
-const openAiEmbedder = async (deps: Deps, tenant: TenantContext, dimensions: number): Promise<Embedder | null> => {
+const openAiEmbedder = async (deps: EmbedderDeps, tenant: TenantContext, dimensions: number): Promise<Embedder | null> => {
   const key = await chooseKey(deps, tenant, await getAccount(deps, tenant), 'openai', 'embedding');
   return key.keyClass === 'local' ? null : deps.embedders.openai({ apiKey: key.apiKey, dimensions });
 };
 
 /** Refuses a setting the bot could not use now (OpenAI outside the deployment's profile, or without a usable key). */
-export const checkEmbeddingChoice = async (deps: Deps, tenant: TenantContext, choice: EmbeddingChoice): Promise<void> => {
+export const checkEmbeddingChoice = async (deps: EmbedderDeps, tenant: TenantContext, choice: EmbeddingChoice): Promise<void> => {
   if (choice.provider !== 'openai') return;
   requireProviderAllowed(deps, 'openai', { purpose: 'embedding', field: 'embedding' });
   if (!(await openAiEmbedder(deps, tenant, choice.dimensions))) {
@@ -46,7 +49,7 @@ export const checkEmbeddingChoice = async (deps: Deps, tenant: TenantContext, ch
 };
 
 /** The embedder new documents of this bot are indexed with; an owner-readable failure without a key or outside the profile. */
-export const embedderForBot = async (deps: Deps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
+export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
   const choice = bot.embedding ?? LOCAL_EMBEDDING;
   if (choice.provider === 'local') return deps.embedders.local;
   const verdict = deps.residency.check('openai', { purpose: 'embedding' });
@@ -61,7 +64,7 @@ export const embedderForBot = async (deps: Deps, tenant: TenantContext, bot: Bot
  * null if it cannot be used now (no key, or OpenAI no longer allowed here): the question
  * is then not sent anywhere, and search is lexical for those documents.
  */
-export const embedderForIndex = async (deps: Deps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
+export const embedderForIndex = async (deps: EmbedderDeps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
   if (id === embeddingId(deps.embedders.local)) return deps.embedders.local;
   const [model, dimensions] = id.split('@');
   if (model !== OPENAI_EMBEDDING_MODEL || !(Number(dimensions) > 0)) return null;

@@ -53,7 +53,7 @@ const view = (record: ProviderKeyRecord, account: Account, now: Date): ProviderK
   rotationDue: now.getTime() - Date.parse(record.addedAt) > account.keyMaxAgeDays * DAY_MS,
 });
 
-export const listKeys = async (deps: Deps, tenant: TenantContext): Promise<ProviderKeyView[]> => {
+export const listKeys = async (deps: Pick<Deps, 'accounts' | 'clock' | 'keys'>, tenant: TenantContext): Promise<ProviderKeyView[]> => {
   const account = await getAccount(deps, tenant);
   const now = deps.clock.now();
   return (await deps.keys.list(tenant)).map((r) => view(r, account, now));
@@ -64,8 +64,11 @@ export interface PutKeyInput {
   readonly baseUrl?: string | undefined;
 }
 
+/** The ports putKey and testKey use: both check a key with its provider and record it. */
+export type KeyCheckDeps = Pick<Deps, 'accounts' | 'audit' | 'clock' | 'keys' | 'probe' | 'residency' | 'secrets'>;
+
 /** Validates the key with the provider, seals it and stores it; a second put is a rotation. */
-export const putKey = async (deps: Deps, tenant: TenantContext, providerName: string, input: PutKeyInput, source: AuditSource): Promise<ProviderKeyView> => {
+export const putKey = async (deps: KeyCheckDeps, tenant: TenantContext, providerName: string, input: PutKeyInput, source: AuditSource): Promise<ProviderKeyView> => {
   requireRole(tenant, 'admin');
   const provider = parseProvider(providerName);
   const apiKey = input.apiKey.trim();
@@ -103,7 +106,7 @@ export const putKey = async (deps: Deps, tenant: TenantContext, providerName: st
 };
 
 /** The owner's key in clear, from the brief cache or by decrypting it. */
-const revealKey = async (deps: Deps, tenant: TenantContext, provider: ProviderId): Promise<{ apiKey: string; record: ProviderKeyRecord } | null> => {
+const revealKey = async (deps: Pick<Deps, 'keys' | 'secrets'>, tenant: TenantContext, provider: ProviderId): Promise<{ apiKey: string; record: ProviderKeyRecord } | null> => {
   const stored = await deps.keys.get(tenant, provider);
   if (!stored) {
     wipeRevealedKey(tenant, provider);
@@ -119,7 +122,7 @@ const revealKey = async (deps: Deps, tenant: TenantContext, provider: ProviderId
 };
 
 /** Checks a stored key again; a refused key is flagged so the owner sees it. */
-export const testKey = async (deps: Deps, tenant: TenantContext, providerName: string, source: AuditSource): Promise<ProviderKeyView> => {
+export const testKey = async (deps: KeyCheckDeps, tenant: TenantContext, providerName: string, source: AuditSource): Promise<ProviderKeyView> => {
   requireRole(tenant, 'admin');
   const provider = parseProvider(providerName);
   const key = await revealKey(deps, tenant, provider);
@@ -142,7 +145,7 @@ export const testKey = async (deps: Deps, tenant: TenantContext, providerName: s
   return view(stored.record, await getAccount(deps, tenant), deps.clock.now());
 };
 
-export const deleteKey = async (deps: Deps, tenant: TenantContext, providerName: string, source: AuditSource): Promise<void> => {
+export const deleteKey = async (deps: Pick<Deps, 'audit' | 'clock' | 'keys'>, tenant: TenantContext, providerName: string, source: AuditSource): Promise<void> => {
   requireRole(tenant, 'admin');
   const provider = parseProvider(providerName);
   wipeRevealedKey(tenant, provider);
@@ -166,13 +169,13 @@ export type KeyChoice =
  * `Promise.all`) never starts it for a refused provider. Only an owner endpoint's
  * host is checked later, once its record is read.
  */
-export const chooseKey = (deps: Deps, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose = 'chat'): Promise<KeyChoice> => {
+export const chooseKey = (deps: Pick<Deps, 'keys' | 'platformKeys' | 'residency' | 'secrets'>, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose = 'chat'): Promise<KeyChoice> => {
   const verdict = deps.residency.check(provider, { purpose });
   if (!verdict.allowed) throw refuseUse(verdict);
   return chooseAllowedKey(deps, tenant, account, provider, purpose);
 };
 
-const chooseAllowedKey = async (deps: Deps, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose): Promise<KeyChoice> => {
+const chooseAllowedKey = async (deps: Pick<Deps, 'keys' | 'platformKeys' | 'residency' | 'secrets'>, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose): Promise<KeyChoice> => {
   const owner = await revealKey(deps, tenant, provider);
   if (owner) {
     if (owner.record.baseUrl) {
@@ -191,7 +194,7 @@ export const usablePlatformKey = async (deps: Pick<Deps, 'platformKeys'>, byokOn
   !hasPlatformKey(provider) || byokOnly ? undefined : deps.platformKeys.get(provider);
 
 /** Records that an owner key was used, and flags it when the provider refused it. */
-export const noteKeyOutcome = async (deps: Deps, tenant: TenantContext, provider: ProviderId, failure?: string): Promise<void> => {
+export const noteKeyOutcome = async (deps: Pick<Deps, 'clock' | 'keys'>, tenant: TenantContext, provider: ProviderId, failure?: string): Promise<void> => {
   const now = deps.clock.now().toISOString();
   await deps.keys.update(tenant, provider, failure ? { status: 'failing', failure, lastUsedAt: now } : { lastUsedAt: now });
 };

@@ -10,9 +10,9 @@ import type { Account } from './records.ts';
 import type { Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
 
-const botIdsOf = async (deps: Deps, tenant: TenantContext) => (await deps.bots.list(tenant)).map((b) => b.botId);
+const botIdsOf = async (deps: Pick<Deps, 'bots'>, tenant: TenantContext) => (await deps.bots.list(tenant)).map((b) => b.botId);
 
-export const placeLegalHold = async (deps: Deps, accountId: string, reason: string): Promise<{ suspended: number }> => {
+export const placeLegalHold = async (deps: Pick<Deps, 'accounts' | 'audit' | 'bots' | 'clock' | 'retention'>, accountId: string, reason: string): Promise<{ suspended: number }> => {
   const tenant = tenantForSystem(accountId);
   const account = await deps.accounts.get(tenant);
   if (!account) throw notFound('account');
@@ -23,7 +23,7 @@ export const placeLegalHold = async (deps: Deps, accountId: string, reason: stri
   return { suspended: await deps.retention.suspend(tenant, await botIdsOf(deps, tenant)) };
 };
 
-export const liftLegalHold = async (deps: Deps, accountId: string): Promise<{ restored: number }> => {
+export const liftLegalHold = async (deps: Pick<Deps, 'accounts' | 'audit' | 'bots' | 'clock' | 'retention'>, accountId: string): Promise<{ restored: number }> => {
   const tenant = tenantForSystem(accountId);
   const account = await deps.accounts.get(tenant);
   if (!account) throw notFound('account');
@@ -35,13 +35,13 @@ export const liftLegalHold = async (deps: Deps, accountId: string): Promise<{ re
 };
 
 /** Refuses an erasure while the account is on legal hold. */
-export const requireNoHold = async (deps: Deps, tenant: TenantContext, account?: Account): Promise<void> => {
+export const requireNoHold = async (deps: Pick<Deps, 'accounts'>, tenant: TenantContext, account?: Account): Promise<void> => {
   const current = account ?? (await deps.accounts.get(tenant));
   if (current?.legalHold) throw new AppError('conflict', 'This account is on legal hold: nothing can be erased until the hold is lifted.');
 };
 
 /** What the sweeper does for held accounts: suspend the expiry of anything written since. */
-export const keepHeldAccounts = async (deps: Deps): Promise<number> => {
+export const keepHeldAccounts = async (deps: Pick<Deps, 'bots' | 'retention'>): Promise<number> => {
   let suspended = 0;
   for (const accountId of await deps.retention.heldAccounts()) {
     const tenant = tenantForSystem(accountId);

@@ -86,7 +86,7 @@ const storeWebsiteSource = async (deps: Deps, tenant: TenantContext, botId: stri
 };
 
 /** Crawled pages as one document: each page's blocks carry its address, under its title. */
-export const combinePages = async (deps: Deps, title: string, pages: readonly CrawledPage[]): Promise<ParsedDocument> => {
+export const combinePages = async (deps: Pick<Deps, 'parser'>, title: string, pages: readonly CrawledPage[]): Promise<ParsedDocument> => {
   let text = '';
   const blocks: Block[] = [];
   for (const page of pages) {

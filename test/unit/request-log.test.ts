@@ -93,7 +93,7 @@ describe('telemetry', () => {
     const deps = withTelemetry({
       meter: { recordUsage: async (...args: unknown[]) => { recorded.push(args); } },
       exports: { put: async (...args: unknown[]) => { recorded.push(args); } },
-    } as unknown as Deps, logger);
+    }, logger);
     const tenant = tenantForSystem(newId());
     await deps.meter.recordUsage(tenant, 'bot1', 'platform', { inputTokens: 10, outputTokens: 5, costMicros: 1234, answered: true });
     await deps.meter.recordUsage(tenant, 'bot1', 'local', { inputTokens: 0, outputTokens: 5, costMicros: 0, answered: false });

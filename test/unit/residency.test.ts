@@ -3,13 +3,14 @@
 // profile and the rest of the configuration disagree.
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../lambdas/adapters/config.ts';
-import { embedderForIndex } from '../../lambdas/core/embedding.ts';
+import { embedderForIndex, type EmbedderDeps } from '../../lambdas/core/embedding.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 import { chooseKey } from '../../lambdas/core/keys.ts';
 import type { Account } from '../../lambdas/core/records.ts';
-import type { Deps, ProviderId } from '../../lambdas/core/ports.ts';
+import type { ProviderId } from '../../lambdas/core/ports.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { createResidencyPolicy, EU_OPENAI_BASE_URL, type ResidencySettings } from '../../lambdas/core/residency.ts';
+import { fakePort } from '../fakes/ports.ts';
 
 const ALL: ProviderId[] = ['openai', 'anthropic', 'openai-compatible'];
 const policy = (overrides: Partial<ResidencySettings> = {}) =>
@@ -143,15 +144,15 @@ describe('deploy parameters', () => {
 });
 
 describe('core asking the policy', () => {
-  const untouchable = new Proxy({}, { get: (_t, name) => () => { throw new Error(`${String(name)} must not be reached`); } });
-  const deps = {
+  // Keys, secrets and accounts have no method here: reaching any of them fails the test.
+  const deps: EmbedderDeps = {
     residency: policy({ allowedProviders: ['anthropic'] }),
-    keys: untouchable,
-    secrets: untouchable,
-    platformKeys: untouchable,
-    accounts: untouchable,
+    keys: fakePort('keys'),
+    secrets: fakePort('secrets'),
+    platformKeys: fakePort('platformKeys'),
+    accounts: fakePort('accounts'),
     embedders: { local: { model: 'parley-hashed-lexical-v1', dimensions: 512, embed: () => Promise.resolve([]) }, openai: () => { throw new Error('no OpenAI embedder'); } },
-  } as unknown as Deps;
+  };
   const tenant = tenantForSystem('01HZZZZZZZZZZZZZZZZZZZZZZZ');
   const account = { byokOnly: false } as Account;
 

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnreadableDocument } from '../../lambdas/core/errors.ts';
 import { createDocumentParser } from '../../lambdas/adapters/parsers/document-parser.ts';
-import type { Deps } from '../../lambdas/core/ports.ts';
 import { combinePages } from '../../lambdas/core/website.ts';
 
 const parser = createDocumentParser();
@@ -65,7 +64,7 @@ describe('text encodings', () => {
 
   it('reads a crawled page that the crawler decoded from its declared charset without decoding it twice', async () => {
     const page = { url: 'https://example.com/menu', html: '<html><head><meta charset="windows-1252"></head><body><p>Crème brûlée</p></body></html>' };
-    const doc = await combinePages({ parser } as Pick<Deps, 'parser'> as Deps, 'Menu', [page]);
+    const doc = await combinePages({ parser }, 'Menu', [page]);
     expect(doc.text).toContain('Crème brûlée');
   });
 
