@@ -4,14 +4,11 @@
  * never in a URL), and the visitor's actions. No cookies, no referrer.
  */
 import { createSseParser } from './sse.ts';
-import type { SavedChat } from './storage.ts';
+import type { SavedChat } from './types.ts';
 import type { ChatStreamEvent, VisitorSessionGrant, WidgetConfig } from '../../lambdas/contracts/views.ts';
 
 // Type-only imports: the contract's types, no server code, in the bundle.
 export type { WidgetConfig } from '../../lambdas/contracts/views.ts';
-
-/** A passage an answer cites. */
-export type Source = Extract<ChatEvent, { readonly type: 'sources' }>['sources'][number];
 
 export type LeadField = NonNullable<WidgetConfig['leadForm']>['fields'][number];
 

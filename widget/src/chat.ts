@@ -8,7 +8,8 @@ import { h } from './dom.ts';
 import { formView, type FieldSpec } from './forms.ts';
 import { speakable } from './markdown.ts';
 import { answerView, errorView, questionView, suggestionsView } from './messages.ts';
-import type { SavedChat, SavedMessage, Store } from './storage.ts';
+import type { Store } from './storage.ts';
+import type { SavedChat, SavedMessage } from './types.ts';
 import type { Shell } from './ui.ts';
 
 /** Answer text kept beyond this is dropped: the server caps output far below it. */

@@ -1,10 +1,9 @@
 /** The conversation's pieces: questions, answers with their sources and actions, suggestions, errors. */
-import type { Source } from './api.ts';
 import { h, icon, present } from './dom.ts';
 import { numberSources } from './citations.ts';
 import { safeHref } from './markdown.ts';
 import { renderMarkdown } from './markdown-dom.ts';
-import type { SavedMessage } from './storage.ts';
+import type { SavedMessage, Source } from './types.ts';
 
 export interface AnswerActions {
   /** Thumbs on an answer; `done` redraws it. */

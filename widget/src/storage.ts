@@ -4,31 +4,7 @@
  * cookies, nothing shared with other tabs. Storage can be missing or full
  * (private modes, sandboxed frames): the widget then simply forgets.
  */
-import type { Source } from './api.ts';
-
-export interface SavedMessage {
-  readonly role: 'user' | 'bot';
-  text: string;
-  sources?: Source[];
-  turnId?: string;
-  /** The answer's state: streaming, complete, stopped by the visitor, or failed. */
-  state?: 'streaming' | 'done' | 'stopped' | 'failed';
-  answered?: boolean;
-  offerHandoff?: boolean;
-  /** The answer quotes the documents word for word (no AI model wrote it). */
-  quoted?: boolean;
-  rating?: 'up' | 'down';
-}
-
-export interface SavedChat {
-  token?: string;
-  /** When the token expires, in epoch milliseconds. */
-  expiresAt?: number;
-  conversationId?: string;
-  messages: SavedMessage[];
-  /** The lead form was sent (or, for `during`, offered). */
-  lead?: 'sent' | 'offered';
-}
+import type { SavedChat } from './types.ts';
 
 /** Kept messages; older ones are dropped first. */
 const MAX_MESSAGES = 60;
