@@ -1,5 +1,6 @@
 /** Sentences the panel builds from stored records (pure: the unit tests read them too). */
-import type { AuditEntry } from './types.ts';
+import { PROVIDER_NAMES } from '../../lambdas/core/providers.ts';
+import type { AuditEntry, Bot } from './types.ts';
 
 /** What a typed source is, as the activity log says it was added. */
 const SOURCE_ADDED: Readonly<Record<string, string>> = {
@@ -30,3 +31,7 @@ export const documentActivity = (entry: Pick<AuditEntry, 'action' | 'detail'>): 
 /** Where a conversation was started: its page's origin, or none for one started outside a web page (the API called directly). */
 export const conversationStart = (startedAt: string, origin: string | undefined): string =>
   origin && origin !== 'none' ? `Started ${startedAt} on ${origin}` : `Started ${startedAt}, not from a web page`;
+
+/** Which model answers a bot's visitors, named by its provider as people read it (the provider list's names). */
+export const modelLabel = (model: Bot['model']): string =>
+  !model || model.provider === 'local' ? 'Quotes your documents (no AI provider)' : `${PROVIDER_NAMES[model.provider]} · ${model.model}`;

@@ -1,6 +1,7 @@
 /** The owner's bots: a list of cards, and a short form to create one. */
 import { get, messageOf, request } from '../api.ts';
 import type { PageContext } from '../context.ts';
+import { modelLabel } from '../describe.ts';
 import { h, icon, mount } from '../dom.ts';
 import { WIDGET_DEFAULT_COLOR, type Bot } from '../types.ts';
 import { badge, button, empty, field, formatDate, loadInto, pageHeader, roleNote, VIEWER_NOTE } from '../ui.ts';
@@ -33,15 +34,12 @@ const createForm = (ctx: PageContext, onCancel?: () => void): HTMLElement => {
   return form;
 };
 
-const modelLabel = (bot: Bot): string =>
-  !bot.model || bot.model.provider === 'local' ? 'Quotes your documents (no AI provider)' : `${bot.model.provider === 'anthropic' ? 'Anthropic' : 'OpenAI'} · ${bot.model.model}`;
-
 const botCard = (bot: Bot): HTMLElement =>
   h('li', { class: 'bot-card' },
     h('span', { class: 'swatch', 'aria-hidden': 'true', 'data-color': bot.theme?.color ?? WIDGET_DEFAULT_COLOR }, icon('chat')),
     h('div', { class: 'bot-main' },
       h('h2', null, h('a', { href: `#/bots/${bot.botId}/data` }, bot.name)),
-      h('p', { class: 'muted' }, modelLabel(bot)),
+      h('p', { class: 'muted' }, modelLabel(bot.model)),
       h('p', { class: 'muted small' }, `Created ${formatDate(bot.createdAt, false)}`)),
     h('div', { class: 'bot-side' },
       bot.paused ? badge('Paused', 'warn') : badge('Live', 'ok'),
