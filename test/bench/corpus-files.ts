@@ -1,7 +1,8 @@
 /**
  * The files of a corpus for `npm run bench:corpus`: a folder, or a bare git
  * repository as `fetch` brings it (read at HEAD with git, nothing unpacked),
- * optionally narrowed to a subfolder: `<path>[:<subfolder>]`.
+ * optionally narrowed to a subfolder and to some formats:
+ * `<path>[:<subfolder>][@pdf,docx,html]`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +21,8 @@ export interface CorpusFile {
 export interface Corpus {
   /** A short name: the repository's folder name under the mirror, or the folder's. */
   readonly name: string;
+  readonly subfolder?: string;
+  readonly formats?: readonly CorpusFormat[];
   readonly commit?: string;
   readonly files: readonly CorpusFile[];
 }
@@ -56,12 +59,21 @@ const walk = (root: string, dir = ''): string[] =>
 const isBareRepository = (dir: string): boolean =>
   existsSync(path.join(dir, 'HEAD')) && existsSync(path.join(dir, 'objects')) && !existsSync(path.join(dir, '.git'));
 
-/** Opens `<path>[:<subfolder>]`. */
+const FORMATS: readonly CorpusFormat[] = ['pdf', 'docx', 'html'];
+
+/** Opens `<path>[:<subfolder>][@<formats>]`. */
 export const openCorpus = (spec: string): Corpus => {
-  const at = spec.lastIndexOf(':');
-  const [root, sub] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1).replace(/\/$/, '')] : [spec, ''];
+  const [where = '', only] = spec.split('@') as [string, string | undefined];
+  const formats = only?.split(',').map((f) => {
+    if (!FORMATS.includes(f as CorpusFormat)) throw new Error(`unknown format ${f} in ${spec}: pdf, docx or html`);
+    return f as CorpusFormat;
+  });
+  const at = where.lastIndexOf(':');
+  const [root, sub] = at > 0 ? [where.slice(0, at), where.slice(at + 1).replace(/\/$/, '')] : [where, ''];
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`no corpus at ${root}`);
   const name = path.basename(root) === 'repo' ? path.basename(path.dirname(root)) : path.basename(root);
+  const wanted = (f: { format: CorpusFormat }) => !formats || formats.includes(f.format);
+  const described = { name, ...(sub ? { subfolder: sub } : {}), ...(formats ? { formats } : {}) };
   if (isBareRepository(root)) {
     const git = (args: string[], encoding?: 'utf8') => execFileSync('git', ['-C', root, ...args], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'], ...(encoding ? { encoding } : {}) });
     const listed = (git(['ls-tree', '-r', '-z', '--name-only', 'HEAD', ...(sub ? ['--', sub] : [])], 'utf8') as string).split('\0').filter(Boolean);
@@ -73,20 +85,21 @@ export const openCorpus = (spec: string): Corpus => {
       }
     };
     return {
-      name: sub ? `${name}/${sub}` : name,
+      ...described,
       commit: (git(['rev-parse', 'HEAD'], 'utf8') as string).trim(),
-      files: selectFiles(listed).map(({ file, format, expected }) => ({
+      files: selectFiles(listed).filter(wanted).map(({ file, format, expected }) => ({
         file, format, read: () => blob(file),
         ...(expected ? { expectedHtml: () => { const b = blob(expected); return b && Buffer.from(b).toString('utf8'); } } : {}),
       })),
     };
   }
-  const base = sub ? path.join(root, sub) : root;
+  // Paths from the corpus's root, as in a repository.
+  const under = (f: string) => (sub ? `${sub}/${f}` : f);
   return {
-    name: sub ? `${name}/${sub}` : name,
-    files: selectFiles(walk(base)).map(({ file, format, expected }) => ({
-      file, format, read: () => new Uint8Array(readFileSync(path.join(base, file))),
-      ...(expected ? { expectedHtml: () => readFileSync(path.join(base, expected), 'utf8') } : {}),
+    ...described,
+    files: selectFiles(walk(sub ? path.join(root, sub) : root).map(under)).filter(wanted).map(({ file, format, expected }) => ({
+      file, format, read: () => new Uint8Array(readFileSync(path.join(root, file))),
+      ...(expected ? { expectedHtml: () => readFileSync(path.join(root, expected), 'utf8') } : {}),
     })),
   };
 };

@@ -9,7 +9,8 @@
  *
  * Run: npm run bench:corpus -- <corpus>... [--limit N] [--out file], where a
  * corpus is a folder or a bare git repository (as `fetch` brings it), with an
- * optional subfolder: `/work/.mirror/mozilla+pdf.js/repo:test/pdfs`. Corpora can
+ * optional subfolder and formats: `/work/.mirror/mozilla+pdf.js/repo:test/pdfs`,
+ * `/work/.mirror/apache+poi/repo:test-data@docx`. Corpora can
  * also be named in PARLEY_CORPUS (separated by spaces). Without any, it says so
  * and measures nothing. Files are read in a worker with Lambda-like memory,
  * one at a time; a file that takes longer than PARLEY_CORPUS_TIMEOUT_MS
@@ -125,7 +126,7 @@ const result = {
   command: `npm run bench:corpus -- ${process.argv.slice(2).join(' ')}`.trim(),
   measuredAt: new Date().toISOString(),
   node: process.version,
-  corpora: corpora.map((c) => ({ name: c.name, ...(c.commit ? { commit: c.commit } : {}), files: Math.min(c.files.length, limit) })),
+  corpora: corpora.map(({ files, ...c }) => ({ ...c, files: Math.min(files.length, limit) })),
   absentFromSnapshot: absent.length,
   references: {
     pdf: 'pdf.js getTextContent (the build Parley uses, with its CMaps and standard fonts): item strings joined as pdf.js\'s find controller joins them',

@@ -90,6 +90,12 @@ describe('text encodings that cannot be read', () => {
     expect(await refusal(broken, 'text/html', 'x.html')).toBe('This file says it is in Shift_JIS, but some of its bytes are not valid Shift_JIS. Save it as UTF-8 text and upload it again.');
   });
 
+  it('reads as UTF-8 a page that kept an old declaration when it was saved again as UTF-8', async () => {
+    // As Readability's "qq" test page: it says gb2312, its bytes are UTF-8 and are not valid gb2312.
+    const page = new TextEncoder().encode('<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>人工智能迈上新台阶 — “quoted”</p>');
+    expect((await parser.parse(page, 'text/html', 'x.html')).text).toBe('人工智能迈上新台阶 — “quoted”');
+  });
+
   it('refuses UTF-16 with a lone surrogate or an odd byte', async () => {
     expect(await refusal(concat([0xff, 0xfe], [0x00, 0xd8, 0x41, 0x00]), 'text/plain', 'x.txt')).toMatch(/^This file says it is in UTF-16, but some of its bytes are not valid UTF-16\./);
     expect(await refusal(concat([0xff, 0xfe], [0x41, 0x00, 0x42]), 'text/plain', 'x.txt')).toMatch(/not valid UTF-16/);

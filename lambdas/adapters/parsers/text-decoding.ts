@@ -1,6 +1,7 @@
 /**
  * Uploaded text into a string: the encoding a byte order mark names, else the
- * one the file or its upload declares, else UTF-8. A file that cannot be
+ * one the file or its upload declares (unless its bytes fail it and are valid
+ * UTF-8), else UTF-8. A file that cannot be
  * decoded is refused with the reason, never read with replacement characters.
  */
 import { UnreadableDocument } from '../../core/errors.ts';
@@ -91,7 +92,8 @@ export const decodeUploadedText = (bytes: Uint8Array, { contentType, html }: Dec
   // A page that calls itself UTF-16 without a mark is ASCII-compatible, as the HTML standard says.
   if (encoding === 'utf-16le' || encoding === 'utf-16be') encoding = 'utf-8';
   if (encoding) {
-    const text = decodeStrictly(bytes, encoding);
+    // A page saved again as UTF-8 often keeps its old declaration: bytes that fail it but are valid UTF-8 are UTF-8.
+    const text = decodeStrictly(bytes, encoding) ?? decodeStrictly(bytes, 'utf-8');
     if (text === undefined) throw new UnreadableDocument(reasons.badBytes(label!));
     return normalise(text);
   }
