@@ -3,6 +3,8 @@
  * session (refreshed first when it is about to expire). A 401 ends the session
  * and asks to sign in again, on the same page.
  */
+import type { adminContracts } from '../../lambdas/contracts/admin.ts';
+import { fillPath, type Caller, type RoutesOf } from '../../lambdas/contracts/contract.ts';
 import { freshToken } from './auth.ts';
 import { config } from './config.ts';
 import { clearSession, readActingFor } from './session.ts';
@@ -31,6 +33,10 @@ const OFFLINE = 'Parley could not be reached. Check your connection and try agai
 export const messageOf = (err: unknown): string =>
   err instanceof ApiError ? err.message : err instanceof TypeError ? OFFLINE : 'Something went wrong. Please try again.';
 
+/**
+ * One HTTP exchange with the panel's origin. Views call `api`, which the contracts
+ * type; this is for the one path that is no API route (the local platform's sign-in).
+ */
 export const request = async <T>(method: string, path: string, body?: unknown, options: { token?: string } = {}): Promise<T> => {
   const token = options.token ?? (await freshToken());
   const account = readActingFor();
@@ -68,7 +74,20 @@ export const request = async <T>(method: string, path: string, body?: unknown, o
   return parsed as T;
 };
 
-export const get = <T>(path: string): Promise<T> => request<T>('GET', path);
+/** Every admin route, as the contracts in lambdas/contracts declare them. */
+type AdminRoute = RoutesOf<typeof adminContracts>;
+
+/**
+ * Calls an admin route by its contract's method and path template: the path
+ * must be one the contracts declare for that method, and the parameters, body,
+ * query and answer are typed from that route (`api('DELETE', '/v1/bots/{botId}',
+ * { params: { botId } })`). Only types come from the contracts: nothing of the
+ * server enters the panel's bundle but `fillPath`.
+ */
+export const api: Caller<AdminRoute> = (method, path, ...[input]) => {
+  const given = (input ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Record<string, string | number | boolean | undefined> };
+  return request(method, fillPath(path, given.params, given.query), given.body);
+};
 
 /**
  * PUTs a file to a presigned URL with the headers it was signed with, reporting

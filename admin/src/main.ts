@@ -3,7 +3,7 @@
  * sign-in), then a shell with the owner's bots, keys and account. Routes live in
  * the URL hash, so the static host needs no rewrites.
  */
-import { get, whenSessionExpires } from './api.ts';
+import { api, whenSessionExpires } from './api.ts';
 import { completeHostedSignIn, hostedSignOut, SignInError } from './auth.ts';
 import { config, loadConfig } from './config.ts';
 import { h, icon, mount, type IconName } from './dom.ts';
@@ -104,13 +104,13 @@ const signOut = (notice = 'You are signed out.'): void => {
  * several and none chosen: nothing is picked for them.
  */
 const loadAccount = async (): Promise<{ account: Account; role?: Role } | undefined> => {
-  accounts = (await get<{ accounts: MyAccount[] }>('/v1/me/accounts')).accounts;
+  accounts = (await api('GET', '/v1/me/accounts')).accounts;
   const chosen = readActingFor();
   const acting = accounts.find((a) => a.accountId === chosen) ?? (accounts.length === 1 ? accounts[0] : undefined);
   setActingFor(acting?.accountId);
   if (!acting) return undefined;
   try {
-    return await get<{ account: Account; role?: Role }>('/v1/account');
+    return await api('GET', '/v1/account');
   } catch (err) {
     // Locked while it is being erased: the person chooses another, or creates one.
     if ((err as { status?: number }).status === 403) return undefined;
@@ -121,7 +121,7 @@ const loadAccount = async (): Promise<{ account: Account; role?: Role } | undefi
 /** Whether invitations wait for the signed-in person (an unverified address sees none). */
 const hasInvitations = async (): Promise<boolean> => {
   try {
-    return (await get<{ invitations: unknown[] }>('/v1/me/invitations')).invitations.length > 0;
+    return (await api('GET', '/v1/me/invitations')).invitations.length > 0;
   } catch {
     return false;
   }

@@ -3,6 +3,8 @@
  * the records of lambdas/core/records.ts). Type-only imports: nothing of the
  * server enters the panel's bundle.
  */
+import type { RequestOf } from '../../lambdas/contracts/contract.ts';
+import type { documentsContract } from '../../lambdas/contracts/documents.ts';
 import type { ProviderId } from '../../lambdas/core/providers.ts';
 import type { BotBudget } from '../../lambdas/core/records.ts';
 
@@ -12,13 +14,16 @@ export type {
   VisitorContact as Contact,
 } from '../../lambdas/core/records.ts';
 export type {
-  DataFlow, ExportDownload, InvitationDelivery, MyAccount, ProviderKeyView as ProviderKey, SearchMatch, UnansweredGroup,
+  ConversationPage, ConversationSearch, DataFlow, ExportDownload, InvitationDelivery, MyAccount, ProviderKeyView as ProviderKey, SearchMatch, UnansweredGroup,
   UnansweredReport, UploadTicket, Usage,
 } from '../../lambdas/contracts/views.ts';
 import type { Conversation, ExportRecord, UsageRow } from '../../lambdas/core/records.ts';
 import type { SearchMatch } from '../../lambdas/contracts/views.ts';
 
 export type Provider = ProviderId;
+
+/** A text, Q&A or website source as the panel sends it. */
+export type NewSource = RequestOf<typeof documentsContract.addSource>;
 
 /** A conversation found by a text search, with where the text was found. */
 export interface ConversationMatch extends Conversation {

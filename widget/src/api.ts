@@ -6,11 +6,16 @@
 import { createSseParser } from './sse.ts';
 import type { SavedChat } from './types.ts';
 import type { ChatStreamEvent, VisitorSessionGrant, WidgetConfig } from '../../lambdas/contracts/views.ts';
+import type { DeepReadonly, RequestOf, RouteAt, RoutesOf } from '../../lambdas/contracts/contract.ts';
+import type { widgetContract } from '../../lambdas/contracts/widget.ts';
 
 // Type-only imports: the contract's types, no server code, in the bundle.
 export type { WidgetConfig } from '../../lambdas/contracts/views.ts';
 
 export type LeadField = NonNullable<WidgetConfig['leadForm']>['fields'][number];
+
+/** What the widget POSTs to `/widget/v1/{publicId}<path>`, as the widget contract's schema takes it. */
+type PostBody<P extends string> = DeepReadonly<RequestOf<RouteAt<RoutesOf<{ widget: typeof widgetContract }>, 'POST', `/widget/v1/{publicId}${P}`>>>;
 
 /** One server-sent event of a streamed answer. */
 export type ChatEvent = ChatStreamEvent;
@@ -112,11 +117,11 @@ export const createClient = (base: string, publicId: string, chat: SavedChat, pe
     /** Starts a session ahead of the first question, so it is not waited for then. */
     warmUp: (): void => void token().catch(() => undefined),
     /** Feedback, handoff and lead: JSON in, nothing needed back. */
-    send: async (path: '/feedback' | '/handoff' | '/lead', body: unknown): Promise<void> => {
+    send: async <P extends '/feedback' | '/handoff' | '/lead'>(path: P, body: PostBody<P>): Promise<void> => {
       await visitorCall(path, body);
     },
     /** Asks a question; `onEvent` gets each event as it streams. Resolves when the stream ends. */
-    ask: async (body: { question: string; conversationId?: string }, signal: AbortSignal, onEvent: (event: ChatEvent) => void): Promise<void> => {
+    ask: async (body: PostBody<'/chat'>, signal: AbortSignal, onEvent: (event: ChatEvent) => void): Promise<void> => {
       const res = await visitorCall('/chat', body, signal);
       if (!res.body) throw new ApiError(0, 'network', OFFLINE);
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

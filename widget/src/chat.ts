@@ -97,7 +97,8 @@ export const createChat = (shell: Shell, client: Client, config: WidgetConfig, s
       onCancel: closeCard,
       onSubmit: async ({ name, email, phone, message }) => {
         await client.send('/handoff', {
-          message, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}),
+          // The form asks for these; the server refuses an empty one in its own words.
+          message: message ?? '', ...(name ? { name } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}),
           ...(saved.conversationId ? { conversationId: saved.conversationId } : {}),
         });
         closeCard();
@@ -124,7 +125,7 @@ export const createChat = (shell: Shell, client: Client, config: WidgetConfig, s
         const fields: Record<string, string> = {};
         for (const f of form.fields) if (values[`x.${f.name}`]) fields[f.name] = values[`x.${f.name}`]!;
         await client.send('/lead', {
-          name: values.name, email: values.email,
+          name: values.name ?? '', email: values.email ?? '',
           ...(form.fields.length ? { fields } : {}),
           ...(saved.conversationId ? { conversationId: saved.conversationId } : {}),
         });

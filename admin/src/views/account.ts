@@ -2,13 +2,13 @@
  * The account: usage this month as a chart, how long conversations are kept, the team,
  * exporting everything, the audit log, and deleting the account.
  */
-import { get, messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { documentActivity } from '../describe.ts';
 import { h, icon, mount, s, type Child } from '../dom.ts';
 import { readSession } from '../session.ts';
 import { invitationLink } from './accounts.ts';
-import type { Account, AccountExport, AuditEntry, Bot, ExportDownload, Invitation, InvitationDelivery, KeyClass, Member, Role, Usage } from '../types.ts';
+import type { AccountExport, Bot, Invitation, InvitationDelivery, KeyClass, Member, Role } from '../types.ts';
 import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const CLASSES: Array<{ id: KeyClass; label: string }> = [
@@ -139,7 +139,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
   const owner = ctx.can('owner');
   /** The invitation link last made here, shown until the page is left. */
   let lastLink: { email: string; token: string } | undefined;
-  const reload = (): void => void loadInto(el, 'your team', () => get<{ members: Member[]; invitations: Invitation[] }>('/v1/members'), ({ members, invitations }) => {
+  const reload = (): void => void loadInto(el, 'your team', () => api('GET', '/v1/members'), ({ members, invitations }) => {
     const email = h('input', { type: 'email', name: 'invite-email', autocomplete: 'off', placeholder: 'colleague@yourbusiness.com' });
     const role = h('select', { name: 'invite-role' }, ...ROLES.map((r) => h('option', { value: r.id }, r.label)));
     const error = h('p', { class: 'form-error', role: 'alert' });
@@ -157,7 +157,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       email.removeAttribute('aria-invalid');
       void busy(invite, async () => {
         try {
-          const { delivery, token, invitation } = await request<{ delivery: InvitationDelivery; token: string; invitation: Invitation }>('POST', '/v1/members', { email: email.value.trim(), role: role.value });
+          const { delivery, token, invitation } = await api('POST', '/v1/members', { body: { email: email.value.trim(), role: role.value as Role } });
           lastLink = { email: invitation.email, token };
           notify(deliveryMessage(email.value.trim(), delivery));
           reload();
@@ -185,7 +185,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       const select = roleSelect(m.role, `Role of ${m.email}`);
       select.addEventListener('change', () => {
         select.disabled = true;
-        request('PATCH', `/v1/members/${encodeURIComponent(m.userId)}`, { role: select.value })
+        api('PATCH', '/v1/members/{userId}', { params: { userId: m.userId }, body: { role: select.value as Role } })
           .then(() => {
             notify(`${m.email} is now ${ROLES.find((r) => r.id === select.value)?.label.toLowerCase() ?? select.value}.`);
             reload();
@@ -200,7 +200,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
         if (!(await confirmAction(`Remove ${m.email}?`, `${m.email} loses access to this account at once. You can invite them again later.`, 'Remove member'))) return;
         await busy(remove, async () => {
           try {
-            await request('DELETE', `/v1/members/${encodeURIComponent(m.userId)}`);
+            await api('DELETE', '/v1/members/{userId}', { params: { userId: m.userId } });
             notify(`${m.email} was removed.`);
             reload();
           } catch (err) {
@@ -213,7 +213,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
     const invitationRow = (i: Invitation): HTMLElement => {
       const cancel = button('Cancel invitation', () => void busy(cancel, async () => {
         try {
-          await request('DELETE', `/v1/invitations/${encodeURIComponent(i.email)}`);
+          await api('DELETE', '/v1/invitations/{email}', { params: { email: i.email } });
           if (lastLink?.email === i.email) lastLink = undefined;
           notify(`The invitation to ${i.email} was cancelled.`);
           reload();
@@ -223,7 +223,7 @@ const renderTeam = (el: HTMLElement, ctx: PageContext): void => {
       }), { kind: 'ghost', label: `Cancel invitation to ${i.email}` });
       const resend = button('Resend', () => void busy(resend, async () => {
         try {
-          const { delivery, token } = await request<{ delivery: InvitationDelivery; token: string }>('POST', `/v1/invitations/${encodeURIComponent(i.email)}/resend`);
+          const { delivery, token } = await api('POST', '/v1/invitations/{email}/resend', { params: { email: i.email } });
           lastLink = { email: i.email, token };
           notify(delivery === 'sent' ? `The invitation was sent to ${i.email} again, with a new temporary password and a new link (the old one no longer works).` : deliveryMessage(i.email, delivery));
           reload();
@@ -283,7 +283,7 @@ const renderExport = (el: HTMLElement, ctx: PageContext): void => {
   const history = h('div');
   const start = button('Export all your data', () => void busy(start, async () => {
     try {
-      const res = await request<{ export: AccountExport }>('POST', '/v1/account/exports');
+      const res = await api('POST', '/v1/account/exports');
       follow(res.export.exportId);
     } catch (err) {
       mount(status, h('p', { class: (err as { status?: number }).status === 409 ? 'notice' : 'form-error', role: 'alert' }, messageOf(err)));
@@ -291,7 +291,7 @@ const renderExport = (el: HTMLElement, ctx: PageContext): void => {
   }), { kind: 'primary', icon: 'download' });
 
   /** Download links for a ready export: fetched fresh, and replaced by a button once they have expired. */
-  const showLinks = (slot: HTMLElement, exportId: string): void => void loadInto(slot, 'the download links', () => get<{ export: AccountExport; downloads: ExportDownload[] }>(`/v1/account/exports/${encodeURIComponent(exportId)}`), ({ downloads }) => {
+  const showLinks = (slot: HTMLElement, exportId: string): void => void loadInto(slot, 'the download links', () => api('GET', '/v1/account/exports/{exportId}', { params: { exportId } }), ({ downloads }) => {
     const until = new Date(Date.now() + EXPORT_LINK_MS);
     later(() => mount(slot,
       h('p', { class: 'muted small' }, 'These download links have expired, for your safety.'),
@@ -318,7 +318,7 @@ const renderExport = (el: HTMLElement, ctx: PageContext): void => {
   };
 
   /** The exports still kept, newest first; one still being prepared is followed. */
-  const loadList = (): void => void loadInto(history, 'your exports', () => get<{ exports: AccountExport[] }>('/v1/account/exports'), ({ exports }) => {
+  const loadList = (): void => void loadInto(history, 'your exports', () => api('GET', '/v1/account/exports'), ({ exports }) => {
     const active = exports.find((e) => e.status === 'queued' || e.status === 'running');
     if (active) follow(active.exportId);
     const kept = exports.filter((e) => e !== active);
@@ -336,7 +336,7 @@ const renderExport = (el: HTMLElement, ctx: PageContext): void => {
     const poll = async (): Promise<void> => {
       if (left) return;
       try {
-        const res = await get<{ export: AccountExport; downloads: ExportDownload[] }>(`/v1/account/exports/${encodeURIComponent(exportId)}`);
+        const res = await api('GET', '/v1/account/exports/{exportId}', { params: { exportId } });
         if (left) return;
         const e = res.export;
         if (e.status === 'ready' || e.status === 'failed') {
@@ -380,7 +380,7 @@ const dangerZone = (ctx: PageContext): HTMLElement => {
     if (!(await confirmTyped(`Delete ${name}?`, 'This erases every bot, document, conversation, lead, key and the activity log, for everyone in the team, at once. It cannot be undone: export your data first if you may need it.', name, 'Delete this account'))) return;
     await busy(remove, async () => {
       try {
-        await request('DELETE', '/v1/account');
+        await api('DELETE', '/v1/account');
         ctx.signOut(`${name} and all its data were deleted.`);
       } catch (err) {
         error.textContent = (err as { status?: number }).status === 403 ? 'Only an owner can delete this account.' : messageOf(err);
@@ -408,7 +408,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   retention.disabled = !ctx.can('admin');
   const saveRetention = !ctx.can('admin') ? null : button('Save', () => void busy(saveRetention!, async () => {
     try {
-      const res = await request<{ account: Account }>('PATCH', '/v1/account', { retentionDays: Number(retention.value) });
+      const res = await api('PATCH', '/v1/account', { body: { retentionDays: Number(retention.value) } });
       ctx.setAccount(res.account);
       Object.assign(ctx.account, res.account);
       notify('Saved. New conversations follow this setting.');
@@ -430,7 +430,7 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   renderTeam(team, ctx);
   renderExport(exportBody, ctx);
 
-  void loadInto(usage, 'your usage', () => Promise.all([get<Usage>('/v1/usage'), get<{ bots: Bot[] }>('/v1/bots')]), ([u, { bots }]) => {
+  void loadInto(usage, 'your usage', () => Promise.all([api('GET', '/v1/usage'), api('GET', '/v1/bots')]), ([u, { bots }]) => {
     const by = (k: KeyClass, f: 'messages' | 'tokens') => u.rows.filter((r) => r.keyClass === k).reduce((n, r) => n + (f === 'messages' ? r.messages : r.inputTokens + r.outputTokens), 0);
     const names = new Map(bots.map((b) => [b.botId, b.name]));
     const perBot = new Map<string, { messages: number; tokens: number }>();
@@ -457,12 +457,12 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   // Names for the ids the log records: a bot by its name, a member by their e-mail address.
   const namesOf = async (): Promise<{ bots: Map<string, string>; people: Map<string, string> }> => {
     const [bots, team] = await Promise.all([
-      get<{ bots: Bot[] }>('/v1/bots').catch(() => ({ bots: [] as Bot[] })),
-      get<{ members: Member[] }>('/v1/members').catch(() => ({ members: [] as Member[] })),
+      api('GET', '/v1/bots').catch(() => ({ bots: [] as Bot[] })),
+      api('GET', '/v1/members').catch(() => ({ members: [] as Member[] })),
     ]);
     return { bots: new Map(bots.bots.map((b) => [b.botId, b.name])), people: new Map(team.members.map((m) => [m.userId, m.email])) };
   };
-  const loadAudit = (prefix: string) => void loadInto(audit, 'the activity log', () => Promise.all([get<{ entries: AuditEntry[] }>(`/v1/audit?limit=50${prefix ? `&action=${prefix}` : ''}`), namesOf()]), ([{ entries }, names]) =>
+  const loadAudit = (prefix: string) => void loadInto(audit, 'the activity log', () => Promise.all([api('GET', '/v1/audit', { query: { limit: 50, ...(prefix ? { action: prefix } : {}) } }), namesOf()]), ([{ entries }, names]) =>
     entries.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Activity log' }, h('table', { class: 'table stacked' },
       h('caption', { class: 'sr-only' }, 'Activity log, newest first'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'From'))),

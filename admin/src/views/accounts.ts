@@ -7,9 +7,9 @@
  * An invitation is joined only with its link: the panel never accepts one for
  * its own sake, and listing an invitation offers no way round the link.
  */
-import { get, messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import { h } from '../dom.ts';
-import type { Account, MyAccount, PendingInvitation, Role } from '../types.ts';
+import type { MyAccount, PendingInvitation, Role } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader } from '../ui.ts';
 
 const ROLE_LABEL: Record<Role, string> = { viewer: 'Viewer', admin: 'Admin', owner: 'Owner' };
@@ -39,7 +39,7 @@ const inviterOf = (i: PendingInvitation): string => (i.invitedByEmail ? `by ${i.
 
 /** Joins with `token`, then acts for the account joined. */
 const join = async (page: AccountsPage, token: string): Promise<void> => {
-  const { joined } = await request<{ joined: { accountId: string; accountName: string; role: Role } }>('POST', '/v1/me/invitations/accept', { token });
+  const { joined } = await api('POST', '/v1/me/invitations/accept', { body: { token } });
   notify(`You joined ${joined.accountName} as ${ROLE_LABEL[joined.role]}.`);
   page.choose(joined.accountId);
 };
@@ -68,7 +68,7 @@ const linkCard = (page: AccountsPage, token: string, pending: readonly PendingIn
   const decline = button('Decline', () => void busy(decline, async () => {
     error.textContent = '';
     try {
-      await request('DELETE', `/v1/me/invitations/${accountId}`);
+      await api('DELETE', '/v1/me/invitations/{accountId}', { params: { accountId } });
       notify(`You declined the invitation to ${invitation.accountName}.`);
       location.hash = '#/accounts';
     } catch (err) {
@@ -112,7 +112,7 @@ const pendingCard = (page: AccountsPage, pending: readonly PendingInvitation[], 
     const decline = button('Decline', () => void busy(decline, async () => {
       if (!(await confirmAction(`Decline the invitation to ${i.accountName}?`, `You will not join ${i.accountName}. Its owners can invite you again.`, 'Decline'))) return;
       try {
-        await request('DELETE', `/v1/me/invitations/${i.accountId}`);
+        await api('DELETE', '/v1/me/invitations/{accountId}', { params: { accountId: i.accountId } });
         notify(`You declined the invitation to ${i.accountName}.`);
         reload();
       } catch (err) {
@@ -140,7 +140,7 @@ const accountsCard = (page: AccountsPage): HTMLElement | null => {
     const leave = button('Leave', () => void busy(leave, async () => {
       if (!(await confirmAction(`Leave ${a.name}?`, `You lose access to ${a.name} at once. An owner can invite you again.`, 'Leave account'))) return;
       try {
-        await request('DELETE', `/v1/me/accounts/${a.accountId}`);
+        await api('DELETE', '/v1/me/accounts/{accountId}', { params: { accountId: a.accountId } });
         notify(`You left ${a.name}.`);
         page.changed();
       } catch (err) {
@@ -172,7 +172,7 @@ const createCard = (page: AccountsPage): HTMLElement => {
     void busy(submit, async () => {
       error.textContent = '';
       try {
-        const { account } = await request<{ account: Account }>('POST', '/v1/account', { name: name.value.trim() });
+        const { account } = await api('POST', '/v1/account', { body: { name: name.value.trim() } });
         notify(`${account.name} is ready.`);
         page.choose(account.accountId);
       } catch (err) {
@@ -186,7 +186,7 @@ const createCard = (page: AccountsPage): HTMLElement => {
 /** The page: the opened invitation first, then pending invitations, accounts, and creating one's own. */
 export const renderAccounts = (main: HTMLElement, page: AccountsPage): void => {
   const body = h('div', { class: 'stack' });
-  const reload = (): void => void loadInto(body, 'your invitations', () => get<{ invitations: PendingInvitation[] }>('/v1/me/invitations'), ({ invitations }) => {
+  const reload = (): void => void loadInto(body, 'your invitations', () => api('GET', '/v1/me/invitations'), ({ invitations }) => {
     const others = page.token ? invitations.filter((i) => i.accountId !== page.token!.slice(0, 26)) : invitations;
     return [
       page.token ? linkCard(page, page.token, invitations) : null,

@@ -1,8 +1,7 @@
 /** One bot: its header (with the week's answered share), a tab bar, and the chosen tab (training data, try it, conversations, unanswered questions, settings). */
-import { get } from '../api.ts';
+import { api } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, type IconName } from '../dom.ts';
-import type { Bot } from '../types.ts';
 import { badge, failure, loading } from '../ui.ts';
 import { renderConversations } from './conversations.ts';
 import { renderDocuments } from './documents.ts';
@@ -22,7 +21,7 @@ const TABS: Array<{ id: BotTab; label: string; icon: IconName }> = [
 
 export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, tab: BotTab): void => {
   mount(main, loading('your bot'));
-  get<{ bot: Bot }>(`/v1/bots/${botId}`).then(({ bot }) => {
+  api('GET', '/v1/bots/{botId}', { params: { botId } }).then(({ bot }) => {
     const current = TABS.find((t) => t.id === tab) ?? TABS[0]!;
     document.title = `${current.label} · ${bot.name} · Parley`;
     const body = h('div', { class: 'tab-body' });

@@ -1,5 +1,5 @@
 /** The owner's bots: a list of cards, and a short form to create one. */
-import { get, messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { modelLabel } from '../describe.ts';
 import { h, icon, mount } from '../dom.ts';
@@ -23,7 +23,7 @@ const createForm = (ctx: PageContext, onCancel?: () => void): HTMLElement => {
       return;
     }
     submit.disabled = true;
-    request<{ bot: Bot }>('POST', '/v1/bots', { name: name.value.trim() })
+    api('POST', '/v1/bots', { body: { name: name.value.trim() } })
       .then((res) => ctx.navigate(`#/bots/${res.bot.botId}/data`))
       .catch((err: unknown) => {
         error.textContent = messageOf(err);
@@ -61,7 +61,7 @@ export const renderBots = (main: HTMLElement, ctx: PageContext): void => {
     admin ? null : roleNote(VIEWER_NOTE),
     formSlot,
     body);
-  void loadInto(body, 'your bots', () => get<{ bots: Bot[] }>('/v1/bots'), ({ bots }) => {
+  void loadInto(body, 'your bots', () => api('GET', '/v1/bots'), ({ bots }) => {
     if (!bots.length) {
       return admin
         ? [empty('No bots yet', 'Create your first bot, give it your documents, and put it on your website in minutes.'), createForm(ctx)]

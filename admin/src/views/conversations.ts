@@ -3,11 +3,11 @@
  * first, then the list and one transcript at a time, with feedback, export and
  * delete. Every visitor and model string becomes a text node.
  */
-import { get, messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { conversationStart } from '../describe.ts';
 import { h, icon, mount } from '../dom.ts';
-import type { Bot, Contact, Conversation, ConversationMatch, Turn } from '../types.ts';
+import type { Bot, Contact, Conversation, ConversationMatch, ConversationPage, ConversationSearch, Turn } from '../types.ts';
 import { badge, busy, button, card, confirmAction, download, empty, failure, field, formatDate, formatNumber, loadInto, loading, notify, plural } from '../ui.ts';
 
 const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key' };
@@ -44,7 +44,7 @@ const answerText = (text: string): HTMLElement => {
 };
 
 /** "Improve this answer": the owner's corrected answer becomes a Q&A source of the bot; `onSaved` runs after. */
-export const improveForm = (base: string, t: Pick<Turn, 'question' | 'answer' | 'answered'>, onSaved?: () => Promise<void>): HTMLElement => {
+export const improveForm = (botId: string, t: Pick<Turn, 'question' | 'answer' | 'answered'>, onSaved?: () => Promise<void>): HTMLElement => {
   const answer = h('textarea', { rows: '3', maxlength: '10000' });
   answer.value = t.answered ? t.answer.replace(/\s*\[\d+\]/g, '') : '';
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -60,7 +60,7 @@ export const improveForm = (base: string, t: Pick<Turn, 'question' | 'answer' | 
       try {
         // Listed here as an improved answer; visitors see the question it answers as the source's name.
         const question = t.question.replace(/\s+/g, ' ').trim();
-        await request('POST', `${base}/sources`, { kind: 'qa', title: `Improved answer: ${question.slice(0, 80)}`, label: question.slice(0, 200), pairs: [{ question: question.slice(0, 1000), answer: answer.value.trim() }], improvedAnswer: true });
+        await api('POST', '/v1/bots/{botId}/sources', { params: { botId }, body: { kind: 'qa', title: `Improved answer: ${question.slice(0, 80)}`, label: question.slice(0, 200), pairs: [{ question: question.slice(0, 1000), answer: answer.value.trim() }], improvedAnswer: true } });
         if (onSaved) await onSaved();
         else notify('Thanks: your bot has learned the improved answer.');
         form.closest('details')?.removeAttribute('open');
@@ -72,7 +72,7 @@ export const improveForm = (base: string, t: Pick<Turn, 'question' | 'answer' | 
   return h('details', { class: 'improve' }, h('summary', null, 'Improve this answer'), form);
 };
 
-const turnView = (base: string, t: Turn, canEdit: boolean): HTMLElement =>
+const turnView = (botId: string, t: Turn, canEdit: boolean): HTMLElement =>
   h('li', { class: 'turn' },
     h('div', { class: 'bubble visitor' }, h('p', { class: 'who' }, 'Visitor'), h('p', null, t.question)),
     h('div', { class: `bubble bot${t.answered ? '' : ' unanswered'}` },
@@ -88,7 +88,7 @@ const turnView = (base: string, t: Turn, canEdit: boolean): HTMLElement =>
           h('p', { class: 'small' }, [c.document, c.section, c.page ? `page ${c.page}` : ''].filter(Boolean).join(' · ')),
           h('p', { class: 'quote' }, c.quote))))) : null,
       h('p', { class: 'muted small' }, `${formatDate(t.createdAt)} · ${answeredBy(t)}`),
-      canEdit ? improveForm(base, t) : null));
+      canEdit ? improveForm(botId, t) : null));
 
 /** A search result's snippet, the matched words marked (text nodes only). */
 const snippetView = (m: ConversationMatch['match']): HTMLElement => {
@@ -99,16 +99,20 @@ const snippetView = (m: ConversationMatch['match']): HTMLElement => {
 
 const SEARCH_DELAY_MS = 350;
 
+// The list route answers a search when asked with `q`, a page of the newest otherwise.
+const searched = (r: ConversationPage | ConversationSearch): ConversationSearch => ('searchedUpTo' in r ? r : { items: [], searchedUpTo: 0, truncated: false });
+const paged = (r: ConversationPage | ConversationSearch): ConversationPage => ('searchedUpTo' in r ? { items: r.items } : r);
+
 export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
-  const base = `/v1/bots/${bot.botId}`;
+  const { botId } = bot;
   const contacts = h('div');
   const listEl = h('div', { class: 'conv-list' });
   const detail = h('div', { class: 'conv-detail', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a conversation to read it.'));
   const search = h('input', { type: 'search', name: 'q', maxlength: '200', autocomplete: 'off', placeholder: 'A word or phrase, such as refund' });
   const searchStatus = h('p', { class: 'muted small search-status', role: 'status' });
-  let items: Conversation[] = [];
+  let items: readonly Conversation[] = [];
   /** The current text search and its results; undefined while the plain list shows. */
-  let found: { q: string; items: ConversationMatch[]; searchedUpTo: number; truncated: boolean } | undefined;
+  let found: (ConversationSearch & { readonly q: string }) | undefined;
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   let searchGen = 0;
   ctx.onLeave(() => clearTimeout(searchTimer));
@@ -120,7 +124,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
     selected = id;
     renderList();
     mount(detail, loading('the conversation'));
-    get<{ conversation: Conversation; turns: Turn[] }>(`${base}/conversations/${id}`).then(({ conversation, turns }) => {
+    api('GET', '/v1/bots/{botId}/conversations/{conversationId}', { params: { botId, conversationId: id } }).then(({ conversation, turns }) => {
       const exp = button('Export', () => {
         download(`conversation-${conversation.conversationId}.json`, JSON.stringify({ bot: { botId: bot.botId, name: bot.name }, conversation, turns }, null, 2));
         notify('The conversation was saved to your downloads.');
@@ -128,9 +132,9 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
       const del = !ctx.can('admin') ? null : button('Delete', () => void (async () => {
         if (!(await confirmAction('Delete this conversation?', 'It is erased for good, for you and for the visitor.', 'Delete conversation'))) return;
         await busy(del!, async () => {
-          await request('DELETE', `${base}/conversations/${id}`);
+          await api('DELETE', '/v1/bots/{botId}/conversations/{conversationId}', { params: { botId, conversationId: id } });
           items = items.filter((c) => c.conversationId !== id);
-          if (found) found.items = found.items.filter((c) => c.conversationId !== id);
+          if (found) found = { ...found, items: found.items.filter((c) => c.conversationId !== id) };
           selected = undefined;
           renderList();
           mount(detail, h('p', { class: 'muted' }, 'The conversation was deleted.'));
@@ -140,7 +144,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
         h('div', { class: 'card-head' },
           h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `${conversationStart(formatDate(conversation.createdAt), conversation.origin)} · will be deleted on ${formatDate(conversation.expiresAt, false)}`)),
           h('div', { class: 'actions' }, exp, del)),
-        h('ol', { class: 'turns' }, ...turns.map((t) => turnView(base, t, ctx.can('admin')))));
+        h('ol', { class: 'turns' }, ...turns.map((t) => turnView(botId, t, ctx.can('admin')))));
       // A search result opens at the turn that matched.
       const hit = found?.items.find((c) => c.conversationId === id)?.match.turnId;
       if (hit) detail.querySelectorAll('.turn')[turns.findIndex((t) => t.turnId === hit)]?.scrollIntoView({ block: 'nearest' });
@@ -176,7 +180,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
     searchStatus.textContent = '';
     mount(listEl, loading('matching conversations'));
     try {
-      const res = await get<{ items: ConversationMatch[]; searchedUpTo: number; truncated: boolean }>(`${base}/conversations?q=${encodeURIComponent(q)}&limit=50`);
+      const res = searched(await api('GET', '/v1/bots/{botId}/conversations', { params: { botId }, query: { q, limit: 50 } }));
       if (gen !== searchGen) return;
       found = { q, ...res };
       renderFound(found);
@@ -202,7 +206,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
   };
 
   const more = async () => {
-    const res = await get<{ items: Conversation[]; cursor?: string }>(`${base}/conversations?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res = paged(await api('GET', '/v1/bots/{botId}/conversations', { params: { botId }, query: { limit: 25, cursor } }));
     items = [...items, ...res.items];
     cursor = res.cursor;
     renderList();
@@ -227,7 +231,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
   const first = async (): Promise<void> => {
     mount(listEl, loading('conversations'));
     try {
-      const res = await get<{ items: Conversation[]; cursor?: string }>(`${base}/conversations?limit=25`);
+      const res = paged(await api('GET', '/v1/bots/{botId}/conversations', { params: { botId }, query: { limit: 25 } }));
       items = res.items;
       cursor = res.cursor;
       renderList();
@@ -241,14 +245,14 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
   const handled = !ctx.can('admin') ? null : (c: Contact, btn: HTMLButtonElement) => void (async () => {
     if (!(await confirmAction('Mark this request as handled?', 'It is removed from “Waiting for you”, with the visitor’s message and contact details. The conversation itself stays. This cannot be undone.', 'Mark as handled'))) return;
     await busy(btn, async () => {
-      await request('DELETE', `${base}/handoffs/${encodeURIComponent(c.contactId)}`);
+      await api('DELETE', '/v1/bots/{botId}/handoffs/{contactId}', { params: { botId, contactId: c.contactId } });
       notify('Marked as handled.');
       loadContacts();
     });
   })();
 
   const loadContacts = (): void => void loadInto(contacts, 'messages for you', () => Promise.all([
-    get<{ handoffs: Contact[] }>(`${base}/handoffs`), get<{ leads: Contact[] }>(`${base}/leads`),
+    api('GET', '/v1/bots/{botId}/handoffs', { params: { botId } }), api('GET', '/v1/bots/{botId}/leads', { params: { botId } }),
   ]), ([{ handoffs }, { leads }]) => {
     const all = [...handoffs, ...leads].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     flagged.clear();

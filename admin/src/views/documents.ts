@@ -3,10 +3,10 @@
  * document's live status (polled while any is still processing), pasted text,
  * Q&A pairs and websites.
  */
-import { get, messageOf, request, uploadFile } from '../api.ts';
+import { api, messageOf, uploadFile } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
-import type { Bot, DocumentRecord, UploadTicket } from '../types.ts';
+import type { Bot, DocumentRecord, NewSource } from '../types.ts';
 import { badge, busy, button, confirmAction, empty, failure, field, formatBytes, formatDate, formatNumber, loading, notify, plainError, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const TYPES: Record<string, string> = {
@@ -109,7 +109,7 @@ const uploadRow = (file: File): UploadRow => {
 };
 
 export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
-  const base = `/v1/bots/${bot.botId}`;
+  const { botId } = bot;
   const list = h('div', { class: 'doc-list' }, loading('your training data'));
   const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
   const live = h('p', { class: 'sr-only', 'aria-live': 'polite' });
@@ -124,14 +124,14 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
 
   const docRow = (doc: DocumentRecord): HTMLElement => {
     const reingest = button('Process again', () => void busy(reingest, async () => {
-      await request('POST', `${base}/documents/${doc.docId}/reingest`);
+      await api('POST', '/v1/bots/{botId}/documents/{docId}/reingest', { params: { botId, docId: doc.docId } });
       notify(`${doc.name} is being read again.`);
       await refresh();
     }), { kind: 'ghost', icon: 'refresh', label: `Process again ${doc.name}` });
     const remove = button('Delete', () => void (async () => {
       if (!(await confirmAction(`Delete “${doc.name}”?`, 'Your bot stops using it at once. The file and everything learned from it are erased. This cannot be undone.', 'Delete document'))) return;
       await busy(remove, async () => {
-        await request('DELETE', `${base}/documents/${doc.docId}`);
+        await api('DELETE', '/v1/bots/{botId}/documents/{docId}', { params: { botId, docId: doc.docId } });
         notify(`${doc.name} was deleted.`);
         await refresh();
       });
@@ -172,7 +172,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     clearTimeout(timer);
     let docs: DocumentRecord[];
     try {
-      docs = (await get<{ documents: DocumentRecord[] }>(`${base}/documents`)).documents;
+      docs = (await api('GET', '/v1/bots/{botId}/documents', { params: { botId } })).documents;
     } catch (err) {
       if (!left) mount(list, failure(err, () => void refresh()));
       return;
@@ -211,7 +211,7 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     let docId: string | undefined;
     try {
       row.status.textContent = 'Preparing…';
-      const ticket = await request<UploadTicket>('POST', `${base}/documents`, { name: file.name, contentType: type, size: file.size });
+      const ticket = await api('POST', '/v1/bots/{botId}/documents', { params: { botId }, body: { name: file.name, contentType: type, size: file.size } });
       docId = ticket.document.docId;
       uploading.set(docId, 'uploading');
       row.status.textContent = 'Uploading…';
@@ -260,14 +260,14 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     mount(body,
       h('section', { class: 'card' }, h('h2', null, 'Upload files'), zone, uploads),
       docsCard,
-      addSources(base, () => void refresh()));
+      addSources(botId, () => void refresh()));
   } else mount(body, roleNote(VIEWER_NOTE), docsCard);
   void refresh();
 };
 
 /** Pasted text, Q&A pairs and a website, each behind a disclosure. */
-const addSources = (base: string, added: () => void): HTMLElement => {
-  const submitWith = (form: HTMLFormElement, submit: HTMLButtonElement, error: HTMLElement, body: () => object | string) => {
+const addSources = (botId: string, added: () => void): HTMLElement => {
+  const submitWith = (form: HTMLFormElement, submit: HTMLButtonElement, error: HTMLElement, body: () => NewSource | string) => {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       error.textContent = '';
@@ -278,7 +278,7 @@ const addSources = (base: string, added: () => void): HTMLElement => {
       }
       void busy(submit, async () => {
         try {
-          await request('POST', `${base}/sources`, payload);
+          await api('POST', '/v1/bots/{botId}/sources', { params: { botId }, body: payload });
           form.reset();
           notify('Added. Your bot is reading it now.');
           added();
@@ -312,7 +312,7 @@ const addSources = (base: string, added: () => void): HTMLElement => {
   submitWith(textForm, textSubmit, textError, () => {
     if (!title.value.trim() || !text.value.trim()) return 'Give the text a title and some content.';
     if (text.value.length > MAX_TEXT_CHARS) return `This text is longer than ${formatNumber(MAX_TEXT_CHARS)} characters. Split it into several pieces.`;
-    const payload = { kind: 'text', title: title.value.trim(), text: text.value };
+    const payload: NewSource = { kind: 'text', title: title.value.trim(), text: text.value };
     if (new TextEncoder().encode(JSON.stringify(payload)).byteLength > MAX_BODY_BYTES) return 'This text is too large to send in one piece (at most 256 KB). Split it into several pieces.';
     return payload;
   });

@@ -1,9 +1,9 @@
 /** Provider keys (paste, test, replace, delete), the BYOK-only and masking switches, and where each bot's data goes. */
 import { PROVIDER_NAMES, PROVIDERS as PROVIDER_IDS, takesOwnerEndpoint } from '../../../lambdas/core/providers.ts';
-import { get, messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
-import type { Account, Bot, DataFlow, KeyClass, Provider, ProviderKey } from '../types.ts';
+import type { Account, KeyClass, Provider, ProviderKey } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
 const WHERE_TO_GET: Record<Provider, { hint: string; placeholder: string }> = {
@@ -34,11 +34,11 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
     card('Privacy settings', switches),
     card('Where your data goes', flow));
 
-  const renderFlow = () => void loadInto(flow, 'your bots', () => get<{ bots: Bot[] }>('/v1/bots'), ({ bots }) => {
+  const renderFlow = () => void loadInto(flow, 'your bots', () => api('GET', '/v1/bots'), ({ bots }) => {
     if (!bots.length) return h('p', { class: 'muted' }, 'Create a bot to see where its data goes.');
     const pick = h('select', null, ...bots.map((b) => h('option', { value: b.botId }, b.name)));
     const out = h('div', { 'aria-live': 'polite' });
-    const show = () => void loadInto(out, 'where its data goes', () => get<{ dataFlow: DataFlow }>(`/v1/bots/${encodeURIComponent(pick.value)}/data-flow`), ({ dataFlow: f }) =>
+    const show = () => void loadInto(out, 'where its data goes', () => api('GET', '/v1/bots/{botId}/data-flow', { params: { botId: pick.value } }), ({ dataFlow: f }) =>
       h('dl', { class: 'flow' },
         h('dt', null, 'Visitors’ questions and the passages that answer them'), h('dd', null, h('p', { class: 'flow-to' }, 'Go to ', h('strong', null, f.answers.recipient), ' ', paidBadge(f.answers.keyClass)), f.answers.summary),
         h('dt', null, 'Your documents’ text, to index it'), h('dd', null, h('p', { class: 'flow-to' }, 'Goes to ', h('strong', null, f.embeddings.recipient), ' ', paidBadge(f.embeddings.keyClass)), f.embeddings.summary),
@@ -57,7 +57,7 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
     const mask = toggle('Mask personal data in documents', ctx.account.piiHandling === 'redact', 'E-mail addresses, phone, card and bank numbers are hidden before anything is indexed. Applies to documents added or processed again from now on.');
     const save = (patch: Partial<Account>, input: HTMLInputElement) => {
       input.disabled = true;
-      request<{ account: Account }>('PATCH', '/v1/account', patch)
+      api('PATCH', '/v1/account', { body: patch })
         .then((res) => {
           ctx.setAccount(res.account);
           Object.assign(ctx.account, res.account);
@@ -97,7 +97,7 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
       }
       void busy(save, async () => {
         try {
-          await request('PUT', `/v1/keys/${p.id}`, { apiKey: apiKey.value.trim(), ...(takesOwnerEndpoint(p.id) && baseUrl.value ? { baseUrl: baseUrl.value.trim() } : {}) });
+          await api('PUT', '/v1/keys/{provider}', { params: { provider: p.id }, body: { apiKey: apiKey.value.trim(), ...(takesOwnerEndpoint(p.id) && baseUrl.value ? { baseUrl: baseUrl.value.trim() } : {}) } });
           apiKey.value = '';
           notify(`Your ${p.name} key works and is saved.`);
           reload();
@@ -107,14 +107,14 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
       });
     });
     const test = button('Test', () => void busy(test, async () => {
-      const res = await request<{ key: ProviderKey }>('POST', `/v1/keys/${p.id}/test`);
+      const res = await api('POST', '/v1/keys/{provider}/test', { params: { provider: p.id } });
       notify(res.key.status === 'valid' ? `Your ${p.name} key works.` : `${p.name} refused the key: ${res.key.failure ?? 'try replacing it'}`, res.key.status === 'valid' ? 'ok' : 'error');
       reload();
     }), { label: `Test ${p.name} key` });
     const remove = button('Delete', () => void (async () => {
       if (!(await confirmAction(`Delete your ${p.name} key?`, 'Bots that use it will fall back as shown under “Where your data goes”.', 'Delete key'))) return;
       await busy(remove, async () => {
-        await request('DELETE', `/v1/keys/${p.id}`);
+        await api('DELETE', '/v1/keys/{provider}', { params: { provider: p.id } });
         notify(`Your ${p.name} key was deleted.`);
         reload();
       });
@@ -129,7 +129,7 @@ export const renderKeys = (main: HTMLElement, ctx: PageContext): void => {
       admin ? form : key ? null : h('p', { class: 'muted' }, 'No key saved for this provider.'));
   };
 
-  const reload = () => void loadInto(keysBody, 'your keys', () => get<{ keys: ProviderKey[] }>('/v1/keys'), (res) => {
+  const reload = () => void loadInto(keysBody, 'your keys', () => api('GET', '/v1/keys'), (res) => {
     renderFlow();
     return h('div', { class: 'key-grid' }, ...PROVIDERS.map((p) => providerCard(p, res.keys.find((k) => k.provider === p.id), reload)));
   });

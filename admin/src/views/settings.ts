@@ -4,7 +4,7 @@
  * and deleting it. Viewers see the settings read-only.
  */
 import { PROVIDER_NAMES, PROVIDERS } from '../../../lambdas/core/providers.ts';
-import { messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
 import { websiteOrigin } from '../origins.ts';
@@ -340,7 +340,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
       if (embedding.changed() && !(await confirmAction('Re-index every document?', embedding.words(embedding.value()).join(' '), 'Save and re-index'))) return;
       await busy(save, async () => {
         try {
-          const res = await request<{ bot: Bot }>('PATCH', `/v1/bots/${bot.botId}`, patch);
+          const res = await api('PATCH', '/v1/bots/{botId}', { params: { botId: bot.botId }, body: patch });
           Object.assign(bot, res.bot);
           // A form switched off comes back absent: forget the one shown before.
           if (res.bot.leadForm === undefined) delete (bot as { leadForm?: unknown }).leadForm;
@@ -362,7 +362,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
   const remove = button('Delete this bot', () => void (async () => {
     if (!(await confirmAction(`Delete “${bot.name}”?`, 'The bot stops answering on your website at once, and its training data and conversations are erased. This cannot be undone.', 'Delete bot'))) return;
     await busy(remove, async () => {
-      await request('DELETE', `/v1/bots/${bot.botId}`);
+      await api('DELETE', '/v1/bots/{botId}', { params: { botId: bot.botId } });
       notify(`${bot.name} was deleted.`);
       ctx.navigate('#/');
     });

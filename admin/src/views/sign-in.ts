@@ -3,7 +3,7 @@
  * Cognito's hosted sign-in; first-time account creation; and the page shown
  * when the panel's configuration is missing or wrong.
  */
-import { messageOf, request } from '../api.ts';
+import { api, messageOf, request } from '../api.ts';
 import { startHostedSignIn } from '../auth.ts';
 import type { AuthConfig } from '../config.ts';
 import { h, icon, mount } from '../dom.ts';
@@ -104,7 +104,7 @@ export const renderCreateAccount = (email: string, done: (account: Account) => v
       return;
     }
     submit.disabled = true;
-    request<{ account: Account }>('POST', '/v1/account', { name: name.value.trim() })
+    api('POST', '/v1/account', { body: { name: name.value.trim() } })
       .then((res) => done(res.account))
       .catch((err: unknown) => {
         error.textContent = messageOf(err);

@@ -5,7 +5,7 @@
  * answered in the last seven days, which the bot's header shows. Every visitor
  * string becomes a text node.
  */
-import { get, messageOf, request } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount } from '../dom.ts';
 import type { Bot, UnansweredGroup, UnansweredReport } from '../types.ts';
@@ -20,7 +20,7 @@ const reports = new Map<string, { at: number; report: Promise<UnansweredReport> 
 export const unansweredReport = (botId: string, fresh = false): Promise<UnansweredReport> => {
   const cached = reports.get(botId);
   if (cached && !fresh && Date.now() - cached.at < FRESH_MS) return cached.report;
-  const report = get<UnansweredReport>(`/v1/bots/${botId}/unanswered?limit=100`);
+  const report = api('GET', '/v1/bots/{botId}/unanswered', { params: { botId }, query: { limit: 100 } });
   reports.set(botId, { at: Date.now(), report });
   report.catch(() => reports.delete(botId));
   return report;
@@ -54,7 +54,7 @@ const groupItem = (g: UnansweredGroup, actions: HTMLElement | null): HTMLElement
       actions));
 
 export const renderUnanswered = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
-  const base = `/v1/bots/${bot.botId}`;
+  const { botId } = bot;
   const status = h('p', { class: 'muted', role: 'status' });
   const listEl = h('div');
   const heading = h('h2', { tabindex: '-1' }, 'Unanswered questions');
@@ -72,13 +72,13 @@ export const renderUnanswered = (body: HTMLElement, ctx: PageContext, bot: Bot):
   };
 
   const dismiss = async (g: UnansweredGroup): Promise<void> => {
-    await request('POST', `${base}/unanswered/${encodeURIComponent(g.groupId)}/dismiss`);
+    await api('POST', '/v1/bots/{botId}/unanswered/{groupId}/dismiss', { params: { botId, groupId: g.groupId } });
     remove(g);
   };
 
   const actionsFor = (g: UnansweredGroup): HTMLElement | null => {
     if (!canEdit) return null;
-    const improve = improveForm(base, { question: g.question, answer: '', answered: false }, async () => {
+    const improve = improveForm(botId, { question: g.question, answer: '', answered: false }, async () => {
       // The bot knows the answer now: the question leaves the list, and comes back only if the bot still fails it.
       try {
         await dismiss(g);
