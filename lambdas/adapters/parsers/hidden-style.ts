@@ -2,7 +2,8 @@
  * Whether an element's own attributes hide it from a reader: the `hidden`
  * attribute, `aria-hidden`, and inline styles that hide text while keeping
  * it in the page (display, visibility, zero opacity, fonts of a pixel or
- * less, transparent or same-as-background text, positions far off-screen).
+ * less, transparent or same-as-background text, positions far off-screen,
+ * clipped to nothing).
  * Hidden text is where injected instructions hide; it is never indexed.
  */
 
@@ -10,6 +11,8 @@ const DISPLAY_OR_VISIBILITY = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*
 const ZERO_OPACITY = /(?:^|;)\s*opacity\s*:\s*(?:0*\.?0+%?)\s*(?:!important\s*)?(?:;|$)/i;
 const TINY_FONT = /(?:^|;)\s*font-size\s*:\s*(\d*\.?\d+)\s*(px|pt|em|rem|%)?\s*(?:!important\s*)?(?:;|$)/i;
 const TRANSPARENT_TEXT = /(?:^|;)\s*color\s*:\s*transparent\b/i;
+// The screen-reader-only pattern: clipped to nothing.
+const CLIPPED = /(?:^|;)\s*(?:clip\s*:\s*rect\(\s*0(?:px)?(?:\s*,?\s*0(?:px)?){3}\s*\)|clip-path\s*:\s*inset\(\s*50%\s*\))/i;
 const FAR_OFF_SCREEN = /(?:^|;)\s*(?:left|top|right|text-indent|margin-left)\s*:\s*-\d{4,}(?:\.\d+)?\s*(?:px|pt|em|rem)?\b/i;
 
 /** The largest font size, in its unit, that no one can read. */
@@ -34,7 +37,7 @@ const canonicalColour = (value: string): string => {
 /** Whether an inline style hides the element's text. */
 export const isHiddenByStyle = (style: string): boolean => {
   if (!style) return false;
-  if (DISPLAY_OR_VISIBILITY.test(style) || ZERO_OPACITY.test(style) || TRANSPARENT_TEXT.test(style) || FAR_OFF_SCREEN.test(style)) return true;
+  if (DISPLAY_OR_VISIBILITY.test(style) || ZERO_OPACITY.test(style) || TRANSPARENT_TEXT.test(style) || FAR_OFF_SCREEN.test(style) || CLIPPED.test(style)) return true;
   const font = TINY_FONT.exec(style);
   if (font && Number(font[1]) <= (UNREADABLE_SIZE[font[2]?.toLowerCase() ?? 'px'] ?? 0)) return true;
   const colour = colourValue(style, 'color');

@@ -7,11 +7,13 @@
  * Used only where it is sound and cheap: on pages Readability itself judges
  * article-like (`isProbablyReaderable`), of bounded size and nesting, because
  * linkedom's parser (htmlparser2's) slows down quadratically on deep nesting.
- * Elements hidden by their attributes are removed first: Readability keeps
- * text that only inline styles hide, and drops the styles from its output.
+ * Elements hidden by their attributes, classes or ids are removed first:
+ * Readability keeps text that only styles hide, and drops styles and classes
+ * from its output.
  */
 import { Readability, isProbablyReaderable } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import type { HiddenByClass } from './hidden-classes.ts';
 import { isHiddenElement } from './hidden-style.ts';
 
 /** Longest page given to Readability; longer ones are read by the landmark extractor alone. */
@@ -22,7 +24,7 @@ export const MAX_READABLE_DEPTH = 256;
 export const MAX_READABLE_ELEMENTS = 60_000;
 
 /** The little of linkedom's DOM used here (the project compiles without the DOM library's types). */
-interface DomElement { getAttribute(name: string): string | null; remove(): void }
+interface DomElement { readonly tagName: string; getAttribute(name: string): string | null; remove(): void }
 interface DomDocument { querySelectorAll(selector: string): Iterable<DomElement> }
 
 export interface MainContent {
@@ -34,14 +36,16 @@ export interface MainContent {
 /**
  * The page's main content, or undefined when the page is not article-like,
  * too large or too deep, or Readability finds nothing. `depth` is the page's
- * deepest element nesting, measured by the caller's linear scan.
+ * deepest element nesting, measured by the caller's linear scan; `hiddenByClass`
+ * says which elements the page's classes and ids hide.
  */
-export const findMainContent = (html: string, depth: number): MainContent | undefined => {
+export const findMainContent = (html: string, depth: number, hiddenByClass?: HiddenByClass): MainContent | undefined => {
   if (html.length > MAX_READABLE_HTML_CHARS || depth > MAX_READABLE_DEPTH) return undefined;
   try {
     const { document } = parseHTML(html) as unknown as { document: DomDocument };
-    for (const element of [...document.querySelectorAll('[style], [hidden], [aria-hidden]')]) {
-      if (isHiddenElement((name) => element.getAttribute(name))) element.remove();
+    for (const element of [...document.querySelectorAll(hiddenByClass ? '[style], [hidden], [aria-hidden], [class], [id]' : '[style], [hidden], [aria-hidden]')]) {
+      const get = (name: string) => element.getAttribute(name);
+      if (isHiddenElement(get) || hiddenByClass?.(get, element.tagName.toLowerCase())) element.remove();
     }
     // Readability's types name the DOM library's Document, which this project does not compile against.
     const dom = document as never;

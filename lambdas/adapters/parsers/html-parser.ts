@@ -1,6 +1,6 @@
 /**
  * HTML into blocks: the page's main text only (no scripts, navigation, banners,
- * forms or hidden parts), with headings, paragraphs, list items, table rows and
+ * forms or hidden parts, by attribute, inline style, class or id), with headings, paragraphs, list items, table rows and
  * preformatted code. Scanning and assembly live in `markup.ts`, shared with DOCX.
  *
  * Which part of the page is its main text: on article-like pages, the article
@@ -9,6 +9,7 @@
  * navigation, banners and forms.
  */
 import type { ParsedDocument } from '../../core/records.ts';
+import { hidingRulesOf, type HiddenByClass } from './hidden-classes.ts';
 import { isHiddenElement } from './hidden-style.ts';
 import { findMainContent } from './html-main-content.ts';
 import { assembleDocument, scanMarkup, titleFromName, VOID_ELEMENTS, type Piece } from './markup.ts';
@@ -63,7 +64,7 @@ type Capture =
 /** What one linear scan of a page finds: its blocks, with where each sits, its title and its deepest nesting. */
 interface ScannedPage { readonly found: readonly Found[]; readonly title?: string; readonly maxDepth: number }
 
-const scanPage = (text: string): ScannedPage => {
+const scanPage = (text: string, hiddenByClass: HiddenByClass): ScannedPage => {
   const found: Found[] = [];
   let maxDepth = 0;
   const frames: Frame[] = [];
@@ -117,7 +118,8 @@ const scanPage = (text: string): ScannedPage => {
         DROPPED.has(tag) ||
         (tag === 'header' && mainDepth === 0 && articleDepth === 0) ||
         (role !== undefined && DROPPED_ROLES.has(role)) ||
-        isHidden(attributes);
+        isHidden(attributes) ||
+        hiddenByClass((name) => attributes.get(name), tag);
       if (drop) {
         if (!isVoid) {
           frames.push({ dropped: true, main: false, article: false });
@@ -228,10 +230,12 @@ const firstH1Of = (found: readonly Found[]): string | undefined => found.find((f
  * runs only on pages of bounded size and depth.
  */
 export const parseHtml = (text: string, name: string): ParsedDocument => {
-  const page = scanPage(text);
-  const main = findMainContent(text, page.maxDepth);
+  const hiddenByClass = hidingRulesOf(text);
+  const page = scanPage(text, hiddenByClass);
+  const main = findMainContent(text, page.maxDepth, hiddenByClass);
   if (main) {
-    const article = byLandmark(scanPage(main.html).found);
+    // Hidden elements went before Readability read the page; the classes of its output are its own (`page`).
+    const article = byLandmark(scanPage(main.html, () => false).found);
     if (article.length) return assembleDocument(article, page.title ?? main.title ?? firstH1Of(article) ?? titleFromName(name));
   }
   return fromLandmarks(page, name);
@@ -243,4 +247,4 @@ const fromLandmarks = (page: ScannedPage, name: string): ParsedDocument => {
 };
 
 /** The landmark extractor alone, without the article search: what the benchmark compares with. */
-export const parseHtmlByLandmarks = (text: string, name: string): ParsedDocument => fromLandmarks(scanPage(text), name);
+export const parseHtmlByLandmarks = (text: string, name: string): ParsedDocument => fromLandmarks(scanPage(text, hidingRulesOf(text)), name);
