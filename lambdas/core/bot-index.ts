@@ -36,7 +36,7 @@ type HeadChange = Omit<IndexHead, 'generation'>;
  * document's condition failed, or `abandoned` when `change` gave up.
  */
 const commitWith = async (
-  deps: Deps,
+  deps: Pick<Deps, 'index'>,
   tenant: TenantContext,
   botId: string,
   change: (head: IndexHead) => HeadChange | null,
@@ -73,7 +73,7 @@ const without = (head: IndexHead, previous: AnsweringRun | null): HeadChange => 
   };
 };
 
-const dropSegments = async (deps: Deps, tenant: TenantContext, botId: string, before: IndexHead, after: IndexHead) => {
+const dropSegments = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, before: IndexHead, after: IndexHead) => {
   const kept = new Set(after.segments.map((s) => s.id));
   await Promise.all(before.segments.filter((s) => !kept.has(s.id)).map((s) => deps.index.deleteSegment(tenant, botId, s)));
 };
@@ -84,7 +84,7 @@ const dropSegments = async (deps: Deps, tenant: TenantContext, botId: string, be
  * if the record still names `previous` as its run. `previous` stops answering.
  */
 export const publishRun = async (
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'index'>,
   tenant: TenantContext,
   botId: string,
   input: { docId: string; run: string; chunks: number; embeddedWith: string; segment: Uint8Array; patch: DocumentPatch; previous: AnsweringRun | null },
@@ -110,7 +110,7 @@ export const publishRun = async (
  * the record still names `previous`.
  */
 export const withdrawDocument = async (
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'index'>,
   tenant: TenantContext,
   botId: string,
   docId: string,
@@ -158,7 +158,7 @@ export const segmentsToMerge = (head: IndexHead, model: string): SegmentRef[] =>
  * head write if those segments are all still there; the dead runs it dropped are
  * forgotten in the same write.
  */
-export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: string, start: IndexHead): Promise<void> => {
+export const compactIndex = async (deps: Pick<Deps, 'clock' | 'index'>, tenant: TenantContext, botId: string, start: IndexHead): Promise<void> => {
   let head = start;
   // A merge can fill the next tier up: go on until no tier is full (a few rounds at most).
   for (let round = 0; round < 8; round++) {
@@ -188,7 +188,7 @@ export const compactIndex = async (deps: Deps, tenant: TenantContext, botId: str
   }
 };
 
-const loadSegment = async (deps: Deps, tenant: TenantContext, botId: string, ref: SegmentRef): Promise<OpenedSegment> => {
+const loadSegment = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, ref: SegmentRef): Promise<OpenedSegment> => {
   const key = `${tenant.accountId}/${botId}/${ref.id}`;
   const hit = segmentCache.get(key);
   if (hit) return hit;
@@ -205,7 +205,7 @@ const HEAD_CACHE_BOTS = 2_000;
  * A bot's index opened for search: one small read of the generation in force,
  * then its head and each of its segments from the warm cache or storage.
  */
-export const openIndex = async (deps: Deps, tenant: TenantContext, botId: string): Promise<{ head: IndexHead; segments: OpenedSegment[] }> => {
+export const openIndex = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string): Promise<{ head: IndexHead; segments: OpenedSegment[] }> => {
   const key = `${tenant.accountId}/${botId}`;
   const generation = await deps.index.getGeneration(tenant, botId);
   let head = heads.get(key);

@@ -25,7 +25,7 @@ const secondsUntil = (from: Date, next: Date) => Math.max(1, Math.ceil((next.get
 
 /** Reserves the answer's most cost; refuses with 429 and when to retry if a budget has no room. */
 export const reserveBudget = async (
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'meter'>,
   tenant: TenantContext,
   bot: Bot,
   model: Pick<ChatModel, 'provider' | 'model'>,
@@ -48,7 +48,7 @@ export const reserveBudget = async (
 };
 
 /** Gives a reservation back whole, when the answer it was made for stopped before any provider call. */
-export const releaseBudget = async (deps: Deps, tenant: TenantContext, botId: string, reservation: Reservation): Promise<void> => {
+export const releaseBudget = async (deps: Pick<Deps, 'meter'>, tenant: TenantContext, botId: string, reservation: Reservation): Promise<void> => {
   await deps.meter.settle(tenant, botId, reservation.at, reservation, { tokens: 0, costMicros: 0 });
 };
 
@@ -71,7 +71,7 @@ export interface AnswerToSettle {
 
 /** After the answer (or its failure or cancellation): correct the budget, meter usage, store the turn. */
 export const settleAnswer = async (
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'conversations' | 'keys' | 'meter'>,
   p: AnswerToSettle,
   usage: TokenUsage,
   outcome: { turnId: string; answer: string; answered: boolean; error?: string },

@@ -22,7 +22,7 @@ import type { DataFlow } from './views.ts';
 const recipientOf = (provider: ProviderId): string => (takesOwnerEndpoint(provider) ? `your ${PROVIDER_NAMES[provider]}` : PROVIDER_NAMES[provider]);
 
 /** Which key would pay (as `chooseKey` decides), without unsealing one. */
-const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
+const keyClassFor = async (deps: Pick<Deps, 'keys' | 'platformKeys'>, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
   const owner = await deps.keys.get(tenant, provider);
   if (owner) return { keyClass: 'owner', ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
   if (await usablePlatformKey(deps, byokOnly, provider)) return { keyClass: 'platform' };
@@ -31,7 +31,10 @@ const keyClassFor = async (deps: Deps, tenant: TenantContext, byokOnly: boolean,
 
 const paidBy = (keyClass: KeyClass) => (keyClass === 'owner' ? 'your own key' : "Parley's key");
 
-export const dataFlowOf = async (deps: Deps, tenant: TenantContext, botId: string): Promise<DataFlow> => {
+/** The ports dataFlowOf uses, directly and through what it calls. */
+export type DataFlowDeps = Pick<Deps, 'accounts' | 'bots' | 'keys' | 'platformKeys' | 'region' | 'residency' | 'stage'>;
+
+export const dataFlowOf = async (deps: DataFlowDeps, tenant: TenantContext, botId: string): Promise<DataFlow> => {
   requireRole(tenant, 'viewer');
   const [bot, account] = await Promise.all([getBot(deps, tenant, botId), getAccount(deps, tenant)]);
   const model = bot.model ?? { provider: 'local' as const };

@@ -23,7 +23,7 @@ export const EXPORT_FORMAT = 'parley-export/1';
 
 const path = (exportId: string, name: string) => `exports/${exportId}/${name}`;
 
-export const startExport = async (deps: Deps, tenant: TenantContext, source: AuditSource): Promise<ExportRecord> => {
+export const startExport = async (deps: Pick<Deps, 'audit' | 'clock' | 'exports' | 'ingestTrigger'>, tenant: TenantContext, source: AuditSource): Promise<ExportRecord> => {
   requireRole(tenant, 'admin');
   const busy = (await deps.exports.list(tenant, 5)).some((e) => e.status === 'queued' || e.status === 'running');
   if (busy) throw new AppError('conflict', 'An export is already being prepared. It will be ready in a few minutes.');
@@ -44,13 +44,13 @@ export const startExport = async (deps: Deps, tenant: TenantContext, source: Aud
 };
 
 /** The account's exports still kept, newest first. */
-export const listExports = async (deps: Deps, tenant: TenantContext): Promise<ExportRecord[]> => {
+export const listExports = async (deps: Pick<Deps, 'exports'>, tenant: TenantContext): Promise<ExportRecord[]> => {
   requireRole(tenant, 'admin');
   return deps.exports.list(tenant, 20);
 };
 
 /** An export and, once ready, a short-lived download link for each of its files. */
-export const getExport = async (deps: Deps, tenant: TenantContext, exportId: string) => {
+export const getExport = async (deps: Pick<Deps, 'exports' | 'objects'>, tenant: TenantContext, exportId: string) => {
   requireRole(tenant, 'admin');
   const record = isId(exportId) ? await deps.exports.get(tenant, exportId) : null;
   if (!record) throw notFound('export');
@@ -73,8 +73,11 @@ const conversationsCsv = (rows: ReadonlyArray<{ botId: string; conversation: Con
   ].map(csvCell).join(','))),
 ].join('\r\n');
 
+/** The ports an export uses (runExport, and buildExport that it runs): it reads what the account holds and writes the archive. */
+export type ExportDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'cipher' | 'clock' | 'contacts' | 'conversations' | 'documents' | 'exports' | 'meter' | 'objects'>;
+
 /** Builds an export (the ingest function runs it from the queue); a failure is recorded and thrown, so the queue retries. */
-export const runExport = async (deps: Deps, accountId: string, exportId: string): Promise<void> => {
+export const runExport = async (deps: ExportDeps, accountId: string, exportId: string): Promise<void> => {
   try {
     await buildExport(deps, accountId, exportId);
   } catch (err) {
@@ -85,7 +88,7 @@ export const runExport = async (deps: Deps, accountId: string, exportId: string)
   }
 };
 
-const buildExport = async (deps: Deps, accountId: string, exportId: string): Promise<void> => {
+const buildExport = async (deps: ExportDeps, accountId: string, exportId: string): Promise<void> => {
   const tenant = tenantForSystem(accountId);
   let record = await deps.exports.get(tenant, exportId);
   const account = await deps.accounts.get(tenant);

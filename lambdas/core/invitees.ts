@@ -33,7 +33,7 @@ const verifiedAddress = (user: VerifiedUser): string => {
 const GONE = 'This invitation link does not work: it was used, cancelled, replaced by a newer one, or it is for another e-mail address. Ask whoever invited you to send it again.';
 
 /** Invitations waiting for the signed-in person, the most recent first. */
-export const myInvitations = async (deps: Deps, user: VerifiedUser): Promise<PendingInvitation[]> => {
+export const myInvitations = async (deps: Pick<Deps, 'accounts' | 'clock'>, user: VerifiedUser): Promise<PendingInvitation[]> => {
   const email = verifiedAddress(user);
   const now = deps.clock.now().getTime();
   const found = await Promise.all((await deps.accounts.invitationsFor(email)).map(async ({ accountId }) => {
@@ -54,7 +54,7 @@ export const myInvitations = async (deps: Deps, user: VerifiedUser): Promise<Pen
  * verified address, only with the current secret, only before it expires, once.
  */
 export const acceptInvitation = async (
-  deps: Deps, user: VerifiedUser, token: string, source: AuditSource,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'clock'>, user: VerifiedUser, token: string, source: AuditSource,
 ): Promise<{ accountId: string; accountName: string; role: Role }> => {
   const email = verifiedAddress(user);
   const parsed = parseInvitationToken(token);
@@ -83,7 +83,7 @@ export const acceptInvitation = async (
 };
 
 /** Turns down an invitation waiting for the signed-in person; 404 when there is none from that account. */
-export const declineInvitation = async (deps: Deps, user: VerifiedUser, accountId: string, source: AuditSource): Promise<void> => {
+export const declineInvitation = async (deps: Pick<Deps, 'accounts' | 'audit' | 'clock'>, user: VerifiedUser, accountId: string, source: AuditSource): Promise<void> => {
   const email = verifiedAddress(user);
   if (!isId(accountId)) throw notFound('invitation');
   const invited = tenantForSystem(accountId);

@@ -24,7 +24,7 @@ const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,253}\.[^\s@<>]{2,}$/;
 /** The longest address SMTP carries (RFC 5321's 254 octets of a path's mailbox). */
 const MAX_EMAIL_LENGTH = 254;
 
-export const listTeam = async (deps: Deps, tenant: TenantContext): Promise<{ members: Member[]; invitations: Invitation[] }> => {
+export const listTeam = async (deps: Pick<Deps, 'accounts'>, tenant: TenantContext): Promise<{ members: Member[]; invitations: Invitation[] }> => {
   requireRole(tenant, 'viewer');
   const [members, invitations] = await Promise.all([deps.accounts.listMembers(tenant), deps.accounts.listInvitations(tenant)]);
   return { members, invitations };
@@ -43,7 +43,7 @@ export const offerSignIn = async (signIns: SignInDirectory | null, email: string
   return 'sent';
 };
 
-const deliver = (deps: Deps, email: string): Promise<InvitationDelivery> => offerSignIn(deps.signIns, email);
+const deliver = (deps: Pick<Deps, 'signIns'>, email: string): Promise<InvitationDelivery> => offerSignIn(deps.signIns, email);
 
 /** An e-mail address as invitations keep it (trimmed, lower-case), or a 400 naming the field. */
 export const invitationAddress = (raw: string): string => {
@@ -53,7 +53,7 @@ export const invitationAddress = (raw: string): string => {
 };
 
 export const inviteMember = async (
-  deps: Deps, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'clock' | 'signIns'>, tenant: TenantContext, input: { email: string; role: Role }, source: AuditSource,
 ): Promise<InvitationSent> => {
   requireRole(tenant, 'owner');
   const email = invitationAddress(input.email);
@@ -85,7 +85,7 @@ export const inviteMember = async (
   return { invitation, delivery, token };
 };
 
-const findInvitation = async (deps: Deps, tenant: TenantContext, email: string): Promise<Invitation> => {
+const findInvitation = async (deps: Pick<Deps, 'accounts'>, tenant: TenantContext, email: string): Promise<Invitation> => {
   const invitation = (await deps.accounts.listInvitations(tenant)).find((i) => i.email === email);
   if (!invitation) throw notFound('invitation');
   return invitation;
@@ -93,7 +93,7 @@ const findInvitation = async (deps: Deps, tenant: TenantContext, email: string):
 
 /** Sends a pending invitation again with a new link (the previous one stops working) and another INVITATION_DAYS. */
 export const resendInvitation = async (
-  deps: Deps, tenant: TenantContext, rawEmail: string, source: AuditSource,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'clock' | 'signIns'>, tenant: TenantContext, rawEmail: string, source: AuditSource,
 ): Promise<InvitationSent> => {
   requireRole(tenant, 'owner');
   const email = invitationAddress(rawEmail);
@@ -111,7 +111,7 @@ export const resendInvitation = async (
  * (still awaiting its first sign-in), it belongs to no account, and no other
  * account's invitation waits for it.
  */
-const retireUnusedSignIn = async (deps: Deps, email: string): Promise<void> => {
+const retireUnusedSignIn = async (deps: Pick<Deps, 'accounts' | 'signIns'>, email: string): Promise<void> => {
   if (!deps.signIns) return;
   const user = await deps.signIns.findUser(email);
   if (!user?.awaitingFirstSignIn) return;
@@ -120,7 +120,7 @@ const retireUnusedSignIn = async (deps: Deps, email: string): Promise<void> => {
   await deps.signIns.deleteUser(email);
 };
 
-export const cancelInvitation = async (deps: Deps, tenant: TenantContext, rawEmail: string, source: AuditSource): Promise<void> => {
+export const cancelInvitation = async (deps: Pick<Deps, 'accounts' | 'audit' | 'clock' | 'signIns'>, tenant: TenantContext, rawEmail: string, source: AuditSource): Promise<void> => {
   requireRole(tenant, 'owner');
   const email = invitationAddress(rawEmail);
   if (!(await deps.accounts.deleteInvitation(tenant, email))) throw notFound('invitation');
@@ -128,7 +128,7 @@ export const cancelInvitation = async (deps: Deps, tenant: TenantContext, rawEma
   await audit(deps, tenant, source, 'member.invite_cancelled', 'ok');
 };
 
-const memberOf = async (deps: Deps, tenant: TenantContext, userId: string): Promise<{ member: Member; members: Member[] }> => {
+const memberOf = async (deps: Pick<Deps, 'accounts'>, tenant: TenantContext, userId: string): Promise<{ member: Member; members: Member[] }> => {
   const members = await deps.accounts.listMembers(tenant);
   const member = members.find((m) => m.userId === userId);
   if (!member) throw notFound('member');
@@ -137,7 +137,7 @@ const memberOf = async (deps: Deps, tenant: TenantContext, userId: string): Prom
 
 const keepsAnOwner = (members: readonly Member[], userId: string) => members.some((m) => m.role === 'owner' && m.userId !== userId);
 
-export const changeRole = async (deps: Deps, tenant: TenantContext, userId: string, role: Role, source: AuditSource): Promise<Member> => {
+export const changeRole = async (deps: Pick<Deps, 'accounts' | 'audit' | 'clock'>, tenant: TenantContext, userId: string, role: Role, source: AuditSource): Promise<Member> => {
   requireRole(tenant, 'owner');
   const { member, members } = await memberOf(deps, tenant, userId);
   if (member.role === 'owner' && role !== 'owner' && !keepsAnOwner(members, userId)) {
@@ -149,7 +149,7 @@ export const changeRole = async (deps: Deps, tenant: TenantContext, userId: stri
   return changed;
 };
 
-export const removeMember = async (deps: Deps, tenant: TenantContext, userId: string, source: AuditSource): Promise<void> => {
+export const removeMember = async (deps: Pick<Deps, 'accounts' | 'audit' | 'clock'>, tenant: TenantContext, userId: string, source: AuditSource): Promise<void> => {
   requireRole(tenant, 'owner');
   const { member, members } = await memberOf(deps, tenant, userId);
   if (member.role === 'owner' && !keepsAnOwner(members, userId)) throw new AppError('conflict', 'An account needs an owner: make someone else owner first.');
@@ -161,7 +161,7 @@ export const removeMember = async (deps: Deps, tenant: TenantContext, userId: st
  * The signed-in person leaves an account they belong to (found among their own
  * memberships; 404 otherwise). The last owner cannot leave: an account keeps an owner.
  */
-export const leaveAccount = async (deps: Deps, user: VerifiedUser, accountId: string, source: AuditSource): Promise<void> => {
+export const leaveAccount = async (deps: Pick<Deps, 'accounts' | 'audit' | 'clock'>, user: VerifiedUser, accountId: string, source: AuditSource): Promise<void> => {
   const membership = (await deps.accounts.membershipsOf(user.userId)).find((m) => m.accountId === accountId);
   if (!membership) throw notFound('account');
   const tenant = tenantForMember(membership);

@@ -11,7 +11,7 @@ import type { Deps } from './ports.ts';
 export const SWEEP_LIMIT = 25_000;
 
 /** Suspends the expiry of what held accounts wrote since their last sweep, then deletes what has expired. */
-export const sweepExpired = async (deps: Deps): Promise<{ deleted: number; more: boolean; held: number }> => {
+export const sweepExpired = async (deps: Pick<Deps, 'bots' | 'clock' | 'retention' | 'sweeper'>): Promise<{ deleted: number; more: boolean; held: number }> => {
   const held = await keepHeldAccounts(deps);
   return { ...(await deps.sweeper.deleteExpired(deps.clock.now(), SWEEP_LIMIT)), held };
 };

@@ -59,7 +59,7 @@ interface Scan {
 }
 
 /** Reads the newest conversations' turns: the declined questions, and the week's asked and answered counts. */
-const scan = async (deps: Deps, tenant: TenantContext, botId: string): Promise<Scan> => {
+const scan = async (deps: Pick<Deps, 'clock' | 'conversations'>, tenant: TenantContext, botId: string): Promise<Scan> => {
   const now = deps.clock.now();
   const from = new Date(now.getTime() - ANSWER_RATE_DAYS * 86_400_000).toISOString();
   const deadline = now.getTime() + SCAN_TIME_BUDGET_MS;
@@ -126,7 +126,7 @@ const viewOf = (g: QuestionGroup<Ask>): UnansweredGroup | null => {
 };
 
 /** The bot's unanswered questions, grouped, the most recently asked first, and its answered share this week. */
-export const listUnanswered = async (deps: Deps, tenant: TenantContext, botId: string, limit: number): Promise<UnansweredReport> => {
+export const listUnanswered = async (deps: Pick<Deps, 'bots' | 'clock' | 'conversations'>, tenant: TenantContext, botId: string, limit: number): Promise<UnansweredReport> => {
   requireRole(tenant, 'viewer');
   await getBot(deps, tenant, botId);
   const { unanswered, week, scanned, truncated } = await scan(deps, tenant, botId);
@@ -139,10 +139,10 @@ export const listUnanswered = async (deps: Deps, tenant: TenantContext, botId: s
  * Dismisses a group: every ask of it so far leaves the list (see the file
  * comment for when it comes back). 404 for a group that is not listed.
  */
-export const dismissUnanswered = (deps: Deps, tenant: TenantContext, botId: string, groupId: string, source: AuditSource): Promise<{ dismissed: number }> =>
+export const dismissUnanswered = (deps: Pick<Deps, 'audit' | 'bots' | 'clock' | 'conversations'>, tenant: TenantContext, botId: string, groupId: string, source: AuditSource): Promise<{ dismissed: number }> =>
   audited(deps, tenant, source, 'unanswered.dismiss', { target: groupId }, () => dismissGroup(deps, tenant, botId, groupId));
 
-const dismissGroup = async (deps: Deps, tenant: TenantContext, botId: string, groupId: string): Promise<{ dismissed: number }> => {
+const dismissGroup = async (deps: Pick<Deps, 'bots' | 'clock' | 'conversations'>, tenant: TenantContext, botId: string, groupId: string): Promise<{ dismissed: number }> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   if (!isId(groupId)) throw notFound('unanswered question');

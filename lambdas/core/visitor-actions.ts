@@ -17,14 +17,14 @@ const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,253}\.[^\s@<>]{2,}$/;
 const PHONE = /^\+?[0-9 ()./-]{6,24}$/;
 
 /** The visitor's own conversation, or 404 exactly like a missing one. */
-const ownConversation = async (deps: Deps, s: VisitorSession, conversationId: string) => {
+const ownConversation = async (deps: Pick<Deps, 'conversations'>, s: VisitorSession, conversationId: string) => {
   const conversation = isId(conversationId) ? await deps.conversations.get(s.tenant, s.bot.botId, conversationId) : null;
   if (!conversation || conversation.visitorId !== s.visitorId) throw notFound('conversation');
   return conversation;
 };
 
 export const giveFeedback = async (
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'conversations'>,
   s: VisitorSession,
   input: { conversationId: string; turnId: string; rating: Feedback['rating']; comment?: string | undefined },
 ): Promise<void> => {
@@ -35,7 +35,7 @@ export const giveFeedback = async (
   }
 };
 
-const contactExpiry = async (deps: Deps, s: VisitorSession): Promise<string> => {
+const contactExpiry = async (deps: Pick<Deps, 'accounts' | 'clock'>, s: VisitorSession): Promise<string> => {
   const account = await deps.accounts.get(s.tenant);
   const days = Math.max(account?.retentionDays ?? 0, MIN_CONTACT_RETENTION_DAYS);
   return new Date(deps.clock.now().getTime() + days * 86_400_000).toISOString();
@@ -48,7 +48,7 @@ const checkReach = (email: string | undefined, phone: string | undefined) => {
 
 /** Stores what a visitor left (in their own conversation, if they name one) and records that they did. */
 const saveContact = async (
-  deps: Deps,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'clock' | 'contacts' | 'conversations' | 'events'>,
   s: VisitorSession,
   kind: VisitorContact['kind'],
   conversationId: string | undefined,
@@ -73,7 +73,7 @@ const saveContact = async (
 };
 
 export const requestHandoff = async (
-  deps: Deps,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'clock' | 'contacts' | 'conversations' | 'events'>,
   s: VisitorSession,
   input: { name?: string | undefined; email?: string | undefined; phone?: string | undefined; message: string; conversationId?: string | undefined },
 ): Promise<{ contactId: string }> => {
@@ -89,7 +89,7 @@ export const requestHandoff = async (
 };
 
 export const submitLead = async (
-  deps: Deps,
+  deps: Pick<Deps, 'accounts' | 'audit' | 'clock' | 'contacts' | 'conversations' | 'events'>,
   s: VisitorSession,
   input: { name: string; email: string; fields?: Record<string, string> | undefined; conversationId?: string | undefined },
 ): Promise<{ contactId: string }> => {

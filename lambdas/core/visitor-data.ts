@@ -16,7 +16,7 @@ import type { VisitorData } from './views.ts';
 /** Contacts kept per bot and kind that a search reads. */
 const CONTACTS_SCANNED = 10_000;
 
-const everything = async (deps: Deps, tenant: TenantContext) => {
+const everything = async (deps: Pick<Deps, 'bots' | 'contacts' | 'conversations'>, tenant: TenantContext) => {
   const bots = await deps.bots.list(tenant);
   const conversations: Conversation[] = [];
   const contacts: VisitorContact[] = [];
@@ -33,7 +33,7 @@ const everything = async (deps: Deps, tenant: TenantContext) => {
 };
 
 export const findVisitor = async (
-  deps: Deps,
+  deps: Pick<Deps, 'bots' | 'contacts' | 'conversations'>,
   tenant: TenantContext,
   by: { visitorId?: string | undefined; email?: string | undefined; conversationId?: string | undefined },
 ): Promise<VisitorData> => {
@@ -53,7 +53,7 @@ export const findVisitor = async (
 };
 
 /** Erases one visitor's conversations and contacts; 404 when there is nothing of theirs. */
-export const eraseVisitor = async (deps: Deps, tenant: TenantContext, visitorId: string, source: AuditSource): Promise<{ conversations: number; contacts: number }> => {
+export const eraseVisitor = async (deps: Pick<Deps, 'accounts' | 'audit' | 'bots' | 'clock' | 'contacts' | 'conversations'>, tenant: TenantContext, visitorId: string, source: AuditSource): Promise<{ conversations: number; contacts: number }> => {
   requireRole(tenant, 'admin');
   await requireNoHold(deps, tenant);
   const found = await findVisitor(deps, tenant, { visitorId });

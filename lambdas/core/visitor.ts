@@ -41,7 +41,7 @@ export const isAllowedOrigin = (deps: Pick<Deps, 'stage'>, bot: Bot, origin: str
 const publicIds = new Map<string, { accountId: string; botId: string }>();
 const PUBLIC_ID_CACHE = 10_000;
 
-const resolvePublicId = async (deps: Deps, publicId: string) => {
+const resolvePublicId = async (deps: Pick<Deps, 'bots'>, publicId: string) => {
   const hit = publicIds.get(publicId);
   if (hit) return hit;
   const ref = await deps.bots.resolvePublicId(publicId);
@@ -53,7 +53,7 @@ const resolvePublicId = async (deps: Deps, publicId: string) => {
 };
 
 /** The bot behind a public id, for a page of `origin`; another account's or a missing bot is 404, a disallowed page 403. */
-export const openWidget = async (deps: Deps, publicId: string, origin: string | undefined): Promise<WidgetBot> => {
+export const openWidget = async (deps: Pick<Deps, 'bots' | 'stage'>, publicId: string, origin: string | undefined): Promise<WidgetBot> => {
   const ref = isId(publicId) ? await resolvePublicId(deps, publicId) : null;
   if (!ref) throw notFound('bot');
   const tenant = tenantForVisitor(ref.accountId);
@@ -87,7 +87,7 @@ export const rateLimited = (decision: RateDecision, message: string): void => {
  * the same one when `previous` is a valid token for this bot and origin, in a new token.
  */
 export const startSession = async (
-  deps: Deps,
+  deps: Pick<Deps, 'meter' | 'visitorTokens'>,
   widget: WidgetBot,
   publicId: string,
   sourceIp: string,
@@ -110,7 +110,7 @@ export const startSession = async (
  * The visitor behind a request to an opened widget: the token must be valid and bound to
  * this bot and this page origin.
  */
-export const authenticateVisitor = async (deps: Deps, widget: WidgetBot, publicId: string, token: string | undefined): Promise<VisitorSession> => {
+export const authenticateVisitor = async (deps: Pick<Deps, 'visitorTokens'>, widget: WidgetBot, publicId: string, token: string | undefined): Promise<VisitorSession> => {
   if (!token) throw new AppError('unauthorized', 'Start a chat session first (POST /widget/v1/{publicId}/sessions) and send its token.');
   const claims: VisitorClaims | null = await deps.visitorTokens.verify(token);
   if (!claims || claims.publicId !== publicId || claims.origin !== widget.origin) {
