@@ -22,6 +22,10 @@
  * Run: npm run bench:retrieval (BENCH_SIZES, BENCH_KINDS to narrow).
  * Writes test/bench/results/retrieval-speed.json.
  *
+ * BENCH_DATA_DIR=<folder> keeps DynamoDB Local's data there and reuses the bots
+ * it already holds (by size and kind, listed in bench-bots.json), their texts and
+ * vectors made again from the seed: a 100k bot is written once, not every run.
+ *
  * BENCH_STORE=memory builds each bot in memory instead (memory-bot.ts: a 100k
  * bot in seconds, not minutes) for the in-process figures: the same stages and
  * recall, no storage waits, cold load as opening only. It writes
@@ -47,7 +51,7 @@ import { embeddingText } from '../../lambdas/core/ingestion.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { memoryBot } from './memory-bot.ts';
 import { meteredDeps } from './metered-deps.ts';
-import { CHUNKS_PER_DOC, DIMS, rng, writeSyntheticBot } from './synthetic-bot.ts';
+import { CHUNKS_PER_DOC, DIMS, replaySyntheticBot, rng, writeSyntheticBot } from './synthetic-bot.ts';
 import { denseVectors, queryNear, type DenseKind } from './synthetic-vectors.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -78,7 +82,12 @@ const exactTop = (q: Float32Array, vectors: readonly Float32Array[], ids: Iterab
   return scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k).map(([, i]) => i);
 };
 
-const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error' });
+const DATA_DIR = process.env.BENCH_DATA_DIR;
+const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error', dataDir: DATA_DIR });
+/** Bots already written in DATA_DIR, by `size/kind`. */
+interface KeptBot { readonly accountId: string; readonly userId: string; readonly botId: string; readonly docIds: string[] }
+const keptFile = DATA_DIR && path.join(DATA_DIR, 'bench-bots.json');
+const kept: Record<string, KeptBot> = keptFile ? JSON.parse(await fs.readFile(keptFile, 'utf8').catch(() => '{}')) as Record<string, KeptBot> : {};
 const results: Record<string, unknown> = {
   date: new Date().toISOString().slice(0, 10), store: MEMORY ? 'memory' : 'dynamodb-local', dims: DIMS, chunksPerDocument: CHUNKS_PER_DOC, queries: QUERIES, k: K, cpus: os.cpus().length,
 };
@@ -86,19 +95,29 @@ try {
   /** A bot written through the real storage path into DynamoDB Local. */
   const storedBot = async (size: number, kind: DenseKind | 'local', random: () => number) => {
     const { deps } = platform!;
+    const depsWith = (embed: Embedder['embed']): Deps => ({ ...deps, embedders: { ...deps.embedders, local: { ...deps.embedders.local, embed } } });
+    const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
+    const known = kept[`${size}/${kind}`];
+    if (known) {
+      const tenant = tenantForMember({ accountId: known.accountId, userId: known.userId, role: 'owner' });
+      return { ...replaySyntheticBot(size, random, next && (() => next())), docIds: known.docIds, tenant, botId: known.botId, depsWith, reused: true };
+    }
     const userId = newId();
     const account = await createAccount(deps, { userId, email: `${userId}@bench.example`, emailVerified: true }, { name: 'Bench' });
     const tenant: TenantContext = tenantForMember({ accountId: account.accountId, userId, role: 'owner' });
     const bot = await createBot(deps, tenant, { name: `Bench ${size} ${kind}` }, {});
-    const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
     const written = await writeSyntheticBot(deps, tenant, bot.botId, size, random, (n) => process.stderr.write(`\r${size} ${kind}: ${n} chunks written`), next && (() => next()));
-    return { ...written, tenant, botId: bot.botId, depsWith: (embed: Embedder['embed']): Deps => ({ ...deps, embedders: { ...deps.embedders, local: { ...deps.embedders.local, embed } } }) };
+    if (keptFile) {
+      kept[`${size}/${kind}`] = { accountId: account.accountId, userId, botId: bot.botId, docIds: written.docIds };
+      await fs.writeFile(keptFile, JSON.stringify(kept));
+    }
+    return { ...written, tenant, botId: bot.botId, depsWith, reused: false };
   };
   /** The same bot built in memory. */
   const heldBot = async (size: number, kind: DenseKind | 'local', random: () => number) => {
     const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
     const bot = memoryBot(size, random, next);
-    return { ...bot, tenant: tenantForMember({ accountId: newId(), userId: newId(), role: 'owner' }), botId: newId(), depsWith: (embed: Embedder['embed']) => bot.depsWith({ embed }) };
+    return { ...bot, tenant: tenantForMember({ accountId: newId(), userId: newId(), role: 'owner' }), botId: newId(), depsWith: (embed: Embedder['embed']) => bot.depsWith({ embed }), reused: false };
   };
   for (const size of SIZES) {
     for (const kind of KINDS) {
@@ -201,7 +220,9 @@ try {
       const figures = {
         chunks: size,
         vectors: kind,
+        // For a bot kept from an earlier run: the seconds to make its texts and vectors again.
         writeSeconds: ms(writeSeconds),
+        reusedStoredBot: written.reused,
         segments: head.segments.length,
         coldLoadMs: ms(coldMs),
         coldStorageMs: ms(coldStorage.ms),

@@ -74,3 +74,25 @@ export const writeSyntheticBot = async (
   }
   return { texts, vectors, docIds };
 };
+
+/**
+ * The texts and vectors `writeSyntheticBot` writes for the same `random` state, made
+ * again without writing: for a bot already stored (a benchmark's kept DynamoDB Local folder).
+ */
+export const replaySyntheticBot = (
+  size: number,
+  random: () => number,
+  vectorOf?: (text: string, n: number) => Float32Array,
+): { texts: string[]; vectors: Float32Array[] } => {
+  const texts: string[] = [];
+  const vectors: Float32Array[] = [];
+  for (let d = 0; d * CHUNKS_PER_DOC < size; d++) {
+    const count = Math.min(CHUNKS_PER_DOC, size - d * CHUNKS_PER_DOC);
+    for (let seq = 0; seq < count; seq++) {
+      const text = passage(random);
+      texts.push(text);
+      vectors.push(vectorOf ? vectorOf(text, vectors.length) : embedLocally(embeddingText(`doc-${d}`, '', text), DIMS));
+    }
+  }
+  return { texts, vectors };
+};
