@@ -8,13 +8,18 @@ import type { Deps } from '../../lambdas/core/ports.ts';
 
 export const meteredDeps = (deps: Deps) => {
   let msSpent = 0, bytes = 0;
+  // Reads in parallel wait together: time counts while at least one is in flight, not once per read.
+  let inFlight = 0, since = 0;
   const state = { chunkReads: 0 };
   const timed = async <T>(work: Promise<T>, size: (out: T) => number): Promise<T> => {
-    const t = performance.now();
-    const out = await work;
-    msSpent += performance.now() - t;
-    bytes += size(out);
-    return out;
+    if (inFlight++ === 0) since = performance.now();
+    try {
+      const out = await work;
+      bytes += size(out);
+      return out;
+    } finally {
+      if (--inFlight === 0) msSpent += performance.now() - since;
+    }
   };
   const wrapped: Deps = {
     ...deps,

@@ -20,7 +20,8 @@
  * Dense bots answer questions through an embedder that returns each question's
  * prepared vector (a stored vector plus noise) under the local embedder's name.
  * Run: npm run bench:retrieval (BENCH_SIZES, BENCH_KINDS to narrow).
- * Writes test/bench/results/retrieval-speed.json.
+ * Writes test/bench/results/retrieval-speed.json, keeping the figures of sizes
+ * and kinds a narrowed run did not measure.
  *
  * BENCH_DATA_DIR=<folder> keeps DynamoDB Local's data there and reuses the bots
  * it already holds (by size and kind, listed in bench-bots.json), their texts and
@@ -248,7 +249,10 @@ try {
     }
   }
   const file = path.join(import.meta.dirname, 'results', MEMORY ? 'retrieval-speed-memory.json' : 'retrieval-speed.json');
-  await fs.writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  // Figures of the same store from earlier runs stay unless measured again (BENCH_SIZES, BENCH_KINDS narrow a run).
+  const earlier = JSON.parse(await fs.readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  const merged = earlier.store === results.store ? { ...earlier, ...results } : results;
+  await fs.writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
   console.log(JSON.stringify(results));
 } finally {
   await platform?.stop();
