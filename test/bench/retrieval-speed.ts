@@ -14,6 +14,8 @@
  *   lexical stage (BM25) and of the whole `retrieve` (head check, both stages,
  *   chunk fetch for rescoring, fusion), also in-process (minus waits on storage);
  *   the stages are timed in turn for each query, so machine load hits all alike;
+ *   and the CPU time the process spent in the dense stage, the lexical stage and
+ *   the whole `retrieve` (figures the machine's load sways less);
  * - recall@10 of the dense stage with exact rescoring against an exact float32
  *   scan of every vector;
  * - memory held by the opened index, and the machine's load average.
@@ -68,6 +70,11 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (x: number) => Math.round(x * 100) / 100;
 const p50p95 = (values: number[]) => ({ p50: ms(percentile(values, 50)), p95: ms(percentile(values, 95)) });
+/** CPU milliseconds (user and system, every thread of the process) since `from`. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
 const load = () => Math.round(os.loadavg()[0]! * 100) / 100;
 
 const dotp = (a: Float32Array, b: Float32Array) => {
@@ -168,29 +175,38 @@ try {
       const asked = Math.max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * K);
       const codes = segments.map((s) => s.codes);
       const lexicals = segments.map((s) => s.lexical);
-      const times = { dense: [] as number[], denseTableSecondStage: [] as number[], denseInt4Scan: [] as number[], lexical: [] as number[], retrieve: [] as number[], retrieveInProcess: [] as number[] };
+      const times = { denseCpu: [] as number[], lexicalCpu: [] as number[], retrieveCpu: [] as number[], dense: [] as number[], denseTableSecondStage: [] as number[], denseInt4Scan: [] as number[], lexical: [] as number[], retrieve: [] as number[], retrieveInProcess: [] as number[] };
       const denseHits: Hit[][] = [];
       const oldHits: Hit[][] = [];
       for (let round = 0; round < 2; round++) {
         for (const [n, q] of queryVectors.entries()) {
+          let cpu = process.cpuUsage();
           let t = performance.now();
           const hits = searchDense(segments, q, asked);
           const dense = performance.now() - t;
+          const denseCpu = cpuMs(cpu);
           t = performance.now();
           searchDense(segments, q, asked, { kernel: false });
           const table = performance.now() - t;
           t = performance.now();
           const old = searchCodes(codes, q, asked);
           const int4 = performance.now() - t;
+          cpu = process.cpuUsage();
           t = performance.now();
           searchLexical(lexicals, texts[n]!, asked);
           const lexical = performance.now() - t;
+          const lexicalCpu = cpuMs(cpu);
+          cpu = process.cpuUsage();
           t = performance.now();
           await retrieve(io.deps, tenant, botId, texts[n]!, K);
           const whole = performance.now() - t;
+          const wholeCpu = cpuMs(cpu);
           const waited = io.take().ms;
           if (round === 0) continue; // the first round warms up
           times.dense.push(dense);
+          times.denseCpu.push(denseCpu);
+          times.lexicalCpu.push(lexicalCpu);
+          times.retrieveCpu.push(wholeCpu);
           times.denseTableSecondStage.push(table);
           times.denseInt4Scan.push(int4);
           times.lexical.push(lexical);
@@ -239,6 +255,10 @@ try {
         lexicalStageMs: p50p95(times.lexical),
         retrieveMs: p50p95(times.retrieve),
         retrieveInProcessMs: p50p95(times.retrieveInProcess),
+        // CPU time of this process (all its threads) over the same calls: less at the mercy of the machine's load than wall time.
+        denseStageCpuMs: p50p95(times.denseCpu),
+        lexicalStageCpuMs: p50p95(times.lexicalCpu),
+        retrieveCpuMs: p50p95(times.retrieveCpu),
         recallAt10Dense: found / (RECALL_QUERIES * 10),
         recallAt10DenseInt4Scan: foundOld / (RECALL_QUERIES * 10),
         loadAverage: { before: loadBefore, after: loadAfter },
