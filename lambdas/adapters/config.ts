@@ -8,7 +8,8 @@ import * as z from 'zod/mini';
 import '../shared/zod-messages.ts';
 import { MAX_ANSWER_MS, PROVIDER_IDLE_TIMEOUT_MS, SSE_HEARTBEAT_MS } from '../core/limits.ts';
 import { isProvider, PLATFORM_KEY_PROVIDERS, PROVIDERS, type PlatformKeyProvider, type ProviderId } from '../core/providers.ts';
-import { EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';
+import { BEDROCK_MODEL_PATTERN } from '../core/bedrock-models.ts';
+import { bedrockModelProblem, EU_OPENAI_BASE_URL, onAllowlist, regionProblem } from '../core/residency.ts';
 import { clientIdSchema, userPoolIdSchema } from './auth/admin-auth-settings.ts';
 
 const optionalUrl = z.optional(z.url());
@@ -38,6 +39,13 @@ const allowedProviders = z.pipe(blankAsUnset(z.optional(z.string())), z.transfor
     return problem(ctx, `unknown provider ${unknown.map((n) => `"${n}"`).join(', ')}: expected a comma-separated list of ${PROVIDERS.join(', ')}, or none`);
   }
   return names.filter(isProvider);
+}));
+
+/** `eu.anthropic.claude-sonnet-4-5-20250929-v1:0,amazon.titan-embed-text-v2:0` → the list; unset or blank → none (no Bedrock). */
+const bedrockModels = z.pipe(z._default(z.string(), ''), z.transform((value: string, ctx): string[] => {
+  const ids = [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))];
+  const bad = ids.filter((id) => !BEDROCK_MODEL_PATTERN.test(id));
+  return bad.length > 0 ? problem(ctx, `not a Bedrock model or inference profile id: ${bad.map((id) => `"${id}"`).join(', ')}`) : ids;
 }));
 
 const secretName = z.optional(z.string().check(z.minLength(1), z.maxLength(2048)));
@@ -94,8 +102,16 @@ export const configSchema = z.object({
    * (which the operator declares to be inside the EU). Enforced in core/residency.ts.
    */
   PARLEY_RESIDENCY: blankAsUnset(z._default(z.enum(['none', 'eu']), 'none')),
-  /** The model providers owners may choose: comma-separated `openai`, `anthropic`, `openai-compatible`, or `none`; all three when unset. */
+  /** The model providers owners may choose: comma-separated `openai`, `anthropic`, `openai-compatible`, `bedrock`, or `none`; all when unset. */
   PARLEY_ALLOWED_PROVIDERS: allowedProviders,
+  /**
+   * The Amazon Bedrock models and inference profiles the operator approved, comma-separated
+   * (the functions' role may invoke exactly these); `amazon.titan-embed-text-v2:0` among them
+   * enables Bedrock embeddings. Unset: no Bedrock.
+   */
+  PARLEY_BEDROCK_MODELS: bedrockModels,
+  /** Endpoint override for the Bedrock runtime (the fake Bedrock in tests). */
+  PARLEY_BEDROCK_ENDPOINT: optionalUrl,
   /** Conversation retention (days) given to new accounts; the built-in default when unset. */
   PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: blankAsUnset(z.optional(wholeNumber(0, 3650))),
   /** The ingest queue, for re-ingest requests (admin function). */
@@ -161,6 +177,10 @@ const profileProblems = (config: Config): string[] => {
   const problems: string[] = [];
   const region = regionProblem(config.PARLEY_RESIDENCY, config.AWS_REGION);
   if (region) problems.push(`AWS_REGION: ${region}`);
+  for (const model of config.PARLEY_BEDROCK_MODELS) {
+    const outside = bedrockModelProblem(config.PARLEY_RESIDENCY, config.AWS_REGION, model);
+    if (outside) problems.push(`PARLEY_BEDROCK_MODELS: ${outside}`);
+  }
   if (config.PARLEY_OPENAI_BASE_URL) {
     const url = new URL(config.PARLEY_OPENAI_BASE_URL);
     if (url.hostname !== new URL(EU_OPENAI_BASE_URL).hostname && !onAllowlist(url, config.PARLEY_EGRESS_ALLOW_HOSTS)) {

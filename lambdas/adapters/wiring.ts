@@ -31,6 +31,9 @@ import { createMeter } from './dynamo/meter-repo.ts';
 import { createExportRepository } from './dynamo/export-repo.ts';
 import { createSweeper } from './dynamo/sweeper-repo.ts';
 import { createRetentionControl } from './dynamo/retention-repo.ts';
+import { BEDROCK_EMBEDDING_MODEL } from '../core/bedrock-models.ts';
+import { createBedrockEmbedder } from './models/bedrock-embedder.ts';
+import { createBedrockRuntime } from './models/bedrock-runtime.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
 import { createOpenAiEmbedder } from './models/openai-embedder.ts';
 import { createObjectStore } from './s3/object-store.ts';
@@ -109,6 +112,13 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
   // Locally, a refused address says how to allow a host on this machine (a website source to try offline).
   const egress = { allowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS, ...(config.PARLEY_STAGE === 'local' ? { addressHint: LOCAL_ADDRESS_HINT } : {}) };
   const clock = { now: () => new Date() };
+  // Built only where the operator approved Bedrock models; the client itself loads on first use.
+  const bedrock = config.PARLEY_BEDROCK_MODELS.length === 0 ? undefined : createBedrockRuntime({
+    region: config.AWS_REGION,
+    endpoint: config.PARLEY_BEDROCK_ENDPOINT,
+    // An overridden endpoint is a fake on loopback: it needs a signature, not the operator's credentials.
+    ...(config.PARLEY_BEDROCK_ENDPOINT ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
   const providerEndpoints = {
     openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
     anthropicBaseUrl: config.PARLEY_ANTHROPIC_BASE_URL,
@@ -140,6 +150,7 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
       region: config.AWS_REGION,
       egressAllowHosts: config.PARLEY_EGRESS_ALLOW_HOSTS,
       openaiBaseUrl: config.PARLEY_OPENAI_BASE_URL,
+      bedrockModels: config.PARLEY_BEDROCK_MODELS,
     }),
     defaults: { conversationRetentionDays: config.PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS },
     audit: createAuditRepository(db, config.PARLEY_TABLE),
@@ -154,11 +165,12 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     embedders: {
       local: createLocalEmbedder(),
       openai: ({ apiKey, dimensions }) => createOpenAiEmbedder({ apiKey, dimensions, baseUrl: config.PARLEY_OPENAI_BASE_URL }),
+      ...(bedrock && config.PARLEY_BEDROCK_MODELS.includes(BEDROCK_EMBEDDING_MODEL) ? { bedrock: ({ dimensions }: { dimensions: number }) => createBedrockEmbedder({ open: bedrock, dimensions }) } : {}),
     },
     // Answers stream for longer than a key check takes: owner endpoints get the function's whole time.
     chatModels: createChatModels(
       { ...providerEndpoints, guardedFetch: createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws', timeoutMs: 120_000 }) },
-      { idleTimeoutMs: config.PARLEY_PROVIDER_IDLE_TIMEOUT_MS },
+      { idleTimeoutMs: config.PARLEY_PROVIDER_IDLE_TIMEOUT_MS, bedrock },
     ),
     conversations: createConversationRepository(db, config.PARLEY_TABLE, cipher),
     contacts: createContactRepository(db, config.PARLEY_TABLE, cipher),

@@ -6,7 +6,7 @@ import { AppError, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import { MAX_BOTS_PER_ACCOUNT, UPLOAD_TYPES } from './limits.ts';
 import { reingestUnaudited } from './documents.ts';
-import { checkEmbeddingChoice, sameEmbedding } from './embedding.ts';
+import { checkEmbeddingChoice, defaultEmbedding, sameEmbedding } from './embedding.ts';
 import { requireProviderAllowed } from './keys.ts';
 import { requireNoHold } from './legal-hold.ts';
 import type { Bot, DocumentRecord, ModelChoice } from './records.ts';
@@ -49,7 +49,7 @@ export const normaliseOrigin = (value: string): string => {
  */
 const checkModelChoice = async (deps: Deps, tenant: TenantContext, model: ModelChoice): Promise<void> => {
   if (model.provider === 'local') return;
-  requireProviderAllowed(deps, model.provider, { purpose: 'chat', field: 'model' });
+  requireProviderAllowed(deps, model.provider, { purpose: 'chat', model: model.model, field: 'model' });
   if (model.provider === 'openai-compatible') {
     const baseUrl = (await deps.keys.get(tenant, model.provider))?.record.baseUrl;
     if (baseUrl) requireProviderAllowed(deps, model.provider, { purpose: 'chat', baseUrl, field: 'model' });
@@ -72,7 +72,10 @@ const saveNewBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotS
   }
   const now = deps.clock.now().toISOString();
   const { name, instructions, welcomeMessage, allowedOrigins, ...options } = input;
+  // On AWS with Bedrock embeddings approved, a new bot searches by meaning with no key anywhere.
+  const embedding = input.embedding ?? defaultEmbedding(deps);
   const bot: Bot = {
+    ...(embedding ? { embedding } : {}),
     ...options,
     botId: newId(),
     publicId: newId(),

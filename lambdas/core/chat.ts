@@ -60,7 +60,7 @@ export interface PreparedAnswer extends AnswerToSettle {
 const modelFor = (deps: Deps, key: KeyChoice, modelName: string): ChatModel =>
   key.keyClass === 'local'
     ? deps.chatModels.local
-    : deps.chatModels.create({ provider: key.provider, model: modelName, apiKey: key.apiKey, ...(key.keyClass === 'owner' && key.baseUrl ? { baseUrl: key.baseUrl } : {}) });
+    : deps.chatModels.create({ provider: key.provider, model: modelName, apiKey: key.keyClass === 'bedrock' ? '' : key.apiKey, ...(key.keyClass === 'owner' && key.baseUrl ? { baseUrl: key.baseUrl } : {}) });
 
 export const prepareAnswer = async (
   deps: Deps,
@@ -97,7 +97,7 @@ export const prepareAnswer = async (
   // before the prompt exists, for the most it can cost (corrected after the answer, and
   // released if no provider ends up being called).
   const settled = await Promise.allSettled([
-    choice.provider === 'local' ? ({ keyClass: 'local' } as const) : chooseKey(deps, tenant, account, choice.provider),
+    choice.provider === 'local' ? ({ keyClass: 'local' } as const) : chooseKey(deps, tenant, account, choice.provider, 'chat', choice.model),
     retrieveWithWeights(deps, tenant, bot.botId, question, RETRIEVAL_TOP_K),
     choice.provider === 'local' ? null : reserveBudget(deps, tenant, bot, { provider: choice.provider, model: choice.model }, mostInputTokens(bot, question, turns)),
   ]);
@@ -166,7 +166,7 @@ export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, dea
   const hadPassages = p.passages.length > 0;
   const documents = p.passages.map((x) => x.text);
   const guard = createAnswerFilter(
-    { secrets: p.key.keyClass === 'local' ? [] : [p.key.apiKey], system: p.request.system, allowed: [p.question, ...documents] },
+    { secrets: 'apiKey' in p.key ? [p.key.apiKey] : [], system: p.request.system, allowed: [p.question, ...documents] },
     { documents, allowedOrigins: p.session.bot.allowedOrigins },
   );
   try {

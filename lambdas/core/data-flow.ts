@@ -7,14 +7,15 @@
  * Nothing here reveals a key: only whether the owner has one.
  */
 import { getAccount } from './accounts.ts';
+import { BEDROCK_EMBEDDING_MODEL } from './bedrock-models.ts';
 import { requireRole } from './roles.ts';
 import { getBot } from './bot-lookup.ts';
 import { usablePlatformKey } from './keys.ts';
 import { AUDIT_RETENTION_DAYS, MIN_CONTACT_RETENTION_DAYS } from './limits.ts';
 import type { KeyClass } from './records.ts';
 import type { Deps } from './ports.ts';
-import { PROVIDER_NAMES, takesOwnerEndpoint, type ProviderId } from './providers.ts';
-import { regionInWords } from './residency.ts';
+import { isKeyless, PROVIDER_NAMES, takesOwnerEndpoint, type ProviderId } from './providers.ts';
+import { bedrockPlaceInWords, regionInWords } from './residency.ts';
 import type { TenantContext } from './tenancy.ts';
 import type { DataFlow } from './views.ts';
 
@@ -23,13 +24,19 @@ const recipientOf = (provider: ProviderId): string => (takesOwnerEndpoint(provid
 
 /** Which key would pay (as `chooseKey` decides), without unsealing one. */
 const keyClassFor = async (deps: Pick<Deps, 'keys' | 'platformKeys'>, tenant: TenantContext, byokOnly: boolean, provider: ProviderId): Promise<{ keyClass: KeyClass; baseUrl?: string }> => {
+  if (isKeyless(provider)) return { keyClass: 'bedrock' };
   const owner = await deps.keys.get(tenant, provider);
   if (owner) return { keyClass: 'owner', ...(owner.record.baseUrl ? { baseUrl: owner.record.baseUrl } : {}) };
   if (await usablePlatformKey(deps, byokOnly, provider)) return { keyClass: 'platform' };
   return { keyClass: 'local' };
 };
 
-const paidBy = (keyClass: KeyClass) => (keyClass === 'owner' ? 'your own key' : "Parley's key");
+const paidBy = (keyClass: KeyClass) => (keyClass === 'owner' ? 'paid with your own key' : keyClass === 'bedrock' ? "paid by this Parley deployment's own AWS account (no key is used)" : "paid with Parley's key");
+
+/** Where Bedrock is, in the statement: the operator's account, and the region or geography the model runs in. */
+const bedrockWhere = (deps: Pick<Deps, 'region'>, model: string) => `inside this Parley deployment's own AWS account, ${bedrockPlaceInWords(model, deps.region)}`;
+
+const BEDROCK_TRAINING = ' Amazon Bedrock does not use requests to train models, and does not share them with the models\' makers.';
 
 /** The ports dataFlowOf uses, directly and through what it calls. */
 export type DataFlowDeps = Pick<Deps, 'accounts' | 'bots' | 'keys' | 'platformKeys' | 'region' | 'residency' | 'stage'>;
@@ -40,11 +47,11 @@ export const dataFlowOf = async (deps: DataFlowDeps, tenant: TenantContext, botI
   const model = bot.model ?? { provider: 'local' as const };
   const answerKey = model.provider === 'local' ? { keyClass: 'local' as const } : await keyClassFor(deps, tenant, account.byokOnly, model.provider);
   // As chat decides: a provider the deployment does not allow is never called.
-  const answerVerdict = model.provider === 'local' ? { allowed: true as const } : deps.residency.check(model.provider, { purpose: 'chat', baseUrl: answerKey.baseUrl });
+  const answerVerdict = model.provider === 'local' ? { allowed: true as const } : deps.residency.check(model.provider, { purpose: 'chat', baseUrl: answerKey.baseUrl, model: model.model });
   const answerRecipient = answerKey.keyClass === 'local' || model.provider === 'local'
     ? 'Parley only'
     : takesOwnerEndpoint(model.provider) && answerKey.baseUrl ? new URL(answerKey.baseUrl).host : recipientOf(model.provider);
-  const answerVia = model.provider === 'local' ? undefined : deps.residency.endpointNote(model.provider);
+  const answerVia = model.provider === 'local' ? undefined : isKeyless(model.provider) ? bedrockWhere(deps, model.model) : deps.residency.endpointNote(model.provider);
   const answers = !answerVerdict.allowed
     ? {
       recipient: 'Parley only',
@@ -57,21 +64,26 @@ export const dataFlowOf = async (deps: DataFlowDeps, tenant: TenantContext, botI
       : {
         recipient: answerRecipient,
         keyClass: answerKey.keyClass,
-        summary: `Each visitor question, the passages of your documents found for it and the last few turns of the conversation are sent to ${answerRecipient}${answerVia ? ` ${answerVia}` : ''} (model ${model.model}), paid with ${paidBy(answerKey.keyClass)}.`,
+        summary: `Each visitor question, the passages of your documents found for it and the last few turns of the conversation are sent to ${answerRecipient}${answerVia ? ` ${answerVia}` : ''} (model ${model.model}), ${paidBy(answerKey.keyClass)}.${answerKey.keyClass === 'bedrock' ? BEDROCK_TRAINING : ''}`,
       };
+  const bedrockEmbeddings = bot.embedding?.provider === 'bedrock';
   const openAiEmbeddings = bot.embedding?.provider === 'openai';
-  const embeddingVerdict = openAiEmbeddings ? deps.residency.check('openai', { purpose: 'embedding' }) : { allowed: true as const };
+  const embeddingVerdict = openAiEmbeddings
+    ? deps.residency.check('openai', { purpose: 'embedding' })
+    : bedrockEmbeddings ? deps.residency.check('bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL }) : { allowed: true as const };
   const embeddingKey = openAiEmbeddings && embeddingVerdict.allowed ? await keyClassFor(deps, tenant, account.byokOnly, 'openai') : { keyClass: 'local' as const };
   const embeddingVia = deps.residency.endpointNote('openai');
   const embeddings = !embeddingVerdict.allowed
     ? {
       recipient: 'Parley only',
       keyClass: 'local' as const,
-      summary: `Nothing is sent to be embedded: this bot embeds with OpenAI, which is not allowed in this deployment, so new documents cannot be indexed and questions are searched by their words only until you switch to the local embedder. ${embeddingVerdict.reason}`,
+      summary: `Nothing is sent to be embedded: this bot embeds with ${bedrockEmbeddings ? 'Amazon Bedrock' : 'OpenAI'}, which is not allowed in this deployment, so new documents cannot be indexed and questions are searched by their words only until you switch to the local embedder. ${embeddingVerdict.reason}`,
       refused: embeddingVerdict.reason,
     }
+    : bedrockEmbeddings
+      ? { recipient: PROVIDER_NAMES.bedrock, keyClass: 'bedrock' as const, summary: `The text of your documents, and each visitor question, is sent to Amazon Bedrock ${bedrockWhere(deps, BEDROCK_EMBEDDING_MODEL)} to be embedded (Titan Text Embeddings V2), ${paidBy('bedrock')}.` }
     : openAiEmbeddings && embeddingKey.keyClass !== 'local'
-      ? { recipient: 'OpenAI', keyClass: embeddingKey.keyClass, summary: `The text of your documents, and each visitor question, is sent to OpenAI${embeddingVia ? ` ${embeddingVia}` : ''} to be embedded (text-embedding-3-small), paid with ${paidBy(embeddingKey.keyClass)}.` }
+      ? { recipient: 'OpenAI', keyClass: embeddingKey.keyClass, summary: `The text of your documents, and each visitor question, is sent to OpenAI${embeddingVia ? ` ${embeddingVia}` : ''} to be embedded (text-embedding-3-small), ${paidBy(embeddingKey.keyClass)}.` }
       : { recipient: 'Parley only', keyClass: 'local' as const, summary: 'Documents and questions are indexed by Parley itself: nothing is sent out to index them.' };
   const conversationsDays = account.retentionDays;
   const contactsDays = Math.max(conversationsDays, MIN_CONTACT_RETENTION_DAYS);
@@ -89,7 +101,9 @@ export const dataFlowOf = async (deps: DataFlowDeps, tenant: TenantContext, botI
       auditDays: AUDIT_RETENTION_DAYS,
       summary: `${conversationsDays === 0 ? 'Conversations are not stored.' : `Conversations are kept ${conversationsDays} days.`} Requests for a person and leads are kept ${contactsDays} days; the audit log ${AUDIT_RETENTION_DAYS} days.`,
     },
-    training: takesOwnerEndpoint(model.provider) && answers.keyClass !== 'local'
+    training: answers.keyClass === 'bedrock'
+      ? `Parley never uses your data to train models.${BEDROCK_TRAINING}`
+      : takesOwnerEndpoint(model.provider) && answers.keyClass !== 'local'
       ? `Parley never uses your data to train models. What ${answerRecipient} does with the requests it receives is up to whoever runs it.`
       : 'Parley never uses your data to train models. OpenAI and Anthropic are called through their APIs, whose terms exclude training on API data by default; OpenAI is also asked not to store the answers it writes (store: false).',
   };

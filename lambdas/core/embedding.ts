@@ -1,7 +1,9 @@
 /**
- * Which embedder a bot's index uses. The bot's setting chooses local or OpenAI;
+ * Which embedder a bot's index uses. The bot's setting chooses local, OpenAI or
+ * Amazon Bedrock (Titan Text Embeddings V2, no key: the operator's AWS account);
  * OpenAI is called with the owner's key, else the platform's unless the account
- * is BYOK-only. Every document records the model and size it was embedded with
+ * is BYOK-only. A new bot embeds with Bedrock when the operator approved Titan V2
+ * (semantic search with no key anywhere), else locally. Every document records the model and size it was embedded with
  * (`embeddedWith`), so questions are embedded the same way, and a change of
  * setting re-embeds the bot's documents. OpenAI embeddings are also subject to the
  * deployment's residency profile and allowed providers: refused when an owner
@@ -9,6 +11,7 @@
  * when questions are embedded.
  */
 import { getAccount } from './accounts.ts';
+import { BEDROCK_EMBEDDING_MODEL } from './bedrock-models.ts';
 import { AppError, UnreadableDocument } from './errors.ts';
 import { chooseKey, requireProviderAllowed } from './keys.ts';
 import type { Bot, EmbeddingChoice } from './records.ts';
@@ -25,22 +28,42 @@ export const embeddingId = (embedder: Pick<Embedder, 'model' | 'dimensions'>): s
 export const sameEmbedding = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefined): boolean => {
   const x = a ?? LOCAL_EMBEDDING;
   const y = b ?? LOCAL_EMBEDDING;
-  return x.provider === y.provider && (x.provider === 'local' || (y.provider === 'openai' && x.dimensions === y.dimensions));
+  return x.provider === y.provider && (x.provider === 'local' || (y.provider !== 'local' && x.dimensions === y.dimensions));
 };
 
 /** The ports choosing an embedder uses: the embedders, and the account, residency and keys that decide which one. */
 export type EmbedderDeps = Pick<Deps, 'accounts' | 'embedders' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+
+/** The sizes Titan Text Embeddings V2 makes. */
+export const BEDROCK_EMBEDDING_DIMENSIONS = [256, 512, 1024] as const;
+
+/** Bedrock embeddings at 1,024 dimensions (Titan V2's own default), for new bots of a deployment that approved them. */
+const BEDROCK_DEFAULT: EmbeddingChoice = { provider: 'bedrock', dimensions: 1024 };
+
+/** How a new bot embeds when its owner does not say: with Bedrock where the operator approved it; else undefined, locally. */
+export const defaultEmbedding = (deps: Pick<Deps, 'residency' | 'embedders'>): EmbeddingChoice | undefined =>
+  deps.embedders.bedrock && deps.residency.check('bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL }).allowed ? BEDROCK_DEFAULT : undefined;
+
+const NO_BEDROCK = 'This bot embeds its documents with Amazon Bedrock, which this deployment does not offer. Switch the bot to the local embedder.';
 
 const NO_KEY = 'This bot embeds its documents with OpenAI, but there is no OpenAI key it may use. Add an OpenAI key, or switch the bot to the local embedder.';
 
 /** An OpenAI embedder paid for by the owner's key or the platform's; null when neither may be used. Callers check residency first. */
 const openAiEmbedder = async (deps: EmbedderDeps, tenant: TenantContext, dimensions: number): Promise<Embedder | null> => {
   const key = await chooseKey(deps, tenant, await getAccount(deps, tenant), 'openai', 'embedding');
-  return key.keyClass === 'local' ? null : deps.embedders.openai({ apiKey: key.apiKey, dimensions });
+  return 'apiKey' in key ? deps.embedders.openai({ apiKey: key.apiKey, dimensions }) : null;
 };
 
 /** Refuses a setting the bot could not use now (OpenAI outside the deployment's profile, or without a usable key). */
 export const checkEmbeddingChoice = async (deps: EmbedderDeps, tenant: TenantContext, choice: EmbeddingChoice): Promise<void> => {
+  if (choice.provider === 'bedrock') {
+    requireProviderAllowed(deps, 'bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL, field: 'embedding' });
+    if (!(BEDROCK_EMBEDDING_DIMENSIONS as readonly number[]).includes(choice.dimensions)) {
+      throw new AppError('invalid_request', `Amazon Bedrock embeds at ${BEDROCK_EMBEDDING_DIMENSIONS.join(', ')} dimensions, not ${choice.dimensions}.`, { field: 'embedding' });
+    }
+    if (!deps.embedders.bedrock) throw new AppError('invalid_request', NO_BEDROCK, { field: 'embedding' });
+    return;
+  }
   if (choice.provider !== 'openai') return;
   requireProviderAllowed(deps, 'openai', { purpose: 'embedding', field: 'embedding' });
   if (!(await openAiEmbedder(deps, tenant, choice.dimensions))) {
@@ -52,6 +75,12 @@ export const checkEmbeddingChoice = async (deps: EmbedderDeps, tenant: TenantCon
 export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
   const choice = bot.embedding ?? LOCAL_EMBEDDING;
   if (choice.provider === 'local') return deps.embedders.local;
+  if (choice.provider === 'bedrock') {
+    const allowed = deps.residency.check('bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL });
+    if (!allowed.allowed) throw new UnreadableDocument(allowed.reason);
+    if (!deps.embedders.bedrock) throw new UnreadableDocument(NO_BEDROCK);
+    return deps.embedders.bedrock({ dimensions: choice.dimensions });
+  }
   const verdict = deps.residency.check('openai', { purpose: 'embedding' });
   if (!verdict.allowed) throw new UnreadableDocument(verdict.reason);
   const embedder = await openAiEmbedder(deps, tenant, choice.dimensions);
@@ -67,6 +96,10 @@ export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, 
 export const embedderForIndex = async (deps: EmbedderDeps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
   if (id === embeddingId(deps.embedders.local)) return deps.embedders.local;
   const [model, dimensions] = id.split('@');
+  if (model === BEDROCK_EMBEDDING_MODEL && Number(dimensions) > 0) {
+    if (!deps.embedders.bedrock || !deps.residency.check('bedrock', { purpose: 'embedding', model }).allowed) return null;
+    return deps.embedders.bedrock({ dimensions: Number(dimensions) });
+  }
   if (model !== OPENAI_EMBEDDING_MODEL || !(Number(dimensions) > 0)) return null;
   if (!deps.residency.check('openai', { purpose: 'embedding' }).allowed) return null;
   return openAiEmbedder(deps, tenant, Number(dimensions));
@@ -75,6 +108,7 @@ export const embedderForIndex = async (deps: EmbedderDeps, tenant: TenantContext
 /**
  * The least similarity a passage needs to count as relevant, by embedding: the
  * local embedder's vectors share no component unless texts share terms, while
- * OpenAI's place unrelated texts at roughly 0.0 to 0.2.
+ * OpenAI's and Titan's place unrelated texts at roughly 0.0 to 0.2.
  */
-export const relevanceFloor = (id: string): number => (id.startsWith(`${OPENAI_EMBEDDING_MODEL}@`) ? 0.25 : MIN_PASSAGE_SCORE);
+export const relevanceFloor = (id: string): number =>
+  (id.startsWith(`${OPENAI_EMBEDDING_MODEL}@`) || id.startsWith(`${BEDROCK_EMBEDDING_MODEL}@`) ? 0.25 : MIN_PASSAGE_SCORE);

@@ -9,7 +9,7 @@ import { audit, type AuditSource } from './audit.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Account, ProviderKeyRecord } from './records.ts';
 import type { Deps } from './ports.ts';
-import { hasPlatformKey, isProvider, takesOwnerEndpoint, type ModelPurpose, type ProviderId } from './providers.ts';
+import { hasPlatformKey, isKeyless, isProvider, PROVIDER_NAMES, takesOwnerEndpoint, type ModelPurpose, type ProviderId } from './providers.ts';
 import type { TenantContext } from './tenancy.ts';
 import type { ProviderKeyView } from './views.ts';
 
@@ -38,9 +38,9 @@ const DAY_MS = 86_400_000;
 export const requireProviderAllowed = (
   deps: Pick<Deps, 'residency'>,
   provider: ProviderId,
-  use: { purpose?: ModelPurpose; baseUrl?: string | undefined; field: string },
+  use: { purpose?: ModelPurpose; baseUrl?: string | undefined; model?: string | undefined; field: string },
 ): void => {
-  const verdict = deps.residency.check(provider, { purpose: use.purpose, baseUrl: use.baseUrl });
+  const verdict = deps.residency.check(provider, { purpose: use.purpose, baseUrl: use.baseUrl, model: use.model });
   if (!verdict.allowed) throw new AppError('invalid_request', verdict.reason, { field: use.field, reason: verdict.kind });
 };
 
@@ -71,6 +71,9 @@ export type KeyCheckDeps = Pick<Deps, 'accounts' | 'audit' | 'clock' | 'keys' | 
 export const putKey = async (deps: KeyCheckDeps, tenant: TenantContext, providerName: string, input: PutKeyInput, source: AuditSource): Promise<ProviderKeyView> => {
   requireRole(tenant, 'admin');
   const provider = parseProvider(providerName);
+  if (isKeyless(provider)) {
+    throw new AppError('invalid_request', `${PROVIDER_NAMES[provider]} takes no key: this deployment calls it with its own AWS role.`, { field: 'provider' });
+  }
   const apiKey = input.apiKey.trim();
   if (takesOwnerEndpoint(provider) && !input.baseUrl) {
     throw new AppError('invalid_request', 'An OpenAI-compatible endpoint needs its base URL.', { field: 'baseUrl' });
@@ -156,11 +159,14 @@ export const deleteKey = async (deps: Pick<Deps, 'audit' | 'clock' | 'keys'>, te
 export type KeyChoice =
   | { readonly keyClass: 'owner'; readonly provider: ProviderId; readonly apiKey: string; readonly baseUrl?: string }
   | { readonly keyClass: 'platform'; readonly provider: ProviderId; readonly apiKey: string }
+  | { readonly keyClass: 'bedrock'; readonly provider: 'bedrock' }
   | { readonly keyClass: 'local' };
 
 /**
  * Which key pays for a call: the owner's key for the provider if present; else the
- * platform's key unless the account is BYOK-only; else the local answerer. A provider
+ * platform's key unless the account is BYOK-only; else the local answerer. Amazon
+ * Bedrock needs no key: the operator's AWS account pays, for an approved `model`
+ * (so BYOK-only does not stop it: no key of anyone's is used). A provider
  * the deployment does not allow (any more) is refused with `conflict` and its reason,
  * never called and never silently replaced.
  *
@@ -169,9 +175,10 @@ export type KeyChoice =
  * `Promise.all`) never starts it for a refused provider. Only an owner endpoint's
  * host is checked later, once its record is read.
  */
-export const chooseKey = (deps: Pick<Deps, 'keys' | 'platformKeys' | 'residency' | 'secrets'>, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose = 'chat'): Promise<KeyChoice> => {
-  const verdict = deps.residency.check(provider, { purpose });
+export const chooseKey = (deps: Pick<Deps, 'keys' | 'platformKeys' | 'residency' | 'secrets'>, tenant: TenantContext, account: Account, provider: ProviderId, purpose: ModelPurpose = 'chat', model?: string): Promise<KeyChoice> => {
+  const verdict = deps.residency.check(provider, { purpose, model });
   if (!verdict.allowed) throw refuseUse(verdict);
+  if (isKeyless(provider)) return Promise.resolve({ keyClass: 'bedrock', provider });
   return chooseAllowedKey(deps, tenant, account, provider, purpose);
 };
 

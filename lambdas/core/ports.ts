@@ -197,6 +197,8 @@ export interface Embedders {
   readonly local: Embedder;
   /** OpenAI embeddings, called with the given key. */
   openai(options: { apiKey: string; dimensions: number }): Embedder;
+  /** Amazon Bedrock embeddings (Titan Text Embeddings V2), with the function's role; absent where Bedrock cannot be reached. */
+  readonly bedrock?: ((options: { dimensions: number }) => Embedder) | undefined;
 }
 
 /** A crawled page: its address, title and HTML. */
@@ -346,8 +348,14 @@ export interface ResidencyPolicy {
   readonly profile: ResidencyProfile;
   /** The AWS region every byte of tenant data is stored in. */
   readonly region: string;
-  /** `baseUrl`: an owner's OpenAI-compatible endpoint, when known; `purpose` only changes the wording. */
-  check(provider: ProviderId, use?: { readonly purpose?: ModelPurpose | undefined; readonly baseUrl?: string | undefined }): ProviderVerdict;
+  /**
+   * `baseUrl`: an owner's OpenAI-compatible endpoint, when known; `model`: the Bedrock model
+   * or inference profile, when known. `purpose` changes the wording, and for Bedrock the list
+   * of approved models.
+   */
+  check(provider: ProviderId, use?: { readonly purpose?: ModelPurpose | undefined; readonly baseUrl?: string | undefined; readonly model?: string | undefined }): ProviderVerdict;
+  /** The Bedrock models and inference profiles the operator approved for a purpose, that the profile allows; empty without Bedrock. */
+  bedrockModels(purpose: ModelPurpose): readonly string[];
   /** The profile and region in plain words, for the data-flow statement. */
   readonly summary: string;
   /** Where a provider is reached, in plain words, when the profile makes it worth saying (EU endpoints). */

@@ -4,7 +4,8 @@
  * pays. A model missing from the table is priced as the dearest one listed, so
  * a budget is never under-counted.
  */
-import { isProvider, LOCAL, PROVIDER_API } from './providers.ts';
+import { foundationModelOf } from './bedrock-models.ts';
+import { isProvider, KEYLESS_PROVIDER, LOCAL, PROVIDER_API } from './providers.ts';
 import type { TokenUsage } from './records.ts';
 
 /** US dollars per million tokens, input and output (providers' public list prices). */
@@ -20,13 +21,23 @@ const PRICES: Readonly<Record<string, readonly [number, number]>> = {
   'openai/gpt-4.1-mini': [0.4, 1.6],
   'openai/gpt-4o': [2.5, 10],
   'openai/gpt-4o-mini': [0.15, 0.6],
+  // Amazon Bedrock on demand, by foundation model (an inference profile is priced as its model).
+  // Claude 4.5 through a geographic (eu., us.) profile costs 10% more than through global.: the
+  // higher price is listed, so a budget is never under-counted.
+  'bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0': [3.3, 16.5],
+  'bedrock/anthropic.claude-haiku-4-5-20251001-v1:0': [1.1, 5.5],
+  'bedrock/amazon.nova-pro-v1:0': [0.8, 3.2],
+  'bedrock/amazon.nova-lite-v1:0': [0.06, 0.24],
+  'bedrock/amazon.nova-micro-v1:0': [0.035, 0.14],
+  'bedrock/meta.llama3-3-70b-instruct-v1:0': [0.72, 0.72],
+  'bedrock/mistral.mistral-large-2407-v1:0': [2, 6],
 };
 
 const DEAREST: readonly [number, number] = [15, 75];
 
 /** Price per million tokens of a provider's model (an endpoint is priced by the list of the API it speaks); the local answerer is free. */
 export const priceOf = (provider: string, model: string): readonly [number, number] =>
-  provider === LOCAL ? [0, 0] : (PRICES[`${isProvider(provider) ? PROVIDER_API[provider] : provider}/${model}`] ?? DEAREST);
+  provider === LOCAL ? [0, 0] : (PRICES[`${isProvider(provider) ? PROVIDER_API[provider] : provider}/${provider === KEYLESS_PROVIDER ? foundationModelOf(model) : model}`] ?? DEAREST);
 
 /** Cost in millionths of a dollar, rounded up. */
 export const costMicros = (provider: string, model: string, usage: TokenUsage): number => {

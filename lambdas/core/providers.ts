@@ -1,7 +1,7 @@
 /**
  * The model providers Parley can call, said once: which there are, what each
  * serves (answers, embeddings), which have a platform key, which take an
- * owner's endpoint address, and which API each speaks. Core (keys, pricing,
+ * owner's endpoint address, which need no key at all, and which API each speaks. Core (keys, pricing,
  * residency, data flow), the adapters (chat models, platform keys, config), the
  * CDK parameters and the admin panel read it. It imports nothing, so the
  * browser bundles can import it too.
@@ -11,7 +11,7 @@
  */
 
 /** Every model provider, in the order people are shown them. */
-export const PROVIDERS = ['openai', 'anthropic', 'openai-compatible'] as const;
+export const PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'bedrock'] as const;
 
 export type ProviderId = (typeof PROVIDERS)[number];
 
@@ -28,7 +28,7 @@ export type ModelPurpose = 'chat' | 'embedding';
 export const ANSWER_PROVIDERS = PROVIDERS;
 
 /** The providers that embed documents and questions (a bot's `embedding`). */
-export const EMBEDDING_PROVIDERS = ['openai'] as const satisfies readonly ProviderId[];
+export const EMBEDDING_PROVIDERS = ['openai', 'bedrock'] as const satisfies readonly ProviderId[];
 
 export type EmbeddingProvider = (typeof EMBEDDING_PROVIDERS)[number];
 
@@ -36,6 +36,19 @@ export type EmbeddingProvider = (typeof EMBEDDING_PROVIDERS)[number];
 export const PLATFORM_KEY_PROVIDERS = ['openai', 'anthropic'] as const satisfies readonly ProviderId[];
 
 export type PlatformKeyProvider = (typeof PLATFORM_KEY_PROVIDERS)[number];
+
+/**
+ * Amazon Bedrock: called in the operator's own AWS account with the function's
+ * role, so there is no key, neither the owner's nor the platform's; only the
+ * models and inference profiles the operator approved may be used.
+ */
+export const KEYLESS_PROVIDER = 'bedrock' satisfies ProviderId;
+
+/** Whether a provider is called without any key (Bedrock, through IAM). */
+export const isKeyless = (provider: ModelSource): provider is typeof KEYLESS_PROVIDER => provider === KEYLESS_PROVIDER;
+
+/** The providers an owner may hold a key for. */
+export const OWNER_KEY_PROVIDERS = ['openai', 'anthropic', 'openai-compatible'] as const satisfies readonly ProviderId[];
 
 /** The provider reached at an address the owner gives (self-hosted or regional endpoints). */
 export const OWNER_ENDPOINT_PROVIDER = 'openai-compatible' satisfies ProviderId;
@@ -45,16 +58,18 @@ export const PROVIDER_API = {
   openai: 'openai',
   anthropic: 'anthropic',
   'openai-compatible': 'openai',
-} as const satisfies Record<ProviderId, PlatformKeyProvider>;
+  bedrock: 'bedrock',
+} as const satisfies Record<ProviderId, PlatformKeyProvider | 'bedrock'>;
 
 /** The providers that speak one API, e.g. the ones the OpenAI SDK serves. */
-export type ProvidersSpeaking<A extends PlatformKeyProvider> = { [P in ProviderId]: (typeof PROVIDER_API)[P] extends A ? P : never }[ProviderId];
+export type ProvidersSpeaking<A extends PlatformKeyProvider | 'bedrock'> = { [P in ProviderId]: (typeof PROVIDER_API)[P] extends A ? P : never }[ProviderId];
 
 /** Each provider's name, as people read it. */
 export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
   openai: 'OpenAI',
   anthropic: 'Anthropic',
   'openai-compatible': 'OpenAI-compatible endpoint',
+  bedrock: 'Amazon Bedrock',
 };
 
 export const isProvider = (value: string): value is ProviderId => (PROVIDERS as readonly string[]).includes(value);

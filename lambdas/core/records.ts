@@ -300,7 +300,8 @@ export interface Citation {
 }
 
 /** Which key paid for an answer. */
-export type KeyClass = 'local' | 'platform' | 'owner';
+/** Who paid for a call: the owner's key, the platform's key, the operator's AWS account through Amazon Bedrock (no key), or nobody (Parley's own). */
+export type KeyClass = 'local' | 'platform' | 'owner' | 'bedrock';
 
 export interface TokenUsage {
   readonly inputTokens: number;

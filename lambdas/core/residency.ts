@@ -13,11 +13,14 @@
  *   adapters' default under this profile), or through a host the operator lists
  *   in `PARLEY_EGRESS_ALLOW_HOSTS`;
  * - Anthropic is refused: its API offers no EU-only processing;
+ * - Amazon Bedrock only for models served in the (EU) region or through `eu.`
+ *   inference profiles, which route requests among EU regions only;
  * - an owner's OpenAI-compatible endpoint only on a host of the operator's egress
  *   allowlist. The operator declares, by listing a host there, that it is inside
  *   the profile (Parley cannot tell where a host processes requests); with an
  *   empty allowlist no owner endpoint is accepted.
  */
+import { isEmbeddingModel, placeOf, staysInEu } from './bedrock-models.ts';
 import type { ProviderVerdict, ResidencyPolicy, ResidencyProfile } from './ports.ts';
 import { PROVIDER_NAMES, takesOwnerEndpoint, type ModelPurpose, type ProviderId } from './providers.ts';
 
@@ -35,6 +38,8 @@ export interface ResidencySettings {
   readonly egressAllowHosts: readonly string[];
   /** The OpenAI base URL the adapters use: the operator's override, else the profile's default. */
   readonly openaiBaseUrl?: string | undefined;
+  /** The Bedrock models and inference profiles the operator approved (Titan V2 among them enables Bedrock embeddings). @default none: no Bedrock */
+  readonly bedrockModels?: readonly string[] | undefined;
 }
 
 /** A provider in a sentence, and in a list of what is offered: an owner's endpoint is theirs, and there are many. */
@@ -92,6 +97,20 @@ const forPurpose = (purpose: ModelPurpose | undefined) => (purpose === 'chat' ? 
 
 const refused = (kind: 'provider_not_allowed' | 'outside_residency', reason: string): ProviderVerdict => ({ allowed: false, kind, reason });
 
+/** Where a Bedrock model processes requests, in words: `in the AWS region eu-west-1 (Ireland)`, `within the EU`. */
+export const bedrockPlaceInWords = (model: string, region: string): string => {
+  const place = placeOf(model, region);
+  return place.kind === 'region'
+    ? `in ${regionInWords(place.region)}`
+    : `within ${place.name}, through Amazon Bedrock's ${place.prefix}. cross-region inference profile, which routes each request to one of ${place.prefix === 'global' ? 'them' : 'its regions only'}`;
+};
+
+/** Why an approved Bedrock model cannot be used under a profile; undefined when it can. */
+export const bedrockModelProblem = (profile: ResidencyProfile, region: string, model: string): string | undefined =>
+  profile === 'eu' && !staysInEu(model, region)
+    ? `PARLEY_RESIDENCY=eu keeps data in the EU, but ${model} is served ${bedrockPlaceInWords(model, region)}; approve models of this region or eu. inference profiles`
+    : undefined;
+
 /** Builds the policy; throws when the region cannot hold the profile's data (the function must not start). */
 export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPolicy => {
   const problem = regionProblem(settings.profile, settings.region);
@@ -101,8 +120,22 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
   const euOpenAiHost = new URL(EU_OPENAI_BASE_URL).hostname;
   const openaiInEu = openaiUrl.hostname === euOpenAiHost || onAllowlist(openaiUrl, settings.egressAllowHosts);
   const where = regionInWords(settings.region);
+  const bedrockModels = settings.bedrockModels ?? [];
+  const bedrockFor = (purpose: ModelPurpose | undefined) => bedrockModels.filter((m) => (purpose === undefined ? true : isEmbeddingModel(m) === (purpose === 'embedding')));
 
-  const checkEu = (provider: ProviderId, purpose: ModelPurpose | undefined, baseUrl: string | undefined): ProviderVerdict => {
+  /** Only what the operator approved, for the purpose asked. */
+  const checkBedrock = (purpose: ModelPurpose | undefined, model: string | undefined): ProviderVerdict => {
+    const approved = bedrockFor(purpose);
+    if (approved.length === 0) {
+      return refused('provider_not_allowed', `This Parley deployment does not offer Amazon Bedrock${forPurpose(purpose)}: its operator has approved no Bedrock model for it.`);
+    }
+    if (model !== undefined && !approved.includes(model)) {
+      return refused('provider_not_allowed', `This Parley deployment does not offer ${model} on Amazon Bedrock: its operator approved only ${listOf(approved)}.`);
+    }
+    return { allowed: true };
+  };
+
+  const checkEu = (provider: ProviderId, purpose: ModelPurpose | undefined, baseUrl: string | undefined, model: string | undefined): ProviderVerdict => {
     const lead = 'This Parley deployment keeps data in the EU.';
     switch (provider) {
       case 'openai':
@@ -122,12 +155,17 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
         if (url && onAllowlist(url, settings.egressAllowHosts)) return { allowed: true };
         return refused('outside_residency', `${lead} ${url ? url.host : 'This endpoint'} is not one of the endpoints its operator has declared to be inside the EU, so it cannot be used here. Ask the operator to declare it, or use another endpoint.`);
       }
+      case 'bedrock':
+        return model === undefined || staysInEu(model, settings.region)
+          ? { allowed: true }
+          : refused('outside_residency', `${lead} On Amazon Bedrock, ${model} is served ${bedrockPlaceInWords(model, settings.region)}, so it cannot be used here. Choose a model of this region or an eu. inference profile.`);
     }
   };
 
   return {
     profile: settings.profile,
     region: settings.region,
+    bedrockModels: (purpose) => bedrockFor(purpose).filter((m) => !(settings.profile === 'eu' && !staysInEu(m, settings.region))),
     check(provider, use) {
       if (!allowed.has(provider)) {
         const offered = settings.allowedProviders.map(listNameOf);
@@ -135,7 +173,11 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
           ? `This Parley deployment does not send data to any model provider: its operator has turned them off, so ${nameOf(provider)} cannot be used here. Parley's own answerer and embedder still work.`
           : `This Parley deployment does not offer ${nameOf(provider)}: its operator allows only ${listOf(offered)}.`);
       }
-      return settings.profile === 'eu' ? checkEu(provider, use?.purpose, use?.baseUrl) : { allowed: true };
+      if (provider === 'bedrock') {
+        const verdict = checkBedrock(use?.purpose, use?.model);
+        if (!verdict.allowed) return verdict;
+      }
+      return settings.profile === 'eu' ? checkEu(provider, use?.purpose, use?.baseUrl, use?.model) : { allowed: true };
     },
     summary: settings.profile === 'eu'
       ? `This deployment keeps data in the EU: everything is stored in ${where}, and model providers are called only through endpoints inside the EU.`
@@ -148,6 +190,7 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
           : `through ${openaiUrl.host}, an endpoint this deployment's operator declared to be inside the EU`;
       }
       if (takesOwnerEndpoint(provider)) return 'on a host this deployment\'s operator declared to be inside the EU';
+      if (provider === 'bedrock') return 'inside this deployment\'s own AWS account, in an EU region or through an EU inference profile';
       return undefined;
     },
   };

@@ -10,7 +10,7 @@ const defaults = {
   region: 'eu-west-1',
   stage: 'dev',
   logRetentionDays: 30,
-  allowedProviders: ['openai', 'anthropic', 'openai-compatible'],
+  allowedProviders: ['openai', 'anthropic', 'openai-compatible', 'bedrock'],
   conversationRetentionDays: 90,
   residency: 'none',
   selfSignUp: false,

@@ -1,8 +1,10 @@
 // The ChatModel contract (test/contracts/chat-model.contract.ts), run against every
-// implementation: Parley's extractive answerer, and the OpenAI, Anthropic and
+// implementation: Parley's extractive answerer, the OpenAI, Anthropic and
 // OpenAI-compatible adapters through their real SDKs against the fake provider on
-// loopback.
+// loopback, and the Bedrock adapter through the real Bedrock runtime client
+// against the fake Bedrock (ConverseStream's event stream) on loopback.
 import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
+import { createBedrockRuntime } from '../../lambdas/adapters/models/bedrock-runtime.ts';
 import { createChatModels } from '../../lambdas/adapters/models/chat-models.ts';
 import { createExtractiveAnswerer } from '../../lambdas/adapters/models/extractive-answerer.ts';
 import { createGuardedFetch } from '../../lambdas/adapters/net/guarded-fetch.ts';
@@ -10,21 +12,33 @@ import type { ChatModels, ChatRequest } from '../../lambdas/core/ports.ts';
 import type { Passage } from '../../lambdas/core/records.ts';
 import type { ProviderId } from '../../lambdas/core/providers.ts';
 import { chatModelContract, type ArrangedFailure, type ChatModelSubject } from '../contracts/chat-model.contract.ts';
+import { startFakeBedrock, type FakeBedrock } from '../fakes/bedrock-server.ts';
 import { startFakeProvider, type FakeProvider } from '../fakes/provider-server.ts';
 
 const KEY = 'sk-test-contract-0001-abcdefgh';
 const REVOKED = 'sk-test-contract-revoked-0002';
 
+const ROLE = { accessKeyId: 'ASIAFAKEROLE0001', secretAccessKey: 'fake-secret' };
+const DENIED_ROLE = { accessKeyId: 'ASIAFAKEDENIED02', secretAccessKey: 'fake-secret' };
+
 let fake: FakeProvider;
+let bedrock: FakeBedrock;
 let models: ChatModels;
+let deniedModels: ChatModels;
 beforeAll(async () => {
-  fake = await startFakeProvider({ invalidKeys: [REVOKED] });
+  [fake, bedrock] = await Promise.all([startFakeProvider({ invalidKeys: [REVOKED] }), startFakeBedrock({ deniedAccessKeys: [DENIED_ROLE.accessKeyId] })]);
   // The guarded fetch lets the fake's host through, standing in for an owner's public endpoint.
   const guardedFetch = createGuardedFetch({ requireHttps: false, allowHosts: [new URL(fake.url).host] });
-  models = createChatModels({ openaiBaseUrl: fake.openaiBaseUrl, anthropicBaseUrl: fake.anthropicBaseUrl, guardedFetch }, { idleTimeoutMs: 30_000 });
+  const endpoints = { openaiBaseUrl: fake.openaiBaseUrl, anthropicBaseUrl: fake.anthropicBaseUrl, guardedFetch };
+  const runtime = (credentials: typeof ROLE) => createBedrockRuntime({ region: 'eu-west-1', endpoint: bedrock.url, credentials });
+  models = createChatModels(endpoints, { idleTimeoutMs: 30_000, bedrock: runtime(ROLE) });
+  deniedModels = createChatModels(endpoints, { idleTimeoutMs: 30_000, bedrock: runtime(DENIED_ROLE) });
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
+afterAll(() => Promise.all([fake.close(), bedrock.close()]));
+beforeEach(() => {
+  fake.reset();
+  bedrock.reset();
+});
 
 const promptFor = (question: string): ChatRequest => ({
   question,
@@ -80,8 +94,43 @@ const providerSubject = (name: string, provider: ProviderId, model: string): Cha
   };
 };
 
+const bedrockSubject = (model: string): ChatModelSubject => {
+  let denied = false;
+  const failures: ArrangedFailure[] = [
+    { what: 'a role the service does not recognise (403)', kind: 'auth', arrange: () => { denied = true; } },
+    { what: 'AccessDeniedException (403)', kind: 'auth', arrange: () => bedrock.script({ kind: 'error', type: 'AccessDeniedException' }) },
+    { what: 'ThrottlingException (429)', kind: 'rate_limited', arrange: () => bedrock.script({ kind: 'error', type: 'ThrottlingException' }) },
+    { what: 'ValidationException (400)', kind: 'bad_request', arrange: () => bedrock.script({ kind: 'error', type: 'ValidationException' }) },
+    { what: 'ServiceUnavailableException (503)', kind: 'unavailable', arrange: () => bedrock.script({ kind: 'error', type: 'ServiceUnavailableException' }) },
+    { what: 'ModelTimeoutException (408)', kind: 'timeout', arrange: () => bedrock.script({ kind: 'error', type: 'ModelTimeoutException' }) },
+    { what: 'a modelStreamErrorException midway through the stream', kind: 'unavailable', arrange: () => bedrock.script({ kind: 'reply', text: 'one two three four', failAfterDeltas: 2 }) },
+    { what: 'a stream cut before messageStop', kind: 'unavailable', arrange: () => bedrock.script({ kind: 'reply', text: 'one two three four', cutAfterDeltas: 2 }) },
+    { what: 'a service that never answers', kind: 'timeout', arrange: () => { bedrock.script({ kind: 'hang' }); return { idleTimeoutMs: 200 }; } },
+  ];
+  return {
+    name: `the Bedrock adapter (${model})`,
+    build: () => {
+      const built = (denied ? deniedModels : models).create({ provider: 'bedrock', model, apiKey: '' });
+      denied = false;
+      return built;
+    },
+    answering: (reply, pace) => {
+      bedrock.script({ kind: 'reply', text: reply, ...(pace ? { delayMs: pace } : {}) });
+      return { request: promptFor('When do you open?'), text: reply };
+    },
+    failures,
+    deterministic: false,
+    cancelled: async () => {
+      const last = bedrock.requests.at(-1);
+      expect(last?.modelId).toBe(model);
+      expect(await bedrock.settled(last!)).toBe('disconnected');
+    },
+  };
+};
+
 const subjects: ChatModelSubject[] = [
   local,
+  bedrockSubject('eu.anthropic.claude-sonnet-4-5-20250929-v1:0'),
   providerSubject('the OpenAI adapter', 'openai', 'gpt-4o-mini'),
   providerSubject('the Anthropic adapter', 'anthropic', 'claude-haiku-4-5'),
   providerSubject('the OpenAI-compatible adapter', 'openai-compatible', 'llama-4-scout'),

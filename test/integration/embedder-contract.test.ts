@@ -1,21 +1,34 @@
 // The Embedder contract (test/contracts/embedder.contract.ts), run against every
-// implementation: Parley's hashed lexical embedder, and OpenAI's through the real
-// SDK against the fake provider on loopback.
+// implementation: Parley's hashed lexical embedder, OpenAI's through the real SDK
+// against the fake provider on loopback, and Bedrock's (Titan Text Embeddings V2)
+// through the real Bedrock runtime client against the fake Bedrock.
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { createBedrockEmbedder } from '../../lambdas/adapters/models/bedrock-embedder.ts';
+import { createBedrockRuntime } from '../../lambdas/adapters/models/bedrock-runtime.ts';
 import { createLocalEmbedder } from '../../lambdas/adapters/models/local-embedder.ts';
 import { createOpenAiEmbedder } from '../../lambdas/adapters/models/openai-embedder.ts';
 import { embedderContract, type EmbedderSubject } from '../contracts/embedder.contract.ts';
+import { startFakeBedrock, type FakeBedrock } from '../fakes/bedrock-server.ts';
 import { startFakeProvider, type FakeProvider } from '../fakes/provider-server.ts';
 
 const KEY = 'sk-test-embed-contract-0001';
 const REVOKED = 'sk-test-embed-contract-revoked';
 
+const ROLE = { accessKeyId: 'ASIAFAKEROLE0001', secretAccessKey: 'fake-secret' };
+const DENIED_ROLE = { accessKeyId: 'ASIAFAKEDENIED02', secretAccessKey: 'fake-secret' };
+
 let fake: FakeProvider;
+let bedrock: FakeBedrock;
 beforeAll(async () => {
-  fake = await startFakeProvider({ invalidKeys: [REVOKED] });
+  [fake, bedrock] = await Promise.all([startFakeProvider({ invalidKeys: [REVOKED] }), startFakeBedrock({ deniedAccessKeys: [DENIED_ROLE.accessKeyId] })]);
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
+afterAll(() => Promise.all([fake.close(), bedrock.close()]));
+beforeEach(() => {
+  fake.reset();
+  bedrock.reset();
+});
+
+const bedrockRuntime = (credentials: typeof ROLE) => createBedrockRuntime({ region: 'eu-west-1', endpoint: bedrock.url, credentials });
 
 const subjects: EmbedderSubject[] = [
   {
@@ -32,6 +45,14 @@ const subjects: EmbedderSubject[] = [
     deterministic: false,
     calls: () => fake.requests.length,
     refusedKey: { provider: 'openai', build: () => createOpenAiEmbedder({ apiKey: REVOKED, baseUrl: fake.openaiBaseUrl, sleep: () => Promise.resolve() }) },
+  },
+  {
+    name: 'the Bedrock embedder (Titan Text Embeddings V2)',
+    build: (dimensions) => createBedrockEmbedder({ open: bedrockRuntime(ROLE), dimensions, sleep: () => Promise.resolve() }),
+    dimensions: [512, 256, 1024],
+    deterministic: false,
+    calls: () => bedrock.requests.length,
+    refusedKey: { provider: 'bedrock', build: () => createBedrockEmbedder({ open: bedrockRuntime(DENIED_ROLE), dimensions: 512, sleep: () => Promise.resolve() }) },
   },
 ];
 

@@ -7,39 +7,41 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../lambdas/adapters/config.ts';
 import { priceOf } from '../../lambdas/core/pricing.ts';
 import {
-  ANSWER_PROVIDERS, EMBEDDING_PROVIDERS, hasPlatformKey, isProvider, LOCAL, OWNER_ENDPOINT_PROVIDER, PLATFORM_KEY_PROVIDERS, PROVIDER_API, PROVIDER_NAMES, PROVIDERS,
-  servesPurpose, takesOwnerEndpoint,
+  ANSWER_PROVIDERS, EMBEDDING_PROVIDERS, hasPlatformKey, isKeyless, isProvider, KEYLESS_PROVIDER, LOCAL, OWNER_ENDPOINT_PROVIDER, OWNER_KEY_PROVIDERS, PLATFORM_KEY_PROVIDERS,
+  PROVIDER_API, PROVIDER_NAMES, PROVIDERS, servesPurpose, takesOwnerEndpoint,
 } from '../../lambdas/core/providers.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const BASE = { PARLEY_TABLE: 'parley', PARLEY_KEYS_TABLE: 'parley-keys', PARLEY_BUCKET: 'parley-docs' };
 
 describe('the provider list', () => {
-  it('names openai, anthropic and openai-compatible, and not local', () => {
-    expect(PROVIDERS).toEqual(['openai', 'anthropic', 'openai-compatible']);
+  it('names openai, anthropic, openai-compatible and bedrock, and not local', () => {
+    expect(PROVIDERS).toEqual(['openai', 'anthropic', 'openai-compatible', 'bedrock']);
     expect(isProvider(LOCAL)).toBe(false);
     expect(isProvider('mistral')).toBe(false);
     for (const p of PROVIDERS) expect(isProvider(p)).toBe(true);
   });
 
-  it('has every provider answer, and only OpenAI embed', () => {
+  it('has every provider answer, and only OpenAI and Bedrock embed', () => {
     expect(ANSWER_PROVIDERS).toEqual(PROVIDERS);
-    expect(EMBEDDING_PROVIDERS).toEqual(['openai']);
+    expect(EMBEDDING_PROVIDERS).toEqual(['openai', 'bedrock']);
     expect(PROVIDERS.filter((p) => servesPurpose(p, 'chat'))).toEqual(PROVIDERS);
-    expect(PROVIDERS.filter((p) => servesPurpose(p, 'embedding'))).toEqual(['openai']);
+    expect(PROVIDERS.filter((p) => servesPurpose(p, 'embedding'))).toEqual(['openai', 'bedrock']);
   });
 
-  it('gives a platform key to every provider but the owner endpoint, which alone takes an address', () => {
-    expect(PLATFORM_KEY_PROVIDERS).toEqual(PROVIDERS.filter((p) => p !== OWNER_ENDPOINT_PROVIDER));
+  it('gives a platform key to every provider but the owner endpoint, which alone takes an address, and Bedrock, which takes no key', () => {
+    expect(PLATFORM_KEY_PROVIDERS).toEqual(PROVIDERS.filter((p) => p !== OWNER_ENDPOINT_PROVIDER && p !== KEYLESS_PROVIDER));
+    expect(OWNER_KEY_PROVIDERS).toEqual(PROVIDERS.filter((p) => !isKeyless(p)));
+    expect(PROVIDERS.filter(isKeyless)).toEqual(['bedrock']);
     expect(PROVIDERS.filter(hasPlatformKey)).toEqual(PLATFORM_KEY_PROVIDERS);
     expect(PROVIDERS.filter(takesOwnerEndpoint)).toEqual(['openai-compatible']);
     expect(takesOwnerEndpoint(LOCAL)).toBe(false);
   });
 
   it('says which API each speaks, always one with an adapter of its own, and names each', () => {
-    expect(PROVIDER_API).toEqual({ openai: 'openai', anthropic: 'anthropic', 'openai-compatible': 'openai' });
+    expect(PROVIDER_API).toEqual({ openai: 'openai', anthropic: 'anthropic', 'openai-compatible': 'openai', bedrock: 'bedrock' });
     for (const p of PROVIDERS) {
-      expect(PLATFORM_KEY_PROVIDERS).toContain(PROVIDER_API[p]);
+      expect([...PLATFORM_KEY_PROVIDERS, KEYLESS_PROVIDER]).toContain(PROVIDER_API[p]);
       expect(PROVIDER_NAMES[p]).toMatch(/^[A-Z]/);
     }
   });
@@ -48,7 +50,7 @@ describe('the provider list', () => {
 describe('what reads the provider list', () => {
   it('lets the operator allow exactly these providers, all by default', () => {
     expect(readConfig({ ...BASE }).PARLEY_ALLOWED_PROVIDERS).toEqual([...PROVIDERS]);
-    expect(() => readConfig({ ...BASE, PARLEY_ALLOWED_PROVIDERS: 'local' })).toThrow(/unknown provider "local": expected a comma-separated list of openai, anthropic, openai-compatible, or none/);
+    expect(() => readConfig({ ...BASE, PARLEY_ALLOWED_PROVIDERS: 'local' })).toThrow(/unknown provider "local": expected a comma-separated list of openai, anthropic, openai-compatible, bedrock, or none/);
   });
 
   it('takes platform-key secrets for the providers with platform keys only', () => {
@@ -67,7 +69,7 @@ describe('what reads the provider list', () => {
 });
 
 /** Two provider names in a row, in an array or a union: a list of providers spelled again. */
-const SPELLED_LIST = /'(?:openai|anthropic|openai-compatible)'\s*[,|]\s*'(?:openai|anthropic|openai-compatible)'/;
+const SPELLED_LIST = /'(?:openai|anthropic|openai-compatible|bedrock)'\s*[,|]\s*'(?:openai|anthropic|openai-compatible|bedrock)'/;
 const THE_LIST = 'lambdas/core/providers.ts';
 
 const sourceFiles = (dir: string): string[] =>

@@ -12,9 +12,9 @@ import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { createResidencyPolicy, EU_OPENAI_BASE_URL, type ResidencySettings } from '../../lambdas/core/residency.ts';
 import { fakePort } from '../fakes/ports.ts';
 
-const ALL: ProviderId[] = ['openai', 'anthropic', 'openai-compatible'];
+const ALL: ProviderId[] = ['openai', 'anthropic', 'openai-compatible', 'bedrock'];
 const policy = (overrides: Partial<ResidencySettings> = {}) =>
-  createResidencyPolicy({ profile: 'none', allowedProviders: ALL, region: 'eu-west-1', egressAllowHosts: [], ...overrides });
+  createResidencyPolicy({ profile: 'none', allowedProviders: ALL, region: 'eu-west-1', egressAllowHosts: [], bedrockModels: ['amazon.nova-lite-v1:0'], ...overrides });
 const eu = (overrides: Partial<ResidencySettings> = {}) => policy({ profile: 'eu', ...overrides });
 
 describe('the residency policy', () => {

@@ -14,6 +14,7 @@ import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, f
 const CLASSES: Array<{ id: KeyClass; label: string }> = [
   { id: 'owner', label: 'Your keys' },
   { id: 'platform', label: 'Parley’s keys' },
+  { id: 'bedrock', label: 'Amazon Bedrock' },
   { id: 'local', label: 'No provider' },
 ];
 

@@ -10,7 +10,7 @@ import { h, icon, mount } from '../dom.ts';
 import type { Bot, Contact, Conversation, ConversationMatch, ConversationPage, ConversationSearch, Turn } from '../types.ts';
 import { badge, busy, button, card, confirmAction, download, empty, failure, field, formatDate, formatNumber, loadInto, loading, notify, plural } from '../ui.ts';
 
-const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key' };
+const KEY_CLASS: Record<string, string> = { owner: 'your key', platform: 'Parley’s key', bedrock: 'Amazon Bedrock, no key' };
 
 /** Who wrote an answer, and what it cost when an AI provider wrote it. */
 const answeredBy = (t: Turn): string => t.keyClass === 'local' || t.provider === 'local'

@@ -1,12 +1,13 @@
 /** Provider keys (paste, test, replace, delete), the BYOK-only and masking switches, and where each bot's data goes. */
-import { PROVIDER_NAMES, PROVIDERS as PROVIDER_IDS, takesOwnerEndpoint } from '../../../lambdas/core/providers.ts';
+import { OWNER_KEY_PROVIDERS as PROVIDER_IDS, PROVIDER_NAMES, takesOwnerEndpoint } from '../../../lambdas/core/providers.ts';
 import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
 import type { Account, KeyClass, Provider, ProviderKey } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
-const WHERE_TO_GET: Record<Provider, { hint: string; placeholder: string }> = {
+// Amazon Bedrock is not here: the deployment calls it with its own AWS role, so there is no key to paste.
+const WHERE_TO_GET: Record<(typeof PROVIDER_IDS)[number], { hint: string; placeholder: string }> = {
   openai: { hint: 'Create one at platform.openai.com → API keys.', placeholder: 'sk-…' },
   anthropic: { hint: 'Create one at console.anthropic.com → API keys.', placeholder: 'sk-ant-…' },
   'openai-compatible': { hint: 'A self-hosted or regional endpoint that speaks OpenAI’s API.', placeholder: 'your key' },
@@ -15,8 +16,8 @@ const WHERE_TO_GET: Record<Provider, { hint: string; placeholder: string }> = {
 const PROVIDERS: Array<{ id: Provider; name: string; hint: string; placeholder: string }> =
   PROVIDER_IDS.map((id) => ({ id, name: PROVIDER_NAMES[id], ...WHERE_TO_GET[id] }));
 
-const PAID_BY: Record<KeyClass, string> = { owner: 'your key', platform: 'Parley’s key', local: 'nothing leaves Parley' };
-const paidBadge = (k: KeyClass): HTMLElement => badge(PAID_BY[k], k === 'owner' ? 'ok' : k === 'platform' ? 'info' : 'muted');
+const PAID_BY: Record<KeyClass, string> = { owner: 'your key', platform: 'Parley’s key', bedrock: 'this deployment’s AWS account, no key', local: 'nothing leaves Parley' };
+const paidBadge = (k: KeyClass): HTMLElement => badge(PAID_BY[k], k === 'owner' ? 'ok' : k === 'platform' || k === 'bedrock' ? 'info' : 'muted');
 
 const keyStatus = (key: ProviderKey): HTMLElement =>
   key.status === 'failing' ? badge('Refused by the provider', 'bad') : key.rotationDue ? badge('Time to replace', 'warn') : badge('Working', 'ok');

@@ -11,7 +11,7 @@ import { websiteOrigin } from '../origins.ts';
 import { DEFAULT_BOT_BUDGET, WIDGET_DEFAULT_COLOR, type Bot, type BotBudget, type EmbeddingChoice, type LeadField, type LeadForm, type ModelChoice, type Provider } from '../types.ts';
 import { busy, button, card, confirmAction, field, formatNumber, notify, plainError, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
-const MODELS: Record<Provider, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', 'openai-compatible': 'llama-3.1-8b-instruct' };
+const MODELS: Record<Provider, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', 'openai-compatible': 'llama-3.1-8b-instruct', bedrock: 'amazon.nova-lite-v1:0' };
 const MAX_LEAD_FIELDS = 8;
 const DIMENSIONS = [256, 512, 1024, 1536] as const;
 

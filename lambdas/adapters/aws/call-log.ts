@@ -59,6 +59,8 @@ export interface CallRecord {
   readonly parameterNames?: readonly string[];
   /** SES: the sender identity a message is sent from. */
   readonly fromIdentityArn?: string;
+  /** Bedrock: the model, inference profile or ARN invoked. */
+  readonly modelId?: string;
 }
 
 type Input = Record<string, unknown>;
@@ -140,6 +142,7 @@ const detailsOf = (service: string, input: Input): Partial<CallRecord> => {
       parameterNames: [input.Name, ...((input.Names as unknown[] | undefined) ?? [])].filter((n): n is string => typeof n === 'string'),
     };
     case 'ses': return typeof input.FromEmailAddressIdentityArn === 'string' ? { fromIdentityArn: input.FromEmailAddressIdentityArn } : {};
+    case 'bedrock': return typeof input.modelId === 'string' ? { modelId: input.modelId } : {};
     default: return {};
   }
 };
@@ -155,6 +158,7 @@ const SERVICES: Readonly<Record<string, string>> = {
   CognitoIdentityProviderClient: 'cognito-idp',
   SSMClient: 'ssm',
   SESv2Client: 'ses',
+  BedrockRuntimeClient: 'bedrock',
 };
 const serviceOf = (clientName: string): string => SERVICES[clientName] ?? clientName;
 

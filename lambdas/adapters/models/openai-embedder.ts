@@ -100,12 +100,12 @@ const retryAfterMs = (err: unknown): number | undefined => {
 };
 
 /** Exponential backoff with equal jitter: half the step fixed, half random. */
-const backoffMs = (attempt: number): number => {
+export const backoffMs = (attempt: number): number => {
   const step = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return step / 2 + Math.random() * (step / 2);
 };
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const createOpenAiEmbedder = (opts: OpenAiEmbedderOptions): Embedder => {
   const model = opts.model ?? OPENAI_EMBEDDING_MODEL;

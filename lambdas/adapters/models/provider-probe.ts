@@ -65,6 +65,9 @@ export const createProviderProbe = (endpoints: ProviderEndpoints): ProviderProbe
           const OpenAI = await loadOpenAi();
           return attempt(() => new OpenAI({ apiKey, baseURL: baseUrl ?? null, maxRetries: 0, timeout, fetch: endpoints.guardedFetch }).models.list(), true);
         }
+        case 'bedrock':
+          // Never sent anywhere: Bedrock is called with the deployment's role, not a key.
+          return { ok: false, kind: 'rejected', reason: 'Amazon Bedrock takes no key: this deployment calls it with its own AWS role.' };
       }
     },
   };

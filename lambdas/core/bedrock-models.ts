@@ -1,0 +1,63 @@
+/**
+ * Amazon Bedrock model identifiers, and where each one processes requests. The
+ * operator approves a list (deploy parameter); an owner picks one per bot. An
+ * identifier is a foundation model id (`amazon.nova-lite-v1:0`: served in the
+ * function's own region), a cross-region inference profile id whose first label
+ * names its geography (`eu.anthropic.claude-…`: routed among that geography's
+ * regions only; `global.…`: anywhere), or the ARN of either. Imports nothing,
+ * so the panel can read it too.
+ */
+
+/** Titan Text Embeddings V2: the embedding model Parley calls on Bedrock. */
+export const BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
+
+/** The geographies of Bedrock's cross-region inference profiles, by the prefix of their ids. */
+const GEOGRAPHIES: Readonly<Record<string, string>> = {
+  eu: 'the EU',
+  us: 'the United States',
+  'us-gov': 'AWS GovCloud (US)',
+  apac: 'Asia Pacific',
+  jp: 'Japan',
+  au: 'Australia',
+  ca: 'Canada',
+  global: 'any commercial AWS region worldwide',
+};
+
+/** A model identifier: letters, digits and `.:-_/` (ids, profile ids, ARNs). */
+export const BEDROCK_MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+
+/** Where a model identifier sends requests: one region, or a geography's regions. */
+export type BedrockPlace =
+  | { readonly kind: 'region'; readonly region: string }
+  | { readonly kind: 'geography'; readonly prefix: string; readonly name: string };
+
+/** The id inside an ARN (`arn:aws:bedrock:eu-west-1::foundation-model/ID` → ID), else the identifier itself. */
+const idOf = (model: string): { id: string; region: string | undefined } => {
+  const arn = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):[0-9]*:[a-z-]+\/(.+)$/.exec(model);
+  return arn ? { id: arn[2]!, region: arn[1] || undefined } : { id: model, region: undefined };
+};
+
+/** Where a model identifier is served, given the region the function calls from. */
+export const placeOf = (model: string, region: string): BedrockPlace => {
+  const { id, region: arnRegion } = idOf(model);
+  const prefix = id.split('.')[0]!;
+  const name = GEOGRAPHIES[prefix];
+  if (name && id.includes('.', prefix.length + 1)) return { kind: 'geography', prefix, name };
+  return { kind: 'region', region: arnRegion ?? region };
+};
+
+/** The foundation model behind an identifier, without its profile's geography: for list prices. */
+export const foundationModelOf = (model: string): string => {
+  const { id } = idOf(model);
+  const prefix = id.split('.')[0]!;
+  return GEOGRAPHIES[prefix] && id.includes('.', prefix.length + 1) ? id.slice(prefix.length + 1) : id;
+};
+
+/** Whether requests to this identifier stay in the EU: an EU region, or an `eu.` profile. */
+export const staysInEu = (model: string, region: string): boolean => {
+  const place = placeOf(model, region);
+  return place.kind === 'region' ? place.region.startsWith('eu-') : place.prefix === 'eu';
+};
+
+/** Whether an identifier names an embedding model rather than one that answers. */
+export const isEmbeddingModel = (model: string): boolean => foundationModelOf(model) === BEDROCK_EMBEDDING_MODEL;
