@@ -153,14 +153,14 @@ describe('handler bundles', () => {
     writeFileSync(probe, `
       import { readFileSync } from 'node:fs';
       const { parseHtml } = await import(${JSON.stringify(path.join(repo, 'lambdas/adapters/parsers/html-parser.ts'))});
-      const doc = parseHtml(readFileSync(${JSON.stringify(page)}, 'utf8'), 'page.html');
+      const doc = await parseHtml(readFileSync(${JSON.stringify(page)}, 'utf8'), 'page.html');
       console.log(JSON.stringify({ chars: doc.text.length, text: doc.text }));
     `);
     const out = path.join(dir, 'out');
     bundleHandler(probe, out);
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(out, 'index.mjs')], { encoding: 'utf8', timeout: 30_000 });
     const printed = JSON.parse(stdout) as { chars: number; text: string };
-    const fromSources = parseHtml(readFileSync(page, 'utf8'), 'page.html').text;
+    const fromSources = (await parseHtml(readFileSync(page, 'utf8'), 'page.html')).text;
     expect(printed.text).toBe(fromSources);
     // The whole saved page has ten times as much text; the article is what is left.
     expect(printed.chars).toBeLessThan(4_000);

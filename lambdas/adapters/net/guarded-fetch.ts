@@ -24,6 +24,7 @@ import type { LookupFunction } from 'node:net';
 import type * as Undici from 'undici';
 import { AppError } from '../../core/errors.ts';
 import { checkAddress } from './address-policy.ts';
+import { loadOnce } from '../../shared/load-once.ts';
 
 /** Why a destination was refused: for logs and tests. */
 export type BlockReason = 'address' | 'scheme' | 'insecure' | 'credentials' | 'redirects' | 'invalid-url';
@@ -117,7 +118,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     allowlist.some((entry) => entry.hostname === hostname && (entry.port === undefined || entry.port === (port || defaultPort(protocol))));
 
   // The connection pool, built with undici on the first request.
-  const client = once(async () => {
+  const client = loadOnce(async () => {
     const { Agent, buildConnector, fetch } = await loadUndici();
     const openConnector = buildConnector({ lookup, timeout: timeoutMs });
     const guardedConnector = buildConnector({ lookup: guardLookup(lookup), timeout: timeoutMs });
@@ -202,18 +203,9 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
   }
 }
 
-/** `load`, run on the first call and shared by every later one; a failed load is tried again next time. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => (loading ??= load().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  }));
-}
-
 // Its `default`: undici is CommonJS, and once bundled into a chunk of its own it exports only
 // `default` (its module.exports), which is also what Node gives for it unbundled.
-const loadUndici = once(async () => (await import('undici')).default);
+const loadUndici = loadOnce(async () => (await import('undici')).default);
 
 /**
  * Wraps a `dns.lookup`-style function so that it fails with

@@ -11,8 +11,7 @@
  * Readability keeps text that only styles hide, and drops styles and classes
  * from its output.
  */
-import { Readability, isProbablyReaderable } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import { loadOnce } from '../../shared/load-once.ts';
 import type { HiddenByClass } from './hidden-classes.ts';
 import { isHiddenElement } from './hidden-style.ts';
 
@@ -22,6 +21,19 @@ export const MAX_READABLE_HTML_CHARS = 3_000_000;
 export const MAX_READABLE_DEPTH = 256;
 /** Most elements Readability scores; past this it gives up and the landmark extractor reads the page. */
 export const MAX_READABLE_ELEMENTS = 60_000;
+
+// Loaded with the first web page, not at cold start (about 500 KB): most ingest work is PDFs, Word files and text.
+const loadReader = loadOnce(async () => {
+  const [readability, { parseHTML }] = await Promise.all([import('@mozilla/readability'), import('linkedom')]);
+  // Readability is CommonJS: its `default` (module.exports) is there both unbundled and bundled into
+  // a chunk of its own, where the named exports are not.
+  const { Readability, isProbablyReaderable } = readability.default;
+  // Checked here, outside the page's try: a reader that did not load must fail loudly, not read every page by landmarks.
+  if (typeof Readability !== 'function' || typeof isProbablyReaderable !== 'function' || typeof parseHTML !== 'function') {
+    throw new Error('The article reader (Readability, linkedom) did not load.');
+  }
+  return { Readability, isProbablyReaderable, parseHTML };
+});
 
 /** The little of linkedom's DOM used here (the project compiles without the DOM library's types). */
 interface DomElement { readonly tagName: string; getAttribute(name: string): string | null; remove(): void }
@@ -39,8 +51,9 @@ export interface MainContent {
  * deepest element nesting, measured by the caller's linear scan; `hiddenByClass`
  * says which elements the page's classes and ids hide.
  */
-export const findMainContent = (html: string, depth: number, hiddenByClass?: HiddenByClass): MainContent | undefined => {
+export const findMainContent = async (html: string, depth: number, hiddenByClass?: HiddenByClass): Promise<MainContent | undefined> => {
   if (html.length > MAX_READABLE_HTML_CHARS || depth > MAX_READABLE_DEPTH) return undefined;
+  const { Readability, isProbablyReaderable, parseHTML } = await loadReader();
   try {
     const { document } = parseHTML(html) as unknown as { document: DomDocument };
     for (const element of [...document.querySelectorAll(hiddenByClass ? '[style], [hidden], [aria-hidden], [class], [id]' : '[style], [hidden], [aria-hidden]')]) {

@@ -229,10 +229,10 @@ const firstH1Of = (found: readonly Found[]): string | undefined => found.find((f
  * The landmark scan is linear in the size of the markup; the article search
  * runs only on pages of bounded size and depth.
  */
-export const parseHtml = (text: string, name: string): ParsedDocument => {
+export const parseHtml = async (text: string, name: string): Promise<ParsedDocument> => {
   const hiddenByClass = hidingRulesOf(text);
   const page = scanPage(text, hiddenByClass);
-  const main = findMainContent(text, page.maxDepth, hiddenByClass);
+  const main = await findMainContent(text, page.maxDepth, hiddenByClass);
   if (main) {
     // Hidden elements went before Readability read the page; the classes of its output are its own (`page`).
     const article = byLandmark(scanPage(main.html, () => false).found);
