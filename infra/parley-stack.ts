@@ -125,8 +125,9 @@ export class ParleyStack extends Stack {
       panelUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
       ...(sender ? { sender } : {}),
     });
-    // Visitors' requests for a person and leads are events.
+    // Visitors' requests for a person and leads are events; the notify function queues webhook attempts (and retries) itself.
     this.notifications.grantSendFrom(this.api.widgetFunction);
+    this.notifications.grantSendFrom(this.notifications.function);
     // Re-ingest: the admin function puts documents back on the ingest queue.
     this.ingest.grantSendFrom(this.api.adminFunction);
     // A long crawl queues its next part itself.

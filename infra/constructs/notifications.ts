@@ -2,7 +2,8 @@
  * Notifications: the functions where events arise (the widget function's
  * handoffs and leads) queue them on an encrypted queue, and the notify function
  * e-mails them to the members who want them, through Amazon SES from the
- * operator's verified sender identity. An event that fails
+ * operator's verified sender identity, and posts them to the bots' webhooks
+ * (attempts and their delayed retries queued on the same queue). An event that fails
  * `INGEST_MAX_RECEIVE_COUNT` times moves to a dead-letter queue, which alarms.
  * Without a sender identity the queue and function still run (events are
  * consumed), and e-mail is off: the panel says so.

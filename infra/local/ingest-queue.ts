@@ -20,8 +20,10 @@ type QueueHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchRespo
 export interface IngestQueue {
   /** An ObjectCreated notification for this object. */
   send(bucket: string, key: string, size: number): void;
-  /** A message body as another sender put it on the queue (re-ingest). */
-  sendBody(body: string): void;
+  /** A message body as another sender put it on the queue (re-ingest), delivered after `delayMs` (SQS's `DelaySeconds`). */
+  sendBody(body: string, delayMs?: number): void;
+  /** Drops the messages still waiting out a delay (the platform is stopping). */
+  dropDelayed(): void;
   /** Resolves when every message has been handled or dead-lettered. */
   idle(): Promise<void>;
   readonly deadLetters: ReadonlyArray<{ key: string; receiveCount: number }>;
@@ -83,14 +85,31 @@ export const createIngestQueue = (handler: QueueHandler, region: string, onError
     onError(`${functionName} message moved to the dead-letter list`, new Error(keyOf(body)));
   };
 
-  const sendBody = (body: string) => {
-    const p = deliver(body).finally(() => pending.delete(p));
+  const delayed = new Map<NodeJS.Timeout, () => void>();
+  const sendBody = (body: string, delayMs = 0) => {
+    const p = (delayMs > 0
+      ? new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          delayed.delete(timer);
+          resolve(true);
+        }, delayMs);
+        delayed.set(timer, () => resolve(false));
+      })
+      : Promise.resolve(true)
+    ).then((due) => (due ? deliver(body) : undefined)).finally(() => pending.delete(p));
     pending.add(p);
   };
 
   return {
     send: (bucket, key, size) => sendBody(s3NotificationBody(bucket, key, size, region)),
     sendBody,
+    dropDelayed() {
+      for (const [timer, drop] of delayed) {
+        clearTimeout(timer);
+        drop();
+      }
+      delayed.clear();
+    },
     async idle() {
       while (pending.size) await Promise.all([...pending]);
     },

@@ -79,6 +79,8 @@ export interface PlatformOptions {
   readonly log?: (line: string) => void;
   /** The local ingest queue's timings (tests run long work at a reduced time scale). */
   readonly ingest?: IngestQueueOptions;
+  /** How long a delayed queue message waits, as a share of its `DelaySeconds` (tests run webhook retries fast). @default 1 */
+  readonly queueDelayScale?: number;
   /** The local outbox: what to do with each e-mail (`npm start` prints a line), and refusals for tests. */
   readonly mail?: Pick<LocalSesOptions, 'onMail' | 'refuse'>;
 }
@@ -178,7 +180,9 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       if (b === bucket) queueRef.current?.send(b, key, size);
     }, opts.sessionSecret);
     stops.push(() => frontDoor.stop());
-    const sqs = await startLocalSqs((body, name) => (name === 'parley-export' ? queueRef.exports : name === 'parley-notify' ? queueRef.notify : queueRef.current)?.sendBody(body));
+    const delayScale = opts.queueDelayScale ?? 1;
+    const sqs = await startLocalSqs((body, name, delaySeconds) =>
+      (name === 'parley-export' ? queueRef.exports : name === 'parley-notify' ? queueRef.notify : queueRef.current)?.sendBody(body, delaySeconds * 1000 * delayScale));
     stops.push(() => sqs.stop());
     const outbox = await startLocalSes({ dataDir: opts.dataDir, ...opts.mail });
     stops.push(() => outbox.stop());
@@ -245,7 +249,11 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       ...(opts.ingest?.retryDelayMs !== undefined ? { retryDelayMs: opts.ingest.retryDelayMs } : {}),
     });
     queueRef.notify = notifyQueue;
-    stops.push(() => notifyQueue.idle());
+    stops.push(() => {
+      // Webhook retries wait hours: stopping drops them, as a queue's messages do not outlive a local run.
+      notifyQueue.dropDelayed();
+      return notifyQueue.idle();
+    });
     const sweeper = loaded.handlers.sweeper as (e: unknown, c: unknown) => Promise<unknown>;
 
     // A platform running bundles imports no function code from the sources: each bundle holds its own adapters.

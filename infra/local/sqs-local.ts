@@ -20,14 +20,15 @@ const sqsError = (res: http.ServerResponse, status: number, type: string, messag
   res.end(JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message }));
 };
 
-export const startLocalSqs = async (onMessage: (body: string, queue: LocalQueue) => void): Promise<Stoppable> => {
+/** `delaySeconds`: the message's `DelaySeconds` (0 to 900), which the receiver honours. */
+export const startLocalSqs = async (onMessage: (body: string, queue: LocalQueue, delaySeconds: number) => void): Promise<Stoppable> => {
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
       const target = req.headers['x-amz-target'];
       if (target !== 'AmazonSQS.SendMessage') return sqsError(res, 400, 'UnsupportedOperation', `${String(target)} is not supported locally`);
-      let input: { QueueUrl?: string; MessageBody?: string };
+      let input: { QueueUrl?: string; MessageBody?: string; DelaySeconds?: number };
       try {
         input = JSON.parse(Buffer.concat(parts).toString('utf8')) as typeof input;
       } catch {
@@ -36,7 +37,9 @@ export const startLocalSqs = async (onMessage: (body: string, queue: LocalQueue)
       const queue = input.QueueUrl?.slice(input.QueueUrl.lastIndexOf('/') + 1);
       if (!queue || !QUEUES.includes(queue)) return sqsError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
       if (!input.MessageBody) return sqsError(res, 400, 'MissingParameter', 'MessageBody is required');
-      onMessage(input.MessageBody, queue as LocalQueue);
+      const delay = input.DelaySeconds ?? 0;
+      if (!Number.isInteger(delay) || delay < 0 || delay > 900) return sqsError(res, 400, 'InvalidParameterValue', 'DelaySeconds must be from 0 to 900');
+      onMessage(input.MessageBody, queue as LocalQueue, delay);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') }));
     });

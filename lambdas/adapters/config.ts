@@ -130,6 +130,11 @@ export const configSchema = z.object({
   PARLEY_SES_ENDPOINT: optionalUrl,
   /** The admin panel's address, for links in notification e-mails. */
   PARLEY_PANEL_URL: optionalUrl,
+  /** Tests: the waits before webhook retries, comma-separated seconds (`WEBHOOK_RETRY_DELAYS_SECONDS` when unset). */
+  PARLEY_WEBHOOK_RETRY_DELAYS_SECONDS: blankAsUnset(z.optional(z.pipe(z.string(), z.transform((value: string, ctx): number[] => {
+    const delays = value.split(',').map((v) => Number(v.trim()));
+    return delays.length > 0 && delays.length <= 20 && delays.every((d) => Number.isFinite(d) && d > 0 && d <= 86_400) ? delays : problem(ctx, 'expected comma-separated seconds, each above 0 and at most 86400');
+  })))),
   /** AWS: the secret CloudFront sends as `x-parley-edge-secret`, proving its `x-parley-viewer-address` header. */
   PARLEY_EDGE_SECRET: z.optional(text(16)),
   /** AWS (admin function): the SSM parameter naming the user pool and the panel's app client, `/parley/<stage>/admin-auth`. */

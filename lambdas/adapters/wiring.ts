@@ -21,6 +21,9 @@ import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createEventQueue } from './sqs/event-queue.ts';
 import { createSesMailer } from './mail/ses-mailer.ts';
 import { createNotificationRepository } from './dynamo/notification-repo.ts';
+import { createWebhookRepository } from './dynamo/webhook-repo.ts';
+import { createWebhookSender } from './net/webhook-sender.ts';
+import { WEBHOOK_TIMEOUT_MS } from '../core/limits.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { withTelemetry } from './telemetry.ts';
 import { createChatModels } from './models/chat-models.ts';
@@ -179,6 +182,9 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
       ? createSesMailer({ region: config.AWS_REGION, from: config.PARLEY_SES_SENDER, identityArn: config.PARLEY_SES_IDENTITY_ARN, endpoint: config.PARLEY_SES_ENDPOINT })
       : null,
     notifications: createNotificationRepository(db, config.PARLEY_TABLE),
+    webhooks: createWebhookRepository(db, config.PARLEY_TABLE),
+    // Owners' endpoints: https on AWS, never a private address, no redirect followed.
+    webhookSender: createWebhookSender(createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws', maxRedirects: 0, timeoutMs: WEBHOOK_TIMEOUT_MS })),
     meter: createMeter(db, config.PARLEY_TABLE, clock),
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.platformSecrets),
     exports: createExportRepository(db, config.PARLEY_TABLE),

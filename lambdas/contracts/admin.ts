@@ -5,6 +5,7 @@ import { conversationsContract } from './conversations.ts';
 import { documentsContract } from './documents.ts';
 import { keysContract } from './keys.ts';
 import { notificationsContract } from './notifications.ts';
+import { webhooksContract } from './webhooks.ts';
 import { teamContract } from './team.ts';
 import { usageAuditContract } from './usage-audit.ts';
 
@@ -18,4 +19,5 @@ export const adminContracts = {
   documents: documentsContract,
   conversations: conversationsContract,
   notifications: notificationsContract,
+  webhooks: webhooksContract,
 } as const;

@@ -160,6 +160,7 @@ export const deleteBotContents = async (deps: Deps, tenant: TenantContext, botId
   await deps.conversations.deleteForBot(tenant, botId);
   await deps.documents.forgetContent(tenant, botId);
   await deps.notifications.deleteBotPrefs(tenant, botId);
+  await deps.webhooks.deleteForBot(tenant, botId);
   await Promise.all(docs.map((d) => deps.documents.delete(tenant, botId, d.docId)));
   await deps.objects.deletePrefix(tenant, `bots/${botId}/`);
 };

@@ -29,6 +29,9 @@ const quoted = (label: string, value: string | undefined, multiline = false): st
   return [`${label}:`, ...lines];
 };
 
+/** Text on one line, without control characters, at most 200 characters (owner-given names, error texts). */
+export const mailSubjectLine = (value: string): string => clean(value, false).slice(0, 200);
+
 /** A subject line: the bot's name is the owner's own, but a line break in it would start a header. */
 export const mailSubject = (type: EventType, botName: string): string => {
   const name = clean(botName, false).slice(0, 80);

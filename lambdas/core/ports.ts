@@ -8,7 +8,7 @@ import type {
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
 import type { VisitorEvent } from './events.ts';
-import type { BotNotificationPrefs, MemberNotificationPrefs, SentNotification } from './records.ts';
+import type { BotNotificationPrefs, MemberNotificationPrefs, SentNotification, Webhook, WebhookDelivery } from './records.ts';
 import type { ModelPurpose, ModelSource, ProviderId } from './providers.ts';
 import type { Role, TenantContext } from './tenancy.ts';
 
@@ -301,6 +301,9 @@ export interface ContentCipher {
 export interface SecretBox {
   sealProviderKey(tenant: TenantContext, provider: ProviderId, key: string): Promise<Uint8Array>;
   openProviderKey(tenant: TenantContext, provider: ProviderId, sealed: Uint8Array): Promise<string>;
+  /** A webhook's URL and signing secret, bound to its id as well (context {accountId, purpose, webhookId}). */
+  sealWebhook(tenant: TenantContext, webhookId: string, secrets: WebhookSecrets): Promise<Uint8Array>;
+  openWebhook(tenant: TenantContext, webhookId: string, sealed: Uint8Array): Promise<WebhookSecrets>;
 }
 
 /** Owner provider keys: sealed blobs with the metadata an owner sees. */
@@ -424,6 +427,60 @@ export interface ContactRepository {
  */
 export interface EventQueue {
   publish(tenant: TenantContext, event: VisitorEvent): Promise<void>;
+  /**
+   * Queues one attempt to deliver an event to a webhook, `delaySeconds` from now (at most
+   * 900, SQS's limit; a later attempt carries its `dueAt` and is queued again until then).
+   * Throws when it cannot: the notify function's message is then tried again.
+   */
+  scheduleWebhook(tenant: TenantContext, job: WebhookJob, delaySeconds: number): Promise<void>;
+}
+
+/** One attempt of one event's delivery to one webhook. */
+export interface WebhookJob {
+  readonly webhookId: string;
+  readonly botId: string;
+  readonly event: VisitorEvent;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Not before this time (ISO 8601). */
+  readonly dueAt: string;
+}
+
+/** What a webhook endpoint answered, or why it could not be reached. */
+export type WebhookResponse = { readonly statusCode: number } | { readonly error: string };
+
+/**
+ * Posts to owners' webhook endpoints, every request through the egress guard (no
+ * private addresses; https on AWS), following no redirect, within a time limit.
+ */
+export interface WebhookSender {
+  post(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<WebhookResponse>;
+}
+
+/** A change to a webhook's fields; one given as undefined is removed. */
+export type WebhookPatch = { readonly [K in Exclude<keyof Webhook, 'webhookId' | 'botId' | 'createdAt'>]?: Webhook[K] | undefined };
+
+/** What a webhook keeps sealed: its endpoint and its signing secret. */
+export interface WebhookSecrets {
+  readonly url: string;
+  readonly secret: string;
+}
+
+/**
+ * Webhooks under `A#<acc>`: `HOOK#<bot>#<id>` (the subscription, its URL and secret sealed)
+ * and `HOOKLOG#<id>#<deliveryId>` (attempts, 30 days).
+ */
+export interface WebhookRepository {
+  put(tenant: TenantContext, webhook: Webhook, sealed: Uint8Array): Promise<void>;
+  get(tenant: TenantContext, botId: string, webhookId: string): Promise<{ webhook: Webhook; sealed: Uint8Array } | null>;
+  list(tenant: TenantContext, botId: string): Promise<Webhook[]>;
+  /** Changes what `patch` names (a field given as undefined is removed), and the sealed part if given; null when there is no such webhook. */
+  update(tenant: TenantContext, botId: string, webhookId: string, patch: WebhookPatch, sealed?: Uint8Array): Promise<Webhook | null>;
+  delete(tenant: TenantContext, botId: string, webhookId: string): Promise<boolean>;
+  deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
+  logDelivery(tenant: TenantContext, delivery: WebhookDelivery): Promise<void>;
+  /** Newest first. */
+  listDeliveries(tenant: TenantContext, webhookId: string, limit: number): Promise<WebhookDelivery[]>;
 }
 
 /** A plain-text e-mail: the visitor's words are never rendered as HTML. */
@@ -559,6 +616,8 @@ export interface Deps {
   /** Null where the operator gave no sender identity: e-mail is off. */
   readonly mailer: Mailer | null;
   readonly notifications: NotificationRepository;
+  readonly webhooks: WebhookRepository;
+  readonly webhookSender: WebhookSender;
   readonly meter: Meter;
   readonly visitorTokens: VisitorTokens;
   readonly exports: ExportRepository;

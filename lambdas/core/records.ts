@@ -446,3 +446,46 @@ export interface SentNotification {
   readonly at: string;
   readonly expiresAt: string;
 }
+
+/** Where a webhook posts: any https endpoint, or a Slack incoming webhook (Slack's message format). */
+export type WebhookKind = 'generic' | 'slack';
+
+/**
+ * A bot's webhook subscription. Its URL (which may itself hold a token, as Slack's do)
+ * and its signing secret are sealed; `urlHint` is what the panel shows.
+ */
+export interface Webhook {
+  readonly webhookId: string;
+  readonly botId: string;
+  readonly kind: WebhookKind;
+  /** Scheme, host and path with long segments masked: enough to recognise it, not to use it. */
+  readonly urlHint: string;
+  readonly events: readonly EventType[];
+  /** `disabled`: by its owner, or by Parley after an event could not be delivered for about a day. */
+  readonly status: 'active' | 'disabled';
+  readonly disabledReason?: string;
+  readonly lastSuccessAt?: string;
+  readonly lastFailureAt?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One attempt to deliver an event to a webhook, kept 30 days. */
+export interface WebhookDelivery {
+  readonly deliveryId: string;
+  readonly webhookId: string;
+  readonly eventId: string;
+  /** An event type, or `webhook.test` for a test event. */
+  readonly type: EventType | 'webhook.test';
+  readonly attempt: number;
+  /** The endpoint's HTTP status, when it answered. */
+  readonly statusCode?: number;
+  readonly ok: boolean;
+  /** Why it failed, when it did: a timeout, a refused address, a status. */
+  readonly error?: string;
+  readonly durationMs: number;
+  /** When the next attempt is due, if there will be one. */
+  readonly nextAttemptAt?: string;
+  readonly at: string;
+  readonly expiresAt: string;
+}

@@ -38,14 +38,16 @@ describe('notifications', () => {
     expect(() => buildParleyApp({ context: { sesSenderIdentity: 'not an identity' } })).toThrow(/sesSenderIdentity: /);
   });
 
-  it('queue events from the widget function only, on an encrypted queue whose dead letters alarm', () => {
+  it('queue events from the widget function and webhook attempts from the notify function, on an encrypted queue whose dead letters alarm', () => {
     const parley = buildParleyApp();
     const template = templateOf(parley);
     const { queue, deadLetterQueue } = parley.stack.notifications;
     const queueProps = propertiesOf(template, queue);
     expect(queueProps).toMatchObject({ QueueName: 'Parley-dev-notify', SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
     const senders = statementsOf(parley).filter((s) => JSON.stringify(s.Action).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(logicalIdOf(queue)));
-    expect(senders.map((s) => (s as Statement & { roles: string }).roles)).toEqual([JSON.stringify([{ Ref: logicalIdOf(parley.stack.api.widgetFunction.role) }])]);
+    expect(senders.map((s) => (s as Statement & { roles: string }).roles).sort()).toEqual(
+      [parley.stack.api.widgetFunction, parley.stack.notifications.function].map((fn) => JSON.stringify([{ Ref: logicalIdOf(fn.role) }])).sort(),
+    );
     expect(variablesOf(parley, parley.stack.api.widgetFunction).PARLEY_NOTIFY_QUEUE_URL).toBeDefined();
     const alarm = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'))
       .find((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(logicalIdOf(deadLetterQueue)));

@@ -14,7 +14,7 @@
  *
  * | partition | sort keys |
  * |---|---|
- * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>`, `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>`, `MAIL#<eventId>#<sub>` |
+ * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>`, `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>`, `MAIL#<eventId>#<sub>`, `HOOK#<bot>#<id>`, `HOOKLOG#<id>#<deliveryId>` |
  * | `A#<acc>#M` | `RATE#<key>#<windowStart>`, `BUDGET#<bot>#D#<day>`, `BUDGET#<bot>#M#<month>`, `USAGE#<month>#<bot>#<keyClass>` |
  * | `A#<acc>#B#<bot>` | `INDEX`, `GEN#<generation>`, `SEG#<id>#<part>`, `CHUNK#<doc>#<run>#<seq>` |
  * | `A#<acc>#C#<bot>` | `CONV#<conv>`, `TURN#<conv>#<turn>`, `HANDOFF#<id>`, `LEAD#<id>` |
@@ -66,6 +66,12 @@ export const accountItems = {
   /** A notification e-mail sent to a member about an event (event ids are ULIDs: newest last). */
   sentMail: (eventId: string, userId: string) => `MAIL#${eventId}#${userId}`,
   sentMails: 'MAIL#',
+  /** A bot's webhook: its subscription, URL and secret sealed. */
+  webhook: (botId: string, webhookId: string) => `HOOK#${botId}#${webhookId}`,
+  webhooksOf: (botId: string) => `HOOK#${botId}#`,
+  /** One attempt to deliver to a webhook (delivery ids are ULIDs: newest last). */
+  webhookDelivery: (webhookId: string, deliveryId: string) => `HOOKLOG#${webhookId}#${deliveryId}`,
+  webhookDeliveriesOf: (webhookId: string) => `HOOKLOG#${webhookId}#`,
 } as const;
 
 /** `A#<acc>#M`: rate windows, budgets and usage counters. */

@@ -1,12 +1,14 @@
 /**
  * Puts events on the notify queue as `{"parley":"event","accountId",event}` (ids
  * only), for the notify function. A visitor's request has succeeded by the time
- * it publishes, so nothing here throws: a queue that is not configured, or a send
- * that fails, is logged (`event not queued`, which the monitoring counts) instead.
+ * it publishes, so publishing never throws: a queue that is not configured, or a
+ * send that fails, is logged (`event not queued`) instead. Webhook attempts go on
+ * the same queue as `{"parley":"webhook",accountId,job}`, delayed for retries;
+ * those are sent by the notify function itself, which lets a failure throw.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { VisitorEvent } from '../../core/events.ts';
-import type { EventQueue } from '../../core/ports.ts';
+import type { EventQueue, WebhookJob } from '../../core/ports.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { recordAwsCalls } from '../aws/call-log.ts';
 
@@ -15,6 +17,13 @@ export interface EventMessage {
   readonly parley: 'event';
   readonly accountId: string;
   readonly event: VisitorEvent;
+}
+
+/** A queued attempt to deliver an event to a webhook. */
+export interface WebhookJobMessage {
+  readonly parley: 'webhook';
+  readonly accountId: string;
+  readonly job: WebhookJob;
 }
 
 export interface EventQueueOptions {
@@ -29,6 +38,15 @@ export interface EventQueueOptions {
 export const createEventQueue = (opts: EventQueueOptions): EventQueue => {
   // Made on first send: most requests of the functions that publish queue nothing.
   let sqs: SQSClient | undefined;
+  const send = async (body: EventMessage | WebhookJobMessage, delaySeconds = 0): Promise<void> => {
+    if (!opts.queueUrl) throw new Error('PARLEY_NOTIFY_QUEUE_URL is not configured for this function');
+    const sdk = await import('@aws-sdk/client-sqs');
+    sqs ??= recordAwsCalls(new sdk.SQSClient({
+      region: opts.region,
+      ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }));
+    await sqs.send(new sdk.SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(body), ...(delaySeconds > 0 ? { DelaySeconds: Math.min(900, Math.ceil(delaySeconds)) } : {}) }));
+  };
   return {
     async publish(tenant, event) {
       const fields = { accountId: tenant.accountId, eventId: event.eventId, type: event.type };
@@ -37,16 +55,14 @@ export const createEventQueue = (opts: EventQueueOptions): EventQueue => {
         return;
       }
       try {
-        const sdk = await import('@aws-sdk/client-sqs');
-        sqs ??= recordAwsCalls(new sdk.SQSClient({
-          region: opts.region,
-          ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-        }));
-        const message: EventMessage = { parley: 'event', accountId: tenant.accountId, event };
-        await sqs.send(new sdk.SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(message) }));
+        await send({ parley: 'event', accountId: tenant.accountId, event });
       } catch (err) {
         opts.logger.error('event not queued', { ...fields, error: err });
       }
+    },
+
+    async scheduleWebhook(tenant, job, delaySeconds) {
+      await send({ parley: 'webhook', accountId: tenant.accountId, job }, delaySeconds);
     },
   };
 };

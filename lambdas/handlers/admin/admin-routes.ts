@@ -7,6 +7,7 @@ import { conversationRoutes } from './conversation-routes.ts';
 import { documentRoutes } from './document-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { notificationRoutes } from './notification-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 import { teamRoutes } from './team-routes.ts';
 import { usageAuditRoutes } from './usage-audit-routes.ts';
 
@@ -23,8 +24,9 @@ export const adminImplementations = {
   documents: documentRoutes,
   conversations: conversationRoutes,
   notifications: notificationRoutes,
+  webhooks: webhookRoutes,
 } satisfies Record<keyof typeof adminContracts, object>;
 
 /** The implementations of every area by route name (route names are unique across areas). */
 export const adminRoutes = Object.assign({}, ...Object.values(adminImplementations)) as
-  typeof accountRoutes & typeof usageAuditRoutes & typeof teamRoutes & typeof keyRoutes & typeof botRoutes & typeof documentRoutes & typeof conversationRoutes & typeof notificationRoutes;
+  typeof accountRoutes & typeof usageAuditRoutes & typeof teamRoutes & typeof keyRoutes & typeof botRoutes & typeof documentRoutes & typeof conversationRoutes & typeof notificationRoutes & typeof webhookRoutes;

@@ -1,0 +1,137 @@
+/**
+ * Delivering events to webhooks. The notify function fans an event out as one
+ * queued job per subscribed webhook; each job is one attempt, and a failed one
+ * queues the next after `WEBHOOK_RETRY_DELAYS_SECONDS` (about 18 hours in all).
+ * When the last attempt fails too, the webhook is disabled and its account's
+ * owners and admins are e-mailed. Every attempt is logged with its status code.
+ * Delivery is at least once: receivers tell repeats apart by the event's `id`.
+ */
+import { contactKindOf, type VisitorEvent } from './events.ts';
+import { newId } from './ids.ts';
+import { WEBHOOK_RETRY_DELAYS_SECONDS } from './limits.ts';
+import { mailSubjectLine } from './notification-mail.ts';
+import type { Deps, WebhookJob, WebhookSecrets } from './ports.ts';
+import type { Webhook, WebhookDelivery } from './records.ts';
+import { tenantForSystem, type TenantContext } from './tenancy.ts';
+import { contactData, webhookRequest, type WebhookMessage } from './webhook-payload.ts';
+
+/** How long attempts are logged. */
+export const DELIVERY_LOG_DAYS = 30;
+/** SQS delays a message by at most this; a later attempt is queued again until it is due. */
+const MAX_QUEUE_DELAY_SECONDS = 900;
+
+const DAY_MS = 86_400_000;
+
+/** Queues the first attempt for each active webhook of the event's bot that subscribes to its type. */
+export const fanOutEvent = async (deps: Pick<Deps, 'webhooks' | 'events' | 'clock'>, accountId: string, event: VisitorEvent): Promise<number> => {
+  const tenant = tenantForSystem(accountId);
+  const hooks = (await deps.webhooks.list(tenant, event.botId)).filter((h) => h.status === 'active' && h.events.includes(event.type));
+  const dueAt = deps.clock.now().toISOString();
+  for (const hook of hooks) await deps.events.scheduleWebhook(tenant, { webhookId: hook.webhookId, botId: event.botId, event, attempt: 1, dueAt }, 0);
+  return hooks.length;
+};
+
+/** One attempt: posts the message, logs it, and returns the log entry. */
+export const attemptDelivery = async (
+  deps: Pick<Deps, 'webhooks' | 'webhookSender' | 'clock'>,
+  tenant: TenantContext,
+  webhook: Webhook,
+  secrets: WebhookSecrets,
+  message: WebhookMessage,
+  attempt: number,
+  nextAttemptAt?: string,
+): Promise<WebhookDelivery> => {
+  const started = deps.clock.now();
+  const { body, headers } = webhookRequest(webhook.kind, secrets.secret, message, started);
+  const response = await deps.webhookSender.post(secrets.url, body, headers);
+  const ok = 'statusCode' in response && response.statusCode >= 200 && response.statusCode < 300;
+  const ended = deps.clock.now();
+  const delivery: WebhookDelivery = {
+    deliveryId: newId(ended.getTime()),
+    webhookId: webhook.webhookId,
+    eventId: message.id,
+    type: message.type,
+    attempt,
+    ...('statusCode' in response ? { statusCode: response.statusCode } : {}),
+    ok,
+    ...(ok ? {} : { error: 'error' in response ? response.error : `The endpoint answered ${response.statusCode}.` }),
+    durationMs: ended.getTime() - started.getTime(),
+    ...(!ok && nextAttemptAt ? { nextAttemptAt } : {}),
+    at: ended.toISOString(),
+    expiresAt: new Date(ended.getTime() + DELIVERY_LOG_DAYS * DAY_MS).toISOString(),
+  };
+  await deps.webhooks.logDelivery(tenant, delivery);
+  return delivery;
+};
+
+export type WebhookJobDeps = Pick<Deps, 'webhooks' | 'webhookSender' | 'secrets' | 'events' | 'contacts' | 'bots' | 'accounts' | 'mailer' | 'clock'>;
+
+/** What became of a job, for the function's log line. */
+export type JobOutcome = 'delivered' | 'retrying' | 'disabled' | 'rescheduled' | 'dropped';
+
+/** The owners' and admins' e-mail about a webhook Parley turned off. */
+const tellDisabled = async (deps: Pick<Deps, 'accounts' | 'mailer'>, tenant: TenantContext, botName: string, webhook: Webhook, reason: string): Promise<void> => {
+  if (!deps.mailer) return;
+  const members = (await deps.accounts.listMembers(tenant)).filter((m) => m.role !== 'viewer');
+  const text = [
+    `Parley turned off a webhook of "${mailSubjectLine(botName)}": an event could not be delivered to ${webhook.urlHint} for about a day.`,
+    '',
+    `Last error: ${mailSubjectLine(reason)}`,
+    '',
+    'Events are no longer sent to it. Fix the endpoint, look at its delivery log, and turn it on again in the admin panel, under the bot\'s Settings › Webhooks.',
+  ].join('\n');
+  for (const m of members) await deps.mailer.send({ to: m.email, subject: `Webhook turned off · ${mailSubjectLine(botName)}`, text: `${text}\n` });
+};
+
+export const deliverWebhookJob = async (
+  deps: WebhookJobDeps,
+  accountId: string,
+  job: WebhookJob,
+  options: { retryDelaysSeconds?: readonly number[] | undefined } = {},
+): Promise<JobOutcome> => {
+  const retryDelays = options.retryDelaysSeconds ?? WEBHOOK_RETRY_DELAYS_SECONDS;
+  const tenant = tenantForSystem(accountId);
+  const now = deps.clock.now();
+  const waitSeconds = Math.ceil((Date.parse(job.dueAt) - now.getTime()) / 1000);
+  if (waitSeconds > 0) {
+    await deps.events.scheduleWebhook(tenant, job, Math.min(waitSeconds, MAX_QUEUE_DELAY_SECONDS));
+    return 'rescheduled';
+  }
+  const stored = await deps.webhooks.get(tenant, job.botId, job.webhookId);
+  if (!stored || stored.webhook.status !== 'active') return 'dropped';
+  const bot = await deps.bots.get(tenant, job.botId);
+  // Deleted or expired since: there is nothing left to tell.
+  const contact = bot ? await deps.contacts.get(tenant, bot.botId, contactKindOf(job.event.type), job.event.contactId) : null;
+  if (!bot || !contact) return 'dropped';
+
+  const secrets = await deps.secrets.openWebhook(tenant, job.webhookId, stored.sealed);
+  const delay = retryDelays[job.attempt - 1];
+  const nextAt = delay === undefined ? undefined : new Date(now.getTime() + delay * 1000).toISOString();
+  const message: WebhookMessage = { type: job.event.type, id: job.event.eventId, createdAt: job.event.at, data: contactData(bot, contact) };
+  const delivery = await attemptDelivery(deps, tenant, stored.webhook, secrets, message, job.attempt, nextAt);
+  if (delivery.ok) {
+    await deps.webhooks.update(tenant, job.botId, job.webhookId, { lastSuccessAt: delivery.at });
+    return 'delivered';
+  }
+  if (delay !== undefined && nextAt) {
+    await deps.webhooks.update(tenant, job.botId, job.webhookId, { lastFailureAt: delivery.at });
+    await deps.events.scheduleWebhook(tenant, { ...job, attempt: job.attempt + 1, dueAt: nextAt }, Math.min(delay, MAX_QUEUE_DELAY_SECONDS));
+    return 'retrying';
+  }
+  const reason = delivery.error ?? 'no answer';
+  const disabled = await deps.webhooks.update(tenant, job.botId, job.webhookId, {
+    status: 'disabled',
+    disabledReason: `Turned off by Parley on ${delivery.at.slice(0, 10)}: an event could not be delivered after ${job.attempt} attempts over about a day (${reason})`.slice(0, 300),
+    lastFailureAt: delivery.at,
+  });
+  if (disabled) await tellDisabled(deps, tenant, bot.name, disabled, reason);
+  return 'disabled';
+};
+
+/** The event id of a test: a fresh id, never an event's. */
+export const testMessage = (webhook: Webhook, botName: string, now: Date): WebhookMessage => ({
+  type: 'webhook.test',
+  id: newId(now.getTime()),
+  createdAt: now.toISOString(),
+  data: { bot: { botId: webhook.botId, name: botName }, webhookId: webhook.webhookId, message: 'A test event from Parley: your endpoint is reachable and checks signatures.' },
+});

@@ -1,0 +1,145 @@
+/**
+ * A bot's webhooks, for owners and admins: subscribe an endpoint to events (its
+ * signing secret shown once), change or pause it, rotate its secret (shown once
+ * again; the old one stops at once), send a test event, read its delivery log.
+ * The URL and secret are sealed at rest and never returned after creation.
+ */
+import { audit, type AuditSource } from './audit.ts';
+import { getBot } from './bot-lookup.ts';
+import { AppError, invalid, notFound } from './errors.ts';
+import { isId, newId } from './ids.ts';
+import { MAX_WEBHOOKS_PER_BOT } from './limits.ts';
+import type { Deps } from './ports.ts';
+import type { EventType, Webhook, WebhookDelivery } from './records.ts';
+import { requireRole } from './roles.ts';
+import type { TenantContext } from './tenancy.ts';
+import { attemptDelivery, testMessage } from './webhook-delivery.ts';
+import { newWebhookSecret, webhookKindOf, webhookUrlHint } from './webhook-payload.ts';
+
+type HookDeps = Pick<Deps, 'bots' | 'webhooks' | 'secrets' | 'audit' | 'clock'>;
+
+/** How many attempts the panel's log shows. */
+export const DELIVERY_LIST_LIMIT = 50;
+
+/** An endpoint owners may give: http(s), no credentials in it. Whether its address may be reached is the egress guard's to say, at each delivery. */
+const endpointOf = (value: string): URL => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('url: that is not a web address.', { field: 'url' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url: a webhook is an https:// address.', { field: 'url' });
+  if (url.username || url.password) throw invalid('url: put no user name or password in the address; check the signature instead.', { field: 'url' });
+  return url;
+};
+
+const ownWebhook = async (deps: Pick<Deps, 'webhooks'>, tenant: TenantContext, botId: string, webhookId: string) => {
+  const found = isId(webhookId) ? await deps.webhooks.get(tenant, botId, webhookId) : null;
+  if (!found) throw notFound('webhook');
+  return found;
+};
+
+export const listWebhooks = async (deps: Pick<Deps, 'bots' | 'webhooks'>, tenant: TenantContext, botId: string): Promise<{ webhooks: Webhook[] }> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  return { webhooks: await deps.webhooks.list(tenant, botId) };
+};
+
+export const createWebhook = async (
+  deps: HookDeps,
+  tenant: TenantContext,
+  botId: string,
+  input: { url: string; events: readonly EventType[] },
+  source: AuditSource,
+): Promise<{ webhook: Webhook; secret: string }> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  const url = endpointOf(input.url);
+  if ((await deps.webhooks.list(tenant, botId)).length >= MAX_WEBHOOKS_PER_BOT) {
+    throw new AppError('conflict', `A bot has at most ${MAX_WEBHOOKS_PER_BOT} webhooks: remove one first.`);
+  }
+  const now = deps.clock.now().toISOString();
+  const webhook: Webhook = {
+    webhookId: newId(deps.clock.now().getTime()),
+    botId,
+    kind: webhookKindOf(url),
+    urlHint: webhookUrlHint(url),
+    events: [...new Set(input.events)],
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const secret = newWebhookSecret();
+  await deps.webhooks.put(tenant, webhook, await deps.secrets.sealWebhook(tenant, webhook.webhookId, { url: url.href, secret }));
+  await audit(deps, tenant, source, 'webhook.create', 'ok', { target: webhook.webhookId });
+  return { webhook, secret };
+};
+
+export const updateWebhook = async (
+  deps: HookDeps,
+  tenant: TenantContext,
+  botId: string,
+  webhookId: string,
+  input: { url?: string | undefined; events?: readonly EventType[] | undefined; enabled?: boolean | undefined },
+  source: AuditSource,
+): Promise<{ webhook: Webhook }> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  const stored = await ownWebhook(deps, tenant, botId, webhookId);
+  const url = input.url === undefined ? undefined : endpointOf(input.url);
+  const sealed = url ? await deps.secrets.sealWebhook(tenant, webhookId, { url: url.href, secret: (await deps.secrets.openWebhook(tenant, webhookId, stored.sealed)).secret }) : undefined;
+  const enabled = input.enabled === undefined ? {} : input.enabled ? { status: 'active' as const, disabledReason: undefined } : { status: 'disabled' as const, disabledReason: 'Turned off by a member.' };
+  const webhook = await deps.webhooks.update(tenant, botId, webhookId, {
+    ...(url ? { kind: webhookKindOf(url), urlHint: webhookUrlHint(url) } : {}),
+    ...(input.events ? { events: [...new Set(input.events)] } : {}),
+    ...enabled,
+    updatedAt: deps.clock.now().toISOString(),
+  }, sealed);
+  if (!webhook) throw notFound('webhook');
+  await audit(deps, tenant, source, 'webhook.update', 'ok', { target: webhookId });
+  return { webhook };
+};
+
+export const rotateWebhookSecret = async (deps: HookDeps, tenant: TenantContext, botId: string, webhookId: string, source: AuditSource): Promise<{ webhook: Webhook; secret: string }> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  const stored = await ownWebhook(deps, tenant, botId, webhookId);
+  const { url } = await deps.secrets.openWebhook(tenant, webhookId, stored.sealed);
+  const secret = newWebhookSecret();
+  const webhook = await deps.webhooks.update(tenant, botId, webhookId, { updatedAt: deps.clock.now().toISOString() }, await deps.secrets.sealWebhook(tenant, webhookId, { url, secret }));
+  if (!webhook) throw notFound('webhook');
+  await audit(deps, tenant, source, 'webhook.rotate', 'ok', { target: webhookId });
+  return { webhook, secret };
+};
+
+export const deleteWebhook = async (deps: HookDeps, tenant: TenantContext, botId: string, webhookId: string, source: AuditSource): Promise<void> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  if (!isId(webhookId) || !(await deps.webhooks.delete(tenant, botId, webhookId))) throw notFound('webhook');
+  await audit(deps, tenant, source, 'webhook.delete', 'ok', { target: webhookId });
+};
+
+/** Posts a `webhook.test` event now, through the same guard and signature as events, and logs it. */
+export const testWebhook = async (
+  deps: HookDeps & Pick<Deps, 'webhookSender'>,
+  tenant: TenantContext,
+  botId: string,
+  webhookId: string,
+  source: AuditSource,
+): Promise<{ delivery: WebhookDelivery }> => {
+  requireRole(tenant, 'admin');
+  const bot = await getBot(deps, tenant, botId);
+  const stored = await ownWebhook(deps, tenant, botId, webhookId);
+  const secrets = await deps.secrets.openWebhook(tenant, webhookId, stored.sealed);
+  const delivery = await attemptDelivery(deps, tenant, stored.webhook, secrets, testMessage(stored.webhook, bot.name, deps.clock.now()), 1);
+  await audit(deps, tenant, source, 'webhook.test', delivery.ok ? 'ok' : 'failed', { target: webhookId });
+  return { delivery };
+};
+
+export const listWebhookDeliveries = async (deps: Pick<Deps, 'bots' | 'webhooks'>, tenant: TenantContext, botId: string, webhookId: string): Promise<{ deliveries: WebhookDelivery[] }> => {
+  requireRole(tenant, 'admin');
+  await getBot(deps, tenant, botId);
+  await ownWebhook(deps, tenant, botId, webhookId);
+  return { deliveries: await deps.webhooks.listDeliveries(tenant, webhookId, DELIVERY_LIST_LIMIT) };
+};
