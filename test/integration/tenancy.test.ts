@@ -3,7 +3,7 @@ import { botItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { routes } from '../../lambdas/http/routes.ts';
 import { sampleBodyOf } from '../fixtures/route-samples.ts';
-import { actingFor, ask, joinTeam, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
+import { actingFor, ask, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes at six in the evening.\n';
 
@@ -14,6 +14,10 @@ const DOC = '# Opening hours\n\nThe shop opens at nine in the morning and closes
  */
 const routed = (res: { body: unknown }): boolean =>
   (res.body as { error?: { message?: string } } | undefined)?.error?.message !== 'No such route.';
+
+/** A webhook of the owner's bot (never delivered to: its events are not raised here), for routes that name one. */
+const webhookOf = async (owner: Owner): Promise<string> =>
+  (await owner.request<{ webhook: { webhookId: string } }>('POST', `/v1/bots/${owner.botId}/webhooks`, { url: 'https://hooks.example.com/parley', events: ['lead.created'] })).body.webhook.webhookId;
 
 describe('tenancy: another account sees nothing', () => {
   const platform = usePlatform();
@@ -58,7 +62,8 @@ describe('tenancy: another account sees nothing', () => {
     const bob = await newOwner(platform());
     const doc = await uploadDocument(platform(), alice, 'hours.md', DOC);
     const reply = await ask(platform(), alice.publicId, 'When does the shop open?');
-    const ids: Record<string, string> = { botId: alice.botId, docId: doc.docId, conversationId: reply.conversationId! };
+    const webhookId = await webhookOf(alice);
+    const ids: Record<string, string> = { botId: alice.botId, docId: doc.docId, conversationId: reply.conversationId!, webhookId };
     const scoped = routes.filter((r) => r.auth === 'jwt' && r.path.includes('{botId}'));
     expect(scoped.length).toBeGreaterThanOrEqual(15);
     for (const route of scoped) {
@@ -78,7 +83,8 @@ describe('tenancy: another account sees nothing', () => {
     const pat = await newOwner(platform());
     await joinTeam(platform(), alice, 'owner', pat.email);
     const bob = await newOwner(platform());
-    const ids: Record<string, string> = { botId: alice.botId, docId: doc.docId, conversationId: reply.conversationId! };
+    const webhookId = await webhookOf(alice);
+    const ids: Record<string, string> = { botId: alice.botId, docId: doc.docId, conversationId: reply.conversationId!, webhookId };
     const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => ids[name] ?? 'unknown');
     const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
     // Every route that acts for an account: all but creating one's own and the person's own `/v1/me/…`.

@@ -9,10 +9,10 @@ import { WEBHOOK_TIMEOUT_MS } from '../../core/limits.ts';
 import type { WebhookSender } from '../../core/ports.ts';
 import { blockedDestinationOf, type GuardedFetch } from './guarded-fetch.ts';
 
-export const createWebhookSender = (fetch: GuardedFetch): WebhookSender => ({
+export const createWebhookSender = (guardedFetch: GuardedFetch): WebhookSender => ({
   async post(url, body, headers) {
     try {
-      const res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+      const res = await guardedFetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
       await res.body?.cancel().catch(() => undefined);
       return { statusCode: res.status };
     } catch (err) {
