@@ -15,6 +15,7 @@ import { renderAccounts } from './views/accounts.ts';
 import { renderBot, type BotTab } from './views/bot.ts';
 import { renderBots } from './views/bots.ts';
 import { renderKeys } from './views/keys.ts';
+import { renderNotifications } from './views/notifications.ts';
 import { renderConfigError, renderCreateAccount, renderHostedSignIn, renderSignIn } from './views/sign-in.ts';
 
 const app = document.getElementById('app')!;
@@ -49,6 +50,7 @@ whenSessionExpires(() => {
 
 const NAV: Array<{ hash: string; label: string; icon: IconName; match: RegExp }> = [
   { hash: '#/', label: 'Bots', icon: 'bot', match: /^#\/(bots.*)?$/ },
+  { hash: '#/notifications', label: 'Notifications', icon: 'chat', match: /^#\/notifications/ },
   { hash: '#/keys', label: 'Keys & privacy', icon: 'shield', match: /^#\/keys/ },
   { hash: '#/account', label: 'Account', icon: 'chart', match: /^#\/account/ },
 ];
@@ -195,6 +197,7 @@ const route = async (): Promise<void> => {
     onLeave: (fn: () => void) => (gen === generation ? cleanups.push(fn) : fn()),
   };
   if (bot) renderBot(main, ctx, bot[1]!, (bot[2] ?? 'data') as BotTab);
+  else if (hash.startsWith('#/notifications')) renderNotifications(main, ctx);
   else if (hash.startsWith('#/keys')) renderKeys(main, ctx);
   else if (hash.startsWith('#/account')) renderAccount(main, ctx);
   else renderBots(main, ctx);

@@ -11,11 +11,11 @@ import type { BotBudget } from '../../lambdas/core/records.ts';
 export type {
   Account, AuditEntry, Bot, BotBudget, BotTheme as Theme, Citation, Conversation, ConversationTurn as Turn, DocumentRecord,
   DocumentStatus, EmbeddingChoice, Invitation, KeyClass, LeadField, LeadForm, Member, ModelChoice, PendingInvitation, Role,
-  VisitorContact as Contact,
+  VisitorContact as Contact, BotNotificationPrefs, EventType, SentNotification, Webhook, WebhookDelivery,
 } from '../../lambdas/core/records.ts';
 export type {
   ConversationPage, ConversationSearch, DataFlow, ExportDownload, InvitationDelivery, MyAccount, ProviderKeyView as ProviderKey, SearchMatch, UnansweredGroup,
-  UnansweredReport, UploadTicket, Usage,
+  UnansweredReport, UploadTicket, Usage, MyNotificationsView,
 } from '../../lambdas/contracts/views.ts';
 import type { Conversation, ExportRecord, UsageRow } from '../../lambdas/core/records.ts';
 import type { SearchMatch } from '../../lambdas/contracts/views.ts';

@@ -9,6 +9,7 @@ import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
 import { websiteOrigin } from '../origins.ts';
 import { DEFAULT_BOT_BUDGET, WIDGET_DEFAULT_COLOR, type Bot, type BotBudget, type EmbeddingChoice, type LeadField, type LeadForm, type ModelChoice, type Provider } from '../types.ts';
+import { botNotificationsSection } from './notifications.ts';
 import { busy, button, card, confirmAction, field, formatNumber, notify, plainError, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
 const MODELS: Record<Provider, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', 'openai-compatible': 'llama-3.1-8b-instruct', bedrock: 'amazon.nova-lite-v1:0' };
@@ -368,5 +369,5 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
     });
   })(), { kind: 'danger', icon: 'trash' });
 
-  mount(body, form, canEdit ? h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete this bot'), h('p', null, 'Erases its training data and conversations for good.'), remove) : null);
+  mount(body, form, canEdit ? botNotificationsSection(bot.botId) : null, canEdit ? h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete this bot'), h('p', null, 'Erases its training data and conversations for good.'), remove) : null);
 };
