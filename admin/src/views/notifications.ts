@@ -4,11 +4,11 @@
  * webhooks (in the bot's settings, for owners and admins). A webhook's signing
  * secret is shown once, when it is made or rotated; its URL only as a hint.
  */
-import { get, request } from '../api.ts';
+import { api } from '../api.ts';
 import { config } from '../config.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
-import type { BotNotificationPrefs, EventType, MyNotificationsView, SentNotification, Webhook, WebhookDelivery } from '../types.ts';
+import type { EventType, SentNotification, Webhook, WebhookDelivery } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, plainError, toggle } from '../ui.ts';
 
 const EVENT_LABELS: Record<EventType, string> = {
@@ -54,7 +54,7 @@ export const renderNotifications = (main: HTMLElement, ctx: PageContext): void =
     pageHeader('Notifications', `Hear at once when a visitor of ${ctx.account.name} asks for a person or leaves their details.`),
     card('Your e-mails', mine),
     ctx.can('admin') ? card('Recent notification e-mails', sent) : null);
-  void loadInto(mine, 'your notification settings', () => get<MyNotificationsView>('/v1/me/notifications'), (view) => [
+  void loadInto(mine, 'your notification settings', () => api('GET', '/v1/me/notifications'), (view) => [
     view.email.enabled
       ? h('p', null, 'E-mails come from ', h('strong', null, view.email.from ?? ''), ', to the address you sign in with.')
       : h('p', { class: 'notice warn', role: 'note' }, 'E-mail is off in this Parley deployment: its operator has not set a sender (the sesSenderIdentity deploy parameter). Webhooks still work.'),
@@ -62,11 +62,11 @@ export const renderNotifications = (main: HTMLElement, ctx: PageContext): void =
       ? h('p', { class: 'hint' }, 'Running locally, e-mails go to an outbox: npm start prints a line for each, and keeps the text in .parley/outbox/.')
       : null,
     choiceToggles(view.preferences.email, async (event, on) => {
-      await request('PUT', '/v1/me/notifications', { email: { [event]: on } });
+      await api('PUT', '/v1/me/notifications', { body: { email: { [event]: on } } });
     }),
     h('p', { class: 'hint' }, 'Each bot’s settings can also turn an e-mail off for everyone, and send events to your own systems through webhooks.'),
   ]);
-  if (ctx.can('admin')) void loadInto(sent, 'recent notification e-mails', () => get<{ sent: SentNotification[] }>('/v1/notifications/sent'), ({ sent: list }) => sentTable(list));
+  if (ctx.can('admin')) void loadInto(sent, 'recent notification e-mails', () => api('GET', '/v1/notifications/sent'), ({ sent: list }) => sentTable(list));
 };
 
 /** The secret, shown once: a read-only field, a copy button, and what to do with it. */
@@ -102,16 +102,16 @@ const deliveriesTable = (deliveries: readonly WebhookDelivery[]): HTMLElement =>
 export const botNotificationsSection = (botId: string): HTMLElement => {
   const email = h('div');
   const hooks = h('div');
-  const base = `/v1/bots/${botId}`;
-  void loadInto(email, 'this bot’s e-mails', () => get<{ preferences: BotNotificationPrefs }>(`${base}/notifications`), ({ preferences }) => [
+  void loadInto(email, 'this bot’s e-mails', () => api('GET', '/v1/bots/{botId}/notifications', { params: { botId } }), ({ preferences }) => [
     h('p', { class: 'hint' }, 'Off here, nobody is e-mailed about this bot’s visitors, whatever they chose under Notifications.'),
     choiceToggles(preferences.email, async (event, on) => {
-      await request('PUT', `${base}/notifications`, { email: { [event]: on } });
+      await api('PUT', '/v1/bots/{botId}/notifications', { params: { botId }, body: { email: { [event]: on } } });
     }),
   ]);
 
-  const reload = (revealed?: { webhookId: string; secret: string; rotated: boolean }): void => void loadInto(hooks, 'webhooks', () => get<{ webhooks: Webhook[] }>(`${base}/webhooks`), ({ webhooks }) => {
+  const reload = (revealed?: { webhookId: string; secret: string; rotated: boolean }): void => void loadInto(hooks, 'webhooks', () => api('GET', '/v1/bots/{botId}/webhooks', { params: { botId } }), ({ webhooks }) => {
     const row = (w: Webhook): HTMLElement => {
+      const hook = { botId, webhookId: w.webhookId };
       const log = h('div', { class: 'webhook-log' });
       const act = (label: string, run: () => Promise<void>, kind: 'secondary' | 'ghost' | 'danger' = 'secondary') => {
         const b: HTMLButtonElement = button(label, () => void busy(b, run), { kind, label: `${label}: ${w.urlHint}` });
@@ -127,25 +127,25 @@ export const botNotificationsSection = (botId: string): HTMLElement => {
         revealed?.webhookId === w.webhookId ? secretBox(revealed.secret, revealed.rotated) : null,
         h('div', { class: 'actions' },
           act('Send test event', async () => {
-            const { delivery } = await request<{ delivery: WebhookDelivery }>('POST', `${base}/webhooks/${w.webhookId}/test`);
+            const { delivery } = await api('POST', '/v1/bots/{botId}/webhooks/{webhookId}/test', { params: hook });
             notify(delivery.ok ? `Delivered: the endpoint answered ${delivery.statusCode}.` : `Not delivered: ${delivery.error ?? 'no answer'}`, delivery.ok ? 'ok' : 'error');
-            mount(log, deliveriesTable((await get<{ deliveries: WebhookDelivery[] }>(`${base}/webhooks/${w.webhookId}/deliveries`)).deliveries));
+            mount(log, deliveriesTable((await api('GET', '/v1/bots/{botId}/webhooks/{webhookId}/deliveries', { params: hook })).deliveries));
           }),
           act('Delivery log', async () => {
-            mount(log, deliveriesTable((await get<{ deliveries: WebhookDelivery[] }>(`${base}/webhooks/${w.webhookId}/deliveries`)).deliveries));
+            mount(log, deliveriesTable((await api('GET', '/v1/bots/{botId}/webhooks/{webhookId}/deliveries', { params: hook })).deliveries));
           }, 'ghost'),
           act(w.status === 'active' ? 'Turn off' : 'Turn on', async () => {
-            await request('PATCH', `${base}/webhooks/${w.webhookId}`, { enabled: w.status !== 'active' });
+            await api('PATCH', '/v1/bots/{botId}/webhooks/{webhookId}', { params: hook, body: { enabled: w.status !== 'active' } });
             reload();
           }, 'ghost'),
           act('Rotate secret', async () => {
             if (!(await confirmAction('Rotate the signing secret?', 'A new secret signs every request from now on; the old one stops at once. Update your endpoint right after.', 'Rotate'))) return;
-            const res = await request<{ webhook: Webhook; secret: string }>('POST', `${base}/webhooks/${w.webhookId}/rotate`);
+            const res = await api('POST', '/v1/bots/{botId}/webhooks/{webhookId}/rotate', { params: hook });
             reload({ webhookId: w.webhookId, secret: res.secret, rotated: true });
           }, 'ghost'),
           act('Delete', async () => {
             if (!(await confirmAction('Delete this webhook?', `Events are no longer sent to ${w.urlHint}.`, 'Delete webhook'))) return;
-            await request('DELETE', `${base}/webhooks/${w.webhookId}`);
+            await api('DELETE', '/v1/bots/{botId}/webhooks/{webhookId}', { params: hook });
             notify('The webhook was deleted.');
             reload();
           }, 'danger')),
@@ -166,7 +166,7 @@ export const botNotificationsSection = (botId: string): HTMLElement => {
       const events = EVENTS.filter((_, i) => picks[i]!.input.checked);
       void busy(add, async () => {
         try {
-          const res = await request<{ webhook: Webhook; secret: string }>('POST', `${base}/webhooks`, { url: url.value.trim(), events });
+          const res = await api('POST', '/v1/bots/{botId}/webhooks', { params: { botId }, body: { url: url.value.trim(), events } });
           reload({ webhookId: res.webhook.webhookId, secret: res.secret, rotated: false });
         } catch (err) {
           error.textContent = plainError(err, { url: 'Endpoint URL', events: 'Events' });
