@@ -47,7 +47,7 @@ export const normaliseOrigin = (value: string): string => {
  * OpenAI-compatible model the owner's endpoint, when already saved with its key, is
  * checked too; one saved later is checked then.
  */
-const checkModelChoice = async (deps: Deps, tenant: TenantContext, model: ModelChoice): Promise<void> => {
+const checkModelChoice = async (deps: Pick<Deps, 'keys' | 'residency'>, tenant: TenantContext, model: ModelChoice): Promise<void> => {
   if (model.provider === 'local') return;
   requireProviderAllowed(deps, model.provider, { purpose: 'chat', model: model.model, field: 'model' });
   if (model.provider === 'openai-compatible') {
@@ -56,13 +56,19 @@ const checkModelChoice = async (deps: Deps, tenant: TenantContext, model: ModelC
   }
 };
 
-export const listBots = (deps: Deps, tenant: TenantContext): Promise<Bot[]> => deps.bots.list(tenant);
+export const listBots = (deps: Pick<Deps, 'bots'>, tenant: TenantContext): Promise<Bot[]> => deps.bots.list(tenant);
+
+/** The ports createBot uses, directly and through what it calls. */
+export type CreateBotDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'clock' | 'embedders' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
 
 /** Creates a bot (admin), recorded in the audit log under the new bot's id. */
-export const createBot = (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }, source: AuditSource): Promise<Bot> =>
+export const createBot = (deps: CreateBotDeps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }, source: AuditSource): Promise<Bot> =>
   audited(deps, tenant, source, 'bot.create', {}, () => saveNewBot(deps, tenant, input), (bot) => ({ target: bot.botId }));
 
-const saveNewBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
+/** The ports saveNewBot uses, directly and through what it calls. */
+type SaveNewBotDeps = Pick<Deps, 'accounts' | 'bots' | 'clock' | 'embedders' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+
+const saveNewBot = async (deps: SaveNewBotDeps, tenant: TenantContext, input: Partial<BotSettings> & { name: string }): Promise<Bot> => {
   requireRole(tenant, 'admin');
   if (input.model) await checkModelChoice(deps, tenant, input.model);
   if (input.embedding) await checkEmbeddingChoice(deps, tenant, input.embedding);
@@ -93,14 +99,20 @@ const saveNewBot = async (deps: Deps, tenant: TenantContext, input: Partial<BotS
 /** A change of settings; `leadForm: null` switches the contact form off. */
 export type BotPatch = Omit<Partial<BotSettings>, 'leadForm'> & { readonly leadForm?: Bot['leadForm'] | null };
 
+/** The ports updateBot uses, directly and through what it calls. */
+export type UpdateBotDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'ingestTrigger' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+
 /**
  * Changes a bot's settings (admin), recorded in the audit log; a new embedding re-embeds its documents,
  * and switching comments on or off reads its Word documents again.
  */
-export const updateBot = (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch, source: AuditSource): Promise<Bot> =>
+export const updateBot = (deps: UpdateBotDeps, tenant: TenantContext, botId: string, change: BotPatch, source: AuditSource): Promise<Bot> =>
   audited(deps, tenant, source, 'bot.update', { target: botId }, () => saveBotChange(deps, tenant, botId, change));
 
-const saveBotChange = async (deps: Deps, tenant: TenantContext, botId: string, change: BotPatch): Promise<Bot> => {
+/** The ports saveBotChange uses, directly and through what it calls. */
+type SaveBotChangeDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'ingestTrigger' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+
+const saveBotChange = async (deps: SaveBotChangeDeps, tenant: TenantContext, botId: string, change: BotPatch): Promise<Bot> => {
   requireRole(tenant, 'admin');
   const bot = await getBot(deps, tenant, botId);
   const { leadForm, ...patch } = change;
@@ -131,15 +143,18 @@ const isWordDocument = (doc: DocumentRecord): boolean => UPLOAD_TYPES[doc.conten
  * keeps answering from its current chunks and vectors (questions are embedded its
  * way) until its new run switches in.
  */
-const reingestBot = async (deps: Deps, tenant: TenantContext, botId: string, which: (doc: DocumentRecord) => boolean): Promise<void> => {
+const reingestBot = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, which: (doc: DocumentRecord) => boolean): Promise<void> => {
   for (const doc of await deps.documents.list(tenant, botId)) {
     if (doc.status === 'awaiting_upload' || !which(doc)) continue;
     await reingestUnaudited(deps, tenant, botId, doc.docId);
   }
 };
 
+/** The ports deleteBot uses, directly and through what it calls. */
+export type DeleteBotDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'chunks' | 'clock' | 'conversations' | 'documents' | 'index' | 'notifications' | 'objects' | 'webhooks'>;
+
 /** Deletes the bot (admin) with its documents, chunks, conversations and stored files; recorded in the audit log. */
-export const deleteBot = (deps: Deps, tenant: TenantContext, botId: string, source: AuditSource): Promise<void> =>
+export const deleteBot = (deps: DeleteBotDeps, tenant: TenantContext, botId: string, source: AuditSource): Promise<void> =>
   audited(deps, tenant, source, 'bot.delete', { target: botId }, async () => {
     requireRole(tenant, 'admin');
     const bot = await getBot(deps, tenant, botId);
@@ -149,11 +164,14 @@ export const deleteBot = (deps: Deps, tenant: TenantContext, botId: string, sour
     await deleteBotContents(deps, tenant, botId);
   });
 
+/** The ports deleteBotContents uses, directly and through what it calls. */
+export type DeleteBotContentsDeps = Pick<Deps, 'chunks' | 'conversations' | 'documents' | 'index' | 'notifications' | 'objects' | 'webhooks'>;
+
 /**
  * Deletes what a bot holds once it is unlisted: documents, chunks, conversations and stored
  * files. Erasing an account does this for each bot (the account's erasure is its audit record).
  */
-export const deleteBotContents = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+export const deleteBotContents = async (deps: DeleteBotContentsDeps, tenant: TenantContext, botId: string): Promise<void> => {
   const docs = await deps.documents.list(tenant, botId);
   await deps.index.deleteForBot(tenant, botId);
   await deps.chunks.deleteForBot(tenant, botId);

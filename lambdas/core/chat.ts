@@ -57,13 +57,16 @@ export interface PreparedAnswer extends AnswerToSettle {
   readonly request: ChatRequest;
 }
 
-const modelFor = (deps: Deps, key: KeyChoice, modelName: string): ChatModel =>
+const modelFor = (deps: Pick<Deps, 'chatModels'>, key: KeyChoice, modelName: string): ChatModel =>
   key.keyClass === 'local'
     ? deps.chatModels.local
     : deps.chatModels.create({ provider: key.provider, model: modelName, apiKey: key.keyClass === 'bedrock' ? '' : key.apiKey, ...(key.keyClass === 'owner' && key.baseUrl ? { baseUrl: key.baseUrl } : {}) });
 
+/** The ports prepareAnswer uses, directly and through what it calls. */
+export type PrepareAnswerDeps = Pick<Deps, 'accounts' | 'audit' | 'chatModels' | 'chunks' | 'clock' | 'conversations' | 'documents' | 'embedders' | 'index' | 'keys' | 'meter' | 'platformKeys' | 'residency' | 'secrets'>;
+
 export const prepareAnswer = async (
-  deps: Deps,
+  deps: PrepareAnswerDeps,
   session: VisitorSession,
   input: { question: string; conversationId?: string | undefined },
   sourceIp: string,
@@ -139,7 +142,7 @@ export const prepareAnswer = async (
   };
 };
 
-const ownerEvent = async (deps: Deps, p: PreparedAnswer, action: string, detail: Record<string, string | number | boolean>) =>
+const ownerEvent = async (deps: Pick<Deps, 'audit' | 'clock'>, p: PreparedAnswer, action: string, detail: Record<string, string | number | boolean>) =>
   audit(deps, p.session.tenant, {}, action, 'failed', { target: p.session.bot.botId, detail });
 
 export interface StreamOptions {
@@ -150,7 +153,7 @@ export interface StreamOptions {
 }
 
 /** Streams the answer; aborting `signal` (the visitor went away) stops the provider call. */
-export async function* streamAnswer(deps: Deps, p: PreparedAnswer, { signal, deadlineMs = MAX_ANSWER_MS }: StreamOptions): AsyncGenerator<ChatStreamEvent> {
+export async function* streamAnswer(deps: Pick<Deps, 'audit' | 'clock' | 'conversations' | 'keys' | 'meter'>, p: PreparedAnswer, { signal, deadlineMs = MAX_ANSWER_MS }: StreamOptions): AsyncGenerator<ChatStreamEvent> {
   const turnId = newId(deps.clock.now().getTime());
   yield { type: 'sources', conversationId: p.conversationId, turnId, sources: citationsOf(p.passages) };
   // A model that trickles text is never idle long enough for its idle timeout: the deadline

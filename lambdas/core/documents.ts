@@ -38,7 +38,7 @@ const newDocument = (now: Date, botId: string, req: UploadRequest, source: Docum
 });
 
 /** Refuses a new document when the bot's index is full. */
-export const checkRoomForDocument = async (deps: Deps, tenant: TenantContext, botId: string): Promise<void> => {
+export const checkRoomForDocument = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string): Promise<void> => {
   const head = await deps.index.getHead(tenant, botId);
   if (head.documents >= MAX_DOCUMENTS_PER_BOT) {
     throw new AppError('conflict', `A bot can have at most ${MAX_DOCUMENTS_PER_BOT.toLocaleString('en')} documents. Delete some, or use another bot.`);
@@ -59,11 +59,11 @@ export const qaAsMarkdown = (pairs: ReadonlyArray<{ question: string; answer: st
   pairs.map((p) => `## ${p.question.replace(/\s+/g, ' ').trim()}\n\n${p.answer.trim()}\n`).join('\n');
 
 /** Text or Q&A typed in the panel, stored like an upload so the same ingestion indexes it. */
-export const addTextSource = (deps: Deps, tenant: TenantContext, botId: string, input: TextSource, source: AuditSource): Promise<DocumentRecord> =>
+export const addTextSource = (deps: Pick<Deps, 'audit' | 'bots' | 'clock' | 'documents' | 'index' | 'objects'>, tenant: TenantContext, botId: string, input: TextSource, source: AuditSource): Promise<DocumentRecord> =>
   audited(deps, tenant, source, 'document.source', { target: botId }, () => storeTextSource(deps, tenant, botId, input),
     (document) => ({ detail: documentAuditDetail(document, input.kind === 'qa' && input.improvedAnswer === true) }));
 
-const storeTextSource = async (deps: Deps, tenant: TenantContext, botId: string, input: TextSource): Promise<DocumentRecord> => {
+const storeTextSource = async (deps: Pick<Deps, 'bots' | 'clock' | 'documents' | 'index' | 'objects'>, tenant: TenantContext, botId: string, input: TextSource): Promise<DocumentRecord> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   await checkRoomForDocument(deps, tenant, botId);
@@ -79,11 +79,11 @@ const storeTextSource = async (deps: Deps, tenant: TenantContext, botId: string,
 };
 
 /** Checks type and size, records the document, and returns a URL signed for exactly that upload. */
-export const requestUpload = (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest, source: AuditSource): Promise<UploadTicket> =>
+export const requestUpload = (deps: Pick<Deps, 'audit' | 'bots' | 'clock' | 'documents' | 'index' | 'objects'>, tenant: TenantContext, botId: string, req: UploadRequest, source: AuditSource): Promise<UploadTicket> =>
   audited(deps, tenant, source, 'document.upload', { target: botId }, () => createUpload(deps, tenant, botId, req),
     (ticket) => ({ detail: documentAuditDetail(ticket.document) }));
 
-const createUpload = async (deps: Deps, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
+const createUpload = async (deps: Pick<Deps, 'bots' | 'clock' | 'documents' | 'index' | 'objects'>, tenant: TenantContext, botId: string, req: UploadRequest): Promise<UploadTicket> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const type = UPLOAD_TYPES[req.contentType];
@@ -108,30 +108,33 @@ const createUpload = async (deps: Deps, tenant: TenantContext, botId: string, re
 };
 
 /** The bot's documents; one past its processing deadline is marked failed as it is read. */
-export const listDocuments = async (deps: Deps, tenant: TenantContext, botId: string): Promise<DocumentRecord[]> => {
+export const listDocuments = async (deps: Pick<Deps, 'bots' | 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, botId: string): Promise<DocumentRecord[]> => {
   await getBot(deps, tenant, botId);
   const docs = await deps.documents.list(tenant, botId);
   return Promise.all(docs.map((doc) => settleOverdue(deps, tenant, doc)));
 };
 
 /** One document, or undefined when there is none (or it is another account's); past its processing deadline it is marked failed as it is read. */
-const findDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | undefined> => {
+const findDocument = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | undefined> => {
   const doc = isId(botId) && isId(docId) ? await deps.documents.get(tenant, botId, docId) : null;
   return doc ? settleOverdue(deps, tenant, doc) : undefined;
 };
 
 /** One document (404 for another account's); past its processing deadline it is marked failed as it is read. */
-export const getDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
+export const getDocument = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
   const doc = await findDocument(deps, tenant, botId, docId);
   if (!doc) throw notFound('document');
   return doc;
 };
 
+/** The ports deleteDocument uses, directly and through what it calls. */
+export type DeleteDocumentDeps = Pick<Deps, 'accounts' | 'audit' | 'chunks' | 'clock' | 'documents' | 'index' | 'objects'>;
+
 /**
  * Removes the document from answers at once, then its chunks and stored file; recorded in the
  * audit log with the document's name, read first so that even a refused attempt names it.
  */
-export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<void> => {
+export const deleteDocument = async (deps: DeleteDocumentDeps, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<void> => {
   const found = await findDocument(deps, tenant, botId, docId);
   await audited(deps, tenant, source, 'document.delete', { target: docId, detail: documentAuditDetail(found) }, async () => {
     requireRole(tenant, 'admin');
@@ -150,7 +153,7 @@ export const deleteDocument = async (deps: Deps, tenant: TenantContext, botId: s
 };
 
 /** Indexes a document again (a website: crawls it again), from any state but "awaiting upload"; recorded in the audit log. */
-export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<DocumentRecord> => {
+export const reingestDocument = async (deps: Pick<Deps, 'audit' | 'chunks' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<DocumentRecord> => {
   const found = await findDocument(deps, tenant, botId, docId);
   return audited(deps, tenant, source, 'document.reingest', { target: docId, detail: documentAuditDetail(found) }, () => {
     requireRole(tenant, 'admin');
@@ -162,7 +165,7 @@ export const reingestDocument = async (deps: Deps, tenant: TenantContext, botId:
  * Indexes a document again with no audit entry of its own: a bot's new embedding setting
  * re-embeds its documents this way, within the bot change that is recorded.
  */
-export const reingestUnaudited = async (deps: Deps, tenant: TenantContext, botId: string, docId: string, found?: DocumentRecord): Promise<DocumentRecord> => {
+export const reingestUnaudited = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, docId: string, found?: DocumentRecord): Promise<DocumentRecord> => {
   const doc = found ?? (await getDocument(deps, tenant, botId, docId));
   if (doc.status === 'awaiting_upload') throw new AppError('conflict', 'This document has no file yet: upload it first.');
   // Forgetting the hash makes ingestion do the work even when the content is unchanged.

@@ -14,7 +14,10 @@ import { requireNoHold } from './legal-hold.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
 
-export const eraseAccount = async (deps: Deps, tenant: TenantContext): Promise<void> => {
+/** The ports eraseAccount uses, directly and through what it calls. */
+export type EraseAccountDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'conversations' | 'documents' | 'index' | 'notifications' | 'objects' | 'webhooks'>;
+
+export const eraseAccount = async (deps: EraseAccountDeps, tenant: TenantContext): Promise<void> => {
   requireRole(tenant, 'owner');
   const account = await getAccount(deps, tenant);
   await requireNoHold(deps, tenant, account);

@@ -40,7 +40,7 @@ const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
  * Ends a document's ingestion as `failed` with the reason; it no longer answers. `retryable: false` for a failure
  * of the file itself (empty, unreadable, a duplicate…), which processing it again would only repeat.
  */
-export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord) => async (reason: string, retryable = true): Promise<IngestOutcome> => {
+export const failWith = (deps: Pick<Deps, 'chunks' | 'clock' | 'index'>, tenant: TenantContext, doc: DocumentRecord) => async (reason: string, retryable = true): Promise<IngestOutcome> => {
   const patch = { status: 'failed', error: reason, retryable, chunkCount: 0, indexedRun: undefined, embeddedWith: undefined, updatedAt: deps.clock.now().toISOString() } as const;
   const outcome = await withdrawDocument(deps, tenant, doc.botId, doc.docId, answeringRun(doc), patch);
   if (outcome === 'document') return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
@@ -48,7 +48,10 @@ export const failWith = (deps: Deps, tenant: TenantContext, doc: DocumentRecord)
   return { outcome: 'failed', reason };
 };
 
-export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promise<IngestOutcome> => {
+/** The ports ingestUploadedObject uses, directly and through what it calls. */
+export type IngestUploadedObjectDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'documents' | 'embedders' | 'index' | 'keys' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+
+export const ingestUploadedObject = async (deps: IngestUploadedObjectDeps, objectKey: string): Promise<IngestOutcome> => {
   const ref = parseDocumentObjectKey(objectKey);
   if (!ref) return { outcome: 'ignored', reason: 'not a document key' };
   const tenant = tenantForSystem(ref.accountId);
@@ -103,13 +106,16 @@ export const ingestUploadedObject = async (deps: Deps, objectKey: string): Promi
   return indexParsed(deps, tenant, doc, parsed, { sha256, fail });
 };
 
+/** The ports indexParsed uses, directly and through what it calls. */
+export type IndexParsedDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'keys' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+
 /**
  * Chunks and embeds a parsed document and writes its chunks as a new run beside
  * the one that answers now; one conditional update then switches the document
  * to the new run, so it becomes visible all at once, and the old run goes.
  */
 export const indexParsed = async (
-  deps: Deps,
+  deps: IndexParsedDeps,
   tenant: TenantContext,
   doc: DocumentRecord,
   parsed: ParsedDocument,
@@ -177,7 +183,7 @@ export interface DocumentRef {
 }
 
 /** Marks a document failed when its message is about to go to the dead-letter queue. */
-export const markIngestGaveUp = async (deps: Deps, ref: DocumentRef): Promise<void> => {
+export const markIngestGaveUp = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, ref: DocumentRef): Promise<void> => {
   const tenant = tenantForSystem(ref.accountId);
   const doc = await deps.documents.get(tenant, ref.botId, ref.docId);
   if (!doc) return;

@@ -43,7 +43,7 @@ const chunkKey = (k: ChunkKey) => `${k.docId}#${k.run}#${k.seq}`;
 const namesCache = new Map<string, { generation: number; names: Map<string, string> }>();
 const NAMES_CACHE_BOTS = 500;
 
-const documentNames = async (deps: Deps, tenant: TenantContext, botId: string, head: IndexHead): Promise<Map<string, string>> => {
+const documentNames = async (deps: Pick<Deps, 'documents'>, tenant: TenantContext, botId: string, head: IndexHead): Promise<Map<string, string>> => {
   const key = `${tenant.accountId}/${botId}`;
   const hit = namesCache.get(key);
   if (hit && hit.generation === head.generation) return hit.names;
@@ -60,10 +60,13 @@ export interface Retrieved {
   readonly termWeights: ReadonlyMap<string, number>;
 }
 
-export const retrieve = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> =>
+/** The ports retrieval uses (retrieve and retrieveWithWeights): the index, the chunks and the embedder the question needs. */
+export type RetrievalDeps = Pick<Deps, 'accounts' | 'chunks' | 'documents' | 'embedders' | 'index' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+
+export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> =>
   (await retrieveWithWeights(deps, tenant, botId, query, k)).passages;
 
-export const retrieveWithWeights = async (deps: Deps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
+export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
   const { head, segments } = await openIndex(deps, tenant, botId);
   const termWeights = termIdf(segments.map((s) => s.lexical), query);
   if (head.documents === 0 || k <= 0) return { passages: [], termWeights };

@@ -47,11 +47,11 @@ export const websiteAddress = (value: string): URL => {
 };
 
 /** Adds a website source and queues its first crawl; recorded in the audit log. */
-export const addWebsiteSource = (deps: Deps, tenant: TenantContext, botId: string, input: WebsiteSourceInput, source: AuditSource): Promise<DocumentRecord> =>
+export const addWebsiteSource = (deps: Pick<Deps, 'audit' | 'bots' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, input: WebsiteSourceInput, source: AuditSource): Promise<DocumentRecord> =>
   audited(deps, tenant, source, 'document.source', { target: botId }, () => storeWebsiteSource(deps, tenant, botId, input),
     (document) => ({ detail: documentAuditDetail(document) }));
 
-const storeWebsiteSource = async (deps: Deps, tenant: TenantContext, botId: string, input: WebsiteSourceInput): Promise<DocumentRecord> => {
+const storeWebsiteSource = async (deps: Pick<Deps, 'bots' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, input: WebsiteSourceInput): Promise<DocumentRecord> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const url = websiteAddress(input.url);
@@ -129,6 +129,9 @@ const crawlStatePath = (doc: Pick<DocumentRecord, 'botId' | 'docId'>, step: Craw
 
 const STALE_PART = { outcome: 'ignored', reason: 'a stale or repeated part of a crawl' } as const;
 
+/** The ports crawlWebsiteSource uses, directly and through what it calls. */
+export type CrawlWebsiteSourceDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'crawler' | 'documents' | 'embedders' | 'index' | 'ingestTrigger' | 'keys' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+
 /**
  * Runs one part of a website source's crawl (a queued crawl message). The crawl goes
  * on for `remainingMs` x `CRAWL_PART_SHARE`; unfinished, it saves its state sealed
@@ -138,7 +141,7 @@ const STALE_PART = { outcome: 'ignored', reason: 'a stale or repeated part of a 
  * parts, which starts a crawl of its own.
  */
 export const crawlWebsiteSource = async (
-  deps: Deps,
+  deps: CrawlWebsiteSourceDeps,
   ref: DocumentRef,
   step: CrawlStep | undefined,
   time: { readonly remainingMs: number },
