@@ -10,7 +10,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { BEDROCK_MODEL_PATTERN } from '../lambdas/core/bedrock-models.ts';
 import { PLATFORM_KEY_PROVIDERS, PROVIDERS, type ProviderId } from '../lambdas/core/providers.ts';
+import { bedrockModelProblem } from '../lambdas/core/residency.ts';
 import { handlerNames, type HandlerName } from './constructs/parley-function.ts';
 import { namingProblems } from './naming.ts';
 
@@ -87,6 +89,14 @@ const fields = z.object({
    * `openai-compatible` endpoints are the owners' own, so they have no platform key.
    */
   platformKeySecrets: jsonObject(z.partialRecord(z.enum(PLATFORM_KEY_PROVIDERS), secretName)).optional(),
+  /**
+   * Amazon Bedrock models and inference profiles owners may choose (`eu.anthropic.claude-…,amazon.titan-embed-text-v2:0`);
+   * the functions may invoke exactly these. Titan Text Embeddings V2 among them makes Bedrock the default
+   * embedder of new bots. None by default: no Bedrock.
+   */
+  bedrockModels: listOf(z.string().regex(BEDROCK_MODEL_PATTERN, 'expected a Bedrock model or inference profile id such as eu.anthropic.claude-sonnet-4-5-20250929-v1:0'))
+    .transform((list) => [...new Set(list)])
+    .optional(),
   /** Conversation retention of new accounts, in days (0: conversations are not kept); owners change it per account. */
   conversationRetentionDays: z.coerce.number().int('expected whole days').min(0).max(3650).default(90),
   /** `eu`: tenant data and model calls stay in the EU; needs an `eu-*` region. */
@@ -144,6 +154,13 @@ export const deployParametersSchema = fields.superRefine((p, ctx) => {
       code: 'custom', path: ['reservedConcurrency', 'ingest'],
       message: `${ingestReserved} is below ingestConcurrency (${p.ingestConcurrency}): the queue would be throttled and documents would fail`,
     });
+  }
+  for (const model of p.bedrockModels ?? []) {
+    const outside = bedrockModelProblem(p.residency, p.region, model);
+    if (outside) ctx.addIssue({ code: 'custom', path: ['bedrockModels'], message: outside });
+  }
+  if ((p.bedrockModels ?? []).length > 0 && !p.allowedProviders.includes('bedrock')) {
+    ctx.addIssue({ code: 'custom', path: ['bedrockModels'], message: 'bedrock is not in allowedProviders' });
   }
   for (const provider of Object.keys(p.platformKeySecrets ?? {})) {
     if (!p.allowedProviders.includes(provider as ProviderId)) {

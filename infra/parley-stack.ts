@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { adminAuthParameterName } from '../lambdas/adapters/auth/admin-auth-settings.ts';
 import { AdminAndWidgetApi, functionUrlRegionProblem } from './constructs/admin-and-widget-api.ts';
 import { Auth } from './constructs/auth.ts';
+import { grantBedrock } from './constructs/bedrock-access.ts';
 import { Chat } from './constructs/chat.ts';
 import { Backups } from './constructs/backups.ts';
 import { Hosting } from './constructs/hosting.ts';
@@ -49,6 +50,7 @@ export const parameterEnvironment = (p: DeployParameters): Record<string, string
   PARLEY_ALLOWED_PROVIDERS: p.allowedProviders.join(','),
   PARLEY_DEFAULT_CONVERSATION_RETENTION_DAYS: String(p.conversationRetentionDays),
   ...(p.platformKeySecrets ? { PARLEY_PLATFORM_KEY_SECRETS: JSON.stringify(p.platformKeySecrets) } : {}),
+  ...(p.bedrockModels?.length ? { PARLEY_BEDROCK_MODELS: p.bedrockModels.join(',') } : {}),
 });
 
 export class ParleyStack extends Stack {
@@ -141,6 +143,8 @@ export class ParleyStack extends Stack {
     this.tenantAccess = new TenantAccess(this, 'TenantAccess', { storage: this.storage, functions: tenantFunctions });
     // The functions that call model providers (an export calls none).
     grantPlatformKeySecrets(this, parameters, [this.api.adminFunction, this.api.widgetFunction, this.chat.function, this.ingest.function]);
+    // Bedrock, with the functions' own roles: chat answers and embeds questions, ingest embeds documents.
+    grantBedrock(this, parameters.bedrockModels ?? [], { chat: [this.chat.function], embedding: [this.ingest.function] });
     // The APIs behind CloudFront trust the viewer-address header only with this value in x-parley-edge-secret.
     for (const fn of [this.api.adminFunction, this.api.widgetFunction, this.chat.function]) {
       fn.function.addEnvironment('PARLEY_EDGE_SECRET', this.edgeSecret.value);

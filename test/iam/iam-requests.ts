@@ -153,6 +153,34 @@ const sesRequests = (iam: StackIam, call: CallRecord): IamRequest[] => {
   return [{ action: 'ses:SendEmail', resource: iam.resources.sesIdentityArn, context: {} }];
 };
 
+/**
+ * The regions an EU inference profile routes Claude Sonnet 4.5 to (Bedrock's model page), each of
+ * which checks the foundation model there, called through the profile.
+ */
+const EU_PROFILE_DESTINATIONS = ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'];
+
+/**
+ * Bedrock: `ConverseStream` is authorized as `InvokeModelWithResponseStream`, Titan's `InvokeModel` as
+ * itself. A foundation model is checked in the function's region; an `eu.` inference profile is checked
+ * there, and its model in every region the profile may route to, with the profile's ARN as context.
+ */
+const bedrockRequests = (call: CallRecord): IamRequest[] => {
+  const action = { ConverseStream: 'bedrock:InvokeModelWithResponseStream', InvokeModel: 'bedrock:InvokeModel' }[call.operation];
+  if (!action) throw unmapped(call, 'a Bedrock operation the functions did not make before');
+  const model = call.modelId;
+  if (!model) throw unmapped(call, 'a Bedrock call that names no model');
+  const foundation = (region: string, id: string) => `arn:aws:bedrock:${region}::foundation-model/${id}`;
+  if (!model.startsWith('eu.')) {
+    if (/^(us|apac|global|jp|au|ca|us-gov)\./.test(model)) throw unmapped(call, `profile ${model} is not one the integration platforms approve`);
+    return [{ action, resource: foundation(REGION, model), context: {} }];
+  }
+  const profileArn = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/${model}`;
+  return [
+    { action, resource: profileArn, context: {} },
+    ...EU_PROFILE_DESTINATIONS.map((region) => ({ action, resource: foundation(region, model.slice(3)), context: { 'bedrock:InferenceProfileArn': profileArn } })),
+  ];
+};
+
 /** Every IAM request behind one recorded call. */
 export const iamRequestsOf = (iam: StackIam, call: CallRecord): IamRequest[] => {
   switch (call.service) {
@@ -165,6 +193,7 @@ export const iamRequestsOf = (iam: StackIam, call: CallRecord): IamRequest[] => 
     case 'cognito-idp': return cognitoRequests(iam, call);
     case 'ssm': return ssmRequests(call);
     case 'ses': return sesRequests(iam, call);
+    case 'bedrock': return bedrockRequests(call);
     default: throw unmapped(call, 'a service the functions did not use before');
   }
 };

@@ -8,6 +8,7 @@
 import { ParleyFunction, type HandlerName } from '../../infra/constructs/parley-function.ts';
 import type { ParleyStack } from '../../infra/parley-stack.ts';
 import { buildParleyApp, logicalIdOf } from '../infra/fixtures/parley-app.ts';
+import { TEST_BEDROCK_MODELS } from './call-log-file.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -154,7 +155,7 @@ export const SES_IDENTITY = 'example.com';
 
 /** Synthesizes the stack as `cdk synth` would (without the edge stack: it has no role a function uses) and reads its IAM. */
 export const readStackIam = (): StackIam => {
-  const parley = buildParleyApp({ context: { waf: false, sesSenderIdentity: SES_IDENTITY } });
+  const parley = buildParleyApp({ context: { waf: false, sesSenderIdentity: SES_IDENTITY, bedrockModels: TEST_BEDROCK_MODELS.join(',') } });
   const stack: ParleyStack = parley.stack;
   const template = parley.app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const resources = template.Resources;

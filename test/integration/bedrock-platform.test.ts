@@ -1,0 +1,105 @@
+// Amazon Bedrock through the local platform, the real SDK against the fake Bedrock:
+// a new bot embeds with Titan V2 by default, answers through ConverseStream on an
+// approved profile, and the usage page, audit log and data-flow statement say the
+// deployment's AWS account paid, with no key anywhere; what was not approved is refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeBedrock, TITAN_EMBED_V2, type FakeBedrock } from '../fakes/bedrock-server.ts';
+import { TEST_BEDROCK_MODELS } from '../iam/call-log-file.ts';
+import { ask, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
+
+const SONNET_EU = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const HOURS = '# Hours\n\nThe shop opens at nine in the morning and closes at six.\n';
+
+describe('Amazon Bedrock on the platform', () => {
+  let fake: FakeBedrock | undefined;
+  beforeAll(async () => {
+    fake = await startFakeBedrock();
+  });
+  afterAll(() => fake?.close());
+  const bedrock = () => fake!;
+  const platform = usePlatform({ env: () => ({ PARLEY_BEDROCK_MODELS: TEST_BEDROCK_MODELS.join(','), PARLEY_BEDROCK_ENDPOINT: bedrock().url }) });
+
+  const bedrockBot = async (): Promise<Owner> => {
+    const owner = await newOwner(platform());
+    expect((await owner.request('PATCH', `/v1/bots/${owner.botId}`, { model: { provider: 'bedrock', model: SONNET_EU } })).status).toBe(200);
+    return owner;
+  };
+
+  it('embeds a new bot\'s documents with Titan V2 by default, and records it', async () => {
+    const owner = await newOwner(platform());
+    const bot = await owner.request<{ bot: { embedding?: unknown } }>('GET', `/v1/bots/${owner.botId}`);
+    expect(bot.body.bot.embedding).toEqual({ provider: 'bedrock', dimensions: 1024 });
+    bedrock().reset();
+
+    const doc = await uploadDocument(platform(), owner, 'hours.md', HOURS);
+
+    expect(doc).toMatchObject({ status: 'ready', chunkCount: 1 });
+    const invokes = bedrock().requests.filter((r) => r.endpoint === 'invoke');
+    expect(invokes.length).toBeGreaterThan(0);
+    expect(invokes[0]).toMatchObject({ modelId: TITAN_EMBED_V2, body: { dimensions: 1024, normalize: true } });
+    const listed = await owner.request<{ documents: Array<{ embeddedWith?: string }> }>('GET', `/v1/bots/${owner.botId}/documents`);
+    expect(listed.body.documents[0]?.embeddedWith).toBe(`${TITAN_EMBED_V2}@1024`);
+  });
+
+  it('answers through ConverseStream, and the usage page and audit log say Bedrock paid', async () => {
+    const owner = await bedrockBot();
+    await uploadDocument(platform(), owner, 'hours.md', HOURS);
+    bedrock().reset();
+    bedrock().script({ kind: 'reply', text: 'We open at nine in the morning. [1]' });
+
+    const reply = await ask(platform(), owner.publicId, 'When does the shop open?');
+
+    expect(reply.answer).toBe('We open at nine in the morning. [1]');
+    expect(reply.done).toMatchObject({ answered: true, keyClass: 'bedrock', usage: { outputTokens: 8 } });
+    // The question was embedded as the documents were, then answered on the approved profile.
+    expect(bedrock().requests.map((r) => [r.endpoint, r.modelId])).toEqual([['invoke', TITAN_EMBED_V2], ['converse-stream', SONNET_EU]]);
+    const usage = await owner.request<{ rows: Array<Record<string, unknown>> }>('GET', '/v1/usage');
+    expect(usage.body.rows).toEqual([expect.objectContaining({ botId: owner.botId, keyClass: 'bedrock', messages: 1, outputTokens: 8 })]);
+    const audit = await owner.request<{ entries: Array<{ action: string; detail?: Record<string, unknown> }> }>('GET', '/v1/audit?action=chat');
+    expect(audit.body.entries.filter((e) => e.action === 'chat.provider_call')).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ provider: 'bedrock', model: SONNET_EU, keyClass: 'bedrock' }) as unknown }),
+    ]);
+  });
+
+  it('tells a throttled visitor to try again, as for any provider', async () => {
+    const owner = await bedrockBot();
+    await uploadDocument(platform(), owner, 'hours.md', HOURS);
+    bedrock().script({ kind: 'error', type: 'ThrottlingException' });
+
+    const reply = await ask(platform(), owner.publicId, 'When does the shop open?');
+
+    expect(reply.events.find((e) => e.event === 'error')?.data).toEqual({ code: 'rate_limited', message: expect.stringMatching(/very busy/) as string });
+    expect(reply.done).toMatchObject({ answered: false, offerHandoff: true });
+    const audit = await owner.request<{ entries: Array<{ action: string; detail?: Record<string, unknown> }> }>('GET', '/v1/audit?action=chat');
+    expect(audit.body.entries.filter((e) => e.action === 'chat.provider_error').map((e) => e.detail?.kind)).toEqual(['rate_limited']);
+  });
+
+  it('says where the data goes: the deployment\'s AWS account, within the EU', async () => {
+    const owner = await bedrockBot();
+
+    const flow = await owner.request<{ dataFlow: { answers: { recipient: string; keyClass: string; summary: string }; embeddings: { keyClass: string; summary: string }; training: string } }>('GET', `/v1/bots/${owner.botId}/data-flow`);
+
+    expect(flow.status).toBe(200);
+    expect(flow.body.dataFlow.answers).toMatchObject({ recipient: 'Amazon Bedrock', keyClass: 'bedrock' });
+    expect(flow.body.dataFlow.answers.summary).toContain("inside this Parley deployment's own AWS account, within the EU");
+    expect(flow.body.dataFlow.answers.summary).toContain(SONNET_EU);
+    expect(flow.body.dataFlow.embeddings.keyClass).toBe('bedrock');
+    expect(flow.body.dataFlow.embeddings.summary).toContain('Titan Text Embeddings V2');
+    expect(flow.body.dataFlow.training).toContain('Amazon Bedrock does not use requests to train models');
+  });
+
+  it('refuses a model the operator did not approve, a key for Bedrock, and a size Titan does not make', async () => {
+    const owner = await newOwner(platform());
+
+    const model = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { model: { provider: 'bedrock', model: 'meta.llama3-3-70b-instruct-v1:0' } });
+    const key = await owner.request<{ error: { message: string } }>('PUT', '/v1/keys/bedrock', { apiKey: 'anything-at-all' });
+    const size = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', dimensions: 1536 } });
+
+    expect(model.status).toBe(400);
+    expect(model.body.error.message).toContain('approved only');
+    expect(key.status).toBe(400);
+    expect(key.body.error.message).toContain('takes no key');
+    expect(size.status).toBe(400);
+    expect(size.body.error.message).toContain('256, 512, 1024');
+  });
+});
