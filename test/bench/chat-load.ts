@@ -9,6 +9,8 @@
  *    Retry-After, at most 2 s) from 50 loopback addresses: answers streamed,
  *    deliberate 429s, anything else (must be 0), and this process's RSS over time.
  * Run: npm run bench:chat [-- --seconds 60 --streams 200]. Writes test/bench/results/chat.json.
+ * `-- --provider bedrock`: the answer comes through the Bedrock adapter (ConverseStream, real SDK,
+ * HTTP/2) from the fake Bedrock instead; writes chat-bedrock.json.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,11 +18,14 @@ import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
+import { startFakeBedrock } from '../fakes/bedrock-server.ts';
 import { startFakeProvider } from '../fakes/provider-server.ts';
 import { newOwner } from '../integration/fixtures/platform.ts';
 import { rng, writeSyntheticBot } from './synthetic-bot.ts';
 
-const { values } = parseArgs({ options: { settle: { type: 'string', default: '61' }, seconds: { type: 'string', default: '60' }, streams: { type: 'string', default: '200' }, chunks: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { settle: { type: 'string', default: '61' }, seconds: { type: 'string', default: '60' }, streams: { type: 'string', default: '200' }, chunks: { type: 'string', default: '10000' }, provider: { type: 'string', default: 'openai' } } });
+const BEDROCK = values.provider === 'bedrock';
+const BEDROCK_MODEL = 'amazon.nova-lite-v1:0';
 const SECONDS = Number(values.seconds);
 const STREAMS = Number(values.streams);
 const CHUNKS = Number(values.chunks);
@@ -33,9 +38,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const fake = await startFakeProvider();
 fake.script({ kind: 'reply', text: 'The shop opens at nine. [1]' }, { times: Infinity });
+const bedrock = await startFakeBedrock();
+bedrock.script({ kind: 'reply', text: 'The shop opens at nine. [1]' }, { times: Infinity });
 const platform = await startPlatform({
   logLevel: 'error',
-  env: { PARLEY_OPENAI_BASE_URL: fake.openaiBaseUrl, PARLEY_PLATFORM_OPENAI_KEY: 'sk-bench-platform-key-000000000000000' },
+  env: {
+    PARLEY_OPENAI_BASE_URL: fake.openaiBaseUrl, PARLEY_PLATFORM_OPENAI_KEY: 'sk-bench-platform-key-000000000000000',
+    PARLEY_BEDROCK_MODELS: BEDROCK_MODEL, PARLEY_BEDROCK_ENDPOINT: bedrock.url,
+  },
 });
 /** One keep-alive agent per loopback source address (127.0.0.2 …), for undici's own fetch (Node's bundled one cannot take it). */
 const agents = Array.from({ length: 250 }, (_, i) => new Agent({ localAddress: `127.0.0.${i + 2}`, connections: 64 }));
@@ -43,7 +53,7 @@ const agents = Array.from({ length: 250 }, (_, i) => new Agent({ localAddress: `
 try {
   const owner = await newOwner(platform);
   const budget = { dailyTokens: 1e9, monthlyTokens: 1e10, dailyCostMicros: 1e10, monthlyCostMicros: 1e11 };
-  const patched = await owner.request('PATCH', `/v1/bots/${owner.botId}`, { model: { provider: 'openai', model: 'gpt-4.1-mini' }, budget });
+  const patched = await owner.request('PATCH', `/v1/bots/${owner.botId}`, { model: BEDROCK ? { provider: 'bedrock', model: BEDROCK_MODEL } : { provider: 'openai', model: 'gpt-4.1-mini' }, budget });
   if (patched.status !== 200) throw new Error(`bot: ${patched.status} ${patched.text}`);
   const random = rng(7);
   const { texts } = await writeSyntheticBot(platform.deps, tenantForSystem(owner.accountId), owner.botId, CHUNKS, random);
@@ -93,7 +103,8 @@ try {
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   const sampler = setInterval(() => {
-    // The fake provider records every request; forget them, so only the platform's memory is measured.
+    // The fakes record every request; forget them, so only the platform's memory is measured.
+    bedrock.requests.length = 0;
     fake.requests.length = 0;
     rss.push({ s: Math.round((performance.now() - started) / 1000), mb: mb() });
   }, 5_000);
@@ -137,6 +148,7 @@ try {
   const results = {
     date: new Date().toISOString().slice(0, 10),
     machine: '2 cores; the API, DynamoDB Local and the fake provider on one machine',
+    provider: BEDROCK ? `bedrock ${BEDROCK_MODEL} (fake Bedrock, ConverseStream over HTTP/2)` : 'openai gpt-4.1-mini (fake provider)',
     botChunks: CHUNKS,
     firstByte: { samples: SAMPLES, p50Ms: round(percentile(firstBytes, 50)), p95Ms: round(percentile(firstBytes, 95)) },
     load: {
@@ -150,10 +162,11 @@ try {
       rssMB: rss,
     },
   };
-  await fs.writeFile(path.join(import.meta.dirname, 'results', 'chat.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await fs.writeFile(path.join(import.meta.dirname, 'results', BEDROCK ? 'chat-bedrock.json' : 'chat.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results));
 } finally {
   await Promise.all(agents.map((a) => a.close()));
   await platform.stop();
   await fake.close();
+  await bedrock.close();
 }
