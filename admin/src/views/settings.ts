@@ -184,7 +184,7 @@ const budgetEditor = (bot: Bot) => {
 const sameChoice = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefined): boolean => {
   const x = a ?? { provider: 'local' };
   const y = b ?? { provider: 'local' };
-  return x.provider === y.provider && (x.provider === 'local' || (y.provider === 'openai' && x.dimensions === y.dimensions));
+  return x.provider === y.provider && (x.provider === 'local' || (y.provider !== 'local' && x.dimensions === y.dimensions));
 };
 
 /** Local or OpenAI embeddings, with a warning in plain words before anything changes. */
@@ -197,29 +197,33 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
   };
   const local = radio('local', 'On Parley', 'Nothing leaves Parley to index your documents or visitors’ questions. Works well for most businesses.');
   const openai = radio('openai', 'With OpenAI', 'Matches questions worded differently from your documents a little better. Uses an OpenAI key.');
-  const dims = select('dimensions', DIMENSIONS.map((d) => [String(d), d === 256 ? '256 (smallest, fastest)' : d === 1536 ? '1536 (most detailed)' : String(d)]), String(saved?.provider === 'openai' ? saved.dimensions : 512));
+  // Shown for a bot that embeds with Bedrock (the default where the operator enables it), so saving other settings keeps it.
+  const bedrock = saved?.provider === 'bedrock' ? radio('bedrock', 'With Amazon Bedrock', 'Inside this deployment’s own AWS account; no key is used.') : undefined;
+  const dims = select('dimensions', DIMENSIONS.map((d) => [String(d), d === 256 ? '256 (smallest, fastest)' : d === 1536 ? '1536 (most detailed)' : String(d)]), String(saved && saved.provider !== 'local' ? saved.dimensions : 512));
   const dimsField = field('Detail', dims, 'More detail means slightly better matching of questions to your documents, and more storage for the index.');
   const warning = h('div', { class: 'warning', role: 'note' });
-  const value = (): EmbeddingChoice => (openai.input.checked ? { provider: 'openai', dimensions: DIMENSIONS.find((d) => String(d) === dims.value) ?? 512 } : { provider: 'local' });
+  const value = (): EmbeddingChoice => (openai.input.checked
+    ? { provider: 'openai', dimensions: DIMENSIONS.find((d) => String(d) === dims.value) ?? 512 }
+    : bedrock?.input.checked ? { provider: 'bedrock', dimensions: Math.min(1024, DIMENSIONS.find((d) => String(d) === dims.value) ?? 1024) as 256 | 512 | 1024 } : { provider: 'local' });
   const words = (choice: EmbeddingChoice): string[] => [
     'Changing this re-indexes every document of this bot. It takes a few minutes; the bot keeps answering meanwhile.',
-    choice.provider === 'openai'
-      ? 'From then on, the text of all of this bot’s documents, and each visitor question, is sent to OpenAI to be indexed.'
+    choice.provider === 'openai' || choice.provider === 'bedrock'
+      ? `From then on, the text of all of this bot’s documents, and each visitor question, is sent to ${choice.provider === 'openai' ? 'OpenAI' : 'Amazon Bedrock'} to be indexed.`
       : 'From then on, nothing is sent out to index documents or questions.',
   ];
   const sync = () => {
-    dimsField.hidden = !openai.input.checked;
+    dimsField.hidden = !openai.input.checked && !bedrock?.input.checked;
     const choice = value();
     const changed = !sameChoice(choice, saved);
     warning.hidden = !changed;
     warning.replaceChildren(icon('warn'), h('div', null, ...words(choice).map((w) => h('p', null, w))));
   };
-  for (const r of [local.input, openai.input]) r.addEventListener('change', sync);
+  for (const r of [local.input, openai.input, ...(bedrock ? [bedrock.input] : [])]) r.addEventListener('change', sync);
   dims.addEventListener('change', sync);
   sync();
   const el = h('fieldset', { class: 'stack choices' },
     h('legend', null, 'Where your documents are indexed'),
-    local.el, openai.el, dimsField, warning);
+    local.el, openai.el, ...(bedrock ? [bedrock.el] : []), dimsField, warning);
   return { el, value, changed: () => !sameChoice(value(), saved), words };
 };
 
