@@ -440,14 +440,16 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
       perBot.set(r.botId, { messages: t.messages + r.messages, tokens: t.tokens + r.inputTokens + r.outputTokens });
     }
     const totalTokens = u.totals.inputTokens + u.totals.outputTokens;
+    // Bedrock is there only where the operator enabled it: its bar shows once it answered something this month.
+    const classes = CLASSES.filter((c) => c.id !== 'bedrock' || u.rows.some((r) => r.keyClass === 'bedrock'));
     return [
       h('div', { class: 'stats' },
         h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, formatNumber(u.totals.messages)), h('p', { class: 'muted' }, `answers in ${monthName(u.month)}`)),
         h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, formatNumber(totalTokens)), h('p', { class: 'muted' }, 'tokens')),
         h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, `$${(u.totals.costMicros / 1e6).toFixed(2)}`), h('p', { class: 'muted' }, 'at providers’ list prices'))),
       u.rows.length ? h('div', { class: 'charts' },
-        barChart('Answers, by who paid', CLASSES.map((c) => ({ label: c.label, value: by(c.id, 'messages'), cls: c.id }))),
-        barChart('Tokens, by who paid', CLASSES.map((c) => ({ label: c.label, value: by(c.id, 'tokens'), cls: c.id })))) : empty('No answers yet this month', 'Usage appears here as soon as visitors ask your bots questions.'),
+        barChart('Answers, by who paid', classes.map((c) => ({ label: c.label, value: by(c.id, 'messages'), cls: c.id }))),
+        barChart('Tokens, by who paid', classes.map((c) => ({ label: c.label, value: by(c.id, 'tokens'), cls: c.id })))) : empty('No answers yet this month', 'Usage appears here as soon as visitors ask your bots questions.'),
       perBot.size ? h('table', { class: 'table' },
         h('caption', { class: 'sr-only' }, 'Usage by bot'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Bot'), h('th', { scope: 'col', class: 'num' }, 'Answers'), h('th', { scope: 'col', class: 'num' }, 'Tokens'))),
