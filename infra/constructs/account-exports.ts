@@ -7,13 +7,12 @@
  * A function of its own rather than a kind of ingest message: it needs neither
  * the document parsers nor the crawler, and an export has a longer time limit.
  */
-import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Duration } from 'aws-cdk-lib';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EXPORT_TIMEOUT_SECONDS, INGEST_MAX_RECEIVE_COUNT } from '../../lambdas/core/limits.ts';
+import { EXPORT_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { ParleyFunction } from './parley-function.ts';
+import { consumeOneByOne, grantSendToWorkQueue, workQueues } from './queued-work.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -33,24 +32,7 @@ export class AccountExports extends Construct {
   constructor(scope: Construct, id: string, props: AccountExportsProps) {
     super(scope, id);
     const timeout = Duration.seconds(EXPORT_TIMEOUT_SECONDS);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This is the export queue\'s dead-letter queue: requests end here (and alarm); a redrive policy on it would only move them again.',
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      // Named, so the admin function can be told the queue's URL without a reference to it (see `grantSendFrom`).
-      queueName: `${Stack.of(this).stackName}-export`,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS's guidance for Lambda consumers: six times the function timeout.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueues(this, 'export', timeout, 'requests'));
 
     this.function = new ParleyFunction(this, 'Function', {
       handler: 'account-export',
@@ -59,13 +41,7 @@ export class AccountExports extends Construct {
       memorySize: 1024,
       timeout,
     });
-    this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
-    const mapping = this.function.function.node.tryFindChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`);
-    if (!mapping) throw new Error('AccountExports: aws-cdk-lib no longer names the SQS event source mapping as expected');
-    Validations.of(mapping).acknowledge({
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'Lambda supports on-failure destinations only for stream and Kafka sources; for SQS, failures go through the queue\'s redrive policy to its dead-letter queue, which alarms.',
-    });
+    consumeOneByOne(this.function, this.queue, 2);
     // Platform partitions with its own role; the account's data, objects and keys through the tenant role.
     props.storage.grantPlatformData(this.function);
   }
@@ -75,11 +51,6 @@ export class AccountExports extends Construct {
    * name rather than a reference, as the ingest queue's is, so the sender does not wait for the queue.
    */
   grantSendFrom(fn: ParleyFunction): void {
-    const stack = Stack.of(this);
-    fn.function.addEnvironment('PARLEY_EXPORT_QUEUE_URL', `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${stack.stackName}-export`);
-    new iam.Policy(this, `SendFrom${fn.node.id}`, {
-      roles: [fn.role],
-      statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.queueArn] })],
-    });
+    grantSendToWorkQueue(this, fn, this.queue, 'export', 'PARLEY_EXPORT_QUEUE_URL');
   }
 }

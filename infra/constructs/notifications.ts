@@ -8,13 +8,13 @@
  * Without a sender identity the queue and function still run (events are
  * consumed), and e-mail is off: the panel says so.
  */
-import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INGEST_MAX_RECEIVE_COUNT, NOTIFY_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
+import { NOTIFY_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { ParleyFunction } from './parley-function.ts';
+import { consumeOneByOne, grantSendToWorkQueue, workQueues } from './queued-work.ts';
 import type { FunctionDefaults } from './parley-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -51,24 +51,7 @@ export class Notifications extends Construct {
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
     const timeout = Duration.seconds(NOTIFY_TIMEOUT_SECONDS);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This is the notify queue\'s dead-letter queue: events end here (and alarm); a redrive policy on it would only move them again.',
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      // Named, so senders are told the queue's URL without a reference to it (see `grantSendFrom`).
-      queueName: `${Stack.of(this).stackName}-notify`,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS's guidance for Lambda consumers: six times the function timeout.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueues(this, 'notify', timeout, 'events'));
 
     this.function = new ParleyFunction(this, 'Function', {
       handler: 'notify',
@@ -78,13 +61,7 @@ export class Notifications extends Construct {
       timeout,
     });
     this.function.function.addEnvironment('PARLEY_PANEL_URL', props.panelUrl);
-    this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
-    const mapping = this.function.function.node.tryFindChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`);
-    if (!mapping) throw new Error('Notifications: aws-cdk-lib no longer names the SQS event source mapping as expected');
-    Validations.of(mapping).acknowledge({
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'Lambda supports on-failure destinations only for stream and Kafka sources; for SQS, failures go through the queue\'s redrive policy to its dead-letter queue, which alarms.',
-    });
+    consumeOneByOne(this.function, this.queue, 2);
     // Platform partitions with its own role; the account's members, contacts and keys through the tenant role.
     props.storage.grantPlatformData(this.function);
 
@@ -103,11 +80,6 @@ export class Notifications extends Construct {
    * rather than a reference, as the export queue's is, so the sender does not wait for the queue.
    */
   grantSendFrom(fn: ParleyFunction): void {
-    const stack = Stack.of(this);
-    fn.function.addEnvironment('PARLEY_NOTIFY_QUEUE_URL', `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${stack.stackName}-notify`);
-    new iam.Policy(this, `SendFrom${fn.node.id}`, {
-      roles: [fn.role],
-      statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.queueArn] })],
-    });
+    grantSendToWorkQueue(this, fn, this.queue, 'notify', 'PARLEY_NOTIFY_QUEUE_URL');
   }
 }
