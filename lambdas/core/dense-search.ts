@@ -1,6 +1,6 @@
 /**
  * Dense candidate search over a bot's segments, in two stages when it pays:
- * 1. sign bits of every code against a 4-bit query (sign-scan.ts), keeping a
+ * 1. sign bits of every code against the query's nibble tables (sign-scan.ts), keeping a
  *    pool of the best 5% (at least 2,000);
  * 2. the stored codes (int4) of the pool only, keeping the n best: in a SIMD
  *    kernel against an int8 query (sign-scan.ts), its 2n best then scored
@@ -42,6 +42,8 @@ export const isDenseQuery = (query: Float32Array): boolean => {
 export interface DenseOptions {
   /** Whether int4 codes take the second stage in the SIMD kernel (default) or the byte-table scan (for benchmarks). */
   readonly kernel?: boolean;
+  /** Codes the first stage keeps, instead of `poolSize` (for benchmarks). */
+  readonly pool?: number;
 }
 
 /** Reused between queries: a count for each possible kernel score. */
@@ -53,11 +55,11 @@ let histogram = new Int32Array(0);
  */
 export const searchDense = (segments: readonly DenseSegment[], query: Float32Array, n: number, options: DenseOptions = {}): Hit[] => {
   const total = segments.reduce((sum, s) => sum + s.codes.count, 0);
-  const pool = poolSize(total, n);
+  const pool = options.pool ?? poolSize(total, n);
   if (pool >= total || n <= 0 || !isDenseQuery(query)) return searchCodes(segments.map((s) => s.codes), query, n);
   const q = prepareSignQuery(query);
-  // Kernel scores lie within ±7·dims: count them, then find the least score the pool must have.
-  const span = 7 * q.dims;
+  // Kernel scores lie within ±span: count them, then find the least score the pool must have.
+  const { span } = q;
   if (histogram.length < 2 * span + 1) histogram = new Int32Array(2 * span + 1);
   else histogram.fill(0, 0, 2 * span + 1);
   const scores = segments.map((s) => {

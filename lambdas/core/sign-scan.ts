@@ -1,20 +1,23 @@
 /**
  * The first stage of dense search: one sign bit a dimension for every code,
- * scored against a 4-bit query by 64-bit popcounts in a tiny WebAssembly
- * function (JavaScript has no popcount; a byte-table scan of 100k codes costs
- * three to five times as much).
+ * scored against the float query by table lookups in a tiny WebAssembly
+ * function, sixteen codes at a time in 128-bit SIMD lanes (JavaScript has no
+ * byte shuffle; a byte-table scan of 100k codes in JavaScript costs ten times as much).
  *
  * The bits are derived from a segment's stored codes when it is opened (int4:
  * the nibble is above zero), so every stored segment, old or new, has them
  * without a change of format; a zero nibble reads as negative, which measured
  * no worse than the true sign of those (small) components.
  *
- * The query is quantised to 15 levels, q ≈ step · (v − 7) with v in 0…14, and
- * kept as four bit planes. With s = ±1 the code's signs and b its bits, the dot
- * product Σ q·s is step · (2A − 14·ones − Σv + 7·dims), where A = Σ v·b is the
- * sum over planes p of 2^p · popcount(plane_p & bits) and ones = popcount(bits).
- * The kernel returns A − 7·ones a code, an integer that orders codes as the
- * estimate does, across segments too (one query, one quantisation).
+ * Each four dimensions (a nibble of sign bits) have a 16-entry table of the
+ * query: entry b is Σ ±q_i over those dimensions (+ where bit i of b is set),
+ * rounded to a signed byte in steps of `step`. The bits sit transposed, in
+ * blocks of 16 codes: byte j of the 16 codes of a block fill one 128-bit lane,
+ * so one `i8x16.swizzle` looks up a nibble of sixteen codes in its table at
+ * once; sums go to 16-bit lanes. A code's score is thus its estimated dot
+ * product with the query's signs in units of `step`, comparable across segments
+ * (one query, one quantisation). Entries are bounded so that no sum can
+ * overflow 16 bits: ±63 up to 2,080 dimensions, fewer levels above.
  *
  * The second stage runs in the same memory for int4 codes (the stored kind):
  * `int4` walks the scores the last scan left, and for each code at or above a
@@ -25,18 +28,20 @@
  * about ten times as much.
  *
  * Memory of one scanner (one WebAssembly memory a segment): the two queries,
- * an i32 score a code, room for the second stage's (code, dot) pairs, the sign
- * bits padded to whole 64-bit words, and for int4 a copy of the codes padded
- * to 16 bytes (about 332 bytes a code at 512 dimensions, 68 without the copy).
+ * an i16 score a code, room for the second stage's (code, dot) pairs, the sign
+ * bits (blocks of 16 codes), and for int4 a copy of the codes padded to 16
+ * bytes (about 330 bytes a code at 512 dimensions, 74 without the copy).
  */
 import type { CodeSegment } from './vector-codes.ts';
 
-const PLANES = 4;
-/** Where the int4 query sits (after the query planes), and where the scores begin: room for 16,384 dimensions. */
-const INT4_QUERY_AT = 8192;
-const SCORES_AT = INT4_QUERY_AT + 16384;
-const PAGE = 65536;
 const MAX_DIMS = 16384;
+/** Where the nibble tables sit (32 bytes a sign byte), the int4 query after them, then the scores. */
+const TABLES_AT = 0;
+const INT4_QUERY_AT = TABLES_AT + 4 * MAX_DIMS;
+const SCORES_AT = INT4_QUERY_AT + MAX_DIMS;
+const PAGE = 65536;
+/** Codes a block: one 128-bit lane of sign bytes. */
+const BLOCK = 16;
 
 /** LEB128, unsigned. */
 const leb = (n: number): number[] => {
@@ -54,51 +59,57 @@ const section = (id: number, body: number[]): number[] => [id, ...leb(body.lengt
 const name = (s: string): number[] => [...leb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 
 // Opcodes used below (WebAssembly core spec, binary format).
-const I32 = 0x7f, I64 = 0x7e;
-const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
+const I32 = 0x7f;
+const BLOCK_OP = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
 const GET = 0x20, SET = 0x21;
-const I32_CONST = 0x41, I64_CONST = 0x42;
-const I64_LOAD = 0x29, I32_STORE = 0x36;
-const I32_ADD = 0x6a, I32_MUL = 0x6c, I32_SHL = 0x74, I32_GE_U = 0x4f, I32_LT_U = 0x49;
-const I32_LOAD = 0x28, I32_LT_S = 0x48, V128 = 0x7b, SIMD = 0xfd;
+const I32_CONST = 0x41, I32_STORE = 0x36, I32_LOAD16_S = 0x2e;
+const I32_EQZ = 0x45, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_SHL = 0x74, I32_GE_U = 0x4f, I32_LT_U = 0x49, I32_LT_S = 0x48;
+const V128 = 0x7b, SIMD = 0xfd;
 // SIMD opcodes (after the 0xfd prefix, as LEB128).
-const V128_LOAD = [SIMD, 0x00], V128_CONST = [SIMD, 0x0c], I32X4_LANE = [SIMD, 0x1b];
-const I8X16_SHL = [SIMD, 0x6b], I8X16_SHR_S = [SIMD, 0x6c], I32X4_EXTADD_I16X8_S = [SIMD, 0x7e];
+const V128_LOAD = [SIMD, 0x00], V128_STORE = [SIMD, 0x0b], V128_CONST = [SIMD, 0x0c], V128_AND = [SIMD, 0x4e], I8X16_SWIZZLE = [SIMD, 0x0e];
+const I32X4_LANE = [SIMD, 0x1b];
+const I8X16_SHL = [SIMD, 0x6b], I8X16_SHR_S = [SIMD, 0x6c], I8X16_SHR_U = [SIMD, 0x6d], I8X16_ADD = [SIMD, 0x6e], I32X4_EXTADD_I16X8_S = [SIMD, 0x7e];
+const I16X8_EXTEND_LOW_I8X16_S = [SIMD, 0x87, 0x01], I16X8_EXTEND_HIGH_I8X16_S = [SIMD, 0x88, 0x01];
 const I16X8_ADD = [SIMD, 0x8e, 0x01], I16X8_EXTMUL_LOW_I8X16_S = [SIMD, 0x9c, 0x01], I16X8_EXTMUL_HIGH_I8X16_S = [SIMD, 0x9d, 0x01], I32X4_ADD = [SIMD, 0xae, 0x01];
-const I64_ADD = 0x7c, I64_SUB = 0x7d, I64_MUL = 0x7e, I64_AND = 0x83, I64_SHL = 0x86, I64_POPCNT = 0x7b, I32_WRAP = 0xa7;
 
 /**
- * scan(codesAt, count, words, planesAt, outAt): for each of `count` codes of
- * `words` u64 words from `codesAt`, stores A − 7·ones as an i32 at `outAt`.
- * Planes are interleaved: word w of plane p at planesAt + 8·(4w + p).
+ * scan(codesAt, blocks, rowBytes, tablesAt, outAt): for each of `blocks` blocks of 16
+ * codes from `codesAt` (sign byte j of the block's codes in the 16 bytes at
+ * codesAt + 16·j, rowBytes of them), stores the codes' scores as 16 i16 at outAt.
+ * The tables of byte j sit at tablesAt + 32·j: low nibble, then high nibble.
  */
 const scanBody = (): number[] => {
-  // Locals: 0 codesAt, 1 count, 2 words, 3 planesAt, 4 outAt | 5 p, 6 end, 7 q, 8 codeEnd (i32), 9 sum, 10 x (i64).
-  const P = 5, E = 6, Q = 7, CE = 8, SUM = 9, X = 10;
-  const plane = (k: number) => [GET, X, GET, Q, I64_LOAD, 3, ...leb(8 * k), I64_AND, I64_POPCNT, ...(k ? [I64_CONST, k, I64_SHL] : [])];
+  // Locals: 0 codesAt, 1 blocks, 2 rowBytes, 3 tablesAt, 4 outAt | 5 t, 6 end (i32), 7 acc0, 8 acc1, 9 x, 10 s (v128).
+  const T = 5, E = 6, A0 = 7, A1 = 8, X = 9, S = 10;
+  const zero = [...V128_CONST, ...new Array<number>(16).fill(0)];
   return [
-    ...vec([[4, I32], [2, I64]]),
-    GET, 0, GET, 1, GET, 2, I32_MUL, I32_CONST, 3, I32_SHL, I32_ADD, SET, E,
-    GET, 0, SET, P,
-    BLOCK, VOID,
+    ...vec([[2, I32], [4, V128]]),
+    BLOCK_OP, VOID,
     LOOP, VOID,
-    GET, P, GET, E, I32_GE_U, BR_IF, 1,
-    I64_CONST, 0, SET, SUM,
-    GET, 3, SET, Q,
-    GET, P, GET, 2, I32_CONST, 3, I32_SHL, I32_ADD, SET, CE,
+    GET, 1, I32_EQZ, BR_IF, 1,
+    ...zero, SET, A0,
+    ...zero, SET, A1,
+    GET, 3, SET, T,
+    GET, 0, GET, 2, I32_CONST, 4, I32_SHL, I32_ADD, SET, E,
     LOOP, VOID,
-    GET, P, I64_LOAD, 3, 0, SET, X,
-    GET, SUM,
-    ...plane(0), ...plane(1), I64_ADD, ...plane(2), I64_ADD, ...plane(3), I64_ADD,
-    I64_ADD,
-    GET, X, I64_POPCNT, I64_CONST, 7, I64_MUL, I64_SUB,
-    SET, SUM,
-    GET, Q, I32_CONST, 32, I32_ADD, SET, Q,
-    GET, P, I32_CONST, 8, I32_ADD, SET, P,
-    GET, P, GET, CE, I32_LT_U, BR_IF, 0,
+    GET, 0, ...V128_LOAD, 4, 0, SET, X,
+    GET, T, ...V128_LOAD, 4, 0,
+    GET, X, ...V128_CONST, ...new Array<number>(16).fill(0x0f), ...V128_AND,
+    ...I8X16_SWIZZLE,
+    GET, T, ...V128_LOAD, 4, 16,
+    GET, X, I32_CONST, 4, ...I8X16_SHR_U,
+    ...I8X16_SWIZZLE,
+    ...I8X16_ADD, SET, S,
+    GET, A0, GET, S, ...I16X8_EXTEND_LOW_I8X16_S, ...I16X8_ADD, SET, A0,
+    GET, A1, GET, S, ...I16X8_EXTEND_HIGH_I8X16_S, ...I16X8_ADD, SET, A1,
+    GET, T, I32_CONST, 32, I32_ADD, SET, T,
+    GET, 0, I32_CONST, 16, I32_ADD, SET, 0,
+    GET, 0, GET, E, I32_LT_U, BR_IF, 0,
     END,
-    GET, 4, GET, SUM, I32_WRAP, I32_STORE, 2, 0,
-    GET, 4, I32_CONST, 4, I32_ADD, SET, 4,
+    GET, 4, GET, A0, ...V128_STORE, 4, 0,
+    GET, 4, GET, A1, ...V128_STORE, 4, 16,
+    GET, 4, I32_CONST, 32, I32_ADD, SET, 4,
+    GET, 1, I32_CONST, 1, I32_SUB, SET, 1,
     BR, 0,
     END,
     END,
@@ -108,7 +119,7 @@ const scanBody = (): number[] => {
 
 /**
  * int4(codesAt, stride, count, scoresAt, cut, queryAt, outAt) → m: for each code c
- * of `count` (`stride` bytes apart, a multiple of 16) whose i32 score at scoresAt
+ * of `count` (`stride` bytes apart, a multiple of 16) whose i16 score at scoresAt
  * is at least `cut`, stores c and its int4 · int8 dot product as two i32 at
  * outAt + 8·m, m counting from 0. The query holds, for each 32 dimensions, the 16
  * even ones, then the 16 odd ones (the low and high nibbles of 16 code bytes).
@@ -128,11 +139,11 @@ const int4Body = (): number[] => {
     ...vec([[5, I32], [3, V128]]),
     I32_CONST, 0, SET, C,
     I32_CONST, 0, SET, M,
-    BLOCK, VOID,
+    BLOCK_OP, VOID,
     LOOP, VOID,
     GET, C, GET, 2, I32_GE_U, BR_IF, 1,
-    BLOCK, VOID,
-    GET, 3, GET, C, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, 2, 0, GET, 4, I32_LT_S, BR_IF, 0,
+    BLOCK_OP, VOID,
+    GET, 3, GET, C, I32_CONST, 1, I32_SHL, I32_ADD, I32_LOAD16_S, 1, 0, GET, 4, I32_LT_S, BR_IF, 0,
     GET, 0, GET, C, GET, 1, I32_MUL, I32_ADD, SET, P,
     GET, P, GET, 1, I32_ADD, SET, E,
     GET, 5, SET, Q,
@@ -192,35 +203,44 @@ const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 let compiled: object | undefined;
 const scanModule = () => (compiled ??= new wasm.Module(moduleBytes()));
 
-/** A query prepared for the kernel: its planes, and what turns a kernel score into a dot-product estimate. */
+/** A query prepared for the kernel: its nibble tables, and what turns a kernel score into a dot-product estimate. */
 export interface SignQuery {
   readonly dims: number;
-  /** Four bit planes, interleaved a 64-bit word at a time. */
-  readonly planes: Uint8Array;
+  /** For each sign byte, 16 signed bytes for its low nibble, then 16 for its high one. */
+  readonly tables: Uint8Array;
+  /** The query's dot product with a code's signs (±1) is about `step` times its score. */
   readonly step: number;
-  /** Σv − 7·dims: with the step, maps a kernel score to the estimate. */
-  readonly offset: number;
+  /** Scores lie within ±span. */
+  readonly span: number;
 }
+
+/** Sign bytes a code: eight dimensions a byte. */
+const rowBytesOf = (dims: number) => Math.ceil(dims / 8);
 
 export const prepareSignQuery = (query: Float32Array): SignQuery => {
   const dims = query.length;
-  const words = Math.ceil(dims / 64);
-  let max = 0;
-  for (let i = 0; i < dims; i++) max = Math.max(max, Math.abs(query[i]!));
-  const step = max / 7 || 1;
-  const planes = new Uint8Array(words * PLANES * 8);
-  let sumV = 0;
-  for (let i = 0; i < dims; i++) {
-    const v = Math.min(14, Math.max(0, Math.round(query[i]! / step) + 7));
-    sumV += v;
-    const word = i >> 6, bit = i & 63;
-    for (let p = 0; p < PLANES; p++) if ((v >> p) & 1) planes[(word * PLANES + p) * 8 + (bit >> 3)]! |= 1 << (bit & 7);
+  if (dims > MAX_DIMS) throw new Error(`sign scan: ${dims} dimensions, at most ${MAX_DIMS}`);
+  const rows = rowBytesOf(dims);
+  // Two entries a sign byte add up in 16-bit lanes: bound them so that no sum of a code can overflow.
+  const levels = Math.min(63, Math.floor(32767 / (2 * rows)));
+  const q = (i: number) => (i < dims ? query[i]! : 0);
+  let widest = 0;
+  for (let i = 0; i < dims; i += 4) widest = Math.max(widest, Math.abs(q(i)) + Math.abs(q(i + 1)) + Math.abs(q(i + 2)) + Math.abs(q(i + 3)));
+  const step = widest / levels || 1;
+  const tables = new Uint8Array(32 * rows);
+  for (let n = 0; n < 2 * rows; n++) {
+    const first = 4 * n;
+    for (let b = 0; b < 16; b++) {
+      let sum = 0;
+      for (let d = 0; d < 4; d++) sum += (b >> d) & 1 ? q(first + d) : -q(first + d);
+      tables[16 * n + b] = Math.round(sum / step) & 0xff;
+    }
   }
-  return { dims, planes, step, offset: sumV - 7 * dims };
+  return { dims, tables, step, span: 2 * levels * rows };
 };
 
 /** A kernel score as an estimate of the dot product with a unit vector (signs as ±1/√dims). */
-export const signEstimate = (q: SignQuery, score: number): number => (q.step * (2 * score - q.offset)) / Math.sqrt(q.dims);
+export const signEstimate = (q: SignQuery, score: number): number => (q.step * score) / Math.sqrt(q.dims);
 
 /** One segment's sign bits in WebAssembly memory, ready to score every code. */
 export interface SignScanner {
@@ -228,7 +248,7 @@ export interface SignScanner {
   /** Memory it holds. */
   readonly bytes: number;
   /** Kernel scores of every code against the query (a view, overwritten by the next scan). */
-  scan(q: SignQuery): Int32Array;
+  scan(q: SignQuery): Int16Array;
   /**
    * For int4 codes: each code whose score in the last scan is at least `cut`, and its int4
    * dot product with `q` in query steps times code levels, as (code, dot) pairs (a view,
@@ -240,26 +260,31 @@ export interface SignScanner {
 /** Sign bits (1 = above zero) of code byte values, two dimensions a byte of int4. */
 const INT4_SIGNS = Uint8Array.from({ length: 256 }, (_, b) => ((b & 0xf) >= 1 && (b & 0xf) <= 7 ? 1 : 0) | ((b >> 4) >= 1 && (b >> 4) <= 7 ? 2 : 0));
 
-/** Writes the sign bits of code `c` as `words` u64 words at `out[at…]`. */
-const writeSigns = (seg: CodeSegment, c: number, out: Uint8Array, at: number): void => {
+/** Where sign byte j of code c sits: blocks of 16 codes, byte j of the block's codes side by side. */
+const signAt = (codesAt: number, rowBytes: number, c: number, j: number) => codesAt + (c >> 4) * BLOCK * rowBytes + BLOCK * j + (c & 15);
+
+/** Writes the sign bits of code `c` (one byte each eight dimensions) to `row`. */
+const writeSigns = (seg: CodeSegment, c: number, row: Uint8Array): void => {
   const { codes, codeBytes, dims } = seg;
   const from = c * codeBytes;
+  row.fill(0);
   switch (seg.kind) {
     case 'binary':
-      out.set(codes.subarray(from, from + codeBytes), at);
+      row.set(codes.subarray(from, from + codeBytes));
       return;
     case 'ternary':
       // The positive plane comes first.
-      out.set(codes.subarray(from, from + (codeBytes >> 1)), at);
+      row.set(codes.subarray(from, from + (codeBytes >> 1)));
       return;
     case 'int4':
+      // Bits past the last dimension may come from the next code: the query's tables weigh them 0.
       for (let j = 0, i = 0; i < dims; j++, i += 8) {
         const t = from + 4 * j;
-        out[at + j] = INT4_SIGNS[codes[t]!]! | (INT4_SIGNS[codes[t + 1] ?? 0]! << 2) | (INT4_SIGNS[codes[t + 2] ?? 0]! << 4) | (INT4_SIGNS[codes[t + 3] ?? 0]! << 6);
+        row[j] = INT4_SIGNS[codes[t]!]! | (INT4_SIGNS[codes[t + 1] ?? 0]! << 2) | (INT4_SIGNS[codes[t + 2] ?? 0]! << 4) | (INT4_SIGNS[codes[t + 3] ?? 0]! << 6);
       }
       return;
     case 'int8':
-      for (let i = 0; i < dims; i++) if (codes[from + i]! >= 1 && codes[from + i]! <= 127) out[at + (i >> 3)]! |= 1 << (i & 7);
+      for (let i = 0; i < dims; i++) if (codes[from + i]! >= 1 && codes[from + i]! <= 127) row[i >> 3]! |= 1 << (i & 7);
   }
 };
 
@@ -274,34 +299,35 @@ const strideOf = (dims: number) => align16(Math.ceil(dims / 2));
  * those tests, four apart, are gathered into one byte. Codes must be whole words
  * (dims a multiple of 8); about ten times faster than a table lookup a byte.
  */
-const writeInt4Signs = (seg: CodeSegment, heap: Uint8Array, codesAt: number, words: number): void => {
+const writeInt4Signs = (seg: CodeSegment, heap: Uint8Array, codesAt: number, rowBytes: number): void => {
   const { codes, count, dims } = seg;
   const aligned = codes.byteOffset % 4 === 0 ? codes : codes.slice();
   const nibbles = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
   const perCode = dims >> 3;
   for (let c = 0, w = 0; c < count; c++) {
-    const to = codesAt + 8 * words * c;
+    const to = signAt(codesAt, rowBytes, c, 0);
     for (let j = 0; j < perCode; j++, w++) {
       const x = nibbles[w]!;
       let b = (x | (x >>> 1) | (x >>> 2) | (x >>> 3)) & ~(x >>> 3) & 0x11111111;
       b = (b | (b >>> 3)) & 0x03030303;
       b = (b | (b >>> 6)) & 0x000f000f;
-      heap[to + j] = (b | (b >>> 12)) & 0xff;
+      heap[to + BLOCK * j] = (b | (b >>> 12)) & 0xff;
     }
   }
 };
 
 const layoutOf = (seg: CodeSegment) => {
-  const words = Math.ceil(seg.dims / 64);
-  const pairsAt = align16(SCORES_AT + 4 * seg.count);
+  const rowBytes = rowBytesOf(seg.dims);
+  const blocks = Math.ceil(seg.count / BLOCK);
+  const pairsAt = align16(SCORES_AT + 2 * BLOCK * blocks);
   const codesAt = align16(pairsAt + 8 * seg.count);
-  const int4At = align16(codesAt + 8 * words * seg.count);
+  const int4At = align16(codesAt + BLOCK * rowBytes * blocks);
   const stride = strideOf(seg.dims);
   const end = seg.kind === 'int4' ? int4At + stride * seg.count : int4At;
-  return { words, pairsAt, codesAt, int4At, stride, pages: Math.max(1, Math.ceil(end / PAGE)) };
+  return { rowBytes, blocks, pairsAt, codesAt, int4At, stride, pages: Math.max(1, Math.ceil(end / PAGE)) };
 };
 
-/** Memory a scanner of these codes holds: about 332 bytes a code at 512 dimensions for int4, 68 for other kinds. */
+/** Memory a scanner of these codes holds: about 330 bytes a code at 512 dimensions for int4, 74 for other kinds. */
 export const signScannerBytes = (seg: CodeSegment): number => layoutOf(seg).pages * PAGE;
 
 /** A query prepared for the int4 stage: int8 levels, even and odd dimensions apart, and their step. */
@@ -325,17 +351,16 @@ export const prepareInt4Query = (query: Float32Array): Int4Query => {
 };
 
 export const createSignScanner = (seg: CodeSegment): SignScanner => {
-  const { words, pairsAt, codesAt, int4At, stride, pages } = layoutOf(seg);
+  const { rowBytes, blocks, pairsAt, codesAt, int4At, stride, pages } = layoutOf(seg);
   const memory = new wasm.Memory({ initial: pages });
   const heap = new Uint8Array(memory.buffer);
-  if (seg.kind === 'int4' && seg.dims % 8 === 0) writeInt4Signs(seg, heap, codesAt, words);
-  else for (let c = 0; c < seg.count; c++) writeSigns(seg, c, heap, codesAt + 8 * words * c);
-  if (seg.kind === 'int4' && seg.dims % 8 !== 0) {
-    // An int4 code whose dimensions are not a multiple of 8 ends mid-byte group: its last
-    // sign byte took bits from the next code's nibbles. Bits past the last dimension must
-    // be clear, so that they count in neither A nor ones.
-    const tail = seg.dims % 8, lastByte = (seg.dims - 1) >> 3;
-    for (let c = 0; c < seg.count; c++) heap[codesAt + 8 * words * c + lastByte]! &= (1 << tail) - 1;
+  if (seg.kind === 'int4' && seg.dims % 8 === 0) writeInt4Signs(seg, heap, codesAt, rowBytes);
+  else {
+    const row = new Uint8Array(rowBytes);
+    for (let c = 0; c < seg.count; c++) {
+      writeSigns(seg, c, row);
+      for (let j = 0; j < rowBytes; j++) heap[signAt(codesAt, rowBytes, c, j)] = row[j]!;
+    }
   }
   if (seg.kind === 'int4') {
     if (stride === seg.codeBytes) heap.set(seg.codes, int4At);
@@ -344,14 +369,14 @@ export const createSignScanner = (seg: CodeSegment): SignScanner => {
   const exports = new wasm.Instance(scanModule(), { env: { mem: memory } }).exports;
   const scan = exports.scan as (...args: number[]) => void;
   const int4 = exports.int4 as (...args: number[]) => number;
-  const scores = new Int32Array(memory.buffer, SCORES_AT, seg.count);
+  const scores = new Int16Array(memory.buffer, SCORES_AT, seg.count);
   return {
     count: seg.count,
     bytes: memory.buffer.byteLength,
     scan(q) {
       if (q.dims !== seg.dims) throw new Error(`sign scan: a query of ${q.dims} dimensions for codes of ${seg.dims}`);
-      heap.set(q.planes, 0);
-      scan(codesAt, seg.count, words, 0, SCORES_AT);
+      heap.set(q.tables, TABLES_AT);
+      scan(codesAt, blocks, rowBytes, TABLES_AT, SCORES_AT);
       return scores;
     },
     int4: seg.kind !== 'int4' ? undefined : (q, cut) => {

@@ -43,17 +43,30 @@ const signOf = (seg: CodeSegment, c: number, i: number): number => {
 };
 
 describe('sign scan', () => {
-  it.each(['int4', 'binary', 'ternary', 'int8'] as CodeKind[])('scores %s codes as the 4-bit query against their signs, odd dimensions too', (kind) => {
+  it.each(['int4', 'binary', 'ternary', 'int8'] as CodeKind[])('scores %s codes as the query’s rounded nibble tables against their signs, odd dimensions and partial blocks too', (kind) => {
     const rand = seeded(1);
-    for (const dims of [37, 100, 512]) {
+    for (const dims of [37, 100, 512, 3072]) {
       const seg = openCodes(encodeCodes(Array.from({ length: 40 }, () => gaussian(rand, dims)), kind));
       const q = gaussian(rand, dims);
       const prepared = prepareSignQuery(q);
       const scores = createSignScanner(seg).scan(prepared);
+      expect(scores).toHaveLength(40);
       for (let c = 0; c < seg.count; c++) {
+        // Each four dimensions: Σ ±q_i over them, rounded to whole steps.
         let want = 0;
-        for (let i = 0; i < dims; i++) want += (Math.min(14, Math.max(0, Math.round(q[i]! / prepared.step) + 7)) - 7) * signOf(seg, c, i);
-        expect(signEstimate(prepared, scores[c]!)).toBeCloseTo((want * prepared.step) / Math.sqrt(dims), 9);
+        for (let i = 0; i < dims; i += 4) {
+          let sum = 0;
+          for (let d = i; d < Math.min(dims, i + 4); d++) sum += q[d]! * signOf(seg, c, d);
+          want += Math.round(sum / prepared.step);
+        }
+        expect(scores[c]).toBe(want);
+        expect(Math.abs(want)).toBeLessThanOrEqual(prepared.span);
+      }
+      // Rounding the tables costs little: the estimate stays near the dot product with the signs.
+      for (let c = 0; c < seg.count; c++) {
+        let exact = 0;
+        for (let i = 0; i < dims; i++) exact += q[i]! * signOf(seg, c, i);
+        expect(Math.abs(signEstimate(prepared, scores[c]!) - exact / Math.sqrt(dims))).toBeLessThanOrEqual((prepared.step * Math.ceil(dims / 4)) / 2 / Math.sqrt(dims) + 1e-9);
       }
     }
   });
