@@ -1,7 +1,8 @@
-/** Bots and their configuration, and where a bot's data goes. */
+/** Bots and their configuration (with the Amazon Bedrock models it may name), and where a bot's data goes. */
 import * as z from 'zod';
 import { MAX_BOT_NAME_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_LEAD_FIELDS, MAX_SUGGESTED_QUESTIONS } from '../core/limits.ts';
 import { ANSWER_PROVIDERS, EMBEDDING_PROVIDERS, LOCAL } from '../core/providers.ts';
+import type { BedrockCatalogue } from '../core/bedrock-models.ts';
 import type { Bot } from '../core/records.ts';
 import { route } from './contract.ts';
 import type { DataFlow } from './views.ts';
@@ -64,4 +65,6 @@ export const botsContract = {
   }),
   deleteBot: route()({ ...admin, method: 'DELETE', path: '/v1/bots/{botId}', status: 204, audit: ['bot.delete'] }),
   getDataFlow: route<{ dataFlow: DataFlow }>()({ ...admin, method: 'GET', path: '/v1/bots/{botId}/data-flow', status: 200 }),
+  // The models a bot's settings may name on Amazon Bedrock: the operator's approved list, for any member.
+  listBedrockModels: route<BedrockCatalogue>()({ ...admin, method: 'GET', path: '/v1/bedrock/models', status: 200 }),
 } as const;

@@ -59,5 +59,53 @@ export const staysInEu = (model: string, region: string): boolean => {
   return place.kind === 'region' ? place.region.startsWith('eu-') : place.prefix === 'eu';
 };
 
+/** The names people know the foundation models by, as Amazon Bedrock's model catalogue writes them. */
+const MODEL_NAMES: Readonly<Record<string, string>> = {
+  'anthropic.claude-opus-4-1-20250805-v1:0': 'Claude Opus 4.1',
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': 'Claude Sonnet 4.5',
+  'anthropic.claude-sonnet-4-20250514-v1:0': 'Claude Sonnet 4',
+  'anthropic.claude-haiku-4-5-20251001-v1:0': 'Claude Haiku 4.5',
+  'anthropic.claude-3-7-sonnet-20250219-v1:0': 'Claude 3.7 Sonnet',
+  'anthropic.claude-3-5-haiku-20241022-v1:0': 'Claude 3.5 Haiku',
+  'amazon.nova-premier-v1:0': 'Amazon Nova Premier',
+  'amazon.nova-pro-v1:0': 'Amazon Nova Pro',
+  'amazon.nova-lite-v1:0': 'Amazon Nova Lite',
+  'amazon.nova-micro-v1:0': 'Amazon Nova Micro',
+  'meta.llama3-3-70b-instruct-v1:0': 'Llama 3.3 70B Instruct',
+  'meta.llama3-1-8b-instruct-v1:0': 'Llama 3.1 8B Instruct',
+  'mistral.mistral-large-2407-v1:0': 'Mistral Large (24.07)',
+  'mistral.pixtral-large-2502-v1:0': 'Pixtral Large (25.02)',
+  'amazon.titan-embed-text-v2:0': 'Titan Text Embeddings V2',
+  'cohere.embed-english-v3': 'Cohere Embed English v3',
+  'cohere.embed-multilingual-v3': 'Cohere Embed Multilingual v3',
+};
+
+/** The model's name as people know it (`Claude Sonnet 4.5`); an identifier Parley does not know is shown as it is. */
+export const modelNameOf = (model: string): string => MODEL_NAMES[foundationModelOf(model)] ?? model;
+
 /** Whether an identifier names an embedding model rather than one that answers. */
 export const isEmbeddingModel = (model: string): boolean => foundationModelOf(model) === BEDROCK_EMBEDDING_MODEL;
+
+/** One approved Bedrock model or inference profile. */
+export interface BedrockModelView {
+  /** The identifier as the operator approved it, and as a bot's setting names it. */
+  readonly id: string;
+  /** Its name as people know it: `Claude Sonnet 4.5`. */
+  readonly name: string;
+  /** The region that serves it, or the geography its inference profile routes within. */
+  readonly place: BedrockPlace;
+  /** Where requests are processed, in words: `in the AWS region eu-west-1 (Ireland)`, `within the EU, …`. */
+  readonly where: string;
+  /** Whether an owner may choose it here. */
+  readonly allowed: boolean;
+  /** Why not, when not. */
+  readonly reason?: string;
+  /** For an embedding model: the sizes it makes. */
+  readonly dimensions?: readonly number[];
+}
+
+/** What Amazon Bedrock offers in this deployment: models that answer, and models that embed. Both empty without Bedrock. */
+export interface BedrockCatalogue {
+  readonly chat: readonly BedrockModelView[];
+  readonly embedding: readonly BedrockModelView[];
+}

@@ -359,6 +359,8 @@ export interface ResidencyPolicy {
   check(provider: ProviderId, use?: { readonly purpose?: ModelPurpose | undefined; readonly baseUrl?: string | undefined; readonly model?: string | undefined }): ProviderVerdict;
   /** The Bedrock models and inference profiles the operator approved for a purpose, that the profile allows; empty without Bedrock. */
   bedrockModels(purpose: ModelPurpose): readonly string[];
+  /** Every Bedrock model and inference profile the operator approved for a purpose, whether or not the profile allows it. */
+  approvedBedrockModels(purpose: ModelPurpose): readonly string[];
   /** The profile and region in plain words, for the data-flow statement. */
   readonly summary: string;
   /** Where a provider is reached, in plain words, when the profile makes it worth saying (EU endpoints). */

@@ -166,6 +166,7 @@ export const createResidencyPolicy = (settings: ResidencySettings): ResidencyPol
     profile: settings.profile,
     region: settings.region,
     bedrockModels: (purpose) => bedrockFor(purpose).filter((m) => !(settings.profile === 'eu' && !staysInEu(m, settings.region))),
+    approvedBedrockModels: (purpose) => bedrockFor(purpose),
     check(provider, use) {
       if (!allowed.has(provider)) {
         const offered = settings.allowedProviders.map(listNameOf);

@@ -32,6 +32,12 @@ describe('the operator’s allowed providers', () => {
     expect(account.body.account.retentionDays).toBe(14);
   });
 
+  it('lists no Amazon Bedrock model where the operator approved none', async () => {
+    const owner = await newOwner(platform());
+    const res = await owner.request('GET', '/v1/bedrock/models');
+    expect(res).toMatchObject({ status: 200, body: { chat: [], embedding: [] } });
+  });
+
   it('refuses a model of a provider not on the list, and accepts one on it', async () => {
     const owner = await newOwner(platform());
     for (const provider of ['openai', 'openai-compatible']) {

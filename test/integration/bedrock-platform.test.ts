@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBedrock, TITAN_EMBED_V2, type FakeBedrock } from '../fakes/bedrock-server.ts';
 import { TEST_BEDROCK_MODELS } from '../iam/call-log-file.ts';
-import { ask, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
+import type { BedrockCatalogue } from '../../lambdas/core/bedrock-catalogue.ts';
+import { ask, call, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const SONNET_EU = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HOURS = '# Hours\n\nThe shop opens at nine in the morning and closes at six.\n';
@@ -86,6 +87,23 @@ describe('Amazon Bedrock on the platform', () => {
     expect(flow.body.dataFlow.embeddings.keyClass).toBe('bedrock');
     expect(flow.body.dataFlow.embeddings.summary).toContain('Titan Text Embeddings V2');
     expect(flow.body.dataFlow.training).toContain('Amazon Bedrock does not use requests to train models');
+  });
+
+  it('lists the approved models with their names and places to any member, a viewer too', async () => {
+    const owner = await newOwner(platform());
+    const viewer = await joinTeam(platform(), owner, 'viewer');
+
+    const res = await viewer.request<BedrockCatalogue>('GET', '/v1/bedrock/models');
+
+    expect(res.status).toBe(200);
+    expect(res.body.chat).toEqual([
+      expect.objectContaining({ id: SONNET_EU, name: 'Claude Sonnet 4.5', place: { kind: 'geography', prefix: 'eu', name: 'the EU' }, allowed: true }),
+      expect.objectContaining({ id: 'amazon.nova-lite-v1:0', name: 'Amazon Nova Lite', place: { kind: 'region', region: 'eu-west-1' }, where: 'in the AWS region eu-west-1 (Ireland)', allowed: true }),
+    ]);
+    expect(res.body.embedding).toEqual([
+      expect.objectContaining({ id: TITAN_EMBED_V2, name: 'Titan Text Embeddings V2', allowed: true, dimensions: [256, 512, 1024] }),
+    ]);
+    expect((await call(platform().apiUrl, 'GET', '/v1/bedrock/models')).status).toBe(401);
   });
 
   it('refuses a model the operator did not approve, a key for Bedrock, and a size Titan does not make', async () => {

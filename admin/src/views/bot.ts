@@ -43,7 +43,13 @@ export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, ta
     else if (current.id === 'try') renderTry(body, ctx, bot);
     else if (current.id === 'conversations') renderConversations(body, ctx, bot);
     else if (current.id === 'unanswered') renderUnanswered(body, ctx, bot);
-    else renderSettings(body, ctx, bot);
+    else {
+      // The Bedrock models on offer come first, so the page never shows a choice it would then take back.
+      mount(body, loading('the settings'));
+      api('GET', '/v1/bedrock/models')
+        .then((catalogue) => renderSettings(body, ctx, bot, catalogue))
+        .catch(() => renderSettings(body, ctx, bot));
+    }
     // On a narrow screen the tab bar scrolls: the current tab is brought into it.
     const tabs = main.querySelector<HTMLElement>('nav.tabs');
     const here = tabs?.querySelector<HTMLElement>('[aria-current="page"]');

@@ -3,7 +3,8 @@
  * spend (and pausing it), how its documents are indexed, where it may appear;
  * and deleting it. Viewers see the settings read-only.
  */
-import { PROVIDER_NAMES, PROVIDERS } from '../../../lambdas/core/providers.ts';
+import type { BedrockCatalogue, BedrockModelView } from '../../../lambdas/core/bedrock-models.ts';
+import { isKeyless, PROVIDER_NAMES, PROVIDERS } from '../../../lambdas/core/providers.ts';
 import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, uid } from '../dom.ts';
@@ -12,9 +13,17 @@ import { DEFAULT_BOT_BUDGET, WIDGET_DEFAULT_COLOR, type Bot, type BotBudget, typ
 import { botNotificationsSection } from './notifications.ts';
 import { busy, button, card, confirmAction, field, formatNumber, notify, plainError, roleNote, toggle, VIEWER_NOTE } from '../ui.ts';
 
-const MODELS: Record<Provider, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', 'openai-compatible': 'llama-3.1-8b-instruct', bedrock: 'amazon.nova-lite-v1:0' };
+const MODELS: Record<Exclude<Provider, 'bedrock'>, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', 'openai-compatible': 'llama-3.1-8b-instruct' };
 const MAX_LEAD_FIELDS = 8;
 const DIMENSIONS = [256, 512, 1024, 1536] as const;
+type Dimensions = (typeof DIMENSIONS)[number];
+
+/** A deployment without Amazon Bedrock: nothing to choose from. */
+const NO_BEDROCK: BedrockCatalogue = { chat: [], embedding: [] };
+
+/** Where a Bedrock model runs, short enough for a list: `eu-west-1` or `EU (cross-region)`. */
+const placeLabel = (m: BedrockModelView): string =>
+  m.place.kind === 'region' ? m.place.region : `${m.place.prefix === 'global' ? 'worldwide' : m.place.name.replace(/^the /, '')} (cross-region)`;
 
 /** The API's field names, as the page labels them (for its validation messages). */
 const LABELS: Record<string, string> = {
@@ -187,8 +196,11 @@ const sameChoice = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefin
   return x.provider === y.provider && (x.provider === 'local' || (y.provider !== 'local' && x.dimensions === y.dimensions));
 };
 
-/** Local or OpenAI embeddings, with a warning in plain words before anything changes. */
-const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
+/**
+ * Local, OpenAI or (where the operator approved it) Amazon Bedrock embeddings, with a warning in plain
+ * words before anything changes. Bedrock is offered to every bot once the operator enables it.
+ */
+const embeddingEditor = (saved: EmbeddingChoice | undefined, titan: BedrockModelView | undefined) => {
   const name = uid('emb');
   const radio = (value: string, title: string, text: string) => {
     const input = h('input', { type: 'radio', name, value, id: uid('r') });
@@ -197,14 +209,25 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
   };
   const local = radio('local', 'On Parley', 'Nothing leaves Parley to index your documents or visitors’ questions. Works well for most businesses.');
   const openai = radio('openai', 'With OpenAI', 'Matches questions worded differently from your documents a little better. Uses an OpenAI key.');
-  // Shown for a bot that embeds with Bedrock (the default where the operator enables it), so saving other settings keeps it.
-  const bedrock = saved?.provider === 'bedrock' ? radio('bedrock', 'With Amazon Bedrock', 'Inside this deployment’s own AWS account; no key is used.') : undefined;
-  const dims = select('dimensions', DIMENSIONS.map((d) => [String(d), d === 256 ? '256 (smallest, fastest)' : d === 1536 ? '1536 (most detailed)' : String(d)]), String(saved && saved.provider !== 'local' ? saved.dimensions : 512));
+  // Offered where the operator approved a Bedrock embedding model; kept for a bot that already embeds with it, so saving other settings keeps it.
+  const bedrock = titan?.allowed || saved?.provider === 'bedrock'
+    ? radio('bedrock', 'With Amazon Bedrock', `Inside this deployment’s own AWS account${titan ? `, ${titan.where.replace(/,.*$/, '')}` : ''}; no key is used. Matches questions worded differently from your documents.`)
+    : undefined;
+  const bedrockSizes = (titan?.dimensions ?? [256, 512, 1024]) as readonly Dimensions[];
+  const dims = select('dimensions', [], '');
+  /** The sizes the chosen provider makes, keeping the one shown when it still fits. */
+  const offerSizes = () => {
+    const sizes = bedrock?.input.checked ? bedrockSizes : DIMENSIONS;
+    const keep = Number(dims.value || (saved && saved.provider !== 'local' ? saved.dimensions : 0));
+    dims.replaceChildren(...sizes.map((d) => h('option', { value: String(d) }, d === 256 ? '256 (smallest, fastest)' : d === sizes.at(-1) ? `${d} (most detailed)` : String(d))));
+    dims.value = String(sizes.includes(keep as Dimensions) ? keep : bedrock?.input.checked ? sizes.at(-1)! : 512);
+  };
+  offerSizes();
   const dimsField = field('Detail', dims, 'More detail means slightly better matching of questions to your documents, and more storage for the index.');
   const warning = h('div', { class: 'warning', role: 'note' });
   const value = (): EmbeddingChoice => (openai.input.checked
     ? { provider: 'openai', dimensions: DIMENSIONS.find((d) => String(d) === dims.value) ?? 512 }
-    : bedrock?.input.checked ? { provider: 'bedrock', dimensions: Math.min(1024, DIMENSIONS.find((d) => String(d) === dims.value) ?? 1024) as 256 | 512 | 1024 } : { provider: 'local' });
+    : bedrock?.input.checked ? { provider: 'bedrock', dimensions: bedrockSizes.find((d) => String(d) === dims.value) ?? bedrockSizes.at(-1)! } : { provider: 'local' });
   const words = (choice: EmbeddingChoice): string[] => [
     'Changing this re-indexes every document of this bot. It takes a few minutes; the bot keeps answering meanwhile.',
     choice.provider === 'openai' || choice.provider === 'bedrock'
@@ -218,7 +241,12 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
     warning.hidden = !changed;
     warning.replaceChildren(icon('warn'), h('div', null, ...words(choice).map((w) => h('p', null, w))));
   };
-  for (const r of [local.input, openai.input, ...(bedrock ? [bedrock.input] : [])]) r.addEventListener('change', sync);
+  for (const r of [local.input, openai.input, ...(bedrock ? [bedrock.input] : [])]) {
+    r.addEventListener('change', () => {
+      offerSizes();
+      sync();
+    });
+  }
   dims.addEventListener('change', sync);
   sync();
   const el = h('fieldset', { class: 'stack choices' },
@@ -227,25 +255,50 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined) => {
   return { el, value, changed: () => !sameChoice(value(), saved), words };
 };
 
-export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
+/**
+ * The settings page. `bedrock`: the models this deployment's operator approved on Amazon Bedrock;
+ * Bedrock is offered only where it lists some an owner may choose.
+ */
+export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot, bedrock: BedrockCatalogue = NO_BEDROCK): void => {
   const canEdit = ctx.can('admin');
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '80', value: bot.name });
   const instructions = h('textarea', { name: 'instructions', rows: '4', maxlength: '4000' });
   instructions.value = bot.instructions;
+  const savedModel = bot.model && 'model' in bot.model ? bot.model.model : '';
+  const savedBedrock = bot.model?.provider === 'bedrock' ? savedModel : undefined;
+  const bedrockModels = bedrock.chat.filter((m) => m.allowed || m.id === savedBedrock);
   const provider = select('provider', [
     ['local', 'No AI provider: quote my documents'],
-    ...PROVIDERS.map((p): [string, string] => [p, PROVIDER_NAMES[p]]),
+    ...PROVIDERS.filter((p) => !isKeyless(p) || bedrockModels.length > 0 || savedBedrock !== undefined).map((p): [string, string] => [p, PROVIDER_NAMES[p]]),
   ], bot.model?.provider ?? 'local');
-  const model = h('input', { type: 'text', name: 'model', maxlength: '100', value: bot.model && 'model' in bot.model ? bot.model.model : '' });
+  const model = h('input', { type: 'text', name: 'model', maxlength: '100', value: savedBedrock === undefined ? savedModel : '' });
   const modelField = field('Model', model, 'The model name as your provider spells it.');
+  // On Bedrock the owner chooses among the operator's approved models: a list, not a name to type.
+  const bedrockModel = select('bedrock-model', [
+    ...bedrockModels.map((m): [string, string] => [m.id, `${m.name} · ${placeLabel(m)}${m.allowed ? '' : ' (no longer offered)'}`]),
+    ...(savedBedrock !== undefined && !bedrockModels.some((m) => m.id === savedBedrock) ? [[savedBedrock, `${savedBedrock} (not offered here)`] as [string, string]] : []),
+  ], savedBedrock ?? bedrockModels.find((m) => m.allowed)?.id ?? '');
+  const bedrockWhere = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const bedrockField = field('Model on Amazon Bedrock', bedrockModel, 'The models this deployment’s operator approved. They run inside its own AWS account; no key is used.');
+  bedrockField.append(bedrockWhere);
+  bedrockWhere.id = uid('where');
+  bedrockModel.setAttribute('aria-describedby', `${bedrockModel.getAttribute('aria-describedby') ?? ''} ${bedrockWhere.id}`.trim());
+  const syncWhere = () => {
+    const chosen = bedrock.chat.find((m) => m.id === bedrockModel.value);
+    bedrockWhere.textContent = chosen ? `Requests are processed ${chosen.where}.${chosen.allowed ? '' : ` ${chosen.reason ?? ''}`}` : 'This model is not on the operator’s list: choose another.';
+  };
+  bedrockModel.addEventListener('change', syncWhere);
+  syncWhere();
   const temperature = h('input', { type: 'range', name: 'temperature', min: '0', max: '1', step: '0.1', value: String(bot.temperature ?? 0.2) });
   const tempOut = h('output', { for: temperature.id || (temperature.id = uid('t')) }, temperature.value);
   temperature.addEventListener('input', () => (tempOut.textContent = temperature.value));
   const syncModel = () => {
     const local = provider.value === 'local';
-    modelField.hidden = local;
+    const onBedrock = isKeyless(provider.value as Provider);
+    modelField.hidden = local || onBedrock;
+    bedrockField.hidden = !onBedrock;
     temperatureField.hidden = local;
-    if (!local && !model.value) model.value = MODELS[provider.value as Provider];
+    if (!local && !onBedrock && !model.value) model.value = MODELS[provider.value as Exclude<Provider, 'bedrock'>];
   };
   provider.addEventListener('change', syncModel);
   const temperatureField = h('div', { class: 'field' },
@@ -267,7 +320,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
   const handoff = toggle('Offer “talk to a person”', bot.handoff !== false, 'Visitors can leave a message and their e-mail or phone number for you.');
   const lead = leadFormEditor(bot.leadForm);
   const budget = budgetEditor(bot);
-  const embedding = embeddingEditor(bot.embedding);
+  const embedding = embeddingEditor(bot.embedding, bedrock.embedding[0]);
   const comments = toggle('Read reviewers’ comments in Word documents', bot.documentComments === true, 'Off unless you turn it on: comments are often notes between colleagues. When on, answers may quote them. Changing this reads your Word documents again.', 'document-comments');
 
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -278,6 +331,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
       field('Instructions', instructions, 'Tone and scope, in your own words: “Be friendly and brief. Only talk about our shop.”'),
       field('Who writes the answers', provider, 'Without a provider, your bot quotes the best passages of your documents. Keys are set under Keys & privacy.'),
       modelField,
+      bedrockField,
       temperatureField,
       handoff.el),
     card('Chat window',
@@ -311,7 +365,9 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
     const questions = lines(suggested.value);
     if (questions.length > 6) return stop('Up to six suggested questions, please.', suggested);
     if (questions.some((q) => q.length > 200)) return stop('Each suggested question can be at most 200 characters.', suggested);
-    if (provider.value !== 'local' && !/^[A-Za-z0-9._:/-]{1,100}$/.test(model.value.trim())) return stop('Enter the model’s name as your provider spells it, such as gpt-4.1-mini.', model);
+    const onBedrock = isKeyless(provider.value as Provider);
+    if (onBedrock && !bedrockModel.value) return stop('Choose one of the models on Amazon Bedrock.', bedrockModel);
+    if (provider.value !== 'local' && !onBedrock && !/^[A-Za-z0-9._:/-]{1,100}$/.test(model.value.trim())) return stop('Enter the model’s name as your provider spells it, such as gpt-4.1-mini.', model);
     const leadForm = lead.value();
     if (typeof leadForm === 'string') return stop(leadForm, lead.el.querySelector<HTMLElement>('[aria-invalid=true]') ?? undefined);
     const sites = lines(origins.value).map(websiteOrigin);
@@ -323,7 +379,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
     }
     const limits = budget.value();
     if (limits instanceof HTMLElement) return stop('Check the spending limits: ' + (limits.closest('.field')?.querySelector('.field-error')?.textContent ?? ''), limits);
-    const choice: ModelChoice = provider.value === 'local' ? { provider: 'local' } : { provider: provider.value as Provider, model: model.value.trim() };
+    const choice: ModelChoice = provider.value === 'local' ? { provider: 'local' } : { provider: provider.value as Provider, model: onBedrock ? bedrockModel.value : model.value.trim() };
     const leadChanged = JSON.stringify(leadForm) !== JSON.stringify(bot.leadForm ?? null);
     const patch = {
       name: name.value.trim(),
@@ -351,7 +407,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot): v
           if (res.bot.leadForm === undefined) delete (bot as { leadForm?: unknown }).leadForm;
           notify(patch.embedding ? 'Saved. Your documents are being re-indexed.' : patch.documentComments !== undefined ? 'Saved. Your Word documents are being read again.' : 'Saved.');
           // Start again from what was saved (warnings, defaults, field keys).
-          renderSettings(body, ctx, bot);
+          renderSettings(body, ctx, bot, bedrock);
           body.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();
         } catch (err) {
           // A site the API refuses is reported at its field, like the page's own checks.

@@ -1,5 +1,6 @@
 /** The bots contract's routes: bots, their configuration, and where their data goes. */
 import type { botsContract } from '../../contracts/bots.ts';
+import { listBedrockModels } from '../../core/bedrock-catalogue.ts';
 import { getBot } from '../../core/bot-lookup.ts';
 import { createBot, deleteBot, listBots, updateBot } from '../../core/bots.ts';
 import { dataFlowOf } from '../../core/data-flow.ts';
@@ -13,4 +14,5 @@ export const botRoutes = {
   updateBot: async ({ deps, tenant, source }, req) => ({ bot: await updateBot(deps, await tenant(), req.params.botId, req.body, source) }),
   deleteBot: async ({ deps, tenant, source }, { params }) => deleteBot(deps, await tenant(), params.botId, source),
   getDataFlow: async ({ deps, tenant }, { params }) => ({ dataFlow: await dataFlowOf(deps, await tenant(), params.botId) }),
+  listBedrockModels: async ({ deps, tenant }) => listBedrockModels(deps, await tenant()),
 } satisfies Implementations<typeof botsContract, AdminContext>;
