@@ -2,10 +2,9 @@
 import * as z from 'zod';
 import { MAX_BOT_NAME_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_LEAD_FIELDS, MAX_SUGGESTED_QUESTIONS } from '../core/limits.ts';
 import { ANSWER_PROVIDERS, EMBEDDING_PROVIDERS, LOCAL } from '../core/providers.ts';
-import type { BedrockCatalogue } from '../core/bedrock-models.ts';
 import type { Bot } from '../core/records.ts';
 import { route } from './contract.ts';
-import type { DataFlow } from './views.ts';
+import type { BedrockCatalogue, DataFlow } from './views.ts';
 
 const admin = { fn: 'admin-api', auth: 'jwt' } as const;
 

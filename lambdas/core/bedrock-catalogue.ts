@@ -5,15 +5,14 @@
  * profile and allowed providers let an owner choose it. The page offers these
  * and nothing else; the server refuses any other model when a bot is saved.
  */
-import { modelNameOf, placeOf, type BedrockCatalogue, type BedrockModelView } from './bedrock-models.ts';
+import { modelNameOf, placeOf } from './bedrock-models.ts';
 import { BEDROCK_EMBEDDING_DIMENSIONS } from './embedding.ts';
 import type { Deps } from './ports.ts';
 import type { ModelPurpose } from './providers.ts';
 import { bedrockPlaceInWords } from './residency.ts';
 import { requireRole } from './roles.ts';
 import type { TenantContext } from './tenancy.ts';
-
-export type { BedrockCatalogue, BedrockModelView };
+import type { BedrockCatalogue, BedrockModelView } from './views.ts';
 
 /** The ports the catalogue reads: the residency policy (approved list, verdicts) and whether a Bedrock embedder is wired. */
 export type BedrockCatalogueDeps = Pick<Deps, 'embedders' | 'residency'>;

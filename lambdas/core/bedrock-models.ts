@@ -4,9 +4,12 @@
  * identifier is a foundation model id (`amazon.nova-lite-v1:0`: served in the
  * function's own region), a cross-region inference profile id whose first label
  * names its geography (`eu.anthropic.claude-…`: routed among that geography's
- * regions only; `global.…`: anywhere), or the ARN of either. Imports nothing,
- * so the panel can read it too.
+ * regions only; `global.…`: anywhere), or the ARN of either. Imports nothing
+ * but types, so the panel can read it too.
  */
+import type { BedrockPlace } from './views.ts';
+
+export type { BedrockPlace };
 
 /** Titan Text Embeddings V2: the embedding model Parley calls on Bedrock. */
 export const BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
@@ -25,11 +28,6 @@ const GEOGRAPHIES: Readonly<Record<string, string>> = {
 
 /** A model identifier: letters, digits and `.:-_/` (ids, profile ids, ARNs). */
 export const BEDROCK_MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
-
-/** Where a model identifier sends requests: one region, or a geography's regions. */
-export type BedrockPlace =
-  | { readonly kind: 'region'; readonly region: string }
-  | { readonly kind: 'geography'; readonly prefix: string; readonly name: string };
 
 /** The id inside an ARN (`arn:aws:bedrock:eu-west-1::foundation-model/ID` → ID), else the identifier itself. */
 const idOf = (model: string): { id: string; region: string | undefined } => {
@@ -85,27 +83,3 @@ export const modelNameOf = (model: string): string => MODEL_NAMES[foundationMode
 
 /** Whether an identifier names an embedding model rather than one that answers. */
 export const isEmbeddingModel = (model: string): boolean => foundationModelOf(model) === BEDROCK_EMBEDDING_MODEL;
-
-/** One approved Bedrock model or inference profile. */
-export interface BedrockModelView {
-  /** The identifier as the operator approved it, and as a bot's setting names it. */
-  readonly id: string;
-  /** Its name as people know it: `Claude Sonnet 4.5`. */
-  readonly name: string;
-  /** The region that serves it, or the geography its inference profile routes within. */
-  readonly place: BedrockPlace;
-  /** Where requests are processed, in words: `in the AWS region eu-west-1 (Ireland)`, `within the EU, …`. */
-  readonly where: string;
-  /** Whether an owner may choose it here. */
-  readonly allowed: boolean;
-  /** Why not, when not. */
-  readonly reason?: string;
-  /** For an embedding model: the sizes it makes. */
-  readonly dimensions?: readonly number[];
-}
-
-/** What Amazon Bedrock offers in this deployment: models that answer, and models that embed. Both empty without Bedrock. */
-export interface BedrockCatalogue {
-  readonly chat: readonly BedrockModelView[];
-  readonly embedding: readonly BedrockModelView[];
-}

@@ -222,3 +222,32 @@ export interface MyNotificationsView {
   readonly email: { readonly enabled: boolean; readonly from?: string };
   readonly preferences: MemberNotificationPrefs;
 }
+
+/** Where a model identifier sends requests: one region, or a geography's regions. */
+export type BedrockPlace =
+  | { readonly kind: 'region'; readonly region: string }
+  | { readonly kind: 'geography'; readonly prefix: string; readonly name: string };
+
+/** One approved Bedrock model or inference profile. */
+export interface BedrockModelView {
+  /** The identifier as the operator approved it, and as a bot's setting names it. */
+  readonly id: string;
+  /** Its name as people know it: `Claude Sonnet 4.5`. */
+  readonly name: string;
+  /** The region that serves it, or the geography its inference profile routes within. */
+  readonly place: BedrockPlace;
+  /** Where requests are processed, in words: `in the AWS region eu-west-1 (Ireland)`, `within the EU, …`. */
+  readonly where: string;
+  /** Whether an owner may choose it here. */
+  readonly allowed: boolean;
+  /** Why not, when not. */
+  readonly reason?: string;
+  /** For an embedding model: the sizes it makes. */
+  readonly dimensions?: readonly number[];
+}
+
+/** What Amazon Bedrock offers in this deployment: models that answer, and models that embed. Both empty without Bedrock. */
+export interface BedrockCatalogue {
+  readonly chat: readonly BedrockModelView[];
+  readonly embedding: readonly BedrockModelView[];
+}

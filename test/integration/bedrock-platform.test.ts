@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBedrock, TITAN_EMBED_V2, type FakeBedrock } from '../fakes/bedrock-server.ts';
 import { TEST_BEDROCK_MODELS } from '../iam/call-log-file.ts';
-import type { BedrockCatalogue } from '../../lambdas/core/bedrock-catalogue.ts';
+import type { BedrockCatalogue } from '../../lambdas/core/views.ts';
 import { ask, call, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const SONNET_EU = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';

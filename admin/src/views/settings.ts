@@ -3,7 +3,7 @@
  * spend (and pausing it), how its documents are indexed, where it may appear;
  * and deleting it. Viewers see the settings read-only.
  */
-import type { BedrockCatalogue, BedrockModelView } from '../../../lambdas/core/bedrock-models.ts';
+import type { BedrockCatalogue, BedrockModelView } from '../../../lambdas/contracts/views.ts';
 import { isKeyless, PROVIDER_NAMES, PROVIDERS } from '../../../lambdas/core/providers.ts';
 import { api, messageOf } from '../api.ts';
 import type { PageContext } from '../context.ts';
