@@ -18,37 +18,52 @@ export interface SegmentCache {
 }
 
 export const createSegmentCache = (budget = INDEX_CACHE_BYTES): SegmentCache => {
-  // A Map iterates in insertion order: re-inserting on use keeps the oldest first.
-  const entries = new Map<string, OpenedSegment>();
+  // A Map iterates in insertion order: re-inserting on use keeps the oldest first. Each entry
+  // keeps the bytes it was counted at: a segment grows when it makes its sign scanner (on its
+  // first dense query, after it was cached), and the next use counts the growth.
+  const entries = new Map<string, { segment: OpenedSegment; counted: number }>();
   let bytes = 0;
+  const evictOverBudget = () => {
+    for (const [k, e] of entries) {
+      if (bytes <= budget) break;
+      entries.delete(k);
+      bytes -= e.counted;
+    }
+  };
+  const recount = (entry: { segment: OpenedSegment; counted: number }) => {
+    const now = entry.segment.bytes;
+    bytes += now - entry.counted;
+    entry.counted = now;
+  };
   return {
     get(key) {
       const hit = entries.get(key);
-      if (hit) {
-        entries.delete(key);
-        entries.set(key, hit);
+      if (!hit) return undefined;
+      entries.delete(key);
+      entries.set(key, hit);
+      if (hit.segment.bytes !== hit.counted) {
+        recount(hit);
+        evictOverBudget();
       }
-      return hit;
+      return hit.segment;
     },
     set(key, segment) {
       if (segment.bytes > budget) return;
       const old = entries.get(key);
       if (old) {
-        bytes -= old.bytes;
+        bytes -= old.counted;
         entries.delete(key);
       }
-      entries.set(key, segment);
+      entries.set(key, { segment, counted: segment.bytes });
       bytes += segment.bytes;
-      for (const [k, s] of entries) {
-        if (bytes <= budget) break;
-        entries.delete(k);
-        bytes -= s.bytes;
-      }
+      evictOverBudget();
     },
     get size() {
       return entries.size;
     },
     get bytes() {
+      for (const e of entries.values()) recount(e);
+      evictOverBudget();
       return bytes;
     },
     clear() {

@@ -10,7 +10,7 @@
  * (lexical-index.ts), padding.
  */
 import { concatCodes, encodeCodes, openCodes, type CodeSegment } from './vector-codes.ts';
-import { createSignScanner, signScannerBytes, type SignScanner } from './sign-scan.ts';
+import { createSignScanner, type SignScanner } from './sign-scan.ts';
 import { buildLexicalSegment, mergeLexical, openLexicalSegment, type LexicalSegment } from './lexical-index.ts';
 import type { SegmentRef } from './records.ts';
 
@@ -33,7 +33,10 @@ export interface OpenedSegment {
   readonly lexical: LexicalSegment;
   /** Sign bits of the codes for the first stage of dense search, made on first use (sparse queries never need them). */
   signs(): SignScanner;
-  /** Memory it holds, sign bits included, for the cache's budget. */
+  /**
+   * Memory it holds, for the cache's budget: its bytes, and its sign scanner's once made
+   * (bots whose queries are sparse, as the local embedder's, never make one).
+   */
   readonly bytes: number;
 }
 
@@ -103,7 +106,9 @@ export const openSegment = (ref: SegmentRef, input: Uint8Array): OpenedSegment =
     codes,
     lexical: openLexicalSegment(bytes.subarray(lexicalAt + 4, lexicalAt + 4 + lexicalLength)),
     signs: () => (signs ??= createSignScanner(codes)),
-    bytes: bytes.byteLength + signScannerBytes(codes),
+    get bytes() {
+      return bytes.byteLength + (signs?.bytes ?? 0);
+    },
   };
 };
 

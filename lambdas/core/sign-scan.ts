@@ -35,10 +35,8 @@
 import type { CodeSegment } from './vector-codes.ts';
 
 const MAX_DIMS = 16384;
-/** Where the nibble tables sit (32 bytes a sign byte), the int4 query after them, then the scores. */
+/** Where the nibble tables sit (32 bytes a sign byte); the int4 query and the scores follow, as the dimensions need. */
 const TABLES_AT = 0;
-const INT4_QUERY_AT = TABLES_AT + 4 * MAX_DIMS;
-const SCORES_AT = INT4_QUERY_AT + MAX_DIMS;
 const PAGE = 65536;
 /** Codes a block: one 128-bit lane of sign bytes. */
 const BLOCK = 16;
@@ -319,12 +317,14 @@ const writeInt4Signs = (seg: CodeSegment, heap: Uint8Array, codesAt: number, row
 const layoutOf = (seg: CodeSegment) => {
   const rowBytes = rowBytesOf(seg.dims);
   const blocks = Math.ceil(seg.count / BLOCK);
-  const pairsAt = align16(SCORES_AT + 2 * BLOCK * blocks);
+  const stride = strideOf(seg.dims);
+  const int4QueryAt = align16(TABLES_AT + 32 * rowBytes);
+  const scoresAt = align16(int4QueryAt + 2 * stride);
+  const pairsAt = align16(scoresAt + 2 * BLOCK * blocks);
   const codesAt = align16(pairsAt + 8 * seg.count);
   const int4At = align16(codesAt + BLOCK * rowBytes * blocks);
-  const stride = strideOf(seg.dims);
   const end = seg.kind === 'int4' ? int4At + stride * seg.count : int4At;
-  return { rowBytes, blocks, pairsAt, codesAt, int4At, stride, pages: Math.max(1, Math.ceil(end / PAGE)) };
+  return { rowBytes, blocks, int4QueryAt, scoresAt, pairsAt, codesAt, int4At, stride, pages: Math.max(1, Math.ceil(end / PAGE)) };
 };
 
 /** Memory a scanner of these codes holds: about 330 bytes a code at 512 dimensions for int4, 74 for other kinds. */
@@ -351,7 +351,7 @@ export const prepareInt4Query = (query: Float32Array): Int4Query => {
 };
 
 export const createSignScanner = (seg: CodeSegment): SignScanner => {
-  const { rowBytes, blocks, pairsAt, codesAt, int4At, stride, pages } = layoutOf(seg);
+  const { rowBytes, blocks, int4QueryAt, scoresAt, pairsAt, codesAt, int4At, stride, pages } = layoutOf(seg);
   const memory = new wasm.Memory({ initial: pages });
   const heap = new Uint8Array(memory.buffer);
   if (seg.kind === 'int4' && seg.dims % 8 === 0) writeInt4Signs(seg, heap, codesAt, rowBytes);
@@ -369,20 +369,20 @@ export const createSignScanner = (seg: CodeSegment): SignScanner => {
   const exports = new wasm.Instance(scanModule(), { env: { mem: memory } }).exports;
   const scan = exports.scan as (...args: number[]) => void;
   const int4 = exports.int4 as (...args: number[]) => number;
-  const scores = new Int16Array(memory.buffer, SCORES_AT, seg.count);
+  const scores = new Int16Array(memory.buffer, scoresAt, seg.count);
   return {
     count: seg.count,
     bytes: memory.buffer.byteLength,
     scan(q) {
       if (q.dims !== seg.dims) throw new Error(`sign scan: a query of ${q.dims} dimensions for codes of ${seg.dims}`);
       heap.set(q.tables, TABLES_AT);
-      scan(codesAt, blocks, rowBytes, TABLES_AT, SCORES_AT);
+      scan(codesAt, blocks, rowBytes, TABLES_AT, scoresAt);
       return scores;
     },
     int4: seg.kind !== 'int4' ? undefined : (q, cut) => {
       if (q.dims !== seg.dims) throw new Error(`int4 scan: a query of ${q.dims} dimensions for codes of ${seg.dims}`);
-      heap.set(q.bytes, INT4_QUERY_AT);
-      const m = int4(int4At, stride, seg.count, SCORES_AT, cut, INT4_QUERY_AT, pairsAt);
+      heap.set(q.bytes, int4QueryAt);
+      const m = int4(int4At, stride, seg.count, scoresAt, cut, int4QueryAt, pairsAt);
       return new Int32Array(memory.buffer, pairsAt, 2 * m);
     },
   };

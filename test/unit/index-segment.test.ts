@@ -6,7 +6,7 @@ import { createSegmentCache } from '../../lambdas/core/index-cache.ts';
 import { buildSegment, entryOf, openSegment, type OpenedSegment } from '../../lambdas/core/index-segment.ts';
 import { searchLexical } from '../../lambdas/core/lexical-index.ts';
 import type { SegmentRef } from '../../lambdas/core/records.ts';
-import { prepareSignQuery } from '../../lambdas/core/sign-scan.ts';
+import { prepareSignQuery, signScannerBytes } from '../../lambdas/core/sign-scan.ts';
 import { searchCodes } from '../../lambdas/core/vector-codes.ts';
 
 const texts = ['Sourdough is baked every morning.', 'Cakes may be returned within two days.', 'Der Laden öffnet um neun Uhr.', '営業時間は九時から五時までです。'];
@@ -89,6 +89,28 @@ describe('the segment cache', () => {
     expect(cache.get('a')?.ref.id).toBe('a');
     expect(cache.get('c')?.ref.id).toBe('c');
     expect(cache.bytes).toBe(80);
+  });
+
+  it('counts a segment’s sign scanner only once made (never for sparse-query bots), and makes room for it', () => {
+    const doc = newId(), run = newId();
+    const entries = texts.map((_, seq) => ({ docId: doc, run, seq }));
+    const segments = ['a', 'b'].map((id) => openSegment(ref(id, 4), buildSegment(entries, texts.map((t) => embedLocally(t, 512)), texts)));
+    const plain = segments[0]!.bytes;
+    const scannerBytes = signScannerBytes(segments[0]!.codes);
+    // Room for both as opened, or for one with its scanner.
+    const cache = createSegmentCache(2 * plain + scannerBytes - 1);
+    cache.set('a', segments[0]!);
+    cache.set('b', segments[1]!);
+    // Cached as opened: no scanner yet, so no room is taken for one.
+    expect(cache.bytes).toBe(2 * plain);
+    expect(cache.size).toBe(2);
+    const scanner = cache.get('b')!.signs();
+    expect(scanner.bytes).toBe(scannerBytes);
+    expect(segments[1]!.bytes).toBe(plain + scanner.bytes);
+    // The next use counts the scanner, and the least recently used segment makes room.
+    expect(cache.get('b')).toBe(segments[1]);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.bytes).toBe(plain + scanner.bytes);
   });
 
   it('does not keep a segment larger than the whole budget', () => {
