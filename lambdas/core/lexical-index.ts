@@ -405,7 +405,7 @@ const nthBest = (scores: Float64Array, touched: Int32Array, count: number, n: nu
  * The n chunks across `segments` with the best BM25 score for `queryText`, best first.
  * Exact, with MaxScore pruning: once the terms left could not lift a chunk none of the
  * earlier (rarer) terms holds into the top n, the long lists of common terms are only
- * probed for the chunks that can still make it.
+ * probed for the chunks that can still make it, fewer after each list as the floor rises.
  */
 export const searchLexical = (
   segments: readonly LexicalSegment[],
@@ -458,9 +458,18 @@ export const searchLexical = (
       const candidates = new Int32Array(count);
       let m = 0;
       for (let i = 0; i < count; i++) if (scores[touched[i]!]! + rest[j]! >= floor) candidates[m++] = touched[i]!;
-      const sorted = candidates.subarray(0, m).sort();
-      for (let t = j; t < terms.length; t++) seg.probe(terms[t]!.slot, terms[t]!.idf, k1, norms, ones, scores, sorted, m);
-      for (const chunk of sorted) top.push(s, chunk, scores[chunk]!);
+      const live = candidates.subarray(0, m).sort();
+      for (let t = j; t < terms.length; t++) {
+        seg.probe(terms[t]!.slot, terms[t]!.idf, k1, norms, ones, scores, live, m);
+        if (t + 1 === terms.length) break;
+        // Each list read raises the candidates' scores, and with them the floor: keep only those
+        // the lists still unread could lift to it, so that the longest lists are probed for fewest.
+        floor = Math.max(floor, nthBest(scores, live, m, n));
+        let kept = 0;
+        for (let i = 0; i < m; i++) if (scores[live[i]!]! + rest[t + 1]! >= floor) live[kept++] = live[i]!;
+        m = kept;
+      }
+      for (let i = 0; i < m; i++) top.push(s, live[i]!, scores[live[i]!]!);
     } else {
       for (let i = 0; i < count; i++) top.push(s, touched[i]!, scores[touched[i]!]!);
     }
