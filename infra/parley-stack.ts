@@ -127,9 +127,12 @@ export class ParleyStack extends Stack {
       panelUrl: Lazy.string({ produce: () => this.hosting.adminUrl }),
       ...(sender ? { sender } : {}),
     });
-    // Visitors' requests for a person and leads are events; the notify function queues webhook attempts (and retries) itself.
-    this.notifications.grantSendFrom(this.api.widgetFunction);
-    this.notifications.grantSendFrom(this.notifications.function);
+    // Where events arise: visitors' requests, leads and thumbs-down (widget), declined questions (chat), failed
+    // documents (ingest, and admin, which marks a document whose processing was lost); the notify function queues
+    // webhook attempts (and retries) itself.
+    for (const fn of [this.notifications.function, this.api.widgetFunction, this.chat.function, this.ingest.function, this.api.adminFunction]) {
+      this.notifications.grantSendFrom(fn);
+    }
     // Re-ingest: the admin function puts documents back on the ingest queue.
     this.ingest.grantSendFrom(this.api.adminFunction);
     // A long crawl queues its next part itself.
@@ -167,9 +170,10 @@ export class ParleyStack extends Stack {
       deadLetterQueues: [
         { queue: this.ingest.deadLetterQueue, description: 'Ingest messages that gave up: a document could not be ingested' },
         { queue: this.exports.deadLetterQueue, description: 'Export requests that gave up: an account export could not be built' },
-        { queue: this.notifications.deadLetterQueue, description: 'Events that gave up: members were not e-mailed about a visitor\'s request or lead' },
+        { queue: this.notifications.deadLetterQueue, description: 'Events that gave up: members were not e-mailed, or webhooks not posted, about an event' },
       ],
       spendAlarmUsdPerHour: parameters.spendAlarmUsdPerHour,
+      eventPublishers: [this.api.widgetFunction, this.chat.function, this.ingest.function, this.api.adminFunction],
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
     });
 

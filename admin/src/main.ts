@@ -188,7 +188,8 @@ const route = async (): Promise<void> => {
     queueMicrotask(() => main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true }));
     return;
   }
-  const bot = /^#\/bots\/([0-9A-Za-z]+)(?:\/(\w+))?$/.exec(hash);
+  // `#/bots/<bot>/conversations/<conversation>[/<turn>]` opens one conversation (the links in notification e-mails).
+  const bot = /^#\/bots\/([0-9A-Za-z]+)(?:\/(\w+)(?:\/([0-9A-Za-z]{26})(?:\/([0-9A-Za-z]{26}))?)?)?$/.exec(hash);
   const ctx = {
     navigate, account, role,
     can: (need: Role) => RANK[role] >= RANK[need],
@@ -196,7 +197,7 @@ const route = async (): Promise<void> => {
     signOut,
     onLeave: (fn: () => void) => (gen === generation ? cleanups.push(fn) : fn()),
   };
-  if (bot) renderBot(main, ctx, bot[1]!, (bot[2] ?? 'data') as BotTab);
+  if (bot) renderBot(main, ctx, bot[1]!, (bot[2] ?? 'data') as BotTab, bot[3] ? { conversationId: bot[3], ...(bot[4] ? { turnId: bot[4] } : {}) } : undefined);
   else if (hash.startsWith('#/notifications')) renderNotifications(main, ctx);
   else if (hash.startsWith('#/keys')) renderKeys(main, ctx);
   else if (hash.startsWith('#/account')) renderAccount(main, ctx);

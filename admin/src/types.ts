@@ -11,7 +11,7 @@ import type { BotBudget } from '../../lambdas/core/records.ts';
 export type {
   Account, AuditEntry, Bot, BotBudget, BotTheme as Theme, Citation, Conversation, ConversationTurn as Turn, DocumentRecord,
   DocumentStatus, EmbeddingChoice, Invitation, KeyClass, LeadField, LeadForm, Member, ModelChoice, PendingInvitation, Role,
-  VisitorContact as Contact, BotNotificationPrefs, EventType, SentNotification, Webhook, WebhookDelivery,
+  VisitorContact as Contact, BotNotificationPrefs, EmailEvent, EventType, SentNotification, Webhook, WebhookDelivery,
 } from '../../lambdas/core/records.ts';
 export type {
   ConversationPage, ConversationSearch, DataFlow, ExportDownload, InvitationDelivery, MyAccount, ProviderKeyView as ProviderKey, SearchMatch, UnansweredGroup,

@@ -19,6 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_NOT_QUEUED } from '../../lambdas/adapters/sqs/event-queue.ts';
 import type { ParleyFunction } from './parley-function.ts';
 
 export interface MonitoringProps {
@@ -36,13 +37,20 @@ export interface MonitoringProps {
    * @default 5
    */
   readonly spendAlarmUsdPerHour?: number;
+  /**
+   * The functions that queue events for the notify function; an event one of them could not
+   * queue (its `event not queued` line) is counted as `EventsNotQueued` and alarms.
+   * @default - none
+   */
+  readonly eventPublishers?: readonly ParleyFunction[];
 }
 
 /**
  * The log lines the rules read, written raw to stdout by the functions, one JSON object a line:
  * - `{"level":"info","message":"request","fn","route","status","accountId"|null,"source":"203.0.113.0/24","ms"}` per HTTP response;
  * - `{"level":"info","message":"spend","accountId","botId","keyClass","costMicros"}` per answered chat (micro-dollars);
- * - `{"level":"info","message":"export","accountId"}` per export requested.
+ * - `{"level":"info","message":"export","accountId"}` per export requested;
+ * - `{"level":"error","message":"event not queued","accountId","eventId","type","reason"}` per event lost before its queue.
  */
 export const refusedStatuses = [401, 403, 404];
 
@@ -68,6 +76,8 @@ export class Monitoring extends Construct {
   readonly spendMetric: cloudwatch.Metric;
   /** Total spend outside its expected band. */
   readonly spendAnomaly: cloudwatch.AnomalyDetectionAlarm;
+  /** Events the functions could not queue (nobody was told of them), from their log lines. */
+  readonly eventsNotQueued: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -165,6 +175,17 @@ export class Monitoring extends Construct {
         metricValue: '$.costMicros',
       });
     }
+    // An event lost before the notify queue (SQS refused or unreachable): nobody hears of that request or lead, and
+    // no dead-letter queue holds it, so the log line is all there is to count.
+    this.eventsNotQueued = new cloudwatch.Metric({ namespace, metricName: 'EventsNotQueued', statistic: 'Sum', period });
+    (props.eventPublishers ?? []).forEach((fn) => new logs.MetricFilter(this, `EventsNotQueued-${fn.handlerName}`, {
+      logGroup: fn.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', EVENT_NOT_QUEUED),
+      metricNamespace: namespace,
+      metricName: 'EventsNotQueued',
+      metricValue: '1',
+    }));
+    watch('EventsNotQueued', this.eventsNotQueued, 'An event could not be queued for the notify function in the last 5 minutes: members were not e-mailed, or webhooks not posted, about it');
     this.spendAnomaly = new cloudwatch.AnomalyDetectionAlarm(this, 'SpendAnomaly', {
       metric: this.spendMetric,
       stdDevs: 3,

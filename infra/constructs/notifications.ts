@@ -1,6 +1,7 @@
 /**
  * Notifications: the functions where events arise (the widget function's
- * handoffs and leads) queue them on an encrypted queue, and the notify function
+ * handoffs, leads and thumbs-down, the chat function's declined questions, the
+ * ingest and admin functions' failed documents) queue them on an encrypted queue, and the notify function
  * e-mails them to the members who want them, through Amazon SES from the
  * operator's verified sender identity, and posts them to the bots' webhooks
  * (attempts and their delayed retries queued on the same queue). An event that fails

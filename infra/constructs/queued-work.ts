@@ -62,13 +62,16 @@ export const consumeOneByOne = (fn: ParleyFunction, queue: sqs.Queue, maxConcurr
 };
 
 /**
- * Lets `fn` send to the work queue `${stack}-${suffix}` (a policy `SendFrom<fn id>`
- * under `scope`) and sets `envVar` to its URL, built from the name rather than a
+ * Lets `fn` send to the work queue `${stack}-${suffix}` (a policy `SendFrom<fn id>`,
+ * or `SendFrom<fn's construct id><fn id>` when that is taken, under `scope`) and sets `envVar` to its URL, built from the name rather than a
  * reference so the sender does not wait for the queue.
  */
 export const grantSendToWorkQueue = (scope: Construct, fn: ParleyFunction, queue: sqs.Queue, suffix: string, envVar: string): void => {
   fn.function.addEnvironment(envVar, namedQueueUrl(scope, suffix));
-  new iam.Policy(scope, `SendFrom${fn.node.id}`, {
+  // Functions are `Function` in their own constructs: the second one so named takes its construct's name too.
+  const plain = `SendFrom${fn.node.id}`;
+  const id = scope.node.tryFindChild(plain) ? `SendFrom${fn.node.scope?.node.id ?? ''}${fn.node.id}` : plain;
+  new iam.Policy(scope, id, {
     roles: [fn.role],
     statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [queue.queueArn] })],
   });

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { EVENT_TYPES, type Webhook, type WebhookDelivery } from '../core/records.ts';
+import { WEBHOOK_SECRET_OVERLAP_HOURS } from '../core/limits.ts';
 import { route } from './contract.ts';
 
 const admin = { fn: 'admin-api', auth: 'jwt' } as const;
@@ -23,6 +24,8 @@ export const webhooksContract = {
   deleteWebhook: route()({ ...admin, method: 'DELETE', path: '/v1/bots/{botId}/webhooks/{webhookId}', status: 204, audit: ['webhook.delete'] }),
   rotateWebhookSecret: route<{ webhook: Webhook; secret: string }>()({
     ...admin, method: 'POST', path: '/v1/bots/{botId}/webhooks/{webhookId}/rotate', status: 200, audit: ['webhook.rotate'],
+    // How long the old secret signs beside the new one; 0 after a leak. Without a body, WEBHOOK_SECRET_OVERLAP_HOURS.
+    body: z.object({ previousValidHours: z.number().int().min(0).max(WEBHOOK_SECRET_OVERLAP_HOURS).optional() }).strict(),
   }),
   testWebhook: route<{ delivery: WebhookDelivery }>()({
     ...admin, method: 'POST', path: '/v1/bots/{botId}/webhooks/{webhookId}/test', status: 200, audit: ['webhook.test'],

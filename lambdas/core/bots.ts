@@ -100,7 +100,7 @@ const saveNewBot = async (deps: SaveNewBotDeps, tenant: TenantContext, input: Pa
 export type BotPatch = Omit<Partial<BotSettings>, 'leadForm'> & { readonly leadForm?: Bot['leadForm'] | null };
 
 /** The ports updateBot uses, directly and through what it calls. */
-export type UpdateBotDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'ingestTrigger' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+export type UpdateBotDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'events' | 'index' | 'ingestTrigger' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
 
 /**
  * Changes a bot's settings (admin), recorded in the audit log; a new embedding re-embeds its documents,
@@ -110,7 +110,7 @@ export const updateBot = (deps: UpdateBotDeps, tenant: TenantContext, botId: str
   audited(deps, tenant, source, 'bot.update', { target: botId }, () => saveBotChange(deps, tenant, botId, change));
 
 /** The ports saveBotChange uses, directly and through what it calls. */
-type SaveBotChangeDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'ingestTrigger' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+type SaveBotChangeDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'events' | 'index' | 'ingestTrigger' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
 
 const saveBotChange = async (deps: SaveBotChangeDeps, tenant: TenantContext, botId: string, change: BotPatch): Promise<Bot> => {
   requireRole(tenant, 'admin');
@@ -143,7 +143,7 @@ const isWordDocument = (doc: DocumentRecord): boolean => UPLOAD_TYPES[doc.conten
  * keeps answering from its current chunks and vectors (questions are embedded its
  * way) until its new run switches in.
  */
-const reingestBot = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, which: (doc: DocumentRecord) => boolean): Promise<void> => {
+const reingestBot = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'events' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, which: (doc: DocumentRecord) => boolean): Promise<void> => {
   for (const doc of await deps.documents.list(tenant, botId)) {
     if (doc.status === 'awaiting_upload' || !which(doc)) continue;
     await reingestUnaudited(deps, tenant, botId, doc.docId);

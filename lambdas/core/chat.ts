@@ -153,7 +153,7 @@ export interface StreamOptions {
 }
 
 /** Streams the answer; aborting `signal` (the visitor went away) stops the provider call. */
-export async function* streamAnswer(deps: Pick<Deps, 'audit' | 'clock' | 'conversations' | 'keys' | 'meter'>, p: PreparedAnswer, { signal, deadlineMs = MAX_ANSWER_MS }: StreamOptions): AsyncGenerator<ChatStreamEvent> {
+export async function* streamAnswer(deps: Pick<Deps, 'audit' | 'clock' | 'conversations' | 'events' | 'keys' | 'meter'>, p: PreparedAnswer, { signal, deadlineMs = MAX_ANSWER_MS }: StreamOptions): AsyncGenerator<ChatStreamEvent> {
   const turnId = newId(deps.clock.now().getTime());
   yield { type: 'sources', conversationId: p.conversationId, turnId, sources: citationsOf(p.passages) };
   // A model that trickles text is never idle long enough for its idle timeout: the deadline
@@ -219,5 +219,13 @@ export async function* streamAnswer(deps: Pick<Deps, 'audit' | 'clock' | 'conver
     answered = hadPassages && !error && !saysNotFound(answer);
     await settleAnswer(deps, p, usage, { turnId, answer, answered, ...(error ? { error } : {}) });
   }
-  yield { type: 'done', answered, offerHandoff: !answered && (p.session.bot.handoff ?? true), quoted: answered && p.key.keyClass === 'local', keyClass: p.key.keyClass, usage };
+  try {
+    yield { type: 'done', answered, offerHandoff: !answered && (p.session.bot.handoff ?? true), quoted: answered && p.key.keyClass === 'local', keyClass: p.key.keyClass, usage };
+  } finally {
+    // After the visitor has the end of the answer (or went away), so queueing never delays it. A declined question,
+    // not a failed answer (an outage is no gap in what the bot knows), and only when the turn was kept to be read.
+    if (!answered && !error && p.retentionDays > 0) {
+      await deps.events.publish(p.session.tenant, { eventId: newId(deps.clock.now().getTime()), type: 'conversation.unanswered', botId: p.session.bot.botId, conversationId: p.conversationId, turnId, at: deps.clock.now().toISOString() });
+    }
+  }
 }

@@ -108,27 +108,27 @@ const createUpload = async (deps: Pick<Deps, 'bots' | 'clock' | 'documents' | 'i
 };
 
 /** The bot's documents; one past its processing deadline is marked failed as it is read. */
-export const listDocuments = async (deps: Pick<Deps, 'bots' | 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, botId: string): Promise<DocumentRecord[]> => {
+export const listDocuments = async (deps: Pick<Deps, 'bots' | 'chunks' | 'clock' | 'documents' | 'events' | 'index'>, tenant: TenantContext, botId: string): Promise<DocumentRecord[]> => {
   await getBot(deps, tenant, botId);
   const docs = await deps.documents.list(tenant, botId);
   return Promise.all(docs.map((doc) => settleOverdue(deps, tenant, doc)));
 };
 
 /** One document, or undefined when there is none (or it is another account's); past its processing deadline it is marked failed as it is read. */
-const findDocument = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | undefined> => {
+const findDocument = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'events' | 'index'>, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord | undefined> => {
   const doc = isId(botId) && isId(docId) ? await deps.documents.get(tenant, botId, docId) : null;
   return doc ? settleOverdue(deps, tenant, doc) : undefined;
 };
 
 /** One document (404 for another account's); past its processing deadline it is marked failed as it is read. */
-export const getDocument = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
+export const getDocument = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'events' | 'index'>, tenant: TenantContext, botId: string, docId: string): Promise<DocumentRecord> => {
   const doc = await findDocument(deps, tenant, botId, docId);
   if (!doc) throw notFound('document');
   return doc;
 };
 
 /** The ports deleteDocument uses, directly and through what it calls. */
-export type DeleteDocumentDeps = Pick<Deps, 'accounts' | 'audit' | 'chunks' | 'clock' | 'documents' | 'index' | 'objects'>;
+export type DeleteDocumentDeps = Pick<Deps, 'accounts' | 'audit' | 'chunks' | 'clock' | 'documents' | 'events' | 'index' | 'objects'>;
 
 /**
  * Removes the document from answers at once, then its chunks and stored file; recorded in the
@@ -153,7 +153,7 @@ export const deleteDocument = async (deps: DeleteDocumentDeps, tenant: TenantCon
 };
 
 /** Indexes a document again (a website: crawls it again), from any state but "awaiting upload"; recorded in the audit log. */
-export const reingestDocument = async (deps: Pick<Deps, 'audit' | 'chunks' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<DocumentRecord> => {
+export const reingestDocument = async (deps: Pick<Deps, 'audit' | 'chunks' | 'clock' | 'documents' | 'events' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, docId: string, source: AuditSource): Promise<DocumentRecord> => {
   const found = await findDocument(deps, tenant, botId, docId);
   return audited(deps, tenant, source, 'document.reingest', { target: docId, detail: documentAuditDetail(found) }, () => {
     requireRole(tenant, 'admin');
@@ -165,7 +165,7 @@ export const reingestDocument = async (deps: Pick<Deps, 'audit' | 'chunks' | 'cl
  * Indexes a document again with no audit entry of its own: a bot's new embedding setting
  * re-embeds its documents this way, within the bot change that is recorded.
  */
-export const reingestUnaudited = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, docId: string, found?: DocumentRecord): Promise<DocumentRecord> => {
+export const reingestUnaudited = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'events' | 'index' | 'ingestTrigger'>, tenant: TenantContext, botId: string, docId: string, found?: DocumentRecord): Promise<DocumentRecord> => {
   const doc = found ?? (await getDocument(deps, tenant, botId, docId));
   if (doc.status === 'awaiting_upload') throw new AppError('conflict', 'This document has no file yet: upload it first.');
   // Forgetting the hash makes ingestion do the work even when the content is unchanged.

@@ -2,10 +2,11 @@
  * Exporting an account (right of access and portability). Asking queues the work;
  * the ingest function gathers everything in the background — settings, members,
  * bots, documents' metadata and original files, conversations with feedback,
- * handoff requests and leads, a year of usage, the audit log — into one JSON
+ * handoff requests and leads, notification choices and webhooks (URLs masked, no
+ * secret), a year of usage, the audit log — into one JSON
  * archive plus a CSV of conversations, under the account's `exports/` prefix.
  * Downloads are short-lived links; the files and record go after a week.
- * Provider keys are never exported.
+ * Provider keys and webhook URLs and secrets are never exported.
  */
 import { requireRole } from './roles.ts';
 import { audit, type AuditSource } from './audit.ts';
@@ -13,6 +14,7 @@ import { sealedDocumentPath } from './document-paths.ts';
 import { AppError, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
+import { botPrefsOf, memberPrefsOf } from './notification-prefs.ts';
 import type { Conversation, ConversationTurn, ExportRecord } from './records.ts';
 import type { Deps } from './ports.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
@@ -74,7 +76,7 @@ const conversationsCsv = (rows: ReadonlyArray<{ botId: string; conversation: Con
 ].join('\r\n');
 
 /** The ports an export uses (runExport, and buildExport that it runs): it reads what the account holds and writes the archive. */
-export type ExportDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'cipher' | 'clock' | 'contacts' | 'conversations' | 'documents' | 'exports' | 'meter' | 'objects'>;
+export type ExportDeps = Pick<Deps, 'accounts' | 'audit' | 'bots' | 'cipher' | 'clock' | 'contacts' | 'conversations' | 'documents' | 'exports' | 'meter' | 'notifications' | 'objects' | 'webhooks'>;
 
 /** Builds an export (the ingest function runs it from the queue); a failure is recorded and thrown, so the queue retries. */
 export const runExport = async (deps: ExportDeps, accountId: string, exportId: string): Promise<void> => {
@@ -131,18 +133,23 @@ const buildExport = async (deps: ExportDeps, accountId: string, exportId: string
       cursor = page.cursor;
     } while (cursor);
     const [handoffs, leads] = await Promise.all([deps.contacts.list(tenant, bot.botId, 'handoff', 10_000), deps.contacts.list(tenant, bot.botId, 'lead', 10_000)]);
-    bots.push({ settings: bot, documents, conversations, handoffs, leads });
+    // Webhooks as the panel shows them: the URL masked, never the URL or signing secret (sealed, like provider keys).
+    const notifications = { preferences: botPrefsOf(await deps.notifications.getBotPrefs(tenant, bot.botId)), webhooks: await deps.webhooks.list(tenant, bot.botId) };
+    bots.push({ settings: bot, documents, conversations, handoffs, leads, notifications });
     progress.bots++;
     await save({ progress: { ...progress } });
   }
   const now = deps.clock.now();
   const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
   const usage = (await Promise.all(months.map((m) => deps.meter.usage(tenant, m)))).flat();
+  const [members, memberPrefs] = await Promise.all([deps.accounts.listMembers(tenant), deps.notifications.listMemberPrefs(tenant)]);
   const archive = {
     format: EXPORT_FORMAT,
     exportedAt: now.toISOString(),
     account,
-    members: await deps.accounts.listMembers(tenant),
+    members,
+    // Each member's e-mail choices as they apply (their own, or their role's defaults).
+    notifications: { members: members.map((m) => ({ userId: m.userId, preferences: memberPrefsOf(memberPrefs.get(m.userId), m.role) })) },
     bots,
     usage,
     audit: await deps.audit.list(tenant, { limit: 100_000 }),

@@ -40,16 +40,18 @@ const redacted = (doc: ParsedDocument, text: string): ParsedDocument => ({
  * Ends a document's ingestion as `failed` with the reason; it no longer answers. `retryable: false` for a failure
  * of the file itself (empty, unreadable, a duplicate…), which processing it again would only repeat.
  */
-export const failWith = (deps: Pick<Deps, 'chunks' | 'clock' | 'index'>, tenant: TenantContext, doc: DocumentRecord) => async (reason: string, retryable = true): Promise<IngestOutcome> => {
+export const failWith = (deps: Pick<Deps, 'chunks' | 'clock' | 'events' | 'index'>, tenant: TenantContext, doc: DocumentRecord) => async (reason: string, retryable = true): Promise<IngestOutcome> => {
   const patch = { status: 'failed', error: reason, retryable, chunkCount: 0, indexedRun: undefined, embeddedWith: undefined, updatedAt: deps.clock.now().toISOString() } as const;
   const outcome = await withdrawDocument(deps, tenant, doc.botId, doc.docId, answeringRun(doc), patch);
   if (outcome === 'document') return { outcome: 'ignored', reason: 'document deleted or indexed by another run' };
   await deps.chunks.deleteForDocument(tenant, doc.botId, doc.docId);
+  // Every way a document ends as failed passes here: the owner's webhooks hear of each once.
+  await deps.events.publish(tenant, { eventId: newId(deps.clock.now().getTime()), type: 'document.failed', botId: doc.botId, docId: doc.docId, at: patch.updatedAt });
   return { outcome: 'failed', reason };
 };
 
 /** The ports ingestUploadedObject uses, directly and through what it calls. */
-export type IngestUploadedObjectDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'documents' | 'embedders' | 'index' | 'keys' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+export type IngestUploadedObjectDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'documents' | 'embedders' | 'events' | 'index' | 'keys' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
 
 export const ingestUploadedObject = async (deps: IngestUploadedObjectDeps, objectKey: string): Promise<IngestOutcome> => {
   const ref = parseDocumentObjectKey(objectKey);
@@ -183,7 +185,7 @@ export interface DocumentRef {
 }
 
 /** Marks a document failed when its message is about to go to the dead-letter queue. */
-export const markIngestGaveUp = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, ref: DocumentRef): Promise<void> => {
+export const markIngestGaveUp = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'events' | 'index'>, ref: DocumentRef): Promise<void> => {
   const tenant = tenantForSystem(ref.accountId);
   const doc = await deps.documents.get(tenant, ref.botId, ref.docId);
   if (!doc) return;

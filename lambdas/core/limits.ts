@@ -125,5 +125,11 @@ export const WEBHOOK_RETRY_DELAYS_SECONDS: readonly number[] = [60, 300, 1_800, 
 /** The longest a webhook endpoint may take to answer. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
+/**
+ * After a rotation, the previous signing secret still signs (a second `v1=`) for this long
+ * unless the owner asks for less, so receivers can switch without losing events.
+ */
+export const WEBHOOK_SECRET_OVERLAP_HOURS = 24;
+
 /** Webhooks a bot may have. */
 export const MAX_WEBHOOKS_PER_BOT = 10;

@@ -6,6 +6,7 @@
  * a quotation and cannot pass for Parley's own lines. Subjects hold no visitor text.
  */
 import type { EventType } from './events.ts';
+import { conversationLink, conversationsLink } from './panel-links.ts';
 import type { Bot, VisitorContact } from './records.ts';
 
 /** The longest a visitor's value is quoted in a mail; the panel shows the rest. */
@@ -58,7 +59,7 @@ export const composeContactMail = (input: {
     ? `A visitor of "${clean(bot.name, false)}" asked to talk to a person.`
     : `A visitor of "${clean(bot.name, false)}" left their contact details.`;
   const where = input.panelUrl
-    ? `Read the conversation and reply: ${input.panelUrl.replace(/\/?$/, '/')}#/bots/${bot.botId}/conversations`
+    ? `Read the conversation and reply: ${contact.conversationId ? conversationLink(input.panelUrl, bot.botId, contact.conversationId) : conversationsLink(input.panelUrl, bot.botId)}`
     : `Read the conversation and reply in the Parley admin panel, under ${clean(bot.name, false)} › Conversations.`;
   const lines = [
     intro,

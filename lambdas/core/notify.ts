@@ -1,12 +1,12 @@
 /**
- * The notify function's work: one queued event e-mailed to each member who wants
- * it, if the bot e-mails that kind of event. Runs as the system, under the event's
- * account. Delivery is at least once, and a redelivered event e-mails nobody twice:
+ * The notify function's work: one queued event (a visitor's request for a person
+ * or lead) e-mailed to each member who wants it, if the bot e-mails that kind of
+ * event. Runs as the system, under the event's account. Delivery is at least once, and a redelivered event e-mails nobody twice:
  * each member's mail is logged before the next is sent, and a logged one is skipped.
  * A passing failure of the mail service throws (the queue delivers the event again);
  * a refusal for good is logged as `failed` and the others are still sent.
  */
-import { contactKindOf, type VisitorEvent } from './events.ts';
+import { contactKindOf, isContactEvent, type ParleyEvent } from './events.ts';
 import { composeContactMail } from './notification-mail.ts';
 import { botPrefsOf, memberPrefsOf } from './notification-prefs.ts';
 import type { Deps } from './ports.ts';
@@ -23,11 +23,13 @@ export interface DeliveryOutcome {
   readonly failed: number;
   readonly skipped: number;
   /** Why nothing was sent at all, when nothing was. */
-  readonly reason?: 'mail_off' | 'gone' | 'bot_off' | 'account_locked';
+  /** `not_mailed`: a kind of event that is never e-mailed as it happens (the daily digest tells of it). */
+  readonly reason?: 'mail_off' | 'gone' | 'bot_off' | 'account_locked' | 'not_mailed';
 }
 
-export const deliverEvent = async (deps: NotifyDeps, accountId: string, event: VisitorEvent, options: { panelUrl?: string | undefined } = {}): Promise<DeliveryOutcome> => {
+export const deliverEvent = async (deps: NotifyDeps, accountId: string, event: ParleyEvent, options: { panelUrl?: string | undefined } = {}): Promise<DeliveryOutcome> => {
   const mailer = deps.mailer;
+  if (!isContactEvent(event)) return { sent: 0, failed: 0, skipped: 0, reason: 'not_mailed' };
   if (!mailer) return { sent: 0, failed: 0, skipped: 0, reason: 'mail_off' };
   const tenant = tenantForSystem(accountId);
   const [account, bot] = await Promise.all([deps.accounts.get(tenant), deps.bots.get(tenant, event.botId)]);

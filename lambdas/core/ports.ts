@@ -7,7 +7,7 @@ import type {
   Account, AuditEntry, Bot, BotBudget, Chunk, Conversation, ConversationTurn, CrawlProgress, DocumentRecord, ExportRecord, Feedback, IndexHead, Invitation, KeyClass, Member,
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
-import type { VisitorEvent } from './events.ts';
+import type { ParleyEvent } from './events.ts';
 import type { BotNotificationPrefs, MemberNotificationPrefs, SentNotification, Webhook, WebhookDelivery } from './records.ts';
 import type { ModelPurpose, ModelSource, ProviderId } from './providers.ts';
 import type { Role, TenantContext } from './tenancy.ts';
@@ -428,7 +428,7 @@ export interface ContactRepository {
  * by the adapter (and counted by its alarm), not returned to the visitor.
  */
 export interface EventQueue {
-  publish(tenant: TenantContext, event: VisitorEvent): Promise<void>;
+  publish(tenant: TenantContext, event: ParleyEvent): Promise<void>;
   /**
    * Queues one attempt to deliver an event to a webhook, `delaySeconds` from now (at most
    * 900, SQS's limit; a later attempt carries its `dueAt` and is queued again until then).
@@ -441,7 +441,7 @@ export interface EventQueue {
 export interface WebhookJob {
   readonly webhookId: string;
   readonly botId: string;
-  readonly event: VisitorEvent;
+  readonly event: ParleyEvent;
   /** 1 for the first attempt. */
   readonly attempt: number;
   /** Not before this time (ISO 8601). */
@@ -466,6 +466,8 @@ export type WebhookPatch = { readonly [K in Exclude<keyof Webhook, 'webhookId' |
 export interface WebhookSecrets {
   readonly url: string;
   readonly secret: string;
+  /** The secret before the last rotation, which still signs until `until` (ISO 8601). */
+  readonly previous?: { readonly secret: string; readonly until: string };
 }
 
 /**

@@ -28,7 +28,7 @@ export const isPastProcessingDeadline = (doc: Pick<DocumentRecord, 'status' | 'p
 };
 
 /** The document as it stands: marked `failed` first when it is past its processing deadline. */
-export const settleOverdue = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'index'>, tenant: TenantContext, doc: DocumentRecord): Promise<DocumentRecord> => {
+export const settleOverdue = async (deps: Pick<Deps, 'chunks' | 'clock' | 'documents' | 'events' | 'index'>, tenant: TenantContext, doc: DocumentRecord): Promise<DocumentRecord> => {
   if (!isPastProcessingDeadline(doc, deps.clock.now())) return doc;
   await failWith(deps, tenant, doc)(PROCESSING_STOPPED);
   // Failed now, or changed meanwhile (finished, deleted, indexed by another run): what is stored is the answer.

@@ -407,11 +407,15 @@ export interface ExportRecord {
 }
 
 /** The kinds of event Parley tells people about, as webhooks and preferences name them (see core/events.ts). */
-export const EVENT_TYPES = ['handoff.requested', 'lead.created'] as const;
+export const EVENT_TYPES = ['handoff.requested', 'lead.created', 'conversation.unanswered', 'feedback.negative', 'document.failed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-/** The events that may be e-mailed (every kind, today). */
-export const EMAIL_EVENTS = EVENT_TYPES;
-export type EmailEvent = EventType;
+/**
+ * The events e-mailed as they happen: a visitor waiting for an answer. Unanswered
+ * questions and negative feedback reach e-mail only in the opt-in daily digest, and
+ * a failed document is shown in the panel; all five go to webhooks.
+ */
+export const EMAIL_EVENTS = ['handoff.requested', 'lead.created'] as const satisfies readonly EventType[];
+export type EmailEvent = (typeof EMAIL_EVENTS)[number];
 
 /** Which events are e-mailed, by event type. */
 export type EmailChoices = Readonly<Record<EmailEvent, boolean>>;
@@ -464,6 +468,8 @@ export interface Webhook {
   /** `disabled`: by its owner, or by Parley after an event could not be delivered for about a day. */
   readonly status: 'active' | 'disabled';
   readonly disabledReason?: string;
+  /** After a rotation: until when the previous secret signs too (a second `v1=`). */
+  readonly previousSecretUntil?: string;
   readonly lastSuccessAt?: string;
   readonly lastFailureAt?: string;
   readonly createdAt: string;

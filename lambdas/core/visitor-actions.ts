@@ -24,7 +24,7 @@ const ownConversation = async (deps: Pick<Deps, 'conversations'>, s: VisitorSess
 };
 
 export const giveFeedback = async (
-  deps: Pick<Deps, 'clock' | 'conversations'>,
+  deps: Pick<Deps, 'clock' | 'conversations' | 'events'>,
   s: VisitorSession,
   input: { conversationId: string; turnId: string; rating: Feedback['rating']; comment?: string | undefined },
 ): Promise<void> => {
@@ -32,6 +32,10 @@ export const giveFeedback = async (
   const feedback: Feedback = { rating: input.rating, at: deps.clock.now().toISOString(), ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}) };
   if (!isId(input.turnId) || !(await deps.conversations.setFeedback(s.tenant, s.bot.botId, input.conversationId, input.turnId, feedback))) {
     throw notFound('answer');
+  }
+  // Queued like a request for a person: the owner's webhooks and digest hear of it, the visitor never waits on them.
+  if (feedback.rating === 'down') {
+    await deps.events.publish(s.tenant, { eventId: newId(deps.clock.now().getTime()), type: 'feedback.negative', botId: s.bot.botId, conversationId: input.conversationId, turnId: input.turnId, at: feedback.at });
   }
 };
 

@@ -6,14 +6,15 @@
  * owners and admins are e-mailed. Every attempt is logged with its status code.
  * Delivery is at least once: receivers tell repeats apart by the event's `id`.
  */
-import { contactKindOf, type VisitorEvent } from './events.ts';
+import { eventData } from './event-data.ts';
+import type { ParleyEvent } from './events.ts';
 import { newId } from './ids.ts';
 import { WEBHOOK_RETRY_DELAYS_SECONDS } from './limits.ts';
 import { mailSubjectLine } from './notification-mail.ts';
 import type { Deps, WebhookJob, WebhookSecrets } from './ports.ts';
 import type { Webhook, WebhookDelivery } from './records.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
-import { contactData, webhookRequest, type WebhookMessage } from './webhook-payload.ts';
+import { webhookRequest, type WebhookMessage } from './webhook-payload.ts';
 
 /** How long attempts are logged. */
 export const DELIVERY_LOG_DAYS = 30;
@@ -23,7 +24,7 @@ const MAX_QUEUE_DELAY_SECONDS = 900;
 const DAY_MS = 86_400_000;
 
 /** Queues the first attempt for each active webhook of the event's bot that subscribes to its type. */
-export const fanOutEvent = async (deps: Pick<Deps, 'webhooks' | 'events' | 'clock'>, accountId: string, event: VisitorEvent): Promise<number> => {
+export const fanOutEvent = async (deps: Pick<Deps, 'webhooks' | 'events' | 'clock'>, accountId: string, event: ParleyEvent): Promise<number> => {
   const tenant = tenantForSystem(accountId);
   const hooks = (await deps.webhooks.list(tenant, event.botId)).filter((h) => h.status === 'active' && h.events.includes(event.type));
   const dueAt = deps.clock.now().toISOString();
@@ -42,7 +43,7 @@ export const attemptDelivery = async (
   nextAttemptAt?: string,
 ): Promise<WebhookDelivery> => {
   const started = deps.clock.now();
-  const { body, headers } = webhookRequest(webhook.kind, secrets.secret, message, started);
+  const { body, headers } = webhookRequest(webhook.kind, secrets.secret, message, started, secrets.previous);
   const response = await deps.webhookSender.post(secrets.url, body, headers);
   const ok = 'statusCode' in response && response.statusCode >= 200 && response.statusCode < 300;
   const ended = deps.clock.now();
@@ -64,7 +65,7 @@ export const attemptDelivery = async (
   return delivery;
 };
 
-export type WebhookJobDeps = Pick<Deps, 'webhooks' | 'webhookSender' | 'secrets' | 'events' | 'contacts' | 'bots' | 'accounts' | 'mailer' | 'clock'>;
+export type WebhookJobDeps = Pick<Deps, 'webhooks' | 'webhookSender' | 'secrets' | 'events' | 'contacts' | 'conversations' | 'documents' | 'bots' | 'accounts' | 'mailer' | 'clock'>;
 
 /** What became of a job, for the function's log line. */
 export type JobOutcome = 'delivered' | 'retrying' | 'disabled' | 'rescheduled' | 'dropped';
@@ -101,13 +102,13 @@ export const deliverWebhookJob = async (
   if (!stored || stored.webhook.status !== 'active') return 'dropped';
   const bot = await deps.bots.get(tenant, job.botId);
   // Deleted or expired since: there is nothing left to tell.
-  const contact = bot ? await deps.contacts.get(tenant, bot.botId, contactKindOf(job.event.type), job.event.contactId) : null;
-  if (!bot || !contact) return 'dropped';
+  const data = bot ? await eventData(deps, tenant, bot, job.event) : null;
+  if (!bot || !data) return 'dropped';
 
   const secrets = await deps.secrets.openWebhook(tenant, job.webhookId, stored.sealed);
   const delay = retryDelays[job.attempt - 1];
   const nextAt = delay === undefined ? undefined : new Date(now.getTime() + delay * 1000).toISOString();
-  const message: WebhookMessage = { type: job.event.type, id: job.event.eventId, createdAt: job.event.at, data: contactData(bot, contact) };
+  const message: WebhookMessage = { type: job.event.type, id: job.event.eventId, createdAt: job.event.at, data };
   const delivery = await attemptDelivery(deps, tenant, stored.webhook, secrets, message, job.attempt, nextAt);
   if (delivery.ok) {
     await deps.webhooks.update(tenant, job.botId, job.webhookId, { lastSuccessAt: delivery.at });

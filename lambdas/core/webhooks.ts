@@ -1,14 +1,15 @@
 /**
  * A bot's webhooks, for owners and admins: subscribe an endpoint to events (its
  * signing secret shown once), change or pause it, rotate its secret (shown once
- * again; the old one stops at once), send a test event, read its delivery log.
+ * again; the old one still signs beside it for `WEBHOOK_SECRET_OVERLAP_HOURS`, or
+ * less if the owner asks, say after a leak), send a test event, read its delivery log.
  * The URL and secret are sealed at rest and never returned after creation.
  */
 import { audit, type AuditSource } from './audit.ts';
 import { getBot } from './bot-lookup.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { isId, newId } from './ids.ts';
-import { MAX_WEBHOOKS_PER_BOT } from './limits.ts';
+import { MAX_WEBHOOKS_PER_BOT, WEBHOOK_SECRET_OVERLAP_HOURS } from './limits.ts';
 import type { Deps } from './ports.ts';
 import type { EventType, Webhook, WebhookDelivery } from './records.ts';
 import { requireRole } from './roles.ts';
@@ -88,7 +89,7 @@ export const updateWebhook = async (
   await getBot(deps, tenant, botId);
   const stored = await ownWebhook(deps, tenant, botId, webhookId);
   const url = input.url === undefined ? undefined : endpointOf(input.url);
-  const sealed = url ? await deps.secrets.sealWebhook(tenant, webhookId, { url: url.href, secret: (await deps.secrets.openWebhook(tenant, webhookId, stored.sealed)).secret }) : undefined;
+  const sealed = url ? await deps.secrets.sealWebhook(tenant, webhookId, { ...(await deps.secrets.openWebhook(tenant, webhookId, stored.sealed)), url: url.href }) : undefined;
   const enabled = input.enabled === undefined ? {} : input.enabled ? { status: 'active' as const, disabledReason: undefined } : { status: 'disabled' as const, disabledReason: 'Turned off by a member.' };
   const webhook = await deps.webhooks.update(tenant, botId, webhookId, {
     ...(url ? { kind: webhookKindOf(url), urlHint: webhookUrlHint(url) } : {}),
@@ -101,15 +102,30 @@ export const updateWebhook = async (
   return { webhook };
 };
 
-export const rotateWebhookSecret = async (deps: HookDeps, tenant: TenantContext, botId: string, webhookId: string, source: AuditSource): Promise<{ webhook: Webhook; secret: string }> => {
+export const rotateWebhookSecret = async (
+  deps: HookDeps,
+  tenant: TenantContext,
+  botId: string,
+  webhookId: string,
+  input: { previousValidHours?: number | undefined },
+  source: AuditSource,
+): Promise<{ webhook: Webhook; secret: string }> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const stored = await ownWebhook(deps, tenant, botId, webhookId);
-  const { url } = await deps.secrets.openWebhook(tenant, webhookId, stored.sealed);
+  const current = await deps.secrets.openWebhook(tenant, webhookId, stored.sealed);
   const secret = newWebhookSecret();
-  const webhook = await deps.webhooks.update(tenant, botId, webhookId, { updatedAt: deps.clock.now().toISOString() }, await deps.secrets.sealWebhook(tenant, webhookId, { url, secret }));
+  const now = deps.clock.now();
+  const hours = Math.min(input.previousValidHours ?? WEBHOOK_SECRET_OVERLAP_HOURS, WEBHOOK_SECRET_OVERLAP_HOURS);
+  // Only the secret just replaced overlaps: one before it stops now, whatever was left of its window.
+  const previous = hours > 0 ? { secret: current.secret, until: new Date(now.getTime() + hours * 3_600_000).toISOString() } : undefined;
+  const webhook = await deps.webhooks.update(
+    tenant, botId, webhookId,
+    { updatedAt: now.toISOString(), previousSecretUntil: previous?.until },
+    await deps.secrets.sealWebhook(tenant, webhookId, { url: current.url, secret, ...(previous ? { previous } : {}) }),
+  );
   if (!webhook) throw notFound('webhook');
-  await audit(deps, tenant, source, 'webhook.rotate', 'ok', { target: webhookId });
+  await audit(deps, tenant, source, 'webhook.rotate', 'ok', { target: webhookId, detail: { previousValidHours: hours } });
   return { webhook, secret };
 };
 

@@ -1,7 +1,8 @@
 /**
  * The notify function: SQS messages `{"parley":"event",accountId,event}` from the
- * functions where events arise (the widget function's handoffs and leads), one a
- * batch. Each is e-mailed to the members who want it (`core/notify.ts`) and fanned
+ * functions where events arise (the widget function's handoffs, leads and
+ * thumbs-down, the chat function's declined questions, the ingest and admin
+ * functions' failed documents), one a batch. Each is e-mailed to the members who want it (`core/notify.ts`) and fanned
  * out to the bot's webhooks as `{"parley":"webhook",…}` attempts on the same queue,
  * which this function delivers too (`core/webhook-delivery.ts`); a failed
  * one is reported as a partial batch failure, so the queue delivers it again and,
@@ -9,7 +10,7 @@
  * Log lines hold ids and counts, never addresses or what a visitor wrote.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { isEventType, type VisitorEvent } from '../core/events.ts';
+import { parseEvent, type ParleyEvent } from '../core/events.ts';
 import { isId } from '../core/ids.ts';
 import { deliverEvent } from '../core/notify.ts';
 import type { WebhookJob } from '../core/ports.ts';
@@ -19,12 +20,7 @@ import { getRuntime } from '../adapters/wiring.ts';
 
 const { deps, logger, config } = getRuntime();
 
-const eventIn = (e: Partial<VisitorEvent> | undefined): VisitorEvent | undefined =>
-  (e && isEventType(e.type) && isId(e.eventId) && isId(e.botId) && isId(e.contactId) && typeof e.at === 'string'
-    ? { eventId: e.eventId, type: e.type, botId: e.botId, contactId: e.contactId, at: e.at }
-    : undefined);
-
-type Job = { kind: 'event'; accountId: string; event: VisitorEvent } | { kind: 'webhook'; accountId: string; job: WebhookJob };
+type Job = { kind: 'event'; accountId: string; event: ParleyEvent } | { kind: 'webhook'; accountId: string; job: WebhookJob };
 
 /** What a message asks for, or undefined for one that is neither an event nor a webhook attempt (dropped: retrying cannot mend it). */
 const jobOf = (body: string): Job | undefined => {
@@ -32,12 +28,12 @@ const jobOf = (body: string): Job | undefined => {
     const message = JSON.parse(body) as Partial<EventMessage> | Partial<WebhookJobMessage>;
     if (!isId(message.accountId)) return undefined;
     if (message.parley === 'event') {
-      const event = eventIn(message.event);
+      const event = parseEvent(message.event);
       return event ? { kind: 'event', accountId: message.accountId, event } : undefined;
     }
     if (message.parley === 'webhook') {
       const j = message.job;
-      const event = eventIn(j?.event);
+      const event = parseEvent(j?.event);
       if (!j || !event || !isId(j.webhookId) || !isId(j.botId) || !Number.isInteger(j.attempt) || j.attempt < 1 || Number.isNaN(Date.parse(j.dueAt))) return undefined;
       return { kind: 'webhook', accountId: message.accountId, job: { webhookId: j.webhookId, botId: j.botId, event, attempt: j.attempt, dueAt: j.dueAt } };
     }

@@ -1,14 +1,15 @@
 // Notifications in the panel, in real Chromium: a member turns an e-mail off on the
 // Notifications page and sees the e-mails sent; in a bot's settings an owner adds a
 // webhook (the secret shown once, gone after a reload), sends a test event and reads the
-// delivery log, turns it off. Screenshots: test-results/admin-notifications.png and
-// test-results/admin-webhooks.png.
+// delivery log, turns it off; the link in a notification e-mail opens that conversation.
+// Screenshots: test-results/admin-notifications.png, admin-webhooks.png and
+// admin-conversation-link.png.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
-import { call, newOwner, usePlatform, visitorToken } from '../integration/fixtures/platform.ts';
+import { ask, call, newOwner, usePlatform, visitorToken } from '../integration/fixtures/platform.ts';
 import { useChromium } from './fixtures/chromium.ts';
 
 const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -23,7 +24,8 @@ beforeAll(async () => {
 afterAll(async () => receiver.close());
 
 describe('notifications in the admin panel', () => {
-  const platform = usePlatform({ env: () => ({ PARLEY_EGRESS_ALLOW_HOSTS: receiver.host }) });
+  // The deployment's panel address, as the stack gives it: the link's host is not this server's, its route is the panel's.
+  const platform = usePlatform({ env: () => ({ PARLEY_EGRESS_ALLOW_HOSTS: receiver.host, PARLEY_PANEL_URL: 'https://panel.example/admin/' }) });
   const browser = useChromium();
   let context: BrowserContext;
   let page: Page;
@@ -90,6 +92,34 @@ describe('notifications in the admin panel', () => {
     await page.locator('.webhook-url').waitFor(SLOW);
     expect(await page.getByLabel('Signing secret').count()).toBe(0);
     expect(await page.content()).not.toContain('whsec_');
+    expect(problems).toEqual([]);
+  });
+
+  it('opens the very conversation an e-mail links to', async () => {
+    const owner = await newOwner(platform());
+    const first = await ask(platform(), owner.publicId, 'Do you deliver on Sundays?');
+    await ask(platform(), owner.publicId, 'Where is your shop?');
+    expect((await call(platform().apiUrl, 'POST', `/widget/v1/${owner.publicId}/handoff`,
+      { email: 'ada@example.com', message: 'Call me', conversationId: first.conversationId }, { authorization: `Bearer ${first.token}` })).status).toBe(201);
+    await platform().notify.idle();
+    const mail = platform().outbox.messages.find((m) => m.to.includes(owner.email));
+    const link = /Read the conversation and reply: (\S+)/.exec(mail?.text ?? '')?.[1];
+    expect(link).toBe(`https://panel.example/admin/#/bots/${owner.botId}/conversations/${first.conversationId}`);
+
+    const own = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await own.newPage();
+    tab.on('pageerror', (e) => problems.push(e.message));
+    await tab.goto(`${platform().apiUrl}/admin/`);
+    await tab.getByLabel('E-mail address').fill(owner.email);
+    await tab.getByRole('button', { name: 'Continue' }).click();
+    await tab.getByRole('link', { name: 'Notifications' }).waitFor(SLOW);
+    await tab.goto(`${platform().apiUrl}/admin/${new URL(link!).hash}`);
+    const detail = tab.locator('.conv-detail');
+    await expect.poll(() => detail.innerText(), SLOW).toContain('Do you deliver on Sundays?');
+    expect(await detail.innerText()).not.toContain('Where is your shop?');
+    expect(await tab.locator('.conv[aria-current="true"]').count()).toBe(1);
+    await tab.screenshot({ path: path.join(RESULTS, 'admin-conversation-link.png'), fullPage: true });
+    await own.close();
     expect(problems).toEqual([]);
   });
 });

@@ -104,7 +104,8 @@ describe('monitoring', () => {
 
   it('sums every spend line into a metric and alarms when total spend leaves its anomaly band', () => {
     const chatLogs = logicalIdOf(parley.stack.chat.function.logGroup);
-    const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).map((f) => f.Properties);
+    const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).map((f) => f.Properties)
+      .filter((f) => JSON.stringify(f?.MetricTransformations).includes('SpendMicros'));
     expect(filters).toEqual([expect.objectContaining({
       LogGroupName: { Ref: chatLogs },
       FilterPattern: '{ $.message = "spend" }',
@@ -115,6 +116,26 @@ describe('monitoring', () => {
     const band = anomaly.Metrics.find((m) => m.Id === anomaly.ThresholdMetricId);
     expect(band?.Expression).toMatch(/^ANOMALY_DETECTION_BAND\(\w+, 3\)$/);
     expect(anomaly.AlarmActions).toEqual([{ Ref: logicalIdOf(parley.stack.monitoring.topic) }]);
+  });
+
+  it('counts every event a function could not queue, from its log line, and alarms on the first', () => {
+    const publishers = [parley.stack.api.widgetFunction, parley.stack.chat.function, parley.stack.ingest.function, parley.stack.api.adminFunction];
+    const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).map((f) => f.Properties!)
+      .filter((f) => JSON.stringify(f.MetricTransformations).includes('EventsNotQueued'));
+    expect(filters.map((f) => f.LogGroupName).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))))
+      .toEqual(publishers.map((fn) => ({ Ref: logicalIdOf(fn.logGroup) })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+    for (const f of filters) {
+      expect(f).toMatchObject({
+        FilterPattern: '{ $.message = "event not queued" }',
+        MetricTransformations: [{ MetricName: 'EventsNotQueued', MetricValue: '1', MetricNamespace: 'Parley/Parley-dev' }],
+      });
+    }
+    const alarm = alarms().find((a) => a.MetricName === 'EventsNotQueued');
+    expect(alarm).toMatchObject({
+      Namespace: 'Parley/Parley-dev', Statistic: 'Sum', Period: 300, Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalIdOf(parley.stack.monitoring.topic) }],
+    });
   });
 
   it('shows the ranked rules and total spend on the dashboard', () => {

@@ -1,5 +1,5 @@
 // Notifications in the stack: the notify queue (encrypted, with a dead-letter queue that
-// alarms) fed by the widget function, and the notify function, which may send e-mail from
+// alarms) fed by the functions where events arise, and the notify function, which may send e-mail from
 // the operator's SES identity and from no other, and only when one is given.
 import { describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
@@ -38,7 +38,7 @@ describe('notifications', () => {
     expect(() => buildParleyApp({ context: { sesSenderIdentity: 'not an identity' } })).toThrow(/sesSenderIdentity: /);
   });
 
-  it('queue events from the widget function and webhook attempts from the notify function, on an encrypted queue whose dead letters alarm', () => {
+  it('queue events from the functions where they arise and webhook attempts from the notify function, on an encrypted queue whose dead letters alarm', () => {
     const parley = buildParleyApp();
     const template = templateOf(parley);
     const { queue, deadLetterQueue } = parley.stack.notifications;
@@ -46,9 +46,14 @@ describe('notifications', () => {
     expect(queueProps).toMatchObject({ QueueName: 'Parley-dev-notify', SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
     const senders = statementsOf(parley).filter((s) => JSON.stringify(s.Action).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(logicalIdOf(queue)));
     expect(senders.map((s) => (s as Statement & { roles: string }).roles).sort()).toEqual(
-      [parley.stack.api.widgetFunction, parley.stack.notifications.function].map((fn) => JSON.stringify([{ Ref: logicalIdOf(fn.role) }])).sort(),
+      [parley.stack.api.widgetFunction, parley.stack.chat.function, parley.stack.ingest.function, parley.stack.api.adminFunction, parley.stack.notifications.function]
+        .map((fn) => JSON.stringify([{ Ref: logicalIdOf(fn.role) }])).sort(),
     );
-    expect(variablesOf(parley, parley.stack.api.widgetFunction).PARLEY_NOTIFY_QUEUE_URL).toBeDefined();
+    for (const fn of [parley.stack.api.widgetFunction, parley.stack.chat.function, parley.stack.ingest.function, parley.stack.api.adminFunction]) {
+      expect(variablesOf(parley, fn).PARLEY_NOTIFY_QUEUE_URL).toBeDefined();
+    }
+    // The sweeper reads keys only and raises nothing.
+    expect(variablesOf(parley, parley.stack.sweeper.function)).not.toHaveProperty('PARLEY_NOTIFY_QUEUE_URL');
     const alarm = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'))
       .find((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(logicalIdOf(deadLetterQueue)));
     expect(alarm?.Properties).toMatchObject({ Threshold: 1 });

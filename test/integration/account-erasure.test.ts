@@ -42,8 +42,14 @@ describe('erasing an account', () => {
     expect(reply.answer).toContain('four eight fifteen');
     expect((await owner.request('PUT', '/v1/keys/openai', { apiKey: 'sk-erase-me-000000000000000000000000' })).status).toBe(200);
     await call(platform().apiUrl, 'POST', `/widget/v1/${owner.publicId}/handoff`, { message: 'Call me', email: 'ada@example.com' }, { authorization: `Bearer ${reply.token}` });
+    // Notification choices, a webhook (sealed URL and secret) and the e-mails sent about the handoff.
+    expect((await owner.request('PUT', '/v1/me/notifications', { email: { 'lead.created': false } })).status).toBe(200);
+    expect((await owner.request('PUT', `/v1/bots/${owner.botId}/notifications`, { email: { 'lead.created': false } })).status).toBe(200);
+    expect((await owner.request('POST', `/v1/bots/${owner.botId}/webhooks`, { url: 'https://hooks.example.com/in/erase-me', events: ['document.failed'] })).status).toBe(201);
+    await platform().notify.idle();
 
     const before = await itemsOf(platform().table, owner.accountId);
+    for (const prefix of ['NOTIFY#M#', 'NOTIFY#B#', 'HOOK#', 'MAIL#']) expect(before.some((i) => String(i.sk).startsWith(prefix))).toBe(true);
     expect(before.length).toBeGreaterThan(10);
     expect(await objectsOf(owner.accountId)).not.toEqual([]);
     const kept = before.find((i) => String(i.sk).startsWith('CHUNK#'));

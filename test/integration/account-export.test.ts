@@ -10,6 +10,7 @@ import { ask, call, joinTeam, newOwner, uploadDocument, useFakeProvider, usePlat
 
 const DOC = '# Hours\n\nThe shop opens at nine in the morning.\n';
 const KEY = 'sk-export-never-0000000000000000000000';
+const HOOK_TOKEN = 'TOKEN-export-never-0123456789';
 
 const turn = z.object({ turnId: z.string(), question: z.string(), answer: z.string(), citations: z.array(z.object({ n: z.number(), document: z.string() }).loose()), keyClass: z.enum(['owner', 'platform', 'local']) }).loose();
 const archiveSchema = z.object({
@@ -17,12 +18,17 @@ const archiveSchema = z.object({
   exportedAt: z.iso.datetime(),
   account: z.object({ accountId: z.string(), name: z.string(), retentionDays: z.number() }).loose(),
   members: z.array(z.object({ userId: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']) })).min(1),
+  notifications: z.object({ members: z.array(z.object({ userId: z.string(), preferences: z.object({ email: z.record(z.string(), z.boolean()) }).loose() }).strict()).min(1) }).strict(),
   bots: z.array(z.object({
     settings: z.object({ botId: z.string(), publicId: z.string(), name: z.string() }).loose(),
     documents: z.array(z.object({ docId: z.string(), name: z.string(), status: z.string(), file: z.string().optional() }).loose()),
     conversations: z.array(z.object({ conversationId: z.string(), visitorId: z.string(), turns: z.array(turn) }).loose()),
     handoffs: z.array(z.object({ kind: z.literal('handoff'), email: z.string().optional(), message: z.string().optional() }).loose()),
     leads: z.array(z.object({ kind: z.literal('lead') }).loose()),
+    notifications: z.object({
+      preferences: z.object({ email: z.record(z.string(), z.boolean()) }).loose(),
+      webhooks: z.array(z.object({ webhookId: z.string(), urlHint: z.string(), events: z.array(z.string()), status: z.string() }).loose()),
+    }).strict(),
   })),
   usage: z.array(z.object({ month: z.string(), botId: z.string(), keyClass: z.string(), messages: z.number() }).loose()),
   audit: z.array(z.object({ action: z.string(), at: z.string() }).loose()),
@@ -39,6 +45,12 @@ describe('exporting an account', () => {
     await call(platform().apiUrl, 'POST', `/widget/v1/${owner.publicId}/feedback`, { conversationId: reply.conversationId, turnId: reply.turnId, rating: 'up' }, { authorization: `Bearer ${reply.token}` });
     await call(platform().apiUrl, 'POST', `/widget/v1/${owner.publicId}/handoff`, { message: 'Call me', email: 'ada@example.com' }, { authorization: `Bearer ${reply.token}` });
     expect((await owner.request('PUT', '/v1/keys/openai', { apiKey: KEY })).status).toBe(200);
+    // Notification choices and a webhook: exported as the panel shows them, and erased with the rest.
+    expect((await owner.request('PUT', '/v1/me/notifications', { email: { 'lead.created': false } })).status).toBe(200);
+    expect((await owner.request('PUT', `/v1/bots/${owner.botId}/notifications`, { email: { 'handoff.requested': false } })).status).toBe(200);
+    const hook = await owner.request<{ webhook: { webhookId: string }; secret: string }>('POST', `/v1/bots/${owner.botId}/webhooks`, { url: `https://hooks.example.com/in/${HOOK_TOKEN}?key=${HOOK_TOKEN}`, events: ['document.failed'] });
+    expect(hook.status).toBe(201);
+    expect((await owner.request('POST', `/v1/bots/${owner.botId}/webhooks/${hook.body.webhook.webhookId}/rotate`)).status).toBe(200);
 
     const started = await owner.request<{ export: { exportId: string; status: string } }>('POST', '/v1/account/exports');
     expect(started.status).toBe(202);
@@ -58,6 +70,16 @@ describe('exporting an account', () => {
     expect(archive.bots[0]!.conversations[0]!.turns[0]).toMatchObject({ question: '=When does the shop open?', feedback: { rating: 'up' } });
     expect(archive.bots[0]!.handoffs[0]).toMatchObject({ email: 'ada@example.com', message: 'Call me' });
     expect(archive.audit.map((a) => a.action)).toContain('key.add');
+    expect(archive.notifications.members).toEqual([expect.objectContaining({ preferences: expect.objectContaining({ email: { 'handoff.requested': true, 'lead.created': false } }) as unknown })]);
+    expect(archive.bots[0]!.notifications.preferences.email).toEqual({ 'handoff.requested': false, 'lead.created': true });
+    expect(archive.bots[0]!.notifications.webhooks).toEqual([expect.objectContaining({
+      webhookId: hook.body.webhook.webhookId, urlHint: 'https://hooks.example.com/in/TO…', events: ['document.failed'], status: 'active',
+    })]);
+    // No webhook URL or signing secret, current or previous, in any form.
+    expect(archiveText).not.toContain(HOOK_TOKEN.slice(0, 12));
+    expect(archiveText).not.toContain(hook.body.secret);
+    expect(archiveText).not.toContain('whsec_');
+    expect(archiveText).not.toContain('sealed');
 
     const file = await fetch(byName.get(`${doc.docId}-hours.md`)!);
     expect(await file.text()).toBe(DOC);

@@ -2,27 +2,29 @@
 // signed as the README says to check, retried with backoff, logged with status codes,
 // turned off with an e-mail when an event cannot be delivered, and always through the
 // egress guard. The secret is shown once, and URL and secret are never returned again.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
 import { call, newOwner, usePlatform, visitorToken, type Owner } from './fixtures/platform.ts';
 
-interface Hook { webhookId: string; kind: string; urlHint: string; status: string; events: string[]; disabledReason?: string }
+interface Hook { webhookId: string; kind: string; urlHint: string; status: string; events: string[]; disabledReason?: string; previousSecretUntil?: string }
 interface Delivery { eventId: string; type: string; attempt: number; statusCode?: number; ok: boolean; error?: string; nextAttemptAt?: string }
 
-/** The README's verification, as a receiver would write it. */
-const verify = (secret: string, header: string, body: string, toleranceSeconds = 300): boolean => {
-  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds || !parts.v1) return false;
-  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
-  const given = Buffer.from(parts.v1, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-};
+/** The README's verification snippet itself, as a receiver would paste it. */
+let verify: (secret: string, header: string, body: string, toleranceSeconds?: number) => boolean;
 
 let receiver: WebhookReceiver;
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const snippet = /```js\n(import \{ createHmac, timingSafeEqual \}[^]*?export function verifyParleySignature[^]*?)```/.exec(readme)?.[1];
+  if (!snippet) throw new Error('README: the verification snippet is gone');
+  const file = join(mkdtempSync(join(tmpdir(), 'parley-readme-')), 'verify.mjs');
+  writeFileSync(file, snippet);
+  ({ verifyParleySignature: verify } = await import(pathToFileURL(file).href) as { verifyParleySignature: typeof verify });
 });
 afterAll(async () => receiver.close());
 
@@ -106,17 +108,46 @@ describe('webhooks', () => {
     expect(at('/hooks/down')).toHaveLength(8);
   });
 
-  it('sends a test event signed with the current secret, and rotating makes the old one useless', async () => {
+  it('sends a test event signed with the current secret, and after a rotation with the previous one too, for a while', async () => {
     const o = await newOwner(platform());
     const { webhook, secret: first } = await subscribe(o, '/hooks/rotate');
-    const rotated = await o.request<{ webhook: Hook; secret: string }>('POST', `/v1/bots/${o.botId}/webhooks/${webhook.webhookId}/rotate`);
+    const rotate = (body?: unknown) => o.request<{ webhook: Hook; secret: string }>('POST', `/v1/bots/${o.botId}/webhooks/${webhook.webhookId}/rotate`, body);
+    const testEvent = async () => {
+      const test = await o.request<{ delivery: Delivery }>('POST', `/v1/bots/${o.botId}/webhooks/${webhook.webhookId}/test`);
+      expect(test.body.delivery).toMatchObject({ type: 'webhook.test', ok: true, statusCode: 200 });
+      const got = at('/hooks/rotate').at(-1)!;
+      return { header: String(got.headers['parley-signature']), body: got.body };
+    };
+
+    const before = await testEvent();
+    expect(JSON.parse(before.body)).toMatchObject({ type: 'webhook.test', version: 1 });
+    expect(before.header.match(/v1=/g)).toHaveLength(1);
+
+    const rotated = await rotate();
     expect(rotated.body.secret).not.toBe(first);
-    const test = await o.request<{ delivery: Delivery }>('POST', `/v1/bots/${o.botId}/webhooks/${webhook.webhookId}/test`);
-    expect(test.body.delivery).toMatchObject({ type: 'webhook.test', ok: true, statusCode: 200 });
-    const [got] = at('/hooks/rotate');
-    expect(JSON.parse(got!.body)).toMatchObject({ type: 'webhook.test', version: 1 });
-    expect(verify(rotated.body.secret, String(got!.headers['parley-signature']), got!.body)).toBe(true);
-    expect(verify(first, String(got!.headers['parley-signature']), got!.body)).toBe(false);
+    const until = Date.parse(rotated.body.webhook.previousSecretUntil!);
+    expect(until - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+    // During the window both secrets verify, so a receiver can switch without losing an event.
+    const during = await testEvent();
+    expect(during.header).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verify(rotated.body.secret, during.header, during.body)).toBe(true);
+    expect(verify(first, during.header, during.body)).toBe(true);
+    expect(verify(first, during.header, `${during.body} `)).toBe(false);
+    expect(verify('whsec_someone-else', during.header, during.body)).toBe(false);
+
+    // After a leak: rotated with no overlap, only the newest secret signs; the first one's window ended with it.
+    const now = await rotate({ previousValidHours: 0 });
+    expect(now.body.webhook.previousSecretUntil).toBeUndefined();
+    const after = await testEvent();
+    expect(after.header.match(/v1=/g)).toHaveLength(1);
+    expect(verify(now.body.secret, after.header, after.body)).toBe(true);
+    expect(verify(rotated.body.secret, after.header, after.body)).toBe(false);
+    expect(verify(first, after.header, after.body)).toBe(false);
+    expect((await rotate({ previousValidHours: 25 })).status).toBe(400);
+    // Listing shows when the overlap ends, never a secret.
+    const listed = await o.request('GET', `/v1/bots/${o.botId}/webhooks`);
+    for (const s of [first, rotated.body.secret, now.body.secret]) expect(listed.text).not.toContain(s);
   });
 
   it('goes through the egress guard: a private or metadata address is refused and never reached', async () => {

@@ -32,7 +32,16 @@ describe('the notification e-mail', () => {
     const { text } = composeContactMail({ type: 'handoff.requested', bot, contact: contact({ message: 'x'.repeat(5000) }), accountName: 'Acme', panelUrl: 'https://d1.cloudfront.net/admin' });
     expect(text).toContain(`    ${'x'.repeat(MAIL_VALUE_MAX_CHARS)}…\n`);
     expect(text).not.toContain('x'.repeat(MAIL_VALUE_MAX_CHARS + 1));
-    expect(text).toContain('https://d1.cloudfront.net/admin/#/bots/01JBOTBOTBOTBOTBOTBOTBOT00/conversations');
+    expect(text).toContain('https://d1.cloudfront.net/admin/#/bots/01JBOTBOTBOTBOTBOTBOTBOT00/conversations\n');
+  });
+
+  it('links to the visitor’s own conversation when they left it from one, by its ids alone', () => {
+    const conversationId = '01JC0NVC0NVC0NVC0NVC0NVC00';
+    const botId = '01JB0TB0TB0TB0TB0TB0TB0T00';
+    const { text } = composeContactMail({ type: 'handoff.requested', bot: { ...bot, botId }, contact: contact({ name: 'Ada Lovelace', email: 'ada@example.com', conversationId }), accountName: 'Acme', panelUrl: 'https://d1.cloudfront.net/admin/' });
+    const link = /Read the conversation and reply: (\S+)\n/.exec(text)?.[1];
+    expect(link).toBe(`https://d1.cloudfront.net/admin/#/bots/${botId}/conversations/${conversationId}`);
+    expect(link).not.toMatch(/ada|lovelace/i);
   });
 
   it('names a lead’s fields by the form’s labels', () => {

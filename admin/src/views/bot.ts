@@ -3,7 +3,7 @@ import { api } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h, icon, mount, type IconName } from '../dom.ts';
 import { badge, failure, loading } from '../ui.ts';
-import { renderConversations } from './conversations.ts';
+import { renderConversations, type ConversationFocus } from './conversations.ts';
 import { renderDocuments } from './documents.ts';
 import { renderSettings } from './settings.ts';
 import { renderTry } from './try-it.ts';
@@ -19,7 +19,7 @@ const TABS: Array<{ id: BotTab; label: string; icon: IconName }> = [
   { id: 'settings', label: 'Settings', icon: 'bot' },
 ];
 
-export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, tab: BotTab): void => {
+export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, tab: BotTab, focus?: ConversationFocus): void => {
   mount(main, loading('your bot'));
   api('GET', '/v1/bots/{botId}', { params: { botId } }).then(({ bot }) => {
     const current = TABS.find((t) => t.id === tab) ?? TABS[0]!;
@@ -41,7 +41,7 @@ export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, ta
       body);
     if (current.id === 'data') renderDocuments(body, ctx, bot);
     else if (current.id === 'try') renderTry(body, ctx, bot);
-    else if (current.id === 'conversations') renderConversations(body, ctx, bot);
+    else if (current.id === 'conversations') renderConversations(body, ctx, bot, focus);
     else if (current.id === 'unanswered') renderUnanswered(body, ctx, bot);
     else {
       // The Bedrock models on offer come first, so the page never shows a choice it would then take back.
@@ -58,6 +58,6 @@ export const renderBot = (main: HTMLElement, ctx: PageContext, botId: string, ta
   }).catch((err: unknown) => {
     mount(main, (err as { status?: number }).status === 404
       ? h('div', { class: 'state empty' }, h('h1', { tabindex: '-1' }, 'This bot no longer exists'), h('p', null, 'It may have been deleted.'), h('a', { href: '#/', class: 'btn primary' }, 'Back to your bots'))
-      : failure(err, () => renderBot(main, ctx, botId, tab)));
+      : failure(err, () => renderBot(main, ctx, botId, tab, focus)));
   });
 };

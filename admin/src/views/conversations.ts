@@ -103,7 +103,13 @@ const SEARCH_DELAY_MS = 350;
 const searched = (r: ConversationPage | ConversationSearch): ConversationSearch => ('searchedUpTo' in r ? r : { items: [], searchedUpTo: 0, truncated: false });
 const paged = (r: ConversationPage | ConversationSearch): ConversationPage => ('searchedUpTo' in r ? { items: r.items } : r);
 
-export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bot): void => {
+/** A conversation to open at once (and the turn to bring into view), from a link such as a notification e-mail's. */
+export interface ConversationFocus {
+  readonly conversationId: string;
+  readonly turnId?: string;
+}
+
+export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bot, focus?: ConversationFocus): void => {
   const { botId } = bot;
   const contacts = h('div');
   const listEl = h('div', { class: 'conv-list' });
@@ -120,7 +126,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
   let selected: string | undefined;
   const flagged = new Set<string>();
 
-  const open = (id: string) => {
+  const open = (id: string, turnId?: string) => {
     selected = id;
     renderList();
     mount(detail, loading('the conversation'));
@@ -145,10 +151,12 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
           h('div', null, h('h2', null, 'Conversation'), h('p', { class: 'muted small' }, `${conversationStart(formatDate(conversation.createdAt), conversation.origin)} · will be deleted on ${formatDate(conversation.expiresAt, false)}`)),
           h('div', { class: 'actions' }, exp, del)),
         h('ol', { class: 'turns' }, ...turns.map((t) => turnView(botId, t, ctx.can('admin')))));
-      // A search result opens at the turn that matched.
-      const hit = found?.items.find((c) => c.conversationId === id)?.match.turnId;
+      // A search result opens at the turn that matched; a link at the turn it names.
+      const hit = turnId ?? found?.items.find((c) => c.conversationId === id)?.match.turnId;
       if (hit) detail.querySelectorAll('.turn')[turns.findIndex((t) => t.turnId === hit)]?.scrollIntoView({ block: 'nearest' });
-    }).catch((err: unknown) => mount(detail, failure(err, () => open(id))));
+    }).catch((err: unknown) => mount(detail, (err as { status?: number }).status === 404
+      ? h('p', { class: 'muted' }, 'This conversation no longer exists: it was deleted, or its retention ended.')
+      : failure(err, () => open(id, turnId))));
   };
 
   const renderFound = (f: NonNullable<typeof found>) => {
@@ -240,6 +248,7 @@ export const renderConversations = (body: HTMLElement, ctx: PageContext, bot: Bo
     }
   };
   void first();
+  if (focus) open(focus.conversationId, focus.turnId);
 
   /** A request for a person the owner has dealt with: removed, after asking (it cannot be undone). */
   const handled = !ctx.can('admin') ? null : (c: Contact, btn: HTMLButtonElement) => void (async () => {

@@ -8,18 +8,25 @@ import { api } from '../api.ts';
 import { config } from '../config.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
-import type { EventType, SentNotification, Webhook, WebhookDelivery } from '../types.ts';
+import type { EmailEvent, EventType, SentNotification, Webhook, WebhookDelivery } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, plainError, toggle } from '../ui.ts';
 
 const EVENT_LABELS: Record<EventType, string> = {
   'handoff.requested': 'A visitor asks for a person',
   'lead.created': 'A visitor leaves their contact details (a lead)',
+  'conversation.unanswered': 'The bot cannot answer a question from its documents',
+  'feedback.negative': 'A visitor gives an answer a thumbs-down',
+  'document.failed': 'A document fails to process',
 };
 const EVENTS = Object.keys(EVENT_LABELS) as EventType[];
+/** E-mailed as they happen; the others go to webhooks (and, opted in, the daily digest). */
+const EMAIL_EVENTS: readonly EmailEvent[] = ['handoff.requested', 'lead.created'];
+/** Webhooks made from the panel get these unless the owner picks others: the ones a person acts on at once. */
+const DEFAULT_HOOK_EVENTS: ReadonlySet<EventType> = new Set(EMAIL_EVENTS);
 
 /** Switches that save as soon as they change. */
-const choiceToggles = (choices: Readonly<Record<EventType, boolean>>, save: (event: EventType, on: boolean) => Promise<void>, disabled = false): HTMLElement =>
-  h('div', { class: 'stack' }, ...EVENTS.map((event) => {
+const choiceToggles = (choices: Readonly<Record<EmailEvent, boolean>>, save: (event: EmailEvent, on: boolean) => Promise<void>, disabled = false): HTMLElement =>
+  h('div', { class: 'stack' }, ...EMAIL_EVENTS.map((event) => {
     const t = toggle(EVENT_LABELS[event], choices[event]);
     t.input.disabled = disabled;
     t.input.addEventListener('change', () => {
@@ -80,7 +87,7 @@ const secretBox = (secret: string, rotated: boolean): HTMLElement => {
     });
   }, { kind: 'secondary' });
   return h('div', { class: 'invite-link', role: 'status' },
-    h('p', null, `${rotated ? 'The new signing secret' : 'The signing secret'}: copy it now, it is not shown again. Check the Parley-Signature header of each request with it (see the README).${rotated ? ' The old secret no longer signs anything.' : ''}`),
+    h('p', null, `${rotated ? 'The new signing secret' : 'The signing secret'}: copy it now, it is not shown again. Check the Parley-Signature header of each request with it (see the README).${rotated ? ' The old secret signs too, beside it, for 24 hours: update your endpoint within that time.' : ''}`),
     h('div', { class: 'inline-form' }, input, copy));
 };
 
@@ -124,6 +131,9 @@ export const botNotificationsSection = (botId: string): HTMLElement => {
           w.status === 'active' ? badge('On', 'ok') : badge('Off', 'warn')),
         h('p', { class: 'hint' }, w.events.map((e) => EVENT_LABELS[e]).join(' · ')),
         w.disabledReason ? h('p', { class: 'notice warn' }, w.disabledReason) : null,
+        w.previousSecretUntil && Date.parse(w.previousSecretUntil) > Date.now()
+          ? h('p', { class: 'hint' }, `The previous secret signs too until ${formatDate(w.previousSecretUntil)}.`)
+          : null,
         revealed?.webhookId === w.webhookId ? secretBox(revealed.secret, revealed.rotated) : null,
         h('div', { class: 'actions' },
           act('Send test event', async () => {
@@ -139,7 +149,7 @@ export const botNotificationsSection = (botId: string): HTMLElement => {
             reload();
           }, 'ghost'),
           act('Rotate secret', async () => {
-            if (!(await confirmAction('Rotate the signing secret?', 'A new secret signs every request from now on; the old one stops at once. Update your endpoint right after.', 'Rotate'))) return;
+            if (!(await confirmAction('Rotate the signing secret?', 'A new secret signs every request from now on; the old one signs beside it for 24 hours more, so your endpoint can switch without losing an event.', 'Rotate'))) return;
             const res = await api('POST', '/v1/bots/{botId}/webhooks/{webhookId}/rotate', { params: hook });
             reload({ webhookId: w.webhookId, secret: res.secret, rotated: true });
           }, 'ghost'),
@@ -153,7 +163,7 @@ export const botNotificationsSection = (botId: string): HTMLElement => {
     };
 
     const url = h('input', { type: 'url', name: 'webhook-url', placeholder: 'https://example.com/parley-events', maxlength: '2000', required: true });
-    const picks = EVENTS.map((e) => toggle(EVENT_LABELS[e], true));
+    const picks = EVENTS.map((e) => toggle(EVENT_LABELS[e], DEFAULT_HOOK_EVENTS.has(e)));
     const error = h('p', { class: 'form-error', role: 'alert' });
     const add = h('button', { type: 'submit', class: 'btn primary' }, h('span', null, 'Add webhook'));
     const form = h('form', { class: 'stack', novalidate: true },

@@ -2,7 +2,7 @@
  * Owner provider keys under the secrets keyring, bound to account, purpose and provider;
  * webhooks' URLs and signing secrets, bound to account, purpose and webhook.
  */
-import type { SecretBox } from '../../core/ports.ts';
+import type { SecretBox, WebhookSecrets } from '../../core/ports.ts';
 import type { Keyrings } from './keyrings.ts';
 import { openWithContext, sealWithContext } from './envelope.ts';
 
@@ -16,11 +16,11 @@ export const createSecretBox = (keyrings: Pick<Keyrings, 'secrets'>): SecretBox 
     return key;
   },
   sealWebhook: (tenant, webhookId, secrets) =>
-    sealWithContext(keyrings.secrets(tenant.accountId), new TextEncoder().encode(JSON.stringify({ url: secrets.url, secret: secrets.secret })), { accountId: tenant.accountId, purpose: 'webhook', webhookId }),
+    sealWithContext(keyrings.secrets(tenant.accountId), new TextEncoder().encode(JSON.stringify({ url: secrets.url, secret: secrets.secret, ...(secrets.previous ? { previous: secrets.previous } : {}) })), { accountId: tenant.accountId, purpose: 'webhook', webhookId }),
   async openWebhook(tenant, webhookId, sealed) {
     const bytes = await openWithContext(keyrings.secrets(tenant.accountId), sealed, { accountId: tenant.accountId, purpose: 'webhook', webhookId });
-    const { url, secret } = JSON.parse(new TextDecoder().decode(bytes)) as { url: string; secret: string };
+    const { url, secret, previous } = JSON.parse(new TextDecoder().decode(bytes)) as WebhookSecrets;
     bytes.fill(0);
-    return { url, secret };
+    return { url, secret, ...(previous ? { previous: { secret: previous.secret, until: previous.until } } : {}) };
   },
 });

@@ -2,21 +2,28 @@
  * Puts events on the notify queue as `{"parley":"event","accountId",event}` (ids
  * only), for the notify function. A visitor's request has succeeded by the time
  * it publishes, so publishing never throws: a queue that is not configured, or a
- * send that fails, is logged (`event not queued`) instead. Webhook attempts go on
+ * send that fails, is logged (`event not queued`, an error line the stack turns into
+ * the metric `EventsNotQueued` and alarms on) instead. Webhook attempts go on
  * the same queue as `{"parley":"webhook",accountId,job}`, delayed for retries;
  * those are sent by the notify function itself, which lets a failure throw.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { VisitorEvent } from '../../core/events.ts';
+import type { ParleyEvent } from '../../core/events.ts';
 import type { EventQueue, WebhookJob } from '../../core/ports.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { recordAwsCalls } from '../aws/call-log.ts';
+
+/**
+ * The log line of an event that could not be queued (`{"level":"error","message":"event not queued",…}`),
+ * which the monitoring construct's metric filter counts.
+ */
+export const EVENT_NOT_QUEUED = 'event not queued';
 
 /** A queued event, as the notify function reads it. */
 export interface EventMessage {
   readonly parley: 'event';
   readonly accountId: string;
-  readonly event: VisitorEvent;
+  readonly event: ParleyEvent;
 }
 
 /** A queued attempt to deliver an event to a webhook. */
@@ -50,14 +57,15 @@ export const createEventQueue = (opts: EventQueueOptions): EventQueue => {
   return {
     async publish(tenant, event) {
       const fields = { accountId: tenant.accountId, eventId: event.eventId, type: event.type };
+      // One message for both causes: the stack counts these lines (metric EventsNotQueued) and alarms on one.
       if (!opts.queueUrl) {
-        opts.logger.warn('event not queued: PARLEY_NOTIFY_QUEUE_URL is not configured', fields);
+        opts.logger.error(EVENT_NOT_QUEUED, { ...fields, reason: 'PARLEY_NOTIFY_QUEUE_URL is not configured' });
         return;
       }
       try {
         await send({ parley: 'event', accountId: tenant.accountId, event });
       } catch (err) {
-        opts.logger.error('event not queued', { ...fields, error: err });
+        opts.logger.error(EVENT_NOT_QUEUED, { ...fields, reason: 'send failed', error: err });
       }
     },
 

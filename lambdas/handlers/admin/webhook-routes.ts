@@ -11,7 +11,7 @@ export const webhookRoutes = {
   createWebhook: async ({ deps, tenant, source }, { params, body }) => createWebhook(deps, await tenant(), params.botId, body, source),
   updateWebhook: async ({ deps, tenant, source }, { params, body }) => updateWebhook(deps, await tenant(), params.botId, params.webhookId, body, source),
   deleteWebhook: async ({ deps, tenant, source }, { params }) => deleteWebhook(deps, await tenant(), params.botId, params.webhookId, source),
-  rotateWebhookSecret: async ({ deps, tenant, source }, { params }) => rotateWebhookSecret(deps, await tenant(), params.botId, params.webhookId, source),
+  rotateWebhookSecret: async ({ deps, tenant, source }, { params, body }) => rotateWebhookSecret(deps, await tenant(), params.botId, params.webhookId, body, source),
   testWebhook: async ({ deps, tenant, source }, { params }) => testWebhook(deps, await tenant(), params.botId, params.webhookId, source),
   listWebhookDeliveries: async ({ deps, tenant }, { params }) => listWebhookDeliveries(deps, await tenant(), params.botId, params.webhookId),
 } satisfies Implementations<typeof webhooksContract, AdminContext>;
