@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDenseQuery, poolSize, searchDense, type DenseSegment } from '../../lambdas/core/dense-search.ts';
-import { createSignScanner, prepareInt4Query, prepareSignQuery, signEstimate } from '../../lambdas/core/sign-scan.ts';
+import { createSignScanner, prepareInt4Query, prepareSignQuery, RELAXED_SIMD, signEstimate } from '../../lambdas/core/sign-scan.ts';
 import { decodeCodes, encodeCodes, openCodes, rescore, searchCodes, type CodeKind, type CodeSegment } from '../../lambdas/core/vector-codes.ts';
 
 /** mulberry32: a seeded generator, so every run sees the same "random" data. */
@@ -85,15 +85,15 @@ describe('sign scan', () => {
     expect(r).toBeGreaterThan(0.7);
   });
 
-  it('scores int4 codes at or above the cut against the int8 query exactly, odd dimensions too', () => {
+  it.each([true, false].filter((relaxed) => relaxed === RELAXED_SIMD || !relaxed))('scores int4 codes at or above the cut against the int8 query exactly, odd dimensions too (relaxed SIMD: %s)', (relaxed) => {
     const rand = seeded(11);
     for (const dims of [37, 100, 512, 1536]) {
       const seg = openCodes(encodeCodes(Array.from({ length: 60 }, () => gaussian(rand, dims))));
       const q = gaussian(rand, dims);
-      const scanner = createSignScanner(seg);
+      const scanner = createSignScanner(seg, relaxed);
       const scores = Array.from(scanner.scan(prepareSignQuery(q)));
       const cut = [...scores].sort((a, b) => a - b)[30]!;
-      const q4 = prepareInt4Query(q);
+      const q4 = prepareInt4Query(q, relaxed);
       const pairs = Array.from(scanner.int4!(q4, cut));
       const want: number[] = [];
       for (let c = 0; c < seg.count; c++) {
@@ -108,6 +108,10 @@ describe('sign scan', () => {
       expect(want.length).toBeGreaterThanOrEqual(60);
       expect(pairs).toEqual(want);
     }
+  });
+
+  it('uses relaxed SIMD where the engine has it (Node 24 does)', () => {
+    expect(RELAXED_SIMD).toBe(true);
   });
 
   it('refuses a query of another size', () => {
