@@ -8,11 +8,21 @@
  * `INGEST_MAX_RECEIVE_COUNT` times moves to a dead-letter queue, which alarms.
  * Without a sender identity the queue and function still run (events are
  * consumed), and e-mail is off: the panel says so.
+ *
+ * The daily digest runs in the notify function too, started by a scheduled rule at
+ * `DIGEST_HOUR_UTC`: that function already reads members and preferences through the
+ * tenant role, opens conversations, sends from the SES identity and queues on the
+ * notify queue, where the run puts one digest per account (retried and dead-lettered
+ * like events). The sweeper was the other candidate, but it reads keys only, with no
+ * content key, tenant role or SES permission, and should stay that narrow.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DIGEST_HOUR_UTC } from '../../lambdas/core/digest.ts';
 import { NOTIFY_TIMEOUT_SECONDS } from '../../lambdas/core/limits.ts';
 import { ParleyFunction } from './parley-function.ts';
 import { consumeOneByOne, grantSendToWorkQueue, workQueues } from './queued-work.ts';
@@ -48,6 +58,8 @@ export class Notifications extends Construct {
   readonly function: ParleyFunction;
   /** The identity the function may send from, when one was given. */
   readonly identityArn: string | undefined;
+  /** Starts the daily digest: the notify function, once a day at `DIGEST_HOUR_UTC`. */
+  readonly digestSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
@@ -63,6 +75,15 @@ export class Notifications extends Construct {
     });
     this.function.function.addEnvironment('PARLEY_PANEL_URL', props.panelUrl);
     consumeOneByOne(this.function, this.queue, 2);
+    // No input: the function reads EventBridge's scheduled event, whose `time` is the run's clock.
+    this.digestSchedule = new events.Rule(this, 'DailyDigest', {
+      schedule: events.Schedule.cron({ hour: String(DIGEST_HOUR_UTC), minute: '0' }),
+      targets: [new targets.LambdaFunction(this.function.function, { retryAttempts: 2 })],
+    });
+    Validations.of(this.digestSchedule).acknowledge({
+      id: 'Serverless-EventBusDLQ',
+      reason: 'A scheduled trigger with no payload: a lost run is retried twice and then raises the notify function\'s errors alarm; the day\'s entries are kept three days, so the run can be started again by hand.',
+    });
     // Platform partitions with its own role; the account's members, contacts and keys through the tenant role.
     props.storage.grantPlatformData(this.function);
 

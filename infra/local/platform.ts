@@ -6,7 +6,7 @@
  * Handlers read their configuration at import, like a Lambda cold start, so one
  * process hosts one platform.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -108,6 +108,12 @@ export interface Platform {
   readonly handlerFiles: Readonly<Record<LocalFunction, string>>;
   /** Runs the sweeper function once, as its daily schedule does on AWS. */
   sweep(): Promise<unknown>;
+  /**
+   * Starts the daily digest as the stack's schedule does: the notify function gets EventBridge's
+   * scheduled event with `time` = `at` (default now), and queues the digests of the day before
+   * on the notify queue; `await platform.notify.idle()` to have them sent.
+   */
+  digest(at?: Date): Promise<unknown>;
   readonly ingest: IngestQueue;
   /** The account-export queue, which the account-export function consumes. */
   readonly exports: IngestQueue;
@@ -124,6 +130,12 @@ export const REGION = 'eu-west-1';
 
 // One per process: handlers keep the configuration of their cold start, as on AWS.
 const EDGE_SECRET = randomBytes(24).toString('base64url');
+
+/** EventBridge's event for a scheduled rule, as the stack's daily digest rule sends it. */
+const scheduledEvent = (at: Date) => ({
+  version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000',
+  time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), region: REGION, resources: [`arn:aws:events:${REGION}:000000000000:rule/parley-daily-digest`], detail: {},
+});
 
 export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platform> => {
   const table = opts.table ?? 'parley-local';
@@ -295,6 +307,7 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       },
       handlerFiles: loaded.files,
       sweep: () => sweeper({}, lambdaContext('sweeper', 300_000)),
+      digest: (at = new Date()) => (loaded.handlers.notify as (e: unknown, c: unknown) => Promise<unknown>)(scheduledEvent(at), lambdaContext('notify', NOTIFY_TIMEOUT_SECONDS * 1000)),
       ingest: queue,
       exports: exportQueue,
       notify: notifyQueue,

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderInvitation, INVITATION_SUBJECT } from '../invitation-message.ts';
+import { DIGEST_HOUR_UTC } from '../../lambdas/core/digest.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({
@@ -104,6 +105,17 @@ const sweep = setInterval(() => {
   platform.sweep().catch((err: unknown) => console.error('sweep failed', err));
 }, 60 * 60 * 1000);
 sweep.unref();
+
+// The daily digest, as the stack's schedule starts it: once a day, at its hour (UTC), while npm start runs.
+let digestedOn = '';
+const digest = setInterval(() => {
+  const now = new Date();
+  const today = now.toISOString().slice(0, 10);
+  if (now.getUTCHours() !== DIGEST_HOUR_UTC || digestedOn === today) return;
+  digestedOn = today;
+  platform.digest(now).catch((err: unknown) => console.error('digest failed', err));
+}, 5 * 60 * 1000);
+digest.unref();
 
 shutdown = (reason: string) => {
   if (stopping) return;

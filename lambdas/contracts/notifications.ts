@@ -16,10 +16,13 @@ const emailChoices = z.object({
   email: z.object(Object.fromEntries(EMAIL_EVENTS.map((e) => [e, z.boolean().optional()])) as Record<(typeof EMAIL_EVENTS)[number], z.ZodOptional<z.ZodBoolean>>).strict(),
 }).strict();
 
+/** A member's own choices: `email` as above, and `digest` (the daily digest e-mail, off unless chosen). */
+const myChoices = z.object({ email: emailChoices.shape.email.optional(), digest: z.boolean().optional() }).strict();
+
 export const notificationsContract = {
   getMyNotifications: route<MyNotificationsView>()({ ...admin, method: 'GET', path: '/v1/me/notifications', status: 200 }),
   updateMyNotifications: route<MyNotificationsView>()({
-    ...admin, method: 'PUT', path: '/v1/me/notifications', status: 200, audit: ['notifications.update'], body: emailChoices,
+    ...admin, method: 'PUT', path: '/v1/me/notifications', status: 200, audit: ['notifications.update'], body: myChoices,
   }),
   listSentNotifications: route<{ sent: SentNotification[] }>()({ ...admin, method: 'GET', path: '/v1/notifications/sent', status: 200 }),
   getBotNotifications: route<{ preferences: BotNotificationPrefs }>()({ ...admin, method: 'GET', path: '/v1/bots/{botId}/notifications', status: 200 }),

@@ -10,6 +10,7 @@
 import { getAccount } from './accounts.ts';
 import { requireRole } from './roles.ts';
 import { deleteBotContents } from './bots.ts';
+import { digestDaysUpTo } from './digest.ts';
 import { requireNoHold } from './legal-hold.ts';
 import type { Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -27,6 +28,8 @@ export const eraseAccount = async (deps: EraseAccountDeps, tenant: TenantContext
   await Promise.all(bots.map((bot) => deps.bots.delete(tenant, bot)));
   for (const bot of bots) await deleteBotContents(deps, tenant, bot.botId);
   await deps.objects.deletePrefix(tenant, '');
+  // The daily digest's marks name the account outside its partitions.
+  await deps.notifications.forgetDigestDays(tenant, digestDaysUpTo(deps.clock.now()));
   await deps.accounts.erase(tenant, deps.clock.now().toISOString());
   await deps.cipher.destroyAccountKey(tenant);
 };

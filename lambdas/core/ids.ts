@@ -22,5 +22,11 @@ export const newId = (now: number = Date.now()): string => {
   return time + random;
 };
 
+/**
+ * The id of something there is one of per moment, such as a day's digest: the ULID
+ * of `at` with a fixed tail, so asking again gives the same id (and it sorts in time).
+ */
+export const idAt = (at: number, tail = '0000000000000000'): string => newId(at).slice(0, 10) + tail;
+
 /** True only for a well-formed id; anything else is treated as "not found" by callers. */
 export const isId = (value: unknown): value is string => typeof value === 'string' && ID_PATTERN.test(value);

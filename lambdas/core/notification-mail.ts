@@ -24,7 +24,8 @@ const clean = (value: string, multiline: boolean): string => {
   return kept.length > MAIL_VALUE_MAX_CHARS ? `${kept.slice(0, MAIL_VALUE_MAX_CHARS)}…` : kept;
 };
 
-const quoted = (label: string, value: string | undefined, multiline = false): string[] => {
+/** `label:` and the visitor's `value` indented under it, one line each (none when empty). */
+export const quotedLines = (label: string, value: string | undefined, multiline = false): string[] => {
   if (value === undefined || !value.trim()) return [];
   const lines = clean(value, multiline).split('\n').map((l) => `    ${l}`);
   return [`${label}:`, ...lines];
@@ -64,11 +65,11 @@ export const composeContactMail = (input: {
   const lines = [
     intro,
     '',
-    ...quoted('Name', contact.name),
-    ...quoted('E-mail', contact.email),
-    ...quoted('Phone', contact.phone),
-    ...quoted('Question', contact.message, true),
-    ...Object.entries(contact.fields ?? {}).flatMap(([name, value]) => quoted(clean(labels.get(name) ?? name, false), value, true)),
+    ...quotedLines('Name', contact.name),
+    ...quotedLines('E-mail', contact.email),
+    ...quotedLines('Phone', contact.phone),
+    ...quotedLines('Question', contact.message, true),
+    ...Object.entries(contact.fields ?? {}).flatMap(([name, value]) => quotedLines(clean(labels.get(name) ?? name, false), value, true)),
     '',
     where,
     '',

@@ -17,7 +17,7 @@ export const SENT_LIST_LIMIT = 50;
 
 const choices = (on: boolean): EmailChoices => Object.fromEntries(EMAIL_EVENTS.map((e) => [e, on])) as Record<EmailEvent, boolean>;
 
-/** Owners and admins hear about requests and leads until they say otherwise; viewers opt in. */
+/** Owners and admins hear about requests and leads until they say otherwise; viewers opt in. The daily digest is off until chosen (absent). */
 export const defaultMemberPrefs = (role: Role): MemberNotificationPrefs => ({ email: choices(role !== 'viewer') });
 
 /** A bot e-mails every kind of event unless its owners turn one off. */
@@ -51,12 +51,13 @@ export const getMyNotifications = async (deps: MemberDeps, tenant: TenantContext
 export const updateMyNotifications = async (
   deps: MemberDeps & Pick<Deps, 'audit' | 'clock'>,
   tenant: TenantContext,
-  input: { email: Partial<Record<EmailEvent, boolean>> },
+  input: { email?: Partial<Record<EmailEvent, boolean>> | undefined; digest?: boolean | undefined },
   source: AuditSource,
 ): Promise<MyNotificationsView> => {
   const me = actingMember(tenant);
   const current = memberPrefsOf(await deps.notifications.getMemberPrefs(tenant, me.userId), me.role);
-  const next: MemberNotificationPrefs = { email: { ...current.email, ...input.email }, updatedAt: deps.clock.now().toISOString() };
+  const digest = input.digest ?? current.digest;
+  const next: MemberNotificationPrefs = { email: { ...current.email, ...input.email }, ...(digest !== undefined ? { digest } : {}), updatedAt: deps.clock.now().toISOString() };
   await deps.notifications.putMemberPrefs(tenant, me.userId, next);
   await audit(deps, tenant, source, 'notifications.update', 'ok', {});
   return { email: emailStatus(deps), preferences: next };

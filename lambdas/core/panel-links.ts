@@ -11,6 +11,9 @@ const base = (panelUrl: string): string => panelUrl.replace(/\/?$/, '/');
 /** The bot's Conversations tab. */
 export const conversationsLink = (panelUrl: string, botId: string): string => `${base(panelUrl)}#/bots/${botId}/conversations`;
 
+/** The bot's Unanswered tab, where the owner teaches it the answers. */
+export const unansweredLink = (panelUrl: string, botId: string): string => `${base(panelUrl)}#/bots/${botId}/unanswered`;
+
 /** One conversation, opened at `turnId` when given (`#/bots/<bot>/conversations/<conversation>[/<turn>]`); the tab when an id is malformed. */
 export const conversationLink = (panelUrl: string, botId: string, conversationId: string, turnId?: string): string =>
   (isId(botId) && isId(conversationId)

@@ -8,7 +8,7 @@ import type {
   Membership, ParsedDocument, Passage, ProviderKeyRecord, SegmentRef, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
 import type { ParleyEvent } from './events.ts';
-import type { BotNotificationPrefs, MemberNotificationPrefs, SentNotification, Webhook, WebhookDelivery } from './records.ts';
+import type { BotNotificationPrefs, DigestEntry, MemberNotificationPrefs, SentNotification, Webhook, WebhookDelivery } from './records.ts';
 import type { ModelPurpose, ModelSource, ProviderId } from './providers.ts';
 import type { Role, TenantContext } from './tenancy.ts';
 
@@ -435,6 +435,8 @@ export interface EventQueue {
    * Throws when it cannot: the notify function's message is then tried again.
    */
   scheduleWebhook(tenant: TenantContext, job: WebhookJob, delaySeconds: number): Promise<void>;
+  /** Queues the sending of an account's digest of `day` (`YYYY-MM-DD`). Throws when it cannot: the daily run is then tried again. */
+  queueDigest(tenant: TenantContext, day: string): Promise<void>;
 }
 
 /** One attempt of one event's delivery to one webhook. */
@@ -521,6 +523,14 @@ export interface NotificationRepository {
   recordSent(tenant: TenantContext, entry: SentNotification): Promise<void>;
   /** Newest first. */
   listSent(tenant: TenantContext, limit: number): Promise<SentNotification[]>;
+  /** Keeps an entry for its day's digest, and marks the account as having one that day (a platform item, ids only). */
+  recordDigestEntry(tenant: TenantContext, day: string, entry: DigestEntry): Promise<void>;
+  /** A day's entries (`YYYY-MM-DD`, UTC), oldest first. */
+  listDigestEntries(tenant: TenantContext, day: string): Promise<DigestEntry[]>;
+  /** The accounts marked for a day's digest. */
+  listDigestAccounts(day: string): Promise<string[]>;
+  /** Removes the account's marks for these days (erasure: they name the account). */
+  forgetDigestDays(tenant: TenantContext, days: readonly string[]): Promise<void>;
 }
 
 /** The result of counting a request against a rate limit. */

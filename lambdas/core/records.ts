@@ -423,7 +423,20 @@ export type EmailChoices = Readonly<Record<EmailEvent, boolean>>;
 /** A member's own choice of e-mails, in one account. */
 export interface MemberNotificationPrefs {
   readonly email: EmailChoices;
+  /** The daily digest e-mail (yesterday's unanswered questions and thumbs-down); off unless chosen. */
+  readonly digest?: boolean;
   readonly updatedAt?: string;
+}
+
+/** A declined question or thumbs-down kept for the next daily digest (ids only), until `expiresAt`. */
+export interface DigestEntry {
+  readonly eventId: string;
+  readonly type: 'conversation.unanswered' | 'feedback.negative';
+  readonly botId: string;
+  readonly conversationId: string;
+  readonly turnId: string;
+  readonly at: string;
+  readonly expiresAt: string;
 }
 
 /** Which of a bot's events are e-mailed to the members who want them. */
@@ -437,9 +450,11 @@ export interface BotNotificationPrefs {
  * list of recent notifications. Addresses and subject only; the text is not kept.
  */
 export interface SentNotification {
+  /** The event's id; for a digest, the day's digest id (`digestIdOf`). */
   readonly eventId: string;
-  readonly type: EventType;
-  readonly botId: string;
+  readonly type: EventType | 'digest';
+  /** The bot of the event; none for a digest, which covers every bot. */
+  readonly botId?: string;
   readonly userId: string;
   readonly to: string;
   readonly subject: string;

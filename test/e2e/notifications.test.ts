@@ -67,6 +67,10 @@ describe('notifications in the admin panel', () => {
     expect(await leads.isChecked()).toBe(true);
     await leads.click();
     await expect.poll(async () => (await owner.request<{ preferences: { email: Record<string, boolean> } }>('GET', '/v1/me/notifications')).body.preferences.email['lead.created'], SLOW).toBe(false);
+    const digest = page.getByRole('switch', { name: /^A daily digest/ });
+    expect(await digest.isChecked()).toBe(false);
+    await digest.click();
+    await expect.poll(async () => (await owner.request<{ preferences: { digest?: boolean } }>('GET', '/v1/me/notifications')).body.preferences.digest, SLOW).toBe(true);
     await page.screenshot({ path: path.join(RESULTS, 'admin-notifications.png'), fullPage: true });
     await axe();
 

@@ -3,6 +3,7 @@
 // the operator's SES identity and from no other, and only when one is given.
 import { describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
+import { DIGEST_HOUR_UTC } from '../../lambdas/core/digest.ts';
 import { buildParleyApp, logicalIdOf, propertiesOf, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
 
 type Statement = { Sid?: string; Action: unknown; Resource: unknown };
@@ -32,6 +33,17 @@ describe('notifications', () => {
     const parley = buildParleyApp();
     expect(JSON.stringify(statementsOf(parley))).not.toContain('ses:');
     expect(variablesOf(parley, parley.stack.notifications.function)).not.toHaveProperty('PARLEY_SES_SENDER');
+  });
+
+  it('start the daily digest once a day in the notify function, with the scheduled event itself as input', () => {
+    const parley = buildParleyApp();
+    const rule = propertiesOf(templateOf(parley), parley.stack.notifications.digestSchedule) as { ScheduleExpression: string; State: string; Targets: Array<{ Arn: unknown; Input?: unknown; RetryPolicy?: unknown }> };
+    expect(rule.ScheduleExpression).toBe(`cron(0 ${DIGEST_HOUR_UTC} * * ? *)`);
+    expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalIdOf(parley.stack.notifications.function.function), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2 } })]);
+    expect(rule.Targets[0]!.Input).toBeUndefined();
+    const permissions = Object.values(resourcesOfType(templateOf(parley), 'AWS::Lambda::Permission')).map((p) => p.Properties!)
+      .filter((p) => p.Principal === 'events.amazonaws.com' && JSON.stringify(p.SourceArn).includes(logicalIdOf(parley.stack.notifications.digestSchedule)));
+    expect(permissions).toEqual([expect.objectContaining({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [logicalIdOf(parley.stack.notifications.function.function), 'Arn'] } })]);
   });
 
   it('refuse a sender identity that is neither a domain nor an address', () => {

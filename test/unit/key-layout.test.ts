@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import {
-  accountItems, botItems, contentKeyKey, conversationItems, erasureKey, holdItems, inviteeItems, isAccountPartition, isPlatformPartition, leadingKeyPatterns, meterItems,
+  accountItems, botItems, contentKeyKey, conversationItems, digestDayItems, erasureKey, holdItems, inviteeItems, isAccountPartition, isPlatformPartition, leadingKeyPatterns, meterItems,
   PLATFORM_KEYS_PARTITION, publicBotKey, userItems, visitorTokenKeyKey,
 } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { PROVIDERS } from '../../lambdas/core/providers.ts';
@@ -53,6 +53,9 @@ describe('the key layout', () => {
       [accountItems.webhook(BOT, RUN), `HOOK#${BOT}#${RUN}`],
       [accountItems.webhooksOf(BOT), `HOOK#${BOT}#`],
       [accountItems.webhookDelivery(RUN, DOC), `HOOKLOG#${RUN}#${DOC}`],
+      [accountItems.digestEntry('2026-12-05', RUN), `DIGEST#2026-12-05#${RUN}`],
+      [digestDayItems.pk('2026-12-05'), 'DIGESTDAY#2026-12-05'],
+      [digestDayItems.account(ACC), `ACCOUNT#${ACC}`],
       [accountItems.webhookDeliveriesOf(RUN), `HOOKLOG#${RUN}#`],
       [meterItems.pk(t), `A#${ACC}#M`],
       [meterItems.rate(`V#${CONV}`, 1_764_979_200), `RATE#V#${CONV}#1764979200`],
@@ -123,7 +126,7 @@ const draw = fc.record({
 type Draw = typeof draw extends fc.Arbitrary<infer T> ? T : never;
 
 /** Which partition a key lives in (by kind, not by value) and the table. */
-type Place = 'account' | 'meter' | 'bot' | 'conversations' | 'user' | 'invitee' | 'publicBot' | 'erasure' | 'holds' | 'keys:account' | 'keys:platform';
+type Place = 'account' | 'meter' | 'bot' | 'conversations' | 'user' | 'invitee' | 'publicBot' | 'erasure' | 'holds' | 'digestDay' | 'keys:account' | 'keys:platform';
 
 interface Sample { readonly place: Place; readonly kind: string; readonly pk: string; readonly sk: string }
 /** A `begins_with` query the repositories make: `scoped` ones name an id and reach only that id's keys. */
@@ -150,6 +153,7 @@ const samplesOf = (d: Draw): Sample[] => {
     { place: 'account', kind: 'sentMail', pk: a, sk: accountItems.sentMail(d.exportId, d.user) },
     { place: 'account', kind: 'webhook', pk: a, sk: accountItems.webhook(d.bot, d.seg) },
     { place: 'account', kind: 'webhookDelivery', pk: a, sk: accountItems.webhookDelivery(d.seg, d.run) },
+    { place: 'account', kind: 'digestEntry', pk: a, sk: accountItems.digestEntry(`${d.month}-${d.day}`, d.run) },
     { place: 'meter', kind: 'rate', pk: m, sk: meterItems.rate(d.rateKey, d.window) },
     { place: 'meter', kind: 'budgetDay', pk: m, sk: meterItems.budgetDay(d.bot, `${d.month}-${d.day}`) },
     { place: 'meter', kind: 'budgetMonth', pk: m, sk: meterItems.budgetMonth(d.bot, d.month) },
@@ -168,6 +172,7 @@ const samplesOf = (d: Draw): Sample[] => {
     { place: 'publicBot', kind: 'publicBot', ...publicBotKey(d.bot) },
     { place: 'erasure', kind: 'erasure', ...erasureKey(d.acc) },
     { place: 'holds', kind: 'hold', pk: holdItems.pk, sk: holdItems.sk(d.acc) },
+    { place: 'digestDay', kind: 'digestDay', pk: digestDayItems.pk(`${d.month}-${d.day}`), sk: digestDayItems.account(d.acc) },
     { place: 'keys:account', kind: 'contentKey', ...contentKeyKey(tenant) },
     { place: 'keys:platform', kind: 'visitorTokenKey', ...visitorTokenKeyKey },
   ];
@@ -191,6 +196,8 @@ const queriesOf = (d: Draw): Query[] => {
     { place: 'account', kind: 'sentMail', pk: a, prefix: accountItems.sentMails, scoped: false },
     { place: 'account', kind: 'webhook', pk: a, prefix: accountItems.webhooksOf(d.bot), scoped: true },
     { place: 'account', kind: 'webhookDelivery', pk: a, prefix: accountItems.webhookDeliveriesOf(d.seg), scoped: true },
+    { place: 'account', kind: 'digestEntry', pk: a, prefix: accountItems.digestEntriesOf(`${d.month}-${d.day}`), scoped: false },
+    { place: 'digestDay', kind: 'digestDay', pk: digestDayItems.pk(`${d.month}-${d.day}`), prefix: digestDayItems.accounts, scoped: false },
     { place: 'meter', kind: 'usage', pk: meterItems.pk(tenant), prefix: meterItems.usageOf(d.month), scoped: true },
     { place: 'bot', kind: 'head', pk: b, prefix: botItems.heads, scoped: false },
     { place: 'bot', kind: 'segmentPart', pk: b, prefix: botItems.segments, scoped: false },

@@ -42,6 +42,22 @@ const choiceToggles = (choices: Readonly<Record<EmailEvent, boolean>>, save: (ev
     return t.el;
   }));
 
+/** The daily digest: one e-mail a morning with the day before's unanswered questions and thumbs-down, when there were any. */
+const digestToggle = (on: boolean): HTMLElement => {
+  const t = toggle('A daily digest of the questions your bots could not answer and the answers visitors gave a thumbs-down (only on days there are some)', on);
+  t.input.addEventListener('change', () => {
+    t.input.disabled = true;
+    api('PUT', '/v1/me/notifications', { body: { digest: t.input.checked } }).then(
+      () => notify('Saved.'),
+      (err: unknown) => {
+        t.input.checked = !t.input.checked;
+        notify(plainError(err), 'error');
+      },
+    ).finally(() => (t.input.disabled = false));
+  });
+  return t.el;
+};
+
 const sentTable = (sent: readonly SentNotification[]): HTMLElement =>
   sent.length === 0
     ? h('p', { class: 'muted' }, 'No notification e-mails in the last 30 days.')
@@ -71,6 +87,7 @@ export const renderNotifications = (main: HTMLElement, ctx: PageContext): void =
     choiceToggles(view.preferences.email, async (event, on) => {
       await api('PUT', '/v1/me/notifications', { body: { email: { [event]: on } } });
     }),
+    digestToggle(view.preferences.digest === true),
     h('p', { class: 'hint' }, 'Each bot’s settings can also turn an e-mail off for everyone, and send events to your own systems through webhooks.'),
   ]);
   if (ctx.can('admin')) void loadInto(sent, 'recent notification e-mails', () => api('GET', '/v1/notifications/sent'), ({ sent: list }) => sentTable(list));

@@ -14,13 +14,14 @@
  *
  * | partition | sort keys |
  * |---|---|
- * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>`, `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>`, `MAIL#<eventId>#<sub>`, `HOOK#<bot>#<id>`, `HOOKLOG#<id>#<deliveryId>` |
+ * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>`, `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>`, `MAIL#<eventId>#<sub>`, `HOOK#<bot>#<id>`, `HOOKLOG#<id>#<deliveryId>`, `DIGEST#<day>#<eventId>` |
  * | `A#<acc>#M` | `RATE#<key>#<windowStart>`, `BUDGET#<bot>#D#<day>`, `BUDGET#<bot>#M#<month>`, `USAGE#<month>#<bot>#<keyClass>` |
  * | `A#<acc>#B#<bot>` | `INDEX`, `GEN#<generation>`, `SEG#<id>#<part>`, `CHUNK#<doc>#<run>#<seq>` |
  * | `A#<acc>#C#<bot>` | `CONV#<conv>`, `TURN#<conv>#<turn>`, `HANDOFF#<id>`, `LEAD#<id>` |
  * | `U#<sub>` | `OWNS`, `ACCOUNT#<acc>` |
  * | `INV#<email>` | `ACCOUNT#<acc>` |
  * | `PUB#<publicId>` | `BOT` |
+ * | `DIGESTDAY#<day>` | `ACCOUNT#<acc>` |
  * | `ERASED#<acc>` | `ERASURE` |
  * | `HOLDS` | `<acc>` |
  * | keys table `A#<acc>` | `CONTENT_KEY` |
@@ -72,6 +73,9 @@ export const accountItems = {
   /** One attempt to deliver to a webhook (delivery ids are ULIDs: newest last). */
   webhookDelivery: (webhookId: string, deliveryId: string) => `HOOKLOG#${webhookId}#${deliveryId}`,
   webhookDeliveriesOf: (webhookId: string) => `HOOKLOG#${webhookId}#`,
+  /** A declined question or thumbs-down of a day (`YYYY-MM-DD`, UTC), for the daily digest; ids only. */
+  digestEntry: (day: string, eventId: string) => `DIGEST#${day}#${eventId}`,
+  digestEntriesOf: (day: string) => `DIGEST#${day}#`,
 } as const;
 
 /** `A#<acc>#M`: rate windows, budgets and usage counters. */
@@ -129,6 +133,13 @@ export const userItems = {
 export const inviteeItems = {
   pk: (email: string) => `INV#${email}`,
   link: (accountId: string) => `ACCOUNT#${accountId}`,
+} as const;
+
+/** `DIGESTDAY#<day>` `ACCOUNT#<acc>`: the accounts with something for the day's digest (ids only), read by the daily run. */
+export const digestDayItems = {
+  pk: (day: string) => `DIGESTDAY#${day}`,
+  account: (accountId: string) => `ACCOUNT#${accountId}`,
+  accounts: 'ACCOUNT#',
 } as const;
 
 /** `PUB#<publicId>` `BOT`: the widget's lookup of a bot (ids only). */

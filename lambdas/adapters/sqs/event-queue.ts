@@ -33,6 +33,13 @@ export interface WebhookJobMessage {
   readonly job: WebhookJob;
 }
 
+/** A queued digest: one account's e-mail of a day's unanswered questions and thumbs-down. */
+export interface DigestJobMessage {
+  readonly parley: 'digest';
+  readonly accountId: string;
+  readonly day: string;
+}
+
 export interface EventQueueOptions {
   readonly region: string;
   /** The notify queue; unset, events are dropped with a warning (a deployment without the notify function). */
@@ -45,7 +52,7 @@ export interface EventQueueOptions {
 export const createEventQueue = (opts: EventQueueOptions): EventQueue => {
   // Made on first send: most requests of the functions that publish queue nothing.
   let sqs: SQSClient | undefined;
-  const send = async (body: EventMessage | WebhookJobMessage, delaySeconds = 0): Promise<void> => {
+  const send = async (body: EventMessage | WebhookJobMessage | DigestJobMessage, delaySeconds = 0): Promise<void> => {
     if (!opts.queueUrl) throw new Error('PARLEY_NOTIFY_QUEUE_URL is not configured for this function');
     const sdk = await import('@aws-sdk/client-sqs');
     sqs ??= recordAwsCalls(new sdk.SQSClient({
@@ -71,6 +78,10 @@ export const createEventQueue = (opts: EventQueueOptions): EventQueue => {
 
     async scheduleWebhook(tenant, job, delaySeconds) {
       await send({ parley: 'webhook', accountId: tenant.accountId, job }, delaySeconds);
+    },
+
+    async queueDigest(tenant, day) {
+      await send({ parley: 'digest', accountId: tenant.accountId, day });
     },
   };
 };
