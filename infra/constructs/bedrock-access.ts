@@ -20,6 +20,11 @@ import type { ParleyFunction } from './parley-function.ts';
 /**
  * The regions each geography's inference profiles may route to: every commercial region of
  * the geography that serves Bedrock, so a destination AWS adds for a model is already granted.
+ * For `eu.` profiles AWS lists eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1 and
+ * eu-west-3 (https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-supported.html,
+ * the Nova profiles; read 2026-12-06); eu-central-2 and eu-west-2 are granted too. That widens
+ * nothing the profile does not do itself: each grant holds only through the profile
+ * (`bedrock:InferenceProfileArn`), and the profile alone decides where a request goes.
  */
 export const GEOGRAPHY_REGIONS: Readonly<Record<string, readonly string[]>> = {
   eu: ['eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3'],

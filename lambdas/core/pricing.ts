@@ -22,8 +22,15 @@ const PRICES: Readonly<Record<string, readonly [number, number]>> = {
   'openai/gpt-4o': [2.5, 10],
   'openai/gpt-4o-mini': [0.15, 0.6],
   // Amazon Bedrock on demand, by foundation model (an inference profile is priced as its model).
-  // Claude 4.5 through a geographic (eu., us.) profile costs 10% more than through global.: the
-  // higher price is listed, so a budget is never under-counted.
+  // What AWS's own pages confirm (read 2026-12-06):
+  // - Claude Sonnet 4.5 through global. costs about 10% less than through a geographic (eu., us.)
+  //   profile, and any profile is priced at the rate of the region the request is made from
+  //   (https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html):
+  //   the geographic price, Anthropic's list plus 10%, is the one listed, so a budget is never
+  //   under-counted. Haiku 4.5 is listed the same way; its premium was not found on AWS's pages.
+  // - The per-model figures themselves could not be read from https://aws.amazon.com/bedrock/pricing/
+  //   (the page fills its tables in the browser); Nova's match the us-east-1 list that third-party
+  //   copies of that page agree on. Rates in EU regions may be higher and are not listed here.
   'bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0': [3.3, 16.5],
   'bedrock/anthropic.claude-haiku-4-5-20251001-v1:0': [1.1, 5.5],
   'bedrock/amazon.nova-pro-v1:0': [0.8, 3.2],
