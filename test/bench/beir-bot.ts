@@ -3,13 +3,39 @@
  * platform, a new owner, and every `corpus.jsonl` document added as a text source
  * through the real pipeline (POST /v1/bots/{botId}/sources → S3 → ingest queue →
  * ingest handler → DynamoDB Local), a batch at a time.
+ *
+ * With `embedder: 'bedrock'` the bot embeds through the whole Amazon Bedrock path
+ * (the real SDK, batching, retries, `embeddedWith`) against the fake Bedrock on
+ * loopback, whose deterministic vectors hash words: the figures then test the
+ * path, not Titan's or Cohere's quality.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { embeddingSizesOf } from '../../lambdas/core/bedrock-models.ts';
 import { MAX_DOCUMENT_NAME_CHARS } from '../../lambdas/core/limits.ts';
 import { startPlatform, type Platform } from '../../infra/local/platform.ts';
 import { newOwner, type Owner } from '../integration/fixtures/platform.ts';
+import { startFakeBedrock, TITAN_EMBED_V2, type FakeBedrock } from '../fakes/bedrock-server.ts';
+
+/** How the evaluated bot embeds: Parley's local embedder, or a Bedrock model served by the fake Bedrock. */
+export type EvalEmbedder = { readonly kind: 'local' } | { readonly kind: 'bedrock'; readonly model: string };
+
+/** `--embedder local|bedrock` and `--bedrock-model <id>` (Titan Text Embeddings V2 unless given). */
+export const evalEmbedderOf = (embedder: string | undefined, model: string | undefined): EvalEmbedder => {
+  if (embedder === undefined || embedder === 'local') {
+    if (model !== undefined) throw new Error('--bedrock-model needs --embedder bedrock');
+    return { kind: 'local' };
+  }
+  if (embedder !== 'bedrock') throw new Error(`--embedder must be local or bedrock, not ${embedder}`);
+  return { kind: 'bedrock', model: model ?? TITAN_EMBED_V2 };
+};
+
+/** What the work learns of the fake Bedrock, when the bot embeds through it. */
+export interface BedrockCalls {
+  /** InvokeModel requests the fake answered so far. */
+  readonly invokes: () => number;
+}
 
 export interface CorpusDoc { _id: string; title?: string; text: string }
 export interface Query { _id: string; text: string }
@@ -133,14 +159,21 @@ export const ingestCorpus = async (
  * Starts the local platform and a new owner with one bot, runs `work`, and stops
  * everything (on SIGINT/SIGTERM too), warning if DynamoDB Local outlives it.
  */
-export const withBot = async <T>(log: (message: string) => void, work: (platform: Platform, owner: Owner) => Promise<T>): Promise<T> => {
+export const withBot = async <T>(
+  log: (message: string) => void,
+  work: (platform: Platform, owner: Owner, bedrock: BedrockCalls | undefined) => Promise<T>,
+  embedder: EvalEmbedder = { kind: 'local' },
+): Promise<T> => {
   const started = performance.now();
+  const fake: FakeBedrock | undefined = embedder.kind === 'bedrock' ? await startFakeBedrock() : undefined;
   const platform = await startPlatform({
     logLevel: 'error',
     onError: (message, err) => log(`${message}: ${err instanceof Error ? err.message : String(err)}`),
+    // Approved, the model is the bot's default embedder (or chosen below); the runtime is the fake's.
+    ...(fake && embedder.kind === 'bedrock' ? { env: { PARLEY_BEDROCK_MODELS: embedder.model, PARLEY_BEDROCK_ENDPOINT: fake.url } } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= platform.stop());
+  const stop = () => (stopping ??= platform.stop().finally(() => fake?.close()));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping the platform`);
@@ -149,7 +182,14 @@ export const withBot = async <T>(log: (message: string) => void, work: (platform
   }
   try {
     log(`platform up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return await work(platform, await newOwner(platform));
+    const owner = await newOwner(platform);
+    if (fake && embedder.kind === 'bedrock') {
+      const dimensions = Math.max(...embeddingSizesOf(embedder.model));
+      const res = await owner.request('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: embedder.model, dimensions } });
+      if (res.status !== 200) throw new Error(`choosing ${embedder.model} for the bot: ${res.status} ${res.text}`);
+      log(`the bot embeds with ${embedder.model} at ${dimensions} dimensions, through the fake Bedrock at ${fake.url}`);
+    }
+    return await work(platform, owner, fake ? { invokes: () => fake.requests.filter((r) => r.endpoint === 'invoke').length } : undefined);
   } finally {
     await stop();
     const java = platform.javaPid;

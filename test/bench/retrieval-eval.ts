@@ -4,14 +4,20 @@
  * → ingest handler → DynamoDB Local), then every judged query is asked through
  * core's `retrieve`, as chat asks it, and scored with nDCG@10, recall@100 and hit@5.
  *
- * Run: npm run eval:retrieval -- <folder> [--concurrency 32] [--query-concurrency 2] [--k 300] [--limit N]
+ * Run: npm run eval:retrieval -- <folder> [--concurrency 32] [--query-concurrency 2] [--k 300] [--limit N] [--embedder bedrock]
  *   <folder>             corpus.jsonl, queries.jsonl, qrels/test.tsv (e.g. /work/shared/data/scifact)
  *   --concurrency N      sources added at once; each batch is ingested before the next
  *   --query-concurrency  queries in flight at once
  *   --k N                passages asked of retrieve, enough for 100 distinct documents
  *   --limit N            only the first N judged queries (a smoke run; results file left alone)
+ *   --embedder bedrock   embed through the Amazon Bedrock path (real SDK, batching, retries,
+ *                        embeddedWith) against the fake Bedrock on loopback, whose vectors hash
+ *                        words deterministically: a test of the path, not of Titan's quality
+ *   --bedrock-model ID   with --embedder bedrock: amazon.titan-embed-text-v2:0 (default),
+ *                        cohere.embed-english-v3 or cohere.embed-multilingual-v3
  * Progress goes to stderr; the last line of stdout is the figures as one JSON object.
- * Merges them into test/bench/results/retrieval-quality.json under the folder's name.
+ * Merges them into test/bench/results/retrieval-quality.json under the folder's name (with
+ * `via fake Bedrock` and the model after it for a Bedrock run, so the local figures stay).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -19,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { validateQuestion } from '../../lambdas/core/chat.ts';
 import { retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForVisitor } from '../../lambdas/core/tenancy.ts';
-import { codeVersion, ingestCorpus, mergeResults, pool, positiveInt, readJsonl, withBot, type CorpusDoc, type Query } from './beir-bot.ts';
+import { codeVersion, evalEmbedderOf, ingestCorpus, mergeResults, pool, positiveInt, readJsonl, withBot, type CorpusDoc, type Query } from './beir-bot.ts';
 import { documentRanking, hitAt, mean, ndcgAt, parseQrels, percentile, recallAt } from './retrieval-metrics.ts';
 
 const { values, positionals } = parseArgs({
@@ -29,10 +35,12 @@ const { values, positionals } = parseArgs({
     'query-concurrency': { type: 'string', default: '2' },
     k: { type: 'string', default: '300' },
     limit: { type: 'string' },
+    embedder: { type: 'string' },
+    'bedrock-model': { type: 'string' },
   },
 });
 if (positionals.length !== 1) {
-  console.error('usage: npm run eval:retrieval -- <BEIR folder> [--concurrency N] [--query-concurrency N] [--k N] [--limit N]');
+  console.error('usage: npm run eval:retrieval -- <BEIR folder> [--concurrency N] [--query-concurrency N] [--k N] [--limit N] [--embedder local|bedrock] [--bedrock-model ID]');
   process.exit(2);
 }
 const folder = path.resolve(positionals[0]!);
@@ -41,6 +49,7 @@ const ingestConcurrency = positiveInt('concurrency', values.concurrency);
 const queryConcurrency = positiveInt('query-concurrency', values['query-concurrency']);
 const k = positiveInt('k', values.k);
 const limit = values.limit === undefined ? undefined : positiveInt('limit', values.limit);
+const embedderChoice = evalEmbedderOf(values.embedder, values['bedrock-model']);
 const RESULTS_FILE = path.join(import.meta.dirname, 'results/retrieval-quality.json');
 
 const log = (message: string) => console.error(`[eval:retrieval ${dataset}] ${message}`);
@@ -67,7 +76,7 @@ log(`${corpus.length} documents, ${judgedQueries.length} judged queries (of ${al
 
 
 const runStarted = performance.now();
-const result = await withBot(log, async (platform, owner) => {
+const result = await withBot(log, async (platform, owner, bedrock) => {
   const { corpusIdOf, ingestMs, embedder, chunks } = await ingestCorpus(platform, owner, corpus, ingestConcurrency, log);
   log(`all ${corpus.length} documents ready: ${chunks} chunks in ${seconds(ingestMs)} s, embedded with ${embedder}`);
 
@@ -98,6 +107,8 @@ const result = await withBot(log, async (platform, owner) => {
     documents: corpus.length,
     chunks,
     embedder,
+    // Through the fake Bedrock: how many InvokeModel calls ingestion and the questions made.
+    ...(bedrock ? { bedrockInvokes: bedrock.invokes() } : {}),
     code: codeVersion(),
     k,
     queriesUnder100Documents: perQuery.filter((q) => q.documents < 100).length,
@@ -110,11 +121,11 @@ const result = await withBot(log, async (platform, owner) => {
     queryP95Ms: Math.round(percentile(latencies, 95)),
     totalSeconds: seconds(performance.now() - runStarted),
   };
-});
+}, embedderChoice);
 
 if (limit === undefined) {
   const { dataset: _dataset, ...figures } = result;
-  await mergeResults(RESULTS_FILE, dataset, figures);
+  await mergeResults(RESULTS_FILE, embedderChoice.kind === 'bedrock' ? `${dataset} via fake Bedrock (${embedderChoice.model})` : dataset, figures);
   log(`merged into ${path.relative(process.cwd(), RESULTS_FILE)}`);
 } else {
   log(`--limit ${limit}: a smoke run, ${path.basename(RESULTS_FILE)} left alone`);
