@@ -34,7 +34,7 @@ import { createMeter } from './dynamo/meter-repo.ts';
 import { createExportRepository } from './dynamo/export-repo.ts';
 import { createSweeper } from './dynamo/sweeper-repo.ts';
 import { createRetentionControl } from './dynamo/retention-repo.ts';
-import { BEDROCK_EMBEDDING_MODEL } from '../core/bedrock-models.ts';
+import { isEmbeddingModel } from '../core/bedrock-models.ts';
 import { createBedrockEmbedder } from './models/bedrock-embedder.ts';
 import { createBedrockRuntime } from './models/bedrock-runtime.ts';
 import { createLocalEmbedder } from './models/local-embedder.ts';
@@ -168,7 +168,10 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     embedders: {
       local: createLocalEmbedder(),
       openai: ({ apiKey, dimensions }) => createOpenAiEmbedder({ apiKey, dimensions, baseUrl: config.PARLEY_OPENAI_BASE_URL }),
-      ...(bedrock && config.PARLEY_BEDROCK_MODELS.includes(BEDROCK_EMBEDDING_MODEL) ? { bedrock: ({ dimensions }: { dimensions: number }) => createBedrockEmbedder({ open: bedrock, dimensions }) } : {}),
+      // Only where the operator approved a Bedrock embedding model; core checks the model asked for is one of them.
+      ...(bedrock && config.PARLEY_BEDROCK_MODELS.some(isEmbeddingModel)
+        ? { bedrock: (options: { model: string; dimensions: number; input?: 'document' | 'query' }) => createBedrockEmbedder({ open: bedrock, ...options }) }
+        : {}),
     },
     // Answers stream for longer than a key check takes: owner endpoints get the function's whole time.
     chatModels: createChatModels(

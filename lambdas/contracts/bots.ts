@@ -15,7 +15,12 @@ const settings = {
   allowedOrigins: z.array(z.string().max(200)).max(20),
   embedding: z.discriminatedUnion('provider', [
     z.object({ provider: z.literal(LOCAL) }).strict(),
-    z.object({ provider: z.enum(EMBEDDING_PROVIDERS), dimensions: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(1536)]) }).strict(),
+    z.object({
+      provider: z.enum(EMBEDDING_PROVIDERS),
+      dimensions: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(1536)]),
+      // Bedrock's embedding model; which ones the operator approved is checked when the bot is saved.
+      model: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'a Bedrock embedding model such as cohere.embed-multilingual-v3').optional(),
+    }).strict(),
   ]),
   model: z.discriminatedUnion('provider', [
     z.object({ provider: z.literal(LOCAL) }).strict(),

@@ -5,8 +5,7 @@
  * profile and allowed providers let an owner choose it. The page offers these
  * and nothing else; the server refuses any other model when a bot is saved.
  */
-import { modelNameOf, placeOf } from './bedrock-models.ts';
-import { BEDROCK_EMBEDDING_DIMENSIONS } from './embedding.ts';
+import { embeddingSizesOf, modelNameOf, placeOf } from './bedrock-models.ts';
 import type { Deps } from './ports.ts';
 import type { ModelPurpose } from './providers.ts';
 import { bedrockPlaceInWords } from './residency.ts';
@@ -31,7 +30,7 @@ const viewOf = (deps: BedrockCatalogueDeps, purpose: ModelPurpose, id: string): 
     where: bedrockPlaceInWords(id, deps.residency.region),
     allowed: usable,
     ...(reason ? { reason } : {}),
-    ...(purpose === 'embedding' ? { dimensions: BEDROCK_EMBEDDING_DIMENSIONS } : {}),
+    ...(purpose === 'embedding' ? { dimensions: embeddingSizesOf(id) } : {}),
   };
 };
 

@@ -11,8 +11,18 @@ import type { BedrockPlace } from './views.ts';
 
 export type { BedrockPlace };
 
-/** Titan Text Embeddings V2: the embedding model Parley calls on Bedrock. */
+/** Titan Text Embeddings V2: the embedding model a bot's Bedrock setting means when it names none. */
 export const BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
+
+/**
+ * The embedding models Parley calls on Bedrock, with the sizes each makes: Titan Text
+ * Embeddings V2 (256, 512 or 1,024) and Cohere Embed v3, English or multilingual (1,024).
+ */
+export const BEDROCK_EMBEDDING_SIZES: Readonly<Record<string, readonly number[]>> = {
+  [BEDROCK_EMBEDDING_MODEL]: [256, 512, 1024],
+  'cohere.embed-english-v3': [1024],
+  'cohere.embed-multilingual-v3': [1024],
+};
 
 /** The geographies of Bedrock's cross-region inference profiles, by the prefix of their ids. */
 const GEOGRAPHIES: Readonly<Record<string, string>> = {
@@ -81,5 +91,12 @@ const MODEL_NAMES: Readonly<Record<string, string>> = {
 /** The model's name as people know it (`Claude Sonnet 4.5`); an identifier Parley does not know is shown as it is. */
 export const modelNameOf = (model: string): string => MODEL_NAMES[foundationModelOf(model)] ?? model;
 
+/** The Bedrock embedding model a bot's embedding setting names: Titan Text Embeddings V2 unless it names another. */
+export const bedrockEmbeddingModelOf = (choice: { readonly provider: string; readonly model?: string }): string =>
+  (choice.provider === 'bedrock' && choice.model) || BEDROCK_EMBEDDING_MODEL;
+
 /** Whether an identifier names an embedding model rather than one that answers. */
-export const isEmbeddingModel = (model: string): boolean => foundationModelOf(model) === BEDROCK_EMBEDDING_MODEL;
+export const isEmbeddingModel = (model: string): boolean => Object.hasOwn(BEDROCK_EMBEDDING_SIZES, foundationModelOf(model));
+
+/** The sizes a Bedrock embedding model makes; empty for a model that does not embed. */
+export const embeddingSizesOf = (model: string): readonly number[] => (isEmbeddingModel(model) ? BEDROCK_EMBEDDING_SIZES[foundationModelOf(model)]! : []);

@@ -7,7 +7,7 @@
  * Nothing here reveals a key: only whether the owner has one.
  */
 import { getAccount } from './accounts.ts';
-import { BEDROCK_EMBEDDING_MODEL } from './bedrock-models.ts';
+import { BEDROCK_EMBEDDING_MODEL, bedrockEmbeddingModelOf, modelNameOf } from './bedrock-models.ts';
 import { requireRole } from './roles.ts';
 import { getBot } from './bot-lookup.ts';
 import { usablePlatformKey } from './keys.ts';
@@ -67,10 +67,11 @@ export const dataFlowOf = async (deps: DataFlowDeps, tenant: TenantContext, botI
         summary: `Each visitor question, the passages of your documents found for it and the last few turns of the conversation are sent to ${answerRecipient}${answerVia ? ` ${answerVia}` : ''} (model ${model.model}), ${paidBy(answerKey.keyClass)}.${answerKey.keyClass === 'bedrock' ? BEDROCK_TRAINING : ''}`,
       };
   const bedrockEmbeddings = bot.embedding?.provider === 'bedrock';
+  const bedrockEmbedder = bot.embedding ? bedrockEmbeddingModelOf(bot.embedding) : BEDROCK_EMBEDDING_MODEL;
   const openAiEmbeddings = bot.embedding?.provider === 'openai';
   const embeddingVerdict = openAiEmbeddings
     ? deps.residency.check('openai', { purpose: 'embedding' })
-    : bedrockEmbeddings ? deps.residency.check('bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL }) : { allowed: true as const };
+    : bedrockEmbeddings ? deps.residency.check('bedrock', { purpose: 'embedding', model: bedrockEmbedder }) : { allowed: true as const };
   const embeddingKey = openAiEmbeddings && embeddingVerdict.allowed ? await keyClassFor(deps, tenant, account.byokOnly, 'openai') : { keyClass: 'local' as const };
   const embeddingVia = deps.residency.endpointNote('openai');
   const embeddings = !embeddingVerdict.allowed
@@ -81,7 +82,7 @@ export const dataFlowOf = async (deps: DataFlowDeps, tenant: TenantContext, botI
       refused: embeddingVerdict.reason,
     }
     : bedrockEmbeddings
-      ? { recipient: PROVIDER_NAMES.bedrock, keyClass: 'bedrock' as const, summary: `The text of your documents, and each visitor question, is sent to Amazon Bedrock ${bedrockWhere(deps, BEDROCK_EMBEDDING_MODEL)} to be embedded (Titan Text Embeddings V2), ${paidBy('bedrock')}.` }
+      ? { recipient: PROVIDER_NAMES.bedrock, keyClass: 'bedrock' as const, summary: `The text of your documents, and each visitor question, is sent to Amazon Bedrock ${bedrockWhere(deps, bedrockEmbedder)} to be embedded (${modelNameOf(bedrockEmbedder)}), ${paidBy('bedrock')}.` }
     : openAiEmbeddings && embeddingKey.keyClass !== 'local'
       ? { recipient: 'OpenAI', keyClass: embeddingKey.keyClass, summary: `The text of your documents, and each visitor question, is sent to OpenAI${embeddingVia ? ` ${embeddingVia}` : ''} to be embedded (text-embedding-3-small), ${paidBy(embeddingKey.keyClass)}.` }
       : { recipient: 'Parley only', keyClass: 'local' as const, summary: 'Documents and questions are indexed by Parley itself: nothing is sent out to index them.' };

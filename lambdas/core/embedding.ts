@@ -1,6 +1,7 @@
 /**
  * Which embedder a bot's index uses. The bot's setting chooses local, OpenAI or
- * Amazon Bedrock (Titan Text Embeddings V2, no key: the operator's AWS account);
+ * Amazon Bedrock (Titan Text Embeddings V2 or Cohere Embed v3, whichever the
+ * operator approved; no key: the operator's AWS account);
  * OpenAI is called with the owner's key, else the platform's unless the account
  * is BYOK-only. A new bot embeds with Bedrock when the operator approved Titan V2
  * (semantic search with no key anywhere), else locally. Every document records the model and size it was embedded with
@@ -11,7 +12,7 @@
  * when questions are embedded.
  */
 import { getAccount } from './accounts.ts';
-import { BEDROCK_EMBEDDING_MODEL } from './bedrock-models.ts';
+import { BEDROCK_EMBEDDING_MODEL, bedrockEmbeddingModelOf, embeddingSizesOf, isEmbeddingModel } from './bedrock-models.ts';
 import { AppError, UnreadableDocument } from './errors.ts';
 import { chooseKey, requireProviderAllowed } from './keys.ts';
 import type { Bot, EmbeddingChoice } from './records.ts';
@@ -28,21 +29,26 @@ export const embeddingId = (embedder: Pick<Embedder, 'model' | 'dimensions'>): s
 export const sameEmbedding = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefined): boolean => {
   const x = a ?? LOCAL_EMBEDDING;
   const y = b ?? LOCAL_EMBEDDING;
-  return x.provider === y.provider && (x.provider === 'local' || (y.provider !== 'local' && x.dimensions === y.dimensions));
+  if (x.provider !== y.provider) return false;
+  if (x.provider === 'local' || y.provider === 'local') return true;
+  return x.dimensions === y.dimensions && (x.provider !== 'bedrock' || bedrockEmbeddingModelOf(x) === bedrockEmbeddingModelOf(y));
 };
 
 /** The ports choosing an embedder uses: the embedders, and the account, residency and keys that decide which one. */
 export type EmbedderDeps = Pick<Deps, 'accounts' | 'embedders' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
 
-/** The sizes Titan Text Embeddings V2 makes. */
-export const BEDROCK_EMBEDDING_DIMENSIONS = [256, 512, 1024] as const;
-
-/** Bedrock embeddings at 1,024 dimensions (Titan V2's own default), for new bots of a deployment that approved them. */
-const BEDROCK_DEFAULT: EmbeddingChoice = { provider: 'bedrock', dimensions: 1024 };
-
-/** How a new bot embeds when its owner does not say: with Bedrock where the operator approved it; else undefined, locally. */
-export const defaultEmbedding = (deps: Pick<Deps, 'residency' | 'embedders'>): EmbeddingChoice | undefined =>
-  deps.embedders.bedrock && deps.residency.check('bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL }).allowed ? BEDROCK_DEFAULT : undefined;
+/**
+ * How a new bot embeds when its owner does not say: with the first Bedrock embedding model the
+ * operator approved (Titan V2 first), at its largest size (1,024, each model's own default); else
+ * undefined, locally. Titan is recorded without its name, as bots made before Cohere were.
+ */
+export const defaultEmbedding = (deps: Pick<Deps, 'residency' | 'embedders'>): EmbeddingChoice | undefined => {
+  if (!deps.embedders.bedrock) return undefined;
+  const approved = deps.residency.bedrockModels('embedding');
+  const model = approved.includes(BEDROCK_EMBEDDING_MODEL) ? BEDROCK_EMBEDDING_MODEL : approved[0];
+  if (model === undefined || !deps.residency.check('bedrock', { purpose: 'embedding', model }).allowed) return undefined;
+  return { provider: 'bedrock', dimensions: 1024, ...(model === BEDROCK_EMBEDDING_MODEL ? {} : { model }) };
+};
 
 const NO_BEDROCK = 'This bot embeds its documents with Amazon Bedrock, which this deployment does not offer. Switch the bot to the local embedder.';
 
@@ -57,9 +63,11 @@ const openAiEmbedder = async (deps: EmbedderDeps, tenant: TenantContext, dimensi
 /** Refuses a setting the bot could not use now (OpenAI outside the deployment's profile, or without a usable key). */
 export const checkEmbeddingChoice = async (deps: EmbedderDeps, tenant: TenantContext, choice: EmbeddingChoice): Promise<void> => {
   if (choice.provider === 'bedrock') {
-    requireProviderAllowed(deps, 'bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL, field: 'embedding' });
-    if (!(BEDROCK_EMBEDDING_DIMENSIONS as readonly number[]).includes(choice.dimensions)) {
-      throw new AppError('invalid_request', `Amazon Bedrock embeds at ${BEDROCK_EMBEDDING_DIMENSIONS.join(', ')} dimensions, not ${choice.dimensions}.`, { field: 'embedding' });
+    const model = bedrockEmbeddingModelOf(choice);
+    requireProviderAllowed(deps, 'bedrock', { purpose: 'embedding', model, field: 'embedding' });
+    const sizes = embeddingSizesOf(model);
+    if (!sizes.includes(choice.dimensions)) {
+      throw new AppError('invalid_request', `On Amazon Bedrock, ${model} embeds at ${sizes.join(', ')} dimensions, not ${choice.dimensions}.`, { field: 'embedding' });
     }
     if (!deps.embedders.bedrock) throw new AppError('invalid_request', NO_BEDROCK, { field: 'embedding' });
     return;
@@ -76,10 +84,11 @@ export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, 
   const choice = bot.embedding ?? LOCAL_EMBEDDING;
   if (choice.provider === 'local') return deps.embedders.local;
   if (choice.provider === 'bedrock') {
-    const allowed = deps.residency.check('bedrock', { purpose: 'embedding', model: BEDROCK_EMBEDDING_MODEL });
+    const model = bedrockEmbeddingModelOf(choice);
+    const allowed = deps.residency.check('bedrock', { purpose: 'embedding', model });
     if (!allowed.allowed) throw new UnreadableDocument(allowed.reason);
     if (!deps.embedders.bedrock) throw new UnreadableDocument(NO_BEDROCK);
-    return deps.embedders.bedrock({ dimensions: choice.dimensions });
+    return deps.embedders.bedrock({ model, dimensions: choice.dimensions, input: 'document' });
   }
   const verdict = deps.residency.check('openai', { purpose: 'embedding' });
   if (!verdict.allowed) throw new UnreadableDocument(verdict.reason);
@@ -96,9 +105,9 @@ export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, 
 export const embedderForIndex = async (deps: EmbedderDeps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
   if (id === embeddingId(deps.embedders.local)) return deps.embedders.local;
   const [model, dimensions] = id.split('@');
-  if (model === BEDROCK_EMBEDDING_MODEL && Number(dimensions) > 0) {
+  if (model !== undefined && isEmbeddingModel(model) && Number(dimensions) > 0) {
     if (!deps.embedders.bedrock || !deps.residency.check('bedrock', { purpose: 'embedding', model }).allowed) return null;
-    return deps.embedders.bedrock({ dimensions: Number(dimensions) });
+    return deps.embedders.bedrock({ model, dimensions: Number(dimensions), input: 'query' });
   }
   if (model !== OPENAI_EMBEDDING_MODEL || !(Number(dimensions) > 0)) return null;
   if (!deps.residency.check('openai', { purpose: 'embedding' }).allowed) return null;
@@ -108,7 +117,16 @@ export const embedderForIndex = async (deps: EmbedderDeps, tenant: TenantContext
 /**
  * The least similarity a passage needs to count as relevant, by embedding: the
  * local embedder's vectors share no component unless texts share terms, while
- * OpenAI's and Titan's place unrelated texts at roughly 0.0 to 0.2.
+ * OpenAI's place unrelated texts at roughly 0.0 to 0.2.
+ *
+ * For Bedrock's models (Titan Text Embeddings V2, Cohere Embed v3) the same 0.25 is
+ * borrowed from OpenAI and has NOT been measured: the tests and the eval run Bedrock
+ * through a fake whose vectors hash words (like the local embedder's), so the
+ * similarities they produce say nothing about Titan's or Cohere's. Measuring the floor
+ * needs the real models over a labelled set (say, `npm run eval:retrieval -- --embedder
+ * bedrock` against a deployed account, not the fake), which no test here can do.
  */
-export const relevanceFloor = (id: string): number =>
-  (id.startsWith(`${OPENAI_EMBEDDING_MODEL}@`) || id.startsWith(`${BEDROCK_EMBEDDING_MODEL}@`) ? 0.25 : MIN_PASSAGE_SCORE);
+export const relevanceFloor = (id: string): number => {
+  const model = id.slice(0, id.lastIndexOf('@'));
+  return model === OPENAI_EMBEDDING_MODEL || isEmbeddingModel(model) ? 0.25 : MIN_PASSAGE_SCORE;
+};

@@ -197,8 +197,12 @@ export interface Embedders {
   readonly local: Embedder;
   /** OpenAI embeddings, called with the given key. */
   openai(options: { apiKey: string; dimensions: number }): Embedder;
-  /** Amazon Bedrock embeddings (Titan Text Embeddings V2), with the function's role; absent where Bedrock cannot be reached. */
-  readonly bedrock?: ((options: { dimensions: number }) => Embedder) | undefined;
+  /**
+   * Amazon Bedrock embeddings (Titan Text Embeddings V2, Cohere Embed v3), with the function's role; absent
+   * where Bedrock cannot be reached. `input`: what the texts are, for models that embed documents and
+   * questions differently (Cohere's `search_document` and `search_query`). @default document
+   */
+  readonly bedrock?: ((options: { model: string; dimensions: number; input?: 'document' | 'query' }) => Embedder) | undefined;
 }
 
 /** A crawled page: its address, title and HTML. */

@@ -127,7 +127,12 @@ export interface LeadForm {
 /** The local embedder (no key, no network), or OpenAI's with a chosen vector size. */
 export type EmbeddingChoice =
   | { readonly provider: 'local' }
-  | { readonly provider: EmbeddingProvider; readonly dimensions: 256 | 512 | 1024 | 1536 };
+  | {
+      readonly provider: EmbeddingProvider;
+      readonly dimensions: 256 | 512 | 1024 | 1536;
+      /** On Amazon Bedrock, the approved embedding model (Titan Text Embeddings V2 or Cohere Embed v3); absent: Titan V2. */
+      readonly model?: string;
+    };
 
 export type DocumentStatus = 'awaiting_upload' | 'processing' | 'ready' | 'failed';
 

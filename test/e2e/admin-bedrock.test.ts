@@ -42,7 +42,7 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
 
     expect(await optionsOf(page, 'Who writes the answers')).toContain('Amazon Bedrock');
     await page.getByLabel('Who writes the answers').selectOption('bedrock');
-    const list = page.getByLabel('Model on Amazon Bedrock');
+    const list = page.getByLabel('Model on Amazon Bedrock', { exact: true });
     expect(await optionsOf(page, 'Model on Amazon Bedrock')).toEqual(['Claude Sonnet 4.5 · EU (cross-region)', 'Amazon Nova Lite · eu-west-1']);
     // No model name to type on Bedrock.
     expect(await page.getByLabel('Model', { exact: true }).isVisible()).toBe(false);
@@ -55,7 +55,7 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     const saved = async () => (await owner.request<{ bot: { model?: unknown } }>('GET', `/v1/bots/${owner.botId}`)).body.bot.model;
     await expect.poll(saved, SLOW).toEqual({ provider: 'bedrock', model: 'amazon.nova-lite-v1:0' });
     // Shown again as saved, after the page starts over from the answer.
-    await expect.poll(() => page.getByLabel('Model on Amazon Bedrock').inputValue()).toBe('amazon.nova-lite-v1:0');
+    await expect.poll(() => page.getByLabel('Model on Amazon Bedrock', { exact: true }).inputValue()).toBe('amazon.nova-lite-v1:0');
   });
 
   it('offers Bedrock embeddings to a bot that indexes on Parley, and re-indexes its documents through Bedrock', async () => {
@@ -68,6 +68,10 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     const page = await settingsOf(owner, 'Shop floor');
 
     await page.getByLabel(/With Amazon Bedrock/).check();
+    expect(await optionsOf(page, 'Embedding model')).toEqual(['Titan Text Embeddings V2', 'Cohere Embed Multilingual v3']);
+    await page.getByLabel('Embedding model', { exact: true }).selectOption('cohere.embed-multilingual-v3');
+    expect(await optionsOf(page, 'Detail')).toEqual(['1024']);
+    await page.getByLabel('Embedding model', { exact: true }).selectOption('amazon.titan-embed-text-v2:0');
     expect(await optionsOf(page, 'Detail')).toEqual(['256 (smallest, fastest)', '512', '1024 (most detailed)']);
     await page.getByLabel('Detail', { exact: true }).selectOption('512');
     await page.getByLabel(/With Amazon Bedrock/).scrollIntoViewIfNeeded();

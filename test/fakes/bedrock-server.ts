@@ -16,6 +16,11 @@
  * - `POST /model/{modelId}/invoke` for Titan Text Embeddings V2
  *   (`{"inputText","dimensions","normalize"}` → `{"embedding","inputTextTokenCount","embeddingsByType"}`),
  *   one text a request, as the model takes.
+ * - `POST /model/{modelId}/invoke` for Cohere Embed v3 (`cohere.embed-english-v3`,
+ *   `cohere.embed-multilingual-v3`): `{"texts","input_type","truncate"}` →
+ *   `{"id","texts","embeddings":[[1024 numbers]…],"response_type":"embeddings_floats"}`,
+ *   at most 96 texts of at most 2,048 characters, `input_type` required, vectors
+ *   not of unit length (as the model's are not promised to be).
  * - Errors as restJson1 sends them: the status, `x-amzn-errortype:
  *   <Type>:http://internal.amazon.com/coral/com.amazon.bedrock/` and `{"message"}`
  *   (429 ThrottlingException, 400 ValidationException, 403 AccessDeniedException, …).
@@ -36,6 +41,10 @@ export const TITAN_EMBED_V2 = 'amazon.titan-embed-text-v2:0';
 const TITAN_DIMENSIONS = new Set([256, 512, 1024]);
 /** Titan Text Embeddings V2 takes at most 50,000 characters (8,192 tokens). */
 const TITAN_MAX_CHARS = 50_000;
+/** The Cohere Embed v3 models the fake serves, and their limits on Bedrock. */
+export const COHERE_EMBED_V3 = ['cohere.embed-english-v3', 'cohere.embed-multilingual-v3'] as const;
+const COHERE_LIMITS = { texts: 96, chars: 2048, dimensions: 1024 } as const;
+const COHERE_INPUT_TYPES = new Set(['search_document', 'search_query', 'classification', 'clustering']);
 
 /** The errors the fake can answer with, by the type name the service gives them, and their status. */
 export const BEDROCK_ERRORS = {
@@ -201,6 +210,24 @@ export async function startFakeBedrock(options: { deniedAccessKeys?: Iterable<st
     if (behaviour?.kind === 'hang') return;
     if (behaviour?.kind === 'error') return fail(behaviour.type, behaviour.message);
     const body = recorded.body as Record<string, unknown>;
+
+    if (recorded.endpoint === 'invoke' && (COHERE_EMBED_V3 as readonly string[]).includes(recorded.modelId)) {
+      const { texts, input_type: inputType, truncate = 'NONE' } = body;
+      if (!Array.isArray(texts) || texts.length > COHERE_LIMITS.texts || !texts.every((t) => typeof t === 'string')) {
+        return fail('ValidationException', `Malformed input request: #/texts: expected maxItems: ${COHERE_LIMITS.texts}, actual: ${Array.isArray(texts) ? texts.length : 0}, please reformat your input and try again.`);
+      }
+      const tooLong = (texts).find((t) => t.length > COHERE_LIMITS.chars);
+      if (tooLong !== undefined) return fail('ValidationException', `Malformed input request: #/texts: expected maxLength: ${COHERE_LIMITS.chars}, actual: ${tooLong.length}, please reformat your input and try again.`);
+      if (typeof inputType !== 'string' || !COHERE_INPUT_TYPES.has(inputType)) {
+        return fail('ValidationException', `Malformed input request: #/input_type: ${String(inputType)} is not a valid enum value, please reformat your input and try again.`);
+      }
+      if (truncate !== 'NONE' && truncate !== 'START' && truncate !== 'END') return fail('ValidationException', 'Malformed input request: #/truncate: not a valid enum value, please reformat your input and try again.');
+      // Not of unit length, so a client that forgets to normalise is caught.
+      const embeddings = (texts).map((t) => fakeEmbedding(t, COHERE_LIMITS.dimensions).map((x) => x * 2.5));
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-bedrock-input-token-count': String((texts).reduce((n, t) => n + countTokens(t), 0)) });
+      res.end(JSON.stringify({ id: requestId, texts, embeddings, response_type: 'embeddings_floats' }));
+      return;
+    }
 
     if (recorded.endpoint === 'invoke') {
       if (recorded.modelId !== TITAN_EMBED_V2) return fail('ValidationException', 'The provided model identifier is invalid.');

@@ -42,4 +42,12 @@ describe('Bedrock under the stack\'s policies', () => {
     expect(await allowed('admin-api', titan)).toBe(false);
     expect(await allowed('widget-api', stream(PROFILE))).toBe(false);
   });
+
+  it('lets chat and ingest embed with the approved Cohere Embed v3, and not with the one not approved', async () => {
+    const approved = invoke(model(REGION, 'cohere.embed-multilingual-v3'));
+    expect(await allowed('chat-stream', approved)).toBe(true);
+    expect(await allowed('ingest', approved)).toBe(true);
+    expect(await allowed('ingest', invoke(model(REGION, 'cohere.embed-english-v3')))).toBe(false);
+    expect(await allowed('chat-stream', stream(model(REGION, 'cohere.embed-multilingual-v3')))).toBe(false);
+  });
 });

@@ -2,9 +2,14 @@
 // profiles only, one action per use, no bedrock:* and no wildcard model; a profile's
 // foundation model only in its geography's regions and only through the profile; and
 // cdk-nag finds nothing to acknowledge.
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
+import { grantBedrock } from '../../infra/constructs/bedrock-access.ts';
+import type { ParleyFunction } from '../../infra/constructs/parley-function.ts';
 import { buildParleyApp, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
 
 const SONNET_EU = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -71,6 +76,21 @@ describe('Bedrock permissions', () => {
     const embedding = bedrockStatements().filter((s) => actionsOf(s.statement).includes('bedrock:InvokeModel'));
     expect(embedding.map((s) => s.policy.replace(/Function.*$/, '')).sort()).toEqual(['Chat', 'Ingest']);
     for (const { statement } of embedding) expect(resourcesOf(statement)).toEqual([`arn:aws:bedrock:eu-west-1::foundation-model/${TITAN}`]);
+  });
+
+  it('grant Cohere Embed v3 for embedding to the functions that embed, only when approved', () => {
+    const stack = new Stack(new App(), 'Grants', { env: { account: '123456789012', region: 'eu-west-1' } });
+    // The grant reads only a function's role.
+    const user = (id: string) => ({ role: new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }) }) as unknown as ParleyFunction;
+    grantBedrock(stack, ['amazon.nova-lite-v1:0', 'cohere.embed-multilingual-v3'], { chat: [user('Chat')], embedding: [user('Ingest')] });
+
+    const granted = Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(([id, r]) =>
+      ((r.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement).map((st) => [id.replace(/DefaultPolicy.*$/, ''), actionsOf(st).join(), resourcesOf(st).join()]));
+    expect(granted.sort()).toEqual([
+      ['Chat', 'bedrock:InvokeModel', 'arn:aws:bedrock:eu-west-1::foundation-model/cohere.embed-multilingual-v3'],
+      ['Chat', 'bedrock:InvokeModelWithResponseStream', 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0'],
+      ['Ingest', 'bedrock:InvokeModel', 'arn:aws:bedrock:eu-west-1::foundation-model/cohere.embed-multilingual-v3'],
+    ]);
   });
 
   it('are absent without approved models', () => {

@@ -9,6 +9,7 @@ import type { BedrockCatalogue } from '../../lambdas/core/views.ts';
 import { ask, call, joinTeam, newOwner, uploadDocument, usePlatform, type Owner } from './fixtures/platform.ts';
 
 const SONNET_EU = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const COHERE = 'cohere.embed-multilingual-v3';
 const HOURS = '# Hours\n\nThe shop opens at nine in the morning and closes at six.\n';
 
 describe('Amazon Bedrock on the platform', () => {
@@ -102,8 +103,44 @@ describe('Amazon Bedrock on the platform', () => {
     ]);
     expect(res.body.embedding).toEqual([
       expect.objectContaining({ id: TITAN_EMBED_V2, name: 'Titan Text Embeddings V2', allowed: true, dimensions: [256, 512, 1024] }),
+      expect.objectContaining({ id: COHERE, name: 'Cohere Embed Multilingual v3', allowed: true, dimensions: [1024] }),
     ]);
     expect((await call(platform().apiUrl, 'GET', '/v1/bedrock/models')).status).toBe(401);
+  });
+
+  it('re-embeds a bot\'s documents with Cohere Embed v3 when chosen, and embeds its questions as search queries', async () => {
+    const owner = await bedrockBot();
+    const doc = await uploadDocument(platform(), owner, 'hours.md', HOURS);
+    bedrock().reset();
+
+    const patched = await owner.request('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: COHERE, dimensions: 1024 } });
+    await platform().ingest.idle();
+
+    expect(patched.status).toBe(200);
+    const listed = await owner.request<{ documents: Array<{ docId: string; embeddedWith?: string }> }>('GET', `/v1/bots/${owner.botId}/documents`);
+    expect(listed.body.documents.find((d) => d.docId === doc.docId)?.embeddedWith).toBe(`${COHERE}@1024`);
+    expect(bedrock().requests.filter((r) => r.endpoint === 'invoke').map((r) => [r.modelId, (r.body as { input_type?: string }).input_type])).toEqual([[COHERE, 'search_document']]);
+    bedrock().reset();
+    bedrock().script({ kind: 'reply', text: 'We open at nine. [1]' });
+
+    const reply = await ask(platform(), owner.publicId, 'When does the shop open?');
+
+    expect(reply.done).toMatchObject({ answered: true });
+    expect(bedrock().requests.map((r) => [r.endpoint, r.modelId, (r.body as { input_type?: string }).input_type])).toEqual([['invoke', COHERE, 'search_query'], ['converse-stream', SONNET_EU, undefined]]);
+    const flow = await owner.request<{ dataFlow: { embeddings: { summary: string } } }>('GET', `/v1/bots/${owner.botId}/data-flow`);
+    expect(flow.body.dataFlow.embeddings.summary).toContain('(Cohere Embed Multilingual v3)');
+  });
+
+  it('refuses a Bedrock embedding model the operator did not approve, and a size Cohere does not make', async () => {
+    const owner = await newOwner(platform());
+
+    const english = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: 'cohere.embed-english-v3', dimensions: 1024 } });
+    const chat = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: SONNET_EU, dimensions: 1024 } });
+    const size = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: COHERE, dimensions: 512 } });
+
+    expect([english.status, chat.status, size.status]).toEqual([400, 400, 400]);
+    expect(english.body.error.message).toContain('approved only');
+    expect(size.body.error.message).toContain('embeds at 1024 dimensions, not 512');
   });
 
   it('refuses a model the operator did not approve, a key for Bedrock, and a size Titan does not make', async () => {

@@ -4,7 +4,7 @@
 import { BedrockRuntimeClient, ConverseStreamCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBedrockChat } from '../../lambdas/adapters/models/bedrock-chat.ts';
-import { createBedrockEmbedder, EMBED_CONCURRENCY, TITAN_EMBED_TEXT_V2 } from '../../lambdas/adapters/models/bedrock-embedder.ts';
+import { COHERE_MAX_CHARS, COHERE_MAX_TEXTS, createBedrockEmbedder, EMBED_CONCURRENCY, TITAN_EMBED_TEXT_V2 } from '../../lambdas/adapters/models/bedrock-embedder.ts';
 import { createBedrockRuntime } from '../../lambdas/adapters/models/bedrock-runtime.ts';
 import { ProviderCallFailed } from '../../lambdas/core/errors.ts';
 import { drain } from '../contracts/chat-model.contract.ts';
@@ -119,5 +119,58 @@ describe('the Bedrock embedder', () => {
 
   it('refuses a size Titan V2 does not make', () => {
     expect(() => createBedrockEmbedder({ open: open(), dimensions: 1536 })).toThrow(/256, 512 or 1024/);
+  });
+});
+
+describe('the Bedrock embedder with Cohere Embed v3', () => {
+  const MULTILINGUAL = 'cohere.embed-multilingual-v3';
+  const cohere = (input?: 'document' | 'query', sleep?: (ms: number) => Promise<void>) =>
+    createBedrockEmbedder({ open: open(), model: MULTILINGUAL, dimensions: 1024, ...(input ? { input } : {}), sleep: sleep ?? (() => Promise.resolve()) });
+  const bodies = () => fake.requests.filter((r) => r.endpoint === 'invoke').map((r) => r.body as { texts: string[]; input_type: string; truncate: string });
+
+  it('sends up to 96 texts a request, as documents, cut at the end, and keeps their order', async () => {
+    const texts = Array.from({ length: COHERE_MAX_TEXTS * 2 + 8 }, (_, i) => `passage number ${i} about returns`);
+
+    const vectors = await cohere().embed(texts);
+
+    expect(bodies().map((b) => [b.texts.length, b.input_type, b.truncate])).toEqual([[96, 'search_document', 'END'], [96, 'search_document', 'END'], [8, 'search_document', 'END']]);
+    expect(fake.requests.every((r) => r.modelId === MULTILINGUAL)).toBe(true);
+    expect(bodies().flatMap((b) => b.texts)).toEqual(texts);
+    const [again] = await cohere().embed([texts[150]!]);
+    expect(Array.from(vectors[150]!)).toEqual(Array.from(again!));
+    // The model's vectors are not promised to be of unit length; Parley's are.
+    for (const v of vectors) expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+  });
+
+  it('embeds questions as search queries', async () => {
+    await cohere('query').embed(['Can I send my order back?']);
+
+    expect(bodies()).toEqual([{ texts: ['Can I send my order back?'], input_type: 'search_query', truncate: 'END' }]);
+  });
+
+  it('cuts a text to the characters Bedrock accepts, and sends no blank text', async () => {
+    const vectors = await cohere().embed(['x'.repeat(COHERE_MAX_CHARS + 500), '   ', 'short']);
+
+    expect(bodies()[0]!.texts.map((t) => t.length)).toEqual([COHERE_MAX_CHARS, 5]);
+    expect(Array.from(vectors[1]!).every((x) => x === 0)).toBe(true);
+    expect(vectors).toHaveLength(3);
+  });
+
+  it('retries throttling with backoff like Titan, and not a refusal as invalid', async () => {
+    const waits: number[] = [];
+    fake.script({ kind: 'error', type: 'ThrottlingException' }, { on: 'invoke', times: 2 });
+
+    const vectors = await cohere('document', async (ms) => { waits.push(ms); }).embed(['one', 'two']);
+
+    expect(waits).toHaveLength(2);
+    expect(vectors).toHaveLength(2);
+    fake.reset();
+    fake.script({ kind: 'error', type: 'ValidationException' }, { on: 'invoke', times: 3 });
+    await expect(cohere().embed(['x'])).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('refuses a size Cohere Embed v3 does not make', () => {
+    expect(() => createBedrockEmbedder({ open: open(), model: MULTILINGUAL, dimensions: 512 })).toThrow(/1024/);
   });
 });

@@ -1,6 +1,6 @@
 // The Embedder contract (test/contracts/embedder.contract.ts), run against every
 // implementation: Parley's hashed lexical embedder, OpenAI's through the real SDK
-// against the fake provider on loopback, and Bedrock's (Titan Text Embeddings V2)
+// against the fake provider on loopback, and Bedrock's (Titan Text Embeddings V2, Cohere Embed v3)
 // through the real Bedrock runtime client against the fake Bedrock.
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { createBedrockEmbedder } from '../../lambdas/adapters/models/bedrock-embedder.ts';
@@ -54,6 +54,14 @@ const subjects: EmbedderSubject[] = [
     calls: () => bedrock.requests.length,
     refusedKey: { provider: 'bedrock', build: () => createBedrockEmbedder({ open: bedrockRuntime(DENIED_ROLE), dimensions: 512, sleep: () => Promise.resolve() }) },
   },
+  ...(['document', 'query'] as const).map((input): EmbedderSubject => ({
+    name: `the Bedrock embedder (Cohere Embed v3, multilingual, ${input}s)`,
+    build: (dimensions) => createBedrockEmbedder({ open: bedrockRuntime(ROLE), model: 'cohere.embed-multilingual-v3', dimensions, input, sleep: () => Promise.resolve() }),
+    dimensions: [1024],
+    deterministic: false,
+    calls: () => bedrock.requests.length,
+    refusedKey: { provider: 'bedrock', build: () => createBedrockEmbedder({ open: bedrockRuntime(DENIED_ROLE), model: 'cohere.embed-english-v3', dimensions: 1024, input, sleep: () => Promise.resolve() }) },
+  })),
 ];
 
 for (const subject of subjects) {

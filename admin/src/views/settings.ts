@@ -190,17 +190,24 @@ const budgetEditor = (bot: Bot) => {
   return { el, value, paused: paused.input, unchanged: (b: BotBudget) => JSON.stringify(b) === JSON.stringify(current) };
 };
 
+/** The Bedrock embedding model a setting names; Titan Text Embeddings V2 when it names none. */
+const TITAN = 'amazon.titan-embed-text-v2:0';
+const bedrockModelOf = (c: EmbeddingChoice): string => (c.provider === 'bedrock' && c.model) || TITAN;
+
 const sameChoice = (a: EmbeddingChoice | undefined, b: EmbeddingChoice | undefined): boolean => {
   const x = a ?? { provider: 'local' };
   const y = b ?? { provider: 'local' };
-  return x.provider === y.provider && (x.provider === 'local' || (y.provider !== 'local' && x.dimensions === y.dimensions));
+  if (x.provider !== y.provider) return false;
+  if (x.provider === 'local' || y.provider === 'local') return true;
+  return x.dimensions === y.dimensions && bedrockModelOf(x) === bedrockModelOf(y);
 };
 
 /**
  * Local, OpenAI or (where the operator approved it) Amazon Bedrock embeddings, with a warning in plain
- * words before anything changes. Bedrock is offered to every bot once the operator enables it.
+ * words before anything changes. Bedrock is offered to every bot once the operator enables it, with a
+ * choice of model where the operator approved several (Titan Text Embeddings V2, Cohere Embed v3).
  */
-const embeddingEditor = (saved: EmbeddingChoice | undefined, titan: BedrockModelView | undefined) => {
+const embeddingEditor = (saved: EmbeddingChoice | undefined, approved: readonly BedrockModelView[]) => {
   const name = uid('emb');
   const radio = (value: string, title: string, text: string) => {
     const input = h('input', { type: 'radio', name, value, id: uid('r') });
@@ -209,25 +216,34 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined, titan: BedrockModel
   };
   const local = radio('local', 'On Parley', 'Nothing leaves Parley to index your documents or visitors’ questions. Works well for most businesses.');
   const openai = radio('openai', 'With OpenAI', 'Matches questions worded differently from your documents a little better. Uses an OpenAI key.');
-  // Offered where the operator approved a Bedrock embedding model; kept for a bot that already embeds with it, so saving other settings keeps it.
-  const bedrock = titan?.allowed || saved?.provider === 'bedrock'
-    ? radio('bedrock', 'With Amazon Bedrock', `Inside this deployment’s own AWS account${titan ? `, ${titan.where.replace(/,.*$/, '')}` : ''}; no key is used. Matches questions worded differently from your documents.`)
+  const savedModel = saved?.provider === 'bedrock' ? bedrockModelOf(saved) : undefined;
+  // The approved models an owner may choose, and the bot's own even if no longer offered, so saving other settings keeps it.
+  const models = approved.filter((m) => m.allowed || m.id === savedModel);
+  const first = models[0];
+  const bedrock = first || savedModel
+    ? radio('bedrock', 'With Amazon Bedrock', `Inside this deployment’s own AWS account${first ? `, ${first.where.replace(/,.*$/, '')}` : ''}; no key is used. Matches questions worded differently from your documents.`)
     : undefined;
-  const bedrockSizes = (titan?.dimensions ?? [256, 512, 1024]) as readonly Dimensions[];
+  const model = select('embedding-model', models.map((m): [string, string] => [m.id, m.allowed ? m.name : `${m.name} (no longer offered)`]), savedModel ?? first?.id ?? TITAN);
+  const modelField = field('Embedding model', model, 'The models this deployment’s operator approved on Amazon Bedrock. A multilingual one suits documents in several languages.');
+  const sizesOf = (id: string) => (models.find((m) => m.id === id)?.dimensions ?? [256, 512, 1024]) as readonly Dimensions[];
   const dims = select('dimensions', [], '');
-  /** The sizes the chosen provider makes, keeping the one shown when it still fits. */
+  /** The sizes the chosen provider and model make, keeping the one shown when it still fits. */
   const offerSizes = () => {
-    const sizes = bedrock?.input.checked ? bedrockSizes : DIMENSIONS;
+    const sizes = bedrock?.input.checked ? sizesOf(model.value) : DIMENSIONS;
     const keep = Number(dims.value || (saved && saved.provider !== 'local' ? saved.dimensions : 0));
-    dims.replaceChildren(...sizes.map((d) => h('option', { value: String(d) }, d === 256 ? '256 (smallest, fastest)' : d === sizes.at(-1) ? `${d} (most detailed)` : String(d))));
+    dims.replaceChildren(...sizes.map((d) => h('option', { value: String(d) }, sizes.length === 1 ? String(d) : d === 256 ? '256 (smallest, fastest)' : d === sizes.at(-1) ? `${d} (most detailed)` : String(d))));
     dims.value = String(sizes.includes(keep as Dimensions) ? keep : bedrock?.input.checked ? sizes.at(-1)! : 512);
   };
   offerSizes();
   const dimsField = field('Detail', dims, 'More detail means slightly better matching of questions to your documents, and more storage for the index.');
   const warning = h('div', { class: 'warning', role: 'note' });
-  const value = (): EmbeddingChoice => (openai.input.checked
-    ? { provider: 'openai', dimensions: DIMENSIONS.find((d) => String(d) === dims.value) ?? 512 }
-    : bedrock?.input.checked ? { provider: 'bedrock', dimensions: bedrockSizes.find((d) => String(d) === dims.value) ?? bedrockSizes.at(-1)! } : { provider: 'local' });
+  const value = (): EmbeddingChoice => {
+    if (openai.input.checked) return { provider: 'openai', dimensions: DIMENSIONS.find((d) => String(d) === dims.value) ?? 512 };
+    if (!bedrock?.input.checked) return { provider: 'local' };
+    const sizes = sizesOf(model.value);
+    // Titan is recorded without its name, as bots set before Cohere was offered are.
+    return { provider: 'bedrock', dimensions: sizes.find((d) => String(d) === dims.value) ?? sizes.at(-1)!, ...(model.value === TITAN ? {} : { model: model.value }) };
+  };
   const words = (choice: EmbeddingChoice): string[] => [
     'Changing this re-indexes every document of this bot. It takes a few minutes; the bot keeps answering meanwhile.',
     choice.provider === 'openai' || choice.provider === 'bedrock'
@@ -236,13 +252,15 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined, titan: BedrockModel
   ];
   const sync = () => {
     dimsField.hidden = !openai.input.checked && !bedrock?.input.checked;
+    // A list of one is no choice.
+    modelField.hidden = !bedrock?.input.checked || models.length < 2;
     const choice = value();
     const changed = !sameChoice(choice, saved);
     warning.hidden = !changed;
     warning.replaceChildren(icon('warn'), h('div', null, ...words(choice).map((w) => h('p', null, w))));
   };
-  for (const r of [local.input, openai.input, ...(bedrock ? [bedrock.input] : [])]) {
-    r.addEventListener('change', () => {
+  for (const control of [local.input, openai.input, model, ...(bedrock ? [bedrock.input] : [])]) {
+    control.addEventListener('change', () => {
       offerSizes();
       sync();
     });
@@ -251,7 +269,7 @@ const embeddingEditor = (saved: EmbeddingChoice | undefined, titan: BedrockModel
   sync();
   const el = h('fieldset', { class: 'stack choices' },
     h('legend', null, 'Where your documents are indexed'),
-    local.el, openai.el, ...(bedrock ? [bedrock.el] : []), dimsField, warning);
+    local.el, openai.el, ...(bedrock ? [bedrock.el] : []), modelField, dimsField, warning);
   return { el, value, changed: () => !sameChoice(value(), saved), words };
 };
 
@@ -320,7 +338,7 @@ export const renderSettings = (body: HTMLElement, ctx: PageContext, bot: Bot, be
   const handoff = toggle('Offer “talk to a person”', bot.handoff !== false, 'Visitors can leave a message and their e-mail or phone number for you.');
   const lead = leadFormEditor(bot.leadForm);
   const budget = budgetEditor(bot);
-  const embedding = embeddingEditor(bot.embedding, bedrock.embedding[0]);
+  const embedding = embeddingEditor(bot.embedding, bedrock.embedding);
   const comments = toggle('Read reviewers’ comments in Word documents', bot.documentComments === true, 'Off unless you turn it on: comments are often notes between colleagues. When on, answers may quote them. Changing this reads your Word documents again.', 'document-comments');
 
   const error = h('p', { class: 'form-error', role: 'alert' });
