@@ -6,9 +6,11 @@
  * each in a new visitor session from one of many loopback addresses so no rate
  * limit interferes, and the reply is compared with `answers.jsonl`.
  *
- * Run: npm run eval:answers -- <folder> [--concurrency 32] [--query-concurrency 4] [--limit N]
+ * Run: npm run eval:answers -- <folder> [--concurrency 32] [--query-concurrency 4] [--limit N] [--embedder bedrock]
  *   <folder>   corpus.jsonl, queries.jsonl, answers.jsonl ({"_id","answers":[…],"kind"}), qrels/test.tsv
  *   --limit N  only the first N questions of answers.jsonl (a smoke run; results file left alone)
+ *   --embedder bedrock [--bedrock-model ID]  embed through the Amazon Bedrock path against the fake
+ *              Bedrock (see eval:retrieval); the figures go under the folder's name `via fake Bedrock`
  * Progress goes to stderr; the last line of stdout is the figures as one JSON object.
  * Merges them, with a few example replies, into test/bench/results/answers.json under the folder's name.
  * The bot answers with whatever its defaults are: with no provider key, the local answerer.
@@ -19,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { parseSse } from '../integration/fixtures/platform.ts';
 import { citedDocuments, containsGold, isDecline, parseAnswerKey, wordCount, type AnswerKey } from './answer-metrics.ts';
-import { codeVersion, ingestCorpus, mergeResults, pool, positiveInt, readJsonl, withBot, type CorpusDoc, type Query } from './beir-bot.ts';
+import { codeVersion, evalEmbedderOf, ingestCorpus, mergeResults, pool, positiveInt, readJsonl, withBot, type CorpusDoc, type Query } from './beir-bot.ts';
 import { mean, parseQrels } from './retrieval-metrics.ts';
 
 const { values, positionals } = parseArgs({
@@ -29,6 +31,8 @@ const { values, positionals } = parseArgs({
     'query-concurrency': { type: 'string', default: '4' },
     limit: { type: 'string' },
     results: { type: 'string' },
+    embedder: { type: 'string' },
+    'bedrock-model': { type: 'string' },
   },
 });
 if (positionals.length !== 1) {
@@ -40,6 +44,7 @@ const dataset = path.basename(folder);
 const ingestConcurrency = positiveInt('concurrency', values.concurrency);
 const queryConcurrency = positiveInt('query-concurrency', values['query-concurrency']);
 const limit = values.limit === undefined ? undefined : positiveInt('limit', values.limit);
+const embedderChoice = evalEmbedderOf(values.embedder, values['bedrock-model']);
 // --results is for the command's own test, which must not touch the committed figures.
 const RESULTS_FILE = path.resolve(values.results ?? path.join(import.meta.dirname, 'results/answers.json'));
 const EXAMPLES = 5;
@@ -144,11 +149,11 @@ const figures = await withBot(log, async (platform, owner) => {
     answeredOutOfScope: of('out-of-scope').filter((r) => !r.declined).slice(0, EXAMPLES).map(example),
   };
   return { result, examples };
-});
+}, embedderChoice);
 
 if (limit === undefined) {
   const { dataset: _dataset, ...rest } = figures.result;
-  await mergeResults(RESULTS_FILE, dataset, { ...rest, examples: figures.examples });
+  await mergeResults(RESULTS_FILE, embedderChoice.kind === 'bedrock' ? `${dataset} via fake Bedrock (${embedderChoice.model})` : dataset, { ...rest, examples: figures.examples });
   log(`merged into ${path.relative(process.cwd(), RESULTS_FILE)}`);
 } else {
   log(`--limit ${limit}: a smoke run, ${path.basename(RESULTS_FILE)} left alone`);
