@@ -1,12 +1,14 @@
 /** Bots and their configuration (with the Amazon Bedrock models it may name), and where a bot's data goes. */
 import * as z from 'zod';
 import { MAX_BOT_NAME_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_LEAD_FIELDS, MAX_SUGGESTED_QUESTIONS } from '../core/limits.ts';
-import { ANSWER_PROVIDERS, EMBEDDING_PROVIDERS, LOCAL } from '../core/providers.ts';
+import { ANSWER_PROVIDERS, KEYLESS_PROVIDER, LOCAL } from '../core/providers.ts';
 import type { Bot } from '../core/records.ts';
 import { route } from './contract.ts';
 import type { BedrockCatalogue, DataFlow } from './views.ts';
 
 const admin = { fn: 'admin-api', auth: 'jwt' } as const;
+
+const embeddingSizes = z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(1536)]);
 
 const settings = {
   name: z.string().trim().min(1).max(MAX_BOT_NAME_CHARS),
@@ -15,10 +17,11 @@ const settings = {
   allowedOrigins: z.array(z.string().max(200)).max(20),
   embedding: z.discriminatedUnion('provider', [
     z.object({ provider: z.literal(LOCAL) }).strict(),
+    z.object({ provider: z.literal('openai'), dimensions: embeddingSizes }).strict(),
     z.object({
-      provider: z.enum(EMBEDDING_PROVIDERS),
-      dimensions: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(1536)]),
-      // Bedrock's embedding model; which ones the operator approved is checked when the bot is saved.
+      provider: z.literal(KEYLESS_PROVIDER),
+      dimensions: embeddingSizes,
+      // Bedrock's embedding model (absent: Titan V2); which ones the operator approved is checked when the bot is saved.
       model: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'a Bedrock embedding model such as cohere.embed-multilingual-v3').optional(),
     }).strict(),
   ]),

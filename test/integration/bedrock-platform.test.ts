@@ -131,14 +131,16 @@ describe('Amazon Bedrock on the platform', () => {
     expect(flow.body.dataFlow.embeddings.summary).toContain('(Cohere Embed Multilingual v3)');
   });
 
-  it('refuses a Bedrock embedding model the operator did not approve, and a size Cohere does not make', async () => {
+  it('refuses a Bedrock embedding model the operator did not approve, a size Cohere does not make, and a model named for OpenAI', async () => {
     const owner = await newOwner(platform());
 
     const english = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: 'cohere.embed-english-v3', dimensions: 1024 } });
     const chat = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: SONNET_EU, dimensions: 1024 } });
     const size = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'bedrock', model: COHERE, dimensions: 512 } });
 
-    expect([english.status, chat.status, size.status]).toEqual([400, 400, 400]);
+    const onOpenAi = await owner.request<{ error: { message: string } }>('PATCH', `/v1/bots/${owner.botId}`, { embedding: { provider: 'openai', model: COHERE, dimensions: 1024 } });
+
+    expect([english.status, chat.status, size.status, onOpenAi.status]).toEqual([400, 400, 400, 400]);
     expect(english.body.error.message).toContain('approved only');
     expect(size.body.error.message).toContain('embeds at 1024 dimensions, not 512');
   });
