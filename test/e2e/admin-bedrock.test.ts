@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBedrock, TITAN_EMBED_V2, type FakeBedrock } from '../fakes/bedrock-server.ts';
 import { TEST_BEDROCK_MODELS } from '../iam/call-log-file.ts';
 import { newOwner, uploadDocument, usePlatform, type Owner } from '../integration/fixtures/platform.ts';
-import { openSettings, optionsOf } from './fixtures/admin-settings.ts';
+import { axeViolations, openSettings, optionsOf } from './fixtures/admin-settings.ts';
 import { useChromium } from './fixtures/chromium.ts';
 
 const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -50,6 +50,7 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     await expect.poll(() => page.getByText('Requests are processed in the AWS region eu-west-1 (Ireland).').isVisible()).toBe(true);
     await list.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(RESULTS, 'admin-bedrock-settings.png') });
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save changes' }).click();
 
     const saved = async () => (await owner.request<{ bot: { model?: unknown } }>('GET', `/v1/bots/${owner.botId}`)).body.bot.model;
@@ -76,6 +77,7 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     await page.getByLabel('Detail', { exact: true }).selectOption('512');
     await page.getByLabel(/With Amazon Bedrock/).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(RESULTS, 'admin-bedrock-indexing.png') });
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('button', { name: 'Save and re-index' }).click();
 
