@@ -24,39 +24,33 @@ const EMAIL_EVENTS: readonly EmailEvent[] = ['handoff.requested', 'lead.created'
 /** Webhooks made from the panel get these unless the owner picks others: the ones a person acts on at once. */
 const DEFAULT_HOOK_EVENTS: ReadonlySet<EventType> = new Set(EMAIL_EVENTS);
 
-/** Switches that save as soon as they change. */
-const choiceToggles = (choices: Readonly<Record<EmailEvent, boolean>>, save: (event: EmailEvent, on: boolean) => Promise<void>, disabled = false): HTMLElement =>
-  h('div', { class: 'stack' }, ...EMAIL_EVENTS.map((event) => {
-    const t = toggle(EVENT_LABELS[event], choices[event]);
-    t.input.disabled = disabled;
-    t.input.addEventListener('change', () => {
-      t.input.disabled = true;
-      save(event, t.input.checked).then(
-        () => notify('Saved.'),
-        (err: unknown) => {
-          t.input.checked = !t.input.checked;
-          notify(plainError(err), 'error');
-        },
-      ).finally(() => (t.input.disabled = disabled));
-    });
-    return t.el;
-  }));
-
-/** The daily digest: one e-mail a morning with the day before's unanswered questions and thumbs-down, when there were any. */
-const digestToggle = (on: boolean): HTMLElement => {
-  const t = toggle('A daily digest of the questions your bots could not answer and the answers visitors gave a thumbs-down (only on days there are some)', on);
+/** A switch that saves as soon as it changes, and turns back if saving fails. */
+const savingToggle = (label: string, on: boolean, save: (on: boolean) => Promise<unknown>, disabled = false): HTMLElement => {
+  const t = toggle(label, on);
+  t.input.disabled = disabled;
   t.input.addEventListener('change', () => {
     t.input.disabled = true;
-    api('PUT', '/v1/me/notifications', { body: { digest: t.input.checked } }).then(
+    save(t.input.checked).then(
       () => notify('Saved.'),
       (err: unknown) => {
         t.input.checked = !t.input.checked;
         notify(plainError(err), 'error');
       },
-    ).finally(() => (t.input.disabled = false));
+    ).finally(() => (t.input.disabled = disabled));
   });
   return t.el;
 };
+
+/** One switch per e-mailed event, then any further switches (the digest) in the same group. */
+const choiceToggles = (choices: Readonly<Record<EmailEvent, boolean>>, save: (event: EmailEvent, on: boolean) => Promise<void>, disabled = false, ...more: HTMLElement[]): HTMLElement =>
+  h('div', { class: 'stack' },
+    ...EMAIL_EVENTS.map((event) => savingToggle(EVENT_LABELS[event], choices[event], (on) => save(event, on), disabled)),
+    ...more);
+
+/** The daily digest: one e-mail a morning with the day before's unanswered questions and thumbs-down, when there were any. */
+const digestToggle = (on: boolean): HTMLElement =>
+  savingToggle('A daily digest of the questions your bots could not answer and the answers visitors gave a thumbs-down (only on days there are some)', on,
+    (digest) => api('PUT', '/v1/me/notifications', { body: { digest } }));
 
 const sentTable = (sent: readonly SentNotification[]): HTMLElement =>
   sent.length === 0
@@ -86,8 +80,7 @@ export const renderNotifications = (main: HTMLElement, ctx: PageContext): void =
       : null,
     choiceToggles(view.preferences.email, async (event, on) => {
       await api('PUT', '/v1/me/notifications', { body: { email: { [event]: on } } });
-    }),
-    digestToggle(view.preferences.digest === true),
+    }, false, digestToggle(view.preferences.digest === true)),
     h('p', { class: 'hint' }, 'Each bot’s settings can also turn an e-mail off for everyone, and send events to your own systems through webhooks.'),
   ]);
   if (ctx.can('admin')) void loadInto(sent, 'recent notification e-mails', () => api('GET', '/v1/notifications/sent'), ({ sent: list }) => sentTable(list));
