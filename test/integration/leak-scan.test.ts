@@ -3,11 +3,10 @@
  * refused key, delete, errors — then every byte Parley produced (log lines,
  * responses, DynamoDB items, S3 objects) is searched for the keys.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import { describe, expect, it } from 'vitest';
 import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
+import { captureOutput, expectNoLeaks, recordResponses, scanTables } from './fixtures/leak-scan.ts';
 import { ask, newOwner, uploadDocument, useFakeProvider, usePlatform } from './fixtures/platform.ts';
 
 const KEYS = {
@@ -22,28 +21,11 @@ const CANARY_PARTS = Object.values(KEYS).flatMap((k) => [k, k.slice(8, 30)]);
 describe('secrets never leak', () => {
   const fake = useFakeProvider({ invalidKeys: [KEYS.refused] });
   const platform = usePlatform({ env: () => ({ ...fake.env(), PARLEY_LOG_LEVEL: 'debug' }) });
-  const output: string[] = [];
-  const restore: Array<() => void> = [];
-
-  beforeAll(() => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      });
-      restore.push(() => (stream.write = original));
-    }
-  });
-  afterAll(() => restore.forEach((r) => r()));
+  const output = captureOutput();
 
   it('appear in no log line, response, table item or stored object', async () => {
-    const responses: string[] = [];
+    const { responses, record } = recordResponses();
     const owner = await newOwner(platform());
-    const record = async (p: Promise<{ text: string; headers: Headers }>) => {
-      const res = await p;
-      responses.push(res.text, JSON.stringify([...res.headers]));
-    };
     await record(owner.request('PUT', '/v1/keys/openai', { apiKey: KEYS.openai }));
     await record(owner.request('PUT', '/v1/keys/anthropic', { apiKey: KEYS.anthropic }));
     await record(owner.request('PUT', '/v1/keys/openai-compatible', { apiKey: KEYS.compatible, baseUrl: fake.provider().openaiBaseUrl }));
@@ -64,18 +46,7 @@ describe('secrets never leak', () => {
     await record(owner.request('POST', '/v1/bots', { name: KEYS.openai, instructions: 42 }));
     await record(owner.request('GET', `/v1/bots/${KEYS.openai}`));
 
-    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
-    const tables: string[] = [];
-    for (const table of [platform().table, platform().keysTable]) {
-      // Every page: the tables are shared by the whole run, and one Scan answers at most 1 MB.
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
-        tables.push(JSON.stringify(out.Items), ...(out.Items ?? []).flatMap((i) => Object.values(i).filter((v) => v instanceof Uint8Array).map((v) => Buffer.from(v).toString('latin1'))));
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }
-    db.destroy();
+    const tables = await scanTables(platform().dynamodbUrl, [platform().table, platform().keysTable]);
 
     const s3 = createS3Client({ region: 'eu-west-1', endpoint: platform().s3Url });
     const objects: string[] = [];
@@ -91,10 +62,8 @@ describe('secrets never leak', () => {
     expect(everything.logs.length).toBeGreaterThan(0);
     expect(everything.responses).toContain('"lastFour":"cdef"');
     expect(everything.tables).toContain('KEY#openai');
-    for (const [where, text] of Object.entries(everything)) {
-      for (const part of CANARY_PARTS) expect({ where, leaked: text.includes(part) }).toEqual({ where, leaked: false });
-      expect({ where, canary: text.includes('LEAKCANARY') }).toEqual({ where, canary: false });
-    }
+    expectNoLeaks(everything, CANARY_PARTS);
+    for (const [where, text] of Object.entries(everything)) expect({ where, canary: text.includes('LEAKCANARY') }).toEqual({ where, canary: false });
     // The fake provider did receive them: the scan is not vacuous.
     expect(fake.provider().requests.map((r) => r.apiKey)).toEqual(expect.arrayContaining([KEYS.openai, KEYS.anthropic, KEYS.compatible, KEYS.rotated]));
   });

@@ -4,10 +4,9 @@
  * that reveal a secret, and every table item (sealed blobs included) are searched for
  * the secrets and for the token in the webhook's URL.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
+import { captureOutput, expectNoLeaks, recordResponses, scanTables } from './fixtures/leak-scan.ts';
 import { call, newOwner, usePlatform, visitorToken } from './fixtures/platform.ts';
 
 const URL_TOKEN = 'LEAKCANARYurltoken0123456789';
@@ -20,29 +19,11 @@ afterAll(async () => receiver.close());
 
 describe('webhook secrets never leak', () => {
   const platform = usePlatform({ env: () => ({ PARLEY_EGRESS_ALLOW_HOSTS: receiver.host, PARLEY_LOG_LEVEL: 'debug', PARLEY_WEBHOOK_RETRY_DELAYS_SECONDS: '1' }), queueDelayScale: 0.02 });
-  const output: string[] = [];
-  const restore: Array<() => void> = [];
-
-  beforeAll(() => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      });
-      restore.push(() => (stream.write = original));
-    }
-  });
-  afterAll(() => restore.forEach((r) => r()));
+  const output = captureOutput();
 
   it('appear in no log line, response or table item, except the one reveal each', async () => {
     const owner = await newOwner(platform());
-    const responses: string[] = [];
-    const record = async <T>(p: Promise<{ text: string; headers: Headers; body: T }>) => {
-      const res = await p;
-      responses.push(res.text, JSON.stringify([...res.headers]));
-      return res.body;
-    };
+    const { responses, record } = recordResponses();
     const base = `/v1/bots/${owner.botId}/webhooks`;
     const created = await owner.request<{ webhook: { webhookId: string }; secret: string }>('POST', base, { url: `${receiver.url}/in/${URL_TOKEN}`, events: ['handoff.requested'] });
     const hook = `${base}/${created.body.webhook.webhookId}`;
@@ -65,17 +46,7 @@ describe('webhook secrets never leak', () => {
     // A secret sent where it does not belong ends in an error that does not echo it.
     await record(owner.request('PATCH', hook, { url: created.body.secret, secret: created.body.secret }));
 
-    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
-    const tables: string[] = [];
-    for (const table of [platform().table, platform().keysTable]) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
-        tables.push(JSON.stringify(out.Items), ...(out.Items ?? []).flatMap((i) => Object.values(i).filter((v) => v instanceof Uint8Array).map((v) => Buffer.from(v).toString('latin1'))));
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }
-    db.destroy();
+    const tables = await scanTables(platform().dynamodbUrl, [platform().table, platform().keysTable]);
 
     const secrets = [created.body.secret, rotated.body.secret].flatMap((s) => [s, s.slice(10, 30)]);
     const everything = { logs: output.join(''), responses: responses.join('\n'), tables: tables.join('\n') };
@@ -84,8 +55,6 @@ describe('webhook secrets never leak', () => {
     expect(everything.responses).toContain('"statusCode":500');
     expect(everything.tables).toContain('HOOK#');
     expect(receiver.received.filter((r) => r.path === `/in/${URL_TOKEN}`).length).toBeGreaterThanOrEqual(4);
-    for (const [where, text] of Object.entries(everything)) {
-      for (const part of [...secrets, URL_TOKEN, URL_TOKEN.slice(10)]) expect({ where, leaked: text.includes(part) }).toEqual({ where, leaked: false });
-    }
+    expectNoLeaks(everything, [...secrets, URL_TOKEN, URL_TOKEN.slice(10)]);
   });
 });
