@@ -35,6 +35,7 @@ import { createServer, type Http2ServerRequest, type Http2ServerResponse, type S
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fakeEmbedding } from './provider-server.ts';
+import { receiveRequest } from './received-request.ts';
 
 /** The embeddings model the fake serves, as Bedrock names it. */
 export const TITAN_EMBED_V2 = 'amazon.titan-embed-text-v2:0';
@@ -162,34 +163,18 @@ export async function startFakeBedrock(options: { deniedAccessKeys?: Iterable<st
   };
 
   const handle = async (req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> => {
-    const closed = new AbortController();
-    const seen: { request?: BedrockRequest } = {};
-    const outcome = new Promise<'completed' | 'disconnected'>((resolve) => {
-      res.once('close', () => {
-        // Ended by the fake (not reset by the client first): `writableFinished` cannot tell them apart over HTTP/2.
-        const result = res.writableEnded ? 'completed' : 'disconnected';
-        if (seen.request) seen.request.outcome = result;
-        closed.abort();
-        open.delete(outcome);
-        resolve(result);
-      });
-    });
-    open.add(outcome);
-
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    // Ended by the fake (not reset by the client first): `writableFinished` cannot tell them apart over HTTP/2.
+    const received = await receiveRequest(req, res, { open, completed: () => res.writableEnded });
     const match = /^\/model\/([^/]+)\/(converse-stream|invoke)$/.exec(new URL(req.url, 'http://fake').pathname);
-    const recorded: BedrockRequest = {
+    const recorded = received.track<BedrockRequest>({
       endpoint: req.method === 'POST' ? (match?.[2] as BedrockEndpoint | undefined) : undefined,
       modelId: match ? decodeURIComponent(match[1]!) : '',
       accessKeyId: accessKeyIdOf(req.headers.authorization),
-      body: (() => { try { return JSON.parse(raw) as unknown; } catch { return raw; } })(),
-      outcome: closed.signal.aborted ? 'disconnected' : 'pending',
-    };
-    seen.request = recorded;
+      body: received.body,
+      outcome: 'pending',
+    });
     requests.push(recorded);
-    outcomes.set(recorded, outcome);
+    outcomes.set(recorded, received.outcome);
     const requestId = `00000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}`;
 
     const fail = (type: BedrockErrorType, message = ERROR_MESSAGES[type]): void => {
@@ -270,12 +255,12 @@ export async function startFakeBedrock(options: { deniedAccessKeys?: Iterable<st
       }
       if (behaviour?.kind === 'reply' && behaviour.delayMs) {
         try {
-          await sleep(behaviour.delayMs, undefined, { signal: closed.signal });
+          await sleep(behaviour.delayMs, undefined, { signal: received.signal });
         } catch {
           return;
         }
       }
-      if (closed.signal.aborted) return;
+      if (received.signal.aborted) return;
       send(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: delta }, p: padding(i + 1) }));
     }
     send(eventFrame('contentBlockStop', { contentBlockIndex: 0, p: padding(1) }));

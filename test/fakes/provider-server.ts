@@ -20,6 +20,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { receiveRequest, type RequestOutcome } from './received-request.ts';
+
+export type { RequestOutcome } from './received-request.ts';
 
 export type Provider = 'openai' | 'anthropic';
 
@@ -62,9 +65,6 @@ export interface ScriptOptions {
   /** Which endpoints it answers. @default ['openai.chat', 'anthropic.messages'] */
   readonly on?: Endpoint | readonly Endpoint[];
 }
-
-/** How a request ended: answered in full, or the connection closed first (client abort, timeout, or server close). */
-export type RequestOutcome = 'completed' | 'disconnected';
 
 export interface RecordedRequest {
   /** `undefined` when the path is under neither provider's mount. */
@@ -134,7 +134,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const scripts: Script[] = [];
   const outcomes = new WeakMap<RecordedRequest, Promise<RequestOutcome>>();
-  const open = new Set<Promise<RequestOutcome>>();
+  const open = new Set<Promise<unknown>>();
   const invalidKeys = new Set(options.invalidKeys ?? []);
   let sequence = 0;
 
@@ -149,38 +149,22 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { provider, endpoint, path } = route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://fake').pathname);
-    // Watch for the close before reading the body, so a client that leaves early is still seen.
-    // The signal aborts when the connection closes, so paced streams stop at once.
-    const closed = new AbortController();
-    const seen: { request?: RecordedRequest } = {};
-    const outcome = new Promise<RequestOutcome>((resolve) => {
-      res.once('close', () => {
-        const result = res.writableFinished ? 'completed' : 'disconnected';
-        if (seen.request) seen.request.outcome = result;
-        closed.abort();
-        open.delete(outcome);
-        resolve(result);
-      });
-    });
-    open.add(outcome);
-
-    const rawBody = await readBody(req);
+    const received = await receiveRequest(req, res, { open, completed: () => res.writableFinished });
     // Anthropic takes `x-api-key`; its SDK since v1 sends the key as `Authorization: Bearer` instead.
     const bearer = bearerToken(req.headers.authorization);
     const apiKey = provider === 'anthropic' ? (header(req, 'x-api-key') ?? bearer) : bearer;
-    const recorded: RecordedRequest = {
+    const recorded = received.track<RecordedRequest>({
       provider, endpoint, path, apiKey,
       method: req.method ?? 'GET',
       headers: maskedHeaders(req),
-      body: parseBody(rawBody),
-      outcome: closed.signal.aborted ? 'disconnected' : 'pending',
-    };
-    seen.request = recorded;
+      body: received.body,
+      outcome: 'pending',
+    });
     requests.push(recorded);
-    outcomes.set(recorded, outcome);
+    outcomes.set(recorded, received.outcome);
 
     sequence += 1;
-    const ctx: Context = { res, provider: provider ?? 'openai', requestId: `req_fake${sequence}`, id: sequence, signal: closed.signal };
+    const ctx: Context = { res, provider: provider ?? 'openai', requestId: `req_fake${sequence}`, id: sequence, signal: received.signal };
     if (!provider) return sendJson(ctx, 404, { error: { message: `No fake provider at ${path}` } });
 
     if (provider === 'openai') {
@@ -271,21 +255,6 @@ function route(method: string, fullPath: string): { provider: Provider | undefin
   else if (method === 'POST' && provider === 'openai' && path === '/v1/embeddings') endpoint = 'openai.embeddings';
   else if (method === 'POST' && provider === 'anthropic' && path === '/v1/messages') endpoint = 'anthropic.messages';
   return { provider, endpoint, path };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseBody(raw: string): unknown {
-  if (raw === '') return undefined;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
