@@ -130,6 +130,9 @@ describe('the admin panel’s sign-in, uploads and roles, from its runtime confi
     // The API refuses the token mid-visit: "your session ended", on the same page, and back to it after signing in.
     await page.goto(`${platform().apiUrl}/admin/#/bots/${owner.botId}/settings`);
     await expect.poll(() => heading(page).innerText()).toContain('Help desk');
+    // The settings load the Bedrock model list after the bot: the token is revoked only once the form is in,
+    // so the refusal comes from the click below and not from that request.
+    await page.locator('form.settings').waitFor();
     await page.evaluate(`(() => {
       const s = JSON.parse(sessionStorage.getItem('${SESSION}'));
       sessionStorage.setItem('${SESSION}', JSON.stringify({ ...s, token: 'revoked.token.value' }));
