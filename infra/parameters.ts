@@ -10,7 +10,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
-import { BEDROCK_MODEL_PATTERN } from '../lambdas/core/bedrock-models.ts';
+import { BEDROCK_MODEL_PATTERN, bedrockModelRefusal } from '../lambdas/core/bedrock-models.ts';
 import { PLATFORM_KEY_PROVIDERS, PROVIDERS, type ProviderId } from '../lambdas/core/providers.ts';
 import { bedrockModelProblem } from '../lambdas/core/residency.ts';
 import { handlerNames, type HandlerName } from './constructs/parley-function.ts';
@@ -156,6 +156,11 @@ export const deployParametersSchema = fields.superRefine((p, ctx) => {
     });
   }
   for (const model of p.bedrockModels ?? []) {
+    const refusal = bedrockModelRefusal(model);
+    if (refusal) {
+      ctx.addIssue({ code: 'custom', path: ['bedrockModels'], message: refusal });
+      continue;
+    }
     const outside = bedrockModelProblem(p.residency, p.region, model);
     if (outside) ctx.addIssue({ code: 'custom', path: ['bedrockModels'], message: outside });
   }

@@ -14,7 +14,7 @@
  */
 import { Aws, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { foundationModelOf, isEmbeddingModel, placeOf } from '../../lambdas/core/bedrock-models.ts';
+import { bedrockArnOf, bedrockModelRefusal, foundationModelOf, isEmbeddingModel, placeOf } from '../../lambdas/core/bedrock-models.ts';
 import type { ParleyFunction } from './parley-function.ts';
 
 /**
@@ -43,23 +43,33 @@ export interface BedrockUsers {
   readonly embedding: readonly ParleyFunction[];
 }
 
-const foundationArn = (region: string, model: string) => `arn:${Aws.PARTITION}:bedrock:${region}::foundation-model/${model}`;
+const foundationArn = (region: string, model: string, partition: string = Aws.PARTITION) => `arn:${partition}:bedrock:${region}::foundation-model/${model}`;
 
-/** The statements that let a role invoke `models` with `action`. */
+/**
+ * The statements that let a role invoke `models` with `action`. An ARN is granted as its id
+ * would be, in the region, account and partition it names (empty parts are the stack's), so a
+ * profile's ARN also reaches its foundation model in the profile's destination regions.
+ */
 export const bedrockStatements = (stack: Stack, models: readonly string[], action: string, sid: string): iam.PolicyStatement[] => {
   const direct: string[] = [];
   const throughProfiles: iam.PolicyStatement[] = [];
   for (const model of models) {
-    if (model.startsWith('arn:')) {
+    const refusal = bedrockModelRefusal(model);
+    if (refusal) throw new Error(`bedrockModels: ${refusal}`);
+    const arn = bedrockArnOf(model);
+    if (arn && arn.resourceType !== 'foundation-model' && arn.resourceType !== 'inference-profile') {
+      // Provisioned and custom models: the ARN is the whole grant.
       direct.push(model);
       continue;
     }
+    const partition = arn?.partition ?? Aws.PARTITION;
     const place = placeOf(model, stack.region);
+    const id = arn?.id ?? model;
     if (place.kind === 'region') {
-      direct.push(foundationArn(place.region, model));
+      direct.push(foundationArn(place.region, id, partition));
       continue;
     }
-    const profileArn = `arn:${Aws.PARTITION}:bedrock:${stack.region}:${Aws.ACCOUNT_ID}:inference-profile/${model}`;
+    const profileArn = `arn:${partition}:bedrock:${arn?.region ?? stack.region}:${arn?.account ?? Aws.ACCOUNT_ID}:inference-profile/${id}`;
     direct.push(profileArn);
     const foundation = foundationModelOf(model);
     // A global profile may route to any commercial region: its foundation model's ARN names none.
@@ -68,7 +78,7 @@ export const bedrockStatements = (stack: Stack, models: readonly string[], actio
     throughProfiles.push(new iam.PolicyStatement({
       sid: `${sid}Via${place.prefix.replace(/[^a-z]/g, '')}${throughProfiles.length}`,
       actions: [action],
-      resources: regions.map((region) => foundationArn(region, foundation)),
+      resources: regions.map((region) => foundationArn(region, foundation, partition)),
       conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
     }));
   }

@@ -39,10 +39,30 @@ const GEOGRAPHIES: Readonly<Record<string, string>> = {
 /** A model identifier: letters, digits and `.:-_/` (ids, profile ids, ARNs). */
 export const BEDROCK_MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 
+/** The parts of a Bedrock ARN (`arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.…`). */
+export interface BedrockArn {
+  /** `aws`, `aws-us-gov`, … */
+  readonly partition: string;
+  /** Undefined when the ARN leaves it empty. */
+  readonly region: string | undefined;
+  /** Undefined when the ARN leaves it empty (foundation models). */
+  readonly account: string | undefined;
+  /** `foundation-model`, `inference-profile`, `application-inference-profile`, … */
+  readonly resourceType: string;
+  /** The model or profile id after the slash. */
+  readonly id: string;
+}
+
+/** The parts of a Bedrock ARN; undefined for anything else (an id). */
+export const bedrockArnOf = (model: string): BedrockArn | undefined => {
+  const arn = /^arn:(aws[a-z-]*):bedrock:([a-z0-9-]*):([0-9]*):([a-z-]+)\/(.+)$/.exec(model);
+  return arn ? { partition: arn[1]!, region: arn[2] || undefined, account: arn[3] || undefined, resourceType: arn[4]!, id: arn[5]! } : undefined;
+};
+
 /** The id inside an ARN (`arn:aws:bedrock:eu-west-1::foundation-model/ID` → ID), else the identifier itself. */
 const idOf = (model: string): { id: string; region: string | undefined } => {
-  const arn = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):[0-9]*:[a-z-]+\/(.+)$/.exec(model);
-  return arn ? { id: arn[2]!, region: arn[1] || undefined } : { id: model, region: undefined };
+  const arn = bedrockArnOf(model);
+  return arn ? { id: arn.id, region: arn.region } : { id: model, region: undefined };
 };
 
 /** Where a model identifier is served, given the region the function calls from. */
@@ -59,6 +79,22 @@ export const foundationModelOf = (model: string): string => {
   const { id } = idOf(model);
   const prefix = id.split('.')[0]!;
   return GEOGRAPHIES[prefix] && id.includes('.', prefix.length + 1) ? id.slice(prefix.length + 1) : id;
+};
+
+/**
+ * Why an identifier cannot be approved; undefined when it can. An application inference
+ * profile (`…:application-inference-profile/ID`) routes to models chosen in the AWS account,
+ * which a deployment cannot read when it writes its IAM policy, so it cannot be granted least privilege.
+ */
+export const bedrockModelRefusal = (model: string): string | undefined => {
+  const arn = bedrockArnOf(model);
+  if (arn?.resourceType === 'application-inference-profile') {
+    return `${model} is an application inference profile, whose models Parley cannot know when it grants access; approve the system-defined inference profile or foundation model it copies (such as eu.anthropic.claude-sonnet-4-5-20250929-v1:0) instead`;
+  }
+  if (arn?.resourceType === 'inference-profile' && foundationModelOf(model) === arn.id) {
+    return `${model} names an inference profile without a known geography (${Object.keys(GEOGRAPHIES).join('., ')}.)`;
+  }
+  return undefined;
 };
 
 /** Whether requests to this identifier stay in the EU: an EU region, or an `eu.` profile. */

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/app.ts';
-import { grantBedrock } from '../../infra/constructs/bedrock-access.ts';
+import { bedrockStatements as statementsFor, grantBedrock } from '../../infra/constructs/bedrock-access.ts';
 import type { ParleyFunction } from '../../infra/constructs/parley-function.ts';
 import { buildParleyApp, resourcesOfType, templateOf } from './fixtures/parley-app.ts';
 
@@ -91,6 +91,37 @@ describe('Bedrock permissions', () => {
       ['Chat', 'bedrock:InvokeModelWithResponseStream', 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0'],
       ['Ingest', 'bedrock:InvokeModel', 'arn:aws:bedrock:eu-west-1::foundation-model/cohere.embed-multilingual-v3'],
     ]);
+  });
+
+  it('grant a profile or foundation model given as an ARN exactly as its id', () => {
+    const stack = new Stack(new App(), 'Arns', { env: { account: '123456789012', region: 'eu-west-1' } });
+    // The stack's partition and account written plainly, so an id's grant and its ARN's compare.
+    const plainly = (_key: string, value: unknown): unknown => {
+      const v = value as { Ref?: string; 'Fn::Join'?: [string, string[]] } | null;
+      if (v?.Ref === 'AWS::Partition') return 'aws';
+      if (v?.Ref === 'AWS::AccountId') return '123456789012';
+      return v?.['Fn::Join'] ? v['Fn::Join'][1].join(v['Fn::Join'][0]) : value;
+    };
+    const flatJoins = (models: string[]) => {
+      const resolved: unknown = stack.resolve(statementsFor(stack, models, 'bedrock:InvokeModelWithResponseStream', 'Answers').map((st) => st.toStatementJson() as unknown));
+      return JSON.stringify(JSON.parse(JSON.stringify(resolved), plainly));
+    };
+    const byId = flatJoins([SONNET_EU, 'global.amazon.nova-2-lite-v1:0', 'amazon.nova-lite-v1:0']);
+    const byArn = flatJoins([
+      `arn:aws:bedrock:eu-west-1:123456789012:inference-profile/${SONNET_EU}`,
+      'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/global.amazon.nova-2-lite-v1:0',
+      'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0',
+    ]);
+    expect(byArn).toBe(byId);
+    expect(byId).toContain('"bedrock:InferenceProfileArn":"arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic');
+    expect(byId).toContain('arn:aws:bedrock:eu-north-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it('refuse an application inference profile at deploy, whose models cannot be known', () => {
+    const application = 'arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/a1b2c3d4e5f6';
+    expect(() => buildParleyApp({ context: { bedrockModels: application } })).toThrow(/bedrockModels: .*application inference profile/);
+    const stack = new Stack(new App(), 'Application', { env: { account: '123456789012', region: 'eu-west-1' } });
+    expect(() => statementsFor(stack, [application], 'bedrock:InvokeModel', 'Embeddings')).toThrow(/application inference profile/);
   });
 
   it('are absent without approved models', () => {
