@@ -484,8 +484,12 @@ export interface WebhookRepository {
   put(tenant: TenantContext, webhook: Webhook, sealed: Uint8Array): Promise<void>;
   get(tenant: TenantContext, botId: string, webhookId: string): Promise<{ webhook: Webhook; sealed: Uint8Array } | null>;
   list(tenant: TenantContext, botId: string): Promise<Webhook[]>;
-  /** Changes what `patch` names (a field given as undefined is removed), and the sealed part if given; null when there is no such webhook. */
-  update(tenant: TenantContext, botId: string, webhookId: string, patch: WebhookPatch, sealed?: Uint8Array): Promise<Webhook | null>;
+  /**
+   * Changes only what `patch` names (a field given as undefined is removed), and the sealed part if given, leaving
+   * every other attribute as it is now; null when there is no such webhook, or when `onlyIfStatus` is given and the
+   * webhook's status is not that (so a transition such as turning off happens once).
+   */
+  update(tenant: TenantContext, botId: string, webhookId: string, patch: WebhookPatch, sealed?: Uint8Array, onlyIfStatus?: Webhook['status']): Promise<Webhook | null>;
   delete(tenant: TenantContext, botId: string, webhookId: string): Promise<boolean>;
   deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
   logDelivery(tenant: TenantContext, delivery: WebhookDelivery): Promise<void>;

@@ -124,7 +124,8 @@ export const deliverWebhookJob = async (
     status: 'disabled',
     disabledReason: `Turned off by Parley on ${delivery.at.slice(0, 10)}: an event could not be delivered after ${job.attempt} attempts over about a day (${reason})`.slice(0, 300),
     lastFailureAt: delivery.at,
-  });
+  }, undefined, 'active');
+  // Null when another job turned it off first (or the owner did): only the job that turned it off sends the e-mail.
   if (disabled) await tellDisabled(deps, tenant, bot.name, disabled, reason);
   return 'disabled';
 };

@@ -3,7 +3,7 @@
  * clear, its URL and signing secret sealed by the secret box) and
  * `HOOKLOG#<id>#<deliveryId>` (one attempt each, with `expiresAt`).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Webhook, WebhookDelivery } from '../../core/records.ts';
 import type { WebhookRepository } from '../../core/ports.ts';
 import { batchWrite, live, queryAll, withoutKeys, type Item } from './items.ts';
@@ -44,19 +44,47 @@ export const createWebhookRepository = (tables: Tables, table: string): WebhookR
       return items.map(webhookOf);
     },
 
-    async update(tenant, botId, webhookId, patch, sealed) {
-      // Read, merge, write back only if nobody deleted it meanwhile: webhooks change rarely, and by their owners.
-      const item = await getItem(tenant, botId, webhookId);
-      if (!item) return null;
-      const merged: Item = { ...item, ...patch, ...(sealed ? { sealed } : {}) };
-      for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+    async update(tenant, botId, webhookId, patch, sealed, onlyIfStatus) {
+      // Only the named attributes are written, so a delivery recording its outcome cannot put back a secret
+      // rotated or a status changed meanwhile; `onlyIfStatus` makes a transition (turning off) happen once.
+      const names: Record<string, string> = { '#pk': 'pk' };
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const fields: [string, unknown][] = [...Object.entries(patch), ...(sealed ? [['sealed', sealed] as [string, unknown]] : [])];
+      fields.forEach(([name, value], i) => {
+        names[`#f${i}`] = name;
+        if (value === undefined) removes.push(`#f${i}`);
+        else {
+          values[`:v${i}`] = value;
+          sets.push(`#f${i} = :v${i}`);
+        }
+      });
+      let condition = 'attribute_exists(#pk)';
+      if (onlyIfStatus) {
+        names['#status'] = 'status';
+        values[':expected'] = onlyIfStatus;
+        condition += ' AND #status = :expected';
+      }
+      if (sets.length === 0 && removes.length === 0) {
+        const item = await getItem(tenant, botId, webhookId);
+        return item && (!onlyIfStatus || item.status === onlyIfStatus) ? webhookOf(item) : null;
+      }
       try {
-        await tables.tenant(tenant).send(new PutCommand({ TableName: table, Item: merged, ConditionExpression: 'attribute_exists(pk)' }));
+        const out = await tables.tenant(tenant).send(new UpdateCommand({
+          TableName: table,
+          Key: key(tenant, botId, webhookId),
+          UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim(),
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }));
+        return out.Attributes ? webhookOf(out.Attributes as Item) : null;
       } catch (err) {
         if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return null;
         throw err;
       }
-      return webhookOf(merged);
     },
 
     async delete(tenant, botId, webhookId) {
