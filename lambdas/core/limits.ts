@@ -119,8 +119,12 @@ export const MAX_UNANSWERED_GROUPS = 200;
 /** The notify function's time limit: one event e-mailed to an account's members. */
 export const NOTIFY_TIMEOUT_SECONDS = 60;
 
-/** Waits before each retry of a webhook delivery (seconds): 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, about 18 hours in all. */
-export const WEBHOOK_RETRY_DELAYS_SECONDS: readonly number[] = [60, 300, 1_800, 7_200, 18_000, 36_000];
+/**
+ * Waits before each retry of a webhook delivery (seconds): 1 min, 5 min, 30 min, 2 h, 5 h, 16 h 24 min, 24 hours in
+ * all, so an endpoint down for most of a day still gets its events. Waits beyond the queue's 15-minute delay are
+ * reached by requeueing the job until its `dueAt`.
+ */
+export const WEBHOOK_RETRY_DELAYS_SECONDS: readonly number[] = [60, 300, 1_800, 7_200, 18_000, 59_040];
 
 /** The longest a webhook endpoint may take to answer. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 /**
  * Delivering events to webhooks. The notify function fans an event out as one
  * queued job per subscribed webhook; each job is one attempt, and a failed one
- * queues the next after `WEBHOOK_RETRY_DELAYS_SECONDS` (about 18 hours in all).
+ * queues the next after `WEBHOOK_RETRY_DELAYS_SECONDS` (24 hours in all).
  * When the last attempt fails too, the webhook is disabled and its account's
  * owners and admins are e-mailed. Every attempt is logged with its status code.
  * Delivery is at least once: receivers tell repeats apart by the event's `id`.
