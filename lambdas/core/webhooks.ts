@@ -17,20 +17,24 @@ import type { TenantContext } from './tenancy.ts';
 import { attemptDelivery, testMessage } from './webhook-delivery.ts';
 import { newWebhookSecret, webhookKindOf, webhookUrlHint } from './webhook-payload.ts';
 
-type HookDeps = Pick<Deps, 'bots' | 'webhooks' | 'secrets' | 'audit' | 'clock'>;
+type HookDeps = Pick<Deps, 'bots' | 'webhooks' | 'secrets' | 'audit' | 'clock' | 'stage'>;
 
 /** How many attempts the panel's log shows. */
 export const DELIVERY_LIST_LIMIT = 50;
 
-/** An endpoint owners may give: http(s), no credentials in it. Whether its address may be reached is the egress guard's to say, at each delivery. */
-const endpointOf = (value: string): URL => {
+/**
+ * An endpoint owners may give: no credentials in it, and https on AWS (http only on the local platform, where
+ * test receivers listen), so a webhook the sender would refuse is refused when it is saved, not at its first
+ * delivery. Whether its address may be reached is the egress guard's to say, at each delivery.
+ */
+const endpointOf = (value: string, stage: Deps['stage']): URL => {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw invalid('url: that is not a web address.', { field: 'url' });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url: a webhook is an https:// address.', { field: 'url' });
+  if (url.protocol !== 'https:' && (url.protocol !== 'http:' || stage === 'aws')) throw invalid('url: a webhook is an https:// address.', { field: 'url' });
   if (url.username || url.password) throw invalid('url: put no user name or password in the address; check the signature instead.', { field: 'url' });
   return url;
 };
@@ -56,7 +60,7 @@ export const createWebhook = async (
 ): Promise<{ webhook: Webhook; secret: string }> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
-  const url = endpointOf(input.url);
+  const url = endpointOf(input.url, deps.stage);
   if ((await deps.webhooks.list(tenant, botId)).length >= MAX_WEBHOOKS_PER_BOT) {
     throw new AppError('conflict', `A bot has at most ${MAX_WEBHOOKS_PER_BOT} webhooks: remove one first.`);
   }
@@ -88,7 +92,7 @@ export const updateWebhook = async (
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const stored = await ownWebhook(deps, tenant, botId, webhookId);
-  const url = input.url === undefined ? undefined : endpointOf(input.url);
+  const url = input.url === undefined ? undefined : endpointOf(input.url, deps.stage);
   const sealed = url ? await deps.secrets.sealWebhook(tenant, webhookId, { ...(await deps.secrets.openWebhook(tenant, webhookId, stored.sealed)), url: url.href }) : undefined;
   const enabled = input.enabled === undefined ? {} : input.enabled ? { status: 'active' as const, disabledReason: undefined } : { status: 'disabled' as const, disabledReason: 'Turned off by a member.' };
   const webhook = await deps.webhooks.update(tenant, botId, webhookId, {
