@@ -16,7 +16,7 @@ import { turnOf } from './event-data.ts';
 import type { TurnEvent } from './events.ts';
 import { idAt } from './ids.ts';
 import { memberPrefsOf } from './notification-prefs.ts';
-import { SENT_NOTIFICATION_DAYS } from './notify.ts';
+import { mailEachOnce, type MailOutcome } from './notify.ts';
 import type { Deps } from './ports.ts';
 import type { DigestEntry } from './records.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
@@ -68,13 +68,8 @@ export const startDigests = async (deps: Pick<Deps, 'notifications' | 'events'>,
 
 export type SendDigestDeps = Pick<Deps, 'accounts' | 'bots' | 'conversations' | 'notifications' | 'mailer' | 'clock'>;
 
-/** What sending an account's digest did, for the function's log line (counts only). */
-export interface DigestOutcome {
-  readonly sent: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly reason?: 'mail_off' | 'gone' | 'account_locked' | 'nobody' | 'nothing';
-}
+/** What sending an account's digest did. */
+export type DigestOutcome = MailOutcome<'mail_off' | 'gone' | 'account_locked' | 'nobody' | 'nothing'>;
 
 const itemsOf = async (deps: Pick<Deps, 'conversations'>, tenant: TenantContext, entries: readonly DigestEntry[]): Promise<DigestItem[]> => {
   const items: DigestItem[] = [];
@@ -118,23 +113,5 @@ export const sendDigest = async (deps: SendDigestDeps, accountId: string, day: s
   if (bots.length === 0) return { sent: 0, failed: 0, skipped: 0, reason: 'nothing' };
 
   const mail = composeDigestMail({ accountName: account.name, day, bots, panelUrl: options.panelUrl });
-  const digestId = digestIdOf(day);
-  let sent = 0, failed = 0, skipped = 0;
-  for (const member of members) {
-    if (await deps.notifications.wasSent(tenant, digestId, member.userId)) {
-      skipped++;
-      continue;
-    }
-    const result = await mailer.send({ to: member.email, subject: mail.subject, text: mail.text });
-    const now = deps.clock.now();
-    await deps.notifications.recordSent(tenant, {
-      eventId: digestId, type: 'digest', userId: member.userId, to: member.email, subject: mail.subject,
-      ...(result.ok ? { status: 'sent', messageId: result.messageId } : { status: 'failed', reason: result.reason }),
-      at: now.toISOString(),
-      expiresAt: new Date(now.getTime() + SENT_NOTIFICATION_DAYS * DAY_MS).toISOString(),
-    });
-    if (result.ok) sent++;
-    else failed++;
-  }
-  return { sent, failed, skipped };
+  return mailEachOnce(deps, mailer, tenant, members, mail, { eventId: digestIdOf(day), type: 'digest' });
 };

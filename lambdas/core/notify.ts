@@ -9,23 +9,65 @@
 import { contactKindOf, isContactEvent, type ParleyEvent } from './events.ts';
 import { composeContactMail } from './notification-mail.ts';
 import { botPrefsOf, memberPrefsOf } from './notification-prefs.ts';
-import type { Deps } from './ports.ts';
-import { tenantForSystem } from './tenancy.ts';
+import type { Deps, Mailer } from './ports.ts';
+import type { Member, SentNotification } from './records.ts';
+import { tenantForSystem, type TenantContext } from './tenancy.ts';
 
 /** How long the log of a sent notification is kept. */
 export const SENT_NOTIFICATION_DAYS = 30;
 
 export type NotifyDeps = Pick<Deps, 'accounts' | 'bots' | 'contacts' | 'notifications' | 'mailer' | 'clock'>;
 
-/** What delivering one event did, for the function's log line (counts only). */
-export interface DeliveryOutcome {
+/** What mailing members did, for the function's log line (counts only), and why nothing was sent when nothing was. */
+export interface MailOutcome<Reason extends string> {
   readonly sent: number;
   readonly failed: number;
   readonly skipped: number;
-  /** Why nothing was sent at all, when nothing was. */
-  /** `not_mailed`: a kind of event that is never e-mailed as it happens (the daily digest tells of it). */
-  readonly reason?: 'mail_off' | 'gone' | 'bot_off' | 'account_locked' | 'not_mailed';
+  readonly reason?: Reason;
 }
+
+/**
+ * What delivering one event did. `not_mailed`: a kind of event that is never e-mailed as it happens (the daily
+ * digest tells of it).
+ */
+export type DeliveryOutcome = MailOutcome<'mail_off' | 'gone' | 'bot_off' | 'account_locked' | 'not_mailed'>;
+
+/**
+ * Mails one message to each member once: a member the sent log already names for `about.eventId` is skipped (a
+ * redelivered event, a repeated digest run), and every attempt is logged, kept `SENT_NOTIFICATION_DAYS`.
+ */
+export const mailEachOnce = async (
+  deps: Pick<Deps, 'notifications' | 'clock'>,
+  mailer: Mailer,
+  tenant: TenantContext,
+  members: readonly Pick<Member, 'userId' | 'email'>[],
+  mail: { readonly subject: string; readonly text: string },
+  about: Pick<SentNotification, 'eventId' | 'type' | 'botId'>,
+): Promise<MailOutcome<never>> => {
+  let sent = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const member of members) {
+    if (await deps.notifications.wasSent(tenant, about.eventId, member.userId)) {
+      skipped++;
+      continue;
+    }
+    const result = await mailer.send({ to: member.email, subject: mail.subject, text: mail.text });
+    const now = deps.clock.now();
+    await deps.notifications.recordSent(tenant, {
+      ...about,
+      userId: member.userId,
+      to: member.email,
+      subject: mail.subject,
+      ...(result.ok ? { status: 'sent', messageId: result.messageId } : { status: 'failed', reason: result.reason }),
+      at: now.toISOString(),
+      expiresAt: new Date(now.getTime() + SENT_NOTIFICATION_DAYS * 86_400_000).toISOString(),
+    });
+    if (result.ok) sent++;
+    else failed++;
+  }
+  return { sent, failed, skipped };
+};
 
 export const deliverEvent = async (deps: NotifyDeps, accountId: string, event: ParleyEvent, options: { panelUrl?: string | undefined } = {}): Promise<DeliveryOutcome> => {
   const mailer = deps.mailer;
@@ -42,30 +84,6 @@ export const deliverEvent = async (deps: NotifyDeps, accountId: string, event: P
 
   const [members, stored] = await Promise.all([deps.accounts.listMembers(tenant), deps.notifications.listMemberPrefs(tenant)]);
   const mail = composeContactMail({ type: event.type, bot, contact, accountName: account.name, panelUrl: options.panelUrl });
-  let sent = 0;
-  let failed = 0;
-  let skipped = 0;
-  for (const member of members) {
-    if (!memberPrefsOf(stored.get(member.userId), member.role).email[event.type]) continue;
-    if (await deps.notifications.wasSent(tenant, event.eventId, member.userId)) {
-      skipped++;
-      continue;
-    }
-    const result = await mailer.send({ to: member.email, subject: mail.subject, text: mail.text });
-    const now = deps.clock.now();
-    await deps.notifications.recordSent(tenant, {
-      eventId: event.eventId,
-      type: event.type,
-      botId: bot.botId,
-      userId: member.userId,
-      to: member.email,
-      subject: mail.subject,
-      ...(result.ok ? { status: 'sent', messageId: result.messageId } : { status: 'failed', reason: result.reason }),
-      at: now.toISOString(),
-      expiresAt: new Date(now.getTime() + SENT_NOTIFICATION_DAYS * 86_400_000).toISOString(),
-    });
-    if (result.ok) sent++;
-    else failed++;
-  }
-  return { sent, failed, skipped };
+  const wanting = members.filter((member) => memberPrefsOf(stored.get(member.userId), member.role).email[event.type]);
+  return mailEachOnce(deps, mailer, tenant, wanting, mail, { eventId: event.eventId, type: event.type, botId: bot.botId });
 };
