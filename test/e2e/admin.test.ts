@@ -621,9 +621,16 @@ describe('the admin panel', () => {
     const docs = page.locator('li.doc');
     await page.locator('input[type=file]').setInputFiles({ name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from('# FAQ\n\nGift cards never expire.\n') });
     await expect.poll(() => docs.filter({ hasText: 'faq.md' }).locator('.badge').innerText().catch(() => ''), { timeout: 10_000 }).toBe('Ready');
+    // The listing after the upload is held back until the copy has most likely failed already: the panel never
+    // sees it pending, and must still say what became of it.
+    await page.route('**/v1/bots/*/documents', async (route) => {
+      if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
     await page.locator('input[type=file]').setInputFiles({ name: 'faq-copy.md', mimeType: 'text/markdown', buffer: Buffer.from('# FAQ\n\nGift cards never expire.\n') });
     const copy = docs.filter({ hasText: 'faq-copy.md' });
     await expect.poll(() => copy.locator('.badge').innerText().catch(() => ''), { timeout: 10_000 }).toBe('Failed');
+    await page.unroute('**/v1/bots/*/documents');
     expect(await copy.locator('.doc-error').innerText()).toBe('This file has the same content as "faq.md", which this bot already has.');
     // Screen readers hear what became of it in words.
     expect(await page.locator('.doc-list + p[aria-live], [aria-live=polite].sr-only').first().innerText()).toBe('faq-copy.md could not be used: This file has the same content as "faq.md", which this bot already has.');

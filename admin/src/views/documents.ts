@@ -182,7 +182,11 @@ export const renderDocuments = (body: HTMLElement, ctx: PageContext, bot: Bot): 
     const next = new Map(docs.map((d) => [d.docId, d.status]));
     for (const d of docs) {
       const before = lastStatus.get(d.docId);
-      if (before && before !== d.status && (d.status === 'ready' || d.status === 'failed')) live.textContent = statusWords(d);
+      const finished = d.status === 'ready' || d.status === 'failed';
+      // A file this page uploaded can finish before any listing saw it pending: it is news too.
+      const changed = before ? before !== d.status : uploading.get(d.docId) === 'uploaded';
+      if (finished && changed) live.textContent = statusWords(d);
+      if (finished) uploading.delete(d.docId);
     }
     lastStatus = next;
     docs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
