@@ -455,10 +455,10 @@ export interface BotNotificationPrefs {
  * list of recent notifications. Addresses and subject only; the text is not kept.
  */
 export interface SentNotification {
-  /** The event's id; for a digest, the day's digest id (`digestIdOf`). */
+  /** The event's id; for a digest, the day's digest id (`digestIdOf`); for a webhook Parley turned off, its `disabledNoticeId`. */
   readonly eventId: string;
-  readonly type: EventType | 'digest';
-  /** The bot of the event; none for a digest, which covers every bot. */
+  readonly type: EventType | 'digest' | 'webhook.disabled';
+  /** The bot of the event (or of the webhook); none for a digest, which covers every bot. */
   readonly botId?: string;
   readonly userId: string;
   readonly to: string;
@@ -488,6 +488,11 @@ export interface Webhook {
   /** `disabled`: by its owner, or by Parley after an event could not be delivered for about a day. */
   readonly status: 'active' | 'disabled';
   readonly disabledReason?: string;
+  /**
+   * Set when Parley turns it off: the id its owners' and admins' e-mail is logged under (`MAIL#<id>#<sub>`), so
+   * a retried job mails nobody twice. A ULID of the moment it was turned off.
+   */
+  readonly disabledNoticeId?: string;
   /** After a rotation: until when the previous secret signs too (a second `v1=`). */
   readonly previousSecretUntil?: string;
   readonly lastSuccessAt?: string;

@@ -3,17 +3,17 @@
  * queued job per subscribed webhook; each job is one attempt, and a failed one
  * queues the next after `WEBHOOK_RETRY_DELAYS_SECONDS` (24 hours in all).
  * When the last attempt fails too, the webhook is disabled and its account's
- * owners and admins are e-mailed. Every attempt is logged with its status code.
+ * owners and admins are e-mailed (webhook-off-mail.ts). Every attempt is logged with its status code.
  * Delivery is at least once: receivers tell repeats apart by the event's `id`.
  */
 import { eventData } from './event-data.ts';
 import type { ParleyEvent } from './events.ts';
 import { newId } from './ids.ts';
 import { WEBHOOK_RETRY_DELAYS_SECONDS } from './limits.ts';
-import { mailSubjectLine } from './notification-mail.ts';
 import type { Deps, WebhookJob, WebhookSecrets } from './ports.ts';
 import type { Webhook, WebhookDelivery } from './records.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
+import { isOffByParley, tellTurnedOff, turnOffPatch } from './webhook-off-mail.ts';
 import { webhookRequest, type WebhookMessage } from './webhook-payload.ts';
 
 /** How long attempts are logged. */
@@ -65,24 +65,10 @@ export const attemptDelivery = async (
   return delivery;
 };
 
-export type WebhookJobDeps = Pick<Deps, 'webhooks' | 'webhookSender' | 'secrets' | 'events' | 'contacts' | 'conversations' | 'documents' | 'bots' | 'accounts' | 'mailer' | 'clock'>;
+export type WebhookJobDeps = Pick<Deps, 'webhooks' | 'webhookSender' | 'secrets' | 'events' | 'contacts' | 'conversations' | 'documents' | 'bots' | 'accounts' | 'notifications' | 'mailer' | 'clock'>;
 
 /** What became of a job, for the function's log line. */
 export type JobOutcome = 'delivered' | 'retrying' | 'disabled' | 'rescheduled' | 'dropped';
-
-/** The owners' and admins' e-mail about a webhook Parley turned off. */
-const tellDisabled = async (deps: Pick<Deps, 'accounts' | 'mailer'>, tenant: TenantContext, botName: string, webhook: Webhook, reason: string): Promise<void> => {
-  if (!deps.mailer) return;
-  const members = (await deps.accounts.listMembers(tenant)).filter((m) => m.role !== 'viewer');
-  const text = [
-    `Parley turned off a webhook of "${mailSubjectLine(botName)}": an event could not be delivered to ${webhook.urlHint} for about a day.`,
-    '',
-    `Last error: ${mailSubjectLine(reason)}`,
-    '',
-    'Events are no longer sent to it. Fix the endpoint, look at its delivery log, and turn it on again in the admin panel, under the bot\'s Settings › Webhooks.',
-  ].join('\n');
-  for (const m of members) await deps.mailer.send({ to: m.email, subject: `Webhook turned off · ${mailSubjectLine(botName)}`, text: `${text}\n` });
-};
 
 export const deliverWebhookJob = async (
   deps: WebhookJobDeps,
@@ -99,14 +85,23 @@ export const deliverWebhookJob = async (
     return 'rescheduled';
   }
   const stored = await deps.webhooks.get(tenant, job.botId, job.webhookId);
-  if (!stored || stored.webhook.status !== 'active') return 'dropped';
+  if (!stored) return 'dropped';
+  const delay = retryDelays[job.attempt - 1];
+  if (stored.webhook.status !== 'active') {
+    // A last attempt finding its webhook turned off by Parley: the job that turned it off, delivered again because
+    // its e-mail failed (or another event's last attempt). Nothing is posted again; the e-mail goes to whoever the
+    // sent log does not name yet.
+    if (delay !== undefined || !isOffByParley(stored.webhook)) return 'dropped';
+    const owner = await deps.bots.get(tenant, job.botId);
+    if (owner) await tellTurnedOff(deps, tenant, owner.name, stored.webhook);
+    return 'disabled';
+  }
   const bot = await deps.bots.get(tenant, job.botId);
   // Deleted or expired since: there is nothing left to tell.
   const data = bot ? await eventData(deps, tenant, bot, job.event) : null;
   if (!bot || !data) return 'dropped';
 
   const secrets = await deps.secrets.openWebhook(tenant, job.webhookId, stored.sealed);
-  const delay = retryDelays[job.attempt - 1];
   const nextAt = delay === undefined ? undefined : new Date(now.getTime() + delay * 1000).toISOString();
   const message: WebhookMessage = { type: job.event.type, id: job.event.eventId, createdAt: job.event.at, data };
   const delivery = await attemptDelivery(deps, tenant, stored.webhook, secrets, message, job.attempt, nextAt);
@@ -119,14 +114,9 @@ export const deliverWebhookJob = async (
     await deps.events.scheduleWebhook(tenant, { ...job, attempt: job.attempt + 1, dueAt: nextAt }, Math.min(delay, MAX_QUEUE_DELAY_SECONDS));
     return 'retrying';
   }
-  const reason = delivery.error ?? 'no answer';
-  const disabled = await deps.webhooks.update(tenant, job.botId, job.webhookId, {
-    status: 'disabled',
-    disabledReason: `Turned off by Parley on ${delivery.at.slice(0, 10)}: an event could not be delivered after ${job.attempt} attempts over about a day (${reason})`.slice(0, 300),
-    lastFailureAt: delivery.at,
-  }, undefined, 'active');
-  // Null when another job turned it off first (or the owner did): only the job that turned it off sends the e-mail.
-  if (disabled) await tellDisabled(deps, tenant, bot.name, disabled, reason);
+  const disabled = await deps.webhooks.update(tenant, job.botId, job.webhookId, turnOffPatch(delivery.at, job.attempt, delivery.error ?? 'no answer'), undefined, 'active');
+  // Null when another job turned it off first (or the owner did): only the job that turned it off sends the e-mail now.
+  if (disabled) await tellTurnedOff(deps, tenant, bot.name, disabled);
   return 'disabled';
 };
 
