@@ -218,6 +218,8 @@ export const startPlatform = async (opts: PlatformOptions = {}): Promise<Platfor
       PARLEY_NOTIFY_QUEUE_URL: LOCAL_NOTIFY_QUEUE_URL,
       // E-mail goes to the local outbox, from an address no one can receive at.
       PARLEY_SES_ENDPOINT: outbox.url,
+      // The panel reads the text of sent e-mails back from the outbox (on AWS none is kept).
+      PARLEY_LOCAL_OUTBOX_URL: outbox.url,
       PARLEY_SES_SENDER: 'notifications@parley.localhost',
       // Links in e-mails need the panel's address before the server listens: known only for a fixed port.
       ...(opts.port ? { PARLEY_PANEL_URL: `http://127.0.0.1:${opts.port}/admin/` } : {}),

@@ -8,11 +8,17 @@
  * the data folder's `outbox/` when there is one, and through `onMail` (one line
  * printed by `npm start`). Tests use `refuse` to have it answer as SES does when
  * it rejects a message, or fails for a while.
+ *
+ * Beyond SES, `GET /local/outbox/<messageId>` answers a kept message as JSON, so the
+ * panel can show a mail's text locally (`adapters/mail/outbox-copies.ts`). The id must be
+ * one this outbox gives (`local-<uuid>`); a file is found by listing the folder, never by
+ * building a path from the request.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { OUTBOX_MESSAGE_ID, OUTBOX_READ_PATH } from '../../lambdas/adapters/mail/outbox-copies.ts';
 import { listenOnLoopback } from './loopback.ts';
 
 /** A message as the outbox received it. */
@@ -64,6 +70,20 @@ interface SendEmailBody {
 const fileOf = (m: OutboxMessage): string =>
   [`From: ${m.from}`, `To: ${m.to.join(', ')}`, `Subject: ${m.subject}`, `Date: ${m.receivedAt}`, '', m.text].join('\n');
 
+/** A message read back from its file (a run before this one kept it): the headers `fileOf` wrote, then the text. */
+const messageOfFile = (messageId: string, file: string): OutboxMessage => {
+  const split = file.indexOf('\n\n');
+  const head = new Map(file.slice(0, split).split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)] as const));
+  return {
+    messageId,
+    from: head.get('From') ?? '',
+    to: (head.get('To') ?? '').split(', '),
+    subject: head.get('Subject') ?? '',
+    text: file.slice(split + 2),
+    receivedAt: head.get('Date') ?? '',
+  };
+};
+
 export const startLocalSes = async (options: LocalSesOptions = {}): Promise<LocalSes> => {
   const messages: OutboxMessage[] = [];
   let requests = 0;
@@ -75,11 +95,26 @@ export const startLocalSes = async (options: LocalSesOptions = {}): Promise<Loca
     res.end(JSON.stringify(body));
   };
 
+  /** A kept message by id: in memory, or from the outbox folder, whose file names end with `-<id>.txt`. */
+  const findMessage = async (messageId: string): Promise<OutboxMessage | undefined> => {
+    const kept = messages.find((m) => m.messageId === messageId);
+    if (kept || !outbox) return kept;
+    const name = (await fs.readdir(outbox)).find((n) => n.endsWith(`-${messageId}.txt`));
+    return name ? messageOfFile(messageId, await fs.readFile(path.join(outbox, name), 'utf8')) : undefined;
+  };
+
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
       void (async () => {
+        const url = req.url?.split('?')[0] ?? '';
+        if (req.method === 'GET' && url.startsWith(OUTBOX_READ_PATH)) {
+          const messageId = url.slice(OUTBOX_READ_PATH.length);
+          if (!OUTBOX_MESSAGE_ID.test(messageId)) return answer(res, 400, { message: 'expected a message id this outbox gave' }, 'BadRequestException');
+          const message = await findMessage(messageId);
+          return message ? answer(res, 200, message) : answer(res, 404, { message: 'no such message in the outbox' }, 'NotFoundException');
+        }
         if (req.method !== 'POST' || req.url?.split('?')[0] !== SEND_PATH) return answer(res, 404, { message: `${req.method} ${req.url} is not supported locally` }, 'NotFoundException');
         if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return answer(res, 403, { message: 'Missing Authentication Token' }, 'MissingAuthenticationTokenException');
         requests++;

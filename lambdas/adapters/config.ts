@@ -128,6 +128,8 @@ export const configSchema = z.object({
   PARLEY_SES_IDENTITY_ARN: blankAsUnset(z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s]+$/, 'expected an SES identity ARN')))),
   /** Endpoint override for SES: the local outbox. */
   PARLEY_SES_ENDPOINT: optionalUrl,
+  /** Local platform only: the outbox that keeps the text of sent e-mails, for the panel to show; unset on AWS, where none is kept. */
+  PARLEY_LOCAL_OUTBOX_URL: optionalUrl,
   /** The admin panel's address, for links in notification e-mails. */
   PARLEY_PANEL_URL: optionalUrl,
   /** Tests: the waits before webhook retries, comma-separated seconds (`WEBHOOK_RETRY_DELAYS_SECONDS` when unset). */

@@ -19,6 +19,7 @@ import { createProviderProbe } from './models/provider-probe.ts';
 import { createGuardedFetch, LOCAL_ADDRESS_HINT, type GuardedFetch } from './net/guarded-fetch.ts';
 import { createIngestTrigger } from './sqs/ingest-trigger.ts';
 import { createEventQueue } from './sqs/event-queue.ts';
+import { createOutboxCopies } from './mail/outbox-copies.ts';
 import { createSesMailer } from './mail/ses-mailer.ts';
 import { createNotificationRepository } from './dynamo/notification-repo.ts';
 import { createWebhookRepository } from './dynamo/webhook-repo.ts';
@@ -184,6 +185,7 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     mailer: config.PARLEY_SES_SENDER
       ? createSesMailer({ region: config.AWS_REGION, from: config.PARLEY_SES_SENDER, identityArn: config.PARLEY_SES_IDENTITY_ARN, endpoint: config.PARLEY_SES_ENDPOINT })
       : null,
+    mailCopies: config.PARLEY_LOCAL_OUTBOX_URL ? createOutboxCopies(config.PARLEY_LOCAL_OUTBOX_URL) : null,
     notifications: createNotificationRepository(db, config.PARLEY_TABLE),
     webhooks: createWebhookRepository(db, config.PARLEY_TABLE),
     // Owners' endpoints: https on AWS, never a private address, no redirect followed.

@@ -2,12 +2,12 @@
  * Notifications: each member's own e-mail choices in the account acted for (under
  * `/v1/me/…`: a viewer may change their own), a bot's
  * (which of its events are e-mailed at all), and the account's recent notification
- * e-mails.
+ * e-mails, each of which opens with its text where a copy is kept (locally).
  */
 import * as z from 'zod';
 import { EMAIL_EVENTS, type BotNotificationPrefs, type SentNotification } from '../core/records.ts';
 import { route } from './contract.ts';
-import type { MyNotificationsView } from './views.ts';
+import type { MyNotificationsView, SentMailView } from './views.ts';
 
 const admin = { fn: 'admin-api', auth: 'jwt' } as const;
 
@@ -25,6 +25,8 @@ export const notificationsContract = {
     ...admin, method: 'PUT', path: '/v1/me/notifications', status: 200, audit: ['notifications.update'], body: myChoices,
   }),
   listSentNotifications: route<{ sent: SentNotification[] }>()({ ...admin, method: 'GET', path: '/v1/notifications/sent', status: 200 }),
+  /** One of them, with its text where a copy is kept (the local outbox); `userId` is the member it went to. */
+  readSentNotification: route<SentMailView>()({ ...admin, method: 'GET', path: '/v1/notifications/sent/{eventId}/{userId}', status: 200 }),
   getBotNotifications: route<{ preferences: BotNotificationPrefs }>()({ ...admin, method: 'GET', path: '/v1/bots/{botId}/notifications', status: 200 }),
   updateBotNotifications: route<{ preferences: BotNotificationPrefs }>()({
     ...admin, method: 'PUT', path: '/v1/bots/{botId}/notifications', status: 200, audit: ['bot.notifications.update'], body: emailChoices,

@@ -6,14 +6,11 @@
 import { audit, type AuditSource } from './audit.ts';
 import { getBot } from './bot-lookup.ts';
 import { EMAIL_EVENTS, type EmailEvent } from './events.ts';
-import type { BotNotificationPrefs, EmailChoices, MemberNotificationPrefs, SentNotification } from './records.ts';
+import type { BotNotificationPrefs, EmailChoices, MemberNotificationPrefs } from './records.ts';
 import type { Deps } from './ports.ts';
 import { requireRole } from './roles.ts';
 import type { Role, TenantContext } from './tenancy.ts';
 import type { MyNotificationsView } from './views.ts';
-
-/** How many sent notifications the panel lists. */
-export const SENT_LIST_LIMIT = 50;
 
 const choices = (on: boolean): EmailChoices => Object.fromEntries(EMAIL_EVENTS.map((e) => [e, on])) as Record<EmailEvent, boolean>;
 
@@ -83,10 +80,4 @@ export const updateBotNotifications = async (
   await deps.notifications.putBotPrefs(tenant, botId, next);
   await audit(deps, tenant, source, 'bot.notifications.update', 'ok', { target: botId });
   return { preferences: next };
-};
-
-/** The account's recent notification e-mails (addresses and subjects), for owners and admins. */
-export const listSentNotifications = async (deps: Pick<Deps, 'notifications'>, tenant: TenantContext): Promise<{ sent: SentNotification[] }> => {
-  requireRole(tenant, 'admin');
-  return { sent: await deps.notifications.listSent(tenant, SENT_LIST_LIMIT) };
 };

@@ -515,6 +515,15 @@ export interface Mailer {
 }
 
 /**
+ * The text of e-mails as sent, where something keeps it: the local outbox only. On AWS nothing
+ * does (SES keeps no copy Parley could read, and the sent log holds addresses and subjects only).
+ */
+export interface MailCopies {
+  /** The text of the message the mail service answered `messageId` for; null when no copy is kept. */
+  textOf(messageId: string): Promise<string | null>;
+}
+
+/**
  * Notification preferences and the log of sent notifications, under `A#<acc>`:
  * `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>` and `MAIL#<eventId>#<sub>` (30 days).
  */
@@ -531,6 +540,8 @@ export interface NotificationRepository {
   recordSent(tenant: TenantContext, entry: SentNotification): Promise<void>;
   /** Newest first. */
   listSent(tenant: TenantContext, limit: number): Promise<SentNotification[]>;
+  /** One logged e-mail of this account, or null (none, expired, or another account's). */
+  getSent(tenant: TenantContext, eventId: string, userId: string): Promise<SentNotification | null>;
   /** Keeps an entry for its day's digest, and marks the account as having one that day (a platform item, ids only). */
   recordDigestEntry(tenant: TenantContext, day: string, entry: DigestEntry): Promise<void>;
   /** A day's entries (`YYYY-MM-DD`, UTC), oldest first. */
@@ -637,6 +648,8 @@ export interface Deps {
   readonly events: EventQueue;
   /** Null where the operator gave no sender identity: e-mail is off. */
   readonly mailer: Mailer | null;
+  /** Copies of sent e-mails to read in the panel: the local outbox; null on AWS, where none are kept. */
+  readonly mailCopies: MailCopies | null;
   readonly notifications: NotificationRepository;
   readonly webhooks: WebhookRepository;
   readonly webhookSender: WebhookSender;

@@ -7,7 +7,7 @@
  */
 import type {
   Account, Citation, Conversation, ConversationTurn, DocumentRecord, ExportRecord, Invitation, KeyClass,
-  MemberNotificationPrefs, ProviderKeyRecord, Role, TokenUsage, UsageRow, VisitorContact,
+  MemberNotificationPrefs, ProviderKeyRecord, Role, SentNotification, TokenUsage, UsageRow, VisitorContact,
 } from './records.ts';
 
 /** The account and the caller's role in it, so the panel can hide what they may not do. */
@@ -221,6 +221,16 @@ export type PreflightHeaders = Readonly<Record<string, string>>;
 export interface MyNotificationsView {
   readonly email: { readonly enabled: boolean; readonly from?: string };
   readonly preferences: MemberNotificationPrefs;
+}
+
+/**
+ * One notification e-mail of the account's sent log, with its text where a copy is kept: the local outbox only.
+ * `not_kept`: this deployment keeps no copy (on AWS, only the address, subject and status are logged);
+ * `gone`: the outbox no longer has it; `not_sent`: the mail service refused it, so there is no message.
+ */
+export interface SentMailView {
+  readonly sent: SentNotification;
+  readonly copy: { readonly kept: true; readonly text: string } | { readonly kept: false; readonly why: 'not_kept' | 'gone' | 'not_sent' };
 }
 
 /** Where a model identifier sends requests: one region, or a geography's regions. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContactEvent } from '../../lambdas/core/events.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import type {
-  AccountRepository, BotRepository, Clock, ContactRepository, EventQueue, Mailer, MailMessage, NotificationRepository, SecretBox, WebhookJob, WebhookRepository, WebhookSender,
+  AccountRepository, BotRepository, Clock, ContactRepository, ConversationRepository, DocumentRepository, EventQueue, Mailer, MailMessage, NotificationRepository, SecretBox, WebhookJob, WebhookRepository, WebhookSender,
 } from '../../lambdas/core/ports.ts';
 import type { Bot, Member, SentNotification, Webhook } from '../../lambdas/core/records.ts';
 import { deliverWebhookJob } from '../../lambdas/core/webhook-delivery.ts';
@@ -55,8 +55,8 @@ const world = () => {
     contacts: fakePort<ContactRepository>('contacts', {
       get: async () => ({ contactId: event.contactId, botId, kind: 'handoff', visitorId: 'v', email: 'ada@example.com', createdAt: at, expiresAt: at }),
     }),
-    conversations: fakePort('conversations'),
-    documents: fakePort('documents'),
+    conversations: fakePort<ConversationRepository>('conversations'),
+    documents: fakePort<DocumentRepository>('documents'),
     events: fakePort<EventQueue>('events'),
     secrets: fakePort<SecretBox>('secrets', { openWebhook: async () => ({ url: 'https://hooks.example.com/in', secret: 'whsec_x' }) }),
     webhookSender: fakePort<WebhookSender>('webhookSender', { post: async (url) => { posts.push(url); return { statusCode: 500 }; } }),

@@ -90,6 +90,11 @@ export const createNotificationRepository = (tables: Tables, table: string): Not
       }));
     },
 
+    async getSent(tenant, eventId, userId) {
+      const item = await getItem(tenant, accountItems.sentMail(eventId, userId));
+      return item ? sentOf(item) : null;
+    },
+
     async listSent(tenant, limit) {
       const out = await tables.tenant(tenant).send(new QueryCommand({
         TableName: table,
