@@ -15,7 +15,7 @@ export type {
 } from '../../lambdas/core/records.ts';
 export type {
   ConversationPage, ConversationSearch, DataFlow, ExportDownload, InvitationDelivery, MyAccount, ProviderKeyView as ProviderKey, SearchMatch, UnansweredGroup,
-  UnansweredReport, UploadTicket, Usage, MyNotificationsView,
+  UnansweredReport, UploadTicket, Usage, MyNotificationsView, SentMailView,
 } from '../../lambdas/contracts/views.ts';
 import type { Conversation, ExportRecord, UsageRow } from '../../lambdas/core/records.ts';
 import type { SearchMatch } from '../../lambdas/contracts/views.ts';

@@ -8,8 +8,9 @@ import { api } from '../api.ts';
 import { config } from '../config.ts';
 import type { PageContext } from '../context.ts';
 import { h, mount } from '../dom.ts';
-import type { EmailEvent, EventType, SentNotification, Webhook, WebhookDelivery } from '../types.ts';
+import type { EmailEvent, EventType, Webhook, WebhookDelivery } from '../types.ts';
 import { badge, busy, button, card, confirmAction, field, formatDate, loadInto, notify, pageHeader, plainError, toggle } from '../ui.ts';
+import { sentMailTable } from './sent-mail.ts';
 
 const EVENT_LABELS: Record<EventType, string> = {
   'handoff.requested': 'A visitor asks for a person',
@@ -52,16 +53,6 @@ const digestToggle = (on: boolean): HTMLElement =>
   savingToggle('A daily digest of the questions your bots could not answer and the answers visitors gave a thumbs-down (only on days there are some)', on,
     (digest) => api('PUT', '/v1/me/notifications', { body: { digest } }));
 
-const sentTable = (sent: readonly SentNotification[]): HTMLElement =>
-  sent.length === 0
-    ? h('p', { class: 'muted' }, 'No notification e-mails in the last 30 days.')
-    : h('div', { class: 'table-wrap' }, h('table', { class: 'table sent-mail' },
-      h('caption', { class: 'sr-only' }, 'Recent notification e-mails'),
-      h('thead', null, h('tr', null, ...['When', 'To', 'Subject', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', null, ...sent.map((m) => h('tr', null,
-        h('td', null, formatDate(m.at)), h('td', null, m.to), h('td', null, m.subject),
-        h('td', null, m.status === 'sent' ? badge('Sent', 'ok') : badge('Not sent', 'bad'), m.reason ? h('p', { class: 'hint' }, m.reason) : null))))));
-
 /** The Notifications page: my e-mails here, and (owners and admins) what was sent. */
 export const renderNotifications = (main: HTMLElement, ctx: PageContext): void => {
   document.title = 'Notifications · Parley';
@@ -76,14 +67,14 @@ export const renderNotifications = (main: HTMLElement, ctx: PageContext): void =
       ? h('p', null, 'E-mails come from ', h('strong', null, view.email.from ?? ''), ', to the address you sign in with.')
       : h('p', { class: 'notice warn', role: 'note' }, 'E-mail is off in this Parley deployment: its operator has not set a sender (the sesSenderIdentity deploy parameter). Webhooks still work.'),
     config().auth.kind === 'local' && view.email.enabled
-      ? h('p', { class: 'hint' }, 'Running locally, e-mails go to an outbox: npm start prints a line for each, and keeps the text in .parley/outbox/.')
+      ? h('p', { class: 'hint' }, 'Running locally, e-mails go to an outbox: npm start prints a line for each and keeps the text in .parley/outbox/, and owners and admins can read it below.')
       : null,
     choiceToggles(view.preferences.email, async (event, on) => {
       await api('PUT', '/v1/me/notifications', { body: { email: { [event]: on } } });
     }, false, digestToggle(view.preferences.digest === true)),
     h('p', { class: 'hint' }, 'Each bot’s settings can also turn an e-mail off for everyone, and send events to your own systems through webhooks.'),
   ]);
-  if (ctx.can('admin')) void loadInto(sent, 'recent notification e-mails', () => api('GET', '/v1/notifications/sent'), ({ sent: list }) => sentTable(list));
+  if (ctx.can('admin')) void loadInto(sent, 'recent notification e-mails', () => api('GET', '/v1/notifications/sent'), ({ sent: list }) => sentMailTable(list));
 };
 
 /** The secret, shown once: a read-only field, a copy button, and what to do with it. */
