@@ -2,7 +2,7 @@
 // is in the account's sent log and the panel's list; a passing SES failure (the local
 // outbox answering as SES does when throttling) is retried by the queue delivering the
 // job again, which mails only whoever was missed and posts nothing more to the
-// endpoint; another account sees none of it.
+// endpoint; its owner opens its text, and another account neither lists nor finds it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SesRefusal } from '../../infra/local/ses-local.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
@@ -80,11 +80,20 @@ describe('the e-mail about a webhook Parley turned off', () => {
     expect(platform().notify.deadLetters).toEqual([]);
   });
 
-  it('is not listed to another account', async () => {
+  it('opens with its text for the account’s owner, and is neither listed nor found for another account', async () => {
     const alice = await newOwner(platform());
     const bob = await newOwner(platform());
     await turnOff(alice, '/hooks/alice');
-    expect(await offEntries(alice)).toHaveLength(1);
+    const [entry, ...more] = await offEntries(alice);
+    expect(more).toEqual([]);
+    const path = `/v1/notifications/sent/${entry!.eventId}/${entry!.userId}`;
+    const opened = await alice.request<{ copy: { kept: boolean; text?: string } }>('GET', path);
+    expect(opened.status).toBe(200);
+    expect(opened.body.copy).toEqual({ kept: true, text: offMails(alice.email)[0]!.text });
+
     expect((await bob.request<{ sent: unknown[] }>('GET', '/v1/notifications/sent')).body.sent).toEqual([]);
+    const theirs = await bob.request('GET', path);
+    expect(theirs.status).toBe(404);
+    expect(theirs.text).not.toContain('/hooks/');
   });
 });
