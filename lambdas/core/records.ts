@@ -490,7 +490,7 @@ export interface Webhook {
   readonly disabledReason?: string;
   /**
    * Set when Parley turns it off: the id its owners' and admins' e-mail is logged under (`MAIL#<id>#<sub>`), so
-   * a retried job mails nobody twice. A ULID of the moment it was turned off.
+   * a retried job mails nobody twice. A ULID of the last attempt's due time, drawn from that job (`noticeIdOf`).
    */
   readonly disabledNoticeId?: string;
   /** After a rotation: until when the previous secret signs too (a second `v1=`). */

@@ -13,7 +13,7 @@ import { WEBHOOK_RETRY_DELAYS_SECONDS } from './limits.ts';
 import type { Deps, WebhookJob, WebhookSecrets } from './ports.ts';
 import type { Webhook, WebhookDelivery } from './records.ts';
 import { tenantForSystem, type TenantContext } from './tenancy.ts';
-import { isOffByParley, tellTurnedOff, turnOffPatch } from './webhook-off-mail.ts';
+import { isOffByParley, noticeIdOf, tellTurnedOff, turnOffPatch } from './webhook-off-mail.ts';
 import { webhookRequest, type WebhookMessage } from './webhook-payload.ts';
 
 /** How long attempts are logged. */
@@ -88,10 +88,9 @@ export const deliverWebhookJob = async (
   if (!stored) return 'dropped';
   const delay = retryDelays[job.attempt - 1];
   if (stored.webhook.status !== 'active') {
-    // A last attempt finding its webhook turned off by Parley: the job that turned it off, delivered again because
-    // its e-mail failed (or another event's last attempt). Nothing is posted again; the e-mail goes to whoever the
-    // sent log does not name yet.
-    if (delay !== undefined || !isOffByParley(stored.webhook)) return 'dropped';
+    // The job that turned this webhook off, delivered again because its e-mail failed: nothing is posted again, and
+    // the e-mail goes to whoever the sent log does not name yet. Any other job finding it off is dropped.
+    if (delay !== undefined || !isOffByParley(stored.webhook) || stored.webhook.disabledNoticeId !== noticeIdOf(job)) return 'dropped';
     const owner = await deps.bots.get(tenant, job.botId);
     if (owner) await tellTurnedOff(deps, tenant, owner.name, stored.webhook);
     return 'disabled';
@@ -114,7 +113,7 @@ export const deliverWebhookJob = async (
     await deps.events.scheduleWebhook(tenant, { ...job, attempt: job.attempt + 1, dueAt: nextAt }, Math.min(delay, MAX_QUEUE_DELAY_SECONDS));
     return 'retrying';
   }
-  const disabled = await deps.webhooks.update(tenant, job.botId, job.webhookId, turnOffPatch(delivery.at, job.attempt, delivery.error ?? 'no answer'), undefined, 'active');
+  const disabled = await deps.webhooks.update(tenant, job.botId, job.webhookId, turnOffPatch(job, delivery.at, delivery.error ?? 'no answer'), undefined, 'active');
   // Null when another job turned it off first (or the owner did): only the job that turned it off sends the e-mail now.
   if (disabled) await tellTurnedOff(deps, tenant, bot.name, disabled);
   return 'disabled';

@@ -3,24 +3,28 @@
  * owners and admins. The e-mail goes through `mailEachOnce` like the event e-mails and
  * the digest: it is in the sent log (the panel's recent notification e-mails), and it
  * is logged under the webhook's `disabledNoticeId`, written in the same update that
- * turns it off. A passing SES failure fails the job, the queue delivers it again, and
- * the job, finding its webhook turned off by Parley, sends the e-mail to whoever it has
- * not reached yet without posting to the endpoint again.
+ * turns it off and drawn from the job itself. A passing SES failure fails the job, the
+ * queue delivers it again, and the job, finding its webhook turned off by Parley under its
+ * own notice id, sends the e-mail to whoever it has not reached yet without posting to the
+ * endpoint again. Another event's job finding the webhook off sends nothing.
  */
-import { newId } from './ids.ts';
+import { idOf } from './ids.ts';
 import { mailSubjectLine } from './notification-mail.ts';
 import { mailEachOnce, type MailOutcome } from './notify.ts';
-import type { Deps, WebhookPatch } from './ports.ts';
+import type { Deps, WebhookJob, WebhookPatch } from './ports.ts';
 import type { Webhook } from './records.ts';
 import type { TenantContext } from './tenancy.ts';
 
 const BY_PARLEY = 'Turned off by Parley';
 
-/** What turning a webhook off writes, in one conditional update: the status, the reason the panel shows, and the e-mail's log id. */
-export const turnOffPatch = (at: string, attempts: number, reason: string): WebhookPatch => ({
+/** The id the e-mail is logged under when `job` turns its webhook off: the same each time the queue delivers that job. */
+export const noticeIdOf = (job: WebhookJob): string => idOf(Date.parse(job.dueAt), `${job.webhookId}#${job.event.eventId}#${job.attempt}`);
+
+/** What `job`, failing at `at`, writes to turn its webhook off, in one conditional update: the status, the reason the panel shows, and the e-mail's log id. */
+export const turnOffPatch = (job: WebhookJob, at: string, reason: string): WebhookPatch => ({
   status: 'disabled',
-  disabledReason: `${BY_PARLEY} on ${at.slice(0, 10)}: an event could not be delivered after ${attempts} attempts over about a day (${mailSubjectLine(reason)})`.slice(0, 300),
-  disabledNoticeId: newId(Date.parse(at)),
+  disabledReason: `${BY_PARLEY} on ${at.slice(0, 10)}: an event could not be delivered after ${job.attempt} attempts over about a day (${mailSubjectLine(reason)})`.slice(0, 300),
+  disabledNoticeId: noticeIdOf(job),
   lastFailureAt: at,
 });
 

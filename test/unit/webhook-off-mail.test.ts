@@ -10,7 +10,7 @@ import type {
 } from '../../lambdas/core/ports.ts';
 import type { Bot, Member, SentNotification, Webhook } from '../../lambdas/core/records.ts';
 import { deliverWebhookJob } from '../../lambdas/core/webhook-delivery.ts';
-import { isOffByParley, tellTurnedOff } from '../../lambdas/core/webhook-off-mail.ts';
+import { isOffByParley, noticeIdOf, tellTurnedOff } from '../../lambdas/core/webhook-off-mail.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { fakePort } from '../fakes/ports.ts';
 
@@ -108,9 +108,21 @@ describe('the e-mail about a webhook Parley turned off', () => {
     expect(await deliverWebhookJob(w.deps, accountId, lastJob, { retryDelaysSeconds })).toBe('disabled');
     expect(w.mails.map((m) => m.to)).toEqual(['owner@example.com', 'admin@example.com']);
     expect([w.posts.length, w.attempts]).toEqual([1, [2]]);
-    // And a third time (or another event's last attempt): nobody is mailed twice.
-    expect(await deliverWebhookJob(w.deps, accountId, { ...lastJob, event: { ...event, eventId: newId() } }, { retryDelaysSeconds })).toBe('disabled');
+    // And a third time: nobody is mailed twice.
+    expect(await deliverWebhookJob(w.deps, accountId, lastJob, { retryDelaysSeconds })).toBe('disabled');
     expect(w.mails).toHaveLength(2);
+  });
+
+  it('is sent only by the job that turned the webhook off: another event’s last attempt finding it off is dropped', async () => {
+    const w = world();
+    w.failOnceFor('admin@example.com');
+    await expect(deliverWebhookJob(w.deps, accountId, lastJob, { retryDelaysSeconds })).rejects.toThrow('Rate exceeded');
+    const other: WebhookJob = { ...lastJob, event: { ...event, eventId: newId() } };
+    expect(noticeIdOf(other)).not.toBe(noticeIdOf(lastJob));
+    expect(noticeIdOf({ ...lastJob })).toBe(w.webhook().disabledNoticeId);
+    expect(await deliverWebhookJob(w.deps, accountId, other, { retryDelaysSeconds })).toBe('dropped');
+    expect(w.mails.map((m) => m.to)).toEqual(['owner@example.com']);
+    expect(w.posts).toHaveLength(1);
   });
 
   it('is not sent for a webhook a member turned off, nor by a job that still has attempts left', async () => {
