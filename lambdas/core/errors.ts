@@ -56,6 +56,17 @@ export const notFound = (what: string): AppError => new AppError('not_found', `$
 export const invalid = (message: string, details?: Record<string, unknown>): AppError =>
   new AppError('invalid_request', message, details);
 
+/**
+ * A webhook's sealed URL and secret changed between reading and writing them (another member's edit landed
+ * first): nothing was written. The repository throws it; core re-applies the edit or answers 409.
+ */
+export class StaleWebhookError extends Error {
+  constructor() {
+    super('The webhook changed since it was read.');
+    this.name = 'StaleWebhookError';
+  }
+}
+
 /** A document that cannot be used; `message` is shown to the owner as the reason. */
 export class UnreadableDocument extends Error {
   constructor(reason: string) {

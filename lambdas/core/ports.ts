@@ -468,6 +468,12 @@ export interface WebhookSender {
 /** A change to a webhook's fields; one given as undefined is removed. */
 export type WebhookPatch = { readonly [K in Exclude<keyof Webhook, 'webhookId' | 'botId' | 'createdAt'>]?: Webhook[K] | undefined };
 
+/** A webhook's URL and secret sealed again, and the revision of the sealed part they were read from. */
+export interface ResealedWebhook {
+  readonly blob: Uint8Array;
+  readonly basedOn: number;
+}
+
 /** What a webhook keeps sealed: its endpoint and its signing secret. */
 export interface WebhookSecrets {
   readonly url: string;
@@ -481,15 +487,19 @@ export interface WebhookSecrets {
  * and `HOOKLOG#<id>#<deliveryId>` (attempts, 30 days).
  */
 export interface WebhookRepository {
+  /** Stores a new webhook at revision 1 of its sealed part. */
   put(tenant: TenantContext, webhook: Webhook, sealed: Uint8Array): Promise<void>;
-  get(tenant: TenantContext, botId: string, webhookId: string): Promise<{ webhook: Webhook; sealed: Uint8Array } | null>;
+  /** The webhook, its sealed URL and secret, and that sealed part's revision (0 for one stored before revisions). */
+  get(tenant: TenantContext, botId: string, webhookId: string): Promise<{ webhook: Webhook; sealed: Uint8Array; revision: number } | null>;
   list(tenant: TenantContext, botId: string): Promise<Webhook[]>;
   /**
    * Changes only what `patch` names (a field given as undefined is removed), and the sealed part if given, leaving
    * every other attribute as it is now; null when there is no such webhook, or when `onlyIfStatus` is given and the
-   * webhook's status is not that (so a transition such as turning off happens once).
+   * webhook's status is not that (so a transition such as turning off happens once). A new sealed part is written
+   * only over the revision it was made from (`basedOn`), and bumps it: otherwise nothing is written and
+   * `StaleWebhookError` (core/errors.ts) is thrown, so of two edits that each re-sealed what they read, one cannot undo the other.
    */
-  update(tenant: TenantContext, botId: string, webhookId: string, patch: WebhookPatch, sealed?: Uint8Array, onlyIfStatus?: Webhook['status']): Promise<Webhook | null>;
+  update(tenant: TenantContext, botId: string, webhookId: string, patch: WebhookPatch, sealed?: ResealedWebhook, onlyIfStatus?: Webhook['status']): Promise<Webhook | null>;
   delete(tenant: TenantContext, botId: string, webhookId: string): Promise<boolean>;
   deleteForBot(tenant: TenantContext, botId: string): Promise<void>;
   logDelivery(tenant: TenantContext, delivery: WebhookDelivery): Promise<void>;

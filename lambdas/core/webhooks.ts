@@ -4,13 +4,20 @@
  * again; the old one still signs beside it for `WEBHOOK_SECRET_OVERLAP_HOURS`, or
  * less if the owner asks, say after a leak), send a test event, read its delivery log.
  * The URL and secret are sealed at rest and never returned after creation.
+ *
+ * A URL change and a rotation each re-seal URL and secret together, so two members
+ * editing one webhook at once could undo each other's edit. Each write of the sealed
+ * part is conditioned on the revision it was read at; one that lost the race reads the
+ * webhook again and re-applies its edit on top (a new URL keeps the new secret, a new
+ * secret the new URL), or, where that would silently replace what the other member was
+ * just shown (two rotations), answers 409 and changes nothing.
  */
 import { audit, type AuditSource } from './audit.ts';
 import { getBot } from './bot-lookup.ts';
-import { AppError, invalid, notFound } from './errors.ts';
+import { AppError, invalid, notFound, StaleWebhookError } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { MAX_WEBHOOKS_PER_BOT, WEBHOOK_SECRET_OVERLAP_HOURS } from './limits.ts';
-import type { Deps } from './ports.ts';
+import type { Deps, WebhookPatch, WebhookSecrets } from './ports.ts';
 import type { EventType, Webhook, WebhookDelivery } from './records.ts';
 import { requireRole } from './roles.ts';
 import type { TenantContext } from './tenancy.ts';
@@ -21,6 +28,9 @@ type HookDeps = Pick<Deps, 'bots' | 'webhooks' | 'secrets' | 'audit' | 'clock' |
 
 /** How many attempts the panel's log shows. */
 export const DELIVERY_LIST_LIMIT = 50;
+
+/** How many times an edit of URL or secret is applied again after another member's edit landed first. */
+const RESEAL_ATTEMPTS = 3;
 
 /**
  * An endpoint owners may give: no credentials in it, and https on AWS (http only on the local platform, where
@@ -43,6 +53,32 @@ const ownWebhook = async (deps: Pick<Deps, 'webhooks'>, tenant: TenantContext, b
   const found = isId(webhookId) ? await deps.webhooks.get(tenant, botId, webhookId) : null;
   if (!found) throw notFound('webhook');
   return found;
+};
+
+/** An edit of the sealed URL and secret, made from what is sealed now; `first` is what was sealed at the first reading. */
+type Reseal = (current: WebhookSecrets, first: WebhookSecrets) => { secrets: WebhookSecrets; patch: WebhookPatch };
+
+/**
+ * Applies `edit` to the webhook's sealed part and `patch` beside it, over the revision it read; when another edit
+ * landed in between, reads again and applies it again (`edit` throws to refuse), at most `RESEAL_ATTEMPTS` times.
+ */
+const resealWebhook = async (deps: HookDeps, tenant: TenantContext, botId: string, webhookId: string, edit: Reseal): Promise<Webhook> => {
+  let first: WebhookSecrets | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ownWebhook(deps, tenant, botId, webhookId);
+    const current = await deps.secrets.openWebhook(tenant, webhookId, stored.sealed);
+    first ??= current;
+    const { secrets, patch } = edit(current, first);
+    try {
+      const blob = await deps.secrets.sealWebhook(tenant, webhookId, secrets);
+      const webhook = await deps.webhooks.update(tenant, botId, webhookId, patch, { blob, basedOn: stored.revision });
+      if (!webhook) throw notFound('webhook');
+      return webhook;
+    } catch (err) {
+      if (!(err instanceof StaleWebhookError)) throw err;
+      if (attempt >= RESEAL_ATTEMPTS) throw new AppError('conflict', 'Someone else is changing this webhook right now, and nothing of your change was saved. Reload the webhook and try again.');
+    }
+  }
 };
 
 export const listWebhooks = async (deps: Pick<Deps, 'bots' | 'webhooks'>, tenant: TenantContext, botId: string): Promise<{ webhooks: Webhook[] }> => {
@@ -91,16 +127,18 @@ export const updateWebhook = async (
 ): Promise<{ webhook: Webhook }> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
-  const stored = await ownWebhook(deps, tenant, botId, webhookId);
   const url = input.url === undefined ? undefined : endpointOf(input.url, deps.stage);
-  const sealed = url ? await deps.secrets.sealWebhook(tenant, webhookId, { ...(await deps.secrets.openWebhook(tenant, webhookId, stored.sealed)), url: url.href }) : undefined;
   const enabled = input.enabled === undefined ? {} : input.enabled ? { status: 'active' as const, disabledReason: undefined } : { status: 'disabled' as const, disabledReason: 'Turned off by a member.' };
-  const webhook = await deps.webhooks.update(tenant, botId, webhookId, {
+  const patch: WebhookPatch = {
     ...(url ? { kind: webhookKindOf(url), urlHint: webhookUrlHint(url) } : {}),
     ...(input.events ? { events: [...new Set(input.events)] } : {}),
     ...enabled,
     updatedAt: deps.clock.now().toISOString(),
-  }, sealed);
+  };
+  // A new address is sealed with whatever secret is current when it lands, a rotation made meanwhile included.
+  const webhook = url
+    ? await resealWebhook(deps, tenant, botId, webhookId, (current) => ({ secrets: { ...current, url: url.href }, patch }))
+    : isId(webhookId) ? await deps.webhooks.update(tenant, botId, webhookId, patch) : null;
   if (!webhook) throw notFound('webhook');
   await audit(deps, tenant, source, 'webhook.update', 'ok', { target: webhookId });
   return { webhook };
@@ -116,19 +154,20 @@ export const rotateWebhookSecret = async (
 ): Promise<{ webhook: Webhook; secret: string }> => {
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
-  const stored = await ownWebhook(deps, tenant, botId, webhookId);
-  const current = await deps.secrets.openWebhook(tenant, webhookId, stored.sealed);
   const secret = newWebhookSecret();
   const now = deps.clock.now();
   const hours = Math.min(input.previousValidHours ?? WEBHOOK_SECRET_OVERLAP_HOURS, WEBHOOK_SECRET_OVERLAP_HOURS);
-  // Only the secret just replaced overlaps: one before it stops now, whatever was left of its window.
-  const previous = hours > 0 ? { secret: current.secret, until: new Date(now.getTime() + hours * 3_600_000).toISOString() } : undefined;
-  const webhook = await deps.webhooks.update(
-    tenant, botId, webhookId,
-    { updatedAt: now.toISOString(), previousSecretUntil: previous?.until },
-    await deps.secrets.sealWebhook(tenant, webhookId, { url: current.url, secret, ...(previous ? { previous } : {}) }),
-  );
-  if (!webhook) throw notFound('webhook');
+  const until = new Date(now.getTime() + hours * 3_600_000).toISOString();
+  const webhook = await resealWebhook(deps, tenant, botId, webhookId, (current, first) => {
+    // Another rotation landed first: its secret was shown to whoever made it, and is the one to keep.
+    if (current.secret !== first.secret) {
+      throw new AppError('conflict', 'Someone else rotated this webhook\'s secret at the same moment, and the secret they were shown is the one in use: yours was not made. Reload the webhook, and rotate again if you need a new secret.');
+    }
+    // Only the secret just replaced overlaps: one before it stops now, whatever was left of its window.
+    const previous = hours > 0 ? { secret: current.secret, until } : undefined;
+    // The address is whatever is current when it lands, a change made meanwhile included.
+    return { secrets: { url: current.url, secret, ...(previous ? { previous } : {}) }, patch: { updatedAt: now.toISOString(), previousSecretUntil: previous?.until } };
+  });
   await audit(deps, tenant, source, 'webhook.rotate', 'ok', { target: webhookId, detail: { previousValidHours: hours } });
   return { webhook, secret };
 };

@@ -1,10 +1,13 @@
 // A delivery records its outcome while the owner may be rotating the secret or turning the webhook off, and
 // several jobs may fail for good at once: each write changes only what it names, and turning off happens once.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Owners' edits that re-seal URL and secret land only on the revision they read.
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
+import { accountItems } from '../../lambdas/adapters/dynamo/key-layout.ts';
 import { createWebhookRepository } from '../../lambdas/adapters/dynamo/webhook-repo.ts';
+import { StaleWebhookError } from '../../lambdas/core/errors.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import type { WebhookRepository } from '../../lambdas/core/ports.ts';
 import type { Webhook } from '../../lambdas/core/records.ts';
@@ -37,7 +40,7 @@ describe('webhook repository updates', () => {
       const { tenant, webhook } = await stored();
       const at = new Date().toISOString();
       const deliveries = Array.from({ length: 10 }, () => repo.update(tenant, webhook.botId, webhook.webhookId, { lastFailureAt: at }));
-      const rotation = repo.update(tenant, webhook.botId, webhook.webhookId, { updatedAt: at, previousSecretUntil: at }, new Uint8Array([2]));
+      const rotation = repo.update(tenant, webhook.botId, webhook.webhookId, { updatedAt: at, previousSecretUntil: at }, { blob: new Uint8Array([2]), basedOn: 1 });
       await Promise.all([...deliveries, rotation]);
 
       const after = await repo.get(tenant, webhook.botId, webhook.webhookId);
@@ -66,5 +69,32 @@ describe('webhook repository updates', () => {
     await repo.update(tenant, webhook.botId, webhook.webhookId, { disabledReason: 'x' });
     expect(await repo.update(tenant, webhook.botId, webhook.webhookId, { disabledReason: undefined })).not.toHaveProperty('disabledReason');
     expect(await repo.update(tenant, webhook.botId, newId(), { lastSuccessAt: new Date().toISOString() })).toBeNull();
+  });
+
+  it('writes a sealed part only over the revision it was read at, and bumps it', async () => {
+    const { tenant, webhook } = await stored();
+    expect((await repo.get(tenant, webhook.botId, webhook.webhookId))!.revision).toBe(1);
+    const at = new Date().toISOString();
+    await repo.update(tenant, webhook.botId, webhook.webhookId, { urlHint: 'https://a.example/' }, { blob: new Uint8Array([2]), basedOn: 1 });
+    // A second edit made from revision 1 too: refused, and nothing of it written.
+    await expect(repo.update(tenant, webhook.botId, webhook.webhookId, { updatedAt: at }, { blob: new Uint8Array([3]), basedOn: 1 })).rejects.toBeInstanceOf(StaleWebhookError);
+    const after = await repo.get(tenant, webhook.botId, webhook.webhookId);
+    expect([[...after!.sealed], after!.revision, after!.webhook.urlHint, after!.webhook.updatedAt]).toEqual([[2], 2, 'https://a.example/', webhook.updatedAt]);
+    expect(after!.webhook).not.toHaveProperty('revision');
+    // Writes that leave the sealed part alone (a delivery's outcome) neither need nor change the revision.
+    await repo.update(tenant, webhook.botId, webhook.webhookId, { lastSuccessAt: at });
+    expect((await repo.get(tenant, webhook.botId, webhook.webhookId))!.revision).toBe(2);
+    expect(await repo.update(tenant, webhook.botId, newId(), {}, { blob: new Uint8Array([4]), basedOn: 2 })).toBeNull();
+  });
+
+  it('reads a webhook stored before revisions as revision 0, which the first re-seal starts from', async () => {
+    const tenant = tenantForSystem(newId());
+    const now = new Date().toISOString();
+    const webhook: Webhook = { webhookId: newId(), botId: newId(), kind: 'generic', urlHint: 'https://hooks.example.com/…', events: ['lead.created'], status: 'active', createdAt: now, updatedAt: now };
+    await db.send(new PutCommand({ TableName: platform().table, Item: { pk: accountItems.pk(tenant), sk: accountItems.webhook(webhook.botId, webhook.webhookId), ...webhook, sealed: new Uint8Array([1]) } }));
+    expect((await repo.get(tenant, webhook.botId, webhook.webhookId))!.revision).toBe(0);
+    await expect(repo.update(tenant, webhook.botId, webhook.webhookId, {}, { blob: new Uint8Array([2]), basedOn: 1 })).rejects.toBeInstanceOf(StaleWebhookError);
+    expect(await repo.update(tenant, webhook.botId, webhook.webhookId, { updatedAt: now }, { blob: new Uint8Array([2]), basedOn: 0 })).toMatchObject({ webhookId: webhook.webhookId });
+    expect((await repo.get(tenant, webhook.botId, webhook.webhookId))!.revision).toBe(1);
   });
 });

@@ -26,7 +26,7 @@ const depsFor = (stage: Deps['stage']) => {
     bots: fakePort<BotRepository>('bots', { get: async () => bot }),
     webhooks: fakePort<WebhookRepository>('webhooks', {
       list: async () => [],
-      get: async () => ({ webhook: stored, sealed: new Uint8Array(1) }),
+      get: async () => ({ webhook: stored, sealed: new Uint8Array(1), revision: 1 }),
       put: async (_t, w) => { puts.push(w.webhookId); },
       update: async (_t, _b, _w, patch) => { puts.push(webhookId); return { ...stored, ...patch }; },
     }),
