@@ -471,6 +471,12 @@ export interface SentNotification {
   readonly expiresAt: string;
 }
 
+/**
+ * The version of the webhook bodies posted to generic endpoints (their `version` field). Any change to a body's
+ * shape, a field added included, makes a new version, with its own published schemas; a version's schemas never change.
+ */
+export const WEBHOOK_PAYLOAD_VERSION = 1;
+
 /** Where a webhook posts: any https endpoint, or a Slack incoming webhook (Slack's message format). */
 export type WebhookKind = 'generic' | 'slack';
 

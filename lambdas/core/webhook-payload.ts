@@ -1,6 +1,6 @@
 /**
  * What a webhook receives. Generic endpoints get JSON `{type, version, id,
- * createdAt, data}` signed in a `Parley-Signature` header, `t=<unix seconds>,
+ * createdAt, data}` (each type's shape is lambdas/contracts/webhook-events.ts, published as JSON Schema) signed in a `Parley-Signature` header, `t=<unix seconds>,
  * v1=<hex HMAC-SHA256 of "<t>.<body>" with the webhook's secret>` (the scheme
  * Stripe uses; README shows how to check it), with a second `v1=` from the
  * previous secret for a while after a rotation. Slack incoming webhooks get Slack's
@@ -8,10 +8,8 @@
  * they cannot mention a channel or make a link of their own.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Bot, EventType, VisitorContact, WebhookKind } from './records.ts';
+import { WEBHOOK_PAYLOAD_VERSION, type Bot, type EventType, type VisitorContact, type WebhookKind } from './records.ts';
 
-/** The payload schema's version: bumped when a field changes meaning or goes away. */
-export const WEBHOOK_PAYLOAD_VERSION = 1;
 export const SIGNATURE_HEADER = 'Parley-Signature';
 
 /** A new signing secret, as the owner sees it once: `whsec_` and 32 random bytes. */
