@@ -132,6 +132,11 @@ export const configSchema = z.object({
   PARLEY_LOCAL_OUTBOX_URL: optionalUrl,
   /** The admin panel's address, for links in notification e-mails. */
   PARLEY_PANEL_URL: optionalUrl,
+  /**
+   * Local platform and tests only, refused on AWS: where posts to Slack's incoming webhooks (`https://hooks.slack.com/…`)
+   * go instead, path and query kept (a loopback stand-in that answers as Slack does; its host must be in PARLEY_EGRESS_ALLOW_HOSTS).
+   */
+  PARLEY_SLACK_WEBHOOK_ENDPOINT: optionalUrl,
   /** Tests: the waits before webhook retries, comma-separated seconds (`WEBHOOK_RETRY_DELAYS_SECONDS` when unset). */
   PARLEY_WEBHOOK_RETRY_DELAYS_SECONDS: blankAsUnset(z.optional(z.pipe(z.string(), z.transform((value: string, ctx): number[] => {
     const delays = value.split(',').map((v) => Number(v.trim()));
@@ -202,6 +207,7 @@ const pairProblems = (config: Config): string[] => [
   ...(!config.PARLEY_USER_POOL_ID === !config.PARLEY_ADMIN_CLIENT_ID ? [] : ['PARLEY_USER_POOL_ID, PARLEY_ADMIN_CLIENT_ID: set both (the admin sign-in\'s user pool and app client) or neither']),
   ...(!config.PARLEY_ADMIN_ISSUER === !config.PARLEY_ADMIN_JWKS ? [] : ['PARLEY_ADMIN_ISSUER, PARLEY_ADMIN_JWKS: set both (the local sign-in\'s issuer and keys) or neither']),
   ...(config.PARLEY_STAGE === 'aws' && config.PARLEY_ADMIN_ISSUER ? ['PARLEY_ADMIN_ISSUER: on AWS the issuer is the Cognito user pool; this is for the local platform only'] : []),
+  ...(config.PARLEY_STAGE === 'aws' && config.PARLEY_SLACK_WEBHOOK_ENDPOINT ? ['PARLEY_SLACK_WEBHOOK_ENDPOINT: on AWS Slack posts go to Slack; this stand-in is for the local platform and tests only'] : []),
 ];
 
 /** Parses the environment; throws one readable error listing every bad variable. */

@@ -189,7 +189,10 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     notifications: createNotificationRepository(db, config.PARLEY_TABLE),
     webhooks: createWebhookRepository(db, config.PARLEY_TABLE),
     // Owners' endpoints: https on AWS, never a private address, no redirect followed.
-    webhookSender: createWebhookSender(createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws', maxRedirects: 0, timeoutMs: WEBHOOK_TIMEOUT_MS })),
+    webhookSender: createWebhookSender(
+      createGuardedFetch({ ...egress, requireHttps: config.PARLEY_STAGE === 'aws', maxRedirects: 0, timeoutMs: WEBHOOK_TIMEOUT_MS }),
+      { slackEndpoint: config.PARLEY_SLACK_WEBHOOK_ENDPOINT },
+    ),
     meter: createMeter(db, config.PARLEY_TABLE, clock),
     visitorTokens: createVisitorTokens(db, config.PARLEY_KEYS_TABLE, keyrings.platformSecrets),
     exports: createExportRepository(db, config.PARLEY_TABLE),

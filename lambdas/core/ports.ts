@@ -454,8 +454,11 @@ export interface WebhookJob {
   readonly dueAt: string;
 }
 
-/** What a webhook endpoint answered, or why it could not be reached. */
-export type WebhookResponse = { readonly statusCode: number } | { readonly error: string };
+/**
+ * What a webhook endpoint answered, or why it could not be reached. `reason`: the error code Slack answers a refused
+ * post with (`channel_is_archived`, `no_service`, …, its whole text/plain body), for Slack's endpoints only.
+ */
+export type WebhookResponse = { readonly statusCode: number; readonly reason?: string } | { readonly error: string };
 
 /**
  * Posts to owners' webhook endpoints, every request through the egress guard (no

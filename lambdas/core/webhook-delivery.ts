@@ -55,7 +55,7 @@ export const attemptDelivery = async (
     attempt,
     ...('statusCode' in response ? { statusCode: response.statusCode } : {}),
     ok,
-    ...(ok ? {} : { error: 'error' in response ? response.error : `The endpoint answered ${response.statusCode}.` }),
+    ...(ok ? {} : { error: 'error' in response ? response.error : `The endpoint answered ${response.statusCode}${response.reason ? ` (${response.reason})` : ''}.` }),
     durationMs: ended.getTime() - started.getTime(),
     ...(!ok && nextAttemptAt ? { nextAttemptAt } : {}),
     at: ended.toISOString(),

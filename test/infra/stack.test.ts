@@ -273,6 +273,8 @@ describe('functions', () => {
       expect(required.filter((name) => !(name in variables)), fn.node.path).toEqual([]);
       // Lambda sets AWS_REGION itself and rejects functions that try to.
       expect(variables).not.toHaveProperty('AWS_REGION');
+      // Slack posts go to Slack on AWS: the local platform's stand-in is never configured (config.ts refuses it there too).
+      expect(variables).not.toHaveProperty('PARLEY_SLACK_WEBHOOK_ENDPOINT');
     }
   });
 

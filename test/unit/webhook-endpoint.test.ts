@@ -1,9 +1,11 @@
 /**
  * A webhook's address is checked when it is saved: on AWS only https (the sender refuses anything else at
  * delivery, so an http address would be a webhook that can never deliver); locally http too, where test
- * receivers listen on loopback. Nothing is stored for a refused address.
+ * receivers listen on loopback. Nothing is stored for a refused address. The setting that sends Slack's posts
+ * to a loopback stand-in (the Slack integration test) is refused on AWS.
  */
 import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../lambdas/adapters/config.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import type { AuditLog, BotRepository, Clock, Deps, SecretBox, WebhookRepository } from '../../lambdas/core/ports.ts';
 import type { Bot, Webhook } from '../../lambdas/core/records.ts';
@@ -57,5 +59,18 @@ describe('a webhook address when saved', () => {
     await createWebhook(local.deps, tenant, botId, { url: 'http://127.0.0.1:8080/in', events: ['lead.created'] }, source);
     await updateWebhook(local.deps, tenant, botId, webhookId, { url: 'http://127.0.0.1:8080/other' }, source);
     expect([aws.puts.length, local.puts.length]).toEqual([1, 2]);
+  });
+});
+
+describe('the Slack stand-in setting', () => {
+  const base = { PARLEY_TABLE: 'parley', PARLEY_KEYS_TABLE: 'parley-keys', PARLEY_BUCKET: 'parley-docs', PARLEY_SLACK_WEBHOOK_ENDPOINT: 'http://127.0.0.1:4010' };
+
+  it('is refused on AWS, where Slack posts go to Slack', () => {
+    expect(() => readConfig({ ...base, PARLEY_STAGE: 'aws' })).toThrow(/PARLEY_SLACK_WEBHOOK_ENDPOINT: on AWS Slack posts go to Slack/);
+    expect(() => readConfig({ ...base })).toThrow(/PARLEY_SLACK_WEBHOOK_ENDPOINT/);
+  });
+
+  it('is taken on the local platform', () => {
+    expect(readConfig({ ...base, PARLEY_STAGE: 'local' }).PARLEY_SLACK_WEBHOOK_ENDPOINT).toBe('http://127.0.0.1:4010');
   });
 });
