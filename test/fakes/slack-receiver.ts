@@ -6,7 +6,7 @@
  * Records every post.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './webhook-receiver.ts';
 
 export interface SlackPost {
   readonly path: string;
@@ -53,18 +53,11 @@ export const startSlackReceiver = async (): Promise<SlackReceiver> => {
       return typeof text === 'string' && text.trim() !== '' ? answer(200, 'ok') : answer(400, 'no_text');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    ...(await listenOnLoopback(server)),
     posts,
     fail: (token, status, code) => {
       failures.set(token, { status, code });
     },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
   };
 };

@@ -36,15 +36,22 @@ export const startWebhookReceiver = async (): Promise<WebhookReceiver> => {
       res.end(status < 300 ? 'ok' : 'no');
     });
   });
+  return {
+    ...(await listenOnLoopback(server)),
+    received,
+    answerWith: (...next) => {
+      statuses = next.length > 0 ? next : [200];
+    },
+  };
+};
+
+/** Starts `server` on a free loopback port: its base URL, its `host:port` (for PARLEY_EGRESS_ALLOW_HOSTS), and how to stop it. */
+export const listenOnLoopback = async (server: http.Server): Promise<{ url: string; host: string; close: () => Promise<void> }> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
-    received,
-    answerWith: (...next) => {
-      statuses = next.length > 0 ? next : [200];
-    },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
