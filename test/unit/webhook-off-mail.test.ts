@@ -61,7 +61,7 @@ const world = () => {
     secrets: fakePort<SecretBox>('secrets', { openWebhook: async () => ({ url: 'https://hooks.example.com/in', secret: 'whsec_x' }) }),
     webhookSender: fakePort<WebhookSender>('webhookSender', { post: async (url) => { posts.push(url); return { statusCode: 500 }; } }),
     webhooks: fakePort<WebhookRepository>('webhooks', {
-      get: async () => ({ webhook, sealed: new Uint8Array(1) }),
+      get: async () => ({ webhook, sealed: new Uint8Array(1), revision: 1 }),
       logDelivery: async (_t, d) => { attempts.push(d.attempt); },
       update: async (_t, _b, _w, patch, _s, onlyIfStatus) => {
         if (onlyIfStatus && webhook.status !== onlyIfStatus) return null;
