@@ -96,7 +96,9 @@ describe('Slack webhooks', () => {
       expect(log.map((d) => [d.attempt, d.statusCode, d.ok, d.error])).toEqual([3, 2, 1].map((n) => [n, status, false, `The endpoint answered ${status} (${code}).`]));
       const listed = (await o.request<{ webhooks: Hook[] }>('GET', `/v1/bots/${o.botId}/webhooks`)).body.webhooks;
       expect(listed).toEqual([expect.objectContaining({ status: 'disabled', disabledReason: expect.stringContaining(`(${code})`) as string })]);
-      expect(platform().outbox.messages.filter((m) => m.to.includes(o.email) && m.subject.startsWith('Webhook turned off'))).toHaveLength(1);
+      const mail = platform().outbox.messages.filter((m) => m.to.includes(o.email) && m.subject.startsWith('Webhook turned off'));
+      expect(mail).toHaveLength(1);
+      expect(mail[0]!.text).toContain(`${status} (${code})`);
     });
   }
 
