@@ -2,20 +2,10 @@
 // tries with a 409 that says nothing was saved, and never shows the secret it would have made.
 import { describe, expect, it } from 'vitest';
 import { StaleWebhookError } from '../../lambdas/core/errors.ts';
-import { newId } from '../../lambdas/core/ids.ts';
 import type { AuditLog, BotRepository, Clock, SecretBox, WebhookRepository } from '../../lambdas/core/ports.ts';
-import type { Bot, Webhook } from '../../lambdas/core/records.ts';
-import { tenantForMember } from '../../lambdas/core/tenancy.ts';
 import { rotateWebhookSecret, updateWebhook } from '../../lambdas/core/webhooks.ts';
 import { fakePort } from '../fakes/ports.ts';
-
-const at = '2026-12-06T07:00:00.000Z';
-const botId = newId();
-const webhookId = newId();
-const bot: Bot = { botId, publicId: newId(), name: 'Shop', instructions: '', welcomeMessage: '', allowedOrigins: [], createdAt: at, updatedAt: at };
-const stored: Webhook = { webhookId, botId, kind: 'generic', urlHint: 'https://hooks.example.com/…', events: ['lead.created'], status: 'active', createdAt: at, updatedAt: at };
-const tenant = tenantForMember({ accountId: newId(), userId: 'owner', role: 'owner' });
-const source = { sourceIp: '203.0.113.9' };
+import { at, bot, botId, source, stored, tenant, webhookId } from './fixtures/owner-webhook.ts';
 
 /** A webhook whose sealed part another member changes before each of this edit's writes lands. */
 const alwaysLosing = () => {

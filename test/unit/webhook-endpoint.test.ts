@@ -6,20 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../lambdas/adapters/config.ts';
-import { newId } from '../../lambdas/core/ids.ts';
 import type { AuditLog, BotRepository, Clock, Deps, SecretBox, WebhookRepository } from '../../lambdas/core/ports.ts';
-import type { Bot, Webhook } from '../../lambdas/core/records.ts';
-import { tenantForMember } from '../../lambdas/core/tenancy.ts';
 import { createWebhook, updateWebhook } from '../../lambdas/core/webhooks.ts';
 import { fakePort } from '../fakes/ports.ts';
-
-const at = '2026-12-06T07:00:00.000Z';
-const botId = newId();
-const webhookId = newId();
-const bot: Bot = { botId, publicId: newId(), name: 'Shop', instructions: '', welcomeMessage: '', allowedOrigins: [], createdAt: at, updatedAt: at };
-const stored: Webhook = { webhookId, botId, kind: 'generic', urlHint: 'https://hooks.example.com/…', events: ['lead.created'], status: 'active', createdAt: at, updatedAt: at };
-const tenant = tenantForMember({ accountId: newId(), userId: 'owner', role: 'owner' });
-const source = { sourceIp: '203.0.113.9' };
+import { at, bot, botId, source, stored, tenant, webhookId } from './fixtures/owner-webhook.ts';
 
 const depsFor = (stage: Deps['stage']) => {
   const puts: string[] = [];
