@@ -128,7 +128,10 @@ export const updateWebhook = async (
   requireRole(tenant, 'admin');
   await getBot(deps, tenant, botId);
   const url = input.url === undefined ? undefined : endpointOf(input.url, deps.stage);
-  const enabled = input.enabled === undefined ? {} : input.enabled ? { status: 'active' as const, disabledReason: undefined } : { status: 'disabled' as const, disabledReason: 'Turned off by a member.' };
+  // Either way the notice of an earlier turn-off by Parley is done with: it names no current state.
+  const enabled = input.enabled === undefined ? {}
+    : input.enabled ? { status: 'active' as const, disabledReason: undefined, disabledNoticeId: undefined }
+      : { status: 'disabled' as const, disabledReason: 'Turned off by a member.', disabledNoticeId: undefined };
   const patch: WebhookPatch = {
     ...(url ? { kind: webhookKindOf(url), urlHint: webhookUrlHint(url) } : {}),
     ...(input.events ? { events: [...new Set(input.events)] } : {}),
