@@ -198,7 +198,7 @@ export const deleteContact = (
     if (!isId(contactId) || !(await deps.contacts.delete(tenant, botId, kind, contactId))) throw notFound(kind === 'lead' ? 'lead' : 'request for a person');
   });
 
-/** Usage of a month (`YYYY-MM`, this month by default) by bot and key class, with totals. */
+/** Usage of a month (`YYYY-MM`, this month by default) by bot and key class, answers and embedding, with totals. */
 export const usageOf = async (deps: Pick<Deps, 'clock' | 'meter'>, tenant: TenantContext, month?: string): Promise<{ month: string; rows: UsageRow[]; totals: Omit<UsageRow, 'month' | 'botId' | 'keyClass'> }> => {
   requireRole(tenant, 'viewer');
   const m = month ?? deps.clock.now().toISOString().slice(0, 7);
@@ -207,8 +207,9 @@ export const usageOf = async (deps: Pick<Deps, 'clock' | 'meter'>, tenant: Tenan
     (sum, r) => ({
       messages: sum.messages + r.messages, unanswered: sum.unanswered + r.unanswered,
       inputTokens: sum.inputTokens + r.inputTokens, outputTokens: sum.outputTokens + r.outputTokens, costMicros: sum.costMicros + r.costMicros,
+      embeddingTokens: sum.embeddingTokens + r.embeddingTokens, embeddingCostMicros: sum.embeddingCostMicros + r.embeddingCostMicros,
     }),
-    { messages: 0, unanswered: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 },
+    { messages: 0, unanswered: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, embeddingTokens: 0, embeddingCostMicros: 0 },
   );
   return { month: m, rows, totals };
 };

@@ -10,9 +10,14 @@
  * deployment's residency profile and allowed providers: refused when an owner
  * chooses them, when documents are indexed, and (no call, lexical search only)
  * when questions are embedded.
+ *
+ * Every provider embedder made here for a bot is metered (embedding-spend.ts): usage
+ * rows and the bot's cost budgets count its documents and its questions, and a bot
+ * whose cost budget has no room left embeds no more documents until it has.
  */
 import { getAccount } from './accounts.ts';
 import { BEDROCK_EMBEDDING_MODEL, bedrockEmbeddingModelOf, embeddingSizesOf, isEmbeddingModel } from './bedrock-models.ts';
+import { meteredEmbedder, requireCostRoom } from './embedding-spend.ts';
 import { AppError, UnreadableDocument } from './errors.ts';
 import { chooseKey, requireProviderAllowed } from './keys.ts';
 import type { Bot, EmbeddingChoice } from './records.ts';
@@ -37,6 +42,9 @@ export const sameEmbedding = (a: EmbeddingChoice | undefined, b: EmbeddingChoice
 /** The ports choosing an embedder uses: the embedders, and the account, residency and keys that decide which one. */
 export type EmbedderDeps = Pick<Deps, 'accounts' | 'embedders' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
 
+/** Choosing an embedder for a bot, and the meter its use is counted on. */
+export type BotEmbedderDeps = EmbedderDeps & Pick<Deps, 'meter'>;
+
 /**
  * How a new bot embeds when its owner does not say: with the first Bedrock embedding model the
  * operator approved (Titan V2 first), at its largest size (1,024, each model's own default); else
@@ -54,10 +62,10 @@ const NO_BEDROCK = 'This bot embeds its documents with Amazon Bedrock, which thi
 
 const NO_KEY = 'This bot embeds its documents with OpenAI, but there is no OpenAI key it may use. Add an OpenAI key, or switch the bot to the local embedder.';
 
-/** An OpenAI embedder paid for by the owner's key or the platform's; null when neither may be used. Callers check residency first. */
-const openAiEmbedder = async (deps: EmbedderDeps, tenant: TenantContext, dimensions: number): Promise<Embedder | null> => {
+/** An OpenAI embedder paid for by the owner's key or the platform's, and which; null when neither may be used. Callers check residency first. */
+const openAiEmbedder = async (deps: EmbedderDeps, tenant: TenantContext, dimensions: number): Promise<{ embedder: Embedder; keyClass: 'owner' | 'platform' } | null> => {
   const key = await chooseKey(deps, tenant, await getAccount(deps, tenant), 'openai', 'embedding');
-  return 'apiKey' in key ? deps.embedders.openai({ apiKey: key.apiKey, dimensions }) : null;
+  return 'apiKey' in key ? { embedder: deps.embedders.openai({ apiKey: key.apiKey, dimensions }), keyClass: key.keyClass } : null;
 };
 
 /** Refuses a setting the bot could not use now (OpenAI outside the deployment's profile, or without a usable key). */
@@ -79,8 +87,11 @@ export const checkEmbeddingChoice = async (deps: EmbedderDeps, tenant: TenantCon
   }
 };
 
-/** The embedder new documents of this bot are indexed with; an owner-readable failure without a key or outside the profile. */
-export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
+/**
+ * The embedder new documents of this bot are indexed with, metered for the bot; an owner-readable failure
+ * without a key or outside the profile, and `BudgetExhausted` when the bot's cost budget has no room left.
+ */
+export const embedderForBot = async (deps: BotEmbedderDeps, tenant: TenantContext, bot: Bot): Promise<Embedder> => {
   const choice = bot.embedding ?? LOCAL_EMBEDDING;
   if (choice.provider === 'local') return deps.embedders.local;
   if (choice.provider === 'bedrock') {
@@ -88,30 +99,36 @@ export const embedderForBot = async (deps: EmbedderDeps, tenant: TenantContext, 
     const allowed = deps.residency.check('bedrock', { purpose: 'embedding', model });
     if (!allowed.allowed) throw new UnreadableDocument(allowed.reason);
     if (!deps.embedders.bedrock) throw new UnreadableDocument(NO_BEDROCK);
-    return deps.embedders.bedrock({ model, dimensions: choice.dimensions, input: 'document' });
+    await requireCostRoom(deps, tenant, bot);
+    const embedder = deps.embedders.bedrock({ model, dimensions: choice.dimensions, input: 'document' });
+    return meteredEmbedder(deps, tenant, { botId: bot.botId, keyClass: 'bedrock', provider: 'bedrock' }, embedder);
   }
   const verdict = deps.residency.check('openai', { purpose: 'embedding' });
   if (!verdict.allowed) throw new UnreadableDocument(verdict.reason);
-  const embedder = await openAiEmbedder(deps, tenant, choice.dimensions);
-  if (!embedder) throw new UnreadableDocument(NO_KEY);
-  return embedder;
+  const paid = await openAiEmbedder(deps, tenant, choice.dimensions);
+  if (!paid) throw new UnreadableDocument(NO_KEY);
+  await requireCostRoom(deps, tenant, bot);
+  return meteredEmbedder(deps, tenant, { botId: bot.botId, keyClass: paid.keyClass, provider: 'openai' }, paid.embedder);
 };
 
 /**
- * The embedder that made an index (by its `embeddingId`), to embed questions the same way;
- * null if it cannot be used now (no key, or OpenAI no longer allowed here): the question
- * is then not sent anywhere, and search is lexical for those documents.
+ * The embedder that made an index of bot `botId` (by its `embeddingId`), to embed questions the
+ * same way, metered for the bot (never refused for its budget); null if it cannot be used now (no
+ * key, or OpenAI no longer allowed here): the question is then not sent anywhere, and search is
+ * lexical for those documents.
  */
-export const embedderForIndex = async (deps: EmbedderDeps, tenant: TenantContext, id: string): Promise<Embedder | null> => {
+export const embedderForIndex = async (deps: BotEmbedderDeps, tenant: TenantContext, botId: string, id: string): Promise<Embedder | null> => {
   if (id === embeddingId(deps.embedders.local)) return deps.embedders.local;
   const [model, dimensions] = id.split('@');
   if (model !== undefined && isEmbeddingModel(model) && Number(dimensions) > 0) {
     if (!deps.embedders.bedrock || !deps.residency.check('bedrock', { purpose: 'embedding', model }).allowed) return null;
-    return deps.embedders.bedrock({ model, dimensions: Number(dimensions), input: 'query' });
+    const embedder = deps.embedders.bedrock({ model, dimensions: Number(dimensions), input: 'query' });
+    return meteredEmbedder(deps, tenant, { botId, keyClass: 'bedrock', provider: 'bedrock' }, embedder);
   }
   if (model !== OPENAI_EMBEDDING_MODEL || !(Number(dimensions) > 0)) return null;
   if (!deps.residency.check('openai', { purpose: 'embedding' }).allowed) return null;
-  return openAiEmbedder(deps, tenant, Number(dimensions));
+  const paid = await openAiEmbedder(deps, tenant, Number(dimensions));
+  return paid && meteredEmbedder(deps, tenant, { botId, keyClass: paid.keyClass, provider: 'openai' }, paid.embedder);
 };
 
 /**

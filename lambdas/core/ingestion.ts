@@ -6,6 +6,7 @@
 import { documentPath, sealedDocumentPath } from './document-paths.ts';
 import { answeringRun, publishRun, withdrawDocument } from './bot-index.ts';
 import { embedderForBot, embeddingId } from './embedding.ts';
+import { BudgetExhausted } from './embedding-spend.ts';
 import { buildSegment } from './index-segment.ts';
 import { ProviderRefusedKey, UnreadableDocument } from './errors.ts';
 import { chunkDocument } from './chunking.ts';
@@ -51,7 +52,7 @@ export const failWith = (deps: Pick<Deps, 'chunks' | 'clock' | 'events' | 'index
 };
 
 /** The ports ingestUploadedObject uses, directly and through what it calls. */
-export type IngestUploadedObjectDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'documents' | 'embedders' | 'events' | 'index' | 'keys' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+export type IngestUploadedObjectDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'documents' | 'embedders' | 'events' | 'index' | 'keys' | 'meter' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
 
 export const ingestUploadedObject = async (deps: IngestUploadedObjectDeps, objectKey: string): Promise<IngestOutcome> => {
   const ref = parseDocumentObjectKey(objectKey);
@@ -109,7 +110,7 @@ export const ingestUploadedObject = async (deps: IngestUploadedObjectDeps, objec
 };
 
 /** The ports indexParsed uses, directly and through what it calls. */
-export type IndexParsedDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'keys' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+export type IndexParsedDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'clock' | 'documents' | 'embedders' | 'index' | 'keys' | 'meter' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
 
 /**
  * Chunks and embeds a parsed document and writes its chunks as a new run beside
@@ -140,6 +141,8 @@ export const indexParsed = async (
     vectors = await embedder.embed(texts);
   } catch (err) {
     if (err instanceof UnreadableDocument) return fail(err.message, false);
+    // Nothing was embedded: the sealed file stays, and processing it again once the budget has room indexes it.
+    if (err instanceof BudgetExhausted) return fail(err.message);
     if (err instanceof ProviderRefusedKey) {
       await noteKeyOutcome(deps, tenant, err.provider, err.message);
       return fail(`${err.message} Check the key on the Keys page, then re-ingest this document.`);

@@ -184,11 +184,18 @@ export interface DocumentParser {
   parse(bytes: Uint8Array, contentType: string, name: string, options?: ParseOptions): Promise<ParsedDocument>;
 }
 
+/** Hears the input tokens of each provider request an embedder makes, as each is answered. */
+export type EmbeddingTokens = (tokens: number) => void;
+
 export interface Embedder {
   readonly model: string;
   readonly dimensions: number;
-  /** Unit-length vectors, one per text, in order. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * Unit-length vectors, one per text, in order. `onTokens` hears what each provider request
+   * used (the provider's count where its answer gives one), also when a later request fails;
+   * the local embedder makes none.
+   */
+  embed(texts: readonly string[], onTokens?: EmbeddingTokens): Promise<Float32Array[]>;
 }
 
 /** The embedders an index can be built with. */
@@ -591,6 +598,13 @@ export interface Meter {
   settle(tenant: TenantContext, botId: string, reservedAt: Date, reserved: BudgetAmount, actual: BudgetAmount): Promise<void>;
   /** Adds one answer's usage to the month's row for the bot and key class; an answer that declined or failed counts as unanswered too. */
   recordUsage(tenant: TenantContext, botId: string, keyClass: KeyClass, usage: TokenUsage & { costMicros: number; answered: boolean }): Promise<void>;
+  /**
+   * Adds embedding (of documents or of questions) to the month's row for the bot and key class, and its
+   * cost to the bot's day and month cost budgets: counted after the calls were made, never refused.
+   */
+  recordEmbedding(tenant: TenantContext, botId: string, keyClass: KeyClass, usage: { tokens: number; costMicros: number }): Promise<void>;
+  /** Whether the bot's cost budgets of the current UTC day and month have room left: `daily` or `monthly` names one that has none. */
+  costRoom(tenant: TenantContext, botId: string, budget: BotBudget): Promise<'ok' | 'daily' | 'monthly'>;
   /** Usage rows of a month (`YYYY-MM`), all bots. */
   usage(tenant: TenantContext, month: string): Promise<UsageRow[]>;
 }

@@ -38,6 +38,15 @@ const PRICES: Readonly<Record<string, readonly [number, number]>> = {
   'bedrock/amazon.nova-micro-v1:0': [0.035, 0.14],
   'bedrock/meta.llama3-3-70b-instruct-v1:0': [0.72, 0.72],
   'bedrock/mistral.mistral-large-2407-v1:0': [2, 6],
+  // Embedding models: input tokens only (read 2026-12-06).
+  // - text-embedding-3-small, $0.02 per million: https://openai.com/api/pricing/ (OpenAI's embeddings table).
+  // - Titan Text Embeddings V2, $0.00002 and Cohere Embed v3 (English and Multilingual), $0.0001 per thousand
+  //   input tokens on demand: the us-east-1 list of https://aws.amazon.com/bedrock/pricing/ as third-party copies of
+  //   that page agree on (the page fills its tables in the browser, as above); EU regions may charge more.
+  'openai/text-embedding-3-small': [0.02, 0],
+  'bedrock/amazon.titan-embed-text-v2:0': [0.02, 0],
+  'bedrock/cohere.embed-english-v3': [0.1, 0],
+  'bedrock/cohere.embed-multilingual-v3': [0.1, 0],
 };
 
 const DEAREST: readonly [number, number] = [15, 75];
@@ -51,3 +60,7 @@ export const costMicros = (provider: string, model: string, usage: TokenUsage): 
   const [input, output] = priceOf(provider, model);
   return Math.ceil(usage.inputTokens * input + usage.outputTokens * output);
 };
+
+/** Cost in millionths of a dollar of embedding `tokens` input tokens with a provider's model; the local embedder is free. */
+export const embeddingCostMicros = (provider: string, model: string, tokens: number): number =>
+  costMicros(provider, model, { inputTokens: tokens, outputTokens: 0 });

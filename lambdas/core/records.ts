@@ -373,7 +373,10 @@ export interface VisitorContact {
   readonly expiresAt: string;
 }
 
-/** Tokens and list-price cost of a month's answers, for one bot and key class. */
+/**
+ * Tokens and list-price cost of a month's answers, and of the embedding of documents and questions,
+ * for one bot and key class. Rows written before embedding was counted read 0 for it.
+ */
 export interface UsageRow {
   readonly month: string;
   readonly botId: string;
@@ -383,8 +386,12 @@ export interface UsageRow {
   readonly unanswered: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** At the providers' list prices, in millionths of a US dollar. */
+  /** Of the answers, at the providers' list prices, in millionths of a US dollar. */
   readonly costMicros: number;
+  /** Input tokens embedded (documents and questions): the provider's count, estimated from characters where it gives none. */
+  readonly embeddingTokens: number;
+  /** Of that embedding, at list price, in millionths of a US dollar. */
+  readonly embeddingCostMicros: number;
 }
 
 /** Spending limits of one bot, per UTC day and per calendar month; 0 means no answers. */

@@ -61,7 +61,7 @@ export interface Retrieved {
 }
 
 /** The ports retrieval uses (retrieve and retrieveWithWeights): the index, the chunks and the embedder the question needs. */
-export type RetrievalDeps = Pick<Deps, 'accounts' | 'chunks' | 'documents' | 'embedders' | 'index' | 'keys' | 'platformKeys' | 'residency' | 'secrets'>;
+export type RetrievalDeps = Pick<Deps, 'accounts' | 'chunks' | 'documents' | 'embedders' | 'index' | 'keys' | 'meter' | 'platformKeys' | 'residency' | 'secrets'>;
 
 export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> =>
   (await retrieveWithWeights(deps, tenant, botId, query, k)).passages;
@@ -83,7 +83,7 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   const queryVectors = new Map<string, Float32Array>();
   const denseApprox: Hit[] = [];
   await Promise.all(models.map(async (model) => {
-    const embedder = await embedderForIndex(deps, tenant, model);
+    const embedder = await embedderForIndex(deps, tenant, botId, model);
     if (!embedder) return;
     const q = (await embedder.embed([query]))[0]!;
     queryVectors.set(model, q);

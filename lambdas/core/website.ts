@@ -130,7 +130,7 @@ const crawlStatePath = (doc: Pick<DocumentRecord, 'botId' | 'docId'>, step: Craw
 const STALE_PART = { outcome: 'ignored', reason: 'a stale or repeated part of a crawl' } as const;
 
 /** The ports crawlWebsiteSource uses, directly and through what it calls. */
-export type CrawlWebsiteSourceDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'crawler' | 'documents' | 'embedders' | 'events' | 'index' | 'ingestTrigger' | 'keys' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
+export type CrawlWebsiteSourceDeps = Pick<Deps, 'accounts' | 'bots' | 'chunks' | 'cipher' | 'clock' | 'crawler' | 'documents' | 'embedders' | 'events' | 'index' | 'ingestTrigger' | 'keys' | 'meter' | 'objects' | 'parser' | 'platformKeys' | 'region' | 'residency' | 'secrets'>;
 
 /**
  * Runs one part of a website source's crawl (a queued crawl message). The crawl goes

@@ -86,23 +86,25 @@ describe('the request log', () => {
 });
 
 describe('telemetry', () => {
-  it('writes a spend line for paid answers and an export line for each export asked for', async () => {
+  it('writes a spend line for paid answers and embedding, and an export line for each export asked for', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger('info', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
     const recorded: unknown[] = [];
     const deps = withTelemetry({
-      meter: { recordUsage: async (...args: unknown[]) => { recorded.push(args); } },
+      meter: { recordUsage: async (...args: unknown[]) => { recorded.push(args); }, recordEmbedding: async (...args: unknown[]) => { recorded.push(args); } },
       exports: { put: async (...args: unknown[]) => { recorded.push(args); } },
     }, logger);
     const tenant = tenantForSystem(newId());
     await deps.meter.recordUsage(tenant, 'bot1', 'platform', { inputTokens: 10, outputTokens: 5, costMicros: 1234, answered: true });
     await deps.meter.recordUsage(tenant, 'bot1', 'local', { inputTokens: 0, outputTokens: 5, costMicros: 0, answered: false });
+    await deps.meter.recordEmbedding(tenant, 'bot1', 'bedrock', { tokens: 900, costMicros: 18 });
     const record = { exportId: 'e1', status: 'queued' } as Parameters<Deps['exports']['put']>[1];
     await deps.exports.put(tenant, record);
     await deps.exports.put(tenant, { ...record, status: 'running' });
-    expect(recorded).toHaveLength(4);
+    expect(recorded).toHaveLength(5);
     expect(lines.map(({ level: _l, time: _t, ...rest }) => rest)).toEqual([
       { message: 'spend', accountId: tenant.accountId, botId: 'bot1', keyClass: 'platform', costMicros: 1234 },
+      { message: 'spend', accountId: tenant.accountId, botId: 'bot1', keyClass: 'bedrock', kind: 'embedding', costMicros: 18 },
       { message: 'export', accountId: tenant.accountId, exportId: 'e1' },
     ]);
   });

@@ -3,7 +3,7 @@
 // profile and the rest of the configuration disagree.
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../lambdas/adapters/config.ts';
-import { embedderForIndex, type EmbedderDeps } from '../../lambdas/core/embedding.ts';
+import { embedderForIndex, type BotEmbedderDeps } from '../../lambdas/core/embedding.ts';
 import { AppError } from '../../lambdas/core/errors.ts';
 import { chooseKey } from '../../lambdas/core/keys.ts';
 import type { Account } from '../../lambdas/core/records.ts';
@@ -145,8 +145,9 @@ describe('deploy parameters', () => {
 
 describe('core asking the policy', () => {
   // Keys, secrets and accounts have no method here: reaching any of them fails the test.
-  const deps: EmbedderDeps = {
+  const deps: BotEmbedderDeps = {
     residency: policy({ allowedProviders: ['anthropic'] }),
+    meter: fakePort('meter'),
     keys: fakePort('keys'),
     secrets: fakePort('secrets'),
     platformKeys: fakePort('platformKeys'),
@@ -168,7 +169,7 @@ describe('core asking the policy', () => {
   });
 
   it('embeds no question with a provider no longer allowed: no embedder, nothing read', async () => {
-    expect(await embedderForIndex(deps, tenant, 'text-embedding-3-small@256')).toBeNull();
-    expect(await embedderForIndex(deps, tenant, 'parley-hashed-lexical-v1@512')).toBe(deps.embedders.local);
+    expect(await embedderForIndex(deps, tenant, 'bot1', 'text-embedding-3-small@256')).toBeNull();
+    expect(await embedderForIndex(deps, tenant, 'bot1', 'parley-hashed-lexical-v1@512')).toBe(deps.embedders.local);
   });
 });

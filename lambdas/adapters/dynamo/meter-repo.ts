@@ -5,7 +5,10 @@
  *   `window` seconds, so a burst across a window boundary cannot pass twice the limit.
  * - `BUDGET#<bot>#D#<YYYY-MM-DD>` and `BUDGET#<bot>#M#<YYYY-MM>`: tokens and cost
  *   reserved or spent in a UTC day and month.
- * - `USAGE#<YYYY-MM>#<bot>#<keyClass>`: a month's answers for the usage page.
+ * - `USAGE#<YYYY-MM>#<bot>#<keyClass>`: a month's answers, and its embedding of documents
+ *   and questions, for the usage page.
+ * Embedding adds its cost to the budget items after the fact (no reservation), so
+ * ingestion asks first whether the cost budgets have room (`costRoom`, a read).
  * Every counter is a number changed by `ADD` in a conditional update, so concurrent
  * instances never lose a count or overshoot a limit. A counter's key names its period,
  * so it is addressed only while the period lasts, before it expires.
@@ -55,6 +58,26 @@ const budgetItems = (t: TenantContext, botId: string, at: Date) => {
     { key: { pk: meterItems.pk(t), sk: meterItems.budgetDay(botId, iso.slice(0, 10)) }, expiresAt: dayStart + 3 * DAY },
     { key: { pk: meterItems.pk(t), sk: meterItems.budgetMonth(botId, iso.slice(0, 7)) }, expiresAt: monthStart + MONTH_RETENTION_DAYS * DAY },
   ] as const;
+};
+
+/** Adds `tokens` and `costMicros` to the day and month budget items of an instant (a settlement, or spend after the fact). */
+const addToBudgets = (tables: Tables, table: string, tenant: TenantContext, botId: string, at: Date, tokens: number, costMicros: number) =>
+  Promise.all(budgetItems(tenant, botId, at).map(({ key, expiresAt }) => retryConflicts(() => tables.tenant(tenant).send(new UpdateCommand({
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'ADD #t :t, #c :c SET #e = if_not_exists(#e, :e)',
+    ExpressionAttributeNames: BUDGET_NAMES,
+    ExpressionAttributeValues: { ':t': tokens, ':c': costMicros, ':e': expiresAt },
+  })))));
+
+/** The month's usage item of a bot and key class, and when it expires. */
+const usageItem = (tenant: TenantContext, botId: string, keyClass: KeyClass, now: Date) => {
+  const month = now.toISOString().slice(0, 7);
+  return {
+    month,
+    key: { pk: meterItems.pk(tenant), sk: meterItems.usage(month, botId, keyClass) },
+    expiresAt: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000 + MONTH_RETENTION_DAYS * DAY,
+  };
 };
 
 /** Zero means no answers at all; otherwise the amount must fit below the limit on its own. */
@@ -124,21 +147,14 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
     const costMicros = actual.costMicros - reserved.costMicros;
     if (tokens === 0 && costMicros === 0) return;
     // The reservation's own day and month, even when the answer ended after midnight.
-    await Promise.all(budgetItems(tenant, botId, reservedAt).map(({ key, expiresAt }) => retryConflicts(() => tables.tenant(tenant).send(new UpdateCommand({
-      TableName: table,
-      Key: key,
-      UpdateExpression: 'ADD #t :t, #c :c SET #e = if_not_exists(#e, :e)',
-      ExpressionAttributeNames: BUDGET_NAMES,
-      ExpressionAttributeValues: { ':t': tokens, ':c': costMicros, ':e': expiresAt },
-    })))));
+    await addToBudgets(tables, table, tenant, botId, reservedAt, tokens, costMicros);
   },
 
   async recordUsage(tenant, botId, keyClass: KeyClass, usage) {
-    const now = clock.now();
-    const month = now.toISOString().slice(0, 7);
+    const { month, key, expiresAt } = usageItem(tenant, botId, keyClass, clock.now());
     await tables.tenant(tenant).send(new UpdateCommand({
       TableName: table,
-      Key: { pk: meterItems.pk(tenant), sk: meterItems.usage(month, botId, keyClass) },
+      Key: key,
       UpdateExpression: 'ADD #m :one, #u :u, #i :i, #o :o, #c :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
       ExpressionAttributeNames: {
         '#m': 'messages', '#u': 'unanswered', '#i': 'inputTokens', '#o': 'outputTokens', '#c': 'costMicros',
@@ -146,10 +162,37 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
       },
       ExpressionAttributeValues: {
         ':one': 1, ':u': usage.answered ? 0 : 1, ':i': usage.inputTokens, ':o': usage.outputTokens, ':c': usage.costMicros,
-        ':month': month, ':bot': botId, ':kc': keyClass,
-        ':e': Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000 + MONTH_RETENTION_DAYS * DAY,
+        ':month': month, ':bot': botId, ':kc': keyClass, ':e': expiresAt,
       },
     }));
+  },
+
+  async recordEmbedding(tenant, botId, keyClass: KeyClass, usage) {
+    if (usage.tokens <= 0 && usage.costMicros <= 0) return;
+    const now = clock.now();
+    const { month, key, expiresAt } = usageItem(tenant, botId, keyClass, now);
+    await Promise.all([
+      tables.tenant(tenant).send(new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'ADD #et :t, #ec :c SET #month = :month, #bot = :bot, #kc = :kc, #e = if_not_exists(#e, :e)',
+        ExpressionAttributeNames: { '#et': 'embeddingTokens', '#ec': 'embeddingCostMicros', '#month': 'month', '#bot': 'botId', '#kc': 'keyClass', '#e': 'expiresAt' },
+        ExpressionAttributeValues: { ':t': usage.tokens, ':c': usage.costMicros, ':month': month, ':bot': botId, ':kc': keyClass, ':e': expiresAt },
+      })),
+      // Cost budgets only: the token budgets bound answers, and a document's embedding would swamp them.
+      usage.costMicros > 0 ? addToBudgets(tables, table, tenant, botId, now, 0, usage.costMicros) : undefined,
+    ]);
+  },
+
+  async costRoom(tenant, botId, budget: BotBudget) {
+    if (!(budget.dailyCostMicros > 0)) return 'daily';
+    if (!(budget.monthlyCostMicros > 0)) return 'monthly';
+    const [day, month] = await Promise.all(budgetItems(tenant, botId, clock.now()).map(({ key }) => tables.tenant(tenant).send(new GetCommand({
+      TableName: table, Key: key, ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'costMicros' }, ConsistentRead: true,
+    }))));
+    if (Number(day?.Item?.costMicros ?? 0) >= budget.dailyCostMicros) return 'daily';
+    if (Number(month?.Item?.costMicros ?? 0) >= budget.monthlyCostMicros) return 'monthly';
+    return 'ok';
   },
 
   async usage(tenant, month) {
@@ -165,11 +208,12 @@ export const createMeter = (tables: Tables, table: string, clock: { now(): Date 
         ExclusiveStartKey: start,
       }));
       for (const i of live((page.Items ?? []) as Item[], clock.now())) {
+        // A row with only embedding has no answer counts yet; rows written before unanswered answers, or embedding, were counted have none of those.
         rows.push({
-          month: String(i.month), botId: String(i.botId), keyClass: i.keyClass as KeyClass, messages: Number(i.messages),
-          // Rows written before unanswered answers were counted have none.
+          month: String(i.month), botId: String(i.botId), keyClass: i.keyClass as KeyClass, messages: Number(i.messages ?? 0),
           unanswered: Number(i.unanswered ?? 0),
-          inputTokens: Number(i.inputTokens), outputTokens: Number(i.outputTokens), costMicros: Number(i.costMicros),
+          inputTokens: Number(i.inputTokens ?? 0), outputTokens: Number(i.outputTokens ?? 0), costMicros: Number(i.costMicros ?? 0),
+          embeddingTokens: Number(i.embeddingTokens ?? 0), embeddingCostMicros: Number(i.embeddingCostMicros ?? 0),
         });
       }
       start = page.LastEvaluatedKey;

@@ -13,12 +13,18 @@
  * exponential backoff and jitter (the SDK's own retries are off), like the
  * OpenAI embedder; a refusal of the function's role is `ProviderRefusedKey`.
  * Every vector comes back unit length, in input order.
+ *
+ * What each request used is reported as it is answered: Titan's answer counts its
+ * input (`inputTextTokenCount`); Cohere's answer body counts nothing, but Bedrock
+ * sends the count in the `x-amzn-bedrock-input-token-count` response header, which
+ * the SDK does not model (aws/aws-sdk-js-v3#5917, #8172), so it is read from the raw
+ * response; where neither is there, the tokens are estimated from characters (4 a token).
  */
 import { foundationModelOf } from '../../core/bedrock-models.ts';
 import { ProviderRefusedKey } from '../../core/errors.ts';
-import type { Embedder } from '../../core/ports.ts';
+import type { Embedder, EmbeddingTokens } from '../../core/ports.ts';
 import { bedrockFailureKind, type OpenBedrock } from './bedrock-runtime.ts';
-import { backoffMs, defaultSleep, truncateToBudget } from './openai-embedder.ts';
+import { backoffMs, defaultSleep, estimateTokens, truncateToBudget } from './openai-embedder.ts';
 
 /** Titan Text Embeddings V2, as Bedrock names it. */
 export const TITAN_EMBED_TEXT_V2 = 'amazon.titan-embed-text-v2:0';
@@ -71,6 +77,13 @@ const retryable = (error: unknown): boolean => {
   return kind === 'unavailable' || kind === 'timeout' || (kind === 'rate_limited' && e.name === 'ThrottlingException');
 };
 
+/** The response header in which Bedrock counts a call's input tokens. */
+const INPUT_TOKEN_HEADER = 'x-amzn-bedrock-input-token-count';
+
+/** A count of tokens, or undefined for anything that is not one. */
+const tokenCount = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+
 const isNumbers = (value: unknown, length: number): value is number[] =>
   Array.isArray(value) && value.length === length && value.every((x) => typeof x === 'number');
 
@@ -93,13 +106,21 @@ export const createBedrockEmbedder = (opts: BedrockEmbedderOptions): Embedder =>
   const maxRetries = opts.maxRetries ?? 5;
   const sleep = opts.sleep ?? defaultSleep;
 
-  /** One InvokeModel call, retried by the policy above; the parsed JSON answer. */
-  const invoke = async (body: string): Promise<Record<string, unknown>> => {
+  /** One InvokeModel call, retried by the policy above; the parsed JSON answer, and the input tokens Bedrock's header counted. */
+  const invoke = async (body: string): Promise<{ answer: Record<string, unknown>; counted: number | undefined }> => {
     const { sdk, client } = await opts.open();
     for (let attempt = 0; ; attempt++) {
       try {
-        const output = await client.send(new sdk.InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body }));
-        return JSON.parse(new TextDecoder().decode(output.body)) as Record<string, unknown>;
+        const command = new sdk.InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body });
+        let counted: number | undefined;
+        command.middlewareStack.add((next) => async (args) => {
+          const result = await next(args);
+          const header = (result.response as { headers?: Record<string, string | undefined> }).headers?.[INPUT_TOKEN_HEADER];
+          counted = tokenCount(header === undefined ? undefined : Number(header));
+          return result;
+        }, { step: 'deserialize', name: 'parleyInputTokenCount' });
+        const output = await client.send(command);
+        return { answer: JSON.parse(new TextDecoder().decode(output.body)) as Record<string, unknown>, counted };
       } catch (error) {
         if (bedrockFailureKind(error) === 'auth') {
           throw new ProviderRefusedKey('bedrock', `Amazon Bedrock refused this deployment's call to ${model}: its role may not invoke the model, or model access is not enabled.`);
@@ -110,25 +131,32 @@ export const createBedrockEmbedder = (opts: BedrockEmbedderOptions): Embedder =>
     }
   };
 
-  const embedTitan = async (text: string): Promise<Float32Array> => {
+  const embedTitan = async (text: string, onTokens: EmbeddingTokens | undefined): Promise<Float32Array> => {
     // Titan refuses an empty text; a text without characters has no direction anyway.
     if (!text.trim()) return new Float32Array(dimensions);
-    const { embedding } = await invoke(JSON.stringify({ inputText: truncateToBudget(text), dimensions, normalize: true }));
+    const inputText = truncateToBudget(text);
+    const { answer, counted } = await invoke(JSON.stringify({ inputText, dimensions, normalize: true }));
+    onTokens?.(tokenCount(answer.inputTextTokenCount) ?? counted ?? estimateTokens(inputText));
+    const { embedding } = answer;
     if (!isNumbers(embedding, dimensions)) throw new Error(`Bedrock answered with an embedding that is not ${dimensions} numbers.`);
     return unit(embedding);
   };
 
-  const embedCohere = async (texts: readonly string[]): Promise<Float32Array[]> => {
+  const embedCohere = async (texts: readonly string[], onTokens: EmbeddingTokens | undefined): Promise<Float32Array[]> => {
     // Blank texts are not sent (they have no direction); the rest keep their places.
     const sent = texts.map((t, i) => [i, t] as const).filter(([, t]) => t.trim());
     const vectors: Float32Array[] = texts.map(() => new Float32Array(dimensions));
     for (let i = 0; i < sent.length; i += COHERE_MAX_TEXTS) {
       const batch = sent.slice(i, i + COHERE_MAX_TEXTS);
-      const { embeddings } = await invoke(JSON.stringify({
-        texts: batch.map(([, t]) => cohereText(t)),
+      const sentTexts = batch.map(([, t]) => cohereText(t));
+      const { answer, counted } = await invoke(JSON.stringify({
+        texts: sentTexts,
         input_type: opts.input === 'query' ? 'search_query' : 'search_document',
         truncate: 'END',
       }));
+      // Estimated from characters only when Bedrock's header is missing: Cohere's answer body has no count.
+      onTokens?.(counted ?? sentTexts.reduce((n, t) => n + estimateTokens(t), 0));
+      const { embeddings } = answer;
       if (!Array.isArray(embeddings) || embeddings.length !== batch.length || !embeddings.every((e) => isNumbers(e, dimensions))) {
         throw new Error(`Bedrock answered with embeddings that are not ${batch.length} times ${dimensions} numbers.`);
       }
@@ -140,11 +168,11 @@ export const createBedrockEmbedder = (opts: BedrockEmbedderOptions): Embedder =>
   return {
     model,
     dimensions,
-    async embed(texts) {
-      if (cohere) return embedCohere(texts);
+    async embed(texts, onTokens) {
+      if (cohere) return embedCohere(texts, onTokens);
       const vectors: Float32Array[] = [];
       for (let i = 0; i < texts.length; i += EMBED_CONCURRENCY) {
-        vectors.push(...(await Promise.all(texts.slice(i, i + EMBED_CONCURRENCY).map(embedTitan))));
+        vectors.push(...(await Promise.all(texts.slice(i, i + EMBED_CONCURRENCY).map((t) => embedTitan(t, onTokens)))));
       }
       return vectors;
     },

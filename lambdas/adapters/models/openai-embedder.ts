@@ -5,11 +5,13 @@
  * this adapter retries 429s, 5xxs and connection failures itself with
  * exponential backoff and jitter, honouring `retry-after`, so the policy is
  * explicit and testable. Every vector comes back unit length, in input order.
+ * Each answered request's `usage.prompt_tokens` is reported as it comes (an
+ * OpenAI-compatible endpoint that sends no usage is estimated from characters).
  */
 import type OpenAI from 'openai';
 import { OPENAI_EMBEDDING_MODEL } from '../../core/embedding.ts';
 import { ProviderRefusedKey } from '../../core/errors.ts';
-import type { Embedder } from '../../core/ports.ts';
+import type { Embedder, EmbeddingTokens } from '../../core/ports.ts';
 import { loadOpenAi } from './provider-sdks.ts';
 
 export { OPENAI_EMBEDDING_MODEL };
@@ -142,8 +144,11 @@ export const createOpenAiEmbedder = (opts: OpenAiEmbedderOptions): Embedder => {
     }
   };
 
-  const embedBatch = async (input: string[]): Promise<Float32Array[]> => {
+  const embedBatch = async (input: string[], onTokens: EmbeddingTokens | undefined): Promise<Float32Array[]> => {
     const response = await request(input);
+    // Paid for once answered, whatever the checks below find.
+    const counted = (response.usage as { prompt_tokens?: unknown } | undefined)?.prompt_tokens;
+    onTokens?.(typeof counted === 'number' && counted >= 0 ? counted : input.reduce((n, t) => n + estimateTokens(t), 0));
     const out = new Array<Float32Array | undefined>(input.length);
     for (const item of response.data) {
       if (!Number.isInteger(item.index) || item.index < 0 || item.index >= input.length || out[item.index]) {
@@ -163,9 +168,9 @@ export const createOpenAiEmbedder = (opts: OpenAiEmbedderOptions): Embedder => {
   return {
     model,
     dimensions,
-    async embed(texts) {
+    async embed(texts, onTokens) {
       const vectors: Float32Array[] = [];
-      for (const batch of planBatches(texts.map(truncateToBudget))) vectors.push(...(await embedBatch(batch)));
+      for (const batch of planBatches(texts.map(truncateToBudget))) vectors.push(...(await embedBatch(batch, onTokens)));
       return vectors;
     },
   };
