@@ -11,6 +11,7 @@
 import { DEFAULT_BOT_BUDGET } from './limits.ts';
 import type { Deps, Embedder } from './ports.ts';
 import { embeddingCostMicros } from './pricing.ts';
+import type { ProviderId } from './providers.ts';
 import type { Bot, BotBudget, KeyClass } from './records.ts';
 import type { TenantContext } from './tenancy.ts';
 
@@ -18,10 +19,11 @@ import type { TenantContext } from './tenancy.ts';
 export interface EmbeddingPayer {
   readonly botId: string;
   readonly keyClass: Exclude<KeyClass, 'local'>;
-  readonly provider: 'openai' | 'bedrock';
+  readonly provider: ProviderId;
 }
 
-const dollars = (micros: number): string => `$${(micros / 1e6).toFixed(2)}`;
+/** Dollars with cents, or to the micro-dollar for a limit set below a cent's precision. */
+const dollars = (micros: number): string => `$${micros % 10_000 === 0 ? (micros / 1e6).toFixed(2) : String(micros / 1e6)}`;
 
 /** A document not embedded because a cost budget of its bot has no room: processing it again later can succeed. */
 export class BudgetExhausted extends Error {

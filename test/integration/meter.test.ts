@@ -8,6 +8,9 @@ import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { usePlatform } from './fixtures/platform.ts';
 import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 
+/** What a row of answers alone says of embedding. */
+const NO_EMBEDDING = { embeddingTokens: 0, embeddingCostMicros: 0 };
+
 /** Roomy cost limits, so a test about tokens is decided by tokens alone. */
 const budget = (over: Partial<BotBudget> = {}): BotBudget => ({
   dailyTokens: 100, monthlyTokens: 1_000, dailyCostMicros: 1e9, monthlyCostMicros: 1e10, ...over,
@@ -181,14 +184,53 @@ describe('meter', () => {
       const march = await meter.usage(tenant, '2030-03');
       expect(march).toHaveLength(3);
       expect(march).toEqual(expect.arrayContaining([
-        { month: '2030-03', botId, keyClass: 'platform', messages: 2, unanswered: 1, inputTokens: 150, outputTokens: 30, costMicros: 450 },
-        { month: '2030-03', botId, keyClass: 'owner', messages: 1, unanswered: 0, inputTokens: 7, outputTokens: 3, costMicros: 40 },
-        { month: '2030-03', botId: otherBot, keyClass: 'local', messages: 1, unanswered: 1, inputTokens: 0, outputTokens: 0, costMicros: 0 },
+        { month: '2030-03', botId, keyClass: 'platform', messages: 2, unanswered: 1, inputTokens: 150, outputTokens: 30, costMicros: 450, ...NO_EMBEDDING },
+        { month: '2030-03', botId, keyClass: 'owner', messages: 1, unanswered: 0, inputTokens: 7, outputTokens: 3, costMicros: 40, ...NO_EMBEDDING },
+        { month: '2030-03', botId: otherBot, keyClass: 'local', messages: 1, unanswered: 1, inputTokens: 0, outputTokens: 0, costMicros: 0, ...NO_EMBEDDING },
       ]));
       expect(await meter.usage(tenant, '2030-04')).toEqual([
-        { month: '2030-04', botId, keyClass: 'platform', messages: 1, unanswered: 0, inputTokens: 1, outputTokens: 1, costMicros: 1 },
+        { month: '2030-04', botId, keyClass: 'platform', messages: 1, unanswered: 0, inputTokens: 1, outputTokens: 1, costMicros: 1, ...NO_EMBEDDING },
       ]);
       expect(await meter.usage(tenantForSystem(newId()), '2030-03')).toEqual([]);
+    });
+
+    it('adds embedding to the same rows, and its cost (not its tokens) to the bot\'s day and month budgets', async () => {
+      const { tenant, botId, meter, counter, moveTo } = setup('2030-03-10T08:00:00Z');
+      await meter.recordUsage(tenant, botId, 'bedrock', { inputTokens: 100, outputTokens: 20, costMicros: 300, answered: true });
+      await meter.recordEmbedding(tenant, botId, 'bedrock', { tokens: 5_000, costMicros: 100 });
+      await meter.recordEmbedding(tenant, botId, 'bedrock', { tokens: 12, costMicros: 1 });
+      await meter.recordEmbedding(tenant, botId, 'owner', { tokens: 40, costMicros: 1 });
+      await meter.recordEmbedding(tenant, botId, 'owner', { tokens: 0, costMicros: 0 });
+
+      expect(await meter.usage(tenant, '2030-03')).toEqual(expect.arrayContaining([
+        { month: '2030-03', botId, keyClass: 'bedrock', messages: 1, unanswered: 0, inputTokens: 100, outputTokens: 20, costMicros: 300, embeddingTokens: 5_012, embeddingCostMicros: 101 },
+        // A row of embedding alone has no answers.
+        { month: '2030-03', botId, keyClass: 'owner', messages: 0, unanswered: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, embeddingTokens: 40, embeddingCostMicros: 1 },
+      ]));
+      expect(await counter(`BUDGET#${botId}#D#2030-03-10`)).toMatchObject({ tokens: 0, costMicros: 102 });
+      expect(await counter(`BUDGET#${botId}#M#2030-03`)).toMatchObject({ tokens: 0, costMicros: 102 });
+      moveTo('2030-03-11T00:00:00Z');
+      await meter.recordEmbedding(tenant, botId, 'bedrock', { tokens: 10, costMicros: 1 });
+      expect(await counter(`BUDGET#${botId}#D#2030-03-11`)).toMatchObject({ costMicros: 1 });
+      expect(await counter(`BUDGET#${botId}#M#2030-03`)).toMatchObject({ costMicros: 103 });
+    });
+
+    it('says whether a bot\'s cost budgets have room, by the day\'s and the month\'s spend, answers and embedding alike', async () => {
+      const { tenant, botId, meter, moveTo } = setup('2030-03-10T08:00:00Z');
+      const limits = budget({ dailyCostMicros: 100, monthlyCostMicros: 150 });
+      expect(await meter.costRoom(tenant, botId, limits)).toBe('ok');
+      expect(await meter.reserve(tenant, botId, { tokens: 10, costMicros: 60 }, limits)).toBe('ok');
+      expect(await meter.costRoom(tenant, botId, limits)).toBe('ok');
+      await meter.recordEmbedding(tenant, botId, 'bedrock', { tokens: 2_000, costMicros: 40 });
+      expect(await meter.costRoom(tenant, botId, limits)).toBe('daily');
+      moveTo('2030-03-11T08:00:00Z');
+      expect(await meter.costRoom(tenant, botId, limits)).toBe('ok');
+      await meter.recordEmbedding(tenant, botId, 'bedrock', { tokens: 2_500, costMicros: 50 });
+      expect(await meter.costRoom(tenant, botId, limits)).toBe('monthly');
+      // A budget of 0 allows no spend at all; another bot's and another account's budgets are their own.
+      expect(await meter.costRoom(tenant, newId(), budget({ dailyCostMicros: 0 }))).toBe('daily');
+      expect(await meter.costRoom(tenant, newId(), limits)).toBe('ok');
+      expect(await meter.costRoom(tenantForSystem(newId()), botId, limits)).toBe('ok');
     });
 
     it('ignores expired usage rows', async () => {
