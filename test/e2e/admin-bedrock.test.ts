@@ -2,7 +2,8 @@
 // settings offer them as a list (names and where they run) instead of a model name to type, and offer Bedrock
 // embeddings to every bot, which re-indexes its documents through the fake Bedrock; where the operator approved
 // none, the page offers no Bedrock at all (admin-no-bedrock.test.ts: the functions read their settings once a file).
-// Screenshots: test-results/admin-bedrock-settings.png, admin-bedrock-indexing.png.
+// The account page shows what indexing documents and questions through Bedrock cost, beside the answers.
+// Screenshots: test-results/admin-bedrock-settings.png, admin-bedrock-indexing.png, admin-bedrock-usage.png.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
@@ -85,5 +86,30 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     await expect.poll(embeddedWith, { timeout: 30_000 }).toMatchObject({ status: 'ready', embeddedWith: `${TITAN_EMBED_V2}@512` });
     expect((await owner.request<{ bot: { embedding?: unknown } }>('GET', `/v1/bots/${botOwner.botId}`)).body.bot.embedding).toEqual({ provider: 'bedrock', dimensions: 512 });
     expect(fake!.requests.filter((r) => r.endpoint === 'invoke').map((r) => [r.modelId, (r.body as { dimensions?: number }).dimensions])).toContainEqual([TITAN_EMBED_V2, 512]);
+  });
+
+  it('shows on the account page what indexing documents and questions cost, beside the answers', async () => {
+    const owner = await newOwner(platform());
+    fake!.reset();
+    await uploadDocument(platform(), owner, 'hours.md', HOURS);
+    const tokens = fake!.requests.filter((r) => r.modelId === TITAN_EMBED_V2).reduce((n, r) => n + (r.body as { inputText: string }).inputText.split(/\s+/).filter(Boolean).length, 0);
+    expect(tokens).toBeGreaterThan(5);
+    const context = await browser().newContext({ viewport: { width: 1280, height: 1000 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${platform().apiUrl}/admin/`);
+    await page.getByLabel('E-mail address').fill(owner.email);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click(SLOW);
+
+    const usage = page.locator('section.card', { has: page.getByRole('heading', { name: 'Usage this month' }) });
+    await expect.poll(() => usage.locator('.stat').nth(3).innerText().catch(() => ''), SLOW).toMatch(new RegExp(`^\\$0\\.00\\s+for indexing documents and questions \\(${tokens} tokens\\), at list prices$`));
+    expect(await usage.locator('svg.chart').last().getAttribute('aria-label')).toBe(`Indexing tokens, by who paid: Your keys 0, Parley’s keys 0, Amazon Bedrock ${tokens}`);
+    const table = usage.getByRole('table', { name: 'Usage by bot' });
+    expect(await table.locator('thead').innerText()).toMatch(/Bot\s+Answers\s+Tokens\s+Indexing tokens\s+Cost/);
+    expect(await table.locator('tbody tr').innerText()).toMatch(new RegExp(`Help desk\\s+0\\s+0\\s+${tokens}\\s+\\$0\\.00`));
+    await usage.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(RESULTS, 'admin-bedrock-usage.png') });
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { documentActivity } from '../describe.ts';
 import { h, icon, mount, s, type Child } from '../dom.ts';
 import { readSession } from '../session.ts';
 import { invitationLink } from './accounts.ts';
-import type { AccountExport, Bot, Invitation, InvitationDelivery, KeyClass, Member, Role } from '../types.ts';
+import type { AccountExport, Bot, Invitation, InvitationDelivery, KeyClass, Member, Role, UsageRow } from '../types.ts';
 import { badge, busy, button, card, confirmAction, confirmTyped, empty, field, formatBytes, formatDate, formatNumber, loadInto, notify, pageHeader, plural, roleNote, VIEWER_NOTE } from '../ui.ts';
 
 const CLASSES: Array<{ id: KeyClass; label: string }> = [
@@ -432,28 +432,40 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
   renderExport(exportBody, ctx);
 
   void loadInto(usage, 'your usage', () => Promise.all([api('GET', '/v1/usage'), api('GET', '/v1/bots')]), ([u, { bots }]) => {
-    const by = (k: KeyClass, f: 'messages' | 'tokens') => u.rows.filter((r) => r.keyClass === k).reduce((n, r) => n + (f === 'messages' ? r.messages : r.inputTokens + r.outputTokens), 0);
+    const tokensOf = (r: UsageRow, f: 'messages' | 'tokens' | 'embedding') => (f === 'messages' ? r.messages : f === 'tokens' ? r.inputTokens + r.outputTokens : r.embeddingTokens);
+    const by = (k: KeyClass, f: 'messages' | 'tokens' | 'embedding') => u.rows.filter((r) => r.keyClass === k).reduce((n, r) => n + tokensOf(r, f), 0);
     const names = new Map(bots.map((b) => [b.botId, b.name]));
-    const perBot = new Map<string, { messages: number; tokens: number }>();
+    const perBot = new Map<string, { messages: number; tokens: number; embedding: number; costMicros: number }>();
     for (const r of u.rows) {
-      const t = perBot.get(r.botId) ?? { messages: 0, tokens: 0 };
-      perBot.set(r.botId, { messages: t.messages + r.messages, tokens: t.tokens + r.inputTokens + r.outputTokens });
+      const t = perBot.get(r.botId) ?? { messages: 0, tokens: 0, embedding: 0, costMicros: 0 };
+      perBot.set(r.botId, {
+        messages: t.messages + r.messages, tokens: t.tokens + r.inputTokens + r.outputTokens,
+        embedding: t.embedding + r.embeddingTokens, costMicros: t.costMicros + r.costMicros + r.embeddingCostMicros,
+      });
     }
     const totalTokens = u.totals.inputTokens + u.totals.outputTokens;
-    // Bedrock is there only where the operator enabled it: its bar shows once it answered something this month.
+    const dollars = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
+    // Bedrock is there only where the operator enabled it: its bar shows once it answered or embedded something this month.
     const classes = CLASSES.filter((c) => c.id !== 'bedrock' || u.rows.some((r) => r.keyClass === 'bedrock'));
+    const embedded = u.totals.embeddingTokens > 0;
     return [
       h('div', { class: 'stats' },
         h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, formatNumber(u.totals.messages)), h('p', { class: 'muted' }, `answers in ${monthName(u.month)}`)),
-        h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, formatNumber(totalTokens)), h('p', { class: 'muted' }, 'tokens')),
-        h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, `$${(u.totals.costMicros / 1e6).toFixed(2)}`), h('p', { class: 'muted' }, 'at providers’ list prices'))),
+        h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, formatNumber(totalTokens)), h('p', { class: 'muted' }, 'tokens in answers')),
+        h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, dollars(u.totals.costMicros)), h('p', { class: 'muted' }, 'for answers, at providers’ list prices')),
+        h('div', { class: 'stat' }, h('p', { class: 'stat-value' }, dollars(u.totals.embeddingCostMicros)),
+          h('p', { class: 'muted' }, `for indexing documents and questions (${formatNumber(u.totals.embeddingTokens)} tokens), at list prices`))),
       u.rows.length ? h('div', { class: 'charts' },
         barChart('Answers, by who paid', classes.map((c) => ({ label: c.label, value: by(c.id, 'messages'), cls: c.id }))),
-        barChart('Tokens, by who paid', classes.map((c) => ({ label: c.label, value: by(c.id, 'tokens'), cls: c.id })))) : empty('No answers yet this month', 'Usage appears here as soon as visitors ask your bots questions.'),
+        barChart('Tokens, by who paid', classes.map((c) => ({ label: c.label, value: by(c.id, 'tokens'), cls: c.id }))),
+        embedded ? barChart('Indexing tokens, by who paid', classes.filter((c) => c.id !== 'local').map((c) => ({ label: c.label, value: by(c.id, 'embedding'), cls: c.id }))) : null)
+        : empty('No answers yet this month', 'Usage appears here as soon as visitors ask your bots questions.'),
       perBot.size ? h('table', { class: 'table' },
         h('caption', { class: 'sr-only' }, 'Usage by bot'),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Bot'), h('th', { scope: 'col', class: 'num' }, 'Answers'), h('th', { scope: 'col', class: 'num' }, 'Tokens'))),
-        h('tbody', null, ...[...perBot].map(([id, t]) => h('tr', null, h('td', null, names.get(id) ?? 'A deleted bot'), h('td', { class: 'num' }, formatNumber(t.messages)), h('td', { class: 'num' }, formatNumber(t.tokens)))))) : null,
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Bot'), h('th', { scope: 'col', class: 'num' }, 'Answers'), h('th', { scope: 'col', class: 'num' }, 'Tokens'),
+          h('th', { scope: 'col', class: 'num' }, 'Indexing tokens'), h('th', { scope: 'col', class: 'num' }, 'Cost'))),
+        h('tbody', null, ...[...perBot].map(([id, t]) => h('tr', null, h('td', null, names.get(id) ?? 'A deleted bot'), h('td', { class: 'num' }, formatNumber(t.messages)), h('td', { class: 'num' }, formatNumber(t.tokens)),
+          h('td', { class: 'num' }, formatNumber(t.embedding)), h('td', { class: 'num' }, dollars(t.costMicros)))))) : null,
     ];
   });
 
