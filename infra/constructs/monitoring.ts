@@ -48,7 +48,8 @@ export interface MonitoringProps {
 /**
  * The log lines the rules read, written raw to stdout by the functions, one JSON object a line:
  * - `{"level":"info","message":"request","fn","route","status","accountId"|null,"source":"203.0.113.0/24","ms"}` per HTTP response;
- * - `{"level":"info","message":"spend","accountId","botId","keyClass","costMicros"}` per answered chat (micro-dollars);
+ * - `{"level":"info","message":"spend","accountId","botId","keyClass","costMicros"}` per answered chat, and with
+ *   `"kind":"embedding"` per embedding of a document (ingest) or a question (chat) through a provider (micro-dollars);
  * - `{"level":"info","message":"export","accountId"}` per export requested;
  * - `{"level":"error","message":"event not queued","accountId","eventId","type","reason"}` per event lost before its queue.
  */
@@ -162,13 +163,14 @@ export class Monitoring extends Construct {
       period: hour, threshold: usd * 1e6, description: `One account spent more than $${usd} on models in an hour`,
     });
 
-    // Total spend, from the chat function's spend lines, with an anomaly-detection alarm on it.
-    const chat = props.functions.find((fn) => fn.handlerName === 'chat-stream');
+    // Total spend, from the spend lines of the functions that call models (chat: answers and questions' embedding;
+    // ingest: documents' embedding), with an anomaly-detection alarm on it.
     const namespace = `Parley/${stack.stackName}`;
     this.spendMetric = new cloudwatch.Metric({ namespace, metricName: 'SpendMicros', statistic: 'Sum', period: hour, label: 'Model spend (micro-dollars)' });
-    if (chat) {
-      new logs.MetricFilter(this, 'SpendFilter', {
-        logGroup: chat.logGroup,
+    for (const fn of props.functions.filter((f) => f.handlerName === 'chat-stream' || f.handlerName === 'ingest')) {
+      // The chat function's filter keeps the id it had before ingest's spend was counted.
+      new logs.MetricFilter(this, fn.handlerName === 'chat-stream' ? 'SpendFilter' : `SpendFilter-${fn.handlerName}`, {
+        logGroup: fn.logGroup,
         filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'spend'),
         metricNamespace: namespace,
         metricName: 'SpendMicros',

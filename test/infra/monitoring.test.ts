@@ -102,15 +102,16 @@ describe('monitoring', () => {
     expect(alarmOf(spendByAccount)).toMatchObject({ Metrics: [{ Period: 3600 }], Threshold: 2_500_000, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
-  it('sums every spend line into a metric and alarms when total spend leaves its anomaly band', () => {
-    const chatLogs = logicalIdOf(parley.stack.chat.function.logGroup);
+  it('sums every spend line, of answers and of embedding in chat and ingest, into a metric and alarms when total spend leaves its anomaly band', () => {
     const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).map((f) => f.Properties)
       .filter((f) => JSON.stringify(f?.MetricTransformations).includes('SpendMicros'));
-    expect(filters).toEqual([expect.objectContaining({
-      LogGroupName: { Ref: chatLogs },
+    const spendFilter = (logGroup: Parameters<typeof logicalIdOf>[0]) => expect.objectContaining({
+      LogGroupName: { Ref: logicalIdOf(logGroup) },
       FilterPattern: '{ $.message = "spend" }',
       MetricTransformations: [expect.objectContaining({ MetricName: 'SpendMicros', MetricValue: '$.costMicros', MetricNamespace: 'Parley/Parley-dev' })],
-    })]);
+    }) as unknown;
+    expect(filters).toHaveLength(2);
+    expect(filters).toEqual(expect.arrayContaining([spendFilter(parley.stack.chat.function.logGroup), spendFilter(parley.stack.ingest.function.logGroup)]));
     const anomaly = propertiesOf(template, parley.stack.monitoring.spendAnomaly) as { Metrics: Array<{ Expression?: string; Id: string }>; ThresholdMetricId: string; ComparisonOperator: string; AlarmActions: unknown[] };
     expect(anomaly.ComparisonOperator).toBe('GreaterThanUpperThreshold');
     const band = anomaly.Metrics.find((m) => m.Id === anomaly.ThresholdMetricId);
