@@ -96,6 +96,14 @@ describe('the Bedrock embedder', () => {
     expect(fake.requests[0]).toMatchObject({ endpoint: 'invoke', modelId: TITAN_EMBED_TEXT_V2, body: { inputText: 'Refunds within 30 days.', dimensions: 256, normalize: true } });
   });
 
+  it('reports each text\'s tokens as Titan counted them (inputTextTokenCount), nothing for a blank text', async () => {
+    const heard: number[] = [];
+
+    await createBedrockEmbedder({ open: open(), dimensions: 256 }).embed(['Refunds within 30 days.', '  ', 'We ship to every country in Europe.'], (n) => heard.push(n));
+
+    expect(heard.sort((a, b) => a - b)).toEqual([4, 7]);
+  });
+
   it('retries throttling with backoff, and returns the vectors in input order', async () => {
     const waits: number[] = [];
     fake.script({ kind: 'error', type: 'ThrottlingException' }, { on: 'invoke', times: 2 });
@@ -140,6 +148,15 @@ describe('the Bedrock embedder with Cohere Embed v3', () => {
     expect(Array.from(vectors[150]!)).toEqual(Array.from(again!));
     // The model's vectors are not promised to be of unit length; Parley's are.
     for (const v of vectors) expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+  });
+
+  it('reports each request\'s tokens as Bedrock\'s x-amzn-bedrock-input-token-count header counts them: Cohere\'s answer has no count', async () => {
+    const texts = Array.from({ length: COHERE_MAX_TEXTS + 4 }, (_, i) => `passage number ${i} about returns`);
+    const heard: number[] = [];
+
+    await cohere().embed(texts, (n) => heard.push(n));
+
+    expect(heard).toEqual([COHERE_MAX_TEXTS * 5, 4 * 5]);
   });
 
   it('embeds questions as search queries', async () => {

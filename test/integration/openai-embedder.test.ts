@@ -48,6 +48,16 @@ describe('the OpenAI embedder', () => {
     expect(dot(vectors[2_048]!, fakeEmbedding(texts[0]!, 8))).toBeLessThan(0.999);
   });
 
+  it('reports what each request used, as the API counted it (usage.prompt_tokens), as each is answered', async () => {
+    const texts = Array.from({ length: 2_500 }, (_, i) => `passage number ${i}`);
+    const heard: number[] = [];
+
+    await embedder({ dimensions: 8 }).embed(texts, (tokens) => heard.push(tokens));
+
+    // The fake counts words, as no estimate from characters (ceil(chars / 4)) would.
+    expect(heard).toEqual([2_048 * 3, 452 * 3]);
+  });
+
   it('splits a batch at the ~300,000-token budget and truncates an over-long input to 8,191 tokens', async () => {
     // 8,000 estimated tokens each: 37 fit in 300,000, the 38th starts a new request.
     const long = Array.from({ length: 40 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${'x'.repeat(31_999)}`);
