@@ -3,7 +3,7 @@
 // embeddings to every bot, which re-indexes its documents through the fake Bedrock; where the operator approved
 // none, the page offers no Bedrock at all (admin-no-bedrock.test.ts: the functions read their settings once a file).
 // The account page shows what indexing documents and questions through Bedrock cost, beside the answers.
-// Screenshots: test-results/admin-bedrock-settings.png, admin-bedrock-indexing.png, admin-bedrock-usage.png.
+// Screenshots: test-results/admin-bedrock-settings.png, admin-bedrock-indexing.png, admin-bedrock-usage.png, admin-bedrock-usage-phone.png.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
@@ -111,5 +111,12 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     await usage.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(RESULTS, 'admin-bedrock-usage.png') });
     expect(await axeViolations(page)).toEqual([]);
+
+    // On a phone the card, its table included, fits the width: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await usage.scrollIntoViewIfNeeded();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    expect(await usage.evaluate((card) => card.scrollWidth - card.clientWidth)).toBe(0);
+    await usage.screenshot({ path: path.join(RESULTS, 'admin-bedrock-usage-phone.png') });
   });
 });

@@ -92,6 +92,7 @@ const ROLES: Array<{ id: Role; label: string }> = [
 const ROLE_HINT = 'Viewers read conversations and usage; admins also change bots, documents and keys; owners also manage the team and can delete the account.';
 /** A table cell named by its column, shown as "label: value" when the table is stacked on a phone. */
 const cell = (label: string, ...children: Child[]): HTMLElement => h('td', { 'data-label': label }, h('span', null, ...children));
+const numCell = (label: string, value: string): HTMLElement => h('td', { 'data-label': label, class: 'num' }, h('span', null, value));
 const actionsCell = (...children: Child[]): HTMLElement => h('td', { class: 'actions-cell' }, ...children);
 
 const roleSelect = (value: Role, label: string): HTMLSelectElement => {
@@ -460,12 +461,13 @@ export const renderAccount = (main: HTMLElement, ctx: PageContext): void => {
         barChart('Tokens, by who paid', classes.map((c) => ({ label: c.label, value: by(c.id, 'tokens'), cls: c.id }))),
         embedded ? barChart('Indexing tokens, by who paid', classes.filter((c) => c.id !== 'local').map((c) => ({ label: c.label, value: by(c.id, 'embedding'), cls: c.id }))) : null)
         : empty('No answers yet this month', 'Usage appears here as soon as visitors ask your bots questions.'),
-      perBot.size ? h('table', { class: 'table' },
+      // Stacked rows on a phone ("label: value"), as the team and the activity log are.
+      perBot.size ? h('table', { class: 'table stacked' },
         h('caption', { class: 'sr-only' }, 'Usage by bot'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Bot'), h('th', { scope: 'col', class: 'num' }, 'Answers'), h('th', { scope: 'col', class: 'num' }, 'Tokens'),
           h('th', { scope: 'col', class: 'num' }, 'Indexing tokens'), h('th', { scope: 'col', class: 'num' }, 'Cost'))),
-        h('tbody', null, ...[...perBot].map(([id, t]) => h('tr', null, h('td', null, names.get(id) ?? 'A deleted bot'), h('td', { class: 'num' }, formatNumber(t.messages)), h('td', { class: 'num' }, formatNumber(t.tokens)),
-          h('td', { class: 'num' }, formatNumber(t.embedding)), h('td', { class: 'num' }, dollars(t.costMicros)))))) : null,
+        h('tbody', null, ...[...perBot].map(([id, t]) => h('tr', null, cell('Bot', names.get(id) ?? 'A deleted bot'), numCell('Answers', formatNumber(t.messages)),
+          numCell('Tokens', formatNumber(t.tokens)), numCell('Indexing tokens', formatNumber(t.embedding)), numCell('Cost', dollars(t.costMicros)))))) : null,
     ];
   });
 
