@@ -116,7 +116,7 @@ describe('Amazon Bedrock in the panel, where the operator approved models', () =
     await page.setViewportSize({ width: 390, height: 844 });
     await usage.scrollIntoViewIfNeeded();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
-    expect(await usage.evaluate((card) => card.scrollWidth - card.clientWidth)).toBe(0);
+    expect(await usage.evaluate((card: { scrollWidth: number; clientWidth: number }) => card.scrollWidth - card.clientWidth)).toBe(0);
     await usage.screenshot({ path: path.join(RESULTS, 'admin-bedrock-usage-phone.png') });
   });
 });
