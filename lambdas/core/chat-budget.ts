@@ -15,6 +15,7 @@ import { costMicros } from './pricing.ts';
 import type { TenantContext } from './tenancy.ts';
 import type { VisitorSession } from './visitor.ts';
 import { audit } from './audit.ts';
+import { questionChargesWritten } from './embedding-spend.ts';
 
 export interface Reservation extends BudgetAmount {
   readonly at: Date;
@@ -86,6 +87,7 @@ export const settleAnswer = async (
     await deps.meter.settle(tenant, bot.botId, p.reservation.at, p.reservation, actual);
   }
   await deps.meter.recordUsage(tenant, bot.botId, p.key.keyClass, { ...usage, costMicros: cost, answered: outcome.answered });
+  await questionChargesWritten();
   // Every provider call is in the audit log by its metadata: who served it, which key paid, how much; never content.
   if (p.key.keyClass !== 'local' && p.passages.length > 0) {
     await audit(deps, tenant, {}, 'chat.provider_call', outcome.error ? 'failed' : 'ok', {

@@ -9,6 +9,7 @@ import { createAnswerFilter } from './answer-filter.ts';
 import { audit } from './audit.ts';
 import { citationsOf } from './citations.ts';
 import { releaseBudget, reserveBudget, settleAnswer, type AnswerToSettle } from './chat-budget.ts';
+import { questionChargesWritten } from './embedding-spend.ts';
 import { AppError, notFound, ProviderCallFailed } from './errors.ts';
 import { isId, newId } from './ids.ts';
 import { chooseKey, noteKeyOutcome, type KeyChoice } from './keys.ts';
@@ -109,6 +110,8 @@ export const prepareAnswer = async (
     // A refusal after the reservation was made (no usable key, a refused provider, a failed
     // read) gives the reservation back before the error reaches the visitor.
     if (reservationResult.status === 'fulfilled' && reservationResult.value) await releaseBudget(deps, tenant, bot.botId, reservationResult.value);
+    // The question's embedding was paid for all the same.
+    await questionChargesWritten().catch(() => undefined);
     throw (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
   }
   const [key, { passages: retrieved, termWeights }, reservation] = [keyResult.value, passagesResult.value, reservationResult.value];

@@ -44,8 +44,31 @@ export const requireCostRoom = async (deps: Pick<Deps, 'meter'>, tenant: TenantC
   if (room !== 'ok') throw new BudgetExhausted(room, budget);
 };
 
-/** The same embedder, whose every call records what it used for `payer` (also when a later request of the call fails). */
-export const meteredEmbedder = (deps: Pick<Deps, 'meter'>, tenant: TenantContext, payer: EmbeddingPayer, embedder: Embedder): Embedder => ({
+/**
+ * Charges for questions' embeddings still being written. A question's vector is handed on at once, so
+ * writing what it cost (three counters) never holds up the answer's first byte; the answer waits for
+ * them when it settles (`questionChargesWritten`), where a failed write fails like the answer's own
+ * metering would.
+ */
+const pendingCharges = new Set<Promise<void>>();
+
+/** Waits for the question-embedding charges started so far in this process; throws the first that failed. */
+export const questionChargesWritten = async (): Promise<void> => {
+  await Promise.all([...pendingCharges]);
+};
+
+const deferCharge = (charge: () => Promise<void>): void => {
+  const written = charge().finally(() => pendingCharges.delete(written));
+  // Heard by whoever waits (questionChargesWritten); never an unhandled rejection meanwhile.
+  written.catch(() => undefined);
+  pendingCharges.add(written);
+};
+
+/**
+ * The same embedder, whose every call records what it used for `payer` (also when a later request of the call
+ * fails). With `defer` (questions), the vectors return before the record is written: see `pendingCharges`.
+ */
+export const meteredEmbedder = (deps: Pick<Deps, 'meter'>, tenant: TenantContext, payer: EmbeddingPayer, embedder: Embedder, options: { defer?: boolean } = {}): Embedder => ({
   model: embedder.model,
   dimensions: embedder.dimensions,
   async embed(texts, onTokens) {
@@ -61,10 +84,12 @@ export const meteredEmbedder = (deps: Pick<Deps, 'meter'>, tenant: TenantContext
       });
     } catch (err) {
       // What the provider answered before the failure is paid for all the same; the failure is what the caller hears.
-      await charge().catch(() => undefined);
+      if (options.defer) deferCharge(charge);
+      else await charge().catch(() => undefined);
       throw err;
     }
-    await charge();
+    if (options.defer) deferCharge(charge);
+    else await charge();
     return vectors;
   },
 });

@@ -111,6 +111,9 @@ export const embedderForBot = async (deps: BotEmbedderDeps, tenant: TenantContex
   return meteredEmbedder(deps, tenant, { botId: bot.botId, keyClass: paid.keyClass, provider: 'openai' }, paid.embedder);
 };
 
+/** Questions are charged without holding up the answer, which waits for the charge when it settles. */
+const QUESTION = { defer: true } as const;
+
 /**
  * The embedder that made an index of bot `botId` (by its `embeddingId`), to embed questions the
  * same way, metered for the bot (never refused for its budget); null if it cannot be used now (no
@@ -123,12 +126,12 @@ export const embedderForIndex = async (deps: BotEmbedderDeps, tenant: TenantCont
   if (model !== undefined && isEmbeddingModel(model) && Number(dimensions) > 0) {
     if (!deps.embedders.bedrock || !deps.residency.check('bedrock', { purpose: 'embedding', model }).allowed) return null;
     const embedder = deps.embedders.bedrock({ model, dimensions: Number(dimensions), input: 'query' });
-    return meteredEmbedder(deps, tenant, { botId, keyClass: 'bedrock', provider: 'bedrock' }, embedder);
+    return meteredEmbedder(deps, tenant, { botId, keyClass: 'bedrock', provider: 'bedrock' }, embedder, QUESTION);
   }
   if (model !== OPENAI_EMBEDDING_MODEL || !(Number(dimensions) > 0)) return null;
   if (!deps.residency.check('openai', { purpose: 'embedding' }).allowed) return null;
   const paid = await openAiEmbedder(deps, tenant, Number(dimensions));
-  return paid && meteredEmbedder(deps, tenant, { botId, keyClass: paid.keyClass, provider: 'openai' }, paid.embedder);
+  return paid && meteredEmbedder(deps, tenant, { botId, keyClass: paid.keyClass, provider: 'openai' }, paid.embedder, QUESTION);
 };
 
 /**

@@ -1,5 +1,5 @@
 /**
- * What metering a question's embedding adds to the chat path: `meter.recordEmbedding` (the usage row and the
+ * What metering a question's embedding costs (written while the answer streams, awaited when it settles): `meter.recordEmbedding` (the usage row and the
  * day and month budget items, three updates in parallel) timed against DynamoDB Local on loopback, one call at a
  * time, beside `meter.recordUsage` (one update, already made after every answer) for scale.
  * Run: node test/bench/embedding-meter-cost.ts. Writes test/bench/results/embedding-meter.json.

@@ -2,7 +2,7 @@
 // cost, by bot and key class, also when a later request fails), the list prices of the
 // embedding models, and the cost budget that stops documents (never questions) being embedded.
 import { describe, expect, it } from 'vitest';
-import { BudgetExhausted, meteredEmbedder } from '../../lambdas/core/embedding-spend.ts';
+import { BudgetExhausted, meteredEmbedder, questionChargesWritten } from '../../lambdas/core/embedding-spend.ts';
 import { embedderForBot, embedderForIndex, type BotEmbedderDeps } from '../../lambdas/core/embedding.ts';
 import { DEFAULT_BOT_BUDGET } from '../../lambdas/core/limits.ts';
 import type { Embedder, EmbeddingTokens, Meter } from '../../lambdas/core/ports.ts';
@@ -153,5 +153,58 @@ describe('the embedder of a bot', () => {
 
     expect(made).toEqual([`${TITAN}/query`]);
     expect(recorded).toEqual([{ botId: 'bot9', keyClass: 'bedrock', usage: { tokens: 7, costMicros: 1 } }]);
+  });
+});
+
+describe('a question embedder', () => {
+  /** A meter whose writes wait until `release` is called, failing if told to. */
+  const heldMeter = (fail = false) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const written: string[] = [];
+    const meter = fakePort<Meter>('meter', {
+      recordEmbedding: async (_t, botId) => {
+        await held;
+        if (fail) throw new Error('meter write failed');
+        written.push(botId);
+      },
+    });
+    return { meter, written, release: () => release() };
+  };
+
+  it('hands the vector on before its charge is written, and the answer settling waits for the charge', async () => {
+    const { meter, written, release } = heldMeter();
+    const embedder = meteredEmbedder({ meter }, tenant, { botId: 'bot1', keyClass: 'bedrock', provider: 'bedrock' }, provider(TITAN, [7]), { defer: true });
+
+    expect(await embedder.embed(['when do you open?'])).toHaveLength(1);
+    expect(written).toEqual([]);
+    let settled = false;
+    const waiting = questionChargesWritten().then(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    release();
+    await waiting;
+    expect(written).toEqual(['bot1']);
+  });
+
+  it('makes a failed charge heard where the answer settles', async () => {
+    const { meter, release } = heldMeter(true);
+    const embedder = meteredEmbedder({ meter }, tenant, { botId: 'bot1', keyClass: 'owner', provider: 'openai' }, provider('text-embedding-3-small', [3]), { defer: true });
+    await embedder.embed(['hours?']);
+    release();
+    await expect(questionChargesWritten()).rejects.toThrow('meter write failed');
+    // Heard once: the next answer does not fail for it.
+    await expect(questionChargesWritten()).resolves.toBeUndefined();
+  });
+
+  it('is what a bot uses for questions: the charge is not awaited by embed', async () => {
+    const { meter, written, release } = heldMeter();
+    const deps = { ...depsWith(meter), meter };
+    const embedder = await embedderForIndex(deps, tenant, 'bot9', `${TITAN}@1024`);
+    await embedder!.embed(['when do you open?']);
+    expect(written).toEqual([]);
+    release();
+    await questionChargesWritten();
+    expect(written).toEqual(['bot9']);
   });
 });
