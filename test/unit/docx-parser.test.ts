@@ -262,11 +262,11 @@ describe('DOCX refusals', () => {
   });
 
   it('refuses a zip bomb that declares its size before inflating anything', () => {
-    const data = zerosDeflated(200);
+    // It claims 200 MB, and its stream is broken from the first byte: only a reader that
+    // refuses on the claim, inflating nothing, answers "too large" rather than "damaged".
+    const data = new Uint8Array([0xff, 0xff, 0xff]);
     const bomb = rawZip([{ name: 'word/document.xml', data, method: 8, size: 200 * 1024 * 1024, crc: 0 }]);
-    const started = performance.now();
     expect(reasonOf(() => parseDocx(bomb, 'bomb.docx'))).toMatch(/^This Word file expands to more than 50 MB/);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('stops a zip bomb that lies about its size at the limit, with bounded memory', () => {
