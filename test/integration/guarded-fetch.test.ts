@@ -345,7 +345,10 @@ describe('guarded fetch: schemes, credentials, https and time', () => {
       const error = await guarded({ allowHosts: [silent.hostPort], timeoutMs: 150 })(`${silent.origin}/`).then(() => undefined, (reason: unknown) => reason);
 
       expect(error).toMatchObject({ name: 'TimeoutError' });
-      expect(Date.now() - started).toBeLessThan(2_000);
+      // Its own 150 ms and not the 30 s default, however busy the machine: a bound on which timeout fired, not on speed.
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(140);
+      expect(waited).toBeLessThan(10_000);
     } finally {
       await silent.close();
     }

@@ -187,10 +187,8 @@ describe('pdf parsing', () => {
       ...Array.from({ length: 8 }, (_, j) => ({ lines: [`Paragraph ${j + 1} of page ${i + 1} says something useful about`, 'the product, its setup and its everyday use.'] })),
     ]);
     const bytes = await makePdf(pages);
-    const started = performance.now();
+    // Its speed and memory are measured in the ingest bench (test/bench/ingest-throughput.ts), not here.
     const doc = await parsePdf(bytes, 'big.pdf');
-    const ms = performance.now() - started;
-    console.log(`100-page PDF (${(bytes.length / 1024).toFixed(0)} KiB): parsed in ${ms.toFixed(0)} ms, ${doc.blocks.length} blocks, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     expect(doc.blocks).toHaveLength(900);
     expect(doc.blocks[doc.blocks.length - 1]).toMatchObject({ page: 100, headings: ['Chapter 100'] });
     expectOffsets(doc);
