@@ -11,7 +11,8 @@
  */
 import { newId } from './ids.ts';
 import { segmentCache } from './index-cache.ts';
-import { mergeSegments, openSegment, type OpenedSegment } from './index-segment.ts';
+import { mergeSegments, openSegment, type OpenedSegment, type SearchSegment } from './index-segment.ts';
+import { bucketsForQuery, coldSegment, openMeta, openSections, SECTION, sectionsOf } from './segment-sections.ts';
 import { MAX_DEAD_RUNS, MERGE_FACTOR } from './limits.ts';
 import type { DeadRun, IndexHead, SegmentRef } from './records.ts';
 import type { Deps, DocumentChange, DocumentPatch } from './ports.ts';
@@ -89,8 +90,7 @@ export const publishRun = async (
   botId: string,
   input: { docId: string; run: string; chunks: number; embeddedWith: string; segment: Uint8Array; patch: DocumentPatch; previous: AnsweringRun | null },
 ): Promise<Outcome> => {
-  const parts = await deps.index.putSegment(tenant, botId, input.run, input.segment);
-  const ref: SegmentRef = { id: input.run, parts, chunks: input.chunks, embeddedWith: input.embeddedWith };
+  const ref = await storeSegment(deps, tenant, botId, input.run, input.segment, input.embeddedWith);
   const result = await commitWith(deps, tenant, botId, (head) => {
     const rest = without(head, input.previous);
     return { ...rest, segments: [...rest.segments, ref], documents: rest.documents + 1, chunks: rest.chunks + input.chunks };
@@ -168,8 +168,7 @@ export const compactIndex = async (deps: Pick<Deps, 'clock' | 'index'>, tenant: 
     const opened = await Promise.all(chosen.map((ref) => loadSegment(deps, tenant, botId, ref)));
     const dropped = new Set(opened.flatMap((seg) => seg.runs.map((r) => r.run)).filter((run) => head.dead.has(run)));
     const merged = mergeSegments(opened, (_docId, run) => !dropped.has(run));
-    const id = newId(deps.clock.now().getTime());
-    const ref: SegmentRef = { id, parts: await deps.index.putSegment(tenant, botId, id, merged.bytes), chunks: merged.chunks, embeddedWith: model };
+    const ref = await storeSegment(deps, tenant, botId, newId(deps.clock.now().getTime()), merged.bytes, model);
     const ids = new Set(chosen.map((s) => s.id));
     const result = await commitWith(deps, tenant, botId, (current) => {
       // Another change removed one of them (its run was superseded): leave it to the next compaction.
@@ -188,13 +187,47 @@ export const compactIndex = async (deps: Pick<Deps, 'clock' | 'index'>, tenant: 
   }
 };
 
+/** Stores packed segment bytes (as built or merged) in sections (layout 2); its reference for the head. */
+export const storeSegment = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, id: string, bytes: Uint8Array, embeddedWith: string): Promise<SegmentRef> => {
+  const { sections, buckets, chunks } = sectionsOf(bytes);
+  const parts = await deps.index.putSections(tenant, botId, id, sections);
+  const fixed = { [SECTION.meta]: parts[SECTION.meta]!, [SECTION.signs]: parts[SECTION.signs]!, [SECTION.codes]: parts[SECTION.codes]! };
+  return { id, parts: 0, chunks, embeddedWith, sections: fixed, buckets };
+};
+
+const bucketMap = (got: ReadonlyMap<string, Uint8Array>, buckets: readonly number[]) => new Map(buckets.map((b) => [b, got.get(SECTION.bucket(b))!]));
+
+/** A segment read whole: layout 1 in one blob, layout 2 as meta, codes and every term bucket. */
+const readSegment = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, ref: SegmentRef): Promise<OpenedSegment> => {
+  if (!ref.sections) return openSegment(ref, await deps.index.getSegment(tenant, botId, ref));
+  const buckets = Array.from({ length: ref.buckets ?? 0 }, (_, b) => b);
+  const got = await deps.index.getSections(tenant, botId, ref, [SECTION.meta, SECTION.codes, ...buckets.map(SECTION.bucket)]);
+  return openSections(ref, openMeta(ref, got.get(SECTION.meta)!), got.get(SECTION.codes)!, bucketMap(got, buckets));
+};
+
+/** Whole segments being read, by cache key: a query and a warm-up in the background share one read. */
+const reading = new Map<string, Promise<OpenedSegment>>();
+
 const loadSegment = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, ref: SegmentRef): Promise<OpenedSegment> => {
   const key = `${tenant.accountId}/${botId}/${ref.id}`;
   const hit = segmentCache.get(key);
   if (hit) return hit;
-  const opened = openSegment(ref, await deps.index.getSegment(tenant, botId, ref));
-  segmentCache.set(key, opened);
-  return opened;
+  let pending = reading.get(key);
+  if (!pending) {
+    pending = readSegment(deps, tenant, botId, ref).then((opened) => {
+      segmentCache.set(key, opened);
+      return opened;
+    }).finally(() => reading.delete(key));
+    reading.set(key, pending);
+  }
+  return pending;
+};
+
+/** The sections a cold query needs of a layout 2 segment: meta, sign bits and the buckets of its terms. */
+const readCold = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, ref: SegmentRef, query: string): Promise<SearchSegment> => {
+  const buckets = bucketsForQuery(query, ref.buckets ?? 0);
+  const got = await deps.index.getSections(tenant, botId, ref, [SECTION.meta, SECTION.signs, ...buckets.map(SECTION.bucket)]);
+  return coldSegment(ref, openMeta(ref, got.get(SECTION.meta)!), got.get(SECTION.signs)!, bucketMap(got, buckets));
 };
 
 /** Heads by bot, for warm queries: a head is immutable for its generation, and small. */
@@ -206,6 +239,33 @@ const HEAD_CACHE_BOTS = 2_000;
  * then its head and each of its segments from the warm cache or storage.
  */
 export const openIndex = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string): Promise<{ head: IndexHead; segments: OpenedSegment[] }> => {
+  const head = await headInForce(deps, tenant, botId);
+  return { head, segments: await Promise.all(head.segments.map((ref) => loadSegment(deps, tenant, botId, ref))) };
+};
+
+/**
+ * A bot's index opened for one query: segments from the warm cache (or layout 1, read
+ * whole) as they are, and layout 2 segments not cached with only what a cold query
+ * needs (`readCold`: no codes). `whole` reads them all whole (once, shared with any
+ * other query asking), for a query that needs the codes, or to warm up in the background.
+ */
+export const openIndexForQuery = async (
+  deps: Pick<Deps, 'index'>,
+  tenant: TenantContext,
+  botId: string,
+  query: string,
+): Promise<{ head: IndexHead; segments: SearchSegment[]; whole(): Promise<OpenedSegment[]> }> => {
+  const head = await headInForce(deps, tenant, botId);
+  const segments = await Promise.all(head.segments.map(async (ref): Promise<SearchSegment> => {
+    const hit = segmentCache.get(`${tenant.accountId}/${botId}/${ref.id}`);
+    if (hit) return hit;
+    return ref.sections ? readCold(deps, tenant, botId, ref, query) : loadSegment(deps, tenant, botId, ref);
+  }));
+  return { head, segments, whole: () => Promise.all(head.segments.map((ref) => loadSegment(deps, tenant, botId, ref))) };
+};
+
+/** The head in force: one small read of the generation, the head itself from the cache if it is that one. */
+const headInForce = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string): Promise<IndexHead> => {
   const key = `${tenant.accountId}/${botId}`;
   const generation = await deps.index.getGeneration(tenant, botId);
   let head = heads.get(key);
@@ -216,9 +276,7 @@ export const openIndex = async (deps: Pick<Deps, 'index'>, tenant: TenantContext
   heads.delete(key);
   heads.set(key, head);
   if (heads.size > HEAD_CACHE_BOTS) heads.delete(heads.keys().next().value!);
-  const opened = head;
-  const segments = await Promise.all(opened.segments.map((ref) => loadSegment(deps, tenant, botId, ref)));
-  return { head: opened, segments };
+  return head;
 };
 
 /** The run a document record says answers, if any. */

@@ -16,7 +16,7 @@
  * skip the first stage: the single int4 scan skips a sparse query's zero bytes
  * and is then already cheap, and its results stay exactly what they were.
  */
-import { prepareInt4Query, prepareSignQuery, type SignScanner } from './sign-scan.ts';
+import { prepareInt4Query, prepareSignQuery, signEstimate, type SignQuery, type SignScanner } from './sign-scan.ts';
 import { createTopHits, searchCodes, searchCodesAmong, type CodeSegment, type Hit } from './vector-codes.ts';
 
 /** A segment's codes and, for the first stage, its sign bits (made on first use). */
@@ -57,8 +57,22 @@ export const searchDense = (segments: readonly DenseSegment[], query: Float32Arr
   const total = segments.reduce((sum, s) => sum + s.codes.count, 0);
   const pool = options.pool ?? poolSize(total, n);
   if (pool >= total || n <= 0 || !isDenseQuery(query)) return searchCodes(segments.map((s) => s.codes), query, n);
-  const q = prepareSignQuery(query);
-  // Kernel scores lie within ±span: count them, then find the least score the pool must have.
+  const { scores, cut } = signPool(segments, prepareSignQuery(query), pool);
+  if (options.kernel !== false && segments.every((s) => s.signs().int4)) return secondStageInt4(segments, query, n, cut);
+  const among = scores.map((out) => {
+    const list: number[] = [];
+    for (let c = 0; c < out.length; c++) if (out[c]! >= cut) list.push(c);
+    return Int32Array.from(list);
+  });
+  return searchCodesAmong(segments.map((s) => s.codes), query, n, among);
+};
+
+/**
+ * Every code's sign score (each segment's scanner view, valid until its next scan) and the
+ * least score of the `pool` best: kernel scores lie within ±span, so they are counted, then
+ * the cut found from the top.
+ */
+const signPool = (segments: ReadonlyArray<Pick<DenseSegment, 'signs'>>, q: SignQuery, pool: number): { scores: Int16Array[]; cut: number; above: number } => {
   const { span } = q;
   if (histogram.length < 2 * span + 1) histogram = new Int32Array(2 * span + 1);
   else histogram.fill(0, 0, 2 * span + 1);
@@ -69,14 +83,27 @@ export const searchDense = (segments: readonly DenseSegment[], query: Float32Arr
   });
   let threshold = 2 * span, kept = 0;
   while (threshold > 0 && kept + histogram[threshold]! < pool) kept += histogram[threshold--]!;
-  const cut = threshold - span;
-  if (options.kernel !== false && segments.every((s) => s.signs().int4)) return secondStageInt4(segments, query, n, cut);
-  const among = scores.map((out) => {
-    const list: number[] = [];
-    for (let c = 0; c < out.length; c++) if (out[c]! >= cut) list.push(c);
-    return Int32Array.from(list);
+  return { scores, cut: threshold - span, above: kept };
+};
+
+/**
+ * The first stage alone, for a cold query whose segments have no codes loaded yet: the
+ * `pool` codes with the best sign scores (ties at the cut taken in order), best first,
+ * scored by their sign estimate. Callers rescore them exactly with the full vectors.
+ */
+export const searchSigns = (segments: ReadonlyArray<Pick<DenseSegment, 'signs'>>, query: Float32Array, pool: number): Hit[] => {
+  if (pool <= 0 || segments.length === 0) return [];
+  const q = prepareSignQuery(query);
+  const { scores, cut, above } = signPool(segments, q, pool);
+  const hits: Hit[] = [];
+  let ties = pool - above;
+  scores.forEach((out, segment) => {
+    for (let c = 0; c < out.length; c++) {
+      const score = out[c]!;
+      if (score > cut || (score === cut && ties-- > 0)) hits.push({ segment, chunk: c, score: signEstimate(q, score) });
+    }
   });
-  return searchCodesAmong(segments.map((s) => s.codes), query, n, among);
+  return hits.sort((a, b) => b.score - a.score);
 };
 
 /** Survivors of the integer second stage rescored in floating point, per result wanted. */

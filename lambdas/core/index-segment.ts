@@ -22,14 +22,17 @@ export interface SegmentEntry {
   readonly seq: number;
 }
 
-/** A segment opened for search: columns viewed in place. */
-export interface OpenedSegment {
+/**
+ * A segment opened for search: columns viewed in place. Its codes are undefined while
+ * only the sections a cold query needs are loaded (segment-sections.ts).
+ */
+export interface SearchSegment {
   readonly ref: SegmentRef;
   readonly runs: ReadonlyArray<{ readonly docId: string; readonly run: string }>;
   /** Entry i is chunk `seqs[i]` of `runs[runOf[i]]`. */
   readonly runOf: Uint32Array;
   readonly seqs: Uint32Array;
-  readonly codes: CodeSegment;
+  readonly codes: CodeSegment | undefined;
   readonly lexical: LexicalSegment;
   /** Sign bits of the codes for the first stage of dense search, made on first use (sparse queries never need them). */
   signs(): SignScanner;
@@ -38,6 +41,11 @@ export interface OpenedSegment {
    * (bots whose queries are sparse, as the local embedder's, never make one).
    */
   readonly bytes: number;
+}
+
+/** A segment opened whole, codes included. */
+export interface OpenedSegment extends SearchSegment {
+  readonly codes: CodeSegment;
 }
 
 const pad4 = (n: number) => (n + 3) & ~3;
@@ -78,33 +86,44 @@ export const packSegment = (entries: readonly SegmentEntry[], codes: Uint8Array,
   return out;
 };
 
-export const openSegment = (ref: SegmentRef, input: Uint8Array): OpenedSegment => {
+/** The parts of packed segment bytes, viewed in place (copied once if misaligned). */
+export const unpackSegment = (input: Uint8Array, id = '(new)') => {
   // Typed-array views need 4-byte alignment: copy once if the bytes are not aligned.
   const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as { v: number; runs: string[]; n: number };
-  if (header.v !== VERSION) throw new Error(`index segment ${ref.id}: unknown version ${header.v}`);
+  if (header.v !== VERSION) throw new Error(`index segment ${id}: unknown version ${header.v}`);
   const n = header.n;
   const headerEnd = pad4(4 + headerLength);
-  const runOf = new Uint32Array(bytes.buffer, bytes.byteOffset + headerEnd, n);
-  const seqs = new Uint32Array(bytes.buffer, bytes.byteOffset + headerEnd + 4 * n, n);
   const codesAt = headerEnd + 8 * n;
   const codesLength = view.getUint32(codesAt, true);
   const lexicalAt = pad4(codesAt + 4 + codesLength);
   const lexicalLength = view.getUint32(lexicalAt, true);
-  const codes = openCodes(bytes.subarray(codesAt + 4, codesAt + 4 + codesLength));
+  return {
+    bytes,
+    runs: header.runs,
+    runOf: new Uint32Array(bytes.buffer, bytes.byteOffset + headerEnd, n),
+    seqs: new Uint32Array(bytes.buffer, bytes.byteOffset + headerEnd + 4 * n, n),
+    codes: bytes.subarray(codesAt + 4, codesAt + 4 + codesLength),
+    lexical: bytes.subarray(lexicalAt + 4, lexicalAt + 4 + lexicalLength),
+  };
+};
+
+export const openSegment = (ref: SegmentRef, input: Uint8Array): OpenedSegment => {
+  const { bytes, runs, runOf, seqs, codes: codesBytes, lexical } = unpackSegment(input, ref.id);
+  const codes = openCodes(codesBytes);
   let signs: SignScanner | undefined;
   return {
     ref,
-    runs: header.runs.map((key) => {
+    runs: runs.map((key) => {
       const [docId, run] = key.split('#') as [string, string];
       return { docId, run };
     }),
     runOf,
     seqs,
     codes,
-    lexical: openLexicalSegment(bytes.subarray(lexicalAt + 4, lexicalAt + 4 + lexicalLength)),
+    lexical: openLexicalSegment(lexical),
     signs: () => (signs ??= createSignScanner(codes)),
     get bytes() {
       return bytes.byteLength + (signs?.bytes ?? 0);
@@ -113,7 +132,7 @@ export const openSegment = (ref: SegmentRef, input: Uint8Array): OpenedSegment =
 };
 
 /** The chunk an entry stands for. */
-export const entryOf = (segment: OpenedSegment, i: number): SegmentEntry => {
+export const entryOf = (segment: Pick<SearchSegment, 'runs' | 'runOf' | 'seqs'>, i: number): SegmentEntry => {
   const { docId, run } = segment.runs[segment.runOf[i]!]!;
   return { docId, run, seq: segment.seqs[i]! };
 };

@@ -80,16 +80,7 @@ const serialise = (postings: ReadonlyMap<number, number[]>, lengths: Uint32Array
   });
   let total = 0;
   for (const n of lengths) total += n;
-  const T = hashes.length, C = lengths.length;
-  const out = new Uint8Array(HEADER + 4 * (3 * T + 1 + C) + bytes.length);
-  const words = new Uint32Array(out.buffer, 0, (out.length - bytes.length) / 4);
-  words.set([VERSION, C, T, total]);
-  words.set(hashes, 4);
-  words.set(dfs, 4 + T);
-  words.set(offsets, 4 + 2 * T);
-  words.set(lengths, 5 + 3 * T);
-  out.set(bytes, out.length - bytes.length);
-  return out;
+  return packLexicalColumns({ total, hashes, dfs, offsets, lengths, postings: Uint8Array.from(bytes) });
 };
 
 const addPosting = (postings: Map<number, number[]>, hash: number, chunk: number, tf: number) => {
@@ -177,7 +168,18 @@ export interface LexicalSegment {
 /** Postings a skip block spans; lists of more than two blocks get skip entries (made on first probe). */
 const SKIP = 64;
 
-export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
+/** The columns of a segment blob, viewed in place (one copy only if the bytes are misaligned). */
+export interface LexicalColumns {
+  readonly total: number;
+  readonly hashes: Uint32Array;
+  readonly dfs: Uint32Array;
+  /** T + 1 postings offsets. */
+  readonly offsets: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly postings: Uint8Array;
+}
+
+export const lexicalColumns = (input: Uint8Array): LexicalColumns => {
   const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
   if (bytes.length < HEADER) throw new Error('lexical index: truncated header');
   const head = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
@@ -187,7 +189,26 @@ export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
   const column = (at: number, n: number) => new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER + 4 * at, n);
   const hashes = column(0, T), dfs = column(T, T), offsets = column(2 * T, T + 1), lengths = column(3 * T + 1, C);
   if (bytes.length !== postingsAt + offsets[T]!) throw new Error('lexical index: wrong length');
-  const postings = bytes.subarray(postingsAt);
+  return { total, hashes, dfs, offsets, lengths, postings: bytes.subarray(postingsAt) };
+};
+
+/** A segment blob of the given columns (offsets from 0): the inverse of `lexicalColumns`. */
+export const packLexicalColumns = (columns: LexicalColumns): Uint8Array => {
+  const T = columns.hashes.length, C = columns.lengths.length;
+  const out = new Uint8Array(HEADER + 4 * (3 * T + 1 + C) + columns.postings.length);
+  const words = new Uint32Array(out.buffer, 0, (out.length - columns.postings.length) / 4);
+  words.set([VERSION, C, T, columns.total]);
+  words.set(columns.hashes, 4);
+  words.set(columns.dfs, 4 + T);
+  words.set(columns.offsets, 4 + 2 * T);
+  words.set(columns.lengths, 5 + 3 * T);
+  out.set(columns.postings, out.length - columns.postings.length);
+  return out;
+};
+
+export const openLexicalSegment = (input: Uint8Array): LexicalSegment => {
+  const { total, hashes, dfs, offsets, lengths, postings } = lexicalColumns(input);
+  const T = hashes.length, C = lengths.length;
   const slot = (hash: number): number => {
     let lo = 0, hi = T - 1;
     while (lo <= hi) {

@@ -137,8 +137,15 @@ export interface IndexRepository {
   getGeneration(tenant: TenantContext, botId: string): Promise<number>;
   /** The head of a generation (immutable), or null once it is two generations old and removed. */
   getHeadAt(tenant: TenantContext, botId: string, generation: number): Promise<IndexHead | null>;
-  /** Seals and stores a segment (split into items that fit DynamoDB); returns the number of parts. */
-  putSegment(tenant: TenantContext, botId: string, id: string, bytes: Uint8Array): Promise<number>;
+  /**
+   * Seals and stores each section of a segment on its own (split into items that fit
+   * DynamoDB, sealed with the segment and section named): so that one can be read alone.
+   * Returns the number of items of each.
+   */
+  putSections(tenant: TenantContext, botId: string, id: string, sections: ReadonlyMap<string, Uint8Array>): Promise<Record<string, number>>;
+  /** The named sections of a segment written by `putSections`, opened; throws if one is missing or incomplete. */
+  getSections(tenant: TenantContext, botId: string, ref: SegmentRef, names: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /** A segment stored whole (layout 1, before sections): its bytes, opened. */
   getSegment(tenant: TenantContext, botId: string, ref: SegmentRef): Promise<Uint8Array>;
   deleteSegment(tenant: TenantContext, botId: string, ref: SegmentRef): Promise<void>;
   /**
@@ -301,9 +308,10 @@ export type ContentPurpose = 'chunk' | 'document' | 'vector-page' | 'conversatio
  * backups included.
  */
 export interface ContentCipher {
-  seal(tenant: TenantContext, purpose: ContentPurpose, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** `context`, if given, binds the blob to what it is within its purpose (opening needs the same). */
+  seal(tenant: TenantContext, purpose: ContentPurpose, plaintext: Uint8Array, context?: string): Promise<Uint8Array>;
   /** Throws `ContentKeyUnavailable` once the account key is destroyed, and on any tampering. */
-  open(tenant: TenantContext, purpose: ContentPurpose, sealed: Uint8Array): Promise<Uint8Array>;
+  open(tenant: TenantContext, purpose: ContentPurpose, sealed: Uint8Array, context?: string): Promise<Uint8Array>;
   destroyAccountKey(tenant: TenantContext): Promise<void>;
 }
 

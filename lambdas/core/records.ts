@@ -283,8 +283,14 @@ export interface DeadRun {
 
 export interface SegmentRef {
   readonly id: string;
-  /** Stored items the sealed segment was split into. */
+  /** Stored items the sealed segment was split into (layout 1: one blob; 0 for a segment stored in sections). */
   readonly parts: number;
+  /**
+   * Layout 2: the segment is stored in sections read apart (index-segment.ts), these
+   * with their item counts; the term buckets (`terms-<b>`, `buckets` of them) say theirs.
+   */
+  readonly sections?: Readonly<Record<string, number>>;
+  readonly buckets?: number;
   /** Entries in it, dead ones (superseded runs) included until compaction drops them. */
   readonly chunks: number;
   /** The embedding its vectors come from (`model@dimensions`). */

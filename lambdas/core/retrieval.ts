@@ -14,21 +14,26 @@
  * Entries of runs that no longer answer are skipped, so a re-ingest or a
  * deletion shows at once, whatever compaction has not yet removed.
  */
-import { openIndex } from './bot-index.ts';
+import { openIndexForQuery } from './bot-index.ts';
 import { embedderForIndex, relevanceFloor } from './embedding.ts';
 import { visitorLabelOf } from './document-label.ts';
 import { fuse } from './fusion.ts';
-import { entryOf, type OpenedSegment } from './index-segment.ts';
+import { entryOf, type OpenedSegment, type SearchSegment } from './index-segment.ts';
 import { searchLexical, termIdf } from './lexical-index.ts';
 import type { Chunk, IndexHead, Passage } from './records.ts';
 import type { ChunkKey, Deps } from './ports.ts';
 import type { TenantContext } from './tenancy.ts';
-import { searchDense } from './dense-search.ts';
+import { isDenseQuery, searchDense, searchSigns } from './dense-search.ts';
 import type { Hit } from './vector-codes.ts';
 
 /** Candidates each list keeps, per passage asked for, and at least. */
 export const CANDIDATES_PER_RESULT = 10;
 export const MIN_CANDIDATES = 50;
+/**
+ * Dense candidates of a cold query (codes not loaded yet), chosen by sign bits alone
+ * and all rescored exactly with their chunk items: see bench:retrieval's cold figures.
+ */
+export const COLD_POOL = 500;
 
 export const dot = (a: Float32Array, b: Float32Array): number => {
   let sum = 0;
@@ -36,6 +41,8 @@ export const dot = (a: Float32Array, b: Float32Array): number => {
   for (let i = 0; i < n; i++) sum += a[i]! * b[i]!;
   return sum;
 };
+
+const isWhole = (s: SearchSegment): s is OpenedSegment => s.codes !== undefined;
 
 const chunkKey = (k: ChunkKey) => `${k.docId}#${k.run}#${k.seq}`;
 
@@ -67,31 +74,41 @@ export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId
   (await retrieveWithWeights(deps, tenant, botId, query, k)).passages;
 
 export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
-  const { head, segments } = await openIndex(deps, tenant, botId);
+  const opened = await openIndexForQuery(deps, tenant, botId, query);
+  const { head } = opened;
+  let segments: readonly SearchSegment[] = opened.segments;
+  let cold = segments.some((s) => !s.codes);
   const termWeights = termIdf(segments.map((s) => s.lexical), query);
   if (head.documents === 0 || k <= 0) return { passages: [], termWeights };
-  const isLive = (seg: OpenedSegment, i: number) => !head.dead.has(seg.runs[seg.runOf[i]!]!.run);
+  const isLive = (seg: SearchSegment, i: number) => !head.dead.has(seg.runs[seg.runOf[i]!]!.run);
   const liveChunks = head.chunks;
   const storedChunks = segments.reduce((sum, s) => sum + s.ref.chunks, 0);
   const wanted = Math.max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k);
   // Ask for more when superseded entries may crowd the lists.
   const asked = storedChunks > liveChunks ? 2 * wanted : wanted;
-  const liveHits = (hits: readonly Hit[]) => hits.filter((h) => isLive(segments[h.segment]!, h.chunk)).slice(0, wanted);
+  const liveHits = (hits: readonly Hit[], n = wanted) => hits.filter((h) => isLive(segments[h.segment]!, h.chunk)).slice(0, n);
 
   // Dense: per embedding model, codes first, then exact rescoring below.
   const models = [...new Set(segments.map((s) => s.ref.embeddedWith))];
   const queryVectors = new Map<string, Float32Array>();
-  const denseApprox: Hit[] = [];
   await Promise.all(models.map(async (model) => {
     const embedder = await embedderForIndex(deps, tenant, botId, model);
-    if (!embedder) return;
-    const q = (await embedder.embed([query]))[0]!;
-    queryVectors.set(model, q);
-    const group = segments.flatMap((s, i) => (s.ref.embeddedWith === model ? [i] : []));
-    for (const h of searchDense(group.map((i) => segments[i]!), q, asked)) {
-      denseApprox.push({ segment: group[h.segment]!, chunk: h.chunk, score: h.score });
-    }
+    if (embedder) queryVectors.set(model, (await embedder.embed([query]))[0]!);
   }));
+  // Sign bits say nothing of a sparse query (the local embedder's): it needs the codes.
+  if (cold && [...queryVectors.values()].some((q) => !isDenseQuery(q))) {
+    segments = await opened.whole();
+    cold = false;
+  }
+  const pool = Math.max(asked, COLD_POOL);
+  const denseApprox: Hit[] = [];
+  for (const [model, q] of queryVectors) {
+    const group = segments.flatMap((s, i) => (s.ref.embeddedWith === model ? [i] : []));
+    const members = group.map((i) => segments[i]!);
+    // Cold (codes not loaded): the best of the sign scores, all rescored exactly below.
+    const hits = cold ? searchSigns(members, q, pool) : searchDense(members.filter(isWhole), q, asked);
+    for (const h of hits) denseApprox.push({ segment: group[h.segment]!, chunk: h.chunk, score: h.score });
+  }
   const lexical = liveHits(searchLexical(segments.map((s) => s.lexical), query, asked));
 
   // Chunk items of the dense candidates: their vectors rescore them, their text answers.
@@ -106,12 +123,13 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
     const q = queryVectors.get(segments[h.segment]!.ref.embeddedWith);
     return c && q ? dot(q, c.vector) : undefined;
   };
-  const denseCandidates = liveHits(denseApprox.sort((a, b) => b.score - a.score));
+  const denseCandidates = liveHits(denseApprox.sort((a, b) => b.score - a.score), cold ? pool : wanted);
   await loadChunks(denseCandidates);
   const dense = denseCandidates
     .map((h) => ({ ...h, score: similarity(h) ?? -Infinity }))
     .filter((h) => h.score > -Infinity)
-    .sort((a, b) => b.score - a.score || a.segment - b.segment || a.chunk - b.chunk);
+    .sort((a, b) => b.score - a.score || a.segment - b.segment || a.chunk - b.chunk)
+    .slice(0, wanted);
 
   // Fuse, then fetch what only the lexical list found, and drop what is not relevant enough.
   const fused = fuse(dense, lexical);
@@ -138,5 +156,8 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
       if (passages.length === k) break;
     }
   }
+  // The next queries take the warm path: read the codes and the other term buckets once this
+  // answer is out (a failure there is only a missed warm-up; the next query reads what it needs).
+  if (cold) setTimeout(() => void opened.whole().catch(() => undefined), 0);
   return { passages, termWeights };
 };

@@ -392,19 +392,51 @@ export const prepareInt4Query = (query: Float32Array, relaxed = RELAXED_SIMD): I
   return { dims, relaxed, bytes, step };
 };
 
+/** Writes the sign bits of every code of `seg`, transposed in blocks, from `codesAt` of `heap`. */
+const writeAllSigns = (seg: CodeSegment, heap: Uint8Array, codesAt: number, rowBytes: number): void => {
+  if (seg.kind === 'int4' && seg.dims % 8 === 0) return writeInt4Signs(seg, heap, codesAt, rowBytes);
+  const row = new Uint8Array(rowBytes);
+  for (let c = 0; c < seg.count; c++) {
+    writeSigns(seg, c, row);
+    for (let j = 0; j < rowBytes; j++) heap[signAt(codesAt, rowBytes, c, j)] = row[j]!;
+  }
+};
+
+/** Bytes of the transposed sign bits of `count` codes of `dims` dimensions (whole blocks of 16). */
+export const signBytesLength = (count: number, dims: number): number => BLOCK * rowBytesOf(dims) * Math.ceil(count / BLOCK);
+
+/**
+ * The sign bits of every code, transposed in blocks as the scanner reads them: what a
+ * stored segment keeps apart so that a cold query can scan without the codes.
+ */
+export const signBytes = (seg: CodeSegment): Uint8Array => {
+  const out = new Uint8Array(signBytesLength(seg.count, seg.dims));
+  writeAllSigns(seg, out, 0, rowBytesOf(seg.dims));
+  return out;
+};
+
+/**
+ * A scanner of stored sign bits (`signBytes`) alone, without the codes: the first stage only
+ * (`int4` undefined), for a cold query while the codes are still being read.
+ */
+export const createSignOnlyScanner = (signs: Uint8Array, count: number, dims: number, relaxed = RELAXED_SIMD): SignScanner => {
+  if (signs.byteLength !== signBytesLength(count, dims)) {
+    throw new Error(`sign scan: ${signs.byteLength} sign bytes for ${count} codes of ${dims} dimensions, expected ${signBytesLength(count, dims)}`);
+  }
+  // The layout of codes of a kind without a copy in scanner memory: no int4 region.
+  const shape: CodeSegment = { kind: 'binary', dims, count, codeBytes: 0, codes: new Uint8Array(0), scales: undefined };
+  return scannerOf(shape, relaxed, (heap, codesAt) => heap.set(signs, codesAt));
+};
+
 /** `relaxed` chooses the int4 kernel variant, for tests: the engine's best by default. */
-export const createSignScanner = (seg: CodeSegment, relaxed = RELAXED_SIMD): SignScanner => {
+export const createSignScanner = (seg: CodeSegment, relaxed = RELAXED_SIMD): SignScanner =>
+  scannerOf(seg, relaxed, (heap, codesAt, rowBytes) => writeAllSigns(seg, heap, codesAt, rowBytes));
+
+const scannerOf = (seg: CodeSegment, relaxed: boolean, fillSigns: (heap: Uint8Array, codesAt: number, rowBytes: number) => void): SignScanner => {
   const { rowBytes, blocks, int4QueryAt, scoresAt, pairsAt, codesAt, int4At, stride, pages } = layoutOf(seg);
   const memory = new wasm.Memory({ initial: pages });
   const heap = new Uint8Array(memory.buffer);
-  if (seg.kind === 'int4' && seg.dims % 8 === 0) writeInt4Signs(seg, heap, codesAt, rowBytes);
-  else {
-    const row = new Uint8Array(rowBytes);
-    for (let c = 0; c < seg.count; c++) {
-      writeSigns(seg, c, row);
-      for (let j = 0; j < rowBytes; j++) heap[signAt(codesAt, rowBytes, c, j)] = row[j]!;
-    }
-  }
+  fillSigns(heap, codesAt, rowBytes);
   if (seg.kind === 'int4') {
     if (stride === seg.codeBytes) heap.set(seg.codes, int4At);
     else for (let c = 0; c < seg.count; c++) heap.set(seg.codes.subarray(c * seg.codeBytes, (c + 1) * seg.codeBytes), int4At + c * stride);

@@ -24,7 +24,7 @@ describe('tenant content at rest', () => {
     const owner = await newOwner(platform());
     await uploadDocument(platform(), owner, 'internal.md', DOC);
     const items = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
-    expect(items.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['CHUNK', 'GEN', 'INDEX', 'SEG']);
+    expect([...new Set(items.map((i) => String(i.sk).split('#')[0]))].sort()).toEqual(['CHUNK', 'GEN', 'INDEX', 'SEG']);
     for (const item of items) {
       expect(item).not.toHaveProperty('text');
       expect(item).not.toHaveProperty('vector');
@@ -57,16 +57,19 @@ describe('tenant content at rest', () => {
     // A "backup": the raw items as they are now.
     const backup = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
     const sealedItems = backup.filter((i) => sealedOf(i));
-    expect(sealedItems.length).toBe((await platform().deps.chunks.listForBot(tenant, owner.botId)).length + 1);
-    const segment = backup.find((i) => String(i.sk).startsWith('SEG#'))!;
-    expect(await platform().deps.cipher.open(tenant, 'vector-page', segment.data as Uint8Array)).toBeInstanceOf(Uint8Array);
+    // The segment is stored in sections (meta, sign bits, codes, one term bucket), each sealed on its own.
+    const [ref] = (await platform().deps.index.getHead(tenant, owner.botId)).segments;
+    const sections = ['codes', 'meta', 'signs', 'terms-0'];
+    expect(backup.filter((i) => String(i.sk).startsWith('SEG#')).map((i) => String(i.sk)).sort()).toEqual(sections.map((name) => `SEG#${ref!.id}#${name}#0000`));
+    expect(sealedItems.length).toBe((await platform().deps.chunks.listForBot(tenant, owner.botId)).length + sections.length);
+    expect((await platform().deps.index.getSections(tenant, owner.botId, ref!, sections)).size).toBe(sections.length);
 
     await platform().deps.cipher.destroyAccountKey(tenant);
 
-    for (const item of sealedItems) {
-      const purpose = String(item.sk).startsWith('SEG#') ? 'vector-page' : 'chunk';
-      await expect(platform().deps.cipher.open(tenant, purpose, sealedOf(item)!)).rejects.toThrow(ContentKeyUnavailable);
+    for (const item of sealedItems.filter((i) => !String(i.sk).startsWith('SEG#'))) {
+      await expect(platform().deps.cipher.open(tenant, 'chunk', sealedOf(item)!)).rejects.toThrow(ContentKeyUnavailable);
     }
+    for (const name of sections) await expect(platform().deps.index.getSections(tenant, owner.botId, ref!, [name])).rejects.toThrow(ContentKeyUnavailable);
     await expect(platform().deps.chunks.listForBot(tenant, owner.botId)).rejects.toThrow(ContentKeyUnavailable);
     // The wrapped key is gone from the keys table itself.
     const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });

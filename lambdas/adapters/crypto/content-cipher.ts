@@ -29,7 +29,9 @@ export interface ContentCipherOptions {
   readonly now?: () => number;
 }
 
-const aad = (accountId: string, purpose: ContentPurpose) => Buffer.from(`parley/v${VERSION}|${accountId}|${purpose}`);
+/** Account, purpose and, where given, what the blob is within its purpose (as an index segment's section). */
+const aad = (accountId: string, purpose: ContentPurpose, context?: string) =>
+  Buffer.from(`parley/v${VERSION}|${accountId}|${purpose}${context === undefined ? '' : `|${context}`}`);
 const keyContext = (accountId: string) => ({ accountId, purpose: 'account-content-key' });
 
 export const createContentCipher = (
@@ -122,24 +124,24 @@ export const createContentCipher = (
   };
 
   return {
-    async seal(tenant: TenantContext, purpose, plaintext) {
+    async seal(tenant: TenantContext, purpose, plaintext, context) {
       const key = await accountKey(tenant, true);
       if (!key) throw new ContentKeyUnavailable();
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(aad(tenant.accountId, purpose));
+      cipher.setAAD(aad(tenant.accountId, purpose, context));
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       return new Uint8Array(Buffer.concat([Buffer.from([VERSION]), iv, body, cipher.getAuthTag()]));
     },
 
-    async open(tenant, purpose, sealed) {
+    async open(tenant, purpose, sealed, context) {
       if (sealed[0] !== VERSION || sealed.length < 1 + IV_BYTES + TAG_BYTES) throw new ContentKeyUnavailable('Not a sealed value.');
       const key = await accountKey(tenant, false);
       if (!key) throw new ContentKeyUnavailable();
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(sealed.length - TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAAD(aad(tenant.accountId, purpose));
+      decipher.setAAD(aad(tenant.accountId, purpose, context));
       decipher.setAuthTag(tag);
       try {
         return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]));

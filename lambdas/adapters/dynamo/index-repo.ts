@@ -7,7 +7,9 @@
  *   most whatever the number of documents. Ids and counts only, no content. The
  *   previous generation's head is kept for readers in flight; older ones go.
  * - `SEG#<id>#<part>`: a segment sealed under the account's content key (codes
- *   and term postings are derived from the documents), split into parts.
+ *   and term postings are derived from the documents), split into parts (layout 1);
+ *   `SEG#<id>#<section>#<part>`: layout 2, each section sealed on its own, bound to its
+ *   segment and name, so that a cold query reads only the sections it needs.
  * A commit writes the next head, moves the pointer and changes the document
  * record in one transaction, conditional on the generation it read.
  */
@@ -19,12 +21,25 @@ import { documentKey, storedPatch } from './document-repo.ts';
 import { batchGet, deleteByPrefix, batchWrite } from './items.ts';
 import { botItems } from './key-layout.ts';
 import { conditionalUpdate } from './update-expression.ts';
-import type { Tables } from './tables.ts';
+import type { DocClient, Tables } from './tables.ts';
 
 /** Sealed bytes per segment item, leaving room for keys and attribute names. */
 export const SEGMENT_PART_BYTES = 350 * 1024;
 /** Segment parts a BatchGet asks for. */
 const PARTS_A_READ = 8;
+
+/** What a section's seal is bound to, besides account and purpose: its segment and name. */
+const sectionContext = (segmentId: string, section: string) => `segment ${segmentId} section ${section}`;
+
+/**
+ * Segment items by key, in groups of `PARTS_A_READ` (about 2.8 MB) read in parallel: one
+ * BatchGet of a large segment passes DynamoDB's 16 MB a response, and its unprocessed keys
+ * then wait for a retry.
+ */
+const readParts = async (db: DocClient, table: string, keys: ReadonlyArray<Record<string, unknown>>) => {
+  const groups = Array.from({ length: Math.ceil(keys.length / PARTS_A_READ) }, (_, g) => keys.slice(g * PARTS_A_READ, (g + 1) * PARTS_A_READ));
+  return (await Promise.all(groups.map((group) => batchGet(db, table, group, true)))).flat();
+};
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ID_BYTES = 17;
@@ -119,27 +134,52 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
     throw new Error(`The index of bot ${botId} names a generation whose head is missing after ${HEAD_READ_ATTEMPTS} reads`);
   },
 
-  async putSegment(tenant, botId, id, bytes) {
-    const sealed = await cipher.seal(tenant, 'vector-page', bytes);
+  async putSections(tenant, botId, id, sections) {
     const pk = botItems.pk(tenant, botId);
-    const parts = Math.max(1, Math.ceil(sealed.byteLength / SEGMENT_PART_BYTES));
-    const items = Array.from({ length: parts }, (_, part) => ({
-      pk,
-      sk: botItems.segmentPart(id, part),
-      data: sealed.subarray(part * SEGMENT_PART_BYTES, (part + 1) * SEGMENT_PART_BYTES),
-    }));
-    // Parts are large: a few per batch keeps each request well under 16 MB.
+    const parts: Record<string, number> = {};
+    const items: Array<Record<string, unknown>> = [];
+    for (const [name, bytes] of sections) {
+      const sealed = await cipher.seal(tenant, 'vector-page', bytes, sectionContext(id, name));
+      const count = Math.max(1, Math.ceil(sealed.byteLength / SEGMENT_PART_BYTES));
+      parts[name] = count;
+      for (let part = 0; part < count; part++) {
+        items.push({ pk, sk: botItems.segmentSectionPart(id, name, part), parts: count, data: sealed.subarray(part * SEGMENT_PART_BYTES, (part + 1) * SEGMENT_PART_BYTES) });
+      }
+    }
     await batchWrite(tables.tenant(tenant), table, items.map((Item) => ({ PutRequest: { Item } })));
     return parts;
   },
 
+  async getSections(tenant, botId, ref, names) {
+    const db = tables.tenant(tenant);
+    const pk = botItems.pk(tenant, botId);
+    const got = new Map<string, Array<Record<string, unknown>>>(names.map((name) => [name, []]));
+    const read = async (wanted: ReadonlyArray<[string, number]>) => {
+      const keys = wanted.map(([name, part]) => ({ pk, sk: botItems.segmentSectionPart(ref.id, name, part) }));
+      for (const item of await readParts(db, table, keys)) got.get(String(item.sk).slice(`SEG#${ref.id}#`.length, -5))!.push(item);
+    };
+    // Sections whose item count the index keeps are read whole at once; the others' first
+    // item says how many it has, and the rest (rare: a term bucket past one item) follow.
+    await read(names.flatMap((name) => Array.from({ length: ref.sections?.[name] ?? 1 }, (_, part): [string, number] => [name, part])));
+    const rest = names.flatMap((name) => {
+      const count = Number(got.get(name)![0]?.parts ?? 1);
+      return Array.from({ length: Math.max(0, count - got.get(name)!.length) }, (_, k): [string, number] => [name, got.get(name)!.length + k]);
+    });
+    if (rest.length > 0) await read(rest);
+    const out = new Map<string, Uint8Array>();
+    await Promise.all(names.map(async (name) => {
+      const items = got.get(name)!.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+      const count = Number(items[0]?.parts ?? ref.sections?.[name] ?? 1);
+      if (items.length === 0 || items.length !== count) throw new Error(`Segment ${ref.id} has ${items.length} of the ${count} items of its section ${name}`);
+      out.set(name, await cipher.open(tenant, 'vector-page', Buffer.concat(items.map((i) => i.data as Uint8Array)), sectionContext(ref.id, name)));
+    }));
+    return out;
+  },
+
   async getSegment(tenant, botId, ref) {
     const pk = botItems.pk(tenant, botId);
-    // Parts in groups of 8 (about 2.8 MB), read in parallel: one BatchGet of a large segment
-    // passes DynamoDB's 16 MB a response, and its unprocessed keys then wait for a retry.
     const keys = Array.from({ length: ref.parts }, (_, part) => ({ pk, sk: botItems.segmentPart(ref.id, part) }));
-    const groups = Array.from({ length: Math.ceil(keys.length / PARTS_A_READ) }, (_, g) => keys.slice(g * PARTS_A_READ, (g + 1) * PARTS_A_READ));
-    const items = (await Promise.all(groups.map((group) => batchGet(tables.tenant(tenant), table, group, true)))).flat();
+    const items = await readParts(tables.tenant(tenant), table, keys);
     if (items.length !== ref.parts) throw new Error(`Segment ${ref.id} has ${items.length} of its ${ref.parts} parts`);
     items.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
     const sealed = Buffer.concat(items.map((i) => i.data as Uint8Array));

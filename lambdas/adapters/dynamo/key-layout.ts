@@ -16,7 +16,7 @@
  * |---|---|
  * | `A#<acc>` | `ACCOUNT`, `MEMBER#<sub>`, `INVITE#<email>`, `BOT#<bot>`, `DOC#<bot>#<doc>`, `SHA#<bot>#<sha256>`, `EXPORT#<id>`, `KEY#<provider>`, `AUDIT#<at>#<id>`, `NOTIFY#M#<sub>`, `NOTIFY#B#<bot>`, `MAIL#<eventId>#<sub>`, `HOOK#<bot>#<id>`, `HOOKLOG#<id>#<deliveryId>`, `DIGEST#<day>#<eventId>` |
  * | `A#<acc>#M` | `RATE#<key>#<windowStart>`, `BUDGET#<bot>#D#<day>`, `BUDGET#<bot>#M#<month>`, `USAGE#<month>#<bot>#<keyClass>` |
- * | `A#<acc>#B#<bot>` | `INDEX`, `GEN#<generation>`, `SEG#<id>#<part>`, `CHUNK#<doc>#<run>#<seq>` |
+ * | `A#<acc>#B#<bot>` | `INDEX`, `GEN#<generation>`, `SEG#<id>#<part>`, `SEG#<id>#<section>#<part>`, `CHUNK#<doc>#<run>#<seq>` |
  * | `A#<acc>#C#<bot>` | `CONV#<conv>`, `TURN#<conv>#<turn>`, `HANDOFF#<id>`, `LEAD#<id>` |
  * | `U#<sub>` | `OWNS`, `ACCOUNT#<acc>` |
  * | `INV#<email>` | `ACCOUNT#<acc>` |
@@ -98,6 +98,8 @@ export const botItems = {
   head: (generation: number) => `GEN#${String(generation).padStart(12, '0')}`,
   heads: 'GEN#',
   segmentPart: (id: string, part: number) => `SEG#${id}#${String(part).padStart(4, '0')}`,
+  /** Layout 2: part of one section of a segment (segment-sections.ts); under `segmentPartsOf` too. */
+  segmentSectionPart: (id: string, section: string, part: number) => `SEG#${id}#${section}#${String(part).padStart(4, '0')}`,
   segmentPartsOf: (id: string) => `SEG#${id}#`,
   segments: 'SEG#',
   chunk: (c: { readonly docId: string; readonly run: string; readonly seq: number }) => `CHUNK#${c.docId}#${c.run}#${String(c.seq).padStart(6, '0')}`,

@@ -1,0 +1,106 @@
+/**
+ * A segment's lexical index split by term hash into buckets, each a lexical blob
+ * (lexical-index.ts) of its terms alone with no chunk lengths, so that a query
+ * reads the buckets of its own terms and not every posting. The chunk lengths
+ * and the term count of each bucket are kept apart (in the segment's meta
+ * section); `composeLexical` joins them with the buckets loaded into one
+ * `LexicalSegment`, whose slots run bucket by bucket.
+ */
+import { lexicalColumns, openLexicalSegment, packLexicalColumns, type LexicalSegment } from './lexical-index.ts';
+
+/** Postings bytes a bucket holds about, when choosing how many. */
+const BUCKET_BYTES = 64 * 1024;
+const MAX_BUCKETS = 1024;
+
+/** Buckets for a lexical blob of `bytes`: a power of two, about 64 KB each. */
+export const bucketCountFor = (bytes: number): number => Math.min(MAX_BUCKETS, 2 ** Math.max(0, Math.ceil(Math.log2(bytes / BUCKET_BYTES))));
+
+/** The bucket of a term hash, of `buckets`: the high bits of a multiplicative mix. */
+export const bucketOf = (hash: number, buckets: number): number => Math.floor(((Math.imul(hash, 0x9e3779b1) >>> 0) / 2 ** 32) * buckets);
+
+/** Splits a lexical blob into `buckets` blobs by term hash, postings copied as they are; and its lengths. */
+export const splitLexical = (blob: Uint8Array, buckets: number): { lengths: Uint32Array; total: number; buckets: Uint8Array[] } => {
+  const { total, hashes, dfs, offsets, lengths, postings } = lexicalColumns(blob);
+  const slots: number[][] = Array.from({ length: buckets }, () => []);
+  for (let s = 0; s < hashes.length; s++) slots[bucketOf(hashes[s]!, buckets)]!.push(s);
+  const out = slots.map((list) => {
+    const own = { hashes: new Uint32Array(list.length), dfs: new Uint32Array(list.length), offsets: new Uint32Array(list.length + 1) };
+    list.forEach((s, t) => {
+      own.hashes[t] = hashes[s]!;
+      own.dfs[t] = dfs[s]!;
+      own.offsets[t + 1] = own.offsets[t]! + offsets[s + 1]! - offsets[s]!;
+    });
+    const bytes = new Uint8Array(own.offsets[list.length]!);
+    list.forEach((s, t) => bytes.set(postings.subarray(offsets[s], offsets[s + 1]), own.offsets[t]));
+    return packLexicalColumns({ ...own, total: 0, lengths: new Uint32Array(0), postings: bytes });
+  });
+  return { lengths: Uint32Array.from(lengths), total, buckets: out };
+};
+
+/** Terms in a bucket blob, to check it against the count the meta section gives. */
+export const bucketTermCount = (bucket: Uint8Array): number => lexicalColumns(bucket).hashes.length;
+
+/**
+ * One lexical segment of chunk `lengths` (`total` terms) and buckets of `termCounts[b]`
+ * terms each, those loaded given (`buckets[b]` undefined when not): looking up a term
+ * whose bucket is not loaded throws, so a caller must load the buckets of its terms.
+ */
+export const composeLexical = (
+  lengths: Uint32Array,
+  total: number,
+  termCounts: readonly number[],
+  buckets: ReadonlyArray<Uint8Array | undefined>,
+): LexicalSegment => {
+  const starts = new Uint32Array(termCounts.length + 1);
+  termCounts.forEach((n, b) => (starts[b + 1] = starts[b]! + n));
+  const opened = buckets.map((bytes, b) => {
+    if (!bytes) return undefined;
+    const seg = openLexicalSegment(bytes);
+    if (seg.termCount !== termCounts[b]) throw new Error(`lexical index: term bucket ${b} holds ${seg.termCount} terms, the segment says ${termCounts[b]}`);
+    return seg;
+  });
+  const bucket = (b: number): LexicalSegment => {
+    const seg = opened[b];
+    if (!seg) throw new Error(`lexical index: term bucket ${b} is not loaded`);
+    return seg;
+  };
+  /** The bucket holding a slot: the last whose start is at or below it. */
+  const locate = (slot: number): [LexicalSegment, number] => {
+    let lo = 0, hi = termCounts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= slot) lo = mid;
+      else hi = mid - 1;
+    }
+    return [bucket(lo), slot - starts[lo]!];
+  };
+  const slot = (hash: number) => {
+    const b = bucketOf(hash, termCounts.length);
+    const s = bucket(b).slot(hash);
+    return s < 0 ? -1 : starts[b]! + s;
+  };
+  return {
+    chunkCount: lengths.length,
+    termCount: starts[termCounts.length]!,
+    totalLength: total,
+    lengths,
+    slot,
+    hashOf: (s) => {
+      const [seg, at] = locate(s);
+      return seg.hashOf(at);
+    },
+    df: (hash) => bucket(bucketOf(hash, termCounts.length)).df(hash),
+    forEachPosting(s, visit) {
+      const [seg, at] = locate(s);
+      seg.forEachPosting(at, visit);
+    },
+    accumulate(s, idf, k1, norms, ones, scores, touched, count) {
+      const [seg, at] = locate(s);
+      return seg.accumulate(at, idf, k1, norms, ones, scores, touched, count);
+    },
+    probe(s, idf, k1, norms, ones, scores, candidates, m) {
+      const [seg, at] = locate(s);
+      seg.probe(at, idf, k1, norms, ones, scores, candidates, m);
+    },
+  };
+};

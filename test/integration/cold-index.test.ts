@@ -1,0 +1,101 @@
+// A cold query against an index stored in sections (layout 2) on DynamoDB Local: it reads
+// only the small sections (meta, sign bits, its terms' buckets), answers as the warm path
+// does, and leaves the rest to load in the background; no account reads another's sections.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import { ContentKeyUnavailable } from '../../lambdas/core/errors.ts';
+import { openIndex } from '../../lambdas/core/bot-index.ts';
+import { segmentCache } from '../../lambdas/core/index-cache.ts';
+import type { Deps } from '../../lambdas/core/ports.ts';
+import { retrieve } from '../../lambdas/core/retrieval.ts';
+import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
+import { rng, writeSyntheticBot } from '../bench/synthetic-bot.ts';
+import { denseVectors, queryNear } from '../bench/synthetic-vectors.ts';
+import { newOwner, usePlatform } from './fixtures/platform.ts';
+
+describe('a cold query', () => {
+  const platform = usePlatform();
+
+  it('reads only meta, sign bits and its terms’ buckets, answers as the warm path does, and warms up in the background', async () => {
+    const owner = await newOwner(platform());
+    const tenant = tenantForSystem(owner.accountId);
+    const base = platform().deps;
+    const random = rng(11);
+    // Two segments (1,000 and 100 chunks) of dense vectors with the statistics of real embeddings.
+    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, 1_100, random, undefined, denseVectors('anisotropic', random, 512));
+    const head = await base.index.getHead(tenant, owner.botId);
+    expect(head.segments).toHaveLength(2);
+    expect(head.segments.every((ref) => ref.sections && ref.buckets)).toBe(true);
+
+    const reads: Array<{ names: string[]; bytes: number }> = [];
+    const question = (n: number) => ({ text: texts[n]!.split(' ').slice(0, 8).join(' '), vector: queryNear(vectors[n]!, random) });
+    let asked = question(0);
+    const deps: Deps = {
+      ...base,
+      index: {
+        ...base.index,
+        getSections: async (t, b, ref, names) => {
+          const got = await base.index.getSections(t, b, ref, names);
+          reads.push({ names: [...names], bytes: [...got.values()].reduce((sum, x) => sum + x.byteLength, 0) });
+          return got;
+        },
+        getSegment: () => Promise.reject(new Error('a segment in sections is never read whole')),
+      },
+      embedders: { ...base.embedders, local: { ...base.embedders.local, embed: async (ts) => ts.map(() => asked.vector) } },
+    };
+    const key = (p: { docId: string; start: number; end: number; text: string }) => `${p.docId}#${p.start}#${p.end}#${p.text}`;
+
+    for (const n of [3, 1_050]) {
+      asked = question(n);
+      segmentCache.clear();
+      reads.length = 0;
+      const cold = await retrieve(deps, tenant, owner.botId, asked.text, 5);
+      const coldReads = reads.splice(0);
+      expect(coldReads).toHaveLength(2);
+      for (const read of coldReads) {
+        expect(read.names.slice(0, 2)).toEqual(['meta', 'signs']);
+        expect(read.names.slice(2).every((name) => /^terms-\d+$/.test(name))).toBe(true);
+        expect(read.names.length - 2).toBeLessThanOrEqual(8); // at most one bucket a query term
+      }
+      // The warm-up the cold query started: everything else, codes included.
+      await openIndex(deps, tenant, owner.botId);
+      const warmUp = reads.splice(0);
+      expect(warmUp.every((read) => read.names.includes('codes'))).toBe(true);
+      const coldBytes = coldReads.reduce((sum, r) => sum + r.bytes, 0);
+      // A bot this small has few term buckets (a query's terms fall in most): the codes make the difference.
+      expect(coldBytes).toBeLessThan(warmUp.reduce((sum, r) => sum + r.bytes, 0));
+
+      const warm = await retrieve(deps, tenant, owner.botId, asked.text, 5);
+      expect(reads).toEqual([]);
+      expect(cold.length).toBeGreaterThan(0);
+      expect(cold.map(key)).toEqual(warm.map(key));
+      expect(cold[0]!.text).toBe(texts[n]);
+    }
+  });
+
+  it('never opens another account’s sections, nor one section as another', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    const base = platform().deps;
+    const aliceTenant = tenantForSystem(alice.accountId), bobTenant = tenantForSystem(bob.accountId);
+    await writeSyntheticBot(base, aliceTenant, alice.botId, 20, rng(5), undefined, denseVectors('gaussian', rng(6), 512));
+    const [ref] = (await base.index.getHead(aliceTenant, alice.botId)).segments;
+    expect((await base.index.getSections(aliceTenant, alice.botId, ref!, ['meta'])).get('meta')!.byteLength).toBeGreaterThan(0);
+    // Keys are partitioned by account: Bob's reads look in his partition and find nothing.
+    await expect(base.index.getSections(bobTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(/has 0 of the 1 items of its section meta/);
+
+    const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
+    const item = async (account: string, bot: string, sk: string) =>
+      (await db.send(new GetCommand({ TableName: platform().table, Key: { pk: `A#${account}#B#${bot}`, sk } }))).Item!;
+    // Alice's sealed meta copied into Bob's partition: sealed under Alice's key and account, so it does not open.
+    const meta = await item(alice.accountId, alice.botId, `SEG#${ref!.id}#meta#0000`);
+    await db.send(new PutCommand({ TableName: platform().table, Item: { ...meta, pk: `A#${bob.accountId}#B#${alice.botId}` } }));
+    await expect(base.index.getSections(bobTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+    // A section's blob put where another section belongs: bound to its name, so it does not open either.
+    const bucket = await item(alice.accountId, alice.botId, `SEG#${ref!.id}#terms-0#0000`);
+    await db.send(new PutCommand({ TableName: platform().table, Item: { ...bucket, sk: `SEG#${ref!.id}#meta#0000` } }));
+    await expect(base.index.getSections(aliceTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+    db.destroy();
+  });
+});
