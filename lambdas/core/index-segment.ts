@@ -7,7 +7,9 @@
  * `{"v":1,"runs":["<docId>#<run>",…],"n":<entries>}`, padding to 4 bytes;
  * u32[n] entry run index; u32[n] entry seq; u32 codes length, the codes blob
  * (vector-codes.ts), padding; u32 lexical length, the lexical blob
- * (lexical-index.ts), padding.
+ * (lexical-index.ts), padding. Segments are built and merged in this packed form;
+ * since layout 2 they are stored split into sections read apart (segment-sections.ts),
+ * and packed segments stored whole before then still open here.
  */
 import { concatCodes, encodeCodes, openCodes, type CodeSegment } from './vector-codes.ts';
 import { createSignScanner, type SignScanner } from './sign-scan.ts';

@@ -122,23 +122,36 @@ export const coldSegment = (ref: SegmentRef, meta: SegmentMeta, signs: Uint8Arra
 
 /** A segment opened whole from its sections: meta, codes and every bucket. */
 export const openSections = (ref: SegmentRef, meta: SegmentMeta, codesBytes: Uint8Array, buckets: ReadonlyMap<number, Uint8Array>): OpenedSegment => {
-  const codes = openCodes(codesBytes);
+  let codes = openCodes(codesBytes);
   if (codes.count !== meta.runOf.length) throw new Error(`index segment ${ref.id}: ${codes.count} codes for ${meta.runOf.length} entries`);
   const missing = meta.terms.findIndex((_, b) => !buckets.has(b));
   if (missing >= 0) throw new Error(`index segment ${ref.id}: term bucket ${missing} is missing`);
   let signs: SignScanner | undefined;
   let bucketBytes = 0;
   for (const b of buckets.values()) bucketBytes += b.byteLength;
+  // The codes' own bytes, until the sign scanner holds the one copy of them.
+  let codesHeld = codesBytes.byteLength;
   return {
     ref,
     runs: meta.runs,
     runOf: meta.runOf,
     seqs: meta.seqs,
-    codes,
+    get codes() {
+      return codes;
+    },
     lexical: composeLexical(meta.lengths, meta.total, meta.terms, bucketList(meta, buckets)),
-    signs: () => (signs ??= createSignScanner(codes)),
+    signs: () => {
+      if (signs) return signs;
+      signs = createSignScanner(codes);
+      // One copy of the codes: read them where the scanner keeps them, and let the section's bytes go.
+      if (signs.codes) {
+        codes = { ...codes, codes: signs.codes };
+        codesHeld = 4 * codes.count;
+      }
+      return signs;
+    },
     get bytes() {
-      return meta.bytes + codesBytes.byteLength + bucketBytes + (signs?.bytes ?? 0);
+      return meta.bytes + codesHeld + bucketBytes + (signs?.bytes ?? 0);
     },
   };
 };

@@ -284,6 +284,11 @@ export interface SignScanner {
    * overwritten by the next call). Undefined for other kinds.
    */
   readonly int4: ((q: Int4Query, cut: number) => Int32Array) | undefined;
+  /**
+   * The int4 codes as the scanner holds them, when they lie there back to back as stored
+   * (no padding: dimensions a multiple of 32): a view its owner may use instead of its own copy.
+   */
+  readonly codes: Uint8Array | undefined;
 }
 
 /** Sign bits (1 = above zero) of code byte values, two dimensions a byte of int4. */
@@ -448,6 +453,7 @@ const scannerOf = (seg: CodeSegment, relaxed: boolean, fillSigns: (heap: Uint8Ar
   return {
     count: seg.count,
     bytes: memory.buffer.byteLength,
+    codes: seg.kind === 'int4' && stride === seg.codeBytes ? new Uint8Array(memory.buffer, int4At, stride * seg.count) : undefined,
     scan(q) {
       if (q.dims !== seg.dims) throw new Error(`sign scan: a query of ${q.dims} dimensions for codes of ${seg.dims}`);
       heap.set(q.tables, TABLES_AT);

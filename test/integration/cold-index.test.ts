@@ -1,7 +1,7 @@
 // A cold query against an index stored in sections (layout 2) on DynamoDB Local: it reads
 // only the small sections (meta, sign bits, its terms' buckets), answers as the warm path
 // does, and leaves the rest to load in the background; no account reads another's sections.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { ContentKeyUnavailable } from '../../lambdas/core/errors.ts';
@@ -13,6 +13,15 @@ import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { rng, writeSyntheticBot } from '../bench/synthetic-bot.ts';
 import { denseVectors, queryNear } from '../bench/synthetic-vectors.ts';
 import { newOwner, usePlatform } from './fixtures/platform.ts';
+
+const segmentKeys = async (db: ReturnType<typeof createDocumentClient>, table: string, account: string, bot: string) => {
+  const out = await db.send(new QueryCommand({
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seg)',
+    ExpressionAttributeValues: { ':pk': `A#${account}#B#${bot}`, ':seg': 'SEG#' },
+  }));
+  return (out.Items ?? []).map((i) => String(i.sk));
+};
 
 describe('a cold query', () => {
   const platform = usePlatform();
@@ -96,6 +105,11 @@ describe('a cold query', () => {
     const bucket = await item(alice.accountId, alice.botId, `SEG#${ref!.id}#terms-0#0000`);
     await db.send(new PutCommand({ TableName: platform().table, Item: { ...bucket, sk: `SEG#${ref!.id}#meta#0000` } }));
     await expect(base.index.getSections(aliceTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+
+    // Deleting the bot (as erasure does) leaves none of its sections behind.
+    expect((await segmentKeys(db, platform().table, alice.accountId, alice.botId)).length).toBeGreaterThan(3);
+    await base.index.deleteForBot(aliceTenant, alice.botId);
+    expect(await segmentKeys(db, platform().table, alice.accountId, alice.botId)).toEqual([]);
     db.destroy();
   });
 });

@@ -54,6 +54,20 @@ describe('an index segment in sections (layout 2)', () => {
     expect(searchDense([seg], vectors[9]!, 5, { pool: 60 })).toEqual(searchDense([v1], vectors[9]!, 5, { pool: 60 }));
   });
 
+  it('keeps one copy of the codes once its sign scanner is made: the scanner’s, and answers alike', () => {
+    const meta = openMeta(ref, sections.get(SECTION.meta)!);
+    const seg = openSections(ref, meta, sections.get(SECTION.codes)!, allBuckets);
+    const own = seg.codes.codes;
+    const before = seg.bytes;
+    const scanner = seg.signs();
+    expect(scanner.codes).toBeDefined();
+    expect(seg.codes.codes).toBe(scanner.codes);
+    expect(Buffer.from(seg.codes.codes).equals(Buffer.from(own))).toBe(true);
+    // The section's codes no longer count: only their scales (copied when opened) do.
+    expect(seg.bytes).toBe(before - sections.get(SECTION.codes)!.byteLength + 4 * N + scanner.bytes);
+    expect(searchDense([seg], vectors[9]!, 5, { pool: 60 })).toEqual(searchDense([v1], vectors[9]!, 5, { pool: 60 }));
+  });
+
   it('answers a cold query from meta, sign bits and the query’s term buckets alone, as the whole segment does', () => {
     const query = queries[1]!;
     const wanted = bucketsForQuery(query, buckets);
