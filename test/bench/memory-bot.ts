@@ -8,6 +8,7 @@
  */
 import { buildSegment, mergeSegments, openSegment } from '../../lambdas/core/index-segment.ts';
 import { MERGE_FACTOR } from '../../lambdas/core/limits.ts';
+import { sectionsOf } from '../../lambdas/core/segment-sections.ts';
 import { embeddingText } from '../../lambdas/core/ingestion.ts';
 import { embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
 import type { Chunk, IndexHead, SegmentRef } from '../../lambdas/core/records.ts';
@@ -29,7 +30,6 @@ export const memoryBot = (size: number, random: () => number, vectorOf?: () => F
   const chunks = new Map<string, Chunk>();
   const embeddedWith = `${MEMORY_MODEL}@${DIMS}`;
   let tier: Array<{ ref: SegmentRef; bytes: Uint8Array }> = [];
-  const stored = new Map<string, Uint8Array>();
   const tiers: Array<Array<{ ref: SegmentRef; bytes: Uint8Array }>> = [tier];
   let ids = 0;
   const add = (level: number, ref: SegmentRef, bytes: Uint8Array) => {
@@ -57,14 +57,21 @@ export const memoryBot = (size: number, random: () => number, vectorOf?: () => F
     add(0, { id: run, parts: 1, chunks: count, embeddedWith }, bytes);
   }
   tier = tiers.flat().reverse();
-  for (const s of tier) stored.set(s.ref.id, s.bytes);
-  const head: IndexHead = { generation: 1, segments: tier.map((s) => s.ref), dead: new Map(), documents: docIds.length, chunks: size };
+  // Stored as storeSegment stores them (layout 2, in sections), so that a cold query reads only some.
+  const sectionsById = new Map<string, Map<string, Uint8Array>>();
+  const refs = tier.map((s) => {
+    const { sections, buckets } = sectionsOf(s.bytes);
+    sectionsById.set(s.ref.id, sections);
+    return { ...s.ref, parts: 0, sections: { meta: 1, signs: 1, codes: 1 }, buckets };
+  });
+  const head: IndexHead = { generation: 1, segments: refs, dead: new Map(), documents: docIds.length, chunks: size };
   const depsWith = (embedder: Omit<Embedder, 'model' | 'dimensions'>): Deps => ({
     index: {
       getGeneration: async () => head.generation,
       getHeadAt: async () => head,
       getHead: async () => head,
-      getSegment: async (_t: unknown, _b: unknown, ref: SegmentRef) => stored.get(ref.id)!,
+      getSections: async (_t: unknown, _b: unknown, ref: SegmentRef, names: readonly string[]) =>
+        new Map(names.map((name) => [name, sectionsById.get(ref.id)!.get(name)!])),
     },
     chunks: { getMany: async (_t: unknown, _b: unknown, keys: readonly ChunkKey[]) => keys.flatMap((k) => chunks.get(chunkKey(k)) ?? []) },
     documents: { list: async () => docIds.map((docId, d) => ({ docId, name: `doc-${d}.md`, source: 'text' })) },

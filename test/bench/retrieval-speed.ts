@@ -8,7 +8,11 @@
  * - cold load: opening the index with an empty cache (head + every segment),
  *   of which the wait on storage (read and decrypt; decrypt alone timed apart on
  *   as many bytes), then making the sign scanners, and the first whole query
- *   after a cold start (all of these again);
+ *   after a cold start (all of these again): its bytes read, storage calls and
+ *   segment items before the answer (layout 2: meta, sign bits and the query's
+ *   term buckets, then the sign pool's chunk items), recall@10 of the cold dense
+ *   path (sign pool of `COLD_POOL`, and of other sizes, rescored exactly) against
+ *   an exact scan, and how often its top k equals the warm path's;
  * - warm p50/p95 of the whole `retrieve` (head check, both stages, chunk fetch
  *   for rescoring, fusion), also in-process (minus waits on storage), of the dense
  *   stage (candidate search over the codes) and of the lexical stage (BM25),
@@ -43,18 +47,19 @@ import { embedLocally } from '../../lambdas/adapters/models/local-embedder.ts';
 import { openIndex } from '../../lambdas/core/bot-index.ts';
 import { createBot } from '../../lambdas/core/bots.ts';
 import { createAccount } from '../../lambdas/core/accounts.ts';
-import { searchDense } from '../../lambdas/core/dense-search.ts';
+import { searchDense, searchSigns } from '../../lambdas/core/dense-search.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import { segmentCache } from '../../lambdas/core/index-cache.ts';
 import { entryOf } from '../../lambdas/core/index-segment.ts';
 import { searchLexical } from '../../lambdas/core/lexical-index.ts';
 import type { Deps, Embedder } from '../../lambdas/core/ports.ts';
-import { CANDIDATES_PER_RESULT, MIN_CANDIDATES, retrieve } from '../../lambdas/core/retrieval.ts';
+import { CANDIDATES_PER_RESULT, COLD_POOL, MIN_CANDIDATES, retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForMember, type TenantContext } from '../../lambdas/core/tenancy.ts';
 import { searchCodes, type Hit } from '../../lambdas/core/vector-codes.ts';
 import { embeddingText } from '../../lambdas/core/ingestion.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { memoryBot } from './memory-bot.ts';
+import { storeInSections } from './sections-bot.ts';
 import { meteredDeps } from './metered-deps.ts';
 import { CHUNKS_PER_DOC, DIMS, replaySyntheticBot, rng, writeSyntheticBot } from './synthetic-bot.ts';
 import { denseVectors, queryNear, type DenseKind } from './synthetic-vectors.ts';
@@ -65,6 +70,9 @@ const QUERIES = 100;
 const RECALL_QUERIES = 50;
 const K = 5;
 const MEMORY = process.env.BENCH_STORE === 'memory';
+/** Queries whose cold answer is compared with the warm one, and the sign pools whose cold recall is measured. */
+const COLD_COMPARED = MEMORY ? 30 : 8;
+const COLD_POOLS = [200, COLD_POOL, 1000, 2000];
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -110,6 +118,7 @@ try {
     const known = kept[`${size}/${kind}`];
     if (known) {
       const tenant = tenantForMember({ accountId: known.accountId, userId: known.userId, role: 'owner' });
+      await storeInSections(deps, tenant, known.botId);
       return { ...replaySyntheticBot(size, random, next && (() => next())), docIds: known.docIds, tenant, botId: known.botId, depsWith, reused: true };
     }
     const userId = newId();
@@ -148,8 +157,18 @@ try {
       const deps = written.depsWith(async (ts) => ts.map((t) => (kind === 'local' ? embedLocally(t, DIMS) : prepared.get(t) ?? embedLocally(t, DIMS))));
       const io = meteredDeps(deps);
 
-      // Cold: nothing cached; then the first whole query after a cold start.
+      // Cold: the first whole query after a cold start, before anything else this process reads
+      // (as in a fresh function); then, nothing cached, opening the whole index.
       const loadBefore = load();
+      segmentCache.clear();
+      io.take();
+      const firstStart = performance.now();
+      await retrieve(io.deps, tenant, botId, texts[0]!, K);
+      const firstQueryMs = performance.now() - firstStart;
+      const coldQuery = io.take();
+      // The warm-up the cold query started in the background, waited for before anything else.
+      await openIndex(io.deps, tenant, botId);
+      io.take();
       segmentCache.clear();
       const rssBefore = process.memoryUsage().rss;
       const coldStart = performance.now();
@@ -167,11 +186,24 @@ try {
         await platform.deps.cipher.open(tenant, 'vector-page', sealed);
         coldDecryptMs = performance.now() - t0;
       }
-      segmentCache.clear();
-      const firstStart = performance.now();
-      await retrieve(io.deps, tenant, botId, texts[0]!, K);
-      const firstQueryMs = performance.now() - firstStart;
-      const coldQuery = io.take();
+      // Cold answers against warm ones (each after a cold start, its warm-up awaited).
+      let sameTop = 0, sameTopOf = 0;
+      const coldRepeats: number[] = [], coldRepeatStorage: number[] = [];
+      for (let n = 1; n <= COLD_COMPARED; n++) {
+        segmentCache.clear();
+        io.take();
+        const t = performance.now();
+        const coldAnswer = await retrieve(io.deps, tenant, botId, texts[n]!, K);
+        coldRepeats.push(performance.now() - t);
+        coldRepeatStorage.push(io.take().ms);
+        await openIndex(io.deps, tenant, botId);
+        const warmAnswer = await retrieve(io.deps, tenant, botId, texts[n]!, K);
+        const key = (p: { docId: string; start: number; end: number; text: string }) => `${p.docId}#${p.start}#${p.end}#${p.text}`;
+        const warmKeys = warmAnswer.map(key);
+        sameTop += coldAnswer.filter((p, i) => key(p) === warmKeys[i]).length;
+        sameTopOf += Math.max(coldAnswer.length, warmAnswer.length);
+      }
+      io.take();
 
       // Warm, each stage in turn for each query.
       const asked = Math.max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * K);
@@ -234,11 +266,18 @@ try {
       };
       const every = vectors.map((_, i) => i);
       let found = 0, foundOld = 0;
+      const foundCold = new Map(COLD_POOLS.map((pool) => [pool, 0]));
       for (let n = 0; n < RECALL_QUERIES; n++) {
         const q = queryVectors[n]!;
         const want = new Set(exactTop(q, vectors, every, 10));
         found += exactTop(q, vectors, denseHits[n]!.map(indexOf), 10).filter((i) => want.has(i)).length;
         foundOld += exactTop(q, vectors, oldHits[n]!.map(indexOf), 10).filter((i) => want.has(i)).length;
+        // The cold path: the sign pool (the same bits a cold query reads apart) rescored exactly.
+        if (kind === 'local') continue;
+        for (const pool of COLD_POOLS) {
+          const hits = searchSigns(segments, q, Math.max(asked, pool));
+          foundCold.set(pool, foundCold.get(pool)! + exactTop(q, vectors, hits.map(indexOf), 10).filter((i) => want.has(i)).length);
+        }
       }
       vectors.length = 0;
 
@@ -254,7 +293,22 @@ try {
         ...(coldDecryptMs === undefined ? {} : { coldDecryptMs: ms(coldDecryptMs) }),
         coldSignScannersMs: ms(coldSignsMs),
         coldFirstQueryMs: ms(firstQueryMs),
+        coldFirstQueryStorageMs: ms(coldQuery.ms),
         bytesReadFirstQuery: coldQuery.bytes,
+        // Calls to the index, chunk and document stores, and segment items (350 KB each at most) among them.
+        bytesReadFirstQueryBySection: coldQuery.bytesBySection,
+        storageCallsFirstQuery: coldQuery.calls,
+        segmentItemsFirstQuery: coldQuery.segmentItems,
+        segmentLayout: head.segments.every((r) => r.sections) ? 2 : 1,
+        coldPool: COLD_POOL,
+        ...(kind === 'local' ? {} : {
+          recallAt10Cold: foundCold.get(COLD_POOL)! / (RECALL_QUERIES * 10),
+          recallAt10ColdByPool: Object.fromEntries([...foundCold].map(([pool, f]) => [pool, f / (RECALL_QUERIES * 10)])),
+        }),
+        coldTopKSameAsWarm: sameTopOf === 0 ? 1 : sameTop / sameTopOf,
+        // The cold queries compared: each after the cache was cleared, later in the same process.
+        coldQueryAgainMs: p50p95(coldRepeats),
+        coldQueryAgainStorageMs: p50p95(coldRepeatStorage),
         indexBytesInMemory: segments.reduce((sum, s) => sum + s.bytes, 0),
         rssGrowthMB: Math.round((rssAfter - rssBefore) / 1e6),
         denseStageMs: p50p95(times.dense),

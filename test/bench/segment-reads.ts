@@ -13,6 +13,9 @@ import path from 'node:path';
 import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import type { SegmentRef } from '../../lambdas/core/records.ts';
+import { entryOf } from '../../lambdas/core/index-segment.ts';
+import { bucketsForQuery, openMeta, SECTION } from '../../lambdas/core/segment-sections.ts';
 import { tenantForMember } from '../../lambdas/core/tenancy.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 
@@ -87,7 +90,8 @@ try {
   };
   await timeReads(8, 100, viaDocument); // warm-up: JIT, connections, DynamoDB Local's caches
   const runs: Record<string, unknown> = {};
-  for (const [group, concurrency] of [[8, 100], [8, 1], [8, 2], [8, 4], [1, 100], [1, 16], [4, 100], [16, 100]] as const) {
+  const settings: Array<[number, number]> = process.env.PROFILE_COLD_ONLY ? [] : [[8, 100], [8, 1], [8, 2], [8, 4], [1, 100], [1, 16], [4, 100], [16, 100]];
+  for (const [group, concurrency] of settings) {
     runs[`document group ${group} x${concurrency}`] = await timeReads(group, concurrency, viaDocument);
   }
   runs['plain group 8 x100'] = await timeReads(8, 100, viaPlain);
@@ -106,6 +110,30 @@ try {
     } while (start);
   }));
   runs['query by segment, in parallel'] = { ms: Math.round(performance.now() - t), load: load() };
+  // Layout 2: what a cold query reads (meta, sign bits, a query's term buckets) through the repository,
+  // then 500 chunk items as its exact rescoring reads them; each timed alone and together.
+  if (head.segments.every((ref) => ref.sections)) {
+    const query = 'w1 w2 w3 w5 w8 w13 w21 w34';
+    const coldNames = (ref: SegmentRef) => [SECTION.meta, SECTION.signs, ...bucketsForQuery(query, ref.buckets ?? 0).map(SECTION.bucket)];
+    const timed = async (work: () => Promise<unknown>) => {
+      const t0 = performance.now();
+      await work();
+      return Math.round(performance.now() - t0);
+    };
+    const sections = (names: (ref: SegmentRef) => string[]) => () => Promise.all(head.segments.map((ref) => platform.deps.index.getSections(tenant, bot.botId, ref, names(ref))));
+    // 500 entries spread over the bot, as a sign pool is.
+    const [first] = head.segments;
+    const meta = openMeta(first!, (await platform.deps.index.getSections(tenant, bot.botId, first!, [SECTION.meta])).get(SECTION.meta)!);
+    const keys = Array.from({ length: 500 }, (_, i) => entryOf(meta, Math.floor((i * meta.seqs.length) / 500)));
+    runs['layout 2, cold'] = {
+      metaMs: await timed(sections(() => [SECTION.meta])),
+      signsMs: await timed(sections(() => [SECTION.signs])),
+      bucketsMs: await timed(sections((ref) => coldNames(ref).slice(2))),
+      allColdSectionsMs: await timed(sections(coldNames)),
+      chunks500Ms: await timed(() => platform.deps.chunks.getMany(tenant, bot.botId, keys)),
+      load: load(),
+    };
+  }
   out.runs = runs;
   doc.destroy();
   plain.destroy();
