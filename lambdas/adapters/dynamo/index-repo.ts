@@ -156,7 +156,7 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
     const got = new Map<string, Array<Record<string, unknown>>>(names.map((name) => [name, []]));
     const read = async (wanted: ReadonlyArray<[string, number]>) => {
       const keys = wanted.map(([name, part]) => ({ pk, sk: botItems.segmentSectionPart(ref.id, name, part) }));
-      for (const item of await readParts(db, table, keys)) got.get(String(item.sk).slice(`SEG#${ref.id}#`.length, -5))!.push(item);
+      for (const item of await readParts(db, table, keys)) got.get(String(item.sk).slice(botItems.segmentPartsOf(ref.id).length, -5))!.push(item);
     };
     // Sections whose item count the index keeps are read whole at once; the others' first
     // item says how many it has, and the rest (rare: a term bucket past one item) follow.
