@@ -253,19 +253,21 @@ export const openIndexForQuery = async (
   deps: Pick<Deps, 'index'>,
   tenant: TenantContext,
   botId: string,
+  head: IndexHead,
   query: string,
+  /** Whether a segment of this embedding may be read cold: not when the query's vector is sparse, as sign bits say nothing of it. */
+  coldFits: (embeddedWith: string) => boolean = () => true,
 ): Promise<{ head: IndexHead; segments: SearchSegment[]; whole(): Promise<OpenedSegment[]> }> => {
-  const head = await headInForce(deps, tenant, botId);
   const segments = await Promise.all(head.segments.map(async (ref): Promise<SearchSegment> => {
     const hit = segmentCache.get(`${tenant.accountId}/${botId}/${ref.id}`);
     if (hit) return hit;
-    return ref.sections ? readCold(deps, tenant, botId, ref, query) : loadSegment(deps, tenant, botId, ref);
+    return ref.sections && coldFits(ref.embeddedWith) ? readCold(deps, tenant, botId, ref, query) : loadSegment(deps, tenant, botId, ref);
   }));
   return { head, segments, whole: () => Promise.all(head.segments.map((ref) => loadSegment(deps, tenant, botId, ref))) };
 };
 
 /** The head in force: one small read of the generation, the head itself from the cache if it is that one. */
-const headInForce = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string): Promise<IndexHead> => {
+export const headInForce = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string): Promise<IndexHead> => {
   const key = `${tenant.accountId}/${botId}`;
   const generation = await deps.index.getGeneration(tenant, botId);
   let head = heads.get(key);

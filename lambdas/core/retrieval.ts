@@ -14,7 +14,7 @@
  * Entries of runs that no longer answer are skipped, so a re-ingest or a
  * deletion shows at once, whatever compaction has not yet removed.
  */
-import { openIndexForQuery } from './bot-index.ts';
+import { headInForce, openIndexForQuery } from './bot-index.ts';
 import { embedderForIndex, relevanceFloor } from './embedding.ts';
 import { visitorLabelOf } from './document-label.ts';
 import { fuse } from './fusion.ts';
@@ -74,10 +74,21 @@ export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId
   (await retrieveWithWeights(deps, tenant, botId, query, k)).passages;
 
 export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
-  const opened = await openIndexForQuery(deps, tenant, botId, query);
-  const { head } = opened;
-  let segments: readonly SearchSegment[] = opened.segments;
-  let cold = segments.some((s) => !s.codes);
+  const head = await headInForce(deps, tenant, botId);
+  // The question's vector per embedding model in use, before any segment is read: a sparse one
+  // (the local embedder's) needs the codes, as sign bits say nothing of it, so its segments are
+  // read whole rather than cold and then whole.
+  const queryVectors = new Map<string, Float32Array>();
+  await Promise.all([...new Set(head.segments.map((s) => s.embeddedWith))].map(async (model) => {
+    const embedder = await embedderForIndex(deps, tenant, botId, model);
+    if (embedder) queryVectors.set(model, (await embedder.embed([query]))[0]!);
+  }));
+  const opened = await openIndexForQuery(deps, tenant, botId, head, query, (model) => {
+    const q = queryVectors.get(model);
+    return q === undefined || isDenseQuery(q);
+  });
+  const segments: readonly SearchSegment[] = opened.segments;
+  const cold = segments.some((s) => !s.codes);
   const termWeights = termIdf(segments.map((s) => s.lexical), query);
   if (head.documents === 0 || k <= 0) return { passages: [], termWeights };
   const isLive = (seg: SearchSegment, i: number) => !head.dead.has(seg.runs[seg.runOf[i]!]!.run);
@@ -88,25 +99,14 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   const asked = storedChunks > liveChunks ? 2 * wanted : wanted;
   const liveHits = (hits: readonly Hit[], n = wanted) => hits.filter((h) => isLive(segments[h.segment]!, h.chunk)).slice(0, n);
 
-  // Dense: per embedding model, codes first, then exact rescoring below.
-  const models = [...new Set(segments.map((s) => s.ref.embeddedWith))];
-  const queryVectors = new Map<string, Float32Array>();
-  await Promise.all(models.map(async (model) => {
-    const embedder = await embedderForIndex(deps, tenant, botId, model);
-    if (embedder) queryVectors.set(model, (await embedder.embed([query]))[0]!);
-  }));
-  // Sign bits say nothing of a sparse query (the local embedder's): it needs the codes.
-  if (cold && [...queryVectors.values()].some((q) => !isDenseQuery(q))) {
-    segments = await opened.whole();
-    cold = false;
-  }
+  // Dense: per embedding model, codes first (or sign bits, cold), then exact rescoring below.
   const pool = Math.max(asked, COLD_POOL);
   const denseApprox: Hit[] = [];
   for (const [model, q] of queryVectors) {
     const group = segments.flatMap((s, i) => (s.ref.embeddedWith === model ? [i] : []));
     const members = group.map((i) => segments[i]!);
     // Cold (codes not loaded): the best of the sign scores, all rescored exactly below.
-    const hits = cold ? searchSigns(members, q, pool) : searchDense(members.filter(isWhole), q, asked);
+    const hits = members.some((s) => !s.codes) ? searchSigns(members, q, pool) : searchDense(members.filter(isWhole), q, asked);
     for (const h of hits) denseApprox.push({ segment: group[h.segment]!, chunk: h.chunk, score: h.score });
   }
   const lexical = liveHits(searchLexical(segments.map((s) => s.lexical), query, asked));

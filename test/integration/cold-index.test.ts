@@ -83,6 +83,34 @@ describe('a cold query', () => {
     }
   });
 
+  it('reads a sparse query’s segments (the local embedder’s) whole at once, never cold first', async () => {
+    const owner = await newOwner(platform());
+    const tenant = tenantForSystem(owner.accountId);
+    const base = platform().deps;
+    // The local embedder's own vectors: most components zero, so sign bits say nothing of its queries.
+    const { texts } = await writeSyntheticBot(base, tenant, owner.botId, 300, rng(21));
+    const [ref] = (await base.index.getHead(tenant, owner.botId)).segments;
+    expect(ref!.sections).toBeTruthy();
+    const reads: string[][] = [];
+    const deps: Deps = {
+      ...base,
+      index: {
+        ...base.index,
+        getSections: async (t, b, r, names) => {
+          reads.push([...names]);
+          return base.index.getSections(t, b, r, names);
+        },
+      },
+    };
+    segmentCache.clear();
+    const question = texts[7]!.split(' ').slice(0, 8).join(' ');
+    const passages = await retrieve(deps, tenant, owner.botId, question, 5);
+    expect(passages[0]!.text).toBe(texts[7]);
+    // One read of the segment, codes included: no cold read of meta and sign bits to be thrown away.
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toContain('codes');
+  });
+
   it('never opens another account’s sections, nor one section as another', async () => {
     const alice = await newOwner(platform());
     const bob = await newOwner(platform());
