@@ -35,10 +35,21 @@ const sectionContext = (segmentId: string, section: string) => `segment ${segmen
  * Segment items by key, in groups of `PARTS_A_READ` (about 2.8 MB) read in parallel: one
  * BatchGet of a large segment passes DynamoDB's 16 MB a response, and its unprocessed keys
  * then wait for a retry.
+ *
+ * Read eventually consistent first: a segment's items never change once written (a new
+ * segment has a new id), so whatever such a read finds is right, for half the read units,
+ * and a bot's items share one partition, whose reads a second are what a cold query waits
+ * on. An item written so recently that the read missed it is read again, strongly.
  */
 const readParts = async (db: DocClient, table: string, keys: ReadonlyArray<Record<string, unknown>>) => {
-  const groups = Array.from({ length: Math.ceil(keys.length / PARTS_A_READ) }, (_, g) => keys.slice(g * PARTS_A_READ, (g + 1) * PARTS_A_READ));
-  return (await Promise.all(groups.map((group) => batchGet(db, table, group, true)))).flat();
+  const read = async (wanted: ReadonlyArray<Record<string, unknown>>, consistent: boolean) => {
+    const groups = Array.from({ length: Math.ceil(wanted.length / PARTS_A_READ) }, (_, g) => wanted.slice(g * PARTS_A_READ, (g + 1) * PARTS_A_READ));
+    return (await Promise.all(groups.map((group) => batchGet(db, table, group, consistent)))).flat();
+  };
+  const items = await read(keys, false);
+  if (items.length === keys.length) return items;
+  const found = new Set(items.map((i) => String(i.sk)));
+  return [...items, ...(await read(keys.filter((k) => !found.has(String(k.sk))), true))];
 };
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
