@@ -4,6 +4,8 @@
  * stored. Masking keeps every character's position, so citation offsets hold.
  */
 import { findNumbers, Metadata, type CountryCode } from 'libphonenumber-js/max';
+import { DisjointSpans, type Span } from './disjoint-spans.ts';
+import { hexDumpLines } from './hex-dump-lines.ts';
 
 export type PersonalDataKind = 'email' | 'phone' | 'card' | 'iban' | 'national_id';
 
@@ -104,22 +106,6 @@ const DATE = /^\d{4}[-/.]\d{2}[-/.]\d{2}$/;
 const GLUED_BEFORE = /(?:[\p{L}\p{N}][-_/]|[\p{L}\p{N}_])$/u;
 const PHONE_RUN = /[+(]?\d[\d\s+().\-/]*\d\)?/g;
 
-interface Span { readonly start: number; readonly end: number }
-
-const HEX_GROUP = /^(?:[0-9a-f]{2}|[0-9a-f]{4})$/i;
-const HEX_OFFSET = /^\s*[0-9a-f]{4,8}(?::|\s\s)/i;
-
-/**
- * A line of a hex dump (`hexdump -C`, `xxd`, `od`): eight or more groups of two or
- * four hex digits, one of them with a letter or the line led by an offset. Its
- * byte pairs (`25 50 44 46`) read as phone numbers in many countries, and French
- * numbers, written in pairs too, have five groups and no letters.
- */
-const isHexDumpLine = (line: string): boolean => {
-  const groups = line.split(/[\s|:]+/).filter((t) => HEX_GROUP.test(t));
-  return groups.length >= 8 && (groups.some((t) => /[a-f]/i.test(t)) || HEX_OFFSET.test(line));
-};
-
 /**
  * Phone numbers found by libphonenumber-js (full metadata, so a number must fit a
  * real numbering plan, not only its length) and then held to how people write
@@ -130,21 +116,23 @@ const isHexDumpLine = (line: string): boolean => {
  * without one only international numbers (+43 …) are recognised.
  */
 const findPhones = (text: string, countries: readonly CountryCode[]): Span[] => {
+  // Sorted by start and disjoint: each run's numbers start in its window, after every number ending before it.
   const out: Span[] = [];
+  const inHexDump = hexDumpLines(text);
   // The library is slow on long number-dense text, so it reads only runs of phone characters holding eight digits
   // or more, each with one character of context either side (it refuses numbers glued to letters).
   for (const run of text.matchAll(PHONE_RUN)) {
     if (digitsOf(run[0]).length < 8 || DATE.test(run[0].trim())) continue;
-    const lineStart = text.lastIndexOf('\n', run.index) + 1;
-    const lineEnd = text.indexOf('\n', run.index + run[0].length);
-    if (isHexDumpLine(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd))) continue;
+    if (inHexDump(run.index, run.index + run[0].length)) continue;
     const from = Math.max(0, run.index - 1);
     const window = text.slice(from, run.index + run[0].length + 1);
-    for (const country of countries.length > 0 ? countries : [undefined]) {
-      for (const span of phonesIn(text, window, from, country)) {
-        if (!out.some((o) => span.start < o.end && span.end > o.start)) out.push(span);
-      }
-    }
+    // Only numbers ending inside this window can overlap one found in it.
+    let live = out.length;
+    while (live > 0 && out[live - 1].end > from) live--;
+    const found = new DisjointSpans(out.slice(live));
+    for (const country of countries.length > 0 ? countries : [undefined]) found.takeAll(phonesIn(text, window, from, country));
+    out.length = live;
+    for (const span of found.spans) out.push(span);
   }
   return out;
 };
@@ -184,19 +172,15 @@ const nationalPrefixOf = (country: CountryCode): string | undefined => {
 
 /** Every finding, earliest first; a span claimed by one kind is not counted again as another. */
 export const findPersonalData = (text: string, options: PersonalDataOptions = {}): Finding[] => {
-  const found: Finding[] = [];
-  const taken = (start: number, end: number) => found.some((f) => start < f.end && end > f.start);
+  const found = new DisjointSpans<Finding>();
   for (const d of DETECTORS) {
-    for (const m of text.matchAll(d.pattern)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if ((d.accept ?? (() => true))(m[0]) && !taken(start, end)) found.push({ kind: d.kind, start, end });
-    }
+    const accept = d.accept ?? (() => true);
+    found.takeAll(
+      [...text.matchAll(d.pattern)].filter((m) => accept(m[0])).map((m) => ({ kind: d.kind, start: m.index, end: m.index + m[0].length })),
+    );
   }
-  for (const { start, end } of findPhones(text, options.phoneCountries ?? [])) {
-    if (!taken(start, end)) found.push({ kind: 'phone', start, end });
-  }
-  return found.sort((a, b) => a.start - b.start);
+  found.takeAll(findPhones(text, options.phoneCountries ?? []).map(({ start, end }): Finding => ({ kind: 'phone', start, end })));
+  return [...found.spans];
 };
 
 export const countPersonalData = (findings: readonly Finding[]): PersonalDataCounts => {

@@ -112,4 +112,10 @@ describe('personal data detection', () => {
     const findings = await expectLinearTime('plain text', text, (t) => findPersonalData(t, { phoneCountries: ['DE', 'AT', 'CH'] }), 2_000);
     expect(findings).toEqual([]);
   }, LINEAR_TIME_TEST_TIMEOUT_MS);
+
+  it('stays linear on one long line of reference numbers, each of which it checks for a hex dump line', async () => {
+    const text = (n: number) => 'ref 48213907 and '.repeat(n);
+    const findings = await expectLinearTime('one line of numbers', text, (t) => findPersonalData(t, { phoneCountries: ['DE', 'AT', 'CH'] }), 250);
+    expect(findings).toEqual([]);
+  }, LINEAR_TIME_TEST_TIMEOUT_MS);
 });
