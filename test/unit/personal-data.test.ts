@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countPersonalData, findPersonalData, maskPersonalData, passesLuhn, phoneCountriesForRegion, validIban } from '../../lambdas/core/personal-data.ts';
 import { expectLinearTime, LINEAR_TIME_TEST_TIMEOUT_MS } from './fixtures/linear-time.ts';
+import { CORPUS_COUNTRIES, personalDataCorpus } from './fixtures/personal-data-corpus.ts';
+import expectedCorpusFindings from './fixtures/personal-data-findings.json' with { type: 'json' };
 
 type Country = ReturnType<typeof phoneCountriesForRegion>[number];
 const kinds = (text: string, ...phoneCountries: Country[]) =>
@@ -118,4 +120,20 @@ describe('personal data detection', () => {
     const findings = await expectLinearTime('one line of numbers', text, (t) => findPersonalData(t, { phoneCountries: ['DE', 'AT', 'CH'] }), 250);
     expect(findings).toEqual([]);
   }, LINEAR_TIME_TEST_TIMEOUT_MS);
+
+  it('finds in a varied corpus exactly what the per-line, per-number checks it replaced found', () => {
+    // personal-data-findings.json holds what findPersonalData found in this corpus before it was made linear (commit d4ce0fe).
+    const found = personalDataCorpus().map((text) => CORPUS_COUNTRIES.map((phoneCountries) =>
+      findPersonalData(text, { phoneCountries }).map((f) => `${f.kind} ${f.start}-${f.end}`).join(', ')));
+    expect(found).toEqual(expectedCorpusFindings);
+  });
+
+  it('judges a run of digits that crosses a line break by both lines together, as a hex dump or not', () => {
+    // Seven hex groups above, one below: together a hex dump, each line on its own not.
+    expect(phones('ab cd ef aa 12 34 56\n0664 1234567', 'AT')).toEqual([]);
+    expect(phones('ab cd ef aa 12 34 56;\n0664 1234567', 'AT')).toEqual(['0664 1234567']);
+    // An offset, then a space and the line break: a hex dump line's offset only when read with the next line.
+    expect(phones('0000 \n25 50 44 46 30 31 32 33 (0664) 1234567', 'AT')).toEqual([]);
+    expect(phones('0000 ;\n25 50 44 46 30 31 32 33 (0664) 1234567', 'AT')).toEqual(['(0664) 1234567']);
+  });
 });
