@@ -136,4 +136,10 @@ describe('personal data detection', () => {
     expect(phones('0000 \n25 50 44 46 30 31 32 33 (0664) 1234567', 'AT')).toEqual([]);
     expect(phones('0000 ;\n25 50 44 46 30 31 32 33 (0664) 1234567', 'AT')).toEqual(['(0664) 1234567']);
   });
+
+  it('stays linear on many findings, each checked against those found before it', async () => {
+    const text = (n: number) => 'Mail a@b.io, card 4111 1111 1111 1111. '.repeat(n);
+    const findings = await expectLinearTime('many findings', text, (t) => findPersonalData(t), 500);
+    expect(countPersonalData(findings)).toEqual({ email: 8_000, card: 8_000 });
+  }, LINEAR_TIME_TEST_TIMEOUT_MS);
 });
