@@ -11,7 +11,7 @@ const firstEndingAfter = (spans: readonly Span[], start: number): number => {
   let hi = spans.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (spans[mid].end <= start) lo = mid + 1;
+    if (spans[mid]!.end <= start) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -19,7 +19,7 @@ const firstEndingAfter = (spans: readonly Span[], start: number): number => {
 
 const overlapsAny = (spans: readonly Span[], span: Span): boolean => {
   const i = firstEndingAfter(spans, span.start);
-  return i < spans.length && spans[i].start < span.end;
+  return i < spans.length && spans[i]!.start < span.end;
 };
 
 export class DisjointSpans<S extends Span> {
@@ -59,8 +59,8 @@ const merged = <S extends Span>(a: readonly S[], b: readonly S[]): S[] => {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i].start < b[j].start)) out.push(a[i++]);
-    else out.push(b[j++]);
+    if (j >= b.length || (i < a.length && a[i]!.start < b[j]!.start)) out.push(a[i++]!);
+    else out.push(b[j++]!);
   }
   return out;
 };

@@ -30,13 +30,13 @@ export const hexDumpLines = (text: string): ((start: number, end: number) => boo
     let hi = breaks.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (breaks[mid] < at) lo = mid + 1;
+      if (breaks[mid]! < at) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
-  const lineStart = (line: number) => (line === 0 ? 0 : breaks[line - 1] + 1);
-  const lineEnd = (line: number) => (line < breaks.length ? breaks[line] : text.length);
+  const lineStart = (line: number) => (line === 0 ? 0 : breaks[line - 1]! + 1);
+  const lineEnd = (line: number) => (line < breaks.length ? breaks[line]! : text.length);
   const lines = new Map<number, LineGroups>();
   const groupsOn = (line: number) => {
     let found = lines.get(line);

@@ -128,7 +128,7 @@ const findPhones = (text: string, countries: readonly CountryCode[]): Span[] => 
     const window = text.slice(from, run.index + run[0].length + 1);
     // Only numbers ending inside this window can overlap one found in it.
     let live = out.length;
-    while (live > 0 && out[live - 1].end > from) live--;
+    while (live > 0 && out[live - 1]!.end > from) live--;
     const found = new DisjointSpans(out.slice(live));
     for (const country of countries.length > 0 ? countries : [undefined]) found.takeAll(phonesIn(text, window, from, country));
     out.length = live;
