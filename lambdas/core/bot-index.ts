@@ -244,7 +244,7 @@ export const openIndex = async (deps: Pick<Deps, 'index'>, tenant: TenantContext
 };
 
 /**
- * A bot's index opened for one query: segments from the warm cache (or layout 1, read
+ * The segments of head `head` opened for one query: from the warm cache (or layout 1, read
  * whole) as they are, and layout 2 segments not cached with only what a cold query
  * needs (`readCold`: no codes). `whole` reads them all whole (once, shared with any
  * other query asking), for a query that needs the codes, or to warm up in the background.
@@ -257,13 +257,13 @@ export const openIndexForQuery = async (
   query: string,
   /** Whether a segment of this embedding may be read cold: not when the query's vector is sparse, as sign bits say nothing of it. */
   coldFits: (embeddedWith: string) => boolean = () => true,
-): Promise<{ head: IndexHead; segments: SearchSegment[]; whole(): Promise<OpenedSegment[]> }> => {
+): Promise<{ segments: SearchSegment[]; whole(): Promise<OpenedSegment[]> }> => {
   const segments = await Promise.all(head.segments.map(async (ref): Promise<SearchSegment> => {
     const hit = segmentCache.get(`${tenant.accountId}/${botId}/${ref.id}`);
     if (hit) return hit;
     return ref.sections && coldFits(ref.embeddedWith) ? readCold(deps, tenant, botId, ref, query) : loadSegment(deps, tenant, botId, ref);
   }));
-  return { head, segments, whole: () => Promise.all(head.segments.map((ref) => loadSegment(deps, tenant, botId, ref))) };
+  return { segments, whole: () => Promise.all(head.segments.map((ref) => loadSegment(deps, tenant, botId, ref))) };
 };
 
 /** The head in force: one small read of the generation, the head itself from the cache if it is that one. */
