@@ -13,6 +13,7 @@ import { createBotRepository } from './dynamo/bot-repo.ts';
 import { createChunkRepository } from './dynamo/chunk-repo.ts';
 import { createDocumentRepository } from './dynamo/document-repo.ts';
 import { createIndexRepository } from './dynamo/index-repo.ts';
+import { createSegmentObjects } from './s3/segment-objects.ts';
 import { createAuditRepository } from './dynamo/audit-repo.ts';
 import { createKeyVaultRepository } from './dynamo/key-vault-repo.ts';
 import { createProviderProbe } from './models/provider-probe.ts';
@@ -134,7 +135,7 @@ export const buildDeps = (config: Config, adminAuth?: AdminAuthSettingsSource): 
     bots: createBotRepository(db, config.PARLEY_TABLE),
     documents: createDocumentRepository(db, config.PARLEY_TABLE),
     chunks: createChunkRepository(db, config.PARLEY_TABLE, cipher),
-    index: createIndexRepository(db, config.PARLEY_TABLE, cipher),
+    index: createIndexRepository(db, config.PARLEY_TABLE, cipher, createSegmentObjects(s3For, config.PARLEY_BUCKET)),
     objects: createObjectStore(s3For, config.PARLEY_BUCKET),
     cipher,
     secrets: createSecretBox(keyrings),

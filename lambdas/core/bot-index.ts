@@ -187,12 +187,13 @@ export const compactIndex = async (deps: Pick<Deps, 'clock' | 'index'>, tenant: 
   }
 };
 
-/** Stores packed segment bytes (as built or merged) in sections (layout 2); its reference for the head. */
+/** Stores packed segment bytes (as built or merged) in sections (layout 3, or 2 without an object store); its reference for the head. */
 export const storeSegment = async (deps: Pick<Deps, 'index'>, tenant: TenantContext, botId: string, id: string, bytes: Uint8Array, embeddedWith: string): Promise<SegmentRef> => {
   const { sections, buckets, chunks } = sectionsOf(bytes);
-  const parts = await deps.index.putSections(tenant, botId, id, sections);
+  const stored = await deps.index.putSections(tenant, botId, id, sections);
+  const parts = stored.sections;
   const fixed = { [SECTION.meta]: parts[SECTION.meta]!, [SECTION.signs]: parts[SECTION.signs]!, [SECTION.codes]: parts[SECTION.codes]! };
-  return { id, parts: 0, chunks, embeddedWith, sections: fixed, buckets };
+  return { id, parts: 0, chunks, embeddedWith, sections: fixed, buckets, ...(stored.object ? { object: stored.object } : {}) };
 };
 
 const bucketMap = (got: ReadonlyMap<string, Uint8Array>, buckets: readonly number[]) => new Map(buckets.map((b) => [b, got.get(SECTION.bucket(b))!]));

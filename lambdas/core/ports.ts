@@ -138,11 +138,12 @@ export interface IndexRepository {
   /** The head of a generation (immutable), or null once it is two generations old and removed. */
   getHeadAt(tenant: TenantContext, botId: string, generation: number): Promise<IndexHead | null>;
   /**
-   * Seals and stores each section of a segment on its own (split into items that fit
-   * DynamoDB, sealed with the segment and section named): so that one can be read alone.
-   * Returns the number of items of each.
+   * Seals and stores each section of a segment on its own (sealed with the segment and
+   * section named), so that one can be read alone: in one object where the repository has
+   * an object store (layout 3), else in DynamoDB items (layout 2). Returns what the
+   * segment's reference keeps of where they are: items of each section, and the object's ranges.
    */
-  putSections(tenant: TenantContext, botId: string, id: string, sections: ReadonlyMap<string, Uint8Array>): Promise<Record<string, number>>;
+  putSections(tenant: TenantContext, botId: string, id: string, sections: ReadonlyMap<string, Uint8Array>): Promise<Pick<SegmentRef, 'object'> & { sections: Record<string, number> }>;
   /** The named sections of a segment written by `putSections`, opened; throws if one is missing or incomplete. */
   getSections(tenant: TenantContext, botId: string, ref: SegmentRef, names: readonly string[]): Promise<Map<string, Uint8Array>>;
   /** A segment stored whole (layout 1, before sections): its bytes, opened. */

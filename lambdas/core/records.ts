@@ -291,6 +291,12 @@ export interface SegmentRef {
    */
   readonly sections?: Readonly<Record<string, number>>;
   readonly buckets?: number;
+  /**
+   * Layout 3: the sections stored in one object (an S3 object on AWS), each sealed apart;
+   * byte ranges `[offset, length]` of its directory and of the sections read first.
+   * `sections` then names them with one part each.
+   */
+  readonly object?: Readonly<Record<string, readonly [number, number]>>;
   /** Entries in it, dead ones (superseded runs) included until compaction drops them. */
   readonly chunks: number;
   /** The embedding its vectors come from (`model@dimensions`). */

@@ -4,8 +4,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import { createIndexRepository } from '../../lambdas/adapters/dynamo/index-repo.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
-import { ask, newOwner, usePlatform, type Owner } from './fixtures/platform.ts';
+import { ask, newOwner, segmentObjects, usePlatform, type Owner } from './fixtures/platform.ts';
 
 describe('a bot index', () => {
   const platform = usePlatform();
@@ -28,19 +30,46 @@ describe('a bot index', () => {
     return res.body.document.docId;
   };
 
-  it('reads back a section of many parts (several reads in parallel) byte for byte', async () => {
+  it('reads back sections of a large segment object (ranges in pieces, in parallel) byte for byte', async () => {
     const owner = await newOwner(platform());
     const tenant = tenantForSystem(owner.accountId);
+    // 10 MB of codes: read in pieces of 4 MB; a bucket of 1 MB between meta and codes, read by its directory entry.
+    const bytes = Uint8Array.from({ length: 10 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24);
+    const sections = new Map([['meta', bytes.subarray(0, 100)], ['signs', bytes.subarray(5, 70_000)], ['codes', bytes], ['terms-0', bytes.subarray(0, 1_000_000)], ['terms-1', bytes.subarray(7, 20)]]);
+    const stored = await platform().deps.index.putSections(tenant, owner.botId, 'BIGSEGMENT', sections);
+    expect(stored.object).toBeDefined();
+    expect(Object.keys(stored.object!).sort()).toEqual(['codes', 'dir', 'meta', 'signs']);
+    const ref = { id: 'BIGSEGMENT', parts: 0, chunks: 0, embeddedWith: 'x@1', sections: stored.sections, object: stored.object! };
+    expect([...(await segmentObjects(platform(), owner)).keys()]).toEqual(['BIGSEGMENT']);
+    const back = await platform().deps.index.getSections(tenant, owner.botId, ref, ['codes', 'terms-1', 'meta', 'terms-0', 'signs']);
+    for (const [name, want] of sections) expect(Buffer.from(back.get(name)!).equals(Buffer.from(want)), name).toBe(true);
+    await expect(platform().deps.index.getSections(tenant, owner.botId, ref, ['terms-2'])).rejects.toThrow(/no section terms-2/);
+    // Another account's tenant reads nothing of it: its prefix is its own.
+    const other = await newOwner(platform());
+    await expect(platform().deps.index.getSections(tenantForSystem(other.accountId), owner.botId, ref, ['meta'])).rejects.toThrow();
+    await platform().deps.index.deleteSegment(tenant, owner.botId, ref);
+    expect((await segmentObjects(platform(), owner)).size).toBe(0);
+  });
+
+  it('still reads a segment stored in DynamoDB items (layout 2, before objects), a section of many parts byte for byte', async () => {
+    const owner = await newOwner(platform());
+    const tenant = tenantForSystem(owner.accountId);
+    const items = createIndexRepository(createTables({ base: createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl }) }), platform().table, platform().deps.cipher);
     // 6 MB: about 18 parts of 350 KB, so more than one read of 8 parts.
     const bytes = Uint8Array.from({ length: 6 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24);
-    const parts = await platform().deps.index.putSections(tenant, owner.botId, 'BIGSEGMENT', new Map([['codes', bytes], ['terms-0', bytes.subarray(0, 1_000_000)]]));
+    const stored = await items.putSections(tenant, owner.botId, 'BIGSEGMENT', new Map([['codes', bytes], ['terms-0', bytes.subarray(0, 1_000_000)]]));
+    expect(stored.object).toBeUndefined();
+    const parts = stored.sections;
     expect(parts.codes).toBeGreaterThan(16);
     const ref = { id: 'BIGSEGMENT', parts: 0, chunks: 0, embeddedWith: 'x@1', sections: { codes: parts.codes! } };
+    // The platform's repository reads it too (segments of every layout stay readable).
     const back = await platform().deps.index.getSections(tenant, owner.botId, ref, ['codes', 'terms-0']);
     expect(Buffer.from(back.get('codes')!).equals(Buffer.from(bytes))).toBe(true);
     // A section whose item count the index does not keep: its first item says it, the rest follow.
     expect(parts['terms-0']).toBe(3);
     expect(Buffer.from(back.get('terms-0')!).equals(Buffer.from(bytes.subarray(0, 1_000_000)))).toBe(true);
+    await platform().deps.index.deleteSegment(tenant, owner.botId, ref);
+    expect((await sortKeys(owner)).filter((sk) => sk.startsWith('SEG#'))).toEqual([]);
   });
 
   it('takes in every one of many documents ingested at the same time', async () => {
@@ -78,9 +107,9 @@ describe('a bot index', () => {
     expect(head.segments.map((s) => s.id)).toEqual([kept.body.document.indexedRun]);
     const left = await sortKeys(owner);
     expect(left.filter((sk) => sk.includes(drop))).toEqual([]);
-    // One segment left, the kept run's, stored in sections.
-    expect(left.filter((sk) => sk.startsWith('SEG#') && !sk.startsWith(`SEG#${kept.body.document.indexedRun}#`))).toEqual([]);
-    expect(left.filter((sk) => sk.startsWith('SEG#')).length).toBeGreaterThan(0);
+    // One segment left, the kept run's, stored as one object; none in DynamoDB items.
+    expect(left.filter((sk) => sk.startsWith('SEG#'))).toEqual([]);
+    expect([...(await segmentObjects(platform(), owner)).keys()]).toEqual([kept.body.document.indexedRun]);
   });
 
   it('leaves only the answering run of a re-ingested document', async () => {
@@ -97,7 +126,7 @@ describe('a bot index', () => {
     expect(run).not.toBe(before);
     expect(after.documents).toBe(1);
     const left = await sortKeys(owner);
-    expect(left.filter((sk) => sk.startsWith('SEG#')).every((sk) => sk.startsWith(`SEG#${run}#`))).toBe(true);
+    expect([...(await segmentObjects(platform(), owner)).keys()]).toEqual([run]);
     expect(left.filter((sk) => sk.startsWith('CHUNK#')).every((sk) => sk.startsWith(`CHUNK#${doc}#${run}#`))).toBe(true);
     expect((await ask(platform(), owner.publicId, 'Can I return a cake?')).sources[0]?.docId).toBe(doc);
   });

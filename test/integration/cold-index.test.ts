@@ -1,9 +1,14 @@
-// A cold query against an index stored in sections (layout 2) on DynamoDB Local: it reads
-// only the small sections (meta, sign bits, its terms' buckets), answers as the warm path
-// does, and leaves the rest to load in the background; no account reads another's sections.
+// A cold query against an index stored in sections (layout 3: one S3 object a segment, on
+// the S3 emulator): it reads only the small sections (meta, sign bits, its terms' buckets),
+// answers as the warm path does, and leaves the rest to load in the background; no account
+// reads another's sections, in objects or in DynamoDB items (layout 2).
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
+import { createIndexRepository } from '../../lambdas/adapters/dynamo/index-repo.ts';
+import { createTables } from '../../lambdas/adapters/dynamo/tables.ts';
+import { createS3Client } from '../../lambdas/adapters/s3/client.ts';
 import { ContentKeyUnavailable } from '../../lambdas/core/errors.ts';
 import { openIndex } from '../../lambdas/core/bot-index.ts';
 import { segmentCache } from '../../lambdas/core/index-cache.ts';
@@ -12,7 +17,7 @@ import { retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { rng, writeSyntheticBot } from '../bench/synthetic-bot.ts';
 import { denseVectors, queryNear } from '../bench/synthetic-vectors.ts';
-import { newOwner, usePlatform } from './fixtures/platform.ts';
+import { newOwner, segmentObjects, usePlatform } from './fixtures/platform.ts';
 
 const segmentKeys = async (db: ReturnType<typeof createDocumentClient>, table: string, account: string, bot: string) => {
   const out = await db.send(new QueryCommand({
@@ -111,31 +116,60 @@ describe('a cold query', () => {
     expect(reads[0]).toContain('codes');
   });
 
-  it('never opens another account’s sections, nor one section as another', async () => {
+  it('never opens another account’s segment object, nor one section as another', async () => {
     const alice = await newOwner(platform());
     const bob = await newOwner(platform());
     const base = platform().deps;
     const aliceTenant = tenantForSystem(alice.accountId), bobTenant = tenantForSystem(bob.accountId);
     await writeSyntheticBot(base, aliceTenant, alice.botId, 20, rng(5), undefined, denseVectors('gaussian', rng(6), 512));
     const [ref] = (await base.index.getHead(aliceTenant, alice.botId)).segments;
+    expect(ref!.object).toBeDefined();
     expect((await base.index.getSections(aliceTenant, alice.botId, ref!, ['meta'])).get('meta')!.byteLength).toBeGreaterThan(0);
-    // Keys are partitioned by account: Bob's reads look in his partition and find nothing.
-    await expect(base.index.getSections(bobTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(/has 0 of the 1 items of its section meta/);
+    // Keys are prefixed by account: Bob's reads look under his prefix and find nothing.
+    await expect(base.index.getSections(bobTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(/is missing/);
 
+    const s3 = createS3Client({ region: 'eu-west-1', endpoint: platform().s3Url });
+    const key = (account: string) => `accounts/${account}/bots/${alice.botId}/index/${ref!.id}.seg`;
+    const object = (await segmentObjects(platform(), alice)).get(ref!.id)!;
+    // Alice's object copied under Bob's prefix: sealed under Alice's key and account, so it does not open.
+    await s3.send(new PutObjectCommand({ Bucket: platform().bucket, Key: key(bob.accountId), Body: object }));
+    await expect(base.index.getSections(bobTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+    // One section's sealed bytes read where another belongs: bound to its name, so it does not open either.
+    await expect(base.index.getSections(aliceTenant, alice.botId, { ...ref!, object: { ...ref!.object!, meta: ref!.object!.signs! } }, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+    s3.destroy();
+
+    // Deleting the bot (as erasure does) leaves none of its segments behind.
+    expect((await segmentObjects(platform(), alice)).size).toBe(1);
+    await base.index.deleteForBot(aliceTenant, alice.botId);
+    expect((await segmentObjects(platform(), alice)).size).toBe(0);
+  });
+
+  it('never opens another account’s sections stored in DynamoDB items (layout 2), nor one section as another', async () => {
+    const alice = await newOwner(platform());
+    const bob = await newOwner(platform());
+    const base = platform().deps;
+    const aliceTenant = tenantForSystem(alice.accountId), bobTenant = tenantForSystem(bob.accountId);
     const db = createDocumentClient({ region: 'eu-west-1', endpoint: platform().dynamodbUrl });
+    const items = createIndexRepository(createTables({ base: db }), platform().table, base.cipher);
+    const stored = await items.putSections(aliceTenant, alice.botId, 'SEGMENTID', new Map([['meta', new Uint8Array([1, 2, 3])], ['terms-0', new Uint8Array([4, 5])]]));
+    const ref = { id: 'SEGMENTID', parts: 0, chunks: 1, embeddedWith: 'x@1', sections: stored.sections };
+    expect([...(await base.index.getSections(aliceTenant, alice.botId, ref, ['meta'])).get('meta')!]).toEqual([1, 2, 3]);
+    // Keys are partitioned by account: Bob's reads look in his partition and find nothing.
+    await expect(base.index.getSections(bobTenant, alice.botId, ref, ['meta'])).rejects.toThrow(/has 0 of the 1 items of its section meta/);
+
     const item = async (account: string, bot: string, sk: string) =>
       (await db.send(new GetCommand({ TableName: platform().table, Key: { pk: `A#${account}#B#${bot}`, sk } }))).Item!;
     // Alice's sealed meta copied into Bob's partition: sealed under Alice's key and account, so it does not open.
-    const meta = await item(alice.accountId, alice.botId, `SEG#${ref!.id}#meta#0000`);
+    const meta = await item(alice.accountId, alice.botId, `SEG#${ref.id}#meta#0000`);
     await db.send(new PutCommand({ TableName: platform().table, Item: { ...meta, pk: `A#${bob.accountId}#B#${alice.botId}` } }));
-    await expect(base.index.getSections(bobTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+    await expect(base.index.getSections(bobTenant, alice.botId, ref, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
     // A section's blob put where another section belongs: bound to its name, so it does not open either.
-    const bucket = await item(alice.accountId, alice.botId, `SEG#${ref!.id}#terms-0#0000`);
-    await db.send(new PutCommand({ TableName: platform().table, Item: { ...bucket, sk: `SEG#${ref!.id}#meta#0000` } }));
-    await expect(base.index.getSections(aliceTenant, alice.botId, ref!, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
+    const bucket = await item(alice.accountId, alice.botId, `SEG#${ref.id}#terms-0#0000`);
+    await db.send(new PutCommand({ TableName: platform().table, Item: { ...bucket, sk: `SEG#${ref.id}#meta#0000` } }));
+    await expect(base.index.getSections(aliceTenant, alice.botId, ref, ['meta'])).rejects.toThrow(ContentKeyUnavailable);
 
     // Deleting the bot (as erasure does) leaves none of its sections behind.
-    expect((await segmentKeys(db, platform().table, alice.accountId, alice.botId)).length).toBeGreaterThan(3);
+    expect((await segmentKeys(db, platform().table, alice.accountId, alice.botId)).length).toBe(2);
     await base.index.deleteForBot(aliceTenant, alice.botId);
     expect(await segmentKeys(db, platform().table, alice.accountId, alice.botId)).toEqual([]);
     db.destroy();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client.ts';
 import { ContentKeyUnavailable } from '../../lambdas/core/errors.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
-import { ask, newOwner, uploadDocument, usePlatform } from './fixtures/platform.ts';
+import { ask, newOwner, segmentObjects, uploadDocument, usePlatform } from './fixtures/platform.ts';
 
 const SECRET_PHRASE = 'the vault combination is seven eleven';
 const DOC = `# Internal\n\nRemember that ${SECRET_PHRASE}, and never tell anyone.\n`;
@@ -24,7 +24,11 @@ describe('tenant content at rest', () => {
     const owner = await newOwner(platform());
     await uploadDocument(platform(), owner, 'internal.md', DOC);
     const items = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
-    expect([...new Set(items.map((i) => String(i.sk).split('#')[0]))].sort()).toEqual(['CHUNK', 'GEN', 'INDEX', 'SEG']);
+    expect([...new Set(items.map((i) => String(i.sk).split('#')[0]))].sort()).toEqual(['CHUNK', 'GEN', 'INDEX']);
+    // The index segment is one object in S3, sealed too.
+    const objects = await segmentObjects(platform(), owner);
+    expect(objects.size).toBe(1);
+    for (const bytes of objects.values()) expect(Buffer.from(bytes).toString('latin1')).not.toContain('vault');
     for (const item of items) {
       expect(item).not.toHaveProperty('text');
       expect(item).not.toHaveProperty('vector');
@@ -57,11 +61,11 @@ describe('tenant content at rest', () => {
     // A "backup": the raw items as they are now.
     const backup = await rawItems(`A#${owner.accountId}#B#${owner.botId}`);
     const sealedItems = backup.filter((i) => sealedOf(i));
-    // The segment is stored in sections (meta, sign bits, codes, one term bucket), each sealed on its own.
+    // The segment is stored as one object of sections (meta, sign bits, codes, one term bucket), each sealed on its own.
     const [ref] = (await platform().deps.index.getHead(tenant, owner.botId)).segments;
     const sections = ['codes', 'meta', 'signs', 'terms-0'];
-    expect(backup.filter((i) => String(i.sk).startsWith('SEG#')).map((i) => String(i.sk)).sort()).toEqual(sections.map((name) => `SEG#${ref!.id}#${name}#0000`));
-    expect(sealedItems.length).toBe((await platform().deps.chunks.listForBot(tenant, owner.botId)).length + sections.length);
+    expect([...(await segmentObjects(platform(), owner)).keys()]).toEqual([ref!.id]);
+    expect(sealedItems.length).toBe((await platform().deps.chunks.listForBot(tenant, owner.botId)).length);
     expect((await platform().deps.index.getSections(tenant, owner.botId, ref!, sections)).size).toBe(sections.length);
 
     await platform().deps.cipher.destroyAccountKey(tenant);

@@ -55,7 +55,7 @@ describe('reading a segment’s sections', () => {
     const repo = createIndexRepository(tables, 'parley', cipher);
     const signs = new Uint8Array(600_000).map((_, i) => i % 251);
     const meta = new Uint8Array([1, 2, 3]);
-    const sections = await repo.putSections(tenant, 'bot1', 'SEGID', new Map([['meta', meta], ['signs', signs]]));
+    const { sections } = await repo.putSections(tenant, 'bot1', 'SEGID', new Map([['meta', meta], ['signs', signs]]));
     const ref = { id: 'SEGID', parts: 0, chunks: 10, embeddedWith: 'm@4', sections } as unknown as SegmentRef;
     const signKeys = [...items.keys()].filter((k) => k.includes('#signs#'));
     expect(signKeys.length).toBeGreaterThan(1);
@@ -73,7 +73,7 @@ describe('reading a segment’s sections', () => {
   it('needs no strong read when everything is seen', async () => {
     const { tables, reads } = tableWithLag();
     const repo = createIndexRepository(tables, 'parley', cipher);
-    const sections = await repo.putSections(tenant, 'bot1', 'SEGID', new Map([['meta', new Uint8Array([9])]]));
+    const { sections } = await repo.putSections(tenant, 'bot1', 'SEGID', new Map([['meta', new Uint8Array([9])]]));
     const ref = { id: 'SEGID', parts: 0, chunks: 1, embeddedWith: 'm@4', sections } as unknown as SegmentRef;
     expect([...(await repo.getSections(tenant, 'bot1', ref, ['meta'])).get('meta')!]).toEqual([9]);
     expect(reads.every((r) => !r.consistent)).toBe(true);

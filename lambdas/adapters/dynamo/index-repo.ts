@@ -21,6 +21,8 @@ import { documentKey, storedPatch } from './document-repo.ts';
 import { batchGet, deleteByPrefix, batchWrite } from './items.ts';
 import { botItems } from './key-layout.ts';
 import { conditionalUpdate } from './update-expression.ts';
+import { indexPath, readSegmentFile, sectionContext, segmentPath, writeSegmentFile } from '../s3/segment-file.ts';
+import type { SegmentObjects } from '../s3/segment-objects.ts';
 import type { DocClient, Tables } from './tables.ts';
 
 /** Sealed bytes per segment item, leaving room for keys and attribute names. */
@@ -28,8 +30,6 @@ export const SEGMENT_PART_BYTES = 350 * 1024;
 /** Segment parts a BatchGet asks for. */
 const PARTS_A_READ = 8;
 
-/** What a section's seal is bound to, besides account and purpose: its segment and name. */
-const sectionContext = (segmentId: string, section: string) => `segment ${segmentId} section ${section}`;
 
 /**
  * Segment items by key, in groups of `PARTS_A_READ` (about 2.8 MB) read in parallel: one
@@ -114,7 +114,11 @@ const headOf = (item: Record<string, unknown>): IndexHead => ({
 /** Reads of pointer and head before a missing head is treated as damage; each retry follows a concurrent commit. */
 const HEAD_READ_ATTEMPTS = 8;
 
-export const createIndexRepository = (tables: Tables, table: string, cipher: ContentCipher): IndexRepository => {
+/**
+ * `objects`: where segments are stored whole (layout 3, S3 on AWS); without it (tests of
+ * the DynamoDB layouts alone), in DynamoDB items. Segments of every layout are read.
+ */
+export const createIndexRepository = (tables: Tables, table: string, cipher: ContentCipher, objects?: SegmentObjects): IndexRepository => {
   const getGeneration = async (tenant: TenantContext, botId: string): Promise<number> => {
     const out = await tables.tenant(tenant).send(new GetCommand({
       TableName: table,
@@ -146,6 +150,10 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
   },
 
   async putSections(tenant, botId, id, sections) {
+    if (objects) {
+      const object = await writeSegmentFile(objects, cipher, tenant, botId, id, sections);
+      return { sections: Object.fromEntries([...sections.keys()].map((name) => [name, 1])), object };
+    }
     const pk = botItems.pk(tenant, botId);
     const parts: Record<string, number> = {};
     const items: Array<Record<string, unknown>> = [];
@@ -158,10 +166,14 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
       }
     }
     await batchWrite(tables.tenant(tenant), table, items.map((Item) => ({ PutRequest: { Item } })));
-    return parts;
+    return { sections: parts };
   },
 
   async getSections(tenant, botId, ref, names) {
+    if (ref.object) {
+      if (!objects) throw new Error(`Segment ${ref.id} is stored as an object, and this repository has no object store`);
+      return readSegmentFile(objects, cipher, tenant, botId, ref, names);
+    }
     const db = tables.tenant(tenant);
     const pk = botItems.pk(tenant, botId);
     const got = new Map<string, Array<Record<string, unknown>>>(names.map((name) => [name, []]));
@@ -198,6 +210,10 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
   },
 
   async deleteSegment(tenant, botId, ref) {
+    if (ref.object) {
+      await objects?.deletePrefix(tenant, segmentPath(botId, ref.id));
+      return;
+    }
     await deleteByPrefix(tables.tenant(tenant), table, botItems.pk(tenant, botId), botItems.segmentPartsOf(ref.id));
   },
 
@@ -246,6 +262,7 @@ export const createIndexRepository = (tables: Tables, table: string, cipher: Con
     await batchWrite(tables.tenant(tenant), table, [{ DeleteRequest: { Key: { pk, sk: botItems.pointer } } }]);
     await deleteByPrefix(tables.tenant(tenant), table, pk, botItems.heads);
     await deleteByPrefix(tables.tenant(tenant), table, pk, botItems.segments);
+    await objects?.deletePrefix(tenant, indexPath(botId));
   },
   };
 };

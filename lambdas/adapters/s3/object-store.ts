@@ -19,7 +19,7 @@ const sdk = () => (sdkLoad ??= loadSdk());
 
 export class ObjectTooLarge extends Error {}
 
-const fullKey = (tenant: TenantContext, path: string): string => {
+export const fullKey = (tenant: TenantContext, path: string): string => {
   if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '.')) {
     throw new Error('object path must be relative and plain');
   }
@@ -92,7 +92,7 @@ export const createObjectStore = (s3For: S3ClientFor, bucket: string): ObjectSto
  * Deletes every object (and every version, on a versioned bucket) under `prefix`
  * whose key passes `keep`. Emulators without versions fall back to a plain listing.
  */
-const deleteMatching = async (s3: S3Client, bucket: string, prefix: string, keep: (key: string) => boolean): Promise<void> => {
+export const deleteMatching = async (s3: S3Client, bucket: string, prefix: string, keep: (key: string) => boolean): Promise<void> => {
   const [{ DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand }] = await sdk();
   let versioned = true;
   let keyMarker: string | undefined;
