@@ -83,6 +83,9 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
     const embedder = await embedderForIndex(deps, tenant, botId, model);
     if (embedder) queryVectors.set(model, (await embedder.embed([query]))[0]!);
   }));
+  // The names visitors see, read while the index is (a cold query would otherwise wait for them after).
+  const namesRead = head.documents > 0 && k > 0 ? documentNames(deps, tenant, botId, head) : undefined;
+  namesRead?.catch(() => undefined);
   const opened = await openIndexForQuery(deps, tenant, botId, head, query, (model) => {
     const q = queryVectors.get(model);
     return q === undefined || isDenseQuery(q);
@@ -114,8 +117,13 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   // Chunk items of the dense candidates: their vectors rescore them, their text answers.
   const fetched = new Map<string, Chunk>();
   const loadChunks = async (hits: readonly Hit[]) => {
-    const keys = hits.map((h) => entryOf(segments[h.segment]!, h.chunk)).filter((e) => !fetched.has(chunkKey(e)));
-    for (const c of await deps.chunks.getMany(tenant, botId, keys)) fetched.set(chunkKey(c), c);
+    const keys = new Map<string, ChunkKey>();
+    for (const h of hits) {
+      const e = entryOf(segments[h.segment]!, h.chunk);
+      if (!fetched.has(chunkKey(e))) keys.set(chunkKey(e), e);
+    }
+    if (keys.size === 0) return;
+    for (const c of await deps.chunks.getMany(tenant, botId, [...keys.values()])) fetched.set(chunkKey(c), c);
   };
   const chunkOf = (h: Hit) => fetched.get(chunkKey(entryOf(segments[h.segment]!, h.chunk)));
   const similarity = (h: Hit): number | undefined => {
@@ -124,7 +132,9 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
     return c && q ? dot(q, c.vector) : undefined;
   };
   const denseCandidates = liveHits(denseApprox.sort((a, b) => b.score - a.score), cold ? pool : wanted);
-  await loadChunks(denseCandidates);
+  // With them, the best lexical candidates: the first pages of the fused list draw on them, and one
+  // read of a few more chunks costs less than a round trip a page.
+  await loadChunks([...denseCandidates, ...lexical.slice(0, 4 * k)]);
   const dense = denseCandidates
     .map((h) => ({ ...h, score: similarity(h) ?? -Infinity }))
     .filter((h) => h.score > -Infinity)
@@ -134,7 +144,7 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   // Fuse, then fetch what only the lexical list found, and drop what is not relevant enough.
   const fused = fuse(dense, lexical);
   const passages: Passage[] = [];
-  const names = await documentNames(deps, tenant, botId, head);
+  const names = await namesRead!;
   for (let from = 0; from < fused.length && passages.length < k; from += k) {
     const page = fused.slice(from, from + k);
     await loadChunks(page);

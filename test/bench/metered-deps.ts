@@ -39,8 +39,8 @@ export const meteredDeps = (deps: Deps) => {
           size += b.byteLength;
           const kind = name.replace(/-\d+$/, '');
           state.sectionBytes[kind] = (state.sectionBytes[kind] ?? 0) + b.byteLength;
-          // Items of 350 KB of sealed bytes each: what the repository reads them in.
-          state.segmentItems += Math.max(1, Math.ceil(b.byteLength / SEGMENT_PART_BYTES));
+          // Items of 350 KB of sealed bytes each: what the repository reads them in (layout 2; none from an object).
+          if (!ref.object) state.segmentItems += Math.max(1, Math.ceil(b.byteLength / SEGMENT_PART_BYTES));
         }
         return size;
       }),

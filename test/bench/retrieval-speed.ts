@@ -59,7 +59,7 @@ import { searchCodes, type Hit } from '../../lambdas/core/vector-codes.ts';
 import { embeddingText } from '../../lambdas/core/ingestion.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { memoryBot } from './memory-bot.ts';
-import { storeInSections } from './sections-bot.ts';
+import { storeInObjects } from './sections-bot.ts';
 import { meteredDeps } from './metered-deps.ts';
 import { CHUNKS_PER_DOC, DIMS, replaySyntheticBot, rng, writeSyntheticBot } from './synthetic-bot.ts';
 import { denseVectors, queryNear, type DenseKind } from './synthetic-vectors.ts';
@@ -118,7 +118,7 @@ try {
     const known = kept[`${size}/${kind}`];
     if (known) {
       const tenant = tenantForMember({ accountId: known.accountId, userId: known.userId, role: 'owner' });
-      await storeInSections(deps, tenant, known.botId);
+      await storeInObjects(deps, tenant, known.botId);
       return { ...replaySyntheticBot(size, random, next && (() => next())), docIds: known.docIds, tenant, botId: known.botId, depsWith, reused: true };
     }
     const userId = newId();
@@ -299,7 +299,7 @@ try {
         bytesReadFirstQueryBySection: coldQuery.bytesBySection,
         storageCallsFirstQuery: coldQuery.calls,
         segmentItemsFirstQuery: coldQuery.segmentItems,
-        segmentLayout: head.segments.every((r) => r.sections) ? 2 : 1,
+        segmentLayout: head.segments.every((r) => r.object) ? 3 : head.segments.every((r) => r.sections) ? 2 : 1,
         coldPool: COLD_POOL,
         ...(kind === 'local' ? {} : {
           recallAt10Cold: foundCold.get(COLD_POOL)! / (RECALL_QUERIES * 10),
