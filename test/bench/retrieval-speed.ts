@@ -60,6 +60,7 @@ import { embeddingText } from '../../lambdas/core/ingestion.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { memoryBot } from './memory-bot.ts';
 import { storeInObjects } from './sections-bot.ts';
+import { warmEmulators } from './warm-emulators.ts';
 import { meteredDeps } from './metered-deps.ts';
 import { CHUNKS_PER_DOC, DIMS, replaySyntheticBot, rng, writeSyntheticBot } from './synthetic-bot.ts';
 import { denseVectors, queryNear, type DenseKind } from './synthetic-vectors.ts';
@@ -158,7 +159,14 @@ try {
       const io = meteredDeps(deps);
 
       // Cold: the first whole query after a cold start, before anything else this process reads
-      // (as in a fresh function); then, nothing cached, opening the whole index.
+      // (as in a fresh function; storage up and running: the emulators warmed by another process);
+      // then, nothing cached, opening the whole index.
+      if (platform) {
+        await warmEmulators({
+          dynamodbUrl: platform.dynamodbUrl, s3Url: platform.s3Url, table: platform.table, bucket: platform.bucket,
+          pk: `A#${tenant.accountId}#B#${botId}`, prefix: `accounts/${tenant.accountId}/bots/${botId}/index/`,
+        });
+      }
       const loadBefore = load();
       segmentCache.clear();
       io.take();
