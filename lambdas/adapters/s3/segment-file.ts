@@ -91,7 +91,7 @@ export const readRanges = async (read: (offset: number, length: number) => Promi
     const start = r.start + p * PIECE_BYTES;
     return { start, end: Math.min(r.end, start + PIECE_BYTES) };
   }));
-  const got: Uint8Array[] = new Array(pieces.length);
+  const got: Uint8Array[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_GETS, pieces.length) }, async () => {
     while (next < pieces.length) {

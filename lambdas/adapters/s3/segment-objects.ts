@@ -3,7 +3,6 @@
  * written once whole, read by byte range (a cold query reads only some sections of
  * one), deleted whole. The prefix comes from the TenantContext, never from a caller.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { TenantContext } from '../../core/tenancy.ts';
 import { deleteMatching, fullKey, type S3ClientFor } from './object-store.ts';
 
@@ -28,9 +27,9 @@ export const createSegmentObjects = (s3For: S3ClientFor, bucket: string): Segmen
     const [{ GetObjectCommand }, s3] = await Promise.all([sdk(), s3For(tenant)]);
     let out;
     try {
-      out = await (s3 as S3Client).send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), Range: `bytes=${offset}-${offset + length - 1}` }));
+      out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(tenant, path), Range: `bytes=${offset}-${offset + length - 1}` }));
     } catch (err) {
-      if ((err as { name?: string }).name === 'NoSuchKey') throw new Error(`index object ${path} is missing`);
+      if ((err as { name?: string }).name === 'NoSuchKey') throw new Error(`index object ${path} is missing`, { cause: err });
       throw err;
     }
     const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
