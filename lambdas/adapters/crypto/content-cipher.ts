@@ -6,7 +6,7 @@
  * purpose as authenticated data. Unwrapped keys are cached briefly per account;
  * deleting the wrapped key makes every sealed copy unreadable.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContentKeyUnavailable } from '../../core/errors.ts';
 import type { ContentCipher, ContentPurpose } from '../../core/ports.ts';
@@ -46,6 +46,17 @@ export const createContentCipher = (
   // Map order is insertion order: re-inserting on use makes it an LRU.
   const cache = new Map<string, { key: Buffer; expires: number }>();
   const inflight = new Map<string, Promise<Buffer | null>>();
+  // The key as a KeyObject, made once per unwrapped key rather than on every seal and open
+  // (which measured about 0.08 ms each: 40 ms of the 500 chunk items a cold query opens).
+  const keyObjects = new WeakMap<Buffer, KeyObject>();
+  const keyObjectOf = (key: Buffer): KeyObject => {
+    let made = keyObjects.get(key);
+    if (!made) {
+      made = createSecretKey(key);
+      keyObjects.set(key, made);
+    }
+    return made;
+  };
 
   const remember = (accountId: string, key: Buffer) => {
     cache.delete(accountId);
@@ -128,10 +139,18 @@ export const createContentCipher = (
       const key = await accountKey(tenant, true);
       if (!key) throw new ContentKeyUnavailable();
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', keyObjectOf(key), iv);
       cipher.setAAD(aad(tenant.accountId, purpose, context));
-      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return new Uint8Array(Buffer.concat([Buffer.from([VERSION]), iv, body, cipher.getAuthTag()]));
+      const body = cipher.update(plaintext);
+      const last = cipher.final();
+      // One copy into the sealed value: version, iv, ciphertext, tag.
+      const out = new Uint8Array(1 + IV_BYTES + body.length + last.length + TAG_BYTES);
+      out[0] = VERSION;
+      out.set(iv, 1);
+      out.set(body, 1 + IV_BYTES);
+      out.set(last, 1 + IV_BYTES + body.length);
+      out.set(cipher.getAuthTag(), out.length - TAG_BYTES);
+      return out;
     },
 
     async open(tenant, purpose, sealed, context) {
@@ -140,11 +159,15 @@ export const createContentCipher = (
       if (!key) throw new ContentKeyUnavailable();
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(sealed.length - TAG_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
+      const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(key), iv);
       decipher.setAAD(aad(tenant.accountId, purpose, context));
       decipher.setAuthTag(tag);
       try {
-        return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]));
+        const body = decipher.update(sealed.subarray(1 + IV_BYTES, sealed.length - TAG_BYTES));
+        const last = decipher.final();
+        // The plaintext in a buffer of its own (callers view it by its ArrayBuffer): copied only when it is not yet.
+        if (last.length === 0 && body.byteOffset === 0 && body.buffer.byteLength === body.byteLength) return new Uint8Array(body.buffer);
+        return new Uint8Array(Buffer.concat([body, last]));
       } catch {
         throw new ContentKeyUnavailable('The sealed value does not belong to this account and purpose, or was altered.');
       }
