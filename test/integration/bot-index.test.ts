@@ -33,7 +33,7 @@ describe('a bot index', () => {
   it('reads back sections of a large segment object (ranges in pieces, in parallel) byte for byte', async () => {
     const owner = await newOwner(platform());
     const tenant = tenantForSystem(owner.accountId);
-    // 10 MB of codes: read in pieces of 4 MB; a bucket of 1 MB between meta and codes, read by its directory entry.
+    // 10 MB of codes: read in pieces of 1 MB; a bucket of 1 MB between meta and codes, read by its directory entry.
     const bytes = Uint8Array.from({ length: 10 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24);
     const sections = new Map([['meta', bytes.subarray(0, 100)], ['signs', bytes.subarray(5, 70_000)], ['codes', bytes], ['terms-0', bytes.subarray(0, 1_000_000)], ['terms-1', bytes.subarray(7, 20)]]);
     const stored = await platform().deps.index.putSections(tenant, owner.botId, 'BIGSEGMENT', sections);

@@ -6,8 +6,9 @@
  *
  * The directory (sealed, small) gives every section's range after it; the segment's
  * reference in the head keeps the ranges of the directory, meta, signs and codes, so
- * a cold query reads the directory, meta and signs at once (two ranges, in parallel),
- * then the term buckets of its terms; a warm-up reads the rest in large ranges.
+ * a cold query reads the directory and meta (one small range) and the sign bits at
+ * once, and the term buckets of its terms as soon as the directory is in; a warm-up
+ * reads the rest in large ranges.
  *
  * Why S3 and not DynamoDB items: a segment is written once and read whole or in large
  * ranges, which is what S3 is for. A bot's DynamoDB items share one partition, whose
@@ -29,8 +30,8 @@ const DIRECTORY = 'dir';
 const IN_REF = ['meta', 'signs', 'codes'] as const;
 /** Ranges closer than this are read as one (the bytes between are cheaper than a request). */
 const GAP_BYTES = 16 * 1024;
-/** Ranges longer than this are read in pieces, in parallel. */
-const PIECE_BYTES = 4 * 1024 * 1024;
+/** Ranges longer than this are read in pieces, in parallel (S3 serves each GET at tens of MB/s: pieces of a MB wait less in all). */
+const PIECE_BYTES = 1024 * 1024;
 /** GETs of one read in flight at once. */
 const CONCURRENT_GETS = 16;
 /** Directories of segments read lately, by account, bot and segment: a segment never changes. */
@@ -130,27 +131,35 @@ export const readSegmentFile = async (
   const read = (offset: number, length: number) => objects.getRange(tenant, path, offset, length);
   const cacheKey = `${tenant.accountId}/${botId}/${ref.id}`;
   const sealed = new Map<string, Uint8Array>();
+  const readInto = async (named: ReadonlyArray<readonly [string, Range]>) => {
+    const got = await readRanges(read, named.map(([, r]) => r));
+    named.forEach(([name], i) => sealed.set(name, got[i]!));
+  };
   const direct = names.filter((n) => known[n]);
   const rest = names.filter((n) => !known[n]);
-  let directory = rest.length > 0 ? directories.get(cacheKey) : undefined;
-  const first: Array<[string, Range]> = direct.map((n) => [n, known[n]!]);
-  if (rest.length > 0 && !directory) first.push([DIRECTORY, known[DIRECTORY]!]);
-  const firstBytes = await readRanges(read, first.map(([, r]) => r));
-  first.forEach(([name], i) => sealed.set(name, firstBytes[i]!));
-  if (rest.length > 0) {
-    if (!directory) {
-      const opened = await cipher.open(tenant, 'vector-page', sealed.get(DIRECTORY)!, sectionContext(ref.id, DIRECTORY));
-      directory = JSON.parse(new TextDecoder().decode(opened)) as Record<string, [number, number]>;
-      directories.set(cacheKey, directory);
-      if (directories.size > DIRECTORIES_KEPT) directories.delete(directories.keys().next().value!);
-    }
-    const base = known[DIRECTORY]![1];
-    const ranges = rest.map((name): Range => {
-      const r = directory![name];
-      if (!r) throw new Error(`Segment ${ref.id} has no section ${name}`);
-      return [base + r[0], r[1]];
-    });
-    (await readRanges(read, ranges)).forEach((bytes, i) => sealed.set(rest[i]!, bytes));
+  const rangesOf = (directory: Record<string, [number, number]>) => rest.map((name): readonly [string, Range] => {
+    const r = directory[name];
+    if (!r) throw new Error(`Segment ${ref.id} has no section ${name}`);
+    return [name, [known[DIRECTORY]![1] + r[0], r[1]]];
+  });
+  const cachedDirectory = directories.get(cacheKey);
+  if (rest.length === 0 || cachedDirectory) {
+    await readInto([...direct.map((n): readonly [string, Range] => [n, known[n]!]), ...(cachedDirectory ? rangesOf(cachedDirectory) : [])]);
+  } else {
+    // The directory (with meta, next to it) in one small read, and the buckets it places right
+    // after; meanwhile the large sections the reference places (sign bits, codes).
+    const small = direct.filter((n) => n === 'meta');
+    await Promise.all([
+      (async () => {
+        await readInto([[DIRECTORY, known[DIRECTORY]!], ...small.map((n): readonly [string, Range] => [n, known[n]!])]);
+        const opened = await cipher.open(tenant, 'vector-page', sealed.get(DIRECTORY)!, sectionContext(ref.id, DIRECTORY));
+        const directory = JSON.parse(new TextDecoder().decode(opened)) as Record<string, [number, number]>;
+        directories.set(cacheKey, directory);
+        if (directories.size > DIRECTORIES_KEPT) directories.delete(directories.keys().next().value!);
+        await readInto(rangesOf(directory));
+      })(),
+      readInto(direct.filter((n) => n !== 'meta').map((n): readonly [string, Range] => [n, known[n]!])),
+    ]);
   }
   const out = new Map<string, Uint8Array>();
   await Promise.all(names.map(async (name) => out.set(name, await cipher.open(tenant, 'vector-page', sealed.get(name)!, sectionContext(ref.id, name)))));
