@@ -24,11 +24,14 @@ const LAYOUT = 2;
 
 export const SECTION = { meta: 'meta', signs: 'signs', codes: 'codes', bucket: (b: number) => `terms-${b}` } as const;
 
-/** A segment's sections, for storage: built from its packed (layout 1) bytes, as built or merged. */
-export const sectionsOf = (packed: Uint8Array): { sections: Map<string, Uint8Array>; buckets: number; chunks: number } => {
+/**
+ * A segment's sections, for storage: built from its packed (layout 1) bytes, as built or merged;
+ * its lexical index in `bucketCountFor` buckets unless told how many (segments stored earlier have other counts).
+ */
+export const sectionsOf = (packed: Uint8Array, bucketCount?: number): { sections: Map<string, Uint8Array>; buckets: number; chunks: number } => {
   const { runs, runOf, seqs, codes, lexical } = unpackSegment(packed);
   const n = runOf.length;
-  const buckets = bucketCountFor(lexical.length);
+  const buckets = bucketCount ?? bucketCountFor(lexical.length);
   const split = splitLexical(lexical, buckets);
   if (split.lengths.length !== n) throw new Error(`index segment: ${split.lengths.length} chunk lengths for ${n} entries`);
   const opened = openCodes(codes);

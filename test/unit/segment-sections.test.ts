@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { searchDense, searchSigns } from '../../lambdas/core/dense-search.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import { buildSegment, entryOf, openSegment } from '../../lambdas/core/index-segment.ts';
-import { bucketOf, composeLexical, splitLexical } from '../../lambdas/core/lexical-buckets.ts';
+import { bucketCountFor, bucketOf, composeLexical, splitLexical } from '../../lambdas/core/lexical-buckets.ts';
 import { buildLexicalSegment, openLexicalSegment, searchLexical, termHash, termIdf } from '../../lambdas/core/lexical-index.ts';
 import type { SegmentRef } from '../../lambdas/core/records.ts';
 import { bucketsForQuery, coldSegment, openMeta, openSections, SECTION, sectionsOf } from '../../lambdas/core/segment-sections.ts';
 import { createSignOnlyScanner, createSignScanner, prepareSignQuery, signBytes } from '../../lambdas/core/sign-scan.ts';
+import { terms as termsOf } from '../../lambdas/core/text.ts';
 import { openCodes } from '../../lambdas/core/vector-codes.ts';
 
 /** Seeded, so that every run checks the same data. */
@@ -36,6 +37,8 @@ const { sections, buckets } = sectionsOf(packed);
 const ref: SegmentRef = { id: 'SEG1', parts: 0, chunks: N, embeddedWith: 'dense@64', sections: { meta: 1, signs: 1, codes: 1 }, buckets };
 const allBuckets = new Map(Array.from({ length: buckets }, (_, b) => [b, sections.get(SECTION.bucket(b))!]));
 const queries = ['w1 w2 w3', `${texts[5]!.split(' ').slice(0, 6).join(' ')}`, 'w1 nowhere', texts[77]!.split(' ').slice(3, 9).join(' ')];
+
+const unpackedLexicalBytes = buildLexicalSegment(texts).byteLength;
 
 describe('an index segment in sections (layout 2)', () => {
   const v1 = openSegment({ ...ref, parts: 1 }, packed);
@@ -108,6 +111,27 @@ describe('an index segment in sections (layout 2)', () => {
     expect(() => openSections(ref, openMeta(ref, meta), codes, new Map([...allBuckets, [0, bucket.subarray(0, bucket.length - 1)]]))).toThrow(/lexical index: wrong length/);
   });
 
+  it('opens a segment stored with another bucket count (as counts were chosen before), cold and whole, and answers alike', () => {
+    const before = Math.min(1024, 2 ** Math.max(0, Math.ceil(Math.log2(unpackedLexicalBytes / (64 * 1024)))));
+    expect(before).not.toBe(buckets);
+    for (const count of [before, 2, 16]) {
+      const stored = sectionsOf(packed, count);
+      expect(stored.buckets).toBe(count);
+      const old: SegmentRef = { ...ref, buckets: count };
+      const meta = openMeta(old, stored.sections.get(SECTION.meta)!);
+      expect(meta.terms).toHaveLength(count);
+      const every = new Map(Array.from({ length: count }, (_, b) => [b, stored.sections.get(SECTION.bucket(b))!]));
+      const whole = openSections(old, meta, stored.sections.get(SECTION.codes)!, every);
+      for (const q of queries) {
+        expect(searchLexical([whole.lexical], q, 10)).toEqual(searchLexical([v1.lexical], q, 10));
+        const cold = coldSegment(old, meta, stored.sections.get(SECTION.signs)!, new Map(bucketsForQuery(q, count).map((b) => [b, every.get(b)!])));
+        expect(searchLexical([cold.lexical], q, 10)).toEqual(searchLexical([v1.lexical], q, 10));
+      }
+      // The count the head keeps must be the one stored.
+      expect(() => openMeta({ ...ref, buckets: count * 2 }, stored.sections.get(SECTION.meta)!)).toThrow(/term buckets, the index says/);
+    }
+  });
+
   it('still opens a segment stored whole (layout 1)', () => {
     expect(entryOf(v1, 4)).toEqual(entries[4]);
     expect(searchLexical([v1.lexical], queries[0]!, 3).length).toBeGreaterThan(0);
@@ -119,7 +143,7 @@ describe('lexical buckets', () => {
   const whole = openLexicalSegment(blob);
 
   it('split by term hash and joined again answer every query exactly as the whole blob', () => {
-    for (const count of [1, 2, 8, 64]) {
+    for (const count of [1, 2, 8, 64, 4096]) {
       const split = splitLexical(blob, count);
       expect(split.buckets).toHaveLength(count);
       const terms = split.buckets.map((b) => openLexicalSegment(b).termCount);
@@ -139,6 +163,43 @@ describe('lexical buckets', () => {
     const terms = split.buckets.map((b) => openLexicalSegment(b).termCount);
     terms[2]! += 1;
     expect(() => composeLexical(split.lengths, split.total, terms, split.buckets)).toThrow(/term bucket 2 holds/);
+  });
+
+  it('chooses a power of two buckets, more for more bytes, of 2 KB or more on average, 4,096 at most', () => {
+    let last = 0;
+    for (let bytes = 0; bytes < 2e9; bytes = Math.ceil(bytes * 1.3) + 100) {
+      const count = bucketCountFor(bytes);
+      expect(Number.isInteger(Math.log2(count)), `${count} buckets for ${bytes} bytes`).toBe(true);
+      expect(count).toBeGreaterThanOrEqual(last);
+      expect(count).toBeLessThanOrEqual(4096);
+      if (count > 1) expect(bytes / count).toBeGreaterThanOrEqual(2048);
+      last = count;
+    }
+    expect(bucketCountFor(0)).toBe(1);
+    expect(bucketCountFor(1e9)).toBe(4096);
+    // A segment of 64k chunks (13 MB of lexical index): 512 buckets, not the 256 of 64 KB chosen before.
+    expect(bucketCountFor(12_906_525)).toBe(512);
+  });
+
+  it('makes a cold query read a small share of a segment’s postings: its terms’ buckets', () => {
+    // 1,000 chunks of 180 words of a Zipf vocabulary of 20,000 (as the retrieval benchmark's), queries of 8 words.
+    const zipf = () => `w${Math.floor(Math.exp(random() * Math.log(20_000)) - 1).toString(36)}`;
+    const chunks = Array.from({ length: 1000 }, () => Array.from({ length: 180 }, zipf).join(' '));
+    const big = buildLexicalSegment(chunks);
+    const count = bucketCountFor(big.byteLength);
+    const split = splitLexical(big, count);
+    let read = 0;
+    const asked = Array.from({ length: 40 }, () => chunks[Math.floor(random() * chunks.length)]!.split(' ').slice(0, 8).join(' '));
+    for (const q of asked) {
+      const wanted = bucketsForQuery(q, count);
+      for (const b of wanted) read += split.buckets[b]!.byteLength;
+      // The buckets read hold every term of the query.
+      const loaded = split.buckets.map((bytes, b) => (wanted.includes(b) ? bytes : undefined));
+      const cold = composeLexical(split.lengths, split.total, split.buckets.map((b) => openLexicalSegment(b).termCount), loaded);
+      for (const t of termsOf(q)) expect(cold.df(termHash(t))).toBeGreaterThan(0);
+    }
+    // 7 % with 128 buckets of 3 KB; 61 % with the 8 buckets of 64 KB chosen before.
+    expect(read / asked.length / big.byteLength).toBeLessThan(0.15);
   });
 
   it('puts a term in the same bucket whatever segment holds it', () => {
