@@ -74,16 +74,20 @@ export const composeLexical = (
 ): LexicalSegment => {
   const starts = new Uint32Array(termCounts.length + 1);
   termCounts.forEach((n, b) => (starts[b + 1] = starts[b]! + n));
-  const opened = buckets.map((bytes, b) => {
-    if (!bytes) return undefined;
-    const seg = openLexicalSegment(bytes);
-    if (seg.termCount !== termCounts[b]) throw new Error(`lexical index: term bucket ${b} holds ${seg.termCount} terms, the segment says ${termCounts[b]}`);
-    return seg;
+  // Every bucket given is checked now (its columns and term count), and opened when first
+  // used: a segment of many buckets opens in little time and holds little besides its bytes.
+  buckets.forEach((bytes, b) => {
+    if (!bytes) return;
+    const held = lexicalColumns(bytes).hashes.length;
+    if (held !== termCounts[b]) throw new Error(`lexical index: term bucket ${b} holds ${held} terms, the segment says ${termCounts[b]}`);
   });
+  const opened: Array<LexicalSegment | undefined> = termCounts.map(() => undefined);
   const bucket = (b: number): LexicalSegment => {
     const seg = opened[b];
-    if (!seg) throw new Error(`lexical index: term bucket ${b} is not loaded`);
-    return seg;
+    if (seg) return seg;
+    const bytes = buckets[b];
+    if (!bytes) throw new Error(`lexical index: term bucket ${b} is not loaded`);
+    return (opened[b] = openLexicalSegment(bytes));
   };
   /** The bucket holding a slot: the last whose start is at or below it. */
   const locate = (slot: number): [LexicalSegment, number] => {

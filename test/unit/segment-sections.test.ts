@@ -4,7 +4,7 @@ import { searchDense, searchSigns } from '../../lambdas/core/dense-search.ts';
 import { newId } from '../../lambdas/core/ids.ts';
 import { buildSegment, entryOf, openSegment } from '../../lambdas/core/index-segment.ts';
 import { bucketCountFor, bucketOf, composeLexical, splitLexical } from '../../lambdas/core/lexical-buckets.ts';
-import { buildLexicalSegment, openLexicalSegment, searchLexical, termHash, termIdf } from '../../lambdas/core/lexical-index.ts';
+import { buildLexicalSegment, mergeLexical, openLexicalSegment, searchLexical, termHash, termIdf } from '../../lambdas/core/lexical-index.ts';
 import type { SegmentRef } from '../../lambdas/core/records.ts';
 import { bucketsForQuery, coldSegment, openMeta, openSections, SECTION, sectionsOf } from '../../lambdas/core/segment-sections.ts';
 import { createSignOnlyScanner, createSignScanner, prepareSignQuery, signBytes } from '../../lambdas/core/sign-scan.ts';
@@ -150,6 +150,9 @@ describe('lexical buckets', () => {
       const joined = composeLexical(split.lengths, split.total, terms, split.buckets);
       expect(joined.termCount).toBe(whole.termCount);
       for (const q of [...queries, texts[200]!]) expect(searchLexical([joined], q, 20)).toEqual(searchLexical([whole], q, 20));
+      // Read slot by slot (as compaction reads it), it gives back the whole blob.
+      const merged = mergeLexical(Array.from({ length: joined.chunkCount }, (_, chunk) => ({ lexical: joined, chunk })));
+      expect(Buffer.from(merged).equals(Buffer.from(blob))).toBe(true);
       // Every term sits in the bucket its hash says.
       split.buckets.forEach((b, at) => {
         const seg = openLexicalSegment(b);
