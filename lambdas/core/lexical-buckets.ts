@@ -11,25 +11,25 @@ import { lexicalColumns, openLexicalSegment, packLexicalColumns, type LexicalSeg
 /**
  * How many buckets a segment gets. A cold query reads, of each segment, one bucket a
  * term: the term's own postings and about `bytes / count` of others'. Every bucket costs
- * besides, whatever the terms: some 60 bytes read by every cold query (its entry in the
- * segment's directory, its seal, its term count in the meta section), and some 20 µs to
- * unseal when the segment is opened whole (off the first answer's path, after it), which
- * `BUCKET_COST` counts as some 200 bytes more. The count that makes `QUERY_TERMS · bytes /
- * count + BUCKET_COST · count` least is √(QUERY_TERMS · bytes / BUCKET_COST), taken to the
- * nearest power of two: 512 buckets of 25 KB for a segment of 13 MB (64k chunks), 256 of
- * 7 KB for one of 1.8 MB (8k chunks), 128 of 3 KB for one of 400 KB (1k chunks). Buckets
- * are not made smaller than `LEAST_BUCKET_BYTES` on average. The count is stored with the
- * segment (`SegmentRef.buckets`, the meta section's term counts), so segments stored with
- * another count still open. test/bench/bucket-reads.ts measures the bytes a cold query
- * reads and the cost of opening, for this rule and others.
+ * besides, whatever the terms: some 32 bytes every cold query reads (its entry in the
+ * segment's directory, its term count in the meta section), and some 5 µs to unseal when
+ * the segment is opened whole (off the first answer's path, after it), counted as 64 bytes
+ * more. The count that makes `QUERY_TERMS · bytes / count + BUCKET_COST · count` least is
+ * √(QUERY_TERMS · bytes / BUCKET_COST), taken to the nearest power of two: 1,024 buckets of
+ * 12 KB for a segment of 13 MB (64k chunks), 512 of 3.5 KB for one of 1.8 MB (8k chunks).
+ * Buckets are not made smaller than `LEAST_BUCKET_BYTES` on average (128 of 3 KB for a
+ * segment of 400 KB, 1k chunks). The count is stored with the segment (`SegmentRef.buckets`,
+ * the meta section's term counts), so segments stored with another count still open.
+ * test/bench/bucket-reads.ts measures the bytes a cold query reads and the cost of
+ * opening, for this rule and others.
  */
 const QUERY_TERMS = 8;
 /** What a bucket costs whatever the query's terms, in bytes a cold query reads (its unsealing counted as bytes too). */
-const BUCKET_COST = 256;
+const BUCKET_COST = 96;
 const LEAST_BUCKET_BYTES = 2 * 1024;
 const MAX_BUCKETS = 4096;
 
-/** Buckets for a lexical blob of `bytes`: a power of two near √(bytes / 32), of 2 KB or more on average, 4,096 at most. */
+/** Buckets for a lexical blob of `bytes`: a power of two near √(bytes / 12), of 2 KB or more on average, 4,096 at most. */
 export const bucketCountFor = (bytes: number): number => {
   const balanced = Math.round(Math.log2(Math.sqrt((QUERY_TERMS * bytes) / BUCKET_COST)));
   const least = Math.floor(Math.log2(bytes / LEAST_BUCKET_BYTES));

@@ -180,8 +180,8 @@ describe('lexical buckets', () => {
     }
     expect(bucketCountFor(0)).toBe(1);
     expect(bucketCountFor(1e9)).toBe(4096);
-    // A segment of 64k chunks (13 MB of lexical index): 512 buckets, not the 256 of 64 KB chosen before.
-    expect(bucketCountFor(12_906_525)).toBe(512);
+    // A segment of 64k chunks (13 MB of lexical index): 1,024 buckets, not the 256 of 64 KB chosen before.
+    expect(bucketCountFor(12_906_525)).toBe(1024);
   });
 
   it('makes a cold query read a small share of a segment’s postings: its terms’ buckets', () => {
