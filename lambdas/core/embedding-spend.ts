@@ -71,6 +71,7 @@ const deferCharge = (charge: () => Promise<void>): void => {
 export const meteredEmbedder = (deps: Pick<Deps, 'meter'>, tenant: TenantContext, payer: EmbeddingPayer, embedder: Embedder, options: { defer?: boolean } = {}): Embedder => ({
   model: embedder.model,
   dimensions: embedder.dimensions,
+  ...(embedder.sparse ? { sparse: true } : {}),
   async embed(texts, onTokens) {
     let tokens = 0;
     const charge = () => (tokens > 0

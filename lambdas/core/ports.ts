@@ -199,6 +199,11 @@ export interface Embedder {
   readonly model: string;
   readonly dimensions: number;
   /**
+   * Its vectors are mostly zeros (the local hashed embedder's): sign bits say nothing of them,
+   * so a cold query reads its segments whole rather than their sign bits first.
+   */
+  readonly sparse?: boolean;
+  /**
    * Unit-length vectors, one per text, in order. `onTokens` hears what each provider request
    * used (the provider's count where its answer gives one), also when a later request fails;
    * the local embedder makes none.

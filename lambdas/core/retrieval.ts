@@ -75,22 +75,22 @@ export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId
 
 export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
   const head = await headInForce(deps, tenant, botId);
-  // The question's vector per embedding model in use, before any segment is read: a sparse one
-  // (the local embedder's) needs the codes, as sign bits say nothing of it, so its segments are
-  // read whole rather than cold and then whole.
-  const queryVectors = new Map<string, Float32Array>();
-  await Promise.all([...new Set(head.segments.map((s) => s.embeddedWith))].map(async (model) => {
-    const embedder = await embedderForIndex(deps, tenant, botId, model);
-    if (embedder) queryVectors.set(model, (await embedder.embed([query]))[0]!);
-  }));
+  // The question's vector per embedding model in use, asked for now and awaited once the index read
+  // has started: the provider's answer (a network round trip) and the cold read overlap. Segments of
+  // a sparse model (the local embedder's) are read whole, as sign bits say nothing of its vectors.
+  const models = [...new Set(head.segments.map((s) => s.embeddedWith))];
+  const embedders = new Map(await Promise.all(models.map(async (model) => [model, await embedderForIndex(deps, tenant, botId, model)] as const)));
+  const embedding = Promise.all([...embedders].map(async ([model, embedder]) => (embedder ? [[model, (await embedder.embed([query]))[0]!] as const] : [])));
+  // Heard below; a failure of the index read first must not leave it unhandled.
+  embedding.catch(() => undefined);
   // The names visitors see, read while the index is (a cold query would otherwise wait for them after).
   const namesRead = head.documents > 0 && k > 0 ? documentNames(deps, tenant, botId, head) : undefined;
   namesRead?.catch(() => undefined);
-  const opened = await openIndexForQuery(deps, tenant, botId, head, query, (model) => {
-    const q = queryVectors.get(model);
-    return q === undefined || isDenseQuery(q);
-  });
-  const segments: readonly SearchSegment[] = opened.segments;
+  const opened = await openIndexForQuery(deps, tenant, botId, head, query, (model) => !embedders.get(model)?.sparse);
+  const queryVectors = new Map((await embedding).flat());
+  let segments: readonly SearchSegment[] = opened.segments;
+  // A question whose vector is sparse after all, against segments read cold: their codes are needed.
+  if (segments.some((s) => !s.codes && queryVectors.has(s.ref.embeddedWith) && !isDenseQuery(queryVectors.get(s.ref.embeddedWith)!))) segments = await opened.whole();
   const cold = segments.some((s) => !s.codes);
   const termWeights = termIdf(segments.map((s) => s.lexical), query);
   if (head.documents === 0 || k <= 0) return { passages: [], termWeights };

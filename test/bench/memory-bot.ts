@@ -75,7 +75,7 @@ export const memoryBot = (size: number, random: () => number, vectorOf?: () => F
     },
     chunks: { getMany: async (_t: unknown, _b: unknown, keys: readonly ChunkKey[]) => keys.flatMap((k) => chunks.get(chunkKey(k)) ?? []) },
     documents: { list: async () => docIds.map((docId, d) => ({ docId, name: `doc-${d}.md`, source: 'text' })) },
-    embedders: { local: { model: MEMORY_MODEL, dimensions: DIMS, embed: embedder.embed } },
+    embedders: { local: { model: MEMORY_MODEL, dimensions: DIMS, sparse: embedder.sparse, embed: embedder.embed } },
   }) as unknown as Deps;
   return { texts, vectors, docIds, head, depsWith };
 };

@@ -114,7 +114,7 @@ try {
   /** A bot written through the real storage path into DynamoDB Local. */
   const storedBot = async (size: number, kind: DenseKind | 'local', random: () => number) => {
     const { deps } = platform!;
-    const depsWith = (embed: Embedder['embed']): Deps => ({ ...deps, embedders: { ...deps.embedders, local: { ...deps.embedders.local, embed } } });
+    const depsWith = (embed: Embedder['embed'], sparse: boolean): Deps => ({ ...deps, embedders: { ...deps.embedders, local: { ...deps.embedders.local, sparse, embed } } });
     const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
     const known = kept[`${size}/${kind}`];
     if (known) {
@@ -137,7 +137,7 @@ try {
   const heldBot = async (size: number, kind: DenseKind | 'local', random: () => number) => {
     const next = kind === 'local' ? undefined : denseVectors(kind, random, DIMS);
     const bot = memoryBot(size, random, next);
-    return { ...bot, tenant: tenantForMember({ accountId: newId(), userId: newId(), role: 'owner' }), botId: newId(), depsWith: (embed: Embedder['embed']) => bot.depsWith({ embed }), reused: false };
+    return { ...bot, tenant: tenantForMember({ accountId: newId(), userId: newId(), role: 'owner' }), botId: newId(), depsWith: (embed: Embedder['embed'], sparse: boolean) => bot.depsWith({ embed, sparse }), reused: false };
   };
   for (const size of SIZES) {
     for (const kind of KINDS) {
@@ -155,7 +155,7 @@ try {
       const queryVectors = picks.map((i, n) => (kind === 'local' ? embedLocally(embeddingText('', '', texts[n]!), DIMS) : queryNear(vectors[i]!, random)));
       written.texts.length = 0;
       const prepared = new Map(texts.map((t, n) => [t, queryVectors[n]!]));
-      const deps = written.depsWith(async (ts) => ts.map((t) => (kind === 'local' ? embedLocally(t, DIMS) : prepared.get(t) ?? embedLocally(t, DIMS))));
+      const deps = written.depsWith(async (ts) => ts.map((t) => (kind === 'local' ? embedLocally(t, DIMS) : prepared.get(t) ?? embedLocally(t, DIMS))), kind === 'local');
       const io = meteredDeps(deps);
 
       // Cold: the first whole query after a cold start, before anything else this process reads

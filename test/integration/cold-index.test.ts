@@ -56,7 +56,7 @@ describe('a cold query', () => {
         },
         getSegment: () => Promise.reject(new Error('a segment in sections is never read whole')),
       },
-      embedders: { ...base.embedders, local: { ...base.embedders.local, embed: async (ts) => ts.map(() => asked.vector) } },
+      embedders: { ...base.embedders, local: { ...base.embedders.local, sparse: false, embed: async (ts) => ts.map(() => asked.vector) } },
     };
     const key = (p: { docId: string; start: number; end: number; text: string }) => `${p.docId}#${p.start}#${p.end}#${p.text}`;
 
@@ -114,6 +114,52 @@ describe('a cold query', () => {
     // One read of the segment, codes included: no cold read of meta and sign bits to be thrown away.
     expect(reads).toHaveLength(1);
     expect(reads[0]).toContain('codes');
+  });
+
+  it('reads the index while the question is being embedded, and a sparse vector from a model said dense still answers', async () => {
+    const owner = await newOwner(platform());
+    const tenant = tenantForSystem(owner.accountId);
+    const base = platform().deps;
+    const random = rng(31);
+    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, 300, random, undefined, denseVectors('anisotropic', random, 512));
+    const events: string[] = [];
+    let sectionsAsked!: () => void;
+    const sectionsStarted = new Promise<void>((resolve) => (sectionsAsked = resolve));
+    const question = texts[9]!.split(' ').slice(0, 8).join(' ');
+    const deps = (embed: (ts: readonly string[]) => Promise<Float32Array[]>): Deps => ({
+      ...base,
+      index: {
+        ...base.index,
+        getSections: (t, b, ref, names) => {
+          events.push(names.includes('codes') ? 'whole' : 'cold');
+          sectionsAsked();
+          return base.index.getSections(t, b, ref, names);
+        },
+      },
+      embedders: { ...base.embedders, local: { ...base.embedders.local, sparse: false, embed } },
+    });
+    segmentCache.clear();
+    const passages = await retrieve(deps(async (ts) => {
+      events.push('embedding');
+      // A provider's round trip: the answer comes once the index read has begun (or, were it never to, after a while).
+      await Promise.race([sectionsStarted, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      events.push('embedded');
+      return ts.map(() => queryNear(vectors[9]!, random));
+    }), tenant, owner.botId, question, 5);
+    expect(events).toEqual(['embedding', 'cold', 'embedded']);
+    expect(passages[0]!.text).toBe(texts[9]);
+
+    // The local embedder's own (sparse) vectors from an embedder not said to be sparse: read cold, then whole.
+    await openIndex(base, tenant, owner.botId);
+    segmentCache.clear();
+    events.length = 0;
+    const sparseDeps = deps(async (ts) => base.embedders.local.embed(ts));
+    const sparse = await retrieve(sparseDeps, tenant, owner.botId, question, 5);
+    expect(events).toEqual(['cold', 'whole']);
+    // …and answers as the warm path (codes in the cache) does.
+    events.length = 0;
+    expect(await retrieve(sparseDeps, tenant, owner.botId, question, 5)).toEqual(sparse);
+    expect(events).toEqual([]);
   });
 
   it('never opens another account’s segment object, nor one section as another', async () => {

@@ -45,5 +45,6 @@ export const embedLocally = (text: string, dimensions: number): Float32Array => 
 export const createLocalEmbedder = (dimensions = 512): Embedder => ({
   model: LOCAL_EMBEDDING_MODEL,
   dimensions,
+  sparse: true,
   embed: (texts) => Promise.resolve(texts.map((t) => embedLocally(t, dimensions))),
 });
