@@ -26,7 +26,7 @@ export const warmEmulators = async (target: WarmTarget): Promise<void> => {
 };
 
 const warm = async (target: WarmTarget) => {
-  const { DynamoDBClient, QueryCommand, BatchGetItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBClient, QueryCommand, BatchGetItemCommand, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const db = new DynamoDBClient({ region: 'eu-west-1', endpoint: target.dynamodbUrl, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -37,6 +37,8 @@ const warm = async (target: WarmTarget) => {
     const batch = Array.from({ length: 100 }, (_, i) => keys[(round * 149 + i * 29) % keys.length]!);
     const unique = [...new Map(batch.map((k) => [k.sk!.S!, k])).values()];
     await db.send(new BatchGetItemCommand({ RequestItems: { [target.table]: { Keys: unique } } }));
+    // Strongly consistent reads of single items, as of an index head (of other items than the head).
+    await db.send(new GetItemCommand({ TableName: target.table, Key: unique[0]!, ConsistentRead: true, ProjectionExpression: 'pk' }));
   }
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: target.prefix }));
   for (const o of (listed.Contents ?? []).slice(0, 4)) {
