@@ -147,7 +147,9 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   const names = await namesRead!;
   for (let from = 0; from < fused.length && passages.length < k; from += k) {
     const page = fused.slice(from, from + k);
-    await loadChunks(page);
+    // The first page's chunks were mostly read above; past it (passages fell below the floor), the
+    // rest of the list at once: one read of at most `wanted` more chunks, not a round trip a page.
+    await loadChunks(from === 0 ? page : fused.slice(from));
     for (const h of page) {
       const c = chunkOf(h);
       const score = similarity(h);
