@@ -1,7 +1,8 @@
 /**
  * Retrieval speed at scale: synthetic bots of 1k, 10k and 100k chunks (512
  * dimensions) written through the real storage path (sealed chunk items, index
- * segments, head commits, compaction) into DynamoDB Local, each with three kinds
+ * segments, head commits, compaction) into DynamoDB Local and the S3 emulator (run
+ * in processes of their own, as the services are elsewhere), each with three kinds
  * of vectors: dense Gaussian unit vectors and dense anisotropic ones (as real
  * embeddings are: the headline) and the local hashed embedder's sparse ones.
  * For each bot:
@@ -9,8 +10,10 @@
  *   of which the wait on storage (read and decrypt; decrypt alone timed apart on
  *   as many bytes), then making the sign scanners, and the first whole query
  *   after a cold start (all of these again): its bytes read, storage calls and
- *   segment items before the answer (layout 2: meta, sign bits and the query's
- *   term buckets, then the sign pool's chunk items), recall@10 of the cold dense
+ *   segment items before the answer (layout 3: each segment object's directory,
+ *   meta, sign bits and the query's term buckets by byte range, then the sign pool's
+ *   chunk items), the same cold query later in the process (a warm function, the
+ *   bot not loaded: 20 of them, p50/p95), recall@10 of the cold dense
  *   path (sign pool of `COLD_POOL`, and of other sizes, rescored exactly) against
  *   an exact scan, and how often its top k equals the warm path's;
  * - warm p50/p95 of the whole `retrieve` (head check, both stages, chunk fetch
@@ -61,6 +64,7 @@ import { startPlatform } from '../../infra/local/platform.ts';
 import { memoryBot } from './memory-bot.ts';
 import { storeInObjects } from './sections-bot.ts';
 import { warmEmulators } from './warm-emulators.ts';
+import { startS3rverProcess } from './s3-emulator-process.ts';
 import { meteredDeps } from './metered-deps.ts';
 import { CHUNKS_PER_DOC, DIMS, replaySyntheticBot, rng, writeSyntheticBot } from './synthetic-bot.ts';
 import { denseVectors, queryNear, type DenseKind } from './synthetic-vectors.ts';
@@ -72,7 +76,7 @@ const RECALL_QUERIES = 50;
 const K = 5;
 const MEMORY = process.env.BENCH_STORE === 'memory';
 /** Queries whose cold answer is compared with the warm one, and the sign pools whose cold recall is measured. */
-const COLD_COMPARED = MEMORY ? 30 : 8;
+const COLD_COMPARED = MEMORY ? 30 : 20;
 const COLD_POOLS = [200, COLD_POOL, 1000, 2000];
 
 const percentile = (values: number[], p: number) => {
@@ -102,7 +106,11 @@ const exactTop = (q: Float32Array, vectors: readonly Float32Array[], ids: Iterab
 };
 
 const DATA_DIR = process.env.BENCH_DATA_DIR;
-const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error', dataDir: DATA_DIR });
+// The S3 emulator serves from another process, as S3 from other machines (and DynamoDB Local from its JVM).
+const s3Dir = MEMORY ? undefined : DATA_DIR ? path.join(DATA_DIR, 's3') : await fs.mkdtemp(path.join(os.tmpdir(), 'bench-s3-'));
+if (s3Dir) await fs.mkdir(s3Dir, { recursive: true });
+const s3 = s3Dir ? await startS3rverProcess(s3Dir) : undefined;
+const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error', dataDir: DATA_DIR, s3Endpoint: s3!.url });
 /** Bots already written in DATA_DIR, by `size/kind`. */
 interface KeptBot { readonly accountId: string; readonly userId: string; readonly botId: string; readonly docIds: string[] }
 const keptFile = DATA_DIR && path.join(DATA_DIR, 'bench-bots.json');
@@ -346,4 +354,6 @@ try {
   console.log(JSON.stringify(results));
 } finally {
   await platform?.stop();
+  await s3?.stop();
+  if (s3Dir && !DATA_DIR) await fs.rm(s3Dir, { recursive: true, force: true });
 }
