@@ -16,7 +16,7 @@ const tenant = tenantForSystem(newId());
 const botWithReads = () => {
   const random = rng(5);
   const bot = memoryBot(2_000, random, denseVectors('anisotropic', random, 512));
-  let asked = new Float32Array(512);
+  let asked: Float32Array = new Float32Array(512);
   const base = bot.depsWith({ embed: async (ts) => ts.map(() => asked), sparse: false });
   const reads: ChunkKey[][] = [];
   const deps: Deps = { ...base, chunks: { ...base.chunks, getMany: async (t, b, keys) => { reads.push([...keys]); return base.chunks.getMany(t, b, keys); } } };
