@@ -34,6 +34,17 @@ export const MIN_CANDIDATES = 50;
  * and all rescored exactly with their chunk items: see bench:retrieval's cold figures.
  */
 export const COLD_POOL = 500;
+/**
+ * A bot of at most this many stored chunks is read whole by a cold query: its codes cost about
+ * what the sign pool's chunk items would (some 1.5 MB at 512 dimensions), and the first answer
+ * after idle is then the warm path's, not the sign bits' approximation of it.
+ */
+export const COLD_WHOLE_CHUNKS = 4_096;
+
+export interface RetrieveOptions {
+  /** Bots of at most this many stored chunks are read whole when not cached. @default COLD_WHOLE_CHUNKS */
+  readonly coldWholeChunks?: number;
+}
 
 export const dot = (a: Float32Array, b: Float32Array): number => {
   let sum = 0;
@@ -70,14 +81,15 @@ export interface Retrieved {
 /** The ports retrieval uses (retrieve and retrieveWithWeights): the index, the chunks and the embedder the question needs. */
 export type RetrievalDeps = Pick<Deps, 'accounts' | 'chunks' | 'documents' | 'embedders' | 'index' | 'keys' | 'meter' | 'platformKeys' | 'residency' | 'secrets'>;
 
-export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Passage[]> =>
-  (await retrieveWithWeights(deps, tenant, botId, query, k)).passages;
+export const retrieve = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number, options: RetrieveOptions = {}): Promise<Passage[]> =>
+  (await retrieveWithWeights(deps, tenant, botId, query, k, options)).passages;
 
-export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number): Promise<Retrieved> => {
+export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantContext, botId: string, query: string, k: number, options: RetrieveOptions = {}): Promise<Retrieved> => {
   const head = await headInForce(deps, tenant, botId);
   // The question's vector per embedding model in use, asked for now and awaited once the index read
   // has started: the provider's answer (a network round trip) and the cold read overlap. Segments of
-  // a sparse model (the local embedder's) are read whole, as sign bits say nothing of its vectors.
+  // a sparse model (the local embedder's), and those of small bots, are read whole, as sign bits say
+  // nothing of its vectors, and a small bot's codes cost no more than the sign pool's chunks.
   const models = [...new Set(head.segments.map((s) => s.embeddedWith))];
   const embedders = new Map(await Promise.all(models.map(async (model) => [model, await embedderForIndex(deps, tenant, botId, model)] as const)));
   const embedding = Promise.all([...embedders].map(async ([model, embedder]) => (embedder ? [[model, (await embedder.embed([query]))[0]!] as const] : [])));
@@ -86,7 +98,8 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   // The names visitors see, read while the index is (a cold query would otherwise wait for them after).
   const namesRead = head.documents > 0 && k > 0 ? documentNames(deps, tenant, botId, head) : undefined;
   namesRead?.catch(() => undefined);
-  const opened = await openIndexForQuery(deps, tenant, botId, head, query, (model) => !embedders.get(model)?.sparse);
+  const readsCold = head.segments.reduce((sum, s) => sum + s.chunks, 0) > (options.coldWholeChunks ?? COLD_WHOLE_CHUNKS);
+  const opened = await openIndexForQuery(deps, tenant, botId, head, query, (model) => readsCold && !embedders.get(model)?.sparse);
   const queryVectors = new Map((await embedding).flat());
   let segments: readonly SearchSegment[] = opened.segments;
   // A question whose vector is sparse after all, against segments read cold: their codes are needed.

@@ -13,7 +13,7 @@ import { ContentKeyUnavailable } from '../../lambdas/core/errors.ts';
 import { openIndex } from '../../lambdas/core/bot-index.ts';
 import { segmentCache } from '../../lambdas/core/index-cache.ts';
 import type { Deps } from '../../lambdas/core/ports.ts';
-import { retrieve } from '../../lambdas/core/retrieval.ts';
+import { COLD_POOL, COLD_WHOLE_CHUNKS, retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForSystem } from '../../lambdas/core/tenancy.ts';
 import { rng, writeSyntheticBot } from '../bench/synthetic-bot.ts';
 import { denseVectors, queryNear } from '../bench/synthetic-vectors.ts';
@@ -64,7 +64,7 @@ describe('a cold query', () => {
       asked = question(n);
       segmentCache.clear();
       reads.length = 0;
-      const cold = await retrieve(deps, tenant, owner.botId, asked.text, 5);
+      const cold = await retrieve(deps, tenant, owner.botId, asked.text, 5, { coldWholeChunks: 0 });
       const coldReads = reads.splice(0);
       expect(coldReads).toHaveLength(2);
       for (const read of coldReads) {
@@ -116,6 +116,38 @@ describe('a cold query', () => {
     expect(reads[0]).toContain('codes');
   });
 
+  it('reads a small bot whole at once: its first answer after idle is the warm one', async () => {
+    const owner = await newOwner(platform());
+    const tenant = tenantForSystem(owner.accountId);
+    const base = platform().deps;
+    const random = rng(41);
+    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, 1_100, random, undefined, denseVectors('anisotropic', random, 512));
+    const head = await base.index.getHead(tenant, owner.botId);
+    expect(head.segments).toHaveLength(2);
+    expect(head.segments.reduce((sum, ref) => sum + ref.chunks, 0)).toBeLessThanOrEqual(COLD_WHOLE_CHUNKS);
+    const reads: string[][] = [];
+    let chunkReads = 0;
+    const asked = queryNear(vectors[500]!, random);
+    const deps: Deps = {
+      ...base,
+      index: { ...base.index, getSections: async (t, b, r, names) => { reads.push([...names]); return base.index.getSections(t, b, r, names); } },
+      chunks: { ...base.chunks, getMany: async (t, b, keys) => { chunkReads += keys.length; return base.chunks.getMany(t, b, keys); } },
+      embedders: { ...base.embedders, local: { ...base.embedders.local, sparse: false, embed: async (ts) => ts.map(() => asked) } },
+    };
+    segmentCache.clear();
+    const question = texts[500]!.split(' ').slice(0, 8).join(' ');
+    const first = await retrieve(deps, tenant, owner.botId, question, 5);
+    // One read a segment, codes included, and the candidates' chunks only (not a sign pool of 500).
+    expect(reads).toHaveLength(2);
+    expect(reads.every((names) => names.includes('codes'))).toBe(true);
+    expect(chunkReads).toBeLessThan(COLD_POOL);
+    expect(first[0]!.text).toBe(texts[500]);
+    // Nothing left to warm up: the next query reads no section.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await retrieve(deps, tenant, owner.botId, question, 5)).toEqual(first);
+    expect(reads).toHaveLength(2);
+  });
+
   it('reads the index while the question is being embedded, and a sparse vector from a model said dense still answers', async () => {
     const owner = await newOwner(platform());
     const tenant = tenantForSystem(owner.accountId);
@@ -145,7 +177,7 @@ describe('a cold query', () => {
       await Promise.race([sectionsStarted, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       events.push('embedded');
       return ts.map(() => queryNear(vectors[9]!, random));
-    }), tenant, owner.botId, question, 5);
+    }), tenant, owner.botId, question, 5, { coldWholeChunks: 0 });
     expect(events).toEqual(['embedding', 'cold', 'embedded']);
     expect(passages[0]!.text).toBe(texts[9]);
 
@@ -154,7 +186,7 @@ describe('a cold query', () => {
     segmentCache.clear();
     events.length = 0;
     const sparseDeps = deps(async (ts) => base.embedders.local.embed(ts));
-    const sparse = await retrieve(sparseDeps, tenant, owner.botId, question, 5);
+    const sparse = await retrieve(sparseDeps, tenant, owner.botId, question, 5, { coldWholeChunks: 0 });
     expect(events).toEqual(['cold', 'whole']);
     // …and answers as the warm path (codes in the cache) does.
     events.length = 0;

@@ -31,7 +31,7 @@ describe('retrieval reads chunk items', () => {
       const bot = botWithReads();
       if (!cold) await openIndex(bot.deps, tenant, 'bot');
       bot.ask(queryNear(bot.vectors[42]!, bot.random));
-      const passages = await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), 5);
+      const passages = await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), 5, { coldWholeChunks: 0 });
       expect(passages[0]!.text).toBe(bot.texts[42]);
       expect(bot.reads).toHaveLength(1);
     });
@@ -44,7 +44,7 @@ describe('retrieval reads chunk items', () => {
       const away = new Float32Array(512);
       for (const v of bot.vectors) for (let i = 0; i < 512; i++) away[i]! -= v[i]!;
       bot.ask(normalise(away));
-      const passages = await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), 5);
+      const passages = await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), 5, { coldWholeChunks: 0 });
       expect(passages).toEqual([]);
       expect(bot.reads.length).toBeGreaterThanOrEqual(1);
       expect(bot.reads.length).toBeLessThanOrEqual(2);
