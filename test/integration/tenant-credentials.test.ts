@@ -2,10 +2,12 @@
  * Tenant-scoped credentials against a fake STS that speaks the real wire format,
  * driven by the real STSClient: one AssumeRole per account per cache period,
  * tagged with the account; sessions replaced before they end; failures not
- * cached; and each account's DynamoDB and S3 requests signed with its own session.
+ * cached; each account's DynamoDB and S3 requests signed with its own session,
+ * over connections all accounts' clients share.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -141,6 +143,40 @@ describe('clients on tenant credentials', () => {
       if (prior.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
       else process.env.AWS_SECRET_ACCESS_KEY = prior.secret;
       await new Promise<void>((r) => dynamo.close(() => r()));
+    }
+  });
+
+  it('share kept-alive connections across accounts: a warm function serving a new account opens none', async () => {
+    const opened = { dynamodb: 0, s3: 0 };
+    const server = (service: keyof typeof opened, type: string, body: string) => {
+      const s = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.setHeader('content-type', type);
+          res.end(body);
+        });
+      });
+      s.on('connection', () => opened[service]++);
+      return s;
+    };
+    const dynamo = server('dynamodb', 'application/x-amz-json-1.0', '{}');
+    const s3 = server('s3', 'application/octet-stream', 'bytes');
+    await Promise.all([dynamo, s3].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+    const url = (s: typeof dynamo) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    try {
+      const clients = createAwsClients({ region: 'eu-west-1', tenantRoleArn: ROLE, stsEndpoint: sts.endpoint, dynamodbEndpoint: url(dynamo), s3Endpoint: url(s3) });
+      for (const account of [newId(), newId(), newId()]) {
+        const tenant = tenantForSystem(account);
+        await clients.tables.tenant(tenant).send(new GetCommand({ TableName: 't', Key: { pk: `A#${account}`, sk: 'ACCOUNT' } }));
+        const object = await (await clients.s3For(tenant)).send(new GetObjectCommand({ Bucket: 'b', Key: `accounts/${account}/x` }));
+        expect(await object.Body!.transformToString()).toBe('bytes');
+      }
+      await clients.tables.platform.send(new GetCommand({ TableName: 't', Key: { pk: 'PUB#p1', sk: 'BOT' } }));
+      // Three accounts' clients and the platform's, each signing with its own credentials: one connection a service.
+      expect(sts.calls).toHaveLength(3);
+      expect(opened).toEqual({ dynamodb: 1, s3: 1 });
+    } finally {
+      await Promise.all([dynamo, s3].map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
     }
   });
 });

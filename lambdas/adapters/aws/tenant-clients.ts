@@ -14,6 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Options } from '../s3/client.ts';
 import { recordAwsCalls } from './call-log.ts';
 import { perAccount } from './per-account.ts';
+import { createSharedConnections } from './shared-connections.ts';
 import { createTenantCredentials, type AwsCredentialIdentityProvider } from './tenant-credentials.ts';
 
 export interface AwsClientConfig {
@@ -37,10 +38,11 @@ export interface AwsClients {
 const makeS3Client = async (opts: S3Options): Promise<S3Client> => (await import('../s3/client.ts')).createS3Client(opts);
 
 export const createAwsClients = (config: AwsClientConfig): AwsClients => {
-  const base = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
+  const connections = createSharedConnections();
+  const base = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint, connections });
   if (!config.tenantRoleArn) {
     let baseS3: Promise<S3Client> | undefined;
-    return { tables: createTables({ base }), s3For: () => (baseS3 ??= makeS3Client({ region: config.region, endpoint: config.s3Endpoint })) };
+    return { tables: createTables({ base }), s3For: () => (baseS3 ??= makeS3Client({ region: config.region, endpoint: config.s3Endpoint, connections })) };
   }
 
   // With an endpoint override (the fake STS in tests) the function's own credentials are static dummies, as for DynamoDB Local.
@@ -49,11 +51,11 @@ export const createAwsClients = (config: AwsClientConfig): AwsClients => {
     ...(config.stsEndpoint ? { endpoint: config.stsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   }));
   const credentials = createTenantCredentials({ sts, roleArn: config.tenantRoleArn });
-  const s3Of = perAccount((accountId) => makeS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId) }));
+  const s3Of = perAccount((accountId) => makeS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: credentials.forAccount(accountId), connections }));
   return {
     tables: createTables({
       base,
-      scopedFor: (accountId) => createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: credentials.forAccount(accountId) }),
+      scopedFor: (accountId) => createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: credentials.forAccount(accountId), connections }),
     }),
     s3For: ({ accountId }) => s3Of(accountId),
     kmsCredentialsFor: (accountId) => credentials.forAccount(accountId),

@@ -6,6 +6,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { recordAwsCalls } from '../aws/call-log.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
+import type { SharedConnections } from '../aws/shared-connections.ts';
 import { LOCAL_S3_CREDENTIALS } from './object-store.ts';
 
 export interface S3Options {
@@ -14,6 +15,8 @@ export interface S3Options {
   readonly endpoint?: string | undefined;
   /** Credentials other than the function's own (an account's tenant role). */
   readonly credentials?: AwsCredentialIdentityProvider | undefined;
+  /** Connections kept open and shared with the function's other clients (see `aws/shared-connections.ts`). */
+  readonly connections?: SharedConnections | undefined;
 }
 
 export const createS3Client = (opts: S3Options): S3Client =>
@@ -25,4 +28,5 @@ export const createS3Client = (opts: S3Options): S3Client =>
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    ...(opts.connections ? { requestHandler: opts.connections } : {}),
   }));
