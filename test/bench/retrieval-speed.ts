@@ -56,7 +56,7 @@ import { segmentCache } from '../../lambdas/core/index-cache.ts';
 import { entryOf } from '../../lambdas/core/index-segment.ts';
 import { searchLexical } from '../../lambdas/core/lexical-index.ts';
 import type { Deps, Embedder } from '../../lambdas/core/ports.ts';
-import { CANDIDATES_PER_RESULT, COLD_POOL, MIN_CANDIDATES, retrieve } from '../../lambdas/core/retrieval.ts';
+import { CANDIDATES_PER_RESULT, COLD_POOL, COLD_WHOLE_CHUNKS, MIN_CANDIDATES, retrieve } from '../../lambdas/core/retrieval.ts';
 import { tenantForMember, type TenantContext } from '../../lambdas/core/tenancy.ts';
 import { searchCodes, type Hit } from '../../lambdas/core/vector-codes.ts';
 import { embeddingText } from '../../lambdas/core/ingestion.ts';
@@ -316,8 +316,11 @@ try {
         storageCallsFirstQuery: coldQuery.calls,
         segmentItemsFirstQuery: coldQuery.segmentItems,
         segmentLayout: head.segments.every((r) => r.object) ? 3 : head.segments.every((r) => r.sections) ? 2 : 1,
+        // How a cold query reads: whole (sparse queries, small bots) or by sign bits first, then its
+        // pool of sign candidates and the recall@10 of that pool rescored exactly (for sign reads only).
+        coldRead: kind === 'local' || size <= COLD_WHOLE_CHUNKS ? 'whole' : 'signs',
         coldPool: COLD_POOL,
-        ...(kind === 'local' ? {} : {
+        ...(kind === 'local' || size <= COLD_WHOLE_CHUNKS ? {} : {
           recallAt10Cold: foundCold.get(COLD_POOL)! / (RECALL_QUERIES * 10),
           recallAt10ColdByPool: Object.fromEntries([...foundCold].map(([pool, f]) => [pool, f / (RECALL_QUERIES * 10)])),
         }),
