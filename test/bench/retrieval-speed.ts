@@ -106,11 +106,11 @@ const exactTop = (q: Float32Array, vectors: readonly Float32Array[], ids: Iterab
 };
 
 const DATA_DIR = process.env.BENCH_DATA_DIR;
-// The S3 emulator serves from another process, as S3 from other machines (and DynamoDB Local from its JVM).
+// Local S3 (emulator and front door) serves from another process, as S3 from other machines (and DynamoDB Local from its JVM).
 const s3Dir = MEMORY ? undefined : DATA_DIR ? path.join(DATA_DIR, 's3') : await fs.mkdtemp(path.join(os.tmpdir(), 'bench-s3-'));
 if (s3Dir) await fs.mkdir(s3Dir, { recursive: true });
 const s3 = s3Dir ? await startS3rverProcess(s3Dir) : undefined;
-const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error', dataDir: DATA_DIR, s3Endpoint: s3!.url });
+const platform = MEMORY ? undefined : await startPlatform({ logLevel: 'error', dataDir: DATA_DIR, s3FrontDoor: s3!.url });
 /** Bots already written in DATA_DIR, by `size/kind`. */
 interface KeptBot { readonly accountId: string; readonly userId: string; readonly botId: string; readonly docIds: string[] }
 const keptFile = DATA_DIR && path.join(DATA_DIR, 'bench-bots.json');
