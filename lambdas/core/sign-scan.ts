@@ -214,11 +214,12 @@ const moduleBytes = (relaxed: boolean): Uint8Array => {
   ]);
 };
 
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 /** The slice of the WebAssembly API used here (the project's libs declare no DOM, where its types live). */
 interface Wasm {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Memory: new (desc: { initial: number }) => { readonly buffer: ArrayBuffer };
+  Memory: new (desc: { initial: number }) => WasmMemory;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
@@ -421,16 +422,53 @@ export const signBytes = (seg: CodeSegment): Uint8Array => {
 };
 
 /**
+ * One WebAssembly memory (and instance) per kernel variant that every sign-only scanner scans
+ * in, grown to the largest segment asked: a cold query scans each segment once, so its sign
+ * bits are copied in at the scan, not kept in a memory of their own. A new memory's pages are
+ * zeroed by the system on first touch, which costs far more than the copy (4 MB: 15 ms against
+ * 0.3 ms on this machine), and each memory reserves gigabytes of address space until collected.
+ */
+const scratch = new Map<boolean, { memory: WasmMemory; scan: (...args: number[]) => void }>();
+
+const scratchFor = (relaxed: boolean, pages: number) => {
+  let s = scratch.get(relaxed);
+  if (!s) {
+    const memory = new wasm.Memory({ initial: pages });
+    s = { memory, scan: new wasm.Instance(scanModule(relaxed), { env: { mem: memory } }).exports.scan as (...args: number[]) => void };
+    scratch.set(relaxed, s);
+  }
+  const have = s.memory.buffer.byteLength / PAGE;
+  if (have < pages) s.memory.grow(pages - have);
+  return s;
+};
+
+/**
  * A scanner of stored sign bits (`signBytes`) alone, without the codes: the first stage only
- * (`int4` undefined), for a cold query while the codes are still being read.
+ * (`int4` undefined), for a cold query while the codes are still being read. It holds no
+ * memory of its own: each scan copies the bits into the shared scratch memory and returns
+ * its scores as an array of their own.
  */
 export const createSignOnlyScanner = (signs: Uint8Array, count: number, dims: number, relaxed = RELAXED_SIMD): SignScanner => {
   if (signs.byteLength !== signBytesLength(count, dims)) {
     throw new Error(`sign scan: ${signs.byteLength} sign bytes for ${count} codes of ${dims} dimensions, expected ${signBytesLength(count, dims)}`);
   }
   // The layout of codes of a kind without a copy in scanner memory: no int4 region.
-  const shape: CodeSegment = { kind: 'binary', dims, count, codeBytes: 0, codes: new Uint8Array(0), scales: undefined };
-  return scannerOf(shape, relaxed, (heap, codesAt) => heap.set(signs, codesAt));
+  const { rowBytes, blocks, scoresAt, codesAt, pages } = layoutOf({ kind: 'binary', dims, count, codeBytes: 0, codes: new Uint8Array(0), scales: undefined });
+  return {
+    count,
+    bytes: signs.byteLength,
+    codes: undefined,
+    scan(q) {
+      if (q.dims !== dims) throw new Error(`sign scan: a query of ${q.dims} dimensions for codes of ${dims}`);
+      const { memory, scan } = scratchFor(relaxed, pages);
+      const heap = new Uint8Array(memory.buffer);
+      heap.set(signs, codesAt);
+      heap.set(q.tables, TABLES_AT);
+      scan(codesAt, blocks, rowBytes, TABLES_AT, scoresAt);
+      return new Int16Array(memory.buffer, scoresAt, count).slice();
+    },
+    int4: undefined,
+  };
 };
 
 /** `relaxed` chooses the int4 kernel variant, for tests: the engine's best by default. */

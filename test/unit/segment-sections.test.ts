@@ -220,4 +220,23 @@ describe('sign bits stored apart', () => {
       expect([...fromSigns.scan(q)]).toEqual([...fromCodes.scan(q)]);
     }
   });
+
+  it('keep each scan’s scores when segments of other sizes scan after it (one shared memory, grown)', () => {
+    const small = openCodes(sections.get(SECTION.codes)!);
+    const bigVectors = Array.from({ length: 5_000 }, () => unit(64));
+    const bigEntries = bigVectors.map((_, i) => ({ docId: docs[0]!, run: runs[0]!, seq: i }));
+    const big = openCodes(sectionsOf(buildSegment(bigEntries, bigVectors, bigEntries.map(() => 'w1'))).sections.get(SECTION.codes)!);
+    const q = prepareSignQuery(vectors[3]!);
+    const want = { small: [...createSignScanner(small).scan(q)], big: [...createSignScanner(big).scan(q)] };
+    const fromSigns = { small: createSignOnlyScanner(signBytes(small), small.count, small.dims), big: createSignOnlyScanner(signBytes(big), big.count, big.dims) };
+    // The smaller first, then the larger (the memory grows), then the smaller again.
+    const first = fromSigns.small.scan(q);
+    const second = fromSigns.big.scan(q);
+    const third = fromSigns.small.scan(q);
+    expect([...first]).toEqual(want.small);
+    expect([...second]).toEqual(want.big);
+    expect([...third]).toEqual(want.small);
+    // A scanner of stored bits holds only them.
+    expect(fromSigns.big.bytes).toBe(signBytes(big).byteLength);
+  });
 });
