@@ -14,7 +14,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Options } from '../s3/client.ts';
 import { recordAwsCalls } from './call-log.ts';
 import { perAccount } from './per-account.ts';
-import { createSharedConnections } from './shared-connections.ts';
 import { createTenantCredentials, type AwsCredentialIdentityProvider } from './tenant-credentials.ts';
 
 export interface AwsClientConfig {
@@ -38,8 +37,13 @@ export interface AwsClients {
 const makeS3Client = async (opts: S3Options): Promise<S3Client> => (await import('../s3/client.ts')).createS3Client(opts);
 
 export const createAwsClients = (config: AwsClientConfig): AwsClients => {
-  const connections = createSharedConnections();
-  const base = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint, connections });
+  const base = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
+  // One pool of kept-alive connections for every client: each account's DynamoDB and S3 clients
+  // sign with its own credentials, but a request is signed on its own (SigV4), not by the
+  // connection it travels on. Were each client to keep its own pool, a warm function's first
+  // request for an account it has not served would open new connections (TCP and TLS), up to 16
+  // to S3 for a cold index read. The handler is the platform client's; nothing destroys these clients.
+  const connections = base.config.requestHandler;
   if (!config.tenantRoleArn) {
     let baseS3: Promise<S3Client> | undefined;
     return { tables: createTables({ base }), s3For: () => (baseS3 ??= makeS3Client({ region: config.region, endpoint: config.s3Endpoint, connections })) };

@@ -1,9 +1,8 @@
 /** The DynamoDB document client, built once per cold start and injectable for tests. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordAwsCalls } from '../aws/call-log.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
-import type { SharedConnections } from '../aws/shared-connections.ts';
 
 export interface DynamoOptions {
   readonly region: string;
@@ -11,8 +10,8 @@ export interface DynamoOptions {
   readonly endpoint?: string | undefined;
   /** Credentials other than the function's own (an account's tenant role). */
   readonly credentials?: AwsCredentialIdentityProvider | undefined;
-  /** Connections kept open and shared with the function's other clients (see `aws/shared-connections.ts`). */
-  readonly connections?: SharedConnections | undefined;
+  /** Another client's request handler, to share its pool of kept-alive connections (see `aws/tenant-clients.ts`). */
+  readonly connections?: DynamoDBClientConfig['requestHandler'] | undefined;
 }
 
 export const createDocumentClient = (opts: DynamoOptions): DynamoDBDocumentClient =>

@@ -3,10 +3,9 @@
  * cold start does not load the S3 SDK: `aws/tenant-clients.ts` imports this
  * module on the first request that touches a document.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { recordAwsCalls } from '../aws/call-log.ts';
 import type { AwsCredentialIdentityProvider } from '../aws/tenant-credentials.ts';
-import type { SharedConnections } from '../aws/shared-connections.ts';
 import { LOCAL_S3_CREDENTIALS } from './object-store.ts';
 
 export interface S3Options {
@@ -15,8 +14,8 @@ export interface S3Options {
   readonly endpoint?: string | undefined;
   /** Credentials other than the function's own (an account's tenant role). */
   readonly credentials?: AwsCredentialIdentityProvider | undefined;
-  /** Connections kept open and shared with the function's other clients (see `aws/shared-connections.ts`). */
-  readonly connections?: SharedConnections | undefined;
+  /** Another client's request handler, to share its pool of kept-alive connections (see `aws/tenant-clients.ts`). */
+  readonly connections?: S3ClientConfig['requestHandler'] | undefined;
 }
 
 export const createS3Client = (opts: S3Options): S3Client =>
