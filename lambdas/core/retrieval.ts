@@ -158,11 +158,15 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   const fused = fuse(dense, lexical);
   const passages: Passage[] = [];
   const names = await namesRead!;
-  for (let from = 0; from < fused.length && passages.length < k; from += k) {
+  // The first k entries' chunks were mostly read above; past them (passages fell below the floor),
+  // the next READ_AHEAD entries in one read, not a round trip for each k: at k = 5 the whole rest.
+  const readAhead = Math.max(2 * MIN_CANDIDATES, 4 * k);
+  for (let from = 0, loaded = 0; from < fused.length && passages.length < k; from += k) {
     const page = fused.slice(from, from + k);
-    // The first page's chunks were mostly read above; past it (passages fell below the floor), the
-    // rest of the list at once: one read of at most `wanted` more chunks, not a round trip a page.
-    await loadChunks(from === 0 ? page : fused.slice(from));
+    if (from + page.length > loaded) {
+      loaded = from === 0 ? page.length : from + readAhead;
+      await loadChunks(fused.slice(from, loaded));
+    }
     for (const h of page) {
       const c = chunkOf(h);
       const score = similarity(h);

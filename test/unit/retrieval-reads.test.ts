@@ -1,5 +1,6 @@
 // How many times retrieval reads chunk items: once for the candidates (and the best lexical ones),
-// and once more at most when passages fall below the relevance floor, however long the fused list.
+// once more at most when passages fall below the relevance floor at k = 5, and for many passages
+// asked, a bounded read ahead at a time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openIndex } from '../../lambdas/core/bot-index.ts';
 import { segmentCache } from '../../lambdas/core/index-cache.ts';
@@ -53,4 +54,17 @@ describe('retrieval reads chunk items', () => {
       expect(new Set(keys).size).toBe(keys.length);
     });
   }
+
+  it('reads ahead a bounded number of chunks when many passages are asked for', async () => {
+    const bot = botWithReads();
+    await openIndex(bot.deps, tenant, 'bot');
+    const away = new Float32Array(512);
+    for (const v of bot.vectors) for (let i = 0; i < 512; i++) away[i]! -= v[i]!;
+    bot.ask(normalise(away));
+    const k = 50;
+    expect(await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), k)).toEqual([]);
+    // After the candidates' read, reads of at most 4k more (not the whole fused list of up to 20k).
+    expect(bot.reads.length).toBeGreaterThan(2);
+    expect(bot.reads.slice(1).every((keys) => keys.length <= 4 * k)).toBe(true);
+  });
 });
