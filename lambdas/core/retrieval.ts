@@ -159,7 +159,7 @@ export const retrieveWithWeights = async (deps: RetrievalDeps, tenant: TenantCon
   const passages: Passage[] = [];
   const names = await namesRead!;
   // The first k entries' chunks were mostly read above; past them (passages fell below the floor),
-  // the next READ_AHEAD entries in one read, not a round trip for each k: at k = 5 the whole rest.
+  // the next `readAhead` entries in one read, not a round trip for each k: at k = 5 the whole rest.
   const readAhead = Math.max(2 * MIN_CANDIDATES, 4 * k);
   for (let from = 0, loaded = 0; from < fused.length && passages.length < k; from += k) {
     const page = fused.slice(from, from + k);

@@ -30,14 +30,19 @@ const segmentKeys = async (db: ReturnType<typeof createDocumentClient>, table: s
 
 describe('a cold query', () => {
   const platform = usePlatform();
-
-  it('reads only meta, sign bits and its terms’ buckets, answers as the warm path does, and warms up in the background', async () => {
+  /** A new owner's bot of `chunks` dense vectors with the statistics of real embeddings. */
+  const denseBot = async (seed: number, chunks: number) => {
     const owner = await newOwner(platform());
     const tenant = tenantForSystem(owner.accountId);
     const base = platform().deps;
-    const random = rng(11);
-    // Two segments (1,000 and 100 chunks) of dense vectors with the statistics of real embeddings.
-    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, 1_100, random, undefined, denseVectors('anisotropic', random, 512));
+    const random = rng(seed);
+    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, chunks, random, undefined, denseVectors('anisotropic', random, 512));
+    return { owner, tenant, base, random, texts, vectors };
+  };
+
+  it('reads only meta, sign bits and its terms’ buckets, answers as the warm path does, and warms up in the background', async () => {
+    // Two segments (1,000 and 100 chunks).
+    const { owner, tenant, base, random, texts, vectors } = await denseBot(11, 1_100);
     const head = await base.index.getHead(tenant, owner.botId);
     expect(head.segments).toHaveLength(2);
     expect(head.segments.every((ref) => ref.sections && ref.buckets)).toBe(true);
@@ -117,11 +122,7 @@ describe('a cold query', () => {
   });
 
   it('reads a small bot whole at once: its first answer after idle is the warm one', async () => {
-    const owner = await newOwner(platform());
-    const tenant = tenantForSystem(owner.accountId);
-    const base = platform().deps;
-    const random = rng(41);
-    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, 1_100, random, undefined, denseVectors('anisotropic', random, 512));
+    const { owner, tenant, base, random, texts, vectors } = await denseBot(41, 1_100);
     const head = await base.index.getHead(tenant, owner.botId);
     expect(head.segments).toHaveLength(2);
     expect(head.segments.reduce((sum, ref) => sum + ref.chunks, 0)).toBeLessThanOrEqual(COLD_WHOLE_CHUNKS);
@@ -149,11 +150,7 @@ describe('a cold query', () => {
   });
 
   it('reads the index while the question is being embedded, and a sparse vector from a model said dense still answers', async () => {
-    const owner = await newOwner(platform());
-    const tenant = tenantForSystem(owner.accountId);
-    const base = platform().deps;
-    const random = rng(31);
-    const { texts, vectors } = await writeSyntheticBot(base, tenant, owner.botId, 300, random, undefined, denseVectors('anisotropic', random, 512));
+    const { owner, tenant, base, random, texts, vectors } = await denseBot(31, 300);
     const events: string[] = [];
     let sectionsAsked!: () => void;
     const sectionsStarted = new Promise<void>((resolve) => (sectionsAsked = resolve));

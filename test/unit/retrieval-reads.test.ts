@@ -21,7 +21,18 @@ const botWithReads = () => {
   const base = bot.depsWith({ embed: async (ts) => ts.map(() => asked), sparse: false });
   const reads: ChunkKey[][] = [];
   const deps: Deps = { ...base, chunks: { ...base.chunks, getMany: async (t, b, keys) => { reads.push([...keys]); return base.chunks.getMany(t, b, keys); } } };
-  return { ...bot, deps, reads, random, ask: (v: Float32Array) => { asked = v; } };
+  // Words of one chunk (lexical candidates galore), for a question.
+  const question = bot.texts[42]!.split(' ').slice(0, 8).join(' ');
+  return {
+    ...bot, deps, reads, random, question,
+    ask: (v: Float32Array) => { asked = v; },
+    // A vector pointing away from every chunk (vectors with the statistics of real embeddings share a mean direction).
+    askAway: () => {
+      const away = new Float32Array(512);
+      for (const v of bot.vectors) for (let i = 0; i < 512; i++) away[i]! -= v[i]!;
+      asked = normalise(away);
+    },
+  };
 };
 
 describe('retrieval reads chunk items', () => {
@@ -32,7 +43,7 @@ describe('retrieval reads chunk items', () => {
       const bot = botWithReads();
       if (!cold) await openIndex(bot.deps, tenant, 'bot');
       bot.ask(queryNear(bot.vectors[42]!, bot.random));
-      const passages = await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), 5, { coldWholeChunks: 0 });
+      const passages = await retrieve(bot.deps, tenant, 'bot', bot.question, 5, { coldWholeChunks: 0 });
       expect(passages[0]!.text).toBe(bot.texts[42]);
       expect(bot.reads).toHaveLength(1);
     });
@@ -40,12 +51,8 @@ describe('retrieval reads chunk items', () => {
     it(`${cold ? 'cold' : 'warm'}: twice at most when every passage falls below the floor`, async () => {
       const bot = botWithReads();
       if (!cold) await openIndex(bot.deps, tenant, 'bot');
-      // Words of one chunk (lexical candidates galore), a vector pointing away from every chunk
-      // (vectors with the statistics of real embeddings share a mean direction).
-      const away = new Float32Array(512);
-      for (const v of bot.vectors) for (let i = 0; i < 512; i++) away[i]! -= v[i]!;
-      bot.ask(normalise(away));
-      const passages = await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), 5, { coldWholeChunks: 0 });
+      bot.askAway();
+      const passages = await retrieve(bot.deps, tenant, 'bot', bot.question, 5, { coldWholeChunks: 0 });
       expect(passages).toEqual([]);
       expect(bot.reads.length).toBeGreaterThanOrEqual(1);
       expect(bot.reads.length).toBeLessThanOrEqual(2);
@@ -58,11 +65,9 @@ describe('retrieval reads chunk items', () => {
   it('reads ahead a bounded number of chunks when many passages are asked for', async () => {
     const bot = botWithReads();
     await openIndex(bot.deps, tenant, 'bot');
-    const away = new Float32Array(512);
-    for (const v of bot.vectors) for (let i = 0; i < 512; i++) away[i]! -= v[i]!;
-    bot.ask(normalise(away));
+    bot.askAway();
     const k = 50;
-    expect(await retrieve(bot.deps, tenant, 'bot', bot.texts[42]!.split(' ').slice(0, 8).join(' '), k)).toEqual([]);
+    expect(await retrieve(bot.deps, tenant, 'bot', bot.question, k)).toEqual([]);
     // After the candidates' read, reads of at most 4k more (not the whole fused list of up to 20k).
     expect(bot.reads.length).toBeGreaterThan(2);
     expect(bot.reads.slice(1).every((keys) => keys.length <= 4 * k)).toBe(true);
